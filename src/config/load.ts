@@ -1,0 +1,58 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { z } from 'zod';
+import { configError } from '../errors';
+import { ConfigSchema, type ConnectorConfig } from './schema';
+
+/** Reads a JSON file named on the command line; any failure is the user's to fix (config_error). */
+export async function readJsonFile(path: string, what: string): Promise<unknown> {
+  const full = resolve(process.cwd(), path);
+  let text: string;
+  try {
+    text = await readFile(full, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw configError(`Cannot read the ${what} file ${path}: ${code === 'ENOENT' ? 'it does not exist' : code ?? String(err)}.`);
+  }
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw configError(`The ${what} file ${path} is not valid JSON: ${(err as Error).message}.`);
+  }
+}
+
+export function formatIssues(issues: z.core.$ZodIssue[], root = 'config'): string {
+  return issues
+    .map((issue) => {
+      const path = issue.path.length ? issue.path.map(String).join('.') : root;
+      let message = issue.message;
+      if (issue.code === 'invalid_union' && 'discriminator' in issue) {
+        message = `must be one of ${JSON.stringify((issue as { options?: unknown[] }).options ?? [])}`;
+      } else if (issue.code === 'invalid_type' && /received undefined/.test(message)) {
+        message = 'is required';
+      }
+      return `'${path}' ${message}`;
+    })
+    .join('; ');
+}
+
+/** Validates a parsed config; the error message names every field that is wrong and how. */
+export function parseConfig(raw: unknown): ConnectorConfig {
+  if (raw === undefined || raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw configError('The config must be a JSON object.');
+  }
+  const result = ConfigSchema.safeParse(raw);
+  if (!result.success) throw configError(`Invalid config: ${formatIssues(result.error.issues)}.`);
+  const config = result.data;
+  if (config.start_date && config.end_date && config.end_date < config.start_date) {
+    throw configError(`Invalid config: 'end_date' (${config.end_date}) is before 'start_date' (${config.start_date}).`);
+  }
+  return config;
+}
+
+export async function loadConfig(path: string): Promise<{ config: ConnectorConfig; raw: Record<string, unknown> }> {
+  const raw = await readJsonFile(path, 'config');
+  const config = parseConfig(raw);
+  return { config, raw: raw as Record<string, unknown> };
+}

@@ -1,0 +1,185 @@
+/**
+ * Reads an analytics stream: date windows from the cursor state (per ad account, or one for the stream),
+ * and per window the requests for every id batch (≤250 ids) and targeting-type group (≤14 types).
+ * A checkpoint follows each finished window, so a killed read restarted from its last state loses nothing.
+ */
+import { ConnectorError } from '../errors';
+import { ApiError, ResponseTooLargeError, RetriesExhaustedError } from '../http/errors';
+import { KeyCase } from '../streams/transforms';
+import { chunk, mergeTasks } from '../util/async';
+import { maxDay, type Day } from '../util/dates';
+import type { AnalyticsDefinition, Partition } from './definition';
+import { fillPath, type ReadContext, type StreamEvent } from './context';
+import { resolvePartitions } from './partition-router';
+import { resumeStart, slice, splitWindow, streamRange, windowLength, type Window } from './slicer';
+import { advance, parseCursorState, partitionCursor, serializeCursorState, type CursorState } from './state';
+
+/** Requests of one window run this many at a time per partition (the rate limiter bounds the total). */
+const REQUESTS_PER_WINDOW = 4;
+
+export interface AnalyticsReadOptions {
+  incremental: boolean;
+  inputState?: Record<string, unknown>;
+  onUnknownField: (field: string) => void;
+}
+
+interface Progress { skipped: Set<string>; split: number }
+
+export async function* readAnalytics(def: AnalyticsDefinition, ctx: ReadContext, opts: AnalyticsReadOptions): AsyncGenerator<StreamEvent> {
+  const { config } = ctx;
+  const range = streamRange({ today: ctx.today, startDate: config.start_date, endDate: config.end_date, lastDay: def.lastDay });
+  if (range.clamped) {
+    ctx.log('WARN', `${def.name}: start_date ${config.start_date} is older than Pinterest serves; reading from ${range.start} (today − 89).`);
+  }
+  const saved: CursorState = opts.incremental ? parseCursorState(def.name, opts.inputState) : {};
+  const partitions = await resolvePartitions(def.partition, ctx);
+  const keys = new KeyCase(opts.onUnknownField);
+  const progress: Progress = { skipped: new Set(), split: 0 };
+
+  if (def.cursorScope === 'partition') {
+    yield* readPerPartition(def, ctx, partitions, saved, range, keys, progress);
+  } else {
+    yield* readPerStream(def, ctx, partitions, saved, range, keys, progress);
+  }
+  if (progress.skipped.size > 0) {
+    ctx.log('WARN', `${def.name}: skipped ${progress.skipped.size} partition(s) Pinterest refused to report on (HTTP ${def.skipPartitionOn?.join('/')}); their rows are not in this sync.`);
+  }
+  if (progress.split > 0) ctx.log('INFO', `${def.name}: ${progress.split} window(s) were split after repeated failures.`);
+}
+
+async function* readPerPartition(
+  def: AnalyticsDefinition,
+  ctx: ReadContext,
+  partitions: Partition[],
+  saved: CursorState,
+  range: { start: Day; end: Day },
+  keys: KeyCase,
+  progress: Progress,
+): AsyncGenerator<StreamEvent> {
+  // Partitions this read knows keep their cursor even when the saved state had only a top date.
+  let working: CursorState = { date: saved.date, partitions: { ...(saved.partitions ?? {}) } };
+  for (const p of partitions) {
+    const cursor = partitionCursor(saved, p.key);
+    if (cursor && p.key) working.partitions![p.key] = { date: cursor };
+  }
+  if (Object.keys(working.partitions!).length === 0) working = saved.date ? { date: saved.date } : {};
+
+  const plans = await Promise.all(
+    partitions.map(async (p) => {
+      const cursor = partitionCursor(saved, p.key);
+      const windows = slice(resumeStart(range.start, cursor, ctx.config.lookback_days), range.end, ctx.config.window_days);
+      const ids = def.ids && windows.length > 0 ? await ctx.shared.ids(def.ids.list, p) : undefined;
+      return { partition: p, windows, ids, cursor };
+    }),
+  );
+  yield { kind: 'estimate', rows: plans.reduce((n, plan) => n + (plan.ids?.length ?? 1) * plan.windows.reduce((d, w) => d + windowLength(w), 0), 0) };
+
+  type Advance = { kind: 'advance'; partition: string; date: Day };
+  const tasks = plans.map((plan) => async function* (): AsyncGenerator<StreamEvent | Advance> {
+    let cursor = plan.cursor;
+    for (const window of plan.windows) {
+      yield* readWindow(def, ctx, plan.partition, window, plan.ids, keys, progress);
+      cursor = cursor ? maxDay(cursor, window.end) : window.end;
+      yield { kind: 'advance', partition: plan.partition.key!, date: cursor };
+    }
+  });
+  for await (const event of mergeTasks(tasks, ctx.config.concurrency)) {
+    if (event.kind === 'advance') {
+      working = advance(working, event.partition, event.date);
+      yield { kind: 'checkpoint', state: serializeCursorState(working) };
+    } else {
+      yield event;
+    }
+  }
+  yield { kind: 'checkpoint', state: serializeCursorState(working) };
+}
+
+async function* readPerStream(
+  def: AnalyticsDefinition,
+  ctx: ReadContext,
+  partitions: Partition[],
+  saved: CursorState,
+  range: { start: Day; end: Day },
+  keys: KeyCase,
+  progress: Progress,
+): AsyncGenerator<StreamEvent> {
+  let cursor = saved.date;
+  const windows = slice(resumeStart(range.start, cursor, ctx.config.lookback_days), range.end, ctx.config.window_days);
+  yield { kind: 'estimate', rows: partitions.length * windows.reduce((d, w) => d + windowLength(w), 0) };
+  for (const window of windows) {
+    const tasks = partitions
+      .filter((p) => !progress.skipped.has(partitionLabel(p)))
+      .map((p) => () => readWindow(def, ctx, p, window, undefined, keys, progress));
+    yield* mergeTasks(tasks, ctx.config.concurrency);
+    cursor = cursor ? maxDay(cursor, window.end) : window.end;
+    yield { kind: 'checkpoint', state: { date: cursor } };
+  }
+  yield { kind: 'checkpoint', state: cursor ? { date: cursor } : {} };
+}
+
+/** Every request of one partition's window: id batches × targeting-type groups. */
+async function* readWindow(
+  def: AnalyticsDefinition,
+  ctx: ReadContext,
+  partition: Partition,
+  window: Window,
+  ids: string[] | undefined,
+  keys: KeyCase,
+  progress: Progress,
+): AsyncGenerator<StreamEvent> {
+  if (ids && ids.length === 0) return;
+  const batches: Array<string[] | undefined> = ids ? chunk(ids, def.ids!.batchSize) : [undefined];
+  const groups: Array<readonly string[] | undefined> = def.targeting ? chunk(def.targeting.types, def.targeting.perRequest) : [undefined];
+  const units = batches.flatMap((batch) => groups.map((types) => ({ batch, types })));
+  const tasks = units.map((u) => () => readUnit(def, ctx, partition, window, u.batch, u.types, keys, progress));
+  yield* mergeTasks(tasks, REQUESTS_PER_WINDOW);
+}
+
+async function* readUnit(
+  def: AnalyticsDefinition,
+  ctx: ReadContext,
+  partition: Partition,
+  window: Window,
+  batch: string[] | undefined,
+  types: readonly string[] | undefined,
+  keys: KeyCase,
+  progress: Progress,
+): AsyncGenerator<StreamEvent> {
+  const path = fillPath(def.path, { ad_account_id: partition.ad_account_id, pin_id: partition.pin_id });
+  const query: Record<string, string | number | boolean | undefined> = {
+    start_date: window.start,
+    end_date: window.end,
+    ...def.params?.(ctx.config),
+  };
+  if (batch && def.ids) query[def.ids.param] = batch.join(',');
+  if (types) query.targeting_types = types.join(',');
+  const what = `GET ${path} (${window.start}…${window.end})`;
+  let body: unknown;
+  try {
+    body = await ctx.requester.json({ path, category: def.category, query });
+  } catch (err) {
+    if (def.skipPartitionOn && err instanceof ApiError && def.skipPartitionOn.includes(err.status)) {
+      const label = partitionLabel(partition);
+      if (!progress.skipped.has(label)) {
+        progress.skipped.add(label);
+        ctx.log('WARN', `${def.name}: skipping ${label}: Pinterest answered HTTP ${err.status} (${err.apiMessage}).`);
+      }
+      return;
+    }
+    const halves = (err instanceof RetriesExhaustedError || err instanceof ResponseTooLargeError) ? splitWindow(window) : undefined;
+    if (halves) {
+      progress.split++;
+      ctx.log('WARN', `${def.name}: ${what} failed (${(err as ConnectorError).message}); splitting the window in two.`);
+      for (const half of halves) yield* readUnit(def, ctx, partition, half, batch, types, keys, progress);
+      return;
+    }
+    throw err;
+  }
+  for (const data of def.select(body, partition, keys, what)) yield { kind: 'record', data };
+}
+
+function partitionLabel(p: Partition): string {
+  if (p.pin_id) return `pin ${p.pin_id}`;
+  if (p.ad_account_id) return `ad account ${p.ad_account_id}`;
+  return 'the user account';
+}

@@ -1,0 +1,43 @@
+import { configError } from '../errors';
+import type { AirbyteStream, ConfiguredAirbyteCatalog, ConfiguredAirbyteStream } from '../protocol/messages';
+import { STREAMS, STREAMS_BY_NAME } from '../streams/definitions';
+import type { StreamDefinition } from './definition';
+
+export function airbyteStream(def: StreamDefinition): AirbyteStream {
+  const incremental = def.kind === 'analytics';
+  return {
+    name: def.name,
+    json_schema: def.schema,
+    supported_sync_modes: incremental ? ['full_refresh', 'incremental'] : ['full_refresh'],
+    source_defined_primary_key: def.primaryKey.map((k) => [k]),
+    ...(incremental ? { source_defined_cursor: true, default_cursor_field: [def.cursorField], is_resumable: true } : {}),
+  };
+}
+
+export const discoverCatalog = () => ({ streams: STREAMS.map(airbyteStream) });
+
+export interface SelectedStream { def: StreamDefinition; incremental: boolean }
+
+/** Checks the configured catalog against what the connector has: unknown streams or modes are config errors. */
+export function selectStreams(raw: unknown): SelectedStream[] {
+  const catalog = raw as ConfiguredAirbyteCatalog;
+  if (!catalog || typeof catalog !== 'object' || !Array.isArray(catalog.streams)) {
+    throw configError('Invalid catalog: expected a ConfiguredAirbyteCatalog object with a "streams" list.');
+  }
+  const problems: string[] = [];
+  const selected: SelectedStream[] = [];
+  const seen = new Set<string>();
+  catalog.streams.forEach((entry: ConfiguredAirbyteStream, i) => {
+    const name = entry?.stream?.name;
+    if (typeof name !== 'string') { problems.push(`streams[${i}] has no stream.name`); return; }
+    const def = STREAMS_BY_NAME.get(name);
+    if (!def) { problems.push(`stream '${name}' does not exist (known streams: ${[...STREAMS_BY_NAME.keys()].join(', ')})`); return; }
+    const modes = airbyteStream(def).supported_sync_modes as string[];
+    if (!modes.includes(entry.sync_mode)) { problems.push(`stream '${name}' does not support sync_mode ${JSON.stringify(entry.sync_mode)} (it supports ${modes.join(', ')})`); return; }
+    if (seen.has(name)) { problems.push(`stream '${name}' is configured twice`); return; }
+    seen.add(name);
+    selected.push({ def, incremental: entry.sync_mode === 'incremental' });
+  });
+  if (problems.length) throw configError(`Invalid catalog: ${problems.join('; ')}.`);
+  return selected;
+}

@@ -1,0 +1,92 @@
+/**
+ * Builds what a command needs to talk to Pinterest — rate limiter, requester, token source — from the
+ * validated config and the environment. Nothing here is a singleton: tests build their own.
+ */
+import { rename, writeFile, chmod } from 'node:fs/promises';
+import { dirname, basename, join, resolve } from 'node:path';
+import type { ConnectorConfig } from '../config/schema';
+import { tokenSourceFor } from '../http/auth';
+import { budgetsFromEnv, RateLimiter, type Budgets } from '../http/rate-limiter';
+import { installHttpAgent, Requester, type RetryPolicy, type TokenSource } from '../http/requester';
+import { controlConfig } from '../protocol/messages';
+import type { MessageWriter } from '../protocol/output';
+import { today as todayFromEnv } from '../util/dates';
+
+export interface RuntimeOptions {
+  config: ConnectorConfig;
+  rawConfig: Record<string, unknown>;
+  writer: MessageWriter;
+  env?: NodeJS.ProcessEnv;
+  /** Write a rotated refresh token back into this config file (opt-in, for `docker run` users). */
+  configPathToUpdate?: string;
+  retry?: Partial<RetryPolicy>;
+  budgets?: Budgets;
+}
+
+export interface Runtime {
+  requester: Requester;
+  tokens: TokenSource;
+  limiter: RateLimiter;
+  today: string;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_API_URL = 'https://api.pinterest.com/v5';
+
+export function createRuntime(opts: RuntimeOptions): Runtime {
+  const env = opts.env ?? process.env;
+  const { config, writer } = opts;
+  const creds = config.credentials;
+  if (creds.auth_method === 'oauth2.0') {
+    writer.addSecret(creds.client_secret);
+    writer.addSecret(creds.refresh_token);
+  } else {
+    writer.addSecret(creds.access_token);
+  }
+  installHttpAgent(config.request_timeout_seconds * 1000);
+  const limiter = new RateLimiter(opts.budgets ?? budgetsFromEnv(env.PINTEREST_RATE_LIMITS), config.concurrency);
+  const requester = new Requester({
+    baseUrl: env.PINTEREST_API_URL || DEFAULT_API_URL,
+    limiter,
+    retry: {
+      timeoutMs: config.request_timeout_seconds * 1000,
+      maxRateLimitWaitMs: config.max_rate_limit_wait_seconds * 1000,
+      ...retryFromEnv(env),
+      ...opts.retry,
+    },
+    log: (level, message) => writer.log(level, message),
+  });
+  let raw = opts.rawConfig;
+  const tokens = tokenSourceFor(creds, requester, async (refreshToken) => {
+      writer.addSecret(refreshToken);
+      raw = { ...raw, credentials: { ...(raw.credentials as object), refresh_token: refreshToken } };
+      await writer.write(controlConfig(raw));
+      if (opts.configPathToUpdate) await writeConfigAtomically(opts.configPathToUpdate, raw);
+      writer.log('INFO', 'Pinterest rotated the refresh token; the updated config was sent in a CONTROL message' + (opts.configPathToUpdate ? ' and written to the config file.' : '.'));
+  });
+  requester.setTokenSource(tokens);
+  return { requester, limiter, tokens, today: todayFromEnv(env), close: () => limiter.stop() };
+}
+
+/** PINTEREST_RETRY_BASE_MS shortens backoff for tests and benchmarks; production keeps the defaults. */
+function retryFromEnv(env: NodeJS.ProcessEnv): Partial<RetryPolicy> {
+  const out: Partial<RetryPolicy> = {};
+  if (env.PINTEREST_RETRY_BASE_MS) {
+    const base = Number(env.PINTEREST_RETRY_BASE_MS);
+    if (Number.isFinite(base) && base >= 0) Object.assign(out, { baseDelayMs: base, maxDelayMs: Math.max(base * 16, 1), spurious400DelayMs: base });
+  }
+  if (env.PINTEREST_REQUEST_TIMEOUT_MS) {
+    const t = Number(env.PINTEREST_REQUEST_TIMEOUT_MS);
+    if (Number.isFinite(t) && t > 0) out.timeoutMs = t;
+  }
+  return out;
+}
+
+/** Same directory, owner-only, then rename: a crash never leaves a half-written config. */
+async function writeConfigAtomically(path: string, config: Record<string, unknown>): Promise<void> {
+  const full = resolve(process.cwd(), path);
+  const tmp = join(dirname(full), `.${basename(full)}.${process.pid}.tmp`);
+  await writeFile(tmp, JSON.stringify(config, null, 2) + '\n', { mode: 0o600 });
+  await chmod(tmp, 0o600);
+  await rename(tmp, full);
+}

@@ -1,0 +1,76 @@
+import type { Writable } from 'node:stream';
+import type { AirbyteMessage, LogLevel } from './messages';
+import { log as logMessage } from './messages';
+
+const FLUSH_BYTES = 64 * 1024;
+const LEVELS: Record<string, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+const MESSAGE_LEVEL: Record<LogLevel, number> = { TRACE: 5, DEBUG: 10, INFO: 20, WARN: 30, ERROR: 40, FATAL: 50 };
+
+/**
+ * Writes Airbyte messages to stdout, one JSON object per line. Lines are batched into chunks (a write per
+ * record costs more than the JSON itself) and every chunk waits for 'drain' when the pipe is full, so a slow
+ * reader slows the connector instead of growing its memory. STATE messages flush the batch at once: a
+ * checkpoint should reach the platform as soon as it is true.
+ *
+ * Secrets registered with `addSecret` are masked in LOG and TRACE messages; records and CONTROL messages
+ * are written as they are (a CONTROL message exists precisely to carry an updated credential).
+ */
+export class MessageWriter {
+  private buffer: string[] = [];
+  private bufferedBytes = 0;
+  private secrets: string[] = [];
+  private readonly minLevel: number;
+  private pending: Promise<void> = Promise.resolve();
+  readonly counts = { records: 0, messages: 0 };
+
+  constructor(private readonly out: Writable = process.stdout, logLevel = process.env.LOG_LEVEL ?? 'info') {
+    this.minLevel = LEVELS[logLevel.toLowerCase()] ?? LEVELS.info;
+  }
+
+  addSecret(value: string | undefined): void {
+    if (value && value.length >= 4 && !this.secrets.includes(value)) this.secrets.push(value);
+  }
+
+  redact(text: string): string {
+    let result = text;
+    for (const s of this.secrets) if (result.includes(s)) result = result.split(s).join('****');
+    return result;
+  }
+
+  /** Queues a message; resolves once it is buffered or, when the buffer flushed, once the pipe took it. */
+  write(message: AirbyteMessage): Promise<void> | void {
+    let line = JSON.stringify(message);
+    if (message.type === 'LOG' || message.type === 'TRACE') line = this.redact(line);
+    this.counts.messages++;
+    if (message.type === 'RECORD') this.counts.records++;
+    this.buffer.push(line);
+    this.bufferedBytes += line.length + 1;
+    if (this.bufferedBytes >= FLUSH_BYTES || message.type === 'STATE' || message.type === 'TRACE' || message.type === 'CONTROL') {
+      return this.flush();
+    }
+  }
+
+  log(level: LogLevel, message: string): Promise<void> | void {
+    if (MESSAGE_LEVEL[level] < this.minLevel) return;
+    return this.write(logMessage(level, message));
+  }
+
+  /** Writes what is buffered; waits for 'drain' when the stream asks for it. */
+  flush(): Promise<void> {
+    if (this.buffer.length > 0) {
+      const chunk = this.buffer.join('\n') + '\n';
+      this.buffer = [];
+      this.bufferedBytes = 0;
+      const ok = this.out.write(chunk);
+      if (!ok) {
+        this.pending = this.pending.then(
+          () => new Promise<void>((resolve) => {
+            const done = () => { this.out.off('drain', done); this.out.off('error', done); this.out.off('close', done); resolve(); };
+            this.out.once('drain', done); this.out.once('error', done); this.out.once('close', done);
+          }),
+        );
+      }
+    }
+    return this.pending;
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Record selectors and transforms: pure functions from a Pinterest response body to records.
+ * Analytics keys are lower-cased (SPEND_IN_MICRO_DOLLAR → spend_in_micro_dollar) through a per-stream
+ * cache, so the hot path does one Map lookup per key.
+ */
+import { ConnectorError } from '../errors';
+
+export type Row = Record<string, unknown>;
+
+export interface TransformContext {
+  ad_account_id?: string;
+  currency?: string;
+  pin_id?: string;
+  user_id?: string;
+}
+
+/** Upper-case API key → record key; `onNewKey` sees every key once (the engine warns about unknown ones). */
+export class KeyCase {
+  private readonly cache = new Map<string, string>();
+  constructor(private readonly onNewKey?: (key: string) => void) {}
+  lower(key: string): string {
+    let out = this.cache.get(key);
+    if (out === undefined) {
+      out = key.toLowerCase();
+      this.cache.set(key, out);
+      this.onNewKey?.(out);
+    }
+    return out;
+  }
+}
+
+const ID_KEYS = new Set(['campaign_id', 'ad_group_id', 'ad_id', 'ad_account_id', 'advertiser_id', 'pin_id', 'pin_promotion_id', 'promo_id', 'order_line_id']);
+
+function shapeError(what: string, body: unknown): ConnectorError {
+  const got = Array.isArray(body) ? 'a list' : body === null ? 'null' : typeof body;
+  return new ConnectorError(`Pinterest answered ${what} with an unexpected shape (${got}); no records were taken from it.`, 'transient_error');
+}
+
+function lowerRow(source: Row, keys: KeyCase, into: Row): Row {
+  for (const k in source) {
+    const key = keys.lower(k);
+    const v = source[k];
+    into[key] = ID_KEYS.has(key) && v !== null && v !== undefined ? String(v) : v;
+  }
+  return into;
+}
+
+/** Ads analytics: a JSON array of flat rows, one per entity and day. */
+export function* adsAnalyticsRows(body: unknown, ctx: TransformContext, keys: KeyCase, what: string): Generator<Row> {
+  if (!Array.isArray(body)) throw shapeError(what, body);
+  for (const row of body) {
+    if (typeof row !== 'object' || row === null) throw shapeError(what, row);
+    const out: Row = { ad_account_id: ctx.ad_account_id, currency: ctx.currency };
+    yield lowerRow(row as Row, keys, out);
+  }
+}
+
+/** Targeting analytics: {data: [{targeting_type, targeting_value, metrics: {...}}]}. */
+export function* targetingRows(body: unknown, ctx: TransformContext, keys: KeyCase, what: string): Generator<Row> {
+  const data = (body as { data?: unknown })?.data;
+  if (!Array.isArray(data)) throw shapeError(what, body);
+  for (const item of data as Array<Record<string, unknown>>) {
+    if (typeof item !== 'object' || item === null || typeof item.metrics !== 'object' || item.metrics === null) throw shapeError(what, item);
+    const out: Row = { ad_account_id: ctx.ad_account_id, currency: ctx.currency };
+    lowerRow(item.metrics as Row, keys, out);
+    out.targeting_type = item.targeting_type === undefined || item.targeting_type === null ? null : String(item.targeting_type);
+    out.targeting_value = item.targeting_value === undefined || item.targeting_value === null ? null : String(item.targeting_value);
+    yield out;
+  }
+}
+
+/** Pin and user-account analytics: {all: {daily_metrics: [{date, data_status, metrics}]}} (NO_SPLIT). */
+export function* dailyMetricsRows(body: unknown, idField: 'pin_id' | 'user_id', id: string, keys: KeyCase, what: string): Generator<Row> {
+  const daily = (body as { all?: { daily_metrics?: unknown } })?.all?.daily_metrics;
+  if (!Array.isArray(daily)) {
+    // No data at all for the period comes back as an empty object for some pins.
+    if (body && typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0) return;
+    throw shapeError(what, body);
+  }
+  for (const day of daily as Array<Record<string, unknown>>) {
+    if (typeof day !== 'object' || day === null) throw shapeError(what, day);
+    const out: Row = { [idField]: id, date: day.date, data_status: day.data_status };
+    const metrics = day.metrics;
+    if (metrics && typeof metrics === 'object') {
+      for (const k in metrics as Row) out[keys.lower(k)] = (metrics as Row)[k];
+    }
+    yield out;
+  }
+}

@@ -1,0 +1,72 @@
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+/**
+ * Runs `tasks` with at most `concurrency` at once and yields what each task yields, interleaved as it
+ * arrives. A bounded hand-off keeps memory flat: a producer waits while the consumer is behind.
+ * A failing task does not stop the others; once every task has ended, the first error is thrown (with
+ * the number of failed tasks), so that the work of the healthy ones is not lost.
+ */
+export async function* mergeTasks<T>(
+  tasks: Iterable<() => AsyncIterable<T>>,
+  concurrency: number,
+): AsyncGenerator<T> {
+  const iterator = tasks[Symbol.iterator]();
+  const queue: T[] = [];
+  const errors: unknown[] = [];
+  let running = 0;
+  let exhausted = false;
+  let wakeConsumer: (() => void) | undefined;
+  const wakeProducers: Array<() => void> = [];
+  const HIGH_WATER = 64;
+
+  const notify = () => { const w = wakeConsumer; wakeConsumer = undefined; w?.(); };
+
+  const startNext = (): boolean => {
+    if (exhausted) return false;
+    const next = iterator.next();
+    if (next.done) { exhausted = true; return false; }
+    running++;
+    void (async () => {
+      try {
+        for await (const item of next.value()) {
+          queue.push(item);
+          notify();
+          while (queue.length >= HIGH_WATER) await new Promise<void>((r) => wakeProducers.push(r));
+        }
+      } catch (err) {
+        errors.push(err);
+      } finally {
+        running--;
+        while (running < concurrency && startNext()) { /* fill free slots */ }
+        notify();
+      }
+    })();
+    return true;
+  };
+
+  while (running < concurrency && startNext()) { /* start the first batch */ }
+  while (true) {
+    if (queue.length > 0) {
+      const batch = queue.splice(0, queue.length);
+      while (wakeProducers.length) wakeProducers.shift()!();
+      for (const item of batch) yield item;
+      continue;
+    }
+    if (running === 0 && exhausted) break;
+    await new Promise<void>((r) => { wakeConsumer = r; });
+  }
+  if (errors.length > 0) {
+    const first = errors[0];
+    if (errors.length > 1 && first instanceof Error) {
+      (first as Error & { otherFailures?: number }).otherFailures = errors.length - 1;
+    }
+    throw first;
+  }
+}
+
+/** Splits a list into chunks of at most `size`. */
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
