@@ -1,0 +1,640 @@
+/**
+ * Generates the stream JSON schemas (src/schemas/<stream>.json) and the enum file
+ * (src/schemas/pinterest-enums.json) from Pinterest's official OpenAPI description.
+ *
+ *   npx tsx scripts/generate-schemas.ts
+ *
+ * Input: ../shared/pinterest-api/openapi.yaml (seen from the repo root), or env OPENAPI_PATH.
+ * The output is committed, so neither the connector nor its Docker image needs shared/.
+ *
+ * What the generator emits (rules agreed for the connector, see CONTRACT §3/§4):
+ * - Draft-07 schemas, root `{"$schema", "type": "object", "properties"}`; every property nullable
+ *   (`"type": ["null", T, ...]`).
+ * - Everything inlined: no `$ref` (recursion is cut at depth 4: a $ref already expanded
+ *   MAX_REF_RECURSION times on the current path becomes `{}`; none of the 7 entity schemas recurses), no `allOf` / `oneOf` / `anyOf` / `not`, no
+ *   `additionalProperties` (neither false nor a schema: CAT only accepts it absent or true).
+ * - `allOf`, `oneOf` and `anyOf` are merged into ONE permissive schema: the union of the parts'
+ *   properties (merged recursively by name) and of their types (integer ∪ number = number; a oneOf /
+ *   anyOf part without any type makes the result untyped `{}`, which accepts everything incl. null;
+ *   an annotation-only allOf part adds no type). Untyped enums get the type of their values.
+ *   Pin.media (oneOf of five media shapes, one of them containing an anyOf) therefore becomes one
+ *   object with every key any variant defines.
+ * - Kept keywords: `type`, `format` (only `date-time` / `date`, i.e. where the API gives an ISO string;
+ *   `int64`, `double`, `uri`… dropped), `description`, `properties`, `items`.
+ *   Dropped: `enum` (a new Pinterest value must not fail validation), `required`, `readOnly`, `example`,
+ *   `default`, `title`, `pattern`, `min*`/`max*`, `discriminator`, `nullable` (folded into the type),
+ *   and every `x-*` extension.
+ * - Entity streams (boards … ads) come from the `items` of the 200 response of their list operation.
+ * - Analytics streams are flat rows with lower-case keys (see buildAnalyticsSchemas).
+ *
+ * Every list in pinterest-enums.json is read from the OpenAPI file (operation parameters and response
+ * components), never typed by hand. Only `column_types` is a classification made here (see
+ * classifyColumn).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse as parseYaml } from 'yaml';
+
+// ---------------------------------------------------------------------------------------------
+// Constants
+
+export const DEFAULT_OPENAPI_PATH = path.resolve(__dirname, '../../shared/pinterest-api/openapi.yaml');
+export const SCHEMAS_DIR = path.resolve(__dirname, '../src/schemas');
+export const JSON_SCHEMA_DRAFT7 = 'http://json-schema.org/draft-07/schema#';
+
+/** A $ref may appear this many times on the current expansion path; the next occurrence becomes `{}`. */
+const MAX_REF_RECURSION = 4;
+
+/** Entity streams: list operation (GET) whose 200 response holds `{items: [...]}`. */
+export const ENTITY_STREAMS: Readonly<Record<string, { path: string; component: string }>> = {
+  boards: { path: '/boards', component: 'Board' },
+  pins: { path: '/pins', component: 'Pin' },
+  followers: { path: '/user_account/followers', component: 'UserSummary' },
+  user_interests: { path: '/users/{username}/interests/follow', component: 'Interest' },
+  campaigns: { path: '/ad_accounts/{ad_account_id}/campaigns', component: 'CampaignResponse' },
+  ad_groups: { path: '/ad_accounts/{ad_account_id}/ad_groups', component: 'AdGroupResponse' },
+  ads: { path: '/ad_accounts/{ad_account_id}/ads', component: 'AdResponse' },
+};
+
+/** Ads analytics streams: entity id key and the operation whose parameters define the columns. */
+export const ADS_ANALYTICS_STREAMS: Readonly<Record<string, { idKey: string; path: string }>> = {
+  campaign_analytics: { idKey: 'campaign_id', path: '/ad_accounts/{ad_account_id}/campaigns/analytics' },
+  ad_group_analytics: { idKey: 'ad_group_id', path: '/ad_accounts/{ad_account_id}/ad_groups/analytics' },
+  ad_analytics: { idKey: 'ad_id', path: '/ad_accounts/{ad_account_id}/ads/analytics' },
+  ad_analytics_daily: { idKey: 'ad_id', path: '/ad_accounts/{ad_account_id}/ads/analytics' },
+};
+
+export const TARGETING_ANALYTICS_STREAMS: Readonly<
+  Record<string, { idKey: string; level: 'campaign' | 'ad_group' | 'ad'; path: string }>
+> = {
+  campaign_targeting_analytics: {
+    idKey: 'campaign_id',
+    level: 'campaign',
+    path: '/ad_accounts/{ad_account_id}/campaigns/targeting_analytics',
+  },
+  ad_group_targeting_analytics: {
+    idKey: 'ad_group_id',
+    level: 'ad_group',
+    path: '/ad_accounts/{ad_account_id}/ad_groups/targeting_analytics',
+  },
+  ad_targeting_analytics: {
+    idKey: 'ad_id',
+    level: 'ad',
+    path: '/ad_accounts/{ad_account_id}/ads/targeting_analytics',
+  },
+};
+
+const PIN_ANALYTICS_PATH = '/pins/{pin_id}/analytics';
+const USER_ACCOUNT_ANALYTICS_PATH = '/user_account/analytics';
+const AD_ACCOUNTS_PATH = '/ad_accounts';
+
+/** Primary keys and cursors of CONTRACT §3. */
+export const PRIMARY_KEYS: Readonly<Record<string, readonly string[]>> = {
+  boards: ['id'],
+  pins: ['id'],
+  followers: ['username'],
+  user_interests: ['id', 'name'],
+  campaigns: ['id', 'name'],
+  ad_groups: ['id', 'name'],
+  ads: ['id', 'name'],
+  pin_analytics: ['pin_id', 'date'],
+  user_account_analytics: ['user_id', 'date'],
+  campaign_analytics: ['campaign_id', 'date'],
+  ad_group_analytics: ['ad_group_id', 'date'],
+  ad_analytics: ['ad_id', 'date'],
+  campaign_targeting_analytics: ['campaign_id', 'targeting_type', 'targeting_value', 'date'],
+  ad_group_targeting_analytics: ['ad_group_id', 'targeting_type', 'targeting_value', 'date'],
+  ad_targeting_analytics: ['ad_id', 'targeting_type', 'targeting_value', 'date'],
+  ad_analytics_daily: ['ad_id', 'date'],
+};
+
+export const CURSOR_FIELDS: Readonly<Record<string, string | undefined>> = {
+  pin_analytics: 'date',
+  user_account_analytics: 'date',
+  campaign_analytics: 'date',
+  ad_group_analytics: 'date',
+  ad_analytics: 'date',
+  campaign_targeting_analytics: 'date',
+  ad_group_targeting_analytics: 'date',
+  ad_targeting_analytics: 'date',
+  ad_analytics_daily: 'date',
+};
+
+export const STREAM_NAMES: readonly string[] = Object.keys(PRIMARY_KEYS);
+
+export type ColumnType = 'number' | 'string' | 'any';
+
+export interface PinterestEnums {
+  columns: string[];
+  targeting_types: { campaign: string[]; ad_group: string[]; ad: string[] };
+  pin_metric_types: string[];
+  pin_standard_metric_types: string[];
+  user_account_metric_types: string[];
+  data_status: string[];
+  currencies: string[];
+  column_types: Record<string, ColumnType>;
+}
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+type JsonObject = { [k: string]: Json };
+// The OpenAPI document is untyped YAML; `any` keeps the walker readable.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type OpenApiDoc = any;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type OasSchema = any;
+
+// ---------------------------------------------------------------------------------------------
+// OpenAPI access helpers
+
+export function loadOpenApi(openapiPath: string = DEFAULT_OPENAPI_PATH): OpenApiDoc {
+  const text = fs.readFileSync(openapiPath, 'utf8');
+  return parseYaml(text, { maxAliasCount: -1 });
+}
+
+function fail(message: string): never {
+  throw new Error(`generate-schemas: ${message}`);
+}
+
+/** Resolves a local JSON pointer such as `#/components/schemas/Pin`. */
+export function resolvePointer(doc: OpenApiDoc, ref: string): OasSchema {
+  if (!ref.startsWith('#/')) fail(`unsupported $ref ${ref}`);
+  let node = doc;
+  for (const raw of ref.slice(2).split('/')) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (node == null || typeof node !== 'object' || !(key in node)) fail(`unresolved $ref ${ref}`);
+    node = node[key];
+  }
+  return node;
+}
+
+/** Follows `$ref` chains (siblings of a $ref are ignored here: used for parameters/responses). */
+function deref(doc: OpenApiDoc, node: OasSchema): OasSchema {
+  let cur = node;
+  for (let i = 0; cur && typeof cur === 'object' && typeof cur.$ref === 'string'; i++) {
+    if (i > 32) fail(`$ref loop at ${node.$ref}`);
+    cur = resolvePointer(doc, cur.$ref);
+  }
+  return cur;
+}
+
+function getOperation(doc: OpenApiDoc, apiPath: string): OasSchema {
+  const op = doc?.paths?.[apiPath]?.get;
+  if (!op) fail(`GET ${apiPath} not found in the OpenAPI file`);
+  return op;
+}
+
+/** A query parameter of a GET operation, by its `name`, with $refs resolved. */
+function getQueryParameter(doc: OpenApiDoc, apiPath: string, name: string): OasSchema {
+  const op = getOperation(doc, apiPath);
+  for (const p of op.parameters ?? []) {
+    const param = deref(doc, p);
+    if (param?.name === name && param?.in === 'query') return param;
+  }
+  return fail(`GET ${apiPath} has no query parameter ${name}`);
+}
+
+/** The `enum` of a string schema (following $ref / allOf of one part). */
+function enumOf(doc: OpenApiDoc, schema: OasSchema, where: string): string[] {
+  const s = deref(doc, schema);
+  if (Array.isArray(s?.enum)) return s.enum.map(String);
+  if (Array.isArray(s?.allOf) && s.allOf.length === 1) return enumOf(doc, s.allOf[0], where);
+  return fail(`no enum at ${where}`);
+}
+
+/** The 200 JSON response schema of a GET operation, with $refs resolved. */
+function successSchema(doc: OpenApiDoc, apiPath: string): OasSchema {
+  const op = getOperation(doc, apiPath);
+  const resp = deref(doc, op.responses?.['200']);
+  const schema = resp?.content?.['application/json']?.schema;
+  if (!schema) fail(`GET ${apiPath} has no 200 application/json schema`);
+  return deref(doc, schema);
+}
+
+/** Every definition of a property in a schema, following $ref and allOf parts (outermost first). */
+function findPropertyAll(doc: OpenApiDoc, schema: OasSchema, name: string): OasSchema[] {
+  const s = deref(doc, schema);
+  if (!s || typeof s !== 'object') return [];
+  const found: OasSchema[] = [];
+  if (s.properties && name in s.properties) found.push(s.properties[name]);
+  for (const part of s.allOf ?? []) found.push(...findPropertyAll(doc, part, name));
+  return found;
+}
+
+function findProperty(doc: OpenApiDoc, schema: OasSchema, name: string): OasSchema | undefined {
+  return findPropertyAll(doc, schema, name)[0];
+}
+
+/**
+ * The schema of one item of a list operation's 200 response (`{items: [<item>], bookmark}`).
+ * The responses are often `allOf: [Paginated, {items: [<Entity>]}]`, where Paginated's own `items`
+ * is a generic `{type: object}`: the most specific definition (a $ref) wins.
+ */
+export function listItemSchema(doc: OpenApiDoc, apiPath: string): OasSchema {
+  const arrays = findPropertyAll(doc, successSchema(doc, apiPath), 'items')
+    .map((p) => deref(doc, p))
+    .filter((a) => a && a.type === 'array' && a.items);
+  if (arrays.length === 0) fail(`GET ${apiPath}: 200 response has no items array`);
+  const specific = arrays.find((a) => typeof a.items.$ref === 'string');
+  return (specific ?? arrays[arrays.length - 1]).items;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schema conversion: OpenAPI 3.0 schema -> permissive, inlined, nullable draft-07 schema
+
+const TYPE_ORDER = ['string', 'number', 'integer', 'boolean', 'object', 'array'];
+const KEPT_FORMATS = new Set(['date-time', 'date']);
+
+/** Intermediate, merge-friendly form of a schema. `types === null` means "any type". */
+interface Shape {
+  types: Set<string> | null;
+  format?: string | null; // undefined: none seen yet; null: conflicting formats (dropped)
+  description?: string;
+  properties?: Map<string, Shape>;
+  items?: Shape;
+  /** true when this shape stands for a cut recursion (emitted as `{}`). */
+  cut?: boolean;
+}
+
+function emptyShape(): Shape {
+  return { types: new Set() };
+}
+
+function unionTypes(a: Set<string> | null, b: Set<string> | null): Set<string> | null {
+  if (a === null || b === null) return null;
+  return new Set([...a, ...b]);
+}
+
+/** Merges b into a (union semantics: every property and type of either side is accepted). */
+function mergeShapes(a: Shape, b: Shape): Shape {
+  if (a.cut || b.cut) return { types: null, cut: true, description: a.description ?? b.description };
+  const out: Shape = { types: unionTypes(a.types, b.types) };
+  if (a.format === undefined) out.format = b.format;
+  else if (b.format === undefined) out.format = a.format;
+  else out.format = a.format === b.format ? a.format : null;
+  out.description = a.description ?? b.description;
+  if (a.properties || b.properties) {
+    const props = new Map<string, Shape>(a.properties ?? []);
+    for (const [k, v] of b.properties ?? []) props.set(k, props.has(k) ? mergeShapes(props.get(k)!, v) : v);
+    out.properties = props;
+  }
+  if (a.items && b.items) out.items = mergeShapes(a.items, b.items);
+  else out.items = a.items ?? b.items;
+  return out;
+}
+
+/** A part of a composition whose type is unknown (e.g. only a description) must not widen to "any". */
+function isTypeless(s: OasSchema): boolean {
+  return (
+    s &&
+    typeof s === 'object' &&
+    !s.$ref &&
+    s.type === undefined &&
+    !s.properties &&
+    !s.items &&
+    !Array.isArray(s.enum) &&
+    !s.allOf &&
+    !s.oneOf &&
+    !s.anyOf
+  );
+}
+
+function toShape(doc: OpenApiDoc, schema: OasSchema, refStack: string[]): Shape {
+  if (schema === true || schema === undefined || schema === null) return { types: null };
+  if (typeof schema !== 'object') return { types: null };
+
+  let shape: Shape | undefined;
+
+  if (typeof schema.$ref === 'string') {
+    const ref: string = schema.$ref;
+    const depth = refStack.filter((r) => r === ref).length;
+    if (depth >= MAX_REF_RECURSION) {
+      shape = { types: null, cut: true };
+    } else {
+      shape = toShape(doc, resolvePointer(doc, ref), [...refStack, ref]);
+    }
+  }
+
+  // Own keywords.
+  const own: Shape = { types: null };
+  if (schema.type !== undefined) {
+    own.types = new Set(Array.isArray(schema.type) ? schema.type : [schema.type]);
+  } else if (schema.properties) {
+    own.types = new Set(['object']);
+  } else if (schema.items) {
+    own.types = new Set(['array']);
+  } else if (Array.isArray(schema.enum) && schema.enum.length > 0) {
+    // An untyped enum (e.g. TargetingSpec.TARGETING_STRATEGY items): the type of its values.
+    own.types = new Set(schema.enum.map(enumValueType));
+  }
+  if (typeof schema.format === 'string') own.format = schema.format;
+  if (typeof schema.description === 'string' && schema.description.trim()) {
+    own.description = normalizeDescription(schema.description);
+  }
+  if (schema.properties && typeof schema.properties === 'object') {
+    own.properties = new Map();
+    for (const [name, sub] of Object.entries(schema.properties)) {
+      own.properties.set(name, toShape(doc, sub, refStack));
+    }
+  }
+  if (schema.items !== undefined) own.items = toShape(doc, schema.items, refStack);
+
+  const hasOwnStructure = own.types !== null;
+  const compositions: OasSchema[][] = [schema.allOf, schema.oneOf, schema.anyOf].filter(Array.isArray);
+
+  if (compositions.length > 0) {
+    // Merge every part of allOf / oneOf / anyOf, plus the schema's own keywords.
+    let merged: Shape | undefined = shape;
+    for (const parts of compositions) {
+      const isAllOf = parts === schema.allOf;
+      for (const part of parts) {
+        const partShape = toShape(doc, part, refStack);
+        // An annotation-only allOf part (description, nullable…) constrains nothing: it adds no type.
+        // (In oneOf/anyOf an untyped part really means "any type" and is kept as such.)
+        if (isAllOf && isTypeless(part)) partShape.types = new Set();
+        merged = merged ? mergeShapes(merged, partShape) : partShape;
+      }
+    }
+    if (hasOwnStructure) merged = merged ? mergeShapes(merged, own) : own;
+    shape = merged ?? own;
+    if (own.description) shape.description = own.description; // outer description wins
+  } else if (shape) {
+    // $ref with siblings (OpenAPI 3.0 ignores them, but Pinterest uses description/nullable there).
+    if (hasOwnStructure) shape = mergeShapes(shape, own);
+    if (own.description) shape.description = own.description;
+  } else {
+    shape = own;
+  }
+
+  if (schema.nullable === true && shape.types) shape.types = new Set([...shape.types, 'null']);
+  return shape;
+}
+
+function enumValueType(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  if (typeof value === 'string' || typeof value === 'boolean') return typeof value;
+  return Array.isArray(value) ? 'array' : 'object';
+}
+
+function normalizeDescription(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+/** Emits the draft-07 form of a shape; every schema is nullable. */
+function emit(shape: Shape): JsonObject {
+  if (shape.cut) return {};
+  const out: JsonObject = {};
+  if (shape.types !== null) {
+    const types = new Set(shape.types);
+    if (types.has('integer') && types.has('number')) types.delete('integer');
+    types.delete('null');
+    const ordered = TYPE_ORDER.filter((t) => types.has(t));
+    const extra = [...types].filter((t) => !TYPE_ORDER.includes(t)).sort();
+    const all = [...ordered, ...extra];
+    if (all.length > 0) out.type = ['null', ...all];
+  }
+  const isString = out.type === undefined || (out.type as string[]).includes('string');
+  if (shape.format && KEPT_FORMATS.has(shape.format) && isString) out.format = shape.format;
+  if (shape.description) out.description = shape.description;
+  if (shape.properties && shape.properties.size > 0) {
+    const props: JsonObject = {};
+    for (const name of [...shape.properties.keys()].sort()) props[name] = emit(shape.properties.get(name)!);
+    out.properties = props;
+  }
+  if (shape.items) out.items = emit(shape.items);
+  return out;
+}
+
+/** Converts an OpenAPI schema into the permissive draft-07 form described at the top of this file. */
+export function convertSchema(doc: OpenApiDoc, schema: OasSchema): JsonObject {
+  return emit(toShape(doc, schema, []));
+}
+
+function rootSchema(properties: JsonObject, description?: string): JsonObject {
+  const root: JsonObject = { $schema: JSON_SCHEMA_DRAFT7, type: 'object' };
+  if (description) root.description = description;
+  root.properties = properties;
+  return root;
+}
+
+export function buildEntitySchema(doc: OpenApiDoc, stream: string): JsonObject {
+  const def = ENTITY_STREAMS[stream];
+  if (!def) fail(`unknown entity stream ${stream}`);
+  const item = listItemSchema(doc, def.path);
+  const itemRef = typeof item.$ref === 'string' ? item.$ref.split('/').pop() : undefined;
+  if (itemRef !== def.component) fail(`GET ${def.path} items are ${itemRef}, expected ${def.component}`);
+  const converted = convertSchema(doc, item);
+  const props = (converted.properties ?? {}) as JsonObject;
+  // Primary-key fields: ids and names are strings (they already are in the API; enforce it).
+  for (const key of PRIMARY_KEYS[stream]) {
+    const prop = (props[key] ?? {}) as JsonObject;
+    props[key] = { ...prop, type: ['null', 'string'] };
+  }
+  return rootSchema(sortKeys(props));
+}
+
+function sortKeys(obj: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const k of Object.keys(obj).sort()) out[k] = obj[k];
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Enums
+
+/**
+ * column_types classification (by column name; applied in this order):
+ * 1. "string": identifiers and free text — names ending in `_ID`, `_NAME`, `_LABEL` or `_TAG`
+ *    (CAMPAIGN_ID, AD_ACCOUNT_ID, ADVERTISER_ID, PIN_PROMOTION_ID, CAMPAIGN_NAME,
+ *    CAMPAIGN_BRAND_LABEL, PRODUCT_GROUP_AD_IMAGE_TAG, …). CONTRACT §4: ids are strings.
+ * 2. "any": attribute columns whose wire type Pinterest does not document — enumerated codes and flags:
+ *    `*_ENTITY_STATUS`, `*_TYPE` (objective / budget type), `*_OPTIMIZATION`, `IS_*`.
+ *    Statuses and types would be strings by name, but Airbyte's source-pinterest schemas type
+ *    CAMPAIGN_ENTITY_STATUS as a number and AD_GROUP_ENTITY_STATUS as a string, and IS_* /
+ *    CAMPAIGN_BUDGET_OPTIMIZATION are likely booleans: a union type accepts whichever comes.
+ * 3. "number": everything else — counts, amounts (`*_DOLLAR`, `*_SPEND_CAP`, `*_IN_LOCAL_CURRENCY`),
+ *    rates, ratios (`*_ROAS`, `CTR`), multipliers, durations (VIDEO_LENGTH, `*_WATCHTIME_*`).
+ */
+export function classifyColumn(column: string): ColumnType {
+  if (/(_ID|_NAME|_LABEL|_TAG)$/.test(column)) return 'string';
+  if (/(_ENTITY_STATUS|_TYPE|_OPTIMIZATION)$/.test(column) || /^IS_/.test(column)) return 'any';
+  return 'number';
+}
+
+function uniqueInOrder(values: string[]): string[] {
+  return [...new Set(values)];
+}
+
+export function extractEnums(doc: OpenApiDoc): PinterestEnums {
+  // columns: the `columns` query parameter of the ads analytics operations (components.parameters.query_columns).
+  const columnsParam = getQueryParameter(doc, ADS_ANALYTICS_STREAMS.campaign_analytics.path, 'columns');
+  const columns = enumOf(doc, columnsParam.schema?.items, 'columns parameter items');
+  // All ads analytics and targeting operations must share the same column list.
+  const otherPaths = [
+    ...Object.values(ADS_ANALYTICS_STREAMS).map((s) => s.path),
+    ...Object.values(TARGETING_ANALYTICS_STREAMS).map((s) => s.path),
+  ];
+  for (const p of otherPaths) {
+    const other = enumOf(doc, getQueryParameter(doc, p, 'columns').schema?.items, `${p} columns`);
+    if (JSON.stringify(other) !== JSON.stringify(columns)) fail(`${p} has a different columns enum`);
+  }
+
+  const targeting_types = { campaign: [] as string[], ad_group: [] as string[], ad: [] as string[] };
+  for (const def of Object.values(TARGETING_ANALYTICS_STREAMS)) {
+    const param = getQueryParameter(doc, def.path, 'targeting_types');
+    targeting_types[def.level] = enumOf(doc, param.schema?.items, `${def.path} targeting_types`);
+  }
+
+  // Pin metric types: items are a oneOf (standard / video); the union keeps first-seen order.
+  const pinParam = getQueryParameter(doc, PIN_ANALYTICS_PATH, 'metric_types');
+  const pinItems = deref(doc, pinParam.schema?.items);
+  const pinVariants: OasSchema[] = Array.isArray(pinItems?.oneOf) ? pinItems.oneOf : [pinItems];
+  const variantEnums = pinVariants.map((v, i) => enumOf(doc, v, `pin metric_types variant ${i}`));
+  const pin_metric_types = uniqueInOrder(variantEnums.flat());
+  const standardIndex = pinVariants.findIndex((v) => /standard/i.test(deref(doc, v)?.description ?? ''));
+  const pin_standard_metric_types = variantEnums[standardIndex >= 0 ? standardIndex : 0];
+
+  const userParam = getQueryParameter(doc, USER_ACCOUNT_ANALYTICS_PATH, 'metric_types');
+  const user_account_metric_types = enumOf(doc, userParam.schema?.items, 'user account metric_types items');
+
+  // data_status: AnalyticsResponse -> (group) -> daily_metrics[] -> data_status.
+  const userResp = successSchema(doc, USER_ACCOUNT_ANALYTICS_PATH);
+  const group = deref(doc, userResp.additionalProperties);
+  const daily = deref(doc, findProperty(doc, group, 'daily_metrics'));
+  const dataStatusProp = findProperty(doc, daily?.items, 'data_status');
+  if (!dataStatusProp) fail('user account analytics: no daily_metrics[].data_status');
+  const data_status = enumOf(doc, dataStatusProp, 'data_status');
+
+  // currencies: AdAccount.currency, the item of GET /ad_accounts.
+  const currencyProp = findProperty(doc, listItemSchema(doc, AD_ACCOUNTS_PATH), 'currency');
+  if (!currencyProp) fail('ad account: no currency property');
+  const currencies = enumOf(doc, currencyProp, 'AdAccount.currency');
+
+  const column_types: Record<string, ColumnType> = {};
+  for (const c of columns) column_types[c] = classifyColumn(c);
+
+  return {
+    columns,
+    targeting_types,
+    pin_metric_types,
+    pin_standard_metric_types,
+    user_account_metric_types,
+    data_status,
+    currencies,
+    column_types,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Analytics schemas
+
+const NULL_STRING: JsonObject = { type: ['null', 'string'] };
+const NULL_NUMBER: JsonObject = { type: ['null', 'number'] };
+const NULL_ANY: JsonObject = { type: ['null', 'string', 'number', 'boolean'] };
+const DATE: JsonObject = { type: ['null', 'string'], format: 'date', description: 'Day of the row (UTC), YYYY-MM-DD.' };
+
+function withDescription(base: JsonObject, description: string): JsonObject {
+  return { ...base, description };
+}
+
+function columnSchema(type: ColumnType): JsonObject {
+  if (type === 'string') return { ...NULL_STRING };
+  if (type === 'any') return { ...NULL_ANY };
+  return { ...NULL_NUMBER };
+}
+
+function adsAnalyticsProperties(enums: PinterestEnums, idKey: string, targeting: boolean): JsonObject {
+  const props: JsonObject = {};
+  props[idKey] = withDescription(NULL_STRING, `Pinterest ${idKey.replace(/_id$/, '').replace(/_/g, ' ')} id.`);
+  if (targeting) {
+    props.targeting_type = withDescription(NULL_STRING, 'Targeting type of the breakdown, e.g. AGE_BUCKET.');
+    props.targeting_value = withDescription(NULL_STRING, 'Targeting value of the breakdown, always a string.');
+  }
+  props.date = { ...DATE };
+  props.ad_account_id = withDescription(NULL_STRING, 'Ad account the row belongs to.');
+  props.currency = withDescription(
+    NULL_STRING,
+    "The ad account's currency code: *_DOLLAR and *_MICRO_DOLLAR amounts are in this currency.",
+  );
+  for (const column of enums.columns) {
+    const key = column.toLowerCase();
+    if (key in props) continue; // e.g. campaign_id / ad_account_id: already declared as strings
+    props[key] = columnSchema(enums.column_types[column] ?? 'any');
+  }
+  return props;
+}
+
+function organicAnalyticsProperties(idKey: string, idDescription: string, metrics: string[]): JsonObject {
+  const props: JsonObject = {};
+  props[idKey] = withDescription(NULL_STRING, idDescription);
+  props.date = { ...DATE };
+  props.data_status = withDescription(NULL_STRING, 'Metrics availability of the day, e.g. READY or PROCESSING.');
+  for (const metric of metrics) {
+    const key = metric.toLowerCase();
+    if (!(key in props)) props[key] = { ...NULL_NUMBER };
+  }
+  return props;
+}
+
+export function buildAnalyticsSchemas(enums: PinterestEnums): Record<string, JsonObject> {
+  const out: Record<string, JsonObject> = {};
+  for (const [stream, def] of Object.entries(ADS_ANALYTICS_STREAMS)) {
+    out[stream] = rootSchema(adsAnalyticsProperties(enums, def.idKey, false));
+  }
+  for (const [stream, def] of Object.entries(TARGETING_ANALYTICS_STREAMS)) {
+    out[stream] = rootSchema(adsAnalyticsProperties(enums, def.idKey, true));
+  }
+  out.pin_analytics = rootSchema(organicAnalyticsProperties('pin_id', 'Pin id.', enums.pin_metric_types));
+  out.user_account_analytics = rootSchema(
+    organicAnalyticsProperties('user_id', "The token user's account id.", enums.user_account_metric_types),
+  );
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Entry points
+
+/** Every generated file, keyed by file name (relative to src/schemas), from a parsed OpenAPI document. */
+export function generateFromDoc(doc: OpenApiDoc): Record<string, object> {
+  const enums = extractEnums(doc);
+  const schemas: Record<string, JsonObject> = {};
+  for (const stream of Object.keys(ENTITY_STREAMS)) schemas[stream] = buildEntitySchema(doc, stream);
+  Object.assign(schemas, buildAnalyticsSchemas(enums));
+
+  const files: Record<string, object> = {};
+  for (const stream of STREAM_NAMES) {
+    if (!schemas[stream]) fail(`no schema built for ${stream}`);
+    files[`${stream}.json`] = schemas[stream];
+  }
+  files['pinterest-enums.json'] = enums;
+  return files;
+}
+
+/** Every generated file, keyed by file name (relative to src/schemas). Pure: reads, never writes. */
+export function generateAll(openapiPath: string = process.env.OPENAPI_PATH || DEFAULT_OPENAPI_PATH): Record<string, object> {
+  return generateFromDoc(loadOpenApi(openapiPath));
+}
+
+/** The exact bytes written for a generated object: 2-space JSON with a trailing newline. */
+export function serialize(value: object): string {
+  return JSON.stringify(value, null, 2) + '\n';
+}
+
+function main(): void {
+  const openapiPath = process.env.OPENAPI_PATH || DEFAULT_OPENAPI_PATH;
+  const files = generateAll(openapiPath);
+  fs.mkdirSync(SCHEMAS_DIR, { recursive: true });
+  for (const [name, value] of Object.entries(files)) {
+    fs.writeFileSync(path.join(SCHEMAS_DIR, name), serialize(value));
+  }
+  process.stderr.write(`generate-schemas: wrote ${Object.keys(files).length} files to ${SCHEMAS_DIR} from ${openapiPath}\n`);
+}
+
+if (require.main === module) {
+  main();
+}
