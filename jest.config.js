@@ -1,8 +1,11 @@
 /** @type {import('jest').Config} */
+const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }];
 module.exports = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] },
+  // msw 2 pulls in an ESM-only package (rettime): compile them to CommonJS like our own files.
+  transform: { '^.+\\.(ts|mjs|js)$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!(rettime)/)'],
   testMatch: ['<rootDir>/unit_tests/**/*.test.ts', '<rootDir>/integration_tests/**/*.test.ts'],
-  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   testTimeout: 60000,
 };
