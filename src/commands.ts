@@ -41,7 +41,8 @@ export async function spec(io: CommandIO): Promise<number> {
 
 export async function discover(args: { config: string }, io: CommandIO): Promise<number> {
   return guard(io, async () => {
-    await loadConfig(args.config);
+    const { config } = await loadConfig(args.config);
+    validateDates(config, io.env);
     await io.writer.write({ type: 'CATALOG', catalog: discoverCatalog() });
     return 0;
   });

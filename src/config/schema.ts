@@ -73,7 +73,8 @@ export const ConfigSchema = z
   .object({
     credentials: z
       .discriminatedUnion('auth_method', [OAuthCredentials, AccessTokenCredentials])
-      .meta({ title: 'Authentication', description: 'How the connector authenticates with Pinterest.', order: 0 }),
+      // Airbyte requires `type: object` on the parent of a oneOf; zod does not write it for a union.
+      .meta({ type: 'object', title: 'Authentication', description: 'How the connector authenticates with Pinterest.', order: 0 }),
     start_date: dateField('Start Date', 'First day (UTC) of the analytics to read. Pinterest serves the last 90 days: an older date is moved to today − 89, with a warning. Default: today − 89.', 1),
     end_date: dateField('End Date', 'Last day (UTC) of the analytics to read; with Start Date it selects a backfill period. Default: today (yesterday for ad_analytics_daily).', 2),
     ad_account_ids: z

@@ -68,14 +68,22 @@ async function* readPerPartition(
     partitions.map(async (p) => {
       const cursor = partitionCursor(saved, p.key);
       const windows = slice(resumeStart(range.start, cursor, ctx.config.lookback_days), range.end, ctx.config.window_days);
-      const ids = def.ids && windows.length > 0 ? await ctx.shared.ids(def.ids.list, p) : undefined;
-      return { partition: p, windows, ids, cursor };
+      // An account whose id list fails fails on its own (below), after the healthy accounts are read.
+      let ids: string[] | undefined;
+      let failure: unknown;
+      try {
+        ids = def.ids && windows.length > 0 ? await ctx.shared.ids(def.ids.list, p) : undefined;
+      } catch (err) {
+        failure = err;
+      }
+      return { partition: p, windows, ids, cursor, failure };
     }),
   );
-  yield { kind: 'estimate', rows: plans.reduce((n, plan) => n + (plan.ids?.length ?? 1) * plan.windows.reduce((d, w) => d + windowLength(w), 0), 0) };
+  yield { kind: 'estimate', rows: plans.reduce((n, plan) => n + (plan.failure !== undefined ? 0 : (plan.ids?.length ?? 1)) * plan.windows.reduce((d, w) => d + windowLength(w), 0), 0) };
 
   type Advance = { kind: 'advance'; partition: string; date: Day };
   const tasks = plans.map((plan) => async function* (): AsyncGenerator<StreamEvent | Advance> {
+    if (plan.failure !== undefined) throw plan.failure;
     let cursor = plan.cursor;
     for (const window of plan.windows) {
       yield* readWindow(def, ctx, plan.partition, window, plan.ids, keys, progress);

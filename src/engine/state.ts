@@ -31,8 +31,8 @@ export function parseInputState(raw: unknown): StreamStates {
     return out;
   }
   if (!isObject(raw)) throw configError('Invalid state: expected a list of STREAM state messages or an object keyed by stream name.');
-  // A single message, a legacy { type: LEGACY, data } message, or the legacy {stream: state} object.
-  if (raw.type === 'STREAM' && isObject(raw.stream)) return parseInputState([raw]);
+  // A single STREAM or GLOBAL message, a legacy { type: LEGACY, data } message, or the legacy {stream: state} object.
+  if ((raw.type === 'STREAM' && isObject(raw.stream)) || (raw.type === 'GLOBAL' && isObject(raw.global))) return parseInputState([raw]);
   if ((raw.type === 'LEGACY' || raw.type === undefined) && isObject(raw.data) && Object.keys(raw).every((k) => k === 'type' || k === 'data')) {
     return parseInputState(raw.data);
   }

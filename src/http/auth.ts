@@ -40,7 +40,10 @@ export class OAuthTokens implements TokenSource {
   }
 
   async invalidate(rejected: string): Promise<boolean> {
-    if (this.current?.token === rejected) this.current = undefined;
+    // Another caller already replaced the rejected token: retry with the new one instead of refreshing again
+    // (each refresh may rotate the refresh token and revoke the access token other requests are using).
+    if (this.current && this.current.token !== rejected) return true;
+    this.current = undefined;
     await this.refresh();
     return true;
   }

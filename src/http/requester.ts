@@ -77,7 +77,7 @@ export function validateBaseUrl(raw: string): string {
   } catch {
     throw configError(`PINTEREST_API_URL is not a URL: ${raw}`);
   }
-  const loopback = ['localhost', '127.0.0.1', '[::1]', '::1'].includes(url.hostname) || /^127\./.test(url.hostname);
+  const loopback = ['localhost', '127.0.0.1', '[::1]', '::1'].includes(url.hostname) || /^127(\.\d{1,3}){3}$/.test(url.hostname);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
     throw configError(`PINTEREST_API_URL must be an https:// URL (or http:// on loopback), got ${url.protocol}//${url.host}`);
   }
@@ -128,6 +128,8 @@ export class Requester {
         case 'ok':
           return result.body as T;
         case 'unauthorized':
+          // The token endpoint itself (no bearer): the caller turns Pinterest's answer into its own message.
+          if (spec.auth === false) throw result.error;
           if (!refreshed && token && (await this.requireTokens().invalidate(token))) {
             refreshed = true;
             attempts--;
@@ -215,7 +217,9 @@ export class Requester {
         return { kind: 'fail', error: new ResponseTooLargeError(what, length) };
       }
       text = await response.text();
-      if (Number.isFinite(length) && Buffer.byteLength(text) !== length) {
+      // With a Content-Encoding, Content-Length counts the compressed bytes, not the decoded text.
+      const encoded = (response.headers.get('content-encoding') ?? 'identity').toLowerCase() !== 'identity';
+      if (Number.isFinite(length) && !encoded && Buffer.byteLength(text) !== length) {
         return { kind: 'retry', problem: `truncated body (${Buffer.byteLength(text)} of ${length} bytes)` };
       }
     } catch (err) {

@@ -21,6 +21,7 @@ export class MessageWriter {
   private secrets: string[] = [];
   private readonly minLevel: number;
   private pending: Promise<void> = Promise.resolve();
+  private drained?: Promise<void>;
   readonly counts = { records: 0, messages: 0 };
 
   constructor(private readonly out: Writable = process.stdout, logLevel = process.env.LOG_LEVEL ?? 'info') {
@@ -63,12 +64,12 @@ export class MessageWriter {
       this.bufferedBytes = 0;
       const ok = this.out.write(chunk);
       if (!ok) {
-        this.pending = this.pending.then(
-          () => new Promise<void>((resolve) => {
-            const done = () => { this.out.off('drain', done); this.out.off('error', done); this.out.off('close', done); resolve(); };
-            this.out.once('drain', done); this.out.once('error', done); this.out.once('close', done);
-          }),
-        );
+        // Listen now, not after earlier waits: one 'drain' (the pipe emptied) answers every chunk written before it.
+        this.drained ??= new Promise<void>((resolve) => {
+          const done = () => { this.out.off('drain', done); this.out.off('error', done); this.out.off('close', done); this.drained = undefined; resolve(); };
+          this.out.once('drain', done); this.out.once('error', done); this.out.once('close', done);
+        });
+        this.pending = this.drained;
       }
     }
     return this.pending;
