@@ -1,0 +1,201 @@
+// Expected records and request counts of a full-refresh read, computed from the dataset
+// directly (no HTTP). Record shapes follow CONTRACT.md §4.
+import { entitiesOf, type Dataset, type EntityMeta, type Json } from './dataset';
+import { PIN_STANDARD_METRIC_TYPES } from './enums';
+import {
+  entityDays,
+  entityTargeting,
+  cellValue,
+  fillRow,
+  ID_COLUMN,
+  isAnalyticsColumn,
+  isTargetingType,
+  metricsContext,
+  PIN_METRIC_TYPES,
+  pinDay,
+  planColumns,
+  TARGETING_TYPES,
+  targetingRowExists,
+  targetingSub,
+  userDay,
+  USER_METRIC_TYPES,
+} from './metrics';
+import { formatDay, parseDay } from './rng';
+import { DEFAULT_SCOPES } from './server';
+import { pinWithMetrics, visibleBoards, visiblePins } from './views';
+import { STREAM_NAMES, type GroundTruth, type GroundTruthConfig, type Level, type SimulatorOptions, type StreamName } from './types';
+
+const PAGE = 250;
+const pages = (n: number) => Math.max(1, Math.ceil(n / PAGE));
+
+function emptyRecord<T>(make: () => T): Record<StreamName, T> {
+  const out = {} as Record<StreamName, T>;
+  for (const s of STREAM_NAMES) out[s] = make();
+  return out;
+}
+
+export function computeGroundTruth(ds: Dataset, opts: SimulatorOptions, cfg: GroundTruthConfig): GroundTruth {
+  const ctx = metricsContext(ds);
+  const scopes = opts.scopes ?? DEFAULT_SCOPES;
+  const todayDay = cfg.today ? parseDay(cfg.today) : ds.todayDay;
+  if (Number.isNaN(todayDay)) throw new Error(`groundTruth: bad today '${cfg.today}'`);
+  const statuses = new Set(cfg.entityStatuses ?? ['ACTIVE', 'PAUSED', 'ARCHIVED']);
+  const windowDays = cfg.windowDays ?? 90;
+  if (!(windowDays >= 1)) throw new Error('groundTruth: windowDays must be ≥ 1');
+  for (const c of cfg.columns) if (!isAnalyticsColumn(c)) throw new Error(`groundTruth: unknown column ${c}`);
+  const pinTypes = Array.from(new Set(cfg.pinMetricTypes ?? [...PIN_STANDARD_METRIC_TYPES]));
+  for (const t of pinTypes) if (!PIN_METRIC_TYPES.includes(t)) throw new Error(`groundTruth: unknown pin metric ${t}`);
+  const userTypes = Array.from(new Set(cfg.userMetricTypes ?? [...USER_METRIC_TYPES]));
+
+  const earliest = todayDay - 89;
+  const sd = cfg.startDate ? parseDay(cfg.startDate) : earliest;
+  const ed = cfg.endDate ? parseDay(cfg.endDate) : todayDay;
+  if (Number.isNaN(sd) || Number.isNaN(ed)) throw new Error('groundTruth: bad startDate/endDate');
+  const start = Math.max(earliest, sd);
+  const end = Math.min(todayDay, ed);
+  const dailyEnd = Math.min(end, todayDay - 1);
+  const span = (a: number, b: number) => Math.max(0, b - a + 1);
+  const windows = (a: number, b: number) => Math.ceil(span(a, b) / windowDays);
+
+  const accounts = cfg.adAccountIds
+    ? cfg.adAccountIds.map((id) => {
+        const a = ds.adAccountById.get(id);
+        if (!a) throw new Error(`groundTruth: unknown ad account ${id}`);
+        return a;
+      })
+    : ds.adAccounts;
+
+  const records = emptyRecord<Record<string, unknown>[]>(() => []);
+  const counts = emptyRecord<number>(() => 0);
+  const minRequests = emptyRecord<number>(() => 0);
+  const push = (s: StreamName, r: Record<string, unknown>) => {
+    counts[s]++;
+    if (!cfg.countsOnly) records[s].push(r);
+  };
+  const pushItems = (s: StreamName, items: Json[]) => {
+    counts[s] += items.length;
+    if (!cfg.countsOnly) records[s].push(...items);
+  };
+
+  // ---- organic lists -----------------------------------------------------------------------
+  const boards = visibleBoards(ds, scopes);
+  pushItems('boards', boards);
+  minRequests.boards = pages(boards.length);
+  const pins = visiblePins(ds, scopes, cfg.includeProtectedPins ?? false);
+  pushItems('pins', pins.map((p) => (cfg.pinMetrics ? pinWithMetrics(ctx, p) : p.item)));
+  minRequests.pins = pages(pins.length);
+  pushItems('followers', ds.followers);
+  minRequests.followers = pages(ds.followers.length);
+  const interests = opts.interestsGone ? [] : ds.interests;
+  pushItems('user_interests', interests);
+  minRequests.user_interests = pages(interests.length);
+
+  // ---- entities and ads analytics ----------------------------------------------------------
+  const levels: [Level, StreamName, StreamName, StreamName][] = [
+    ['campaign', 'campaigns', 'campaign_analytics', 'campaign_targeting_analytics'],
+    ['ad_group', 'ad_groups', 'ad_group_analytics', 'ad_group_targeting_analytics'],
+    ['ad', 'ads', 'ad_analytics', 'ad_targeting_analytics'],
+  ];
+  const entityLists: Record<Level, number> = { campaign: 0, ad_group: 0, ad: 0 };
+  for (const [level, listStream, anStream, tgStream] of levels) {
+    const specs = planColumns(cfg.columns, level);
+    const raw: number[] = new Array(specs.length);
+    const idKey = ID_COLUMN[level].toLowerCase();
+    const lowerNames = specs.map((s) => s.name.toLowerCase());
+    const types = Array.from(new Set(cfg.targetingTypes?.[level] ?? TARGETING_TYPES[level]));
+    for (const t of types) if (!isTargetingType(level, t)) throw new Error(`groundTruth: ${t} is not a ${level} targeting type`);
+    const typeGroups = Math.ceil(types.length / 14);
+
+    for (const acc of accounts) {
+      const ents = entitiesOf(ds, level, acc.id).filter((e) => statuses.has(e.status));
+      pushItems(listStream, ents.map((e) => e.item));
+      minRequests[listStream] += pages(ents.length);
+      entityLists[level] += pages(ents.length);
+      const batches = Math.ceil(ents.length / PAGE);
+      minRequests[anStream] += batches * windows(start, end);
+      minRequests[tgStream] += batches * windows(start, end) * typeGroups;
+      if (level === 'ad') minRequests.ad_analytics_daily += batches * windows(start, dailyEnd);
+
+      const row = (e: EntityMeta, d: number, sub: number, idValue: string): Record<string, unknown> => {
+        fillRow(ctx, e, d, sub, specs, raw);
+        const r: Record<string, unknown> = { [idKey]: idValue, date: formatDay(d) };
+        for (let i = 0; i < specs.length; i++) {
+          const v = cellValue(specs[i], e, raw[i]);
+          if (v !== undefined) r[lowerNames[i]] = v;
+        }
+        r.ad_account_id = acc.id;
+        r.currency = acc.currency;
+        return r;
+      };
+      for (const e of ents) {
+        const days = entityDays(ctx, e, start, end);
+        for (const d of days) {
+          push(anStream, row(e, d, 0, e.id));
+          if (level === 'ad' && d <= dailyEnd) push('ad_analytics_daily', row(e, d, 0, e.id));
+        }
+        if (types.length) {
+          for (const cell of entityTargeting(ctx, e, types)) {
+            for (const d of days) {
+              if (!targetingRowExists(ctx, e, d, cell)) continue;
+              const r = row(e, d, targetingSub(cell.typeIdx, cell.valueIdx), String(e.id));
+              r.targeting_type = cell.type;
+              r.targeting_value = String(cell.value);
+              push(tgStream, r);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  // ---- organic analytics -------------------------------------------------------------------
+  const organicDays: number[] = [];
+  for (let d = Math.max(start, ds.dataStartDay); d <= Math.min(end, ds.todayDay); d++) organicDays.push(d);
+  const refusedPins: { pinId: string; status: 403 | 404 }[] = [];
+  for (const p of pins) {
+    if (!p.owned) continue;
+    if (p.refuse) {
+      refusedPins.push({ pinId: p.id, status: p.refuse });
+      minRequests.pin_analytics += windows(start, end) > 0 ? 1 : 0;
+      continue;
+    }
+    minRequests.pin_analytics += windows(start, end);
+    for (const d of organicDays) {
+      const dm = pinDay(ctx, p, d, pinTypes, formatDay(d));
+      const r: Record<string, unknown> = { pin_id: p.id, date: dm.date, data_status: dm.data_status };
+      for (const [k, v] of Object.entries(dm.metrics)) r[k.toLowerCase()] = v;
+      push('pin_analytics', r);
+    }
+  }
+  minRequests.user_account_analytics = windows(start, end);
+  for (const d of organicDays) {
+    const dm = userDay(ctx, ds.userKey, d, userTypes, formatDay(d));
+    const r: Record<string, unknown> = { user_id: ds.user.id, date: dm.date, data_status: dm.data_status };
+    for (const [k, v] of Object.entries(dm.metrics)) r[k.toLowerCase()] = v;
+    push('user_account_analytics', r);
+  }
+
+  const sharedOk = ds.adAccounts.length;
+  return {
+    records,
+    counts,
+    minRequests,
+    setupRequests: {
+      token: 1,
+      userAccount: 1,
+      adAccountsList: cfg.adAccountIds ? 0 : pages(sharedOk),
+      adAccountGets: cfg.adAccountIds ? cfg.adAccountIds.length : 0,
+      entityLists,
+      pinsList: pages(pins.length),
+    },
+    dateRange: {
+      start: formatDay(start),
+      end: formatDay(end),
+      dailyEnd: formatDay(dailyEnd),
+      days: span(start, end),
+      dailyDays: span(start, dailyEnd),
+    },
+    adAccountIds: accounts.map((a) => a.id),
+    refusedPins,
+  };
+}

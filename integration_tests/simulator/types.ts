@@ -1,0 +1,225 @@
+// Public types of the Pinterest API simulator.
+
+export type RateCategory = 'ads_analytics' | 'ads_read' | 'org_read' | 'org_analytics';
+export const RATE_CATEGORIES: readonly RateCategory[] = ['ads_analytics', 'ads_read', 'org_read', 'org_analytics'];
+
+export type FaultKind = 'http500' | 'http502' | 'http503' | 'drop' | 'truncate' | 'slow' | 'spurious400';
+export const FAULT_KINDS: readonly FaultKind[] = ['http500', 'http502', 'http503', 'drop', 'truncate', 'slow', 'spurious400'];
+
+export type EntityStatus = 'ACTIVE' | 'PAUSED' | 'ARCHIVED' | 'DRAFT' | 'DELETED_DRAFT';
+export const ENTITY_STATUSES: readonly EntityStatus[] = ['ACTIVE', 'PAUSED', 'ARCHIVED', 'DRAFT', 'DELETED_DRAFT'];
+
+/** How much data the simulator generates. All counts are exact (deterministic), rates are probabilities. */
+export interface SizeKnobs {
+  /** number of ad accounts returned by GET /ad_accounts (owned + shared) */
+  adAccounts: number;
+  /** how many of them (the last ones) are shared with the user through Business Access (not owned) */
+  sharedAdAccounts: number;
+  /** campaigns in every ad account except the first */
+  campaignsPerAccount: number;
+  /** campaigns in the first ad account (make it > 250 to exercise pagination and id batching) */
+  firstAccountCampaigns: number;
+  adGroupsPerCampaign: number;
+  adsPerAdGroup: number;
+  boards: number;
+  /** pins the user created (is_owner true) */
+  ownedPins: number;
+  /** pins the user saved from others (is_owner false, parent_pin_id set) */
+  repins: number;
+  followers: number;
+  interests: number;
+  /** an entity delivers (has analytics rows) during one flight of flightDaysMin..flightDaysMax days */
+  flightDaysMin: number;
+  flightDaysMax: number;
+  /** probability that a day inside the flight has a row (missing days otherwise) */
+  dayCoverage: number;
+  /** probability that a requested metric column is present in a row */
+  columnCoverage: number;
+  /** probability that an entity has targeting data for a given targeting type */
+  targetingTypeCoverage: number;
+  /** an entity has 1..targetingValuesMax values per targeting type it has data for */
+  targetingValuesMax: number;
+  /** probability that a (entity, type, value) row exists on a day the entity delivered */
+  targetingRowCoverage: number;
+  /** share of owned pins whose analytics the API still refuses (403 / 404) */
+  refusingPinRate: number;
+  /** share of owned pins created inside the last 60 days (their earlier days are BEFORE_PIN_CREATED) */
+  newPinRate: number;
+}
+
+export interface Credentials {
+  clientId: string;
+  clientSecret: string;
+  refreshToken: string;
+  /** an access token that is always accepted (config `credentials.auth_method = access_token`) */
+  staticAccessToken?: string;
+}
+
+export interface RateLimitSpec {
+  limit: number;
+  windowMs: number;
+}
+
+export interface FaultOptions {
+  /** probability that a request gets a fault */
+  rate: number;
+  kinds: FaultKind[];
+  /** RNG seed of fault draws (default: simulator seed + 1) */
+  seed?: number;
+  /** delay of the 'slow' fault (default 30000 ms) */
+  slowMs?: number;
+  /** random faults also hit POST /oauth/token (default false) */
+  includeToken?: boolean;
+}
+
+export interface SimulatorOptions {
+  /** default 1; all data deterministic from seed + sizes + today */
+  seed?: number;
+  /** 'YYYY-MM-DD' UTC; the day the simulator takes as today (default: real UTC today) */
+  today?: string;
+  size?: Partial<SizeKnobs>;
+  credentials?: Partial<Credentials>;
+  /** default 3600 */
+  accessTokenTtlSeconds?: number;
+  /** each refresh returns a new refresh_token and invalidates the old one */
+  rotateRefreshToken?: boolean;
+  /** per-category sliding-window limits; default false (off) */
+  rateLimits?: Partial<Record<RateCategory, RateLimitSpec>> | false;
+  /** send X-RateLimit-Limit/Remaining/Reset on rate-limited categories and Retry-After on 429 */
+  rateLimitHeaders?: boolean;
+  /** X-RateLimit-Reset as seconds to wait ('seconds', default) or as epoch seconds ('epoch') */
+  rateLimitResetFormat?: 'seconds' | 'epoch';
+  /** after N requests in a category (per real UTC day): 429 {code:8} with Retry-After = seconds to next UTC midnight */
+  dailyQuota?: Partial<Record<RateCategory, number>>;
+  faults?: FaultOptions;
+  /** /users/{username}/interests/follow answers 404 (true or 404) or 410 for the route itself */
+  interestsGone?: boolean | 404 | 410;
+  /** scopes the tokens have; a missing scope gives 403 {code:3} */
+  scopes?: string[];
+  /** delay before every answer */
+  latencyMs?: number;
+  /** host to bind (default 127.0.0.1) */
+  host?: string;
+  /** port (default 0 = any free port) */
+  port?: number;
+  /** emit the entity id inside targeting `metrics` as a JSON number, as in the OpenAPI example (default true) */
+  targetingIdsAsNumbers?: boolean;
+  /** add fields newer than OpenAPI 5.23 (AdAccount.time_zone, from 5.28) (default true) */
+  unknownFields?: boolean;
+  /** keep a request log (default true) */
+  logRequests?: boolean;
+  /** byte budget of the response cache (default 256 MiB; 0 turns caching off) */
+  cacheMaxBytes?: number;
+}
+
+export interface LoggedRequest {
+  method: string;
+  /** path without the /v5 prefix, e.g. '/ad_accounts/123/campaigns' */
+  path: string;
+  query: Record<string, string | string[]>;
+  /** HTTP status sent; 0 when the connection was dropped without an answer */
+  status: number;
+  category: RateCategory | 'none';
+  fault?: FaultKind;
+  /** Date.now() when the request arrived */
+  at: number;
+  /** ms spent answering (incl. latency and 'slow') */
+  durationMs?: number;
+  /** response body bytes (complete body, before truncation) */
+  bytes?: number;
+}
+
+export type StreamName =
+  | 'boards'
+  | 'pins'
+  | 'followers'
+  | 'user_interests'
+  | 'campaigns'
+  | 'ad_groups'
+  | 'ads'
+  | 'pin_analytics'
+  | 'user_account_analytics'
+  | 'campaign_analytics'
+  | 'ad_group_analytics'
+  | 'ad_analytics'
+  | 'campaign_targeting_analytics'
+  | 'ad_group_targeting_analytics'
+  | 'ad_targeting_analytics'
+  | 'ad_analytics_daily';
+
+export const STREAM_NAMES: readonly StreamName[] = [
+  'boards',
+  'pins',
+  'followers',
+  'user_interests',
+  'campaigns',
+  'ad_groups',
+  'ads',
+  'pin_analytics',
+  'user_account_analytics',
+  'campaign_analytics',
+  'ad_group_analytics',
+  'ad_analytics',
+  'campaign_targeting_analytics',
+  'ad_group_targeting_analytics',
+  'ad_targeting_analytics',
+  'ad_analytics_daily',
+];
+
+export type Level = 'campaign' | 'ad_group' | 'ad';
+
+export interface GroundTruthConfig {
+  /** default: the simulator's today */
+  today?: string;
+  /** default: every account of GET /ad_accounts */
+  adAccountIds?: string[];
+  /** default ACTIVE, PAUSED, ARCHIVED */
+  entityStatuses?: string[];
+  startDate?: string;
+  endDate?: string;
+  /** accepted and ignored: a full-refresh read does not use it */
+  lookbackDays?: number;
+  /** default 90 */
+  windowDays?: number;
+  /** upper-case Pinterest column names */
+  columns: string[];
+  /** default the 9 standard pin metric types */
+  pinMetricTypes?: string[];
+  /** default the 9 user account metric types (what the API sends when metric_types is absent) */
+  userMetricTypes?: string[];
+  /** default: the whole enum of each level (campaign 15 → 2 requests per batch, ad group 14, ad 14) */
+  targetingTypes?: Partial<Record<Level, string[]>>;
+  /** the connector lists pins with include_protected_pins=true (default false) */
+  includeProtectedPins?: boolean;
+  /** the connector lists pins with pin_metrics=true (default false) */
+  pinMetrics?: boolean;
+  /** only count records, leave `records` arrays empty (for big presets) */
+  countsOnly?: boolean;
+}
+
+export interface SetupRequests {
+  /** POST /oauth/token (OAuth credentials only) */
+  token: number;
+  /** GET /user_account */
+  userAccount: number;
+  /** pages of GET /ad_accounts when no ad_account_ids are configured */
+  adAccountsList: number;
+  /** GET /ad_accounts/{id} when ad_account_ids are configured (if the connector checks each) */
+  adAccountGets: number;
+  /** entity list pages the ads-analytics streams need when the entity streams are not selected */
+  entityLists: Record<Level, number>;
+  /** /pins pages pin_analytics needs when the pins stream is not selected */
+  pinsList: number;
+}
+
+export interface GroundTruth {
+  records: Record<StreamName, Record<string, unknown>[]>;
+  counts: Record<StreamName, number>;
+  minRequests: Record<StreamName, number>;
+  setupRequests: SetupRequests;
+  /** first and last day of the analytics streams (ad_analytics_daily ends at dailyEnd) */
+  dateRange: { start: string; end: string; dailyEnd: string; days: number; dailyDays: number };
+  adAccountIds: string[];
+  /** owned pins whose analytics the API refuses (the connector skips them with a warning) */
+  refusedPins: { pinId: string; status: 403 | 404 }[];
+}
