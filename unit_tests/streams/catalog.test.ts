@@ -1,0 +1,109 @@
+/**
+ * discover (the 16 streams of CONTRACT §3: names, primary keys, cursors, sync modes) and the configured
+ * catalog's checks (unknown stream, unknown sync mode, incremental on a full-refresh stream).
+ */
+import { BASE_CONFIG, read, useFakePinterest } from '../helpers/fake-pinterest';
+import { OAUTH_CONFIG, runConnector, tempFiles } from '../helpers/harness';
+
+const fake = useFakePinterest();
+
+/** CONTRACT §3, written out: stream → [primary key, cursor or undefined]. */
+const CONTRACT: Array<[string, string[], string | undefined]> = [
+  ['boards', ['id'], undefined],
+  ['pins', ['id'], undefined],
+  ['followers', ['username'], undefined],
+  ['user_interests', ['id', 'name'], undefined],
+  ['campaigns', ['id', 'name'], undefined],
+  ['ad_groups', ['id', 'name'], undefined],
+  ['ads', ['id', 'name'], undefined],
+  ['pin_analytics', ['pin_id', 'date'], 'date'],
+  ['user_account_analytics', ['user_id', 'date'], 'date'],
+  ['campaign_analytics', ['campaign_id', 'date'], 'date'],
+  ['ad_group_analytics', ['ad_group_id', 'date'], 'date'],
+  ['ad_analytics', ['ad_id', 'date'], 'date'],
+  ['campaign_targeting_analytics', ['campaign_id', 'targeting_type', 'targeting_value', 'date'], 'date'],
+  ['ad_group_targeting_analytics', ['ad_group_id', 'targeting_type', 'targeting_value', 'date'], 'date'],
+  ['ad_targeting_analytics', ['ad_id', 'targeting_type', 'targeting_value', 'date'], 'date'],
+  ['ad_analytics_daily', ['ad_id', 'date'], 'date'],
+];
+
+describe('discover', () => {
+  test('the 16 streams with the names, primary keys, cursors and sync modes of CONTRACT §3', async () => {
+    const f = tempFiles({ config: OAUTH_CONFIG });
+    const r = await runConnector(['discover', '--config', f.config]);
+    expect(r.exitCode).toBe(0);
+    const catalogs = r.messages.filter((m) => m.type === 'CATALOG');
+    expect(catalogs).toHaveLength(1);
+    const streams = catalogs[0].catalog.streams as Array<Record<string, any>>;
+    // In the contract's order: the full-refresh entity streams first, then the analytics streams.
+    expect(streams.map((s) => s.name)).toEqual(CONTRACT.map(([n]) => n));
+    for (const [name, pk, cursor] of CONTRACT) {
+      const s = streams.find((x) => x.name === name)!;
+      expect({ name, pk: s.source_defined_primary_key }).toEqual({ name, pk: pk.map((k) => [k]) });
+      if (cursor) {
+        expect({ name, modes: s.supported_sync_modes, cursor: s.default_cursor_field, defined: s.source_defined_cursor })
+          .toEqual({ name, modes: ['full_refresh', 'incremental'], cursor: [cursor], defined: true });
+      } else {
+        expect({ name, modes: s.supported_sync_modes, cursor: s.default_cursor_field }).toEqual({ name, modes: ['full_refresh'], cursor: undefined });
+      }
+      // Every key and the cursor are declared in the stream's schema.
+      for (const field of [...pk, ...(cursor ? [cursor] : [])]) expect({ name, field, declared: field in s.json_schema.properties }).toEqual({ name, field, declared: true });
+    }
+    // discover needs no API call.
+    expect(fake.requests).toEqual([]);
+  });
+
+  test('a bad config is a config_error with a non-zero exit', async () => {
+    const f = tempFiles({ config: { ...OAUTH_CONFIG, window_days: 3 } });
+    const r = await runConnector(['discover', '--config', f.config]);
+    expect(r.exitCode).toBe(1);
+    expect(r.traces()).toEqual([expect.objectContaining({ failure_type: 'config_error', message: expect.stringContaining('window_days') })]);
+    expect(r.messages.filter((m) => m.type === 'CATALOG')).toEqual([]);
+  });
+});
+
+describe('configured catalog', () => {
+  const configured = (streams: Array<{ name: string; sync_mode: string }>) => ({
+    streams: streams.map((s) => ({
+      stream: { name: s.name, json_schema: {}, supported_sync_modes: ['full_refresh', 'incremental'] },
+      sync_mode: s.sync_mode,
+      destination_sync_mode: 'append',
+    })),
+  });
+  const readWith = (catalog: unknown) => {
+    const f = tempFiles({ config: BASE_CONFIG, catalog });
+    return runConnector(['read', '--config', f.config, '--catalog', f.catalog]);
+  };
+  const expectConfigError = (r: Awaited<ReturnType<typeof readWith>>, text: string | RegExp) => {
+    expect(r.exitCode).toBe(1);
+    const traces = r.traces();
+    expect(traces).toHaveLength(1);
+    expect(traces[0].failure_type).toBe('config_error');
+    expect(traces[0].message).toMatch(text);
+    expect(r.messages.filter((m) => m.type === 'RECORD' || m.type === 'STATE')).toEqual([]);
+    expect(fake.requests).toEqual([]); // rejected before any request
+  };
+
+  test('an unknown stream', async () => {
+    expectConfigError(await readWith(configured([{ name: 'boards', sync_mode: 'full_refresh' }, { name: 'board_sections', sync_mode: 'full_refresh' }])), /board_sections/);
+  });
+
+  test('sync_mode "INVALID"', async () => {
+    expectConfigError(await readWith(configured([{ name: 'campaign_analytics', sync_mode: 'INVALID' }])), /INVALID/);
+  });
+
+  test.each(['boards', 'pins', 'followers', 'user_interests', 'campaigns', 'ad_groups', 'ads'])('incremental on the full-refresh stream %s', async (name) => {
+    expectConfigError(await readWith(configured([{ name, sync_mode: 'incremental' }])), new RegExp(name));
+  });
+
+  test('a catalog that is not a ConfiguredAirbyteCatalog', async () => {
+    expectConfigError(await readWith({ streams: 'boards' }), /catalog/i);
+  });
+
+  test('an empty catalog reads nothing and succeeds', async () => {
+    const r = await read(BASE_CONFIG, []);
+    expect(r.exitCode).toBe(0);
+    expect(r.traces()).toEqual([]);
+    expect(r.messages.filter((m) => m.type === 'RECORD' || m.type === 'STATE')).toEqual([]);
+  });
+});
