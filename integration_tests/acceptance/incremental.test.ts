@@ -1,0 +1,108 @@
+/**
+ * CAT incremental (airbyte-contract.md §7.6): two sequential reads, re-reads from sampled checkpoints with
+ * exact recordCount, and a future state that yields nothing; plus a stricter check of ours: a read resumed
+ * from any checkpoint, with what came before it, holds every record of the uninterrupted read.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from '../../scripts/lib/run-connector';
+import { CatRun, canonical, configureCatalog, startHarness, type Harness } from './cat';
+
+let h: Harness;
+let streams: Array<Record<string, any>>;
+let first: CatRun;
+
+const stateArray = (states: Array<Record<string, any>>) => states.map((s) => ({ type: 'STREAM', stream: s.stream }));
+const lastStates = (run: CatRun) => {
+  const last = new Map<string, Record<string, any>>();
+  for (const s of run.states()) last.set(s.stream.stream_descriptor.name, s);
+  return [...last.values()];
+};
+
+beforeAll(async () => {
+  h = await startHarness();
+  const discover = await h.run(['discover', '--config', h.configPath]);
+  streams = discover.ofType('CATALOG')[0].catalog.streams.filter((s: any) => s.supported_sync_modes.includes('incremental'));
+  first = await h.run(['read', '--config', h.configPath, '--catalog', h.write('catalog.json', configureCatalog(streams, 'incremental'))]);
+});
+afterAll(async () => { await h?.close(); });
+
+test('nine incremental streams, each keyed by its cursor field in the state', () => {
+  expect(streams).toHaveLength(9);
+  expect(first.exitCode).toBe(0);
+  for (const s of streams) {
+    const states = first.states(s.name);
+    expect(states.length).toBeGreaterThan(0);
+    const last = states[states.length - 1].stream.stream_state;
+    expect(last[s.default_cursor_field[0]]).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  }
+});
+
+test('two sequential reads: the second, from the first one\'s state, reads less and differs', async () => {
+  const second = await h.run([
+    'read', '--config', h.configPath, '--catalog', h.write('catalog.json', configureCatalog(streams, 'incremental')),
+    '--state', h.write('state.json', stateArray(lastStates(first))),
+  ]);
+  expect(second.exitCode).toBe(0);
+  for (const s of streams) {
+    const a = first.records(s.name).map((r) => canonical(r.data));
+    const b = second.records(s.name).map((r) => canonical(r.data));
+    expect([s.name, b.length < a.length]).toEqual([s.name, true]);
+    expect(b).not.toEqual(a);
+  }
+});
+
+/** CAT's read_sequential_slices: checkpoints with records, consecutive duplicates merged; ~5 sampled inside. */
+function sampleCheckpoints(states: Array<Record<string, any>>): Array<{ state: Record<string, any>; cumulative: number; index: number }> {
+  const merged: Array<{ state: Record<string, any>; count: number; index: number }> = [];
+  states.forEach((st, index) => {
+    const prev = merged[merged.length - 1];
+    if (prev && JSON.stringify(prev.state.stream.stream_state) === JSON.stringify(st.stream.stream_state)) {
+      prev.count += st.sourceStats.recordCount;
+      prev.index = index;
+    } else {
+      merged.push({ state: st, count: st.sourceStats.recordCount, index });
+    }
+  });
+  let cumulative = 0;
+  const withCounts = merged.map((m) => ({ state: m.state, index: m.index, cumulative: (cumulative += m.count), count: m.count })).filter((m) => m.count > 0);
+  if (withCounts.length < 3) return withCounts.slice(-1);
+  const inner = withCounts.slice(1, -1);
+  const step = Math.max(1, Math.floor(inner.length / 5));
+  return inner.filter((_, i) => i % step === 0).slice(0, 5);
+}
+
+test('read_sequential_slices: a re-read from a checkpoint reads at least total − recordCount so far, and with what came before holds every record', async () => {
+  let checked = 0;
+  for (const s of streams) {
+    const catalog = h.write(`catalog-${s.name}.json`, configureCatalog([s], 'incremental'));
+    const all = first.records(s.name).map((r) => canonical(r.data));
+    const samples = sampleCheckpoints(first.states(s.name));
+    expect([s.name, samples.length > 0]).toEqual([s.name, true]);
+    const runs = await Promise.all(samples.map((sample) =>
+      h.run(['read', '--config', h.configPath, '--catalog', catalog, '--state', h.write(`state-${s.name}-${sample.index}.json`, stateArray([sample.state]))])));
+    samples.forEach((sample, i) => {
+      const rerun = runs[i];
+      expect(rerun.exitCode).toBe(0);
+      const got = rerun.records(s.name).map((r) => canonical(r.data));
+      expect([s.name, sample.index, got.length >= all.length - sample.cumulative]).toEqual([s.name, sample.index, true]);
+      // Records before this checkpoint in read 1, plus the re-read, cover read 1 entirely.
+      const position = first.messages.indexOf(first.messages.find((m) => m.type === 'STATE' && m.state === sample.state)!);
+      const before = first.messages.slice(0, position).filter((m) => m.type === 'RECORD' && m.record.stream === s.name).map((m) => canonical(m.record.data));
+      const union = new Set([...before, ...got]);
+      const missing = all.filter((r) => !union.has(r));
+      expect([s.name, sample.index, missing.length]).toEqual([s.name, sample.index, 0]);
+      checked++;
+    });
+  }
+  expect(checked).toBeGreaterThanOrEqual(streams.length);
+});
+
+test('state_with_abnormally_large_values: abnormal_state.json yields no records and a state per stream', async () => {
+  const abnormal = JSON.parse(readFileSync(join(ROOT, 'integration_tests/abnormal_state.json'), 'utf8'));
+  expect(abnormal.map((s: any) => s.stream.stream_descriptor.name).sort()).toEqual(streams.map((s) => s.name).sort());
+  const run = await h.run(['read', '--config', h.configPath, '--catalog', h.write('catalog.json', configureCatalog(streams, 'incremental')), '--state', join(ROOT, 'integration_tests/abnormal_state.json')]);
+  expect(run.exitCode).toBe(0);
+  expect(run.records()).toHaveLength(0);
+  for (const s of streams) expect([s.name, run.states(s.name).length > 0]).toEqual([s.name, true]);
+});
