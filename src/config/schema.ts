@@ -99,7 +99,7 @@ export const ConfigSchema = z
       .default(90)
       .meta({ title: 'Window Days', description: 'The longest date window of one analytics request; backfills are cut into windows of at most this many days.', order: 6 }),
     columns: z
-      .array(z.enum(ANALYTICS_COLUMNS as [string, ...string[]]))
+      .array(z.enum(ANALYTICS_COLUMNS as [string, ...string[]], { error: (issue) => `${JSON.stringify(issue.input)} is not a Pinterest analytics column (see the columns enum of Pinterest's API)` }))
       .min(1, 'must list at least one column')
       .optional()
       .meta({ title: 'Analytics Columns', description: 'The metric columns requested for the ads analytics and targeting streams (Pinterest column names). Default: the set the README lists.', order: 7 }),

@@ -140,6 +140,9 @@ export class Requester {
           );
         case 'spurious400':
           if (++spurious > this.retry.spurious400Attempts) throw result.error;
+          if ((result.delayMs ?? 0) > this.retry.maxRateLimitWaitMs) {
+            throw new ConnectorError(`Pinterest asked to retry ${what} after ${Math.ceil(result.delayMs! / 1000)} s, longer than max_rate_limit_wait_seconds; the next sync resumes from the saved state.`, 'transient_error');
+          }
           this.stats.retries++;
           attempts--;
           this.opts.log?.('DEBUG', `${what}: Pinterest answered "${result.error.apiMessage}"; retrying (${spurious}/${this.retry.spurious400Attempts})`);
@@ -148,7 +151,9 @@ export class Requester {
         case 'rate_limited': {
           this.stats.rateLimited++;
           attempts--;
-          const waitMs = result.waitMs ?? this.backoff(Math.min(++rateLimitHits, 10));
+          // A wait of 0 (a reset already past) still backs off: an immediate retry would hammer the API.
+          const hit = ++rateLimitHits;
+          const waitMs = result.waitMs && result.waitMs > 0 ? result.waitMs : this.backoff(Math.min(hit, 10));
           if (rateLimitWaitedMs + waitMs > this.retry.maxRateLimitWaitMs) {
             const error = new QuotaExhaustedError(
               spec.category,
