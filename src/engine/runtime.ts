@@ -61,8 +61,17 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
       writer.addSecret(refreshToken);
       raw = { ...raw, credentials: { ...(raw.credentials as object), refresh_token: refreshToken } };
       await writer.write(controlConfig(raw));
-      if (opts.configPathToUpdate) await writeConfigAtomically(opts.configPathToUpdate, raw);
-      writer.log('INFO', 'Pinterest rotated the refresh token; the updated config was sent in a CONTROL message' + (opts.configPathToUpdate ? ' and written to the config file.' : '.'));
+      let written = false;
+      if (opts.configPathToUpdate) {
+        // The CONTROL message already carries the token: a read-only mount must not fail the sync.
+        try {
+          await writeConfigAtomically(opts.configPathToUpdate, raw);
+          written = true;
+        } catch (err) {
+          writer.log('WARN', `Could not write the rotated refresh token into ${opts.configPathToUpdate} (${(err as NodeJS.ErrnoException).code ?? String(err)}); take it from the CONTROL message, or make the file's folder writable by the container's user.`);
+        }
+      }
+      writer.log('INFO', 'Pinterest rotated the refresh token; the updated config was sent in a CONTROL message' + (written ? ' and written to the config file.' : '.'));
   });
   requester.setTokenSource(tokens);
   return { requester, limiter, tokens, today: todayFromEnv(env), close: () => limiter.stop() };

@@ -1,0 +1,47 @@
+# Airbyte source connector for Pinterest (TypeScript).
+#
+#   docker build -t airbyte/source-pinterest:0.1.0 .
+#   docker run --rm airbyte/source-pinterest:0.1.0 spec
+#
+# BASE_IMAGE is a build argument so that CI, which reaches no container registry, can substitute a local
+# stand-in carrying the same Node major (scripts/verify-docker.sh). Node 24 is an LTS line.
+ARG BASE_IMAGE=node:24-bookworm-slim
+
+# ---- build: dev dependencies, TypeScript compile, then drop the dev dependencies ----
+FROM ${BASE_IMAGE} AS build
+WORKDIR /build
+ENV NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY tsconfig.json ./
+COPY src ./src
+# Compile, keep production dependencies only, and strip the test suites and TypeScript sources that some
+# dependencies ship inside their packages (never loaded at run time).
+RUN npm run build \
+ && npm prune --omit=dev \
+ && find node_modules \( -type d \( -name test -o -name tests -o -name __tests__ \) \) -prune -exec rm -rf {} + \
+ && find node_modules -type f \( -name '*.test.*' -o -name '*.spec.*' -o -name 'test.ts' \) -exec rm -f {} + \
+ && find node_modules -mindepth 1 -type d -empty -delete \
+ && rm -f node_modules/.package-lock.json
+COPY bin/entrypoint.sh ./bin/entrypoint.sh
+RUN chmod 0755 ./bin/entrypoint.sh
+
+# ---- runtime: production node_modules, dist/, spec.json and package.json only ----
+FROM ${BASE_IMAGE}
+ENV NODE_ENV=production
+WORKDIR /airbyte/integration_code
+COPY --from=build /build/node_modules ./node_modules
+COPY --from=build /build/dist ./dist
+COPY --from=build /build/bin/entrypoint.sh ./bin/entrypoint.sh
+# dist/commands.js reads spec.json from join(__dirname, '..', 'spec.json').
+COPY package.json spec.json ./
+
+ENV AIRBYTE_ENTRYPOINT="/airbyte/integration_code/bin/entrypoint.sh"
+ENTRYPOINT ["/airbyte/integration_code/bin/entrypoint.sh"]
+
+LABEL io.airbyte.name="airbyte/source-pinterest" \
+      io.airbyte.version="0.1.0"
+
+# The code stays owned by root (read-only to the connector); the connector runs as the base image's
+# unprivileged user `node` (uid 1000).
+USER node
