@@ -20,6 +20,7 @@ import { ApiError } from './http/errors';
 import * as msg from './protocol/messages';
 import type { MessageWriter } from './protocol/output';
 import { earliestDay } from './engine/slicer';
+import { Semaphore } from './util/async';
 import { today as todayFromEnv } from './util/dates';
 
 export interface CommandIO {
@@ -105,6 +106,7 @@ export async function read(args: ReadArgs, io: CommandIO): Promise<number> {
         partitions: new PartitionResolver(runtime.requester, config.ad_account_ids),
         shared,
         log: (level, message) => { void io.writer.log(level, message); },
+        responses: new Semaphore(config.concurrency),
       };
       shared.bind(ctx);
       // Credentials first: a bad secret is one clear error, not one per stream.

@@ -6,10 +6,10 @@
 import { ConnectorError } from '../errors';
 import { ApiError, ResponseTooLargeError, RetriesExhaustedError } from '../http/errors';
 import { KeyCase } from '../streams/transforms';
-import { chunk, mergeTasks } from '../util/async';
+import { batches, chunk, mergeTasks } from '../util/async';
 import { maxDay, type Day } from '../util/dates';
 import type { AnalyticsDefinition, Partition } from './definition';
-import { fillPath, type ReadContext, type StreamEvent } from './context';
+import { RECORD_BATCH, fillPath, type ReadContext, type StreamEvent } from './context';
 import { resolvePartitions } from './partition-router';
 import { resumeStart, slice, splitWindow, streamRange, windowLength, type Window } from './slicer';
 import { advance, parseCursorState, partitionCursor, serializeCursorState, type CursorState } from './state';
@@ -162,10 +162,13 @@ async function* readUnit(
   if (batch && def.ids) query[def.ids.param] = batch.join(',');
   if (types) query.targeting_types = types.join(',');
   const what = `GET ${path} (${window.start}…${window.end})`;
+  // Holding a slot from request to last record bounds the answers alive at once, whatever the concurrency.
+  const release = await ctx.responses.acquire();
   let body: unknown;
   try {
-    body = await ctx.requester.json({ path, category: def.category, query });
+    body = await ctx.requester.lazy({ path, category: def.category, query });
   } catch (err) {
+    release();
     if (def.skipPartitionOn && err instanceof ApiError && def.skipPartitionOn.includes(err.status)) {
       const label = partitionLabel(partition);
       if (!progress.skipped.has(label)) {
@@ -183,7 +186,11 @@ async function* readUnit(
     }
     throw err;
   }
-  for (const data of def.select(body, partition, keys, what)) yield { kind: 'record', data };
+  try {
+    for (const data of batches(def.select(body, partition, keys, what), RECORD_BATCH)) yield { kind: 'records', data };
+  } finally {
+    release();
+  }
 }
 
 function partitionLabel(p: Partition): string {

@@ -2,6 +2,7 @@ import type { ConnectorConfig } from '../config/schema';
 import { ConnectorError } from '../errors';
 import type { Requester } from '../http/requester';
 import type { LogLevel } from '../protocol/messages';
+import type { Semaphore } from '../util/async';
 import type { Day } from '../util/dates';
 import type { PartitionResolver } from './partitions';
 import type { SharedLists } from './shared-lists';
@@ -14,11 +15,16 @@ export interface ReadContext {
   partitions: PartitionResolver;
   shared: SharedLists;
   log: (level: LogLevel, message: string) => void;
+  /** Bounds the analytics answers held in memory at once (fetched, not yet emitted). */
+  responses: Semaphore;
 }
+
+/** Records travel through the engine in batches: one hand-off per batch, not per record. */
+export const RECORD_BATCH = 500;
 
 /** What a stream reader yields: records, checkpoints (the whole stream state after a finished window), estimates. */
 export type StreamEvent =
-  | { kind: 'record'; data: Record<string, unknown> }
+  | { kind: 'records'; data: Array<Record<string, unknown>> }
   | { kind: 'checkpoint'; state: Record<string, unknown> }
   | { kind: 'estimate'; rows: number };
 

@@ -20,10 +20,8 @@ async function* readPartition(def: ListDefinition, ctx: ReadContext, partition: 
   const path = fillPath(def.path, { ad_account_id: partition.ad_account_id, username: partition.username });
   try {
     for await (const page of bookmarkPages(ctx.requester, { path, category: def.category, query: def.params?.(ctx.config) })) {
-      for (const item of page) {
-        feed.add(item as Record<string, unknown>);
-        yield { kind: 'record', data: item as Record<string, unknown> };
-      }
+      for (const item of page) feed.add(item as Record<string, unknown>);
+      if (page.length > 0) yield { kind: 'records', data: page as Array<Record<string, unknown>> };
     }
     feed.done();
   } catch (err) {

@@ -38,9 +38,11 @@ export async function runRead(
     for (const phase of phases) {
       if (phase.length === 0) continue;
       const tasks = phase.map((s) => () => runStream(s, ctx, states.get(s.def.name), summaries.get(s.def.name)!));
-      for await (const message of mergeTasks(tasks, phase.length)) {
-        const pending = writer.write(message);
-        if (pending) await pending;
+      for await (const messages of mergeTasks(tasks, phase.length)) {
+        for (const message of messages) {
+          const pending = writer.write(message);
+          if (pending) await pending;
+        }
       }
     }
   } finally {
@@ -54,7 +56,7 @@ async function* runStream(
   ctx: ReadContext,
   inputState: Record<string, unknown> | undefined,
   summary: StreamSummary,
-): AsyncGenerator<AirbyteMessage> {
+): AsyncGenerator<AirbyteMessage[]> {
   const { def, incremental } = selection;
   const name = def.name;
   const known = new Set(Object.keys((def.schema.properties as Record<string, unknown>) ?? {}));
@@ -65,43 +67,49 @@ async function* runStream(
     ctx.log('WARN', `${name}: Pinterest returned the field '${field}', which the stream's schema does not declare; it is passed through.`);
   };
 
-  yield msg.streamStatus(name, 'STARTED');
+  yield [msg.streamStatus(name, 'STARTED')];
   let running = false;
   let sinceState = 0;
   try {
     const events = def.kind === 'list' ? readList(def, ctx) : readAnalytics(def, ctx, { incremental, inputState, onUnknownField });
     for await (const event of events) {
-      if (event.kind === 'record') {
-        if (!running) { running = true; yield msg.streamStatus(name, 'RUNNING'); }
-        if (def.kind === 'list') for (const k in event.data) if (!known.has(k)) onUnknownField(k);
-        sinceState++;
-        summary.records++;
-        yield msg.record(name, event.data);
+      if (event.kind === 'records') {
+        const out: AirbyteMessage[] = [];
+        if (!running) { running = true; out.push(msg.streamStatus(name, 'RUNNING')); }
+        for (const data of event.data) {
+          if (def.kind === 'list') for (const k in data) if (!known.has(k)) onUnknownField(k);
+          out.push(msg.record(name, data));
+        }
+        sinceState += event.data.length;
+        summary.records += event.data.length;
+        yield out;
       } else if (event.kind === 'checkpoint') {
-        yield msg.streamState(name, event.state, sinceState);
+        yield [msg.streamState(name, event.state, sinceState)];
         sinceState = 0;
       } else if (event.kind === 'estimate') {
-        yield msg.estimate(name, event.rows);
+        yield [msg.estimate(name, event.rows)];
       }
     }
-    if (!running) yield msg.streamStatus(name, 'RUNNING');
+    const end: AirbyteMessage[] = [];
+    if (!running) end.push(msg.streamStatus(name, 'RUNNING'));
     // Full-refresh lists have no cursor: one checkpoint at the end carries the count.
-    if (def.kind === 'list') yield msg.streamState(name, {}, sinceState);
-    yield msg.streamStatus(name, 'COMPLETE');
+    if (def.kind === 'list') end.push(msg.streamState(name, {}, sinceState));
+    end.push(msg.streamStatus(name, 'COMPLETE'));
+    yield end;
   } catch (err) {
     summary.status = 'INCOMPLETE';
     summary.error = messageOf(err);
     const others = (err as { otherFailures?: number }).otherFailures;
     const suffix = others ? ` (${others} more partition(s) failed the same way or otherwise)` : '';
     if (err instanceof QuotaExhaustedError) {
-      yield msg.streamStatus(name, 'INCOMPLETE', [{ type: 'RATE_LIMITED', rate_limited: err.resetAtMs ? { quota_reset: err.resetAtMs } : {} }]);
+      yield [msg.streamStatus(name, 'INCOMPLETE', [{ type: 'RATE_LIMITED', rate_limited: err.resetAtMs ? { quota_reset: err.resetAtMs } : {} }])];
     } else {
-      yield msg.streamStatus(name, 'INCOMPLETE');
+      yield [msg.streamStatus(name, 'INCOMPLETE')];
     }
-    yield msg.traceError(`${name}: ${messageOf(err)}${suffix}`, failureTypeOf(err), {
+    yield [msg.traceError(`${name}: ${messageOf(err)}${suffix}`, failureTypeOf(err), {
       stream: name,
       internal: err instanceof ConnectorError ? err.internalMessage : undefined,
       stack: err instanceof ConnectorError ? undefined : (err as Error)?.stack,
-    });
+    })];
   }
 }

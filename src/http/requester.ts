@@ -10,6 +10,7 @@ import { Agent, setGlobalDispatcher } from 'undici';
 import { ConnectorError, QuotaExhaustedError, configError } from '../errors';
 import { sleep } from '../util/async';
 import { ApiError, ResponseTooLargeError, RetriesExhaustedError } from './errors';
+import { LazyJson, looksLikeJson } from './lazy-json';
 import type { RateLimitCategory, RateLimiter } from './rate-limiter';
 
 export interface RetryPolicy {
@@ -44,6 +45,8 @@ export interface RequestSpec {
   headers?: Record<string, string>;
   /** false for the token endpoint, which carries its own Basic authorization. */
   auth?: boolean;
+  /** Keep the body as text, parsed element by element by the caller (large analytics answers). */
+  lazy?: boolean;
 }
 
 export interface TokenSource {
@@ -109,6 +112,11 @@ export class Requester {
 
   describe(spec: RequestSpec): string {
     return `${spec.method ?? 'GET'} ${spec.path}`;
+  }
+
+  /** Like json(), but the body stays text and is parsed element by element as the caller reads it. */
+  lazy(spec: RequestSpec): Promise<LazyJson> {
+    return this.json<LazyJson>({ ...spec, lazy: true });
   }
 
   /** Sends a request and returns its parsed JSON body; retries and rate limits are handled here. */
@@ -231,6 +239,11 @@ export class Requester {
       return { kind: 'retry', problem: networkProblem(err) };
     }
     const status = response.status;
+    if (status >= 200 && status < 300 && spec.lazy) {
+      if (!looksLikeJson(text)) return { kind: 'retry', problem: `HTTP ${status} with a body that is not JSON (${snippet(text)})` };
+      this.observeRemaining(spec.category, response.headers);
+      return { kind: 'ok', body: new LazyJson(text, what) };
+    }
     const parsed = parseJson(text);
     if (status >= 200 && status < 300) {
       if (parsed === undefined) return { kind: 'retry', problem: `HTTP ${status} with a body that is not JSON (${snippet(text)})` };

@@ -4,6 +4,7 @@
  * cache, so the hot path does one Map lookup per key.
  */
 import { ConnectorError } from '../errors';
+import { LazyJson } from '../http/lazy-json';
 
 export type Row = Record<string, unknown>;
 
@@ -45,10 +46,21 @@ function lowerRow(source: Row, keys: KeyCase, into: Row): Row {
   return into;
 }
 
+/** The rows of an array body (top level, or under `key`), parsed lazily when the body is still text. */
+function arrayOf(body: unknown, what: string, key?: string): Iterable<unknown> {
+  if (body instanceof LazyJson) {
+    const rows = body.array(key);
+    if (rows === undefined) throw shapeError(what, body.value());
+    return rows;
+  }
+  const rows = key === undefined ? body : (body as Record<string, unknown> | null)?.[key];
+  if (!Array.isArray(rows)) throw shapeError(what, body);
+  return rows;
+}
+
 /** Ads analytics: a JSON array of flat rows, one per entity and day. */
 export function* adsAnalyticsRows(body: unknown, ctx: TransformContext, keys: KeyCase, what: string): Generator<Row> {
-  if (!Array.isArray(body)) throw shapeError(what, body);
-  for (const row of body) {
+  for (const row of arrayOf(body, what)) {
     if (typeof row !== 'object' || row === null) throw shapeError(what, row);
     const out: Row = { ad_account_id: ctx.ad_account_id, currency: ctx.currency };
     yield lowerRow(row as Row, keys, out);
@@ -57,9 +69,7 @@ export function* adsAnalyticsRows(body: unknown, ctx: TransformContext, keys: Ke
 
 /** Targeting analytics: {data: [{targeting_type, targeting_value, metrics: {...}}]}. */
 export function* targetingRows(body: unknown, ctx: TransformContext, keys: KeyCase, what: string): Generator<Row> {
-  const data = (body as { data?: unknown })?.data;
-  if (!Array.isArray(data)) throw shapeError(what, body);
-  for (const item of data as Array<Record<string, unknown>>) {
+  for (const item of arrayOf(body, what, 'data') as Iterable<Record<string, unknown>>) {
     if (typeof item !== 'object' || item === null || typeof item.metrics !== 'object' || item.metrics === null) throw shapeError(what, item);
     const out: Row = { ad_account_id: ctx.ad_account_id, currency: ctx.currency };
     lowerRow(item.metrics as Row, keys, out);
@@ -70,7 +80,8 @@ export function* targetingRows(body: unknown, ctx: TransformContext, keys: KeyCa
 }
 
 /** Pin and user-account analytics: {all: {daily_metrics: [{date, data_status, metrics}]}} (NO_SPLIT). */
-export function* dailyMetricsRows(body: unknown, idField: 'pin_id' | 'user_id', id: string, keys: KeyCase, what: string): Generator<Row> {
+export function* dailyMetricsRows(input: unknown, idField: 'pin_id' | 'user_id', id: string, keys: KeyCase, what: string): Generator<Row> {
+  const body = input instanceof LazyJson ? input.value() : input;
   const daily = (body as { all?: { daily_metrics?: unknown } })?.all?.daily_metrics;
   if (!Array.isArray(daily)) {
     // No data at all for the period comes back as an empty object for some pins.

@@ -17,7 +17,8 @@ export async function* mergeTasks<T>(
   let exhausted = false;
   let wakeConsumer: (() => void) | undefined;
   const wakeProducers: Array<() => void> = [];
-  const HIGH_WATER = 64;
+  // Items are often batches of records: a short queue per merge keeps memory flat.
+  const HIGH_WATER = 4;
 
   const notify = () => { const w = wakeConsumer; wakeConsumer = undefined; w?.(); };
 
@@ -69,4 +70,33 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+/** A counting semaphore: at most `permits` holders at once; waiters are served in order. */
+export class Semaphore {
+  private waiting: Array<() => void> = [];
+  constructor(private permits: number) {}
+
+  async acquire(): Promise<() => void> {
+    if (this.permits > 0) this.permits--;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.permits++;
+    };
+  }
+}
+
+/** Groups the items of an iterable into arrays of at most `size`. */
+export function* batches<T>(items: Iterable<T>, size: number): Generator<T[]> {
+  let batch: T[] = [];
+  for (const item of items) {
+    batch.push(item);
+    if (batch.length >= size) { yield batch; batch = []; }
+  }
+  if (batch.length > 0) yield batch;
 }
