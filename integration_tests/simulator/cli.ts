@@ -25,6 +25,7 @@
  *   --targeting-ids-as-strings    (default: numbers, as in the OpenAPI example)
  *   --no-unknown-fields           (default: AdAccount.time_zone from API 5.28 is sent)
  *   --no-request-log              keep no request log (long benchmarks)
+ *   --cache-mb N                  byte budget of the response cache in MiB (default 256; benchmarks of L want more)
  *   --stats-file FILE             write the final stats JSON there on exit
  *   --ground-truth-config FILE --ground-truth-out FILE   write groundTruth(cfg) (then keep serving)
  */
@@ -111,6 +112,7 @@ async function main(): Promise<void> {
     targetingIdsAsNumbers: !args.has('targeting-ids-as-strings'),
     unknownFields: !args.has('no-unknown-fields'),
     logRequests: !args.has('no-request-log'),
+    cacheMaxBytes: str(args, 'cache-mb') ? Number(str(args, 'cache-mb')) * 1024 * 1024 : undefined,
   };
   const sim = await startSimulator(opts);
   const gtCfg = str(args, 'ground-truth-config');

@@ -18,8 +18,16 @@ export async function readJsonFile(path: string, what: string): Promise<unknown>
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw configError(`The ${what} file ${path} is not valid JSON: ${(err as Error).message}.`);
+    throw configError(`The ${what} file ${path} is not valid JSON: ${withoutExcerpt((err as Error).message)}.`);
   }
+}
+
+/**
+ * JSON.parse's message without the excerpt of the text it quotes (`Unexpected token 'p', ..."n": pina_abc"...
+ * is not valid JSON`): a config file holds secrets, and an unquoted token would be shown in the error.
+ */
+function withoutExcerpt(message: string): string {
+  return message.replace(/,?\s*(\.\.\.)?".*"(\.\.\.)?\s*is not valid JSON$/s, '').replace(/^Unexpected token '.*?'/s, 'Unexpected token');
 }
 
 export function formatIssues(issues: z.core.$ZodIssue[], root = 'config'): string {

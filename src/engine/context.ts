@@ -36,6 +36,10 @@ export function fillPath(template: string, values: Record<string, string | undef
     if (name.endsWith('_id') && !/^\d{1,20}$/.test(value)) {
       throw new ConnectorError(`Refusing to request ${template}: ${name} ${JSON.stringify(value)} is not a numeric id.`, 'config_error');
     }
+    // encodeURIComponent keeps '.' and '..', which a URL resolves as path segments (/users/../x is /x).
+    if (value === '.' || value === '..') {
+      throw new ConnectorError(`Refusing to request ${template}: ${name} ${JSON.stringify(value)} is not a valid path segment.`, 'config_error');
+    }
     return encodeURIComponent(value);
   });
 }

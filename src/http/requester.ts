@@ -216,7 +216,7 @@ export class Requester {
       body = new URLSearchParams(spec.form).toString();
     }
     let response: Response;
-    let text: string;
+    let bytes: Buffer;
     try {
       response = await fetch(this.buildUrl(spec), {
         method: spec.method ?? 'GET',
@@ -226,24 +226,27 @@ export class Requester {
       });
       const length = Number(response.headers.get('content-length') ?? NaN);
       if (length > this.retry.maxResponseBytes) {
-        await response.body?.cancel();
+        // Not awaited: a body stream whose cancel never settles (seen with interceptors) must not hang the read.
+        void response.body?.cancel().catch(() => undefined);
         return { kind: 'fail', error: new ResponseTooLargeError(what, length) };
       }
-      text = await response.text();
-      // With a Content-Encoding, Content-Length counts the compressed bytes, not the decoded text.
+      // Bytes, not text: the length check counts what was sent, and a large answer stays compact (UTF-8).
+      bytes = await readBody(response, length);
+      // With a Content-Encoding, Content-Length counts the compressed bytes, not the decoded body.
       const encoded = (response.headers.get('content-encoding') ?? 'identity').toLowerCase() !== 'identity';
-      if (Number.isFinite(length) && !encoded && Buffer.byteLength(text) !== length) {
-        return { kind: 'retry', problem: `truncated body (${Buffer.byteLength(text)} of ${length} bytes)` };
+      if (Number.isFinite(length) && !encoded && bytes.length !== length) {
+        return { kind: 'retry', problem: `truncated body (${bytes.length} of ${length} bytes)` };
       }
     } catch (err) {
       return { kind: 'retry', problem: networkProblem(err) };
     }
     const status = response.status;
     if (status >= 200 && status < 300 && spec.lazy) {
-      if (!looksLikeJson(text)) return { kind: 'retry', problem: `HTTP ${status} with a body that is not JSON (${snippet(text)})` };
+      if (!looksLikeJson(bytes)) return { kind: 'retry', problem: `HTTP ${status} with a body that is not JSON (${snippet(bytes.subarray(0, 400).toString('utf8'))})` };
       this.observeRemaining(spec.category, response.headers);
-      return { kind: 'ok', body: new LazyJson(text, what) };
+      return { kind: 'ok', body: new LazyJson(bytes, what) };
     }
+    const text = bytes.toString('utf8');
     const parsed = parseJson(text);
     if (status >= 200 && status < 300) {
       if (parsed === undefined) return { kind: 'retry', problem: `HTTP ${status} with a body that is not JSON (${snippet(text)})` };
@@ -277,6 +280,26 @@ export class Requester {
     const wait = rateLimitWait(headers);
     if (wait.waitMs !== undefined && wait.waitMs <= this.retry.maxRateLimitWaitMs) this.opts.limiter.block(category, Date.now() + wait.waitMs);
   }
+}
+
+/**
+ * The body as one Buffer. With a Content-Length the chunks are copied into a buffer of that size as they
+ * arrive (arrayBuffer() would hold the chunks and their concatenation at once: twice a large answer).
+ * A body longer than announced is cut there; a shorter one is returned short (the caller sees the gap).
+ */
+async function readBody(response: Response, length: number): Promise<Buffer> {
+  if (!response.body) return Buffer.alloc(0);
+  if (!Number.isFinite(length) || length < 0 || (response.headers.get('content-encoding') ?? 'identity').toLowerCase() !== 'identity') {
+    return Buffer.from(await response.arrayBuffer());
+  }
+  const out = Buffer.allocUnsafe(length);
+  let at = 0;
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    const n = Math.min(chunk.length, length - at);
+    if (n > 0) out.set(n === chunk.length ? chunk : chunk.subarray(0, n), at);
+    at += chunk.length;
+  }
+  return at === length ? out : out.subarray(0, Math.min(at, length));
 }
 
 /** Retry-After (seconds), else X-RateLimit-Reset: seconds to wait below 10^9, epoch seconds above. */

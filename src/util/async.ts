@@ -2,7 +2,8 @@ export const sleep = (ms: number): Promise<void> => new Promise((resolve) => set
 
 /**
  * Runs `tasks` with at most `concurrency` at once and yields what each task yields, interleaved as it
- * arrives. A bounded hand-off keeps memory flat: a producer waits while the consumer is behind.
+ * arrives. Hand-off is a rendezvous: a task resumes only once the consumer has taken its item and asked for
+ * the next, so each task holds at most one item and nothing piles up between nested merges.
  * A failing task does not stop the others; once every task has ended, the first error is thrown (with
  * the number of failed tasks), so that the work of the healthy ones is not lost.
  */
@@ -11,14 +12,11 @@ export async function* mergeTasks<T>(
   concurrency: number,
 ): AsyncGenerator<T> {
   const iterator = tasks[Symbol.iterator]();
-  const queue: T[] = [];
+  const ready: Array<{ item: T; resume: () => void }> = [];
   const errors: unknown[] = [];
   let running = 0;
   let exhausted = false;
   let wakeConsumer: (() => void) | undefined;
-  const wakeProducers: Array<() => void> = [];
-  // Items are often batches of records: a short queue per merge keeps memory flat.
-  const HIGH_WATER = 4;
 
   const notify = () => { const w = wakeConsumer; wakeConsumer = undefined; w?.(); };
 
@@ -30,9 +28,7 @@ export async function* mergeTasks<T>(
     void (async () => {
       try {
         for await (const item of next.value()) {
-          queue.push(item);
-          notify();
-          while (queue.length >= HIGH_WATER) await new Promise<void>((r) => wakeProducers.push(r));
+          await new Promise<void>((resume) => { ready.push({ item, resume }); notify(); });
         }
       } catch (err) {
         errors.push(err);
@@ -47,10 +43,10 @@ export async function* mergeTasks<T>(
 
   while (running < concurrency && startNext()) { /* start the first batch */ }
   while (true) {
-    if (queue.length > 0) {
-      const batch = queue.splice(0, queue.length);
-      while (wakeProducers.length) wakeProducers.shift()!();
-      for (const item of batch) yield item;
+    const entry = ready.shift();
+    if (entry) {
+      yield entry.item;
+      entry.resume();
       continue;
     }
     if (running === 0 && exhausted) break;

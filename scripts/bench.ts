@@ -1,0 +1,186 @@
+/**
+ * npm run bench [-- --sizes S,M,L --pairs 2]: throughput, memory, requests and rate-limit use of a full read
+ * of all 16 streams against the simulator (run as its own process, serving cached pages), side by side with
+ * the floor (scripts/floor.js: the same pages fetched and written as JSON lines, nothing else).
+ * Prints a table per size; it asserts nothing about time (CI runs size S as a smoke of this script).
+ */
+import { execSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { DEFAULT_COLUMNS } from '../src/config/schema';
+import { streamOfRequest } from '../integration_tests/simulator/streams';
+import { MAIN, ROOT } from './lib/run-connector';
+
+const TODAY = '2026-06-30';
+const args = process.argv.slice(2);
+const arg = (name: string, fallback: string) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : fallback; };
+const SIZES = arg('sizes', 'S,M,L').split(',');
+const PAIRS = Number(arg('pairs', '2'));
+const RATE_LIMITED_SIZE = arg('rate-limited-size', 'M');
+const WORK = mkdtempSync(join(tmpdir(), 'source-pinterest-bench-'));
+
+interface Sim { url: string; control: string; pid: number; clientId: string; clientSecret: string; refreshToken: string; stop(): Promise<string> }
+
+async function startSim(size: string, extra: string[] = []): Promise<Sim> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'integration_tests/simulator/cli.ts'), '--size', size, '--today', TODAY, '--cache-mb', '4096', ...extra], {
+    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  const first = await new Promise<string>((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout });
+    rl.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`simulator exited ${code}: ${stderr}`)));
+  });
+  const info = JSON.parse(first);
+  return {
+    ...info,
+    stop: () => new Promise((resolve) => { child.once('exit', () => resolve(stderr)); process.kill(info.pid, 'SIGTERM'); }),
+  };
+}
+
+async function control(sim: Sim, op: string, body?: unknown): Promise<any> {
+  const res = await fetch(`${sim.control}/${op}`, { method: body === undefined && op !== 'reset-log' ? 'GET' : 'POST', body: body === undefined ? undefined : JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  return res.json();
+}
+
+interface Measured { wall: number; cpu: number; rssMb: number; bytes: number; firstRecordMs?: number; tail: string; exit: number }
+
+/** Runs a command under GNU time, draining stdout as a pipe (as Airbyte does), counting bytes. */
+function measure(argv: string[], env: Record<string, string>): Promise<Measured> {
+  const timeFile = join(WORK, `time-${Date.now()}-${Math.random()}.txt`);
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const child = spawn('/usr/bin/time', ['-f', '%e %U %S %M', '-o', timeFile, ...argv], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let bytes = 0;
+    let firstRecordMs: number | undefined;
+    let tail = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (firstRecordMs === undefined && chunk.includes('"RECORD"')) firstRecordMs = Date.now() - started;
+      tail = (tail + chunk.toString('latin1')).slice(-200_000);
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const [wall, user, sys, rssKb] = readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+      resolve({ wall, cpu: user + sys, rssMb: rssKb / 1024, bytes, firstRecordMs, tail, exit: code ?? -1 });
+    });
+  });
+}
+
+function connectorFiles(sim: Sim) {
+  const config = join(WORK, 'config.json');
+  writeFileSync(config, JSON.stringify({ credentials: { auth_method: 'oauth2.0', client_id: sim.clientId, client_secret: sim.clientSecret, refresh_token: sim.refreshToken } }));
+  const catalogPath = join(WORK, 'catalog.json');
+  if (!existsSync(catalogPath)) {
+    const out = execSync(`node ${MAIN} discover --config ${config}`, { cwd: ROOT }).toString();
+    const streams = JSON.parse(out.split('\n').find((l) => l.includes('"CATALOG"'))!).catalog.streams;
+    writeFileSync(catalogPath, JSON.stringify({ streams: streams.map((s: any) => ({ stream: s, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' })) }));
+  }
+  return { config, catalog: catalogPath };
+}
+
+function recordsFromTail(tail: string): Map<string, number> {
+  const line = tail.split('\n').reverse().find((l) => l.includes('Read finished:'));
+  const out = new Map<string, number>();
+  if (!line) return out;
+  const message: string = JSON.parse(line).log.message;
+  for (const m of message.matchAll(/(\w+)=(\d+)/g)) out.set(m[1], Number(m[2]));
+  return out;
+}
+
+const fmt = (n: number, d = 1) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+
+async function benchSize(size: string): Promise<void> {
+  const sim = await startSim(size);
+  try {
+    const files = connectorFiles(sim);
+    const env = { PINTEREST_API_URL: sim.url, PINTEREST_TODAY: TODAY, PINTEREST_RATE_LIMITS: 'off' };
+    const connectorArgv = [process.execPath, MAIN, 'read', '--config', files.config, '--catalog', files.catalog];
+    // Warm-up: fills the simulator's page cache and gives the list of pages the floor fetches.
+    await control(sim, 'reset-log');
+    const warm = await measure(connectorArgv, env);
+    if (warm.exit !== 0) throw new Error(`the connector failed on size ${size}`);
+    const log: Array<{ method: string; path: string; query: Record<string, string | string[]> }> = await control(sim, 'log');
+    const paths = log.filter((r) => r.method === 'GET').map((r) => {
+      const q = new URLSearchParams();
+      for (const [k, v] of Object.entries(r.query)) for (const x of [v].flat()) q.append(k, x);
+      return `${r.path}?${q}`;
+    });
+    const made = new Map<string, number>();
+    for (const r of log) { const s = streamOfRequest(r.method, r.path) ?? 'set-up'; made.set(s, (made.get(s) ?? 0) + 1); }
+    const truth = await control(sim, 'ground-truth', { today: TODAY, columns: DEFAULT_COLUMNS, countsOnly: true });
+    const plan = join(WORK, `plan-${size}.json`);
+    writeFileSync(plan, JSON.stringify({ url: sim.url, clientId: sim.clientId, clientSecret: sim.clientSecret, refreshToken: sim.refreshToken, paths, concurrency: 8 }));
+
+    const pairs: Array<{ connector: Measured; floor: Measured }> = [];
+    for (let i = 0; i < PAIRS; i++) {
+      const connector = await measure(connectorArgv, env);
+      const floor = await measure([process.execPath, join(ROOT, 'scripts/floor.js'), plan], {});
+      pairs.push({ connector, floor });
+    }
+    const simStats = await control(sim, 'stats');
+    const records = recordsFromTail(pairs[0].connector.tail);
+    const total = [...records.values()].reduce((a, b) => a + b, 0);
+    const best = pairs.reduce((a, b) => (b.connector.wall < a.connector.wall ? b : a));
+
+    console.log(`\n## Size ${size}: ${fmt(total, 0)} records, ${fmt(best.connector.bytes / 1e6)} MB of output`);
+    console.log('| run | wall s | records/s | output MB/s | CPU s | peak RSS MB | first record s | floor wall s | connector / floor |');
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+    pairs.forEach((p, i) => {
+      const c = p.connector;
+      console.log(`| ${i + 1} | ${fmt(c.wall, 2)} | ${fmt(total / c.wall, 0)} | ${fmt(c.bytes / 1e6 / c.wall)} | ${fmt(c.cpu, 2)} | ${fmt(c.rssMb, 0)} | ${c.firstRecordMs !== undefined ? fmt(c.firstRecordMs / 1000, 2) : '–'} | ${fmt(p.floor.wall, 2)} | ${fmt(c.wall / p.floor.wall, 2)} |`);
+    });
+    console.log(`simulator CPU over the whole size (warm-up + ${PAIRS} pairs): ${fmt((simStats.cpuUserMicros + simStats.cpuSystemMicros) / 1e6, 1)} s`);
+    console.log('\n| stream | records | requests made | minimum | made / minimum |');
+    console.log('|---|---:|---:|---:|---:|');
+    const min: Record<string, number> = truth.minRequests;
+    for (const [stream, count] of records) {
+      const shared = stream === 'ad_analytics' || stream === 'ad_analytics_daily';
+      const m = shared ? made.get('ad_analytics|ad_analytics_daily') ?? 0 : made.get(stream) ?? 0;
+      const want = shared ? min.ad_analytics + min.ad_analytics_daily : min[stream];
+      console.log(`| ${stream} | ${fmt(count, 0)} | ${m}${shared ? '*' : ''} | ${want}${shared ? '*' : ''} | ${fmt(m / want, 2)} |`);
+    }
+    console.log(`(set-up requests: ${made.get('set-up') ?? 0}; * ad_analytics and ad_analytics_daily share one endpoint and are counted together)`);
+  } finally {
+    await sim.stop();
+  }
+}
+
+/** The analytics limit scaled in time: 300 requests per 6 s (Pinterest: 300 per 60 s). */
+async function benchRateLimited(size: string): Promise<void> {
+  const budget = { ads_analytics: { limit: 300, windowMs: 6000 } };
+  const sim = await startSim(size, ['--rate-limits', JSON.stringify(budget), '--rate-limit-headers']);
+  try {
+    const files = connectorFiles(sim);
+    await control(sim, 'reset-log');
+    const run = await measure([process.execPath, MAIN, 'read', '--config', files.config, '--catalog', files.catalog], {
+      PINTEREST_API_URL: sim.url, PINTEREST_TODAY: TODAY, PINTEREST_RATE_LIMITS: JSON.stringify({ ...budget, ads_read: null, org_read: null, org_analytics: null, universal: null }),
+    });
+    const log: Array<{ category: string; at: number; status: number }> = await control(sim, 'log');
+    const analytics = log.filter((r) => r.category === 'ads_analytics');
+    const ok = analytics.filter((r) => r.status !== 429);
+    const span = (ok[ok.length - 1].at - ok[0].at) / 1000;
+    const achieved = (ok.length - 1) / span;
+    const allowed = budget.ads_analytics.limit / (budget.ads_analytics.windowMs / 1000);
+    const limited = analytics.length - ok.length;
+    console.log(`\n## Rate-limited run (size ${size}; ads_analytics limited to ${budget.ads_analytics.limit} per ${budget.ads_analytics.windowMs / 1000} s = ${allowed}/s, Pinterest's 300/min scaled 10× in time)`);
+    console.log('| analytics requests | answered 429 | achieved rate /s | share of allowed | wall s | exit |');
+    console.log('|---:|---:|---:|---:|---:|---:|');
+    console.log(`| ${analytics.length} | ${limited} (${fmt((100 * limited) / analytics.length, 2)} %) | ${fmt(achieved, 1)} | ${fmt((100 * achieved) / allowed, 1)} % | ${fmt(run.wall, 2)} | ${run.exit} |`);
+  } finally {
+    await sim.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  execSync('npm run build', { cwd: ROOT, stdio: 'ignore' });
+  console.log(`# source-pinterest benchmark — ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}`);
+  console.log(`Full-refresh read of all 16 streams, default columns, window_days 90, today ${TODAY}; rate limits off; ${PAIRS} connector/floor pairs per size.`);
+  for (const size of SIZES) await benchSize(size);
+  if (RATE_LIMITED_SIZE !== 'none') await benchRateLimited(RATE_LIMITED_SIZE);
+}
+
+main().catch((err) => { console.error(err); process.exitCode = 1; });
