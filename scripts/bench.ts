@@ -56,16 +56,18 @@ function measure(argv: string[], env: Record<string, string>): Promise<Measured>
     const child = spawn('/usr/bin/time', ['-f', '%e %U %S %M', '-o', timeFile, ...argv], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
     let bytes = 0;
     let firstRecordMs: number | undefined;
-    let tail = '';
+    // Only the last chunks are kept (the final LOG line has the per-stream counts): the bench must stay cheap.
+    let tail: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => {
       bytes += chunk.length;
       if (firstRecordMs === undefined && chunk.includes('"RECORD"')) firstRecordMs = Date.now() - started;
-      tail = (tail + chunk.toString('latin1')).slice(-200_000);
+      tail.push(chunk);
+      if (tail.length > 4) tail = tail.slice(-4);
     });
     child.on('error', reject);
     child.on('close', (code) => {
       const [wall, user, sys, rssKb] = readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
-      resolve({ wall, cpu: user + sys, rssMb: rssKb / 1024, bytes, firstRecordMs, tail, exit: code ?? -1 });
+      resolve({ wall, cpu: user + sys, rssMb: rssKb / 1024, bytes, firstRecordMs, tail: Buffer.concat(tail).toString('utf8'), exit: code ?? -1 });
     });
   });
 }

@@ -8,6 +8,7 @@
  */
 import { earliestDay, resumeStart, slice, splitWindow, streamRange, windowLength, MAX_WINDOW_DAYS, type Window } from '../src/engine/slicer';
 import { addDays, daysBetween, isDay, today } from '../src/util/dates';
+import { prng } from './helpers/prng';
 
 // ---- an independent oracle: days as integers since 1970-01-01 (UTC) ----
 const DAY_MS = 86_400_000;
@@ -19,17 +20,6 @@ export const numDay = (n: number): string => new Date(n * DAY_MS).toISOString().
 /** YYYY-MM-DD and a real calendar day (Date.UTC would roll 2026-02-30 over to March). */
 const isCalendarDay = (d: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(d) && numDay(dayNum(d)) === d;
 
-/** mulberry32: a small seeded PRNG, so that a failure is reproducible from its seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Days where calendars go wrong: leap days, month and year ends, and their neighbours. */
 const SPECIAL: string[] = (() => {

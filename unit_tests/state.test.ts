@@ -4,18 +4,8 @@
  */
 import { ConnectorError } from '../src/errors';
 import { advance, parseCursorState, parseInputState, partitionCursor, serializeCursorState, type CursorState } from '../src/engine/state';
+import { prng } from './helpers/prng';
 
-/** mulberry32, seeded: reproducible random sequences. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const streamMsg = (name: string, state: unknown, extra: Record<string, unknown> = {}) => ({
   type: 'STREAM',

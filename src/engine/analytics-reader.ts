@@ -25,6 +25,15 @@ export interface AnalyticsReadOptions {
 
 interface Progress { skipped: Set<string>; split: number }
 
+/** What every part of one stream's analytics read shares. */
+interface Job {
+  def: AnalyticsDefinition;
+  ctx: ReadContext;
+  range: { start: Day; end: Day };
+  keys: KeyCase;
+  progress: Progress;
+}
+
 export async function* readAnalytics(def: AnalyticsDefinition, ctx: ReadContext, opts: AnalyticsReadOptions): AsyncGenerator<StreamEvent> {
   const { config } = ctx;
   const range = streamRange({ today: ctx.today, startDate: config.start_date, endDate: config.end_date, lastDay: def.lastDay });
@@ -36,10 +45,11 @@ export async function* readAnalytics(def: AnalyticsDefinition, ctx: ReadContext,
   const keys = new KeyCase(opts.onUnknownField);
   const progress: Progress = { skipped: new Set(), split: 0 };
 
+  const job: Job = { def, ctx, range, keys, progress };
   if (def.cursorScope === 'partition') {
-    yield* readPerPartition(def, ctx, partitions, saved, range, keys, progress);
+    yield* readPerPartition(job, partitions, saved);
   } else {
-    yield* readPerStream(def, ctx, partitions, saved, range, keys, progress);
+    yield* readPerStream(job, partitions, saved);
   }
   if (progress.skipped.size > 0) {
     ctx.log('WARN', `${def.name}: skipped ${progress.skipped.size} partition(s) Pinterest refused to report on (HTTP ${def.skipPartitionOn?.join('/')}); their rows are not in this sync.`);
@@ -47,15 +57,8 @@ export async function* readAnalytics(def: AnalyticsDefinition, ctx: ReadContext,
   if (progress.split > 0) ctx.log('INFO', `${def.name}: ${progress.split} window(s) were split after repeated failures.`);
 }
 
-async function* readPerPartition(
-  def: AnalyticsDefinition,
-  ctx: ReadContext,
-  partitions: Partition[],
-  saved: CursorState,
-  range: { start: Day; end: Day },
-  keys: KeyCase,
-  progress: Progress,
-): AsyncGenerator<StreamEvent> {
+async function* readPerPartition(job: Job, partitions: Partition[], saved: CursorState): AsyncGenerator<StreamEvent> {
+  const { def, ctx, range } = job;
   // Partitions this read knows keep their cursor even when the saved state had only a top date.
   let working: CursorState = { date: saved.date, partitions: { ...(saved.partitions ?? {}) } };
   for (const p of partitions) {
@@ -86,7 +89,7 @@ async function* readPerPartition(
     if (plan.failure !== undefined) throw plan.failure;
     let cursor = plan.cursor;
     for (const window of plan.windows) {
-      yield* readWindow(def, ctx, plan.partition, window, plan.ids, keys, progress);
+      yield* readWindow(job, plan.partition, window, plan.ids);
       cursor = cursor ? maxDay(cursor, window.end) : window.end;
       yield { kind: 'advance', partition: plan.partition.key!, date: cursor };
     }
@@ -102,22 +105,15 @@ async function* readPerPartition(
   yield { kind: 'checkpoint', state: serializeCursorState(working) };
 }
 
-async function* readPerStream(
-  def: AnalyticsDefinition,
-  ctx: ReadContext,
-  partitions: Partition[],
-  saved: CursorState,
-  range: { start: Day; end: Day },
-  keys: KeyCase,
-  progress: Progress,
-): AsyncGenerator<StreamEvent> {
+async function* readPerStream(job: Job, partitions: Partition[], saved: CursorState): AsyncGenerator<StreamEvent> {
+  const { ctx, range, progress } = job;
   let cursor = saved.date;
   const windows = slice(resumeStart(range.start, cursor, ctx.config.lookback_days), range.end, ctx.config.window_days);
   yield { kind: 'estimate', rows: partitions.length * windows.reduce((d, w) => d + windowLength(w), 0) };
   for (const window of windows) {
     const tasks = partitions
       .filter((p) => !progress.skipped.has(partitionLabel(p)))
-      .map((p) => () => readWindow(def, ctx, p, window, undefined, keys, progress));
+      .map((p) => () => readWindow(job, p, window, undefined));
     yield* mergeTasks(tasks, ctx.config.concurrency);
     cursor = cursor ? maxDay(cursor, window.end) : window.end;
     yield { kind: 'checkpoint', state: { date: cursor } };
@@ -126,33 +122,18 @@ async function* readPerStream(
 }
 
 /** Every request of one partition's window: id batches × targeting-type groups. */
-async function* readWindow(
-  def: AnalyticsDefinition,
-  ctx: ReadContext,
-  partition: Partition,
-  window: Window,
-  ids: string[] | undefined,
-  keys: KeyCase,
-  progress: Progress,
-): AsyncGenerator<StreamEvent> {
+async function* readWindow(job: Job, partition: Partition, window: Window, ids: string[] | undefined): AsyncGenerator<StreamEvent> {
+  const { def } = job;
   if (ids && ids.length === 0) return;
   const batches: Array<string[] | undefined> = ids ? chunk(ids, def.ids!.batchSize) : [undefined];
   const groups: Array<readonly string[] | undefined> = def.targeting ? chunk(def.targeting.types, def.targeting.perRequest) : [undefined];
   const units = batches.flatMap((batch) => groups.map((types) => ({ batch, types })));
-  const tasks = units.map((u) => () => readUnit(def, ctx, partition, window, u.batch, u.types, keys, progress));
+  const tasks = units.map((u) => () => readUnit(job, partition, window, u.batch, u.types));
   yield* mergeTasks(tasks, REQUESTS_PER_WINDOW);
 }
 
-async function* readUnit(
-  def: AnalyticsDefinition,
-  ctx: ReadContext,
-  partition: Partition,
-  window: Window,
-  batch: string[] | undefined,
-  types: readonly string[] | undefined,
-  keys: KeyCase,
-  progress: Progress,
-): AsyncGenerator<StreamEvent> {
+async function* readUnit(job: Job, partition: Partition, window: Window, batch: string[] | undefined, types: readonly string[] | undefined): AsyncGenerator<StreamEvent> {
+  const { def, ctx, keys, progress } = job;
   const path = fillPath(def.path, { ad_account_id: partition.ad_account_id, pin_id: partition.pin_id });
   const query: Record<string, string | number | boolean | undefined> = {
     start_date: window.start,
@@ -162,13 +143,30 @@ async function* readUnit(
   if (batch && def.ids) query[def.ids.param] = batch.join(',');
   if (types) query.targeting_types = types.join(',');
   const what = `GET ${path} (${window.start}…${window.end})`;
-  // Holding a slot from request to last record bounds the answers alive at once, whatever the concurrency.
+  // Holding a slot from request to last record bounds the answers in progress, whatever the concurrency.
   const release = await ctx.responses.acquire();
-  let body: unknown;
+  let emitted = 0;
   try {
-    body = await ctx.requester.lazy({ path, category: def.category, query });
+    if (def.stream) {
+      // Rows are read as the answer arrives: a 30 MB answer is never held whole.
+      const { key, record } = def.stream;
+      for await (const texts of ctx.requester.arrayStream({ path, category: def.category, query }, key)) {
+        const data = texts.map((text) => record(parseElement(text, what), partition, keys, what));
+        emitted += data.length;
+        yield { kind: 'records', data };
+      }
+    } else {
+      const body = await ctx.requester.lazy({ path, category: def.category, query });
+      for (const data of batches(def.select(body, partition, keys, what), RECORD_BATCH)) {
+        emitted += data.length;
+        yield { kind: 'records', data };
+      }
+    }
   } catch (err) {
     release();
+    // Once rows of this request are out, it cannot be split or skipped without emitting them twice:
+    // the stream fails and its state stays before this window.
+    if (emitted > 0) throw err;
     if (def.skipPartitionOn && err instanceof ApiError && def.skipPartitionOn.includes(err.status)) {
       const label = partitionLabel(partition);
       if (!progress.skipped.has(label)) {
@@ -181,15 +179,20 @@ async function* readUnit(
     if (halves) {
       progress.split++;
       ctx.log('WARN', `${def.name}: ${what} failed (${(err as ConnectorError).message}); splitting the window in two.`);
-      for (const half of halves) yield* readUnit(def, ctx, partition, half, batch, types, keys, progress);
+      for (const half of halves) yield* readUnit(job, partition, half, batch, types);
       return;
     }
     throw err;
-  }
-  try {
-    for (const data of batches(def.select(body, partition, keys, what), RECORD_BATCH)) yield { kind: 'records', data };
   } finally {
     release();
+  }
+}
+
+function parseElement(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ConnectorError(`Pinterest answered ${what} with a row that is not valid JSON; the read stops rather than skip data.`, 'transient_error');
   }
 }
 

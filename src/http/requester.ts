@@ -11,6 +11,8 @@ import { ConnectorError, QuotaExhaustedError, configError } from '../errors';
 import { sleep } from '../util/async';
 import { ApiError, ResponseTooLargeError, RetriesExhaustedError } from './errors';
 import { LazyJson, looksLikeJson } from './lazy-json';
+import { ArrayElementSplitter, MalformedJsonError } from './json-stream';
+import { Channel, ChannelClosedError } from '../util/async';
 import type { RateLimitCategory, RateLimiter } from './rate-limiter';
 
 export interface RetryPolicy {
@@ -47,6 +49,8 @@ export interface RequestSpec {
   auth?: boolean;
   /** Keep the body as text, parsed element by element by the caller (large analytics answers). */
   lazy?: boolean;
+  /** Consume a 2xx body as it arrives (arrayStream); returns the attempt's outcome. */
+  onBody?: (response: Response, what: string) => Promise<Attempt>;
 }
 
 export interface TokenSource {
@@ -87,7 +91,7 @@ export function validateBaseUrl(raw: string): string {
   return raw.replace(/\/+$/, '');
 }
 
-type Attempt =
+export type Attempt =
   | { kind: 'ok'; body: unknown }
   | { kind: 'retry'; problem: string; delayMs?: number }
   | { kind: 'rate_limited'; waitMs?: number; resetAtMs?: number }
@@ -112,6 +116,87 @@ export class Requester {
 
   describe(spec: RequestSpec): string {
     return `${spec.method ?? 'GET'} ${spec.path}`;
+  }
+
+  /**
+   * The elements of an array answer (the top-level array, or the one under `key`), as their JSON texts, in
+   * batches as the bytes arrive: a large answer is never held whole. A download that breaks is retried and
+   * resumed after the elements already given, once the retried answer is checked to start with the very
+   * same elements — so nothing is given twice and nothing is skipped.
+   */
+  async *arrayStream(spec: RequestSpec, key?: string): AsyncGenerator<string[]> {
+    const channel = new Channel<string[]>();
+    let given = 0;
+    let givenHash = FNV_OFFSET;
+    const onBody = async (response: Response, what: string): Promise<Attempt> => {
+      const splitter = new ArrayElementSplitter(key);
+      const length = Number(response.headers.get('content-length') ?? NaN);
+      const encoded = (response.headers.get('content-encoding') ?? 'identity').toLowerCase() !== 'identity';
+      let seen = 0;
+      let seenHash = FNV_OFFSET;
+      let received = 0;
+      let first = true;
+      let leadType = 'empty';
+      // A reader, not for-await: leaving early must not wait for the stream's cancellation.
+      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+      const abandon = () => { void reader.cancel().catch(() => undefined); };
+      try {
+        for (;;) {
+          const { done, value: raw } = await reader.read();
+          if (done) break;
+          const chunk = Buffer.from(raw.buffer, raw.byteOffset, raw.length);
+          received += chunk.length;
+          if (first && chunk.length > 0) {
+            first = false;
+            const lead = chunk.toString('latin1', 0, 64).trimStart()[0];
+            leadType = lead === '{' ? 'object' : 'list';
+            if (lead !== '{' && lead !== '[') {
+              abandon();
+              return { kind: 'retry', problem: `HTTP ${response.status} with a body that is not JSON (${snippet(chunk.toString('utf8', 0, 200))})` };
+            }
+          }
+          let elements = splitter.push(chunk);
+          if (elements.length === 0) continue;
+          if (seen < given) {
+            // A retried download: the elements already given must come back first, unchanged.
+            const skip = Math.min(given - seen, elements.length);
+            for (let k = 0; k < skip; k++) seenHash = fnv1a(seenHash, elements[k]);
+            seen += skip;
+            if (seen === given && seenHash !== givenHash) {
+              abandon();
+              return { kind: 'fail', error: new ConnectorError(`Pinterest answered the retried ${what} differently from the interrupted one; this window is read again in the next sync.`, 'transient_error') };
+            }
+            elements = elements.slice(skip);
+            if (elements.length === 0) continue;
+          }
+          for (const e of elements) givenHash = fnv1a(givenHash, e);
+          given += elements.length;
+          seen = given;
+          seenHash = givenHash;
+          await channel.put(elements);
+        }
+        splitter.end();
+      } catch (err) {
+        abandon();
+        if (err instanceof ChannelClosedError) throw err;
+        if (err instanceof MalformedJsonError && !err.truncated) {
+          return { kind: 'fail', error: new ConnectorError(`Pinterest answered ${what} with an unexpected shape (${leadType}) — ${err.message}; no records were taken from it.`, 'transient_error') };
+        }
+        return { kind: 'retry', problem: err instanceof MalformedJsonError ? `truncated body (${err.message})` : networkProblem(err) };
+      }
+      if (Number.isFinite(length) && !encoded && received !== length) return { kind: 'retry', problem: `truncated body (${received} of ${length} bytes)` };
+      if (seen < given) {
+        return { kind: 'fail', error: new ConnectorError(`Pinterest answered the retried ${what} with fewer rows than the interrupted one; this window is read again in the next sync.`, 'transient_error') };
+      }
+      return { kind: 'ok', body: undefined };
+    };
+    const done = this.json({ ...spec, onBody }).then(() => channel.close(), (err) => channel.fail(err));
+    try {
+      yield* channel;
+    } finally {
+      channel.cancel();
+      await done;
+    }
   }
 
   /** Like json(), but the body stays text and is parsed element by element as the caller reads it. */
@@ -230,6 +315,10 @@ export class Requester {
         void response.body?.cancel().catch(() => undefined);
         return { kind: 'fail', error: new ResponseTooLargeError(what, length) };
       }
+      if (spec.onBody && response.status >= 200 && response.status < 300) {
+        this.observeRemaining(spec.category, response.headers);
+        return await spec.onBody(response, what);
+      }
       // Bytes, not text: the length check counts what was sent, and a large answer stays compact (UTF-8).
       bytes = await readBody(response, length);
       // With a Content-Encoding, Content-Length counts the compressed bytes, not the decoded body.
@@ -330,6 +419,14 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+/** FNV-1a over a string's UTF-16 units: cheap identity of the elements already given. */
+function fnv1a(hash: number, text: string): number {
+  let h = hash;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }
 
 function snippet(text: string): string {

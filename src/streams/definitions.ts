@@ -6,7 +6,7 @@ import type { ConnectorConfig } from '../config/schema';
 import { DEFAULT_COLUMNS } from '../config/schema';
 import type { AnalyticsDefinition, ListDefinition, StreamDefinition } from '../engine/definition';
 import enums from '../schemas/pinterest-enums.json';
-import { adsAnalyticsRows, dailyMetricsRows, targetingRows } from './transforms';
+import { adsAnalyticsRecord, adsAnalyticsRows, dailyMetricsRows, targetingRecord, targetingRows } from './transforms';
 
 import boards from '../schemas/boards.json';
 import pins from '../schemas/pins.json';
@@ -64,6 +64,7 @@ const adsAnalytics = (
   ids: { list: entity, param: idParam, batchSize: MAX_IDS_PER_REQUEST },
   params: adsAnalyticsParams,
   select: (body, p, keys, what) => adsAnalyticsRows(body, p, keys, what),
+  stream: { record: adsAnalyticsRecord },
 });
 
 const targetingAnalytics = (
@@ -79,6 +80,7 @@ const targetingAnalytics = (
   path: `/ad_accounts/{ad_account_id}/${entity}/targeting_analytics`,
   targeting: { types, perRequest: MAX_TARGETING_TYPES_PER_REQUEST },
   select: (body, p, keys, what) => targetingRows(body, p, keys, what),
+  stream: { key: 'data', record: targetingRecord },
 });
 
 export const STREAMS: readonly StreamDefinition[] = [

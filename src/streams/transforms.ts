@@ -58,25 +58,31 @@ function arrayOf(body: unknown, what: string, key?: string): Iterable<unknown> {
   return rows;
 }
 
+/** One ads-analytics row (flat, upper-case keys) as a record. */
+export function adsAnalyticsRecord(row: unknown, ctx: TransformContext, keys: KeyCase, what: string): Row {
+  if (typeof row !== 'object' || row === null || Array.isArray(row)) throw shapeError(what, row);
+  return lowerRow(row as Row, keys, { ad_account_id: ctx.ad_account_id, currency: ctx.currency });
+}
+
+/** One targeting item ({targeting_type, targeting_value, metrics}) as a record. */
+export function targetingRecord(item: unknown, ctx: TransformContext, keys: KeyCase, what: string): Row {
+  const it = item as Record<string, unknown> | null;
+  if (typeof it !== 'object' || it === null || typeof it.metrics !== 'object' || it.metrics === null) throw shapeError(what, item);
+  const out: Row = { ad_account_id: ctx.ad_account_id, currency: ctx.currency };
+  lowerRow(it.metrics as Row, keys, out);
+  out.targeting_type = it.targeting_type === undefined || it.targeting_type === null ? null : String(it.targeting_type);
+  out.targeting_value = it.targeting_value === undefined || it.targeting_value === null ? null : String(it.targeting_value);
+  return out;
+}
+
 /** Ads analytics: a JSON array of flat rows, one per entity and day. */
 export function* adsAnalyticsRows(body: unknown, ctx: TransformContext, keys: KeyCase, what: string): Generator<Row> {
-  for (const row of arrayOf(body, what)) {
-    if (typeof row !== 'object' || row === null) throw shapeError(what, row);
-    const out: Row = { ad_account_id: ctx.ad_account_id, currency: ctx.currency };
-    yield lowerRow(row as Row, keys, out);
-  }
+  for (const row of arrayOf(body, what)) yield adsAnalyticsRecord(row, ctx, keys, what);
 }
 
 /** Targeting analytics: {data: [{targeting_type, targeting_value, metrics: {...}}]}. */
 export function* targetingRows(body: unknown, ctx: TransformContext, keys: KeyCase, what: string): Generator<Row> {
-  for (const item of arrayOf(body, what, 'data') as Iterable<Record<string, unknown>>) {
-    if (typeof item !== 'object' || item === null || typeof item.metrics !== 'object' || item.metrics === null) throw shapeError(what, item);
-    const out: Row = { ad_account_id: ctx.ad_account_id, currency: ctx.currency };
-    lowerRow(item.metrics as Row, keys, out);
-    out.targeting_type = item.targeting_type === undefined || item.targeting_type === null ? null : String(item.targeting_type);
-    out.targeting_value = item.targeting_value === undefined || item.targeting_value === null ? null : String(item.targeting_value);
-    yield out;
-  }
+  for (const item of arrayOf(body, what, 'data')) yield targetingRecord(item, ctx, keys, what);
 }
 
 /** Pin and user-account analytics: {all: {daily_metrics: [{date, data_status, metrics}]}} (NO_SPLIT). */

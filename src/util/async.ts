@@ -96,3 +96,57 @@ export function* batches<T>(items: Iterable<T>, size: number): Generator<T[]> {
   }
   if (batch.length > 0) yield batch;
 }
+
+export class ChannelClosedError extends Error {}
+
+/**
+ * A one-producer, one-consumer hand-off: `put` resolves once the consumer has taken the item, so the
+ * producer never runs ahead. `cancel` (the consumer gave up) makes every later `put` throw.
+ */
+export class Channel<T> implements AsyncIterable<T> {
+  private item?: { value: T; taken: () => void; refused: (err: Error) => void };
+  /** The item handed to the consumer and not yet acknowledged (the consumer asks for the next one). */
+  private handed?: { refused: (err: Error) => void };
+  private waiting?: () => void;
+  private closed = false;
+  private failure?: unknown;
+  private cancelled = false;
+
+  put(value: T): Promise<void> {
+    if (this.cancelled) return Promise.reject(new ChannelClosedError('the consumer stopped'));
+    return new Promise<void>((taken, refused) => {
+      this.item = { value, taken, refused };
+      this.wake();
+    });
+  }
+
+  close(): void { this.closed = true; this.wake(); }
+  fail(err: unknown): void { this.failure = err; this.closed = true; this.wake(); }
+  cancel(): void {
+    this.cancelled = true;
+    for (const pending of [this.item, this.handed]) pending?.refused(new ChannelClosedError('the consumer stopped'));
+    this.item = undefined;
+    this.handed = undefined;
+  }
+
+  private wake(): void { const w = this.waiting; this.waiting = undefined; w?.(); }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<T> {
+    for (;;) {
+      if (this.item) {
+        const { value, taken, refused } = this.item;
+        this.item = undefined;
+        this.handed = { refused };
+        yield value;
+        this.handed = undefined;
+        taken();
+        continue;
+      }
+      if (this.closed) {
+        if (this.failure !== undefined) throw this.failure;
+        return;
+      }
+      await new Promise<void>((resolve) => { this.waiting = resolve; });
+    }
+  }
+}

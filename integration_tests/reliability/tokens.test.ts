@@ -1,0 +1,189 @@
+/**
+ * Tokens: an access token that expires mid-read is refreshed once and the read goes on (every record
+ * delivered); short-lived tokens are refreshed ahead of time; a revoked refresh token is a config_error that
+ * says to re-authenticate (read) or one FAILED connection status (check); a rotated refresh token reaches a
+ * CONTROL message carrying the whole updated config, the next run works with it, and the old one is revoked.
+ */
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSimulator, type Simulator } from '../simulator';
+import {
+  TODAY, accessTokenConfig, connectorEnv, errorTraces, exactProblems, fullCatalog, hasStackLines, oauthConfig, recordFigure, records,
+  spawnConnector, truthOf, type Json,
+} from './helpers';
+
+const dir = mkdtempSync(join(tmpdir(), 'source-pinterest-tokens-'));
+const write = (name: string, content: unknown) => {
+  const path = join(dir, name);
+  writeFileSync(path, JSON.stringify(content));
+  return path;
+};
+const catalog = write('catalog.json', fullCatalog());
+const SMALL = write('catalog-small.json', fullCatalog('full_refresh', ['boards', 'user_account_analytics', 'campaign_analytics']));
+const tokenRequests = (sim: Simulator) => sim.requestLog.filter((r) => r.path === '/oauth/token');
+
+describe('an access token that expires mid-read', () => {
+  let sim: Simulator;
+  beforeAll(async () => { sim = await startSimulator({ today: TODAY }); });
+  afterAll(async () => { await sim?.close(); });
+
+  test('is refreshed once and the read goes on to the full ground truth', async () => {
+    let expired = false;
+    const run = await spawnConnector(['read', '--config', write('oauth.json', oauthConfig(sim)), '--catalog', catalog], {
+      env: connectorEnv(sim),
+      onMessage: (_m, n) => { if (!expired && n === 3000) { expired = true; sim.expireAccessTokens(); } },
+    });
+    expect(expired).toBe(true);
+    expect(errorTraces(run.messages)).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    expect(exactProblems(run.messages, truthOf(sim))).toEqual([]);
+    // the initial token and exactly one refresh, however many requests were in flight with the dead token
+    expect(tokenRequests(sim)).toHaveLength(2);
+    expect(sim.requestLog.filter((r) => r.status === 401).length).toBeGreaterThan(0);
+    recordFigure({ suite: 'tokens', faults: { expiredAccessToken: sim.requestLog.filter((r) => r.status === 401).length }, recordsChecked: records(run.messages).length, recordsLost: 0 });
+  });
+
+  test('an expired static access token (access-token mode) is a config_error that asks for a new token', async () => {
+    sim.resetLog();
+    const run = await spawnConnector(['read', '--config', write('static.json', accessTokenConfig(sim)), '--catalog', SMALL], {
+      env: connectorEnv(sim),
+      onMessage: (_m, n) => { if (n === 1) sim.expireAccessTokens(); },
+    });
+    expect(run.exitCode).not.toBe(0);
+    const errors = errorTraces(run.messages);
+    expect(errors.length).toBeGreaterThan(0);
+    for (const e of errors) {
+      expect(e.failure_type).toBe('config_error');
+      expect(e.message).toMatch(/re-authenticate|new access token/i);
+      expect(hasStackLines(e.message)).toBe(false);
+    }
+  });
+});
+
+test('short-lived access tokens (2 s) are refreshed ahead of expiry; the read is complete', async () => {
+  const sim = await startSimulator({ today: TODAY, accessTokenTtlSeconds: 2 });
+  const streams = ['pins', 'pin_analytics', 'campaign_analytics', 'ad_targeting_analytics', 'followers'];
+  try {
+    const run = await spawnConnector(['read', '--config', write('short.json', oauthConfig(sim)), '--catalog', write('catalog-ttl.json', fullCatalog('full_refresh', streams))], { env: connectorEnv(sim) });
+    expect(errorTraces(run.messages)).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    expect(exactProblems(run.messages, truthOf(sim), streams)).toEqual([]);
+    expect(tokenRequests(sim).length).toBeGreaterThanOrEqual(2);
+  } finally {
+    await sim.close();
+  }
+});
+
+describe('a revoked refresh token', () => {
+  let sim: Simulator;
+  let config: string;
+  beforeAll(async () => {
+    sim = await startSimulator({ today: TODAY });
+    sim.revokeRefreshToken();
+    config = write('revoked.json', oauthConfig(sim));
+  });
+  afterAll(async () => { await sim?.close(); });
+
+  test('read: one config_error saying to re-authenticate, no records, no state, non-zero exit', async () => {
+    const run = await spawnConnector(['read', '--config', config, '--catalog', catalog], { env: connectorEnv(sim) });
+    expect(run.exitCode).not.toBe(0);
+    const errors = errorTraces(run.messages);
+    expect(errors).toHaveLength(1);
+    expect(errors[0].failure_type).toBe('config_error');
+    expect(errors[0].message).toMatch(/re-authenticate/i);
+    expect(hasStackLines(errors[0].message)).toBe(false);
+    expect(run.messages.filter((m) => m.type === 'RECORD' || m.type === 'STATE')).toEqual([]);
+  });
+
+  test('check: CONNECTION_STATUS FAILED saying to re-authenticate, exit 0', async () => {
+    const run = await spawnConnector(['check', '--config', config], { env: connectorEnv(sim) });
+    expect(run.exitCode).toBe(0);
+    const status = run.messages.find((m) => m.type === 'CONNECTION_STATUS')!.connectionStatus;
+    expect(status.status).toBe('FAILED');
+    expect(status.message).toMatch(/re-authenticate/i);
+  });
+
+  test('revoked during a read (with the access token expired): config_error, and no state after the failure point', async () => {
+    const live = await startSimulator({ today: TODAY });
+    try {
+      let failedAt = -1;
+      const run = await spawnConnector(['read', '--config', write('live.json', oauthConfig(live)), '--catalog', catalog], {
+        env: connectorEnv(live),
+        onMessage: (m, n) => {
+          if (n === 2000) { live.revokeRefreshToken(); live.expireAccessTokens(); }
+          if (failedAt < 0 && m.type === 'TRACE' && m.trace.type === 'ERROR') failedAt = n;
+        },
+      });
+      expect(run.exitCode).not.toBe(0);
+      const errors = errorTraces(run.messages);
+      expect(errors.length).toBeGreaterThan(0);
+      for (const e of errors) {
+        expect(e.failure_type).toBe('config_error');
+        expect(e.message).toMatch(/re-authenticate/i);
+      }
+      // streams that failed emit no state after their failure
+      for (const e of errors) {
+        const name = e.stream_descriptor?.name;
+        if (!name) continue;
+        const idx = run.messages.findIndex((m) => m.type === 'TRACE' && m.trace.type === 'ERROR' && m.trace.error.stream_descriptor?.name === name);
+        expect(run.messages.slice(idx).filter((m) => m.type === 'STATE' && m.state.stream.stream_descriptor.name === name)).toEqual([]);
+      }
+    } finally {
+      await live.close();
+    }
+  });
+});
+
+describe('a rotated refresh token', () => {
+  let sim: Simulator;
+  const original = () => oauthConfig(sim);
+  let control: Json[] = [];
+  let firstRotated = '';
+
+  beforeAll(async () => {
+    sim = await startSimulator({ today: TODAY, rotateRefreshToken: true });
+    const run = await spawnConnector(['read', '--config', write('rotating.json', original()), '--catalog', SMALL], { env: connectorEnv(sim) });
+    expect(run.exitCode).toBe(0);
+    control = run.messages.filter((m) => m.type === 'CONTROL');
+    firstRotated = sim.currentRefreshToken();
+  });
+  afterAll(async () => { await sim?.close(); });
+
+  test('reaches exactly one CONTROL message carrying the whole updated config', () => {
+    expect(control).toHaveLength(1);
+    expect(control[0].control.type).toBe('CONNECTOR_CONFIG');
+    const updated = control[0].control.connectorConfig.config;
+    const expected = original();
+    expected.credentials.refresh_token = firstRotated;
+    expect(updated).toEqual(expected);
+    expect(firstRotated).not.toBe(sim.credentials.refreshToken);
+  });
+
+  test('the old config is refused afterwards (config_error, re-authenticate)', async () => {
+    const run = await spawnConnector(['read', '--config', write('old.json', original()), '--catalog', SMALL], { env: connectorEnv(sim) });
+    expect(run.exitCode).not.toBe(0);
+    expect(errorTraces(run.messages)[0].failure_type).toBe('config_error');
+    expect(errorTraces(run.messages)[0].message).toMatch(/re-authenticate/i);
+  });
+
+  test('the next run with the updated config works (and hands back the next rotation)', async () => {
+    const updated = control[0].control.connectorConfig.config;
+    const run = await spawnConnector(['read', '--config', write('updated.json', updated), '--catalog', SMALL], { env: connectorEnv(sim) });
+    expect(errorTraces(run.messages)).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    expect(records(run.messages).length).toBeGreaterThan(0);
+    const next = run.messages.filter((m) => m.type === 'CONTROL');
+    expect(next).toHaveLength(1);
+    expect(next[0].control.connectorConfig.config.credentials.refresh_token).toBe(sim.currentRefreshToken());
+  });
+
+  test('--write-config also writes the rotated token into the config file (owner-only)', async () => {
+    const path = write('write-back.json', { ...original(), credentials: { ...original().credentials, refresh_token: sim.currentRefreshToken() } });
+    const run = await spawnConnector(['read', '--config', path, '--catalog', SMALL, '--write-config'], { env: connectorEnv(sim) });
+    expect(run.exitCode).toBe(0);
+    const onDisk = JSON.parse(readFileSync(path, 'utf8'));
+    expect(onDisk.credentials.refresh_token).toBe(sim.currentRefreshToken());
+    expect(statSync(path).mode & 0o077).toBe(0);
+  });
+});
