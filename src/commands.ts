@@ -21,9 +21,6 @@ import * as msg from './protocol/messages';
 import type { MessageWriter } from './protocol/output';
 import { earliestDay } from './engine/slicer';
 import { Semaphore } from './util/async';
-
-/** A 250-id, 90-day answer can be ~30 MB: at most this many are held at once (memory stays under ~256 MB). */
-const MAX_HELD_RESPONSES = 2;
 import { today as todayFromEnv } from './util/dates';
 
 export interface CommandIO {
@@ -109,7 +106,7 @@ export async function read(args: ReadArgs, io: CommandIO): Promise<number> {
         partitions: new PartitionResolver(runtime.requester, config.ad_account_ids),
         shared,
         log: (level, message) => { void io.writer.log(level, message); },
-        responses: new Semaphore(Math.min(config.concurrency, MAX_HELD_RESPONSES)),
+        responses: new Semaphore(config.concurrency),
       };
       shared.bind(ctx);
       // Credentials first: a bad secret is one clear error, not one per stream.

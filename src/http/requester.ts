@@ -422,10 +422,15 @@ function parseJson(text: string): unknown {
 }
 
 const FNV_OFFSET = 0x811c9dc5;
-/** FNV-1a over a string's UTF-16 units: cheap identity of the elements already given. */
+/**
+ * FNV-1a over an element's length, its first 64 and last 16 characters: a cheap identity of the elements
+ * already given (ids and dates lead each row), computed for every row so it must cost next to nothing.
+ */
 function fnv1a(hash: number, text: string): number {
-  let h = hash;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  let h = Math.imul(hash ^ text.length, 0x01000193);
+  const head = Math.min(text.length, 64);
+  for (let i = 0; i < head; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  for (let i = Math.max(head, text.length - 16); i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return h >>> 0;
 }
 
