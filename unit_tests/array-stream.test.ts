@@ -120,3 +120,4 @@ test('a complete answer of another shape fails at once as an unexpected shape', 
   server.use(http.get(`${API}/ad_accounts/1/ads/analytics`, () => HttpResponse.json({ items: [] })));
   await expect(collect(requester())).rejects.toThrow(/unexpected shape/);
 });
+

@@ -236,16 +236,7 @@ export const hasStackLines = (text: string) => /\n\s+at /.test(text) || /^\s+at 
 
 // ------------------------------------------------------------------------------------------ seeded RNG
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng as mulberry32 } from '../../unit_tests/helpers/prng';
 
 /** Runs `fn` over `items` with at most `limit` at once, keeping order in the results. */
 export async function pool<T, R>(items: T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {

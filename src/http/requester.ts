@@ -50,8 +50,14 @@ export interface RequestSpec {
   /** Keep the body as text, parsed element by element by the caller (large analytics answers). */
   lazy?: boolean;
   /** Consume a 2xx body as it arrives (arrayStream); returns the attempt's outcome. */
-  onBody?: (response: Response, what: string) => Promise<Attempt>;
+  onBody?: (response: Response, what: string, watchdog: Watchdog) => Promise<Attempt>;
 }
+
+/**
+ * The request timeout as a watchdog: it runs while we wait on the network and is paused while our own
+ * consumer works on what arrived (a slow destination must not make Pinterest look slow).
+ */
+export interface Watchdog { pause(): void; resume(): void }
 
 export interface TokenSource {
   token(): Promise<string>;
@@ -73,7 +79,8 @@ let agentInstalled = false;
 export function installHttpAgent(timeoutMs: number): void {
   if (agentInstalled) return;
   agentInstalled = true;
-  setGlobalDispatcher(new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connections: 64 }));
+  // The body timeout is the requester's watchdog (paused while a streamed answer waits on our consumer).
+  setGlobalDispatcher(new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000, headersTimeout: timeoutMs, bodyTimeout: 0, connections: 64 }));
 }
 
 /** Only https, or http on loopback (tests and the simulator); anything else could leak the token. */
@@ -128,7 +135,7 @@ export class Requester {
     const channel = new Channel<string[]>();
     let given = 0;
     let givenHash = FNV_OFFSET;
-    const onBody = async (response: Response, what: string): Promise<Attempt> => {
+    const onBody = async (response: Response, what: string, watchdog: Watchdog): Promise<Attempt> => {
       const splitter = new ArrayElementSplitter(key);
       const length = Number(response.headers.get('content-length') ?? NaN);
       const encoded = (response.headers.get('content-encoding') ?? 'identity').toLowerCase() !== 'identity';
@@ -142,7 +149,9 @@ export class Requester {
       const abandon = () => { void reader.cancel().catch(() => undefined); };
       try {
         for (;;) {
+          watchdog.resume();
           const { done, value: raw } = await reader.read();
+          watchdog.pause();
           if (done) break;
           const chunk = Buffer.from(raw.buffer, raw.byteOffset, raw.length);
           received += chunk.length;
@@ -302,12 +311,22 @@ export class Requester {
     }
     let response: Response;
     let bytes: Buffer;
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const watchdog: Watchdog = {
+      pause: () => { clearTimeout(timer); timer = undefined; },
+      resume: () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => controller.abort(new DOMException('the request timed out', 'TimeoutError')), this.retry.timeoutMs);
+      },
+    };
+    watchdog.resume();
     try {
       response = await fetch(this.buildUrl(spec), {
         method: spec.method ?? 'GET',
         headers,
         body,
-        signal: AbortSignal.timeout(this.retry.timeoutMs),
+        signal: controller.signal,
       });
       const length = Number(response.headers.get('content-length') ?? NaN);
       if (length > this.retry.maxResponseBytes) {
@@ -317,7 +336,7 @@ export class Requester {
       }
       if (spec.onBody && response.status >= 200 && response.status < 300) {
         this.observeRemaining(spec.category, response.headers);
-        return await spec.onBody(response, what);
+        return await spec.onBody(response, what, watchdog);
       }
       // Bytes, not text: the length check counts what was sent, and a large answer stays compact (UTF-8).
       bytes = await readBody(response, length);
@@ -328,6 +347,8 @@ export class Requester {
       }
     } catch (err) {
       return { kind: 'retry', problem: networkProblem(err) };
+    } finally {
+      watchdog.pause();
     }
     const status = response.status;
     if (status >= 200 && status < 300 && spec.lazy) {
