@@ -62,7 +62,8 @@ describe('an access token that expires mid-read', () => {
 });
 
 test('short-lived access tokens (2 s) are refreshed ahead of expiry; the read is complete', async () => {
-  const sim = await startSimulator({ today: TODAY, accessTokenTtlSeconds: 2 });
+  // 100 ms per answer: the read outlasts the token's refresh point (half its 2 s life) on any machine.
+  const sim = await startSimulator({ today: TODAY, accessTokenTtlSeconds: 2, latencyMs: 100 });
   const streams = ['pins', 'pin_analytics', 'campaign_analytics', 'ad_targeting_analytics', 'followers'];
   try {
     const run = await spawnConnector(['read', '--config', write('short.json', oauthConfig(sim)), '--catalog', write('catalog-ttl.json', fullCatalog('full_refresh', streams))], { env: connectorEnv(sim) });
