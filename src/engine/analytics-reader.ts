@@ -156,8 +156,8 @@ async function* readUnit(job: Job, partition: Partition, window: Window, batch: 
         yield { kind: 'records', data };
       }
     } else {
-      const body = await ctx.requester.lazy({ path, category: def.category, query });
-      for (const data of batches(def.select(body, partition, keys, what), RECORD_BATCH)) {
+      const body = await ctx.requester.json({ path, category: def.category, query });
+      for (const data of batches(def.select!(body, partition, keys, what), RECORD_BATCH)) {
         emitted += data.length;
         yield { kind: 'records', data };
       }

@@ -50,8 +50,8 @@ export interface AnalyticsDefinition extends BaseDefinition {
   targeting?: { types: readonly string[]; perRequest: number };
   /** Statuses of a partition that mean "this one cannot be read": skipped with a warning and counted. */
   skipPartitionOn?: number[];
-  /** Record selector over a whole (small) answer. */
-  select: (body: unknown, partition: Partition, keys: KeyCase, what: string) => Iterable<Row>;
+  /** Record selector over a whole (small) answer; streams that set `stream` have none. */
+  select?: (body: unknown, partition: Partition, keys: KeyCase, what: string) => Iterable<Row>;
   /**
    * For answers that can be tens of megabytes: the array (top level, or under `key`) whose elements are
    * read as they arrive, and the record each element becomes. When set, it is used instead of `select`.

@@ -10,7 +10,6 @@ import { Agent, setGlobalDispatcher } from 'undici';
 import { ConnectorError, QuotaExhaustedError, configError } from '../errors';
 import { sleep } from '../util/async';
 import { ApiError, ResponseTooLargeError, RetriesExhaustedError } from './errors';
-import { LazyJson, looksLikeJson } from './lazy-json';
 import { ArrayElementSplitter, MalformedJsonError } from './json-stream';
 import { Channel, ChannelClosedError } from '../util/async';
 import type { RateLimitCategory, RateLimiter } from './rate-limiter';
@@ -47,8 +46,6 @@ export interface RequestSpec {
   headers?: Record<string, string>;
   /** false for the token endpoint, which carries its own Basic authorization. */
   auth?: boolean;
-  /** Keep the body as text, parsed element by element by the caller (large analytics answers). */
-  lazy?: boolean;
   /** Consume a 2xx body as it arrives (arrayStream); returns the attempt's outcome. */
   onBody?: (response: Response, what: string, watchdog: Watchdog) => Promise<Attempt>;
 }
@@ -208,11 +205,6 @@ export class Requester {
     }
   }
 
-  /** Like json(), but the body stays text and is parsed element by element as the caller reads it. */
-  lazy(spec: RequestSpec): Promise<LazyJson> {
-    return this.json<LazyJson>({ ...spec, lazy: true });
-  }
-
   /** Sends a request and returns its parsed JSON body; retries and rate limits are handled here. */
   async json<T = unknown>(spec: RequestSpec): Promise<T> {
     const what = this.describe(spec);
@@ -351,11 +343,6 @@ export class Requester {
       watchdog.pause();
     }
     const status = response.status;
-    if (status >= 200 && status < 300 && spec.lazy) {
-      if (!looksLikeJson(bytes)) return { kind: 'retry', problem: `HTTP ${status} with a body that is not JSON (${snippet(bytes.subarray(0, 400).toString('utf8'))})` };
-      this.observeRemaining(spec.category, response.headers);
-      return { kind: 'ok', body: new LazyJson(bytes, what) };
-    }
     const text = bytes.toString('utf8');
     const parsed = parseJson(text);
     if (status >= 200 && status < 300) {

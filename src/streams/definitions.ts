@@ -6,7 +6,7 @@ import type { ConnectorConfig } from '../config/schema';
 import { DEFAULT_COLUMNS } from '../config/schema';
 import type { AnalyticsDefinition, ListDefinition, StreamDefinition } from '../engine/definition';
 import enums from '../schemas/pinterest-enums.json';
-import { adsAnalyticsRecord, adsAnalyticsRows, dailyMetricsRows, targetingRecord, targetingRows } from './transforms';
+import { adsAnalyticsRecord, dailyMetricsRows, targetingRecord } from './transforms';
 
 import boards from '../schemas/boards.json';
 import pins from '../schemas/pins.json';
@@ -25,7 +25,6 @@ import adGroupTargeting from '../schemas/ad_group_targeting_analytics.json';
 import adTargeting from '../schemas/ad_targeting_analytics.json';
 import adAnalyticsDaily from '../schemas/ad_analytics_daily.json';
 
-export const PAGE_SIZE = 250;
 export const MAX_IDS_PER_REQUEST = 250;
 export const MAX_TARGETING_TYPES_PER_REQUEST = 14;
 
@@ -63,7 +62,6 @@ const adsAnalytics = (
   lastDay,
   ids: { list: entity, param: idParam, batchSize: MAX_IDS_PER_REQUEST },
   params: adsAnalyticsParams,
-  select: (body, p, keys, what) => adsAnalyticsRows(body, p, keys, what),
   stream: { record: adsAnalyticsRecord },
 });
 
@@ -79,7 +77,6 @@ const targetingAnalytics = (
   primaryKey: [idKey, 'targeting_type', 'targeting_value', 'date'],
   path: `/ad_accounts/{ad_account_id}/${entity}/targeting_analytics`,
   targeting: { types, perRequest: MAX_TARGETING_TYPES_PER_REQUEST },
-  select: (body, p, keys, what) => targetingRows(body, p, keys, what),
   stream: { key: 'data', record: targetingRecord },
 });
 

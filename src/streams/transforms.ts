@@ -4,7 +4,6 @@
  * cache, so the hot path does one Map lookup per key.
  */
 import { ConnectorError } from '../errors';
-import { LazyJson } from '../http/lazy-json';
 
 export type Row = Record<string, unknown>;
 
@@ -46,13 +45,8 @@ function lowerRow(source: Row, keys: KeyCase, into: Row): Row {
   return into;
 }
 
-/** The rows of an array body (top level, or under `key`), parsed lazily when the body is still text. */
+/** The rows of an array body: the top level, or under `key`. */
 function arrayOf(body: unknown, what: string, key?: string): Iterable<unknown> {
-  if (body instanceof LazyJson) {
-    const rows = body.array(key);
-    if (rows === undefined) throw shapeError(what, body.value());
-    return rows;
-  }
   const rows = key === undefined ? body : (body as Record<string, unknown> | null)?.[key];
   if (!Array.isArray(rows)) throw shapeError(what, body);
   return rows;
@@ -86,8 +80,7 @@ export function* targetingRows(body: unknown, ctx: TransformContext, keys: KeyCa
 }
 
 /** Pin and user-account analytics: {all: {daily_metrics: [{date, data_status, metrics}]}} (NO_SPLIT). */
-export function* dailyMetricsRows(input: unknown, idField: 'pin_id' | 'user_id', id: string, keys: KeyCase, what: string): Generator<Row> {
-  const body = input instanceof LazyJson ? input.value() : input;
+export function* dailyMetricsRows(body: unknown, idField: 'pin_id' | 'user_id', id: string, keys: KeyCase, what: string): Generator<Row> {
   const daily = (body as { all?: { daily_metrics?: unknown } })?.all?.daily_metrics;
   if (!Array.isArray(daily)) {
     // No data at all for the period comes back as an empty object for some pins.

@@ -63,9 +63,7 @@ export async function* mergeTasks<T>(
 
 /** Splits a list into chunks of at most `size`. */
 export function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
+  return [...batches(items, size)];
 }
 
 /** A counting semaphore: at most `permits` holders at once; waiters are served in order. */
