@@ -26,6 +26,7 @@ import {
   type SimulatorOptions,
 } from './simulator';
 import { ByteWriter } from './simulator/bytes';
+import { OPENAPI_FIXTURE } from '../test_kit/reference-docs';
 
 const TODAY = '2026-06-30';
 const DAY = 86_400_000;
@@ -87,7 +88,7 @@ function qs(params: Record<string, string | number | string[] | undefined>): str
 
 // ---- OpenAPI response validation ------------------------------------------------------------
 
-const OPENAPI = path.resolve(__dirname, '../../shared/pinterest-api/openapi.yaml');
+const OPENAPI = process.env.OPENAPI_PATH || OPENAPI_FIXTURE;
 
 /** The operations the simulator serves; each must have at least one validated 200 response. */
 const OPERATIONS = [
@@ -168,7 +169,7 @@ class OpenApiValidator {
 let oas: OpenApiValidator | undefined;
 function validator(): OpenApiValidator {
   if (!oas) {
-    if (!existsSync(OPENAPI)) throw new Error(`OpenAPI description not found at ${OPENAPI} (shared/ must sit beside the repository)`);
+    if (!existsSync(OPENAPI)) throw new Error(`OpenAPI description not found at ${OPENAPI} (run npm run generate:fixtures)`);
     oas = new OpenApiValidator(OPENAPI);
   }
   return oas;

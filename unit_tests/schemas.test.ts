@@ -10,10 +10,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
+import { OPENAPI_FIXTURE } from '../test_kit/reference-docs';
 import {
   ADS_ANALYTICS_STREAMS,
   CURSOR_FIELDS,
-  DEFAULT_OPENAPI_PATH,
   ENTITY_STREAMS,
   PRIMARY_KEYS,
   TARGETING_ANALYTICS_STREAMS,
@@ -28,7 +28,7 @@ import {
 type AnySchema = any;
 
 const SCHEMAS_DIR = path.resolve(__dirname, '../src/schemas');
-const OPENAPI_PATH = process.env.OPENAPI_PATH || DEFAULT_OPENAPI_PATH;
+const OPENAPI_PATH = process.env.OPENAPI_PATH || OPENAPI_FIXTURE;
 
 const STREAMS = [
   'boards',
@@ -264,7 +264,7 @@ let openapi: AnySchema;
 
 beforeAll(() => {
   if (!fs.existsSync(OPENAPI_PATH)) {
-    throw new Error(`OpenAPI file not found at ${OPENAPI_PATH} (set OPENAPI_PATH)`);
+    throw new Error(`OpenAPI file not found at ${OPENAPI_PATH} (run npm run generate:fixtures)`);
   }
   generated = generateAll(OPENAPI_PATH);
   openapi = loadOpenApi(OPENAPI_PATH);
@@ -379,7 +379,7 @@ describe('2. entity streams cover the OpenAPI item schemas', () => {
 
 describe('3. analytics streams', () => {
   it('pinterest-enums.json holds the OpenAPI lists', () => {
-    // OpenAPI 5.23 counts (see shared/reference/pinterest-api.md §6-§8).
+    // OpenAPI 5.23 counts.
     expect(enums.columns).toHaveLength(175);
     expect(enums.columns[0]).toBe('SPEND_IN_MICRO_DOLLAR');
     expect(new Set(enums.columns).size).toBe(enums.columns.length);

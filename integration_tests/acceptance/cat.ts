@@ -1,7 +1,7 @@
 /**
  * The acceptance suite's shared pieces: a simulator per test file, the connector spawned as a process
  * (node dist/main.js, as Airbyte runs it), and the assertions Airbyte's Connector Acceptance Tests make
- * (shared/reference/airbyte-contract.md §7), written here against exact expectations.
+ * (Airbyte's connector acceptance tests), written here against exact expectations.
  */
 import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,4 +1,4 @@
-// Enumerations of Pinterest API v5.23 (shared/pinterest-api/openapi.yaml), listed as data.
+// Enumerations of Pinterest API v5.23 (Pinterest's OpenAPI description), listed as data.
 // Regenerate by reading the file if the API description changes.
 
 /** `columns` enum of the ads analytics endpoints (components/parameters/query_columns). */

@@ -1,5 +1,5 @@
 /**
- * Airbyte protocol messages (v0, see shared/airbyte-protocol/airbyte_protocol.yaml). Key casing follows the
+ * Airbyte protocol messages (v0, the official protocol schema). Key casing follows the
  * protocol exactly: connectionStatus, connectionSpecification, sourceStats, recordCount, connectorConfig.
  */
 import type { FailureType } from '../errors';

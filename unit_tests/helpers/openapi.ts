@@ -1,6 +1,6 @@
 /**
- * Checks requests the connector makes against Pinterest's OpenAPI description
- * (shared/pinterest-api/openapi.yaml beside the repository; OPENAPI_PATH overrides it):
+ * Checks requests the connector makes against Pinterest's OpenAPI description (the operations the
+ * connector may call, committed in test_kit/fixtures; OPENAPI_PATH overrides it):
  * the operation exists for the (templated) path, path parameters fit their schema, every query parameter
  * is declared for the operation and its value fits the declared schema (type, enum, pattern, format,
  * minimum/maximum, minItems/maxItems), and every required parameter is present.
@@ -8,12 +8,13 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
+import { OPENAPI_FIXTURE } from '../../test_kit/reference-docs';
 
-export const OPENAPI_PATH = process.env.OPENAPI_PATH || resolve(__dirname, '../../../shared/pinterest-api/openapi.yaml');
+export const OPENAPI_PATH = process.env.OPENAPI_PATH || OPENAPI_FIXTURE;
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -1,14 +1,14 @@
 /**
- * Validates Airbyte messages against the official protocol schema
- * (shared/airbyte-protocol/airbyte_protocol.yaml, beside the repository).
+ * Validates Airbyte messages against the official protocol schema (committed as JSON in test_kit/fixtures;
+ * AIRBYTE_PROTOCOL_PATH overrides it).
  */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
+import { PROTOCOL_FIXTURE } from '../../test_kit/reference-docs';
 
-export const PROTOCOL_PATH = process.env.AIRBYTE_PROTOCOL_PATH ?? resolve(__dirname, '../../../shared/airbyte-protocol/airbyte_protocol.yaml');
+export const PROTOCOL_PATH = process.env.AIRBYTE_PROTOCOL_PATH ?? PROTOCOL_FIXTURE;
 
 let validator: ValidateFunction | undefined;
 
