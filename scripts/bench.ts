@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { DEFAULT_COLUMNS } from '../src/config/schema';
 import { streamOfRequest } from '../integration_tests/simulator/streams';
-import { MAIN, ROOT } from './lib/run-connector';
+import { MAIN, ROOT } from '../test_kit/spawn';
 
 const TODAY = '2026-06-30';
 const args = process.argv.slice(2);

@@ -7,7 +7,7 @@ import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { startSimulator, streamOfRequest, DEFAULT_CREDENTIALS } from '../integration_tests/simulator';
-import { MAIN, ROOT, finalStates, runProcess, type ProcessResult } from './lib/run-connector';
+import { MAIN, ROOT, finalStates, runProcess, type ProcessResult } from '../test_kit/spawn';
 
 const OUT = join(ROOT, '.demo-output');
 

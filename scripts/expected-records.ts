@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_COLUMNS } from '../src/config/schema';
 import { startSimulator, STREAM_NAMES } from '../integration_tests/simulator';
-import { ACCEPTANCE_CONFIG, TODAY } from '../integration_tests/acceptance/cat';
+import { ACCEPTANCE_CONFIG, TODAY } from '../test_kit/acceptance';
 
 const PER_STREAM = 3;
 

@@ -8,7 +8,7 @@ import { ConnectorError } from '../src/errors';
 import { StaticToken } from '../src/http/auth';
 import { budgetsFromEnv, RateLimiter } from '../src/http/rate-limiter';
 import { Requester } from '../src/http/requester';
-import { API } from './helpers/harness';
+import { API } from '../test_kit/in-process';
 
 const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));

@@ -8,7 +8,7 @@ import { setupServer } from 'msw/node';
 import { loadConfig, parseConfig } from '../src/config/load';
 import { ANALYTICS_COLUMNS, DEFAULT_COLUMNS } from '../src/config/schema';
 import { ConnectorError } from '../src/errors';
-import { API, OAUTH_CONFIG, TEST_TODAY, catalogFor, runConnector, tempFiles } from './helpers/harness';
+import { API, OAUTH_CONFIG, TEST_TODAY, catalogFor, runConnector, tempFiles } from '../test_kit/in-process';
 
 const ACCESS = { auth_method: 'access_token', access_token: 'pina.secret-access-token' };
 const base = (extra: Record<string, unknown> = {}) => ({ credentials: ACCESS, ...extra });

@@ -3,7 +3,7 @@
  * including chunk boundaries inside strings, escapes and multi-byte characters.
  */
 import { ArrayElementSplitter, MalformedJsonError } from '../src/http/json-stream';
-import { prng } from './helpers/prng';
+import { prng } from '../test_kit/prng';
 
 function split(body: string, cuts: number[], key?: string): unknown[] {
   const bytes = Buffer.from(body, 'utf8');

@@ -6,7 +6,7 @@ import { PassThrough, Writable } from 'node:stream';
 import * as msg from '../src/protocol/messages';
 import type { AirbyteMessage } from '../src/protocol/messages';
 import { MessageWriter } from '../src/protocol/output';
-import { parseAndValidate } from './helpers/protocol';
+import { parseAndValidate } from '../test_kit/protocol';
 
 /** A stdout that takes a chunk every `delayMs`, with a tiny buffer: write() returns false almost at once. */
 function slowSink(delayMs = 2, highWaterMark = 16) {

@@ -9,7 +9,7 @@ import { bookmarkPages, PAGE_SIZE } from '../src/engine/paginator';
 import { StaticToken } from '../src/http/auth';
 import { budgetsFromEnv, RateLimiter } from '../src/http/rate-limiter';
 import { Requester, type RequestSpec } from '../src/http/requester';
-import { API } from './helpers/harness';
+import { API } from '../test_kit/in-process';
 
 const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));

@@ -7,10 +7,10 @@
 import { STREAMS } from '../src/streams/definitions';
 import {
   BASE_CONFIG, ROTATED_REFRESH_TOKEN, expectCleanRead, read, stateCountProblems, useFakePinterest,
-} from './helpers/fake-pinterest';
-import { OAUTH_CONFIG, runConnector, tempFiles, type RunResult } from './helpers/harness';
-import { checkRequestAgainstOpenApi } from './helpers/openapi';
-import { parseAndValidate, protocolErrors } from './helpers/protocol';
+} from '../test_kit/msw-pinterest';
+import { OAUTH_CONFIG, runConnector, tempFiles, type RunResult } from '../test_kit/in-process';
+import { checkRequestAgainstOpenApi } from '../test_kit/openapi';
+import { parseAndValidate, protocolErrors } from '../test_kit/protocol';
 
 const fake = useFakePinterest({ campaigns: { '549755885175': 3, '549755885176': 2 } });
 

@@ -7,8 +7,8 @@
  * the lookback and the check is strict.
  */
 import { STREAMS_BY_NAME } from '../src/streams/definitions';
-import { AD_EUR, AD_USD, BASE_CONFIG, read, recordKey, streamStateInput, useFakePinterest } from './helpers/fake-pinterest';
-import type { RunResult } from './helpers/harness';
+import { AD_EUR, AD_USD, BASE_CONFIG, read, recordKey, streamStateInput, useFakePinterest } from '../test_kit/msw-pinterest';
+import type { RunResult } from '../test_kit/in-process';
 
 // Small entity lists keep the (states × re-reads) affordable; two accounts and three windows remain.
 const fake = useFakePinterest({ campaigns: { [AD_USD]: 3, [AD_EUR]: 2 } });

@@ -8,7 +8,7 @@
  */
 import { earliestDay, resumeStart, slice, splitWindow, streamRange, windowLength, MAX_WINDOW_DAYS, type Window } from '../src/engine/slicer';
 import { addDays, daysBetween, isDay, today } from '../src/util/dates';
-import { prng } from './helpers/prng';
+import { prng } from '../test_kit/prng';
 
 // ---- an independent oracle: days as integers since 1970-01-01 (UTC) ----
 const DAY_MS = 86_400_000;

@@ -1,6 +1,6 @@
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { API, OAUTH_CONFIG, catalogFor, runConnector, tempFiles } from './helpers/harness';
+import { API, OAUTH_CONFIG, catalogFor, runConnector, tempFiles } from '../test_kit/in-process';
 
 const server = setupServer(
   http.post(`${API}/oauth/token`, () => HttpResponse.json({ access_token: 'pina.acc', expires_in: 3600, token_type: 'bearer' })),

@@ -10,7 +10,7 @@ import addFormats from 'ajv-formats';
 import { buildSpec, SCOPES } from '../src/config/spec';
 import { ConfigSchema } from '../src/config/schema';
 import { parseConfig } from '../src/config/load';
-import { runConnector } from './helpers/harness';
+import { runConnector } from '../test_kit/in-process';
 
 type Schema = Record<string, any>;
 

@@ -4,7 +4,7 @@
  */
 import { ConnectorError } from '../src/errors';
 import { advance, parseCursorState, parseInputState, partitionCursor, serializeCursorState, type CursorState } from '../src/engine/state';
-import { prng } from './helpers/prng';
+import { prng } from '../test_kit/prng';
 
 
 const streamMsg = (name: string, state: unknown, extra: Record<string, unknown> = {}) => ({

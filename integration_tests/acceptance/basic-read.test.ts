@@ -4,9 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from '../../scripts/lib/run-connector';
+import { ROOT } from '../../test_kit/spawn';
 import { streamOfRequest } from '../simulator';
-import { CatRun, canonical, configureCatalog, primaryKeyOf, recordValidator, startHarness, type Harness } from './cat';
+import { CatRun, canonical, configureCatalog, primaryKeyOf, recordValidator, startHarness, type Harness } from '../../test_kit/acceptance';
 
 let h: Harness;
 let streams: Array<Record<string, any>>;

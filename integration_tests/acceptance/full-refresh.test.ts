@@ -1,5 +1,5 @@
 /** CAT full_refresh (airbyte-contract.md §7.7): two reads; the second's records all come after the first's. */
-import { configureCatalog, primaryKeyOf, startHarness, type Harness } from './cat';
+import { configureCatalog, primaryKeyOf, startHarness, type Harness } from '../../test_kit/acceptance';
 
 let h: Harness;
 beforeAll(async () => { h = await startHarness(); });

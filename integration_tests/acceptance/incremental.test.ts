@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from '../../scripts/lib/run-connector';
-import { CatRun, canonical, configureCatalog, startHarness, type Harness } from './cat';
+import { ROOT } from '../../test_kit/spawn';
+import { CatRun, canonical, configureCatalog, startHarness, type Harness } from '../../test_kit/acceptance';
 
 let h: Harness;
 let streams: Array<Record<string, any>>;

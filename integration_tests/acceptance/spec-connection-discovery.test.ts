@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import { ROOT } from '../../scripts/lib/run-connector';
-import { startHarness, type Harness } from './cat';
+import { ROOT } from '../../test_kit/spawn';
+import { startHarness, type Harness } from '../../test_kit/acceptance';
 
 let h: Harness;
 beforeAll(async () => { h = await startHarness(); });

@@ -12,7 +12,7 @@ import { startSimulator, type Simulator } from '../simulator';
 import {
   TODAY, committedRecords, connectorEnv, errorTraces, fullCatalog, lastStates, lostRecords, mulberry32, oauthConfig, pool, recordFigure,
   spawnConnector, truthOf, type Json, type Spawned,
-} from './helpers';
+} from '../../test_kit/reliability';
 
 const KILL_SEED = 20260630;
 // Three metric columns instead of the default 42: the same records, a third of the bytes (the suite stays fast).

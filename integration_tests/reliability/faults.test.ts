@@ -11,7 +11,7 @@ import { startSimulator } from '../simulator';
 import {
   ALL_FAULTS, TODAY, connectorEnv, errorTraces, exactProblems, faultCounts, fullCatalog, oauthConfig, pool, recordFigure, spawnConnector, truthOf,
   type Spawned,
-} from './helpers';
+} from '../../test_kit/reliability';
 
 const SEEDS = [11, 23, 37];
 const FAULT_RATE = 0.1;

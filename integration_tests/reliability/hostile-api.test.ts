@@ -1,6 +1,6 @@
 /**
- * Hostile and broken input, part 2: API responses. The connector runs in-process (unit_tests/helpers/
- * harness.ts runConnector) against the msw fake of Pinterest, with one answer made hostile per case: HTML
+ * Hostile and broken input, part 2: API responses. The connector runs in-process (test_kit/in-process.ts
+ * runConnector) against the msw fake of Pinterest, with one answer made hostile per case: HTML
  * with 200, bodies that are not JSON, wrong field types, empty pages with bookmarks, repeating bookmarks,
  * huge pages, 401/403/429/5xx. Each case is its own test: a clear message with the right failure_type,
  * never a hang (15 s per case), never a stack trace as the message, no STATE past the failure; and, for
@@ -9,10 +9,10 @@
 import { http, HttpResponse } from 'msw';
 import {
   AD_EUR, AD_USD, BASE_CONFIG, useFakePinterest, type FakePinterest, type StreamSelection,
-} from '../../unit_tests/helpers/fake-pinterest';
-import { API, catalogFor, runConnector, tempFiles, type RunResult } from '../../unit_tests/helpers/harness';
+} from '../../test_kit/msw-pinterest';
+import { API, catalogFor, runConnector, tempFiles, type RunResult } from '../../test_kit/in-process';
 import type { RetryPolicy } from '../../src/http/requester';
-import { committedRecords, hasStackLines, lastStates, lostRecords, recordFigure, stateAfterFailure, type Json } from './helpers';
+import { committedRecords, hasStackLines, lastStates, lostRecords, recordFigure, stateAfterFailure, type Json } from '../../test_kit/reliability';
 
 const fake = useFakePinterest({ campaigns: { [AD_USD]: 3, [AD_EUR]: 2 } });
 

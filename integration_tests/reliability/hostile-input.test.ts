@@ -1,14 +1,14 @@
 /**
  * Hostile and broken input, part 1: configs, catalogs, state files and command lines. Each case is its own
- * test (it.each, one row per case) and runs the connector in-process (unit_tests/helpers/harness.ts, the
+ * test (it.each, one row per case) and runs the connector in-process (test_kit/in-process.ts, the
  * msw fake of Pinterest behind fetch). A broken input gets one clear message with the right failure_type,
  * never a hang (a 15 s limit per case), never a stack trace as the user-facing message, and no state that
  * skips data. `check` turns the same config problems into one CONNECTION_STATUS FAILED (exit 0).
  * Part 2 (API responses) is hostile-api.test.ts.
  */
-import { AD_EUR, AD_USD, BASE_CONFIG, useFakePinterest } from '../../unit_tests/helpers/fake-pinterest';
-import { catalogFor, runConnector, tempFiles, type RunResult } from '../../unit_tests/helpers/harness';
-import { hasStackLines, recordFigure, stateAfterFailure } from './helpers';
+import { AD_EUR, AD_USD, BASE_CONFIG, useFakePinterest } from '../../test_kit/msw-pinterest';
+import { catalogFor, runConnector, tempFiles, type RunResult } from '../../test_kit/in-process';
+import { hasStackLines, recordFigure, stateAfterFailure } from '../../test_kit/reliability';
 
 useFakePinterest({ campaigns: { [AD_USD]: 3, [AD_EUR]: 2 } });
 

@@ -13,7 +13,7 @@ import { STREAMS } from '../../src/streams/definitions';
 import {
   TODAY, committedRecords, connectorEnv, errorTraces, exactProblems, fullCatalog, hasStackLines, lastStates, lostRecords, oauthConfig, pool,
   recordFigure, spawnConnector, statusTraces, truthOf, type Json, type Spawned,
-} from './helpers';
+} from '../../test_kit/reliability';
 
 const dir = mkdtempSync(join(tmpdir(), 'source-pinterest-ratelimits-'));
 const write = (name: string, content: unknown) => {

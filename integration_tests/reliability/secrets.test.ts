@@ -15,12 +15,12 @@ import { join } from 'node:path';
 import { http, HttpResponse } from 'msw';
 import { startSimulator, type Simulator } from '../simulator';
 import { validateBaseUrl } from '../../src/http/requester';
-import { AD_EUR, AD_USD, BASE_CONFIG, useFakePinterest } from '../../unit_tests/helpers/fake-pinterest';
-import { API, catalogFor, runConnector, tempFiles } from '../../unit_tests/helpers/harness';
+import { AD_EUR, AD_USD, BASE_CONFIG, useFakePinterest } from '../../test_kit/msw-pinterest';
+import { API, catalogFor, runConnector, tempFiles } from '../../test_kit/in-process';
 import {
   TODAY, accessTokenConfig, connectorEnv, errorTraces, fullCatalog, hasStackLines, oauthConfig, pool, recordFigure, spawnConnector,
   type Json, type Spawned,
-} from './helpers';
+} from '../../test_kit/reliability';
 
 const dir = mkdtempSync(join(tmpdir(), 'source-pinterest-secrets-'));
 const write = (name: string, content: unknown) => {

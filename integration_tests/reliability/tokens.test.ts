@@ -11,7 +11,7 @@ import { startSimulator, type Simulator } from '../simulator';
 import {
   TODAY, accessTokenConfig, connectorEnv, errorTraces, exactProblems, fullCatalog, hasStackLines, oauthConfig, recordFigure, records,
   spawnConnector, truthOf, type Json,
-} from './helpers';
+} from '../../test_kit/reliability';
 
 const dir = mkdtempSync(join(tmpdir(), 'source-pinterest-tokens-'));
 const write = (name: string, content: unknown) => {

@@ -7,8 +7,8 @@ import {
   AD_EUR, AD_USD, ALL_STATUSES, BASE_CONFIG, CURRENCY, EARLIEST, TODAY, adsAnalyticsRow, daysIn, describeRequest,
   expectCleanRead, expectSameRecords, read, recordKey, stateCountProblems, streamStateInput, useFakePinterest, windowsOf,
   type RecordedRequest,
-} from '../helpers/fake-pinterest';
-import type { RunResult } from '../helpers/harness';
+} from '../../test_kit/msw-pinterest';
+import type { RunResult } from '../../test_kit/in-process';
 
 const fake = useFakePinterest();
 

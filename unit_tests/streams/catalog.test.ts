@@ -2,8 +2,8 @@
  * discover (the 16 streams of CONTRACT §3: names, primary keys, cursors, sync modes) and the configured
  * catalog's checks (unknown stream, unknown sync mode, incremental on a full-refresh stream).
  */
-import { BASE_CONFIG, read, useFakePinterest } from '../helpers/fake-pinterest';
-import { OAUTH_CONFIG, runConnector, tempFiles } from '../helpers/harness';
+import { BASE_CONFIG, read, useFakePinterest } from '../../test_kit/msw-pinterest';
+import { OAUTH_CONFIG, runConnector, tempFiles } from '../../test_kit/in-process';
 
 const fake = useFakePinterest();
 

@@ -5,8 +5,8 @@
  */
 import {
   AD_EUR, AD_USD, BASE_CONFIG, USER, bookmarkFor, describeRequest, expectCleanRead, read, sorted, useFakePinterest,
-} from '../helpers/fake-pinterest';
-import { OAUTH_CONFIG } from '../helpers/harness';
+} from '../../test_kit/msw-pinterest';
+import { OAUTH_CONFIG } from '../../test_kit/in-process';
 
 const fake = useFakePinterest();
 

@@ -7,8 +7,8 @@ import enums from '../../src/schemas/pinterest-enums.json';
 import {
   BASE_CONFIG, EARLIEST, PIN_ANALYTICS_404, TODAY, USER, bookmarkFor, dailyMetric, daysIn, describeRequest, expectCleanRead,
   expectSameRecords, read, streamStateInput, useFakePinterest, windowsOf, type RecordedRequest,
-} from '../helpers/fake-pinterest';
-import { OAUTH_CONFIG } from '../helpers/harness';
+} from '../../test_kit/msw-pinterest';
+import { OAUTH_CONFIG } from '../../test_kit/in-process';
 
 const fake = useFakePinterest();
 

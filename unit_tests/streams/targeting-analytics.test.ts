@@ -7,7 +7,7 @@ import enums from '../../src/schemas/pinterest-enums.json';
 import {
   AD_EUR, AD_USD, BASE_CONFIG, CURRENCY, TARGETING_VALUES, TODAY, daysIn, describeRequest, expectCleanRead, expectSameRecords,
   read, streamStateInput, targetingMetrics, useFakePinterest, windowsOf, type RecordedRequest,
-} from '../helpers/fake-pinterest';
+} from '../../test_kit/msw-pinterest';
 
 const fake = useFakePinterest();
 

@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import { DEFAULT_COLUMNS } from '../../src/config/schema';
-import { MAIN, runProcess, type ProcessResult, type SpawnOptions } from '../../scripts/lib/run-connector';
-import { startSimulator, type Simulator, type SimulatorOptions, type GroundTruth } from '../simulator';
-import { protocolErrors } from '../../unit_tests/helpers/protocol';
+import { DEFAULT_COLUMNS } from '../src/config/schema';
+import { MAIN, runProcess, type ProcessResult, type SpawnOptions } from './spawn';
+import { startSimulator, type Simulator, type SimulatorOptions, type GroundTruth } from '../integration_tests/simulator';
+import { protocolErrors } from './protocol';
 
 export const TODAY = '2026-06-30';
 export const ACCEPTANCE_CONFIG = { window_days: 30, lookback_days: 3 };

@@ -6,9 +6,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { main } from '../../src/main';
-import { MessageWriter } from '../../src/protocol/output';
-import type { RetryPolicy } from '../../src/http/requester';
+import { main } from '../src/main';
+import { MessageWriter } from '../src/protocol/output';
+import type { RetryPolicy } from '../src/http/requester';
 import { parseAndValidate } from './protocol';
 
 export const TEST_TODAY = '2026-06-30';

@@ -20,7 +20,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { API, OAUTH_CONFIG, TEST_TODAY, catalogFor, runConnector, tempFiles, type RunResult } from './harness';
+import { API, OAUTH_CONFIG, TEST_TODAY, catalogFor, runConnector, tempFiles, type RunResult } from './in-process';
 import { checkRequestAgainstOpenApi } from './openapi';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -482,7 +482,7 @@ addFormats(schemaAjv);
 export function recordSchemaProblems(stream: string, records: Json[]): string[] {
   let v = recordValidators.get(stream);
   if (!v) {
-    v = schemaAjv.compile(JSON.parse(readFileSync(join(__dirname, '../../src/schemas', `${stream}.json`), 'utf8')));
+    v = schemaAjv.compile(JSON.parse(readFileSync(join(__dirname, '../src/schemas', `${stream}.json`), 'utf8')));
     recordValidators.set(stream, v);
   }
   const out: string[] = [];

@@ -4,15 +4,15 @@
  * RNG for kill points; and the figures each test adds up (faults injected, crash points, bad inputs).
  *
  * Figures: with RELIABILITY_FIGURES=<file> every test appends one JSON line per measured run;
- * `npx tsx integration_tests/reliability/helpers.ts <file>` sums them into the table of docs/reliability.md.
+ * `npx tsx test_kit/reliability.ts <file>` sums them into the table of docs/reliability.md.
  */
 import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import { MAIN, ROOT } from '../../scripts/lib/run-connector';
-import { DEFAULT_COLUMNS } from '../../src/config/schema';
-import { discoverCatalog } from '../../src/engine/catalog';
-import { STREAMS_BY_NAME } from '../../src/streams/definitions';
-import type { FaultKind, GroundTruth, LoggedRequest, Simulator } from '../simulator';
+import { MAIN, ROOT } from './spawn';
+import { DEFAULT_COLUMNS } from '../src/config/schema';
+import { discoverCatalog } from '../src/engine/catalog';
+import { STREAMS_BY_NAME } from '../src/streams/definitions';
+import type { FaultKind, GroundTruth, LoggedRequest, Simulator } from '../integration_tests/simulator';
 
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -236,7 +236,7 @@ export const hasStackLines = (text: string) => /\n\s+at /.test(text) || /^\s+at 
 
 // ------------------------------------------------------------------------------------------ seeded RNG
 
-export { prng as mulberry32 } from '../../unit_tests/helpers/prng';
+export { prng as mulberry32 } from './prng';
 
 /** Runs `fn` over `items` with at most `limit` at once, keeping order in the results. */
 export async function pool<T, R>(items: T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
@@ -275,7 +275,7 @@ export function recordFigure(figure: Figure): void {
   if (file) appendFileSync(file, JSON.stringify(figure) + '\n');
 }
 
-/** `npx tsx integration_tests/reliability/helpers.ts <figures.jsonl>`: the totals for docs/reliability.md. */
+/** `npx tsx test_kit/reliability.ts <figures.jsonl>`: the totals for docs/reliability.md. */
 function summarize(file: string): void {
   const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Figure);
   const faults: Record<string, number> = {};
