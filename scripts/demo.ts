@@ -7,7 +7,8 @@ import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { startSimulator, streamOfRequest, DEFAULT_CREDENTIALS } from '../integration_tests/simulator';
-import { MAIN, ROOT, finalStates, runProcess, type ProcessResult } from '../test_kit/spawn';
+import { MAIN, ROOT, spawnConnector, type Spawned } from '../test_kit/spawn';
+import { lastStates } from '../test_kit/messages';
 
 const OUT = join(ROOT, '.demo-output');
 
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
     sim.resetLog();
     const read1 = await step('read-full-refresh', ['read', '--config', configPath, '--catalog', write('catalog_full_refresh.json', full)], env);
     const requests1 = countRequests(sim.requestLog);
-    const state = finalStates(read1.messages);
+    const state = lastStates(read1.messages);
     const statePath = write('state.json', state);
 
     const incremental = catalog(streams, (s) => (s.supported_sync_modes.includes('incremental') ? 'incremental' : 'full_refresh'));
@@ -76,8 +77,8 @@ function catalog(streams: Array<Record<string, any>>, mode: (s: Record<string, a
   };
 }
 
-async function step(name: string, args: string[], env: Record<string, string>): Promise<ProcessResult> {
-  const result = await runProcess(args, { env, rawOutput: join(OUT, `${name}.jsonl`) });
+async function step(name: string, args: string[], env: Record<string, string>): Promise<Spawned> {
+  const result = await spawnConnector(args, { env, rawOutput: join(OUT, `${name}.jsonl`) });
   if (result.junk.length) throw new Error(`${name}: stdout carried non-JSON lines: ${result.junk.slice(0, 3).join(' | ')}`);
   return result;
 }
@@ -91,7 +92,7 @@ function countRequests(log: Array<{ path: string; method: string }>): Map<string
   return out;
 }
 
-function printSummary(title: string, result: ProcessResult, requests: Map<string, number>): void {
+function printSummary(title: string, result: Spawned, requests: Map<string, number>): void {
   const rows = new Map<string, { records: number; start?: number; end?: number; cursor?: string; status?: string }>();
   for (const m of result.messages) {
     if (m.type === 'RECORD') {

@@ -7,7 +7,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_COLUMNS } from '../src/config/schema';
 import { startSimulator, STREAM_NAMES } from '../integration_tests/simulator';
-import { ACCEPTANCE_CONFIG, TODAY } from '../test_kit/acceptance';
+import { ACCEPTANCE_CONFIG } from '../test_kit/acceptance';
+import { TODAY } from '../test_kit/constants';
 
 const PER_STREAM = 3;
 

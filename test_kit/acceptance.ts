@@ -9,11 +9,13 @@ import { join } from 'node:path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { DEFAULT_COLUMNS } from '../src/config/schema';
-import { MAIN, runProcess, type ProcessResult, type SpawnOptions } from './spawn';
+import { MAIN, spawnConnector, type Spawned, type SpawnOptions } from './spawn';
+import { TODAY } from './constants';
+import { ofType, records, states, statuses } from './messages';
+import { connectorEnv, oauthConfig } from './simulator-run';
 import { startSimulator, type Simulator, type SimulatorOptions, type GroundTruth } from '../integration_tests/simulator';
 import { protocolErrors } from './protocol';
 
-export const TODAY = '2026-06-30';
 export const ACCEPTANCE_CONFIG = { window_days: 30, lookback_days: 3 };
 
 export interface Harness {
@@ -32,17 +34,13 @@ export async function startHarness(simOpts: SimulatorOptions = {}, configExtra: 
   if (!existsSync(MAIN)) throw new Error('dist/main.js is missing: run `npm run build` first (npm test does it).');
   const sim = await startSimulator({ today: TODAY, ...simOpts });
   const dir = mkdtempSync(join(tmpdir(), 'source-pinterest-cat-'));
-  const config = {
-    credentials: { auth_method: 'oauth2.0', client_id: sim.credentials.clientId, client_secret: sim.credentials.clientSecret, refresh_token: sim.credentials.refreshToken },
-    ...ACCEPTANCE_CONFIG,
-    ...configExtra,
-  };
+  const config = oauthConfig(sim, { ...ACCEPTANCE_CONFIG, ...configExtra });
   const write = (name: string, content: unknown) => {
     const path = join(dir, name);
     writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
     return path;
   };
-  const env = { PINTEREST_API_URL: sim.url, PINTEREST_TODAY: TODAY, PINTEREST_RATE_LIMITS: 'off', PINTEREST_RETRY_BASE_MS: '5', LOG_LEVEL: 'info' };
+  const env = connectorEnv(sim, { PINTEREST_RETRY_BASE_MS: '5' });
   const configPath = write('config.json', config);
   return {
     sim,
@@ -51,7 +49,7 @@ export async function startHarness(simOpts: SimulatorOptions = {}, configExtra: 
     config,
     configPath,
     write,
-    run: async (args, opts) => new CatRun(await runProcess(args, { ...opts, env: { ...env, ...opts?.env } })),
+    run: async (args, opts) => new CatRun(await spawnConnector(args, { ...opts, env: { ...env, ...opts?.env } })),
     truth: () => sim.groundTruth({ today: TODAY, columns: [...DEFAULT_COLUMNS], windowDays: ACCEPTANCE_CONFIG.window_days }),
     close: () => sim.close(),
   };
@@ -60,7 +58,7 @@ export async function startHarness(simOpts: SimulatorOptions = {}, configExtra: 
 /** One connector run's messages, with the checks every CAT test makes of stdout. */
 export class CatRun {
   readonly messages: Array<Record<string, any>>;
-  constructor(readonly result: ProcessResult) {
+  constructor(readonly result: Spawned) {
     this.messages = result.messages;
     if (result.junk.length) throw new Error(`stdout carried non-JSON lines: ${result.junk.slice(0, 3).join(' | ')}`);
     for (const m of this.messages) {
@@ -69,32 +67,14 @@ export class CatRun {
     }
   }
   get exitCode() { return this.result.exitCode; }
-  ofType(type: string) { return this.messages.filter((m) => m.type === type); }
+  ofType(type: string) { return ofType(this.messages, type); }
+  /** RECORD payloads (`m.record`: stream, data, emitted_at), of one stream or all. */
   records(stream?: string) { return this.ofType('RECORD').filter((m) => !stream || m.record.stream === stream).map((m) => m.record); }
-  states(stream?: string) { return this.ofType('STATE').map((m) => m.state).filter((s) => !stream || s.stream?.stream_descriptor?.name === stream); }
+  data(stream?: string) { return records(this.messages, stream); }
+  states(stream?: string) { return states(this.messages, stream); }
   traces(type = 'ERROR') { return this.ofType('TRACE').filter((m) => m.trace.type === type).map((m) => m.trace); }
-  statuses(stream: string): string[] {
-    return this.traces('STREAM_STATUS').filter((t) => t.stream_status.stream_descriptor.name === stream).map((t) => t.stream_status.status);
-  }
+  statuses(stream: string): string[] { return statuses(this.messages, stream); }
   streamsWithRecords() { return new Set(this.records().map((r) => r.stream)); }
-}
-
-/** The discovered catalog configured as CAT's basic_read does: supported_sync_modes[0], default cursor and key. */
-export function configureCatalog(streams: Array<Record<string, any>>, mode: 'first' | 'incremental' | 'full_refresh' = 'first') {
-  return {
-    streams: streams
-      .filter((s) => mode !== 'incremental' || s.supported_sync_modes.includes('incremental'))
-      .map((s) => {
-        const sync_mode = mode === 'first' ? s.supported_sync_modes[0] : mode;
-        return {
-          stream: s,
-          sync_mode,
-          destination_sync_mode: sync_mode === 'incremental' ? 'append' : 'overwrite',
-          ...(s.default_cursor_field ? { cursor_field: s.default_cursor_field } : {}),
-          ...(s.source_defined_primary_key ? { primary_key: s.source_defined_primary_key } : {}),
-        };
-      }),
-  };
 }
 
 /** CAT's record validation: draft-7, strict types, CAT's date-time regex, and no undeclared top-level fields. */
@@ -108,6 +88,3 @@ export function recordValidator(schema: Record<string, unknown>) {
 
 export const primaryKeyOf = (stream: Record<string, any>, data: Record<string, any>): string =>
   JSON.stringify((stream.source_defined_primary_key as string[][]).map((path) => path.reduce((v: any, k) => v?.[k], data)));
-
-/** A record's identity for set comparisons: its key plus its values (sorted keys). */
-export const canonical = (data: Record<string, unknown>): string => JSON.stringify(Object.keys(data).sort().map((k) => [k, data[k]]));

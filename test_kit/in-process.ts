@@ -10,8 +10,9 @@ import { main } from '../src/main';
 import { MessageWriter } from '../src/protocol/output';
 import type { RetryPolicy } from '../src/http/requester';
 import { parseAndValidate } from './protocol';
+import { TODAY } from './constants';
+import { errorTraces, logs, records, states, statuses } from './messages';
 
-export const TEST_TODAY = '2026-06-30';
 export const API = 'https://api.pinterest.com/v5';
 
 /** Short backoff so that retries cost milliseconds in tests. */
@@ -38,7 +39,7 @@ export async function runConnector(args: string[], opts: RunOptions = {}): Promi
   let stdout = '';
   out.on('data', (d) => { stdout += d.toString(); });
   const writer = new MessageWriter(out, 'debug');
-  const env = { PINTEREST_API_URL: API, PINTEREST_TODAY: TEST_TODAY, PINTEREST_RATE_LIMITS: 'off', ...opts.env } as NodeJS.ProcessEnv;
+  const env = { PINTEREST_API_URL: API, PINTEREST_TODAY: TODAY, PINTEREST_RATE_LIMITS: 'off', ...opts.env } as NodeJS.ProcessEnv;
   const exitCode = await main(args, { writer, env, runtime: { retry: { ...FAST_RETRY, ...opts.retry } } });
   await writer.flush();
   const messages = parseAndValidate(stdout);
@@ -50,11 +51,11 @@ export function wrap(exitCode: number, messages: Array<Record<string, any>>, std
     exitCode,
     messages,
     stdout,
-    records: (stream) => messages.filter((m) => m.type === 'RECORD' && (!stream || m.record.stream === stream)).map((m) => m.record.data),
-    states: (stream) => messages.filter((m) => m.type === 'STATE' && (!stream || m.state.stream.stream_descriptor.name === stream)).map((m) => m.state),
-    statuses: (stream) => messages.filter((m) => m.type === 'TRACE' && m.trace.type === 'STREAM_STATUS' && m.trace.stream_status.stream_descriptor.name === stream).map((m) => m.trace.stream_status.status),
-    traces: () => messages.filter((m) => m.type === 'TRACE' && m.trace.type === 'ERROR').map((m) => m.trace.error),
-    logs: (level) => messages.filter((m) => m.type === 'LOG' && (!level || m.log.level === level)).map((m) => m.log.message),
+    records: (stream) => records(messages, stream),
+    states: (stream) => states(messages, stream),
+    statuses: (stream) => statuses(messages, stream),
+    traces: () => errorTraces(messages),
+    logs: (level) => logs(messages, level),
   };
 }
 
@@ -73,13 +74,3 @@ export function tempFiles(files: Record<string, unknown>): Record<string, string
 export const OAUTH_CONFIG = {
   credentials: { auth_method: 'oauth2.0', client_id: 'client-id-1', client_secret: 'client-secret-XYZ', refresh_token: 'pinr.refresh-token-ABC' },
 };
-
-export function catalogFor(streams: Array<{ name: string; sync_mode?: 'full_refresh' | 'incremental' }>) {
-  return {
-    streams: streams.map((s) => ({
-      stream: { name: s.name, json_schema: {}, supported_sync_modes: ['full_refresh', 'incremental'] },
-      sync_mode: s.sync_mode ?? 'full_refresh',
-      destination_sync_mode: s.sync_mode === 'incremental' ? 'append' : 'overwrite',
-    })),
-  };
-}

@@ -20,12 +20,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { API, OAUTH_CONFIG, TEST_TODAY, catalogFor, runConnector, tempFiles, type RunResult } from './in-process';
+import { API, OAUTH_CONFIG, runConnector, tempFiles, type RunResult } from './in-process';
 import { checkRequestAgainstOpenApi } from './openapi';
+import { catalogFor } from './catalog';
+import { TODAY } from './constants';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-export const TODAY = TEST_TODAY;
 export const ACCESS_TOKEN = 'pina.fixture-access-token';
 export const ROTATED_REFRESH_TOKEN = 'pinr.rotated-refresh-token-NEW';
 export const USER = { id: '900000001', username: 'fixture_user' };

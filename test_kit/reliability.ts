@@ -1,171 +1,23 @@
 /**
- * Shared pieces of the reliability suite (docs/reliability.md): the connector spawned as Airbyte runs it
- * (`node dist/main.js`), with a signal sent after the N-th message; ground-truth comparisons; a seeded
- * RNG for kill points; and the figures each test adds up (faults injected, crash points, bad inputs).
+ * Pieces of the reliability suite (docs/reliability.md): ground-truth comparisons (nothing lost, nothing
+ * extra, no state after a failure) and the figures each test adds up (faults injected, crash points, bad inputs).
  *
  * Figures: with RELIABILITY_FIGURES=<file> every test appends one JSON line per measured run;
  * `npx tsx test_kit/reliability.ts <file>` sums them into the table of docs/reliability.md.
  */
-import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import { MAIN, ROOT } from './spawn';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { DEFAULT_COLUMNS } from '../src/config/schema';
-import { discoverCatalog } from '../src/engine/catalog';
+import { TODAY, type Json } from './constants';
+import { canonical, records } from './messages';
 import { STREAMS_BY_NAME } from '../src/streams/definitions';
 import type { FaultKind, GroundTruth, LoggedRequest, Simulator } from '../integration_tests/simulator';
 
-export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-export const TODAY = '2026-06-30';
 export const ALL_FAULTS: FaultKind[] = ['http500', 'http502', 'http503', 'drop', 'truncate', 'slow', 'spurious400'];
-
-/** Env of every spawned run: the simulator, a pinned calendar, millisecond backoff. */
-export function connectorEnv(sim: Simulator, extra: Record<string, string> = {}): Record<string, string> {
-  return { PINTEREST_API_URL: sim.url, PINTEREST_TODAY: TODAY, PINTEREST_RATE_LIMITS: 'off', PINTEREST_RETRY_BASE_MS: '1', LOG_LEVEL: 'info', ...extra };
-}
-
-export function oauthConfig(sim: Simulator, extra: Json = {}): Json {
-  return {
-    credentials: { auth_method: 'oauth2.0', client_id: sim.credentials.clientId, client_secret: sim.credentials.clientSecret, refresh_token: sim.credentials.refreshToken },
-    window_days: 30,
-    lookback_days: 3,
-    ...extra,
-  };
-}
-
-export function accessTokenConfig(sim: Simulator, extra: Json = {}): Json {
-  return { credentials: { auth_method: 'access_token', access_token: sim.credentials.staticAccessToken }, window_days: 30, lookback_days: 3, ...extra };
-}
-
-/** All 16 streams; `incremental` configures the analytics streams incrementally (the lists stay full refresh). */
-export function fullCatalog(mode: 'full_refresh' | 'incremental' = 'full_refresh', only?: string[]): Json {
-  return {
-    streams: discoverCatalog().streams
-      .filter((s) => !only || only.includes(s.name))
-      .map((s) => {
-        const sync_mode = mode === 'incremental' && s.supported_sync_modes.includes('incremental') ? 'incremental' : 'full_refresh';
-        return {
-          stream: s,
-          sync_mode,
-          destination_sync_mode: sync_mode === 'incremental' ? 'append' : 'overwrite',
-          ...(s.default_cursor_field ? { cursor_field: s.default_cursor_field } : {}),
-          primary_key: s.source_defined_primary_key,
-        };
-      }),
-  };
-}
 
 export const truthOf = (sim: Simulator, columns: readonly string[] = DEFAULT_COLUMNS): GroundTruth => sim.groundTruth({ today: TODAY, columns: [...columns], windowDays: 30 });
 
-// ------------------------------------------------------------------------------------------ spawning
-
-export interface Spawned {
-  exitCode: number | null;
-  signal: NodeJS.Signals | null;
-  /** Raw stdout, exactly as written. */
-  stdout: string;
-  stderr: string;
-  messages: Json[];
-  /** Lines of stdout that are not JSON (a torn line after SIGKILL is the only acceptable one, at the end). */
-  junk: string[];
-  /** How many messages had arrived when the signal was sent (undefined: no signal). */
-  signalledAfter?: number;
-  ms: number;
-  startedAt: number;
-  endedAt: number;
-}
-
-export interface SpawnOpts {
-  env: Record<string, string>;
-  /** Send `signal` once `n` messages have arrived. */
-  signalAfter?: { n: number; signal: NodeJS.Signals };
-  onMessage?: (message: Json, index: number) => void;
-}
-
-export function spawnConnector(args: string[], opts: SpawnOpts): Promise<Spawned> {
-  if (!existsSync(MAIN)) throw new Error('dist/main.js is missing: run `npm run build` first (npm test does it).');
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const child = spawn(process.execPath, [MAIN, ...args], { cwd: ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Spawned = { exitCode: null, signal: null, stdout: '', stderr: '', messages: [], junk: [], ms: 0, startedAt: started, endedAt: 0 };
-    let pending = '';
-    let count = 0;
-    const take = (line: string) => {
-      if (line === '') return;
-      let m: Json;
-      try {
-        m = JSON.parse(line);
-      } catch {
-        out.junk.push(line);
-        return;
-      }
-      out.messages.push(m);
-      count++;
-      opts.onMessage?.(m, count);
-      if (opts.signalAfter && out.signalledAfter === undefined && count >= opts.signalAfter.n) {
-        out.signalledAfter = count;
-        child.kill(opts.signalAfter.signal);
-      }
-    };
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      out.stdout += chunk;
-      pending += chunk;
-      const lines = pending.split('\n');
-      pending = lines.pop()!;
-      for (const line of lines) take(line);
-    });
-    child.stderr.on('data', (chunk: string) => { out.stderr += chunk; });
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      if (pending !== '') out.junk.push(pending); // a line without its newline: torn
-      out.exitCode = code;
-      out.signal = signal;
-      out.endedAt = Date.now();
-      out.ms = out.endedAt - started;
-      resolve(out);
-    });
-  });
-}
-
-// ------------------------------------------------------------------------------------------ message views
-
-export const records = (messages: Json[], stream?: string): Json[] =>
-  messages.filter((m) => m.type === 'RECORD' && (!stream || m.record.stream === stream)).map((m) => m.record.data);
-export const states = (messages: Json[], stream?: string): Json[] =>
-  messages.filter((m) => m.type === 'STATE' && (!stream || m.state.stream.stream_descriptor.name === stream)).map((m) => m.state);
-export const errorTraces = (messages: Json[]): Json[] => messages.filter((m) => m.type === 'TRACE' && m.trace.type === 'ERROR').map((m) => m.trace.error);
-export const statusTraces = (messages: Json[], stream: string): Json[] =>
-  messages.filter((m) => m.type === 'TRACE' && m.trace.type === 'STREAM_STATUS' && m.trace.stream_status.stream_descriptor.name === stream).map((m) => m.trace.stream_status);
-
-/** The last STATE of each stream, in the per-stream array form Airbyte hands back to the next run. */
-export function lastStates(messages: Json[]): Json[] {
-  const last = new Map<string, Json>();
-  for (const m of messages) if (m.type === 'STATE') last.set(m.state.stream.stream_descriptor.name, m.state);
-  return [...last.values()].map((s) => ({ type: 'STREAM', stream: s.stream }));
-}
-
-/**
- * Records that a checkpoint vouches for: per stream, those emitted before that stream's last STATE (what a
- * platform commits). Records after the last state may be lost with the process, and the next run must re-read them.
- */
-export function committedRecords(messages: Json[]): Map<string, Json[]> {
-  const lastStateAt = new Map<string, number>();
-  messages.forEach((m, i) => { if (m.type === 'STATE') lastStateAt.set(m.state.stream.stream_descriptor.name, i); });
-  const out = new Map<string, Json[]>();
-  messages.forEach((m, i) => {
-    if (m.type !== 'RECORD') return;
-    const s = m.record.stream;
-    if ((lastStateAt.get(s) ?? -1) > i) (out.get(s) ?? out.set(s, []).get(s)!).push(m.record.data);
-  });
-  return out;
-}
-
 // ------------------------------------------------------------------------------------------ comparisons
 
-/** A record's identity: sorted keys and values. */
-export const canonical = (data: Json): string => JSON.stringify(Object.keys(data).sort().map((k) => [k, data[k]]));
 export const primaryKey = (stream: string, data: Json): string => JSON.stringify(STREAMS_BY_NAME.get(stream)!.primaryKey.map((k) => data[k]));
 
 /** Problems of one full read against the ground truth: missing, unexpected, count mismatch, duplicate keys. */
@@ -233,10 +85,6 @@ export function stateAfterFailure(messages: Json[]): string[] {
 
 /** TRACE error messages must read as messages, never as stack traces. */
 export const hasStackLines = (text: string) => /\n\s+at /.test(text) || /^\s+at .+:\d+:\d+\)?$/m.test(text);
-
-// ------------------------------------------------------------------------------------------ seeded RNG
-
-export { prng as mulberry32 } from './prng';
 
 /** Runs `fn` over `items` with at most `limit` at once, keeping order in the results. */
 export async function pool<T, R>(items: T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {

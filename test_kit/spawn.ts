@@ -1,25 +1,30 @@
 /**
  * Spawns the built connector (node dist/main.js) as a process, the way Airbyte runs it, and collects its
- * stdout messages. Used by the demo, the acceptance suite and the benchmark.
+ * stdout messages. Used by the acceptance and reliability suites, the demo and the benchmark.
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import type { Json } from './constants';
 
 export const ROOT = join(__dirname, '..');
 export const MAIN = join(ROOT, 'dist', 'main.js');
 
-export interface ProcessResult {
+export interface Spawned {
   exitCode: number | null;
   signal: NodeJS.Signals | null;
-  messages: Array<Record<string, any>>;
+  messages: Json[];
+  /** Raw stdout, exactly as written (empty when `keep` is false). */
+  stdout: string;
   stderr: string;
-  /** Non-JSON stdout lines (there must be none). */
+  /** Lines of stdout that are not JSON (a torn line after SIGKILL is the only acceptable one, at the end). */
   junk: string[];
+  /** How many messages had arrived when the signal was sent (undefined: no signal). */
+  signalledAfter?: number;
   startedAt: number;
   firstRecordAt?: number;
   endedAt: number;
+  ms: number;
 }
 
 export interface SpawnOptions {
@@ -27,16 +32,20 @@ export interface SpawnOptions {
   cwd?: string;
   /** Append every stdout line to this file. */
   rawOutput?: string;
-  /** Keep messages in memory (default true); false for big benchmark reads. */
+  /** Keep messages and raw stdout in memory (default true); false for big benchmark reads. */
   keep?: boolean;
-  onMessage?: (message: Record<string, any>, line: string) => void;
+  /** Called with each message and its 1-based index. */
+  onMessage?: (message: Json, index: number) => void;
+  /** Send `signal` once `n` messages have arrived. */
+  signalAfter?: { n: number; signal: NodeJS.Signals };
+  /** Kill the process (SIGKILL) when this returns true for a message. */
+  killWhen?: (message: Json) => boolean;
   node?: string;
   nodeArgs?: string[];
-  /** Kill the process (SIGKILL) when this returns true for a message. */
-  killWhen?: (message: Record<string, any>) => boolean;
 }
 
-export function runProcess(args: string[], opts: SpawnOptions = {}): Promise<ProcessResult> {
+export function spawnConnector(args: string[], opts: SpawnOptions = {}): Promise<Spawned> {
+  if (!existsSync(MAIN)) throw new Error('dist/main.js is missing: run `npm run build` first (npm test does it).');
   return new Promise((resolve, reject) => {
     const startedAt = Date.now();
     const child = spawn(opts.node ?? process.execPath, [...(opts.nodeArgs ?? []), MAIN, ...args], {
@@ -44,43 +53,54 @@ export function runProcess(args: string[], opts: SpawnOptions = {}): Promise<Pro
       env: { ...process.env, ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const result: ProcessResult = { exitCode: null, signal: null, messages: [], stderr: '', junk: [], startedAt, endedAt: 0 };
+    const out: Spawned = { exitCode: null, signal: null, messages: [], stdout: '', stderr: '', junk: [], startedAt, endedAt: 0, ms: 0 };
+    const keep = opts.keep !== false;
     const raw = opts.rawOutput ? createWriteStream(opts.rawOutput, { flags: 'a' }) : undefined;
-    let killed = false;
-    child.stderr.on('data', (d) => { result.stderr += d.toString(); });
-    const lines = createInterface({ input: child.stdout, crlfDelay: Infinity });
-    lines.on('line', (line) => {
+    let pending = '';
+    let count = 0;
+    let stopped = false;
+    const stop = (signal: NodeJS.Signals) => {
+      stopped = true;
+      out.signalledAfter = count;
+      child.kill(signal);
+    };
+    const take = (line: string) => {
       raw?.write(line + '\n');
       if (line === '') return;
-      let message: Record<string, any>;
+      let message: Json;
       try {
         message = JSON.parse(line);
       } catch {
-        result.junk.push(line);
+        out.junk.push(line);
         return;
       }
-      if (message.type === 'RECORD' && result.firstRecordAt === undefined) result.firstRecordAt = Date.now();
-      if (opts.keep !== false) result.messages.push(message);
-      opts.onMessage?.(message, line);
-      if (!killed && opts.killWhen?.(message)) {
-        killed = true;
-        child.kill('SIGKILL');
-      }
+      count++;
+      if (message.type === 'RECORD' && out.firstRecordAt === undefined) out.firstRecordAt = Date.now();
+      if (keep) out.messages.push(message);
+      opts.onMessage?.(message, count);
+      if (stopped) return;
+      if (opts.signalAfter && count >= opts.signalAfter.n) stop(opts.signalAfter.signal);
+      else if (opts.killWhen?.(message)) stop('SIGKILL');
+    };
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      if (keep) out.stdout += chunk;
+      pending += chunk;
+      const lines = pending.split('\n');
+      pending = lines.pop()!;
+      for (const line of lines) take(line);
     });
+    child.stderr.on('data', (chunk: string) => { out.stderr += chunk; });
     child.on('error', reject);
     child.on('close', (code, signal) => {
-      result.exitCode = code;
-      result.signal = signal;
-      result.endedAt = Date.now();
-      if (raw) raw.end(() => resolve(result));
-      else resolve(result);
+      if (pending !== '') out.junk.push(pending); // a line without its newline: torn
+      out.exitCode = code;
+      out.signal = signal;
+      out.endedAt = Date.now();
+      out.ms = out.endedAt - startedAt;
+      if (raw) raw.end(() => resolve(out));
+      else resolve(out);
     });
   });
-}
-
-/** Stream states of the last STATE message of each stream, in the array form Airbyte hands back. */
-export function finalStates(messages: Array<Record<string, any>>): Array<Record<string, any>> {
-  const last = new Map<string, Record<string, any>>();
-  for (const m of messages) if (m.type === 'STATE') last.set(m.state.stream.stream_descriptor.name, m.state);
-  return [...last.values()].map((s) => ({ type: 'STREAM', stream: s.stream }));
 }

@@ -8,7 +8,9 @@ import { setupServer } from 'msw/node';
 import { loadConfig, parseConfig } from '../src/config/load';
 import { ANALYTICS_COLUMNS, DEFAULT_COLUMNS } from '../src/config/schema';
 import { ConnectorError } from '../src/errors';
-import { API, OAUTH_CONFIG, TEST_TODAY, catalogFor, runConnector, tempFiles } from '../test_kit/in-process';
+import { API, OAUTH_CONFIG, runConnector, tempFiles } from '../test_kit/in-process';
+import { catalogFor } from '../test_kit/catalog';
+import { TODAY } from '../test_kit/constants';
 
 const ACCESS = { auth_method: 'access_token', access_token: 'pina.secret-access-token' };
 const base = (extra: Record<string, unknown> = {}) => ({ credentials: ACCESS, ...extra });
@@ -196,7 +198,7 @@ describe('config files', () => {
 });
 
 describe('end_date older than today − 89 (the API serves 90 days)', () => {
-  // TEST_TODAY is 2026-06-30, so the earliest day is 2026-04-02.
+  // TODAY is 2026-06-30, so the earliest day is 2026-04-02.
   const server = setupServer(
     http.post(`${API}/oauth/token`, () => HttpResponse.json({ access_token: 'pina.acc', expires_in: 3600 })),
     http.get(`${API}/boards`, () => HttpResponse.json({ items: [], bookmark: null })),
@@ -223,7 +225,7 @@ describe('end_date older than today − 89 (the API serves 90 days)', () => {
   }
 
   test('read: a config_error TRACE and no request at all', async () => {
-    expect(TEST_TODAY).toBe('2026-06-30');
+    expect(TODAY).toBe('2026-06-30');
     const f = tempFiles({ config: old, catalog: catalogFor([{ name: 'boards' }]) });
     const r = await runConnector(['read', '--config', f.config, '--catalog', f.catalog]);
     expectConfigTrace(r);

@@ -13,7 +13,8 @@ import { OAuthTokens, StaticToken } from '../src/http/auth';
 import { ApiError, RetriesExhaustedError } from '../src/http/errors';
 import { budgetsFromEnv, RateLimiter, type Budgets } from '../src/http/rate-limiter';
 import { DEFAULT_RETRY, rateLimitWait, Requester, validateBaseUrl, type RetryPolicy, type TokenSource } from '../src/http/requester';
-import { API, OAUTH_CONFIG, catalogFor, runConnector, tempFiles } from '../test_kit/in-process';
+import { API, OAUTH_CONFIG, runConnector, tempFiles } from '../test_kit/in-process';
+import { catalogFor } from '../test_kit/catalog';
 
 const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));

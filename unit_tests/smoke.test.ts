@@ -1,6 +1,7 @@
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { API, OAUTH_CONFIG, catalogFor, runConnector, tempFiles } from '../test_kit/in-process';
+import { API, OAUTH_CONFIG, runConnector, tempFiles } from '../test_kit/in-process';
+import { catalogFor } from '../test_kit/catalog';
 
 const server = setupServer(
   http.post(`${API}/oauth/token`, () => HttpResponse.json({ access_token: 'pina.acc', expires_in: 3600, token_type: 'bearer' })),

@@ -1,5 +1,6 @@
 /** CAT full_refresh (airbyte-contract.md §7.7): two reads; the second's records all come after the first's. */
-import { configureCatalog, primaryKeyOf, startHarness, type Harness } from '../../test_kit/acceptance';
+import { primaryKeyOf, startHarness, type Harness } from '../../test_kit/acceptance';
+import { configureCatalog } from '../../test_kit/catalog';
 
 let h: Harness;
 beforeAll(async () => { h = await startHarness(); });

@@ -9,10 +9,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator, type Simulator } from '../simulator';
-import {
-  TODAY, committedRecords, connectorEnv, errorTraces, fullCatalog, lastStates, lostRecords, mulberry32, oauthConfig, pool, recordFigure,
-  spawnConnector, truthOf, type Json, type Spawned,
-} from '../../test_kit/reliability';
+import { lostRecords, pool, recordFigure, truthOf } from '../../test_kit/reliability';
+import { fullCatalog } from '../../test_kit/catalog';
+import { TODAY, type Json } from '../../test_kit/constants';
+import { committedRecords, errorTraces, lastStates } from '../../test_kit/messages';
+import { prng } from '../../test_kit/prng';
+import { connectorEnv, oauthConfig } from '../../test_kit/simulator-run';
+import { spawnConnector, type Spawned } from '../../test_kit/spawn';
 
 const KILL_SEED = 20260630;
 // Three metric columns instead of the default 42: the same records, a third of the bytes (the suite stays fast).
@@ -30,7 +33,7 @@ interface CrashOutcome { n: number; signal: NodeJS.Signals; killed: Spawned; sta
 const outcomes: CrashOutcome[] = [];
 
 function killPoints(): Array<{ n: number; signal: NodeJS.Signals }> {
-  const rnd = mulberry32(KILL_SEED);
+  const rnd = prng(KILL_SEED);
   const total = Object.values(truth.counts).reduce((a, b) => a + b, 0);
   const draw = () => 1 + Math.floor(rnd() * total * 0.95);
   return [

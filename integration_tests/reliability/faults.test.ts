@@ -8,10 +8,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator } from '../simulator';
-import {
-  ALL_FAULTS, TODAY, connectorEnv, errorTraces, exactProblems, faultCounts, fullCatalog, oauthConfig, pool, recordFigure, spawnConnector, truthOf,
-  type Spawned,
-} from '../../test_kit/reliability';
+import { ALL_FAULTS, exactProblems, faultCounts, pool, recordFigure, truthOf } from '../../test_kit/reliability';
+import { fullCatalog } from '../../test_kit/catalog';
+import { TODAY } from '../../test_kit/constants';
+import { errorTraces } from '../../test_kit/messages';
+import { connectorEnv, oauthConfig } from '../../test_kit/simulator-run';
+import { spawnConnector, type Spawned } from '../../test_kit/spawn';
 
 const SEEDS = [11, 23, 37];
 const FAULT_RATE = 0.1;

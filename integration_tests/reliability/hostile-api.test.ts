@@ -7,12 +7,13 @@
  * failures, a second run from the last states against a healthy API loses nothing of a clean read.
  */
 import { http, HttpResponse } from 'msw';
-import {
-  AD_EUR, AD_USD, BASE_CONFIG, useFakePinterest, type FakePinterest, type StreamSelection,
-} from '../../test_kit/msw-pinterest';
-import { API, catalogFor, runConnector, tempFiles, type RunResult } from '../../test_kit/in-process';
+import { AD_EUR, AD_USD, BASE_CONFIG, useFakePinterest, type FakePinterest, type StreamSelection } from '../../test_kit/msw-pinterest';
+import { API, runConnector, tempFiles, type RunResult } from '../../test_kit/in-process';
 import type { RetryPolicy } from '../../src/http/requester';
-import { committedRecords, hasStackLines, lastStates, lostRecords, recordFigure, stateAfterFailure, type Json } from '../../test_kit/reliability';
+import { hasStackLines, lostRecords, recordFigure, stateAfterFailure } from '../../test_kit/reliability';
+import { catalogFor } from '../../test_kit/catalog';
+import { type Json } from '../../test_kit/constants';
+import { committedRecords, lastStates } from '../../test_kit/messages';
 
 const fake = useFakePinterest({ campaigns: { [AD_USD]: 3, [AD_EUR]: 2 } });
 

@@ -7,8 +7,9 @@
  * Part 2 (API responses) is hostile-api.test.ts.
  */
 import { AD_EUR, AD_USD, BASE_CONFIG, useFakePinterest } from '../../test_kit/msw-pinterest';
-import { catalogFor, runConnector, tempFiles, type RunResult } from '../../test_kit/in-process';
+import { runConnector, tempFiles, type RunResult } from '../../test_kit/in-process';
 import { hasStackLines, recordFigure, stateAfterFailure } from '../../test_kit/reliability';
+import { catalogFor } from '../../test_kit/catalog';
 
 useFakePinterest({ campaigns: { [AD_USD]: 3, [AD_EUR]: 2 } });
 

@@ -10,10 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator, type LoggedRequest } from '../simulator';
 import { STREAMS } from '../../src/streams/definitions';
-import {
-  TODAY, committedRecords, connectorEnv, errorTraces, exactProblems, fullCatalog, hasStackLines, lastStates, lostRecords, oauthConfig, pool,
-  recordFigure, spawnConnector, statusTraces, truthOf, type Json, type Spawned,
-} from '../../test_kit/reliability';
+import { exactProblems, hasStackLines, lostRecords, pool, recordFigure, truthOf } from '../../test_kit/reliability';
+import { fullCatalog } from '../../test_kit/catalog';
+import { TODAY, type Json } from '../../test_kit/constants';
+import { committedRecords, errorTraces, lastStates, statusTraces } from '../../test_kit/messages';
+import { connectorEnv, oauthConfig } from '../../test_kit/simulator-run';
+import { spawnConnector, type Spawned } from '../../test_kit/spawn';
 
 const dir = mkdtempSync(join(tmpdir(), 'source-pinterest-ratelimits-'));
 const write = (name: string, content: unknown) => {

@@ -16,11 +16,13 @@ import { http, HttpResponse } from 'msw';
 import { startSimulator, type Simulator } from '../simulator';
 import { validateBaseUrl } from '../../src/http/requester';
 import { AD_EUR, AD_USD, BASE_CONFIG, useFakePinterest } from '../../test_kit/msw-pinterest';
-import { API, catalogFor, runConnector, tempFiles } from '../../test_kit/in-process';
-import {
-  TODAY, accessTokenConfig, connectorEnv, errorTraces, fullCatalog, hasStackLines, oauthConfig, pool, recordFigure, spawnConnector,
-  type Json, type Spawned,
-} from '../../test_kit/reliability';
+import { API, runConnector, tempFiles } from '../../test_kit/in-process';
+import { hasStackLines, pool, recordFigure } from '../../test_kit/reliability';
+import { catalogFor, fullCatalog } from '../../test_kit/catalog';
+import { TODAY, type Json } from '../../test_kit/constants';
+import { errorTraces } from '../../test_kit/messages';
+import { accessTokenConfig, connectorEnv, oauthConfig } from '../../test_kit/simulator-run';
+import { spawnConnector, type Spawned } from '../../test_kit/spawn';
 
 const dir = mkdtempSync(join(tmpdir(), 'source-pinterest-secrets-'));
 const write = (name: string, content: unknown) => {
@@ -65,7 +67,7 @@ describe('no secret outside a CONTROL message, in any output of any run', () => 
     const wrongType = write('wrong-type.json', { credentials: { auth_method: 'oauth2.0', client_id: '1', client_secret: main.credentials.clientSecret, refresh_token: [main.credentials.refreshToken] } });
     const unknownMethod = write('unknown-method.json', { credentials: { auth_method: 'bearer', token: main.credentials.staticAccessToken } });
 
-    const plan: Array<[string, string[], Record<string, string>, Parameters<typeof spawnConnector>[1]['signalAfter']?]> = [
+    const plan: Array<[string, string[], Record<string, string>, NonNullable<Parameters<typeof spawnConnector>[1]>['signalAfter']?]> = [
       ['spec', ['spec'], debug(main)],
       ['check, OAuth', ['check', '--config', oauth(main)], debug(main)],
       ['check, access token', ['check', '--config', token(main)], debug(main)],

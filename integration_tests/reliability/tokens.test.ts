@@ -8,10 +8,12 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator, type Simulator } from '../simulator';
-import {
-  TODAY, accessTokenConfig, connectorEnv, errorTraces, exactProblems, fullCatalog, hasStackLines, oauthConfig, recordFigure, records,
-  spawnConnector, truthOf, type Json,
-} from '../../test_kit/reliability';
+import { exactProblems, hasStackLines, recordFigure, truthOf } from '../../test_kit/reliability';
+import { fullCatalog } from '../../test_kit/catalog';
+import { TODAY, type Json } from '../../test_kit/constants';
+import { errorTraces, records } from '../../test_kit/messages';
+import { accessTokenConfig, connectorEnv, oauthConfig } from '../../test_kit/simulator-run';
+import { spawnConnector } from '../../test_kit/spawn';
 
 const dir = mkdtempSync(join(tmpdir(), 'source-pinterest-tokens-'));
 const write = (name: string, content: unknown) => {

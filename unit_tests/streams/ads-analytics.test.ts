@@ -3,12 +3,9 @@
  * Per ad account × ≤250 ids × window; records lower-cased with ad_account_id and currency; per-partition
  * state `{date, partitions: {<id>: {date}}}` emitted after each finished window.
  */
-import {
-  AD_EUR, AD_USD, ALL_STATUSES, BASE_CONFIG, CURRENCY, EARLIEST, TODAY, adsAnalyticsRow, daysIn, describeRequest,
-  expectCleanRead, expectSameRecords, read, recordKey, stateCountProblems, streamStateInput, useFakePinterest, windowsOf,
-  type RecordedRequest,
-} from '../../test_kit/msw-pinterest';
+import { AD_EUR, AD_USD, ALL_STATUSES, BASE_CONFIG, CURRENCY, EARLIEST, adsAnalyticsRow, daysIn, describeRequest, expectCleanRead, expectSameRecords, read, recordKey, stateCountProblems, streamStateInput, useFakePinterest, windowsOf, type RecordedRequest } from '../../test_kit/msw-pinterest';
 import type { RunResult } from '../../test_kit/in-process';
+import { TODAY } from '../../test_kit/constants';
 
 const fake = useFakePinterest();
 

@@ -3,9 +3,7 @@
  * Exact requests (page_size=250, bookmark until null, one list per ad account), records exactly as the
  * API returns them, statuses and state counts, unknown fields, the deprecated interests route.
  */
-import {
-  AD_EUR, AD_USD, BASE_CONFIG, USER, bookmarkFor, describeRequest, expectCleanRead, read, sorted, useFakePinterest,
-} from '../../test_kit/msw-pinterest';
+import { AD_EUR, AD_USD, BASE_CONFIG, USER, bookmarkFor, describeRequest, expectCleanRead, read, sorted, useFakePinterest } from '../../test_kit/msw-pinterest';
 import { OAUTH_CONFIG } from '../../test_kit/in-process';
 
 const fake = useFakePinterest();

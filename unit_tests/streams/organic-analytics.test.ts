@@ -4,11 +4,9 @@
  * state for the stream after each window.
  */
 import enums from '../../src/schemas/pinterest-enums.json';
-import {
-  BASE_CONFIG, EARLIEST, PIN_ANALYTICS_404, TODAY, USER, bookmarkFor, dailyMetric, daysIn, describeRequest, expectCleanRead,
-  expectSameRecords, read, streamStateInput, useFakePinterest, windowsOf, type RecordedRequest,
-} from '../../test_kit/msw-pinterest';
+import { BASE_CONFIG, EARLIEST, PIN_ANALYTICS_404, USER, bookmarkFor, dailyMetric, daysIn, describeRequest, expectCleanRead, expectSameRecords, read, streamStateInput, useFakePinterest, windowsOf, type RecordedRequest } from '../../test_kit/msw-pinterest';
 import { OAUTH_CONFIG } from '../../test_kit/in-process';
+import { TODAY } from '../../test_kit/constants';
 
 const fake = useFakePinterest();
 

@@ -4,10 +4,8 @@
  * carry targeting_type and targeting_value (always a string), ad_account_id and currency.
  */
 import enums from '../../src/schemas/pinterest-enums.json';
-import {
-  AD_EUR, AD_USD, BASE_CONFIG, CURRENCY, TARGETING_VALUES, TODAY, daysIn, describeRequest, expectCleanRead, expectSameRecords,
-  read, streamStateInput, targetingMetrics, useFakePinterest, windowsOf, type RecordedRequest,
-} from '../../test_kit/msw-pinterest';
+import { AD_EUR, AD_USD, BASE_CONFIG, CURRENCY, TARGETING_VALUES, daysIn, describeRequest, expectCleanRead, expectSameRecords, read, streamStateInput, targetingMetrics, useFakePinterest, windowsOf, type RecordedRequest } from '../../test_kit/msw-pinterest';
+import { TODAY } from '../../test_kit/constants';
 
 const fake = useFakePinterest();
 
