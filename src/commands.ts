@@ -26,6 +26,8 @@ import { today as todayFromEnv } from './util/dates';
 export interface CommandIO {
   writer: MessageWriter;
   env?: NodeJS.ProcessEnv;
+  /** A line for the person at the terminal (stderr); commands for people (authorize) talk through it. */
+  say?: (line: string) => void;
   /** Test hooks: shorter backoff and other retry settings. */
   runtime?: Pick<RuntimeOptions, 'retry' | 'budgets'>;
 }

@@ -2,6 +2,8 @@
 /** The connector's one entrypoint: `node dist/main.js spec|check|discover|read …`. */
 import yargs from 'yargs';
 import { check, discover, read, spec, type CommandIO } from './commands';
+import { authorize, DEFAULT_TIMEOUT_SECONDS } from './authorize/command';
+import { DEFAULT_PORT } from './authorize/consent';
 import { MessageWriter } from './protocol/output';
 import * as msg from './protocol/messages';
 import { messageOf } from './errors';
@@ -22,6 +24,20 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
       .option('state', { type: 'string', describe: 'Path to the state JSON' })
       .option('write-config', { type: 'boolean', default: false, describe: 'Write a rotated refresh token back into the --config file (for docker run users)' }),
       async (a) => { exit = await read({ config: a.config, catalog: a.catalog, state: a.state, writeConfig: a['write-config'] }, io); })
+    .command('authorize', 'Sign in to Pinterest in a browser and write a config with a refresh token', (y) => y
+      .option('client-id', { type: 'string', demandOption: true, describe: 'Your Pinterest app\'s App id' })
+      .option('client-secret', { type: 'string', describe: 'Your Pinterest app\'s App secret key (or set PINTEREST_CLIENT_SECRET, kept out of shell history)' })
+      .option('port', { type: 'number', default: DEFAULT_PORT, describe: 'Port of the redirect URI http://localhost:PORT/ (register it in the app)' })
+      .option('out', { type: 'string', default: 'config.json', describe: 'The config file to write (mode 0600)' })
+      .option('force', { type: 'boolean', default: false, describe: 'Replace the --out file if it exists' })
+      .option('browser', { type: 'boolean', default: true, describe: 'Open the consent page in a browser (--no-browser: only print the link)' })
+      .option('timeout', { type: 'number', default: DEFAULT_TIMEOUT_SECONDS, describe: 'Seconds to wait for the sign-in' }),
+      async (a) => {
+        exit = await authorize(
+          { clientId: a['client-id'], clientSecret: a['client-secret'] ?? (io.env ?? process.env).PINTEREST_CLIENT_SECRET ?? '', port: a.port, out: a.out, force: a.force, browser: a.browser, timeoutSeconds: a.timeout },
+          { env: io.env, say: io.say ?? ((line) => process.stderr.write(line + '\n')) },
+        );
+      })
     .demandCommand(1, 'Name a command: spec, check, discover or read.')
     .strictCommands()
     .help()
@@ -48,6 +64,11 @@ if (require.main === module) {
   // Airbyte stops a sync with SIGTERM: write what is buffered (every checkpoint already went out) and leave.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
+      // authorize talks to a person on stderr; it has no state to keep.
+      if (process.argv[2] === 'authorize') {
+        process.stderr.write(`\nauthorize stopped (${signal}): nothing was written.\n`);
+        process.exit(signal === 'SIGTERM' ? 143 : 130);
+      }
       void writer.log('WARN', `Received ${signal}; stopping. The next sync resumes from the last state message.`);
       void writer.flush().finally(() => process.exit(signal === 'SIGTERM' ? 143 : 130));
     });
