@@ -42,7 +42,8 @@ export async function spec(io: CommandIO): Promise<number> {
   return 0;
 }
 
-export async function discover(args: { config: string }, io: CommandIO): Promise<number> {
+/** discover makes no request, so it never refreshes the token; `writeConfig` is accepted for one uniform command line. */
+export async function discover(args: { config: string; writeConfig?: boolean }, io: CommandIO): Promise<number> {
   return guard(io, async () => {
     const { config } = await loadConfig(args.config);
     validateDates(config, io.env);
@@ -52,12 +53,13 @@ export async function discover(args: { config: string }, io: CommandIO): Promise
 }
 
 /** Every credential, permission or config problem is one CONNECTION_STATUS FAILED naming it (exit 0). */
-export async function check(args: { config: string }, io: CommandIO): Promise<number> {
+export async function check(args: { config: string; writeConfig?: boolean }, io: CommandIO): Promise<number> {
   let runtime: ReturnType<typeof createRuntime> | undefined;
   try {
     const { config, raw } = await loadConfig(args.config);
     validateDates(config, io.env);
-    runtime = createRuntime({ config, rawConfig: raw, writer: io.writer, env: io.env, ...io.runtime });
+    // check refreshes the token too: a rotated refresh token must reach the CONTROL message and, if asked, the file.
+    runtime = createRuntime({ config, rawConfig: raw, writer: io.writer, env: io.env, configPathToUpdate: args.writeConfig ? args.config : undefined, ...io.runtime });
     const partitions = new PartitionResolver(runtime.requester, config.ad_account_ids);
     const user = await partitions.userAccount();
     const tokens = runtime.tokens;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** The connector's one entrypoint: `node dist/main.js spec|check|discover|read …`. */
-import yargs from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import { check, discover, read, spec, type CommandIO } from './commands';
 import { authorize, DEFAULT_TIMEOUT_SECONDS } from './authorize/command';
 import { DEFAULT_PORT } from './authorize/consent';
@@ -14,15 +14,13 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     .scriptName('source-pinterest')
     .usage('$0 <command> [options]')
     .command('spec', 'Print the connector specification', {}, async () => { exit = await spec(io); })
-    .command('check', 'Check the credentials and permissions', (y) => y.option('config', { type: 'string', demandOption: true, describe: 'Path to the config JSON' }),
-      async (a) => { exit = await check({ config: a.config }, io); })
-    .command('discover', 'Print the catalog of streams', (y) => y.option('config', { type: 'string', demandOption: true, describe: 'Path to the config JSON' }),
-      async (a) => { exit = await discover({ config: a.config }, io); })
-    .command('read', 'Read records', (y) => y
-      .option('config', { type: 'string', demandOption: true, describe: 'Path to the config JSON' })
+    .command('check', 'Check the credentials and permissions', (y) => withConfig(y),
+      async (a) => { exit = await check({ config: a.config, writeConfig: a['write-config'] }, io); })
+    .command('discover', 'Print the catalog of streams', (y) => withConfig(y),
+      async (a) => { exit = await discover({ config: a.config, writeConfig: a['write-config'] }, io); })
+    .command('read', 'Read records', (y) => withConfig(y)
       .option('catalog', { type: 'string', demandOption: true, describe: 'Path to the configured catalog JSON' })
-      .option('state', { type: 'string', describe: 'Path to the state JSON' })
-      .option('write-config', { type: 'boolean', default: false, describe: 'Write a rotated refresh token back into the --config file (for docker run users)' }),
+      .option('state', { type: 'string', describe: 'Path to the state JSON' }),
       async (a) => { exit = await read({ config: a.config, catalog: a.catalog, state: a.state, writeConfig: a['write-config'] }, io); })
     .command('authorize', 'Sign in to Pinterest in a browser and write a config with a refresh token', (y) => y
       .option('client-id', { type: 'string', demandOption: true, describe: 'Your Pinterest app\'s App id' })
@@ -54,6 +52,13 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
 }
 
 class UsageError extends Error {}
+
+/** --config, and --write-config for every command that may refresh the token (check, discover, read). */
+function withConfig<T>(y: Argv<T>) {
+  return y
+    .option('config', { type: 'string', demandOption: true, describe: 'Path to the config JSON' })
+    .option('write-config', { type: 'boolean', default: false, describe: 'Write a rotated refresh token back into the --config file (for docker run users)' });
+}
 
 if (require.main === module) {
   const writer = new MessageWriter(process.stdout);
