@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 /** The connector's one entrypoint: `node dist/main.js spec|check|discover|read …`. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import yargs, { type Argv } from 'yargs';
 import { check, discover, read, spec, type CommandIO } from './commands';
 import { authorize, DEFAULT_TIMEOUT_SECONDS } from './authorize/command';
@@ -10,6 +12,8 @@ import { messageOf } from './errors';
 
 export async function main(argv: string[], io: CommandIO): Promise<number> {
   let exit = 0;
+  // Text for people (help, version, usage) goes to stderr: stdout carries Airbyte messages only.
+  const say = io.say ?? ((line: string) => { process.stderr.write(line + '\n'); });
   const parser = yargs(argv)
     .scriptName('source-pinterest')
     .usage('$0 <command> [options]')
@@ -20,7 +24,7 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
       async (a) => { exit = await discover({ config: a.config, writeConfig: a['write-config'] }, io); })
     .command('read', 'Read records', (y) => withConfig(y)
       .option('catalog', { type: 'string', demandOption: true, describe: 'Path to the configured catalog JSON' })
-      .option('state', { type: 'string', describe: 'Path to the state JSON' }),
+      .option('state', { type: 'string', describe: 'Path to the state: a saved state JSON, or the output of the previous read (its last STATE per stream is used)' }),
       async (a) => { exit = await read({ config: a.config, catalog: a.catalog, state: a.state, writeConfig: a['write-config'] }, io); })
     .command('authorize', 'Sign in to Pinterest in a browser and write a config with a refresh token', (y) => y
       .option('client-id', { type: 'string', demandOption: true, describe: 'Your Pinterest app\'s App id' })
@@ -33,22 +37,41 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
       async (a) => {
         exit = await authorize(
           { clientId: a['client-id'], clientSecret: a['client-secret'] ?? (io.env ?? process.env).PINTEREST_CLIENT_SECRET ?? '', port: a.port, out: a.out, force: a.force, browser: a.browser, timeoutSeconds: a.timeout },
-          { env: io.env, say: io.say ?? ((line) => process.stderr.write(line + '\n')) },
+          { env: io.env, say },
         );
       })
-    .demandCommand(1, 'Name a command: spec, check, discover or read.')
+    .demandCommand(1, 'Name a command: spec, check, discover, read or authorize.')
     .strictCommands()
     .help()
-    .version(false)
+    .alias('help', 'h')
+    .version(packageVersion())
+    .alias('version', 'v')
     .exitProcess(false)
     .fail((message, err) => { throw err ?? new UsageError(message); });
   try {
-    await parser.parseAsync();
+    // With a callback yargs hands over its help and version text instead of printing it to stdout.
+    await parser.parseAsync(argv, {}, (_err, _args, output) => { if (output) say(output); });
   } catch (err) {
+    if (err instanceof UsageError && !argv.some((a) => !a.startsWith('-'))) {
+      // A person ran it bare: show what it does rather than a protocol message.
+      say(await parser.getHelp());
+      say('\nName a command: spec, check, discover, read or authorize.');
+      return 2;
+    }
     await io.writer.write(msg.traceError(err instanceof UsageError ? `Invalid command line: ${err.message}` : messageOf(err), err instanceof UsageError ? 'config_error' : 'system_error'));
+    if (err instanceof UsageError) say(`Invalid command line: ${err.message} (--help shows the usage).`);
     exit = 1;
   }
   return exit;
+}
+
+/** package.json sits at the package root, beside dist/ and src/ (and in the Docker image). */
+function packageVersion(): string {
+  try {
+    return String(JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')).version);
+  } catch {
+    return 'unknown';
+  }
 }
 
 class UsageError extends Error {}
