@@ -104,8 +104,8 @@ test('a sign-in writes a complete config (0600) that check accepts; the page say
   expect(written.credentials).toEqual({
     auth_method: 'oauth2.0', client_id: sim.credentials.clientId, client_secret: sim.credentials.clientSecret, refresh_token: sim.currentRefreshToken(),
   });
-  // the code was exchanged with the same redirect_uri (the simulator refuses any other)
-  expect(sim.requestLog.some((r) => r.path === '/oauth/token' && r.status === 200)).toBe(true);
+  // one exchange, with the redirect_uri of the consent URL and continuous_refresh=true
+  expect(sim.codeExchanges()).toEqual([{ redirectUri: url.searchParams.get('redirect_uri'), continuousRefresh: 'true', accepted: true }]);
 
   const check = await runProcess(['check', '--config', out], { env: { PINTEREST_API_URL: sim.url, PINTEREST_TODAY: TODAY, PINTEREST_RATE_LIMITS: 'off' } });
   expect(check.messages.filter((m) => m.type === 'CONNECTION_STATUS').map((m) => m.connectionStatus.status)).toEqual(['SUCCEEDED']);

@@ -33,8 +33,12 @@ const page = (status: number, text: string): ConsentAnswer => ({
 
 const json = (status: number, value: unknown): ConsentAnswer => ({ status, contentType: 'application/json; charset=utf-8', body: Buffer.from(JSON.stringify(value)) });
 
+/** What a code exchange asked for (no secrets), so tests can see the client's request. */
+export interface CodeExchange { redirectUri: string | null; continuousRefresh: string | null; accepted: boolean }
+
 export class ConsentFlow {
   private codes = new Map<string, IssuedCode>();
+  readonly exchanges: CodeExchange[] = [];
   mode: ConsentMode;
 
   constructor(
@@ -94,14 +98,17 @@ export class ConsentFlow {
    */
   exchange(form: URLSearchParams, issue: (scopes: string[]) => Record<string, unknown>): ConsentAnswer {
     const code = form.get('code');
-    if (!code) return json(400, { code: 1, message: 'Missing request body parameter: code' });
     const redirect = form.get('redirect_uri');
+    const record: CodeExchange = { redirectUri: redirect, continuousRefresh: form.get('continuous_refresh'), accepted: false };
+    this.exchanges.push(record);
+    if (!code) return json(400, { code: 1, message: 'Missing request body parameter: code' });
     if (!redirect) return json(400, { code: 1, message: 'Missing request body parameter: redirect_uri' });
     const issued = this.codes.get(code);
     if (!issued || issued.used || issued.expiresAt <= Date.now() || issued.redirectUri !== redirect) {
       return json(400, { code: 1, message: 'Invalid authorization code: it is unknown, expired, already used or was issued for another redirect_uri.' });
     }
     issued.used = true;
+    record.accepted = true;
     return json(200, { ...issue(issued.scopes), response_type: 'authorization_code' });
   }
 }
