@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../src/config/load';
 import { AUTHORIZE_SCOPES, consentUrl, listenHosts } from '../../src/authorize/consent';
+import { shouldOpenBrowser } from '../../src/authorize/browser';
 import { MAIN, ROOT, runProcess } from '../../scripts/lib/run-connector';
 import { startSimulator, type Simulator } from '../simulator';
 
@@ -204,6 +205,14 @@ test('a folder as --out, or a missing folder, is refused before any sign-in', as
   expect(missing.stderr).toMatch(/folder .*nope of --out does not exist/);
 });
 
+test('a consent page on plain http off loopback is refused before anything is sent', async () => {
+  const out = freshPath();
+  const done = await startAuthorize(defaultArgs(out), { PINTEREST_OAUTH_URL: 'http://pinterest.example.com/oauth/' }).finished;
+  expect(done.exitCode).toBe(1);
+  expect(done.stderr).toContain('PINTEREST_OAUTH_URL must be an https:// URL (or http:// on loopback)');
+  expect(existsSync(out)).toBe(false);
+});
+
 test('inside a container (the container env var) it listens on all interfaces and says so; the secret may come from PINTEREST_CLIENT_SECRET', async () => {
   const out = freshPath();
   const args = defaultArgs(out).filter((a) => a !== '--client-secret' && a !== sim.credentials.clientSecret);
@@ -223,6 +232,14 @@ describe('consent URL and listen address (pure)', () => {
     expect(Object.fromEntries(url.searchParams)).toEqual({
       client_id: '123', redirect_uri: 'http://localhost:8085/', response_type: 'code', scope: AUTHORIZE_SCOPES.join(','), state: 'st',
     });
+  });
+
+  test('a browser is opened only for a person at a screen: not with --no-browser, CI, PINTEREST_NO_BROWSER or in a container', () => {
+    expect(shouldOpenBrowser({}, false, false)).toBe(true);
+    expect(shouldOpenBrowser({}, true, false)).toBe(false);
+    expect(shouldOpenBrowser({ CI: 'true' }, false, false)).toBe(false);
+    expect(shouldOpenBrowser({ PINTEREST_NO_BROWSER: '1' }, false, false)).toBe(false);
+    expect(shouldOpenBrowser({}, false, true)).toBe(false);
   });
 
   test('loopback only outside a container; all interfaces inside one; PINTEREST_AUTHORIZE_HOST wins', () => {

@@ -69,6 +69,8 @@ export class RedirectListener {
       params,
       respond: (status, html) =>
         new Promise((resolve) => {
+          // A browser that went away must not keep the command waiting: 'close' settles it too.
+          res.once('close', () => resolve());
           res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', connection: 'close' });
           res.end(html, () => resolve());
         }),
