@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseConfig } from '../../src/config/load';
 import { AUTHORIZE_SCOPES, consentUrl, listenHosts } from '../../src/authorize/consent';
 import { shouldOpenBrowser } from '../../src/authorize/browser';
-import { MAIN, ROOT, runProcess } from '../../scripts/lib/run-connector';
+import { MAIN, ROOT } from '../../scripts/lib/run-connector';
 import { startSimulator, type Simulator } from '../simulator';
 
 const TODAY = '2026-06-30';
@@ -31,7 +31,12 @@ interface Finished { exitCode: number | null; stdout: string; stderr: string }
 
 /** Runs authorize; `consent` resolves with the URL it printed (or never, when it fails before printing one). */
 function startAuthorize(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [MAIN, 'authorize', '--no-browser', ...args], {
+  return startConnector(['authorize', '--no-browser', ...args], env);
+}
+
+/** The connector as a process whose stderr is watched as it comes (authorize talks to a person there). */
+function startConnector(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [MAIN, ...args], {
     cwd: ROOT,
     env: { ...process.env, PINTEREST_API_URL: sim.url, PINTEREST_OAUTH_URL: sim.url.replace(/\/v5$/, '/oauth/'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -47,7 +52,7 @@ function startAuthorize(args: string[], env: Record<string, string> = {}) {
     if (m) announce(new URL(m[1]));
   });
   const finished = new Promise<Finished>((resolve) => child.on('close', (exitCode) => resolve({ exitCode, stdout, stderr })));
-  return { consent, finished };
+  return { consent, finished, child };
 }
 
 const defaultArgs = (out: string, extra: string[] = []) =>
@@ -108,8 +113,9 @@ test('a sign-in writes a complete config (0600) that check accepts; the page say
   // one exchange, with the redirect_uri of the consent URL and continuous_refresh=true
   expect(sim.codeExchanges()).toEqual([{ redirectUri: url.searchParams.get('redirect_uri'), continuousRefresh: 'true', accepted: true }]);
 
-  const check = await runProcess(['check', '--config', out], { env: { PINTEREST_API_URL: sim.url, PINTEREST_TODAY: TODAY, PINTEREST_RATE_LIMITS: 'off' } });
-  expect(check.messages.filter((m) => m.type === 'CONNECTION_STATUS').map((m) => m.connectionStatus.status)).toEqual(['SUCCEEDED']);
+  const check = await startConnector(['check', '--config', out], { PINTEREST_TODAY: TODAY, PINTEREST_RATE_LIMITS: 'off' }).finished;
+  const statuses = check.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line)).filter((m) => m.type === 'CONNECTION_STATUS');
+  expect(statuses.map((m) => m.connectionStatus.status)).toEqual(['SUCCEEDED']);
 });
 
 async function expectFailedSignIn(args: { out: string; stderr: RegExp; page: RegExp }) {
@@ -178,6 +184,18 @@ test('no sign-in before --timeout: a clear message, exit 1, no file, the port fr
   expect(done.stderr).toMatch(/No sign-in arrived within 0\.3 s: nothing was written.*--timeout/);
   expect(existsSync(out)).toBe(false);
   await expect(fetch(redirectUri)).rejects.toThrow();
+});
+
+test('Ctrl-C while waiting: a plain line on stderr, nothing on stdout, exit 130, no file', async () => {
+  const out = freshPath();
+  const run = startAuthorize(defaultArgs(out));
+  await run.consent;
+  run.child.kill('SIGINT');
+  const done = await run.finished;
+  expect(done.exitCode).toBe(130);
+  expect(done.stdout).toBe('');
+  expect(done.stderr).toContain('authorize stopped (SIGINT): nothing was written.');
+  expect(existsSync(out)).toBe(false);
 });
 
 test('an existing file is kept without --force (before any sign-in) and replaced with it', async () => {

@@ -5,14 +5,13 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from '../../scripts/lib/run-connector';
 import { configureCatalog, startHarness, type Harness } from './cat';
 
 let h: Harness;
 beforeAll(async () => { h = await startHarness(); });
 afterAll(async () => { await h?.close(); });
 
-const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
+const version = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')).version as string;
 
 test('--version prints the package version on stderr and exits 0; stdout stays empty', async () => {
   for (const flag of ['--version', '-v']) {
