@@ -57,3 +57,19 @@ test('without --write-config, check still hands the rotated token over in a CONT
     ['FAILED', expect.stringMatching(/re-authenticate/)],
   ]);
 });
+
+test('a check that fails after the refresh still keeps the rotated token (the next check with the file works)', async () => {
+  const config = h.write('rotating-then-failing.json', {
+    ...h.config,
+    credentials: { ...(h.config.credentials as object), refresh_token: h.sim.currentRefreshToken() },
+    ad_account_ids: ['999999999'],
+  });
+  const failed = await h.run(['check', '--config', config, '--write-config']);
+  expect(failed.ofType('CONNECTION_STATUS').map((m) => m.connectionStatus.status)).toEqual(['FAILED']);
+  expect(tokenInFile(config)).toBe(h.sim.currentRefreshToken());
+  const fixed = JSON.parse(readFileSync(config, 'utf8'));
+  delete fixed.ad_account_ids;
+  const path = h.write('rotating-fixed.json', fixed);
+  const ok = await h.run(['check', '--config', path, '--write-config']);
+  expect(ok.ofType('CONNECTION_STATUS').map((m) => m.connectionStatus.status)).toEqual(['SUCCEEDED']);
+});
