@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig, readJsonFile } from './config/load';
+import { loadConfig } from './config/load';
 import type { ConnectorConfig } from './config/schema';
 import { SCOPES } from './config/spec';
 import { ConnectorError, failureTypeOf, messageOf } from './errors';
@@ -15,6 +15,7 @@ import { runRead } from './engine/read';
 import { createRuntime, type RuntimeOptions } from './engine/runtime';
 import { SharedLists } from './engine/shared-lists';
 import { parseInputState } from './engine/state';
+import { readCatalogFile, readStateFile } from './engine/input-files';
 import { OAuthTokens } from './http/auth';
 import { ApiError } from './http/errors';
 import * as msg from './protocol/messages';
@@ -26,6 +27,8 @@ import { today as todayFromEnv } from './util/dates';
 export interface CommandIO {
   writer: MessageWriter;
   env?: NodeJS.ProcessEnv;
+  /** A line for the person at the terminal (stderr); commands for people (authorize) talk through it. */
+  say?: (line: string) => void;
   /** Test hooks: shorter backoff and other retry settings. */
   runtime?: Pick<RuntimeOptions, 'retry' | 'budgets'>;
 }
@@ -40,9 +43,10 @@ export async function spec(io: CommandIO): Promise<number> {
   return 0;
 }
 
-export async function discover(args: { config: string }, io: CommandIO): Promise<number> {
+/** discover makes no request, so it never refreshes the token; `writeConfig` is accepted for one uniform command line. */
+export async function discover(args: { config: string; writeConfig?: boolean }, io: CommandIO): Promise<number> {
   return guard(io, async () => {
-    const { config } = await loadConfig(args.config);
+    const { config } = await loadConfig(args.config, warnTo(io));
     validateDates(config, io.env);
     await io.writer.write({ type: 'CATALOG', catalog: discoverCatalog() });
     return 0;
@@ -50,12 +54,13 @@ export async function discover(args: { config: string }, io: CommandIO): Promise
 }
 
 /** Every credential, permission or config problem is one CONNECTION_STATUS FAILED naming it (exit 0). */
-export async function check(args: { config: string }, io: CommandIO): Promise<number> {
+export async function check(args: { config: string; writeConfig?: boolean }, io: CommandIO): Promise<number> {
   let runtime: ReturnType<typeof createRuntime> | undefined;
   try {
-    const { config, raw } = await loadConfig(args.config);
+    const { config, raw } = await loadConfig(args.config, warnTo(io));
     validateDates(config, io.env);
-    runtime = createRuntime({ config, rawConfig: raw, writer: io.writer, env: io.env, ...io.runtime });
+    // check refreshes the token too: a rotated refresh token must reach the CONTROL message and, if asked, the file.
+    runtime = createRuntime({ config, rawConfig: raw, writer: io.writer, env: io.env, configPathToUpdate: args.writeConfig ? args.config : undefined, ...io.runtime });
     const partitions = new PartitionResolver(runtime.requester, config.ad_account_ids);
     const user = await partitions.userAccount();
     const tokens = runtime.tokens;
@@ -90,10 +95,10 @@ export interface ReadArgs { config: string; catalog: string; state?: string; wri
 
 export async function read(args: ReadArgs, io: CommandIO): Promise<number> {
   return guard(io, async () => {
-    const { config, raw } = await loadConfig(args.config);
+    const { config, raw } = await loadConfig(args.config, warnTo(io));
     validateDates(config, io.env);
-    const selected = selectStreams(await readJsonFile(args.catalog, 'catalog'));
-    const states = parseInputState(args.state ? await readJsonFile(args.state, 'state') : undefined);
+    const selected = selectStreams(await readCatalogFile(args.catalog));
+    const states = parseInputState(args.state ? await readStateFile(args.state) : undefined);
     const runtime = createRuntime({
       config, rawConfig: raw, writer: io.writer, env: io.env, configPathToUpdate: args.writeConfig ? args.config : undefined, ...io.runtime,
     });
@@ -124,6 +129,9 @@ export async function read(args: ReadArgs, io: CommandIO): Promise<number> {
     }
   });
 }
+
+/** Config warnings (unknown keys) as WARN log messages. */
+const warnTo = (io: CommandIO) => (message: string) => { void io.writer.log('WARN', message); };
 
 /** end_date older than the API serves can never be read: a config error, named. */
 function validateDates(config: ConnectorConfig, env: NodeJS.ProcessEnv | undefined): void {

@@ -1,43 +1,87 @@
 #!/usr/bin/env node
 /** The connector's one entrypoint: `node dist/main.js spec|check|discover|read …`. */
-import yargs from 'yargs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import yargs, { type Argv } from 'yargs';
 import { check, discover, read, spec, type CommandIO } from './commands';
+import { authorize, DEFAULT_TIMEOUT_SECONDS } from './authorize/command';
+import { DEFAULT_PORT } from './authorize/consent';
 import { MessageWriter } from './protocol/output';
 import * as msg from './protocol/messages';
 import { messageOf } from './errors';
 
 export async function main(argv: string[], io: CommandIO): Promise<number> {
   let exit = 0;
+  // Text for people (help, version, usage) goes to stderr: stdout carries Airbyte messages only.
+  const say = io.say ?? ((line: string) => { process.stderr.write(line + '\n'); });
   const parser = yargs(argv)
     .scriptName('source-pinterest')
     .usage('$0 <command> [options]')
     .command('spec', 'Print the connector specification', {}, async () => { exit = await spec(io); })
-    .command('check', 'Check the credentials and permissions', (y) => y.option('config', { type: 'string', demandOption: true, describe: 'Path to the config JSON' }),
-      async (a) => { exit = await check({ config: a.config }, io); })
-    .command('discover', 'Print the catalog of streams', (y) => y.option('config', { type: 'string', demandOption: true, describe: 'Path to the config JSON' }),
-      async (a) => { exit = await discover({ config: a.config }, io); })
-    .command('read', 'Read records', (y) => y
-      .option('config', { type: 'string', demandOption: true, describe: 'Path to the config JSON' })
+    .command('check', 'Check the credentials and permissions', (y) => withConfig(y),
+      async (a) => { exit = await check({ config: a.config, writeConfig: a['write-config'] }, io); })
+    .command('discover', 'Print the catalog of streams', (y) => withConfig(y),
+      async (a) => { exit = await discover({ config: a.config, writeConfig: a['write-config'] }, io); })
+    .command('read', 'Read records', (y) => withConfig(y)
       .option('catalog', { type: 'string', demandOption: true, describe: 'Path to the configured catalog JSON' })
-      .option('state', { type: 'string', describe: 'Path to the state JSON' })
-      .option('write-config', { type: 'boolean', default: false, describe: 'Write a rotated refresh token back into the --config file (for docker run users)' }),
+      .option('state', { type: 'string', describe: 'Path to the state: a saved state JSON, or the output of the previous read (its last STATE per stream is used)' }),
       async (a) => { exit = await read({ config: a.config, catalog: a.catalog, state: a.state, writeConfig: a['write-config'] }, io); })
-    .demandCommand(1, 'Name a command: spec, check, discover or read.')
+    .command('authorize', 'Sign in to Pinterest in a browser and write a config with a refresh token', (y) => y
+      .option('client-id', { type: 'string', demandOption: true, describe: 'Your Pinterest app\'s App id' })
+      .option('client-secret', { type: 'string', describe: 'Your Pinterest app\'s App secret key (or set PINTEREST_CLIENT_SECRET, kept out of shell history)' })
+      .option('port', { type: 'number', default: DEFAULT_PORT, describe: 'Port of the redirect URI http://localhost:PORT/ (register it in the app)' })
+      .option('out', { type: 'string', default: 'config.json', describe: 'The config file to write (mode 0600)' })
+      .option('force', { type: 'boolean', default: false, describe: 'Replace the --out file if it exists' })
+      .option('browser', { type: 'boolean', default: true, describe: 'Open the consent page in a browser (--no-browser: only print the link)' })
+      .option('timeout', { type: 'number', default: DEFAULT_TIMEOUT_SECONDS, describe: 'Seconds to wait for the sign-in' }),
+      async (a) => {
+        exit = await authorize(
+          { clientId: a['client-id'], clientSecret: a['client-secret'] ?? (io.env ?? process.env).PINTEREST_CLIENT_SECRET ?? '', port: a.port, out: a.out, force: a.force, browser: a.browser, timeoutSeconds: a.timeout },
+          { env: io.env, say },
+        );
+      })
+    .demandCommand(1, 'Name a command: spec, check, discover, read or authorize.')
     .strictCommands()
     .help()
-    .version(false)
+    .alias('help', 'h')
+    .version(packageVersion())
+    .alias('version', 'v')
     .exitProcess(false)
     .fail((message, err) => { throw err ?? new UsageError(message); });
   try {
-    await parser.parseAsync();
+    // With a callback yargs hands over its help and version text instead of printing it to stdout.
+    await parser.parseAsync(argv, {}, (_err, _args, output) => { if (output) say(output); });
   } catch (err) {
+    if (err instanceof UsageError && !argv.some((a) => !a.startsWith('-'))) {
+      // A person ran it bare: show what it does rather than a protocol message.
+      say(await parser.getHelp());
+      say('\nName a command: spec, check, discover, read or authorize.');
+      return 2;
+    }
     await io.writer.write(msg.traceError(err instanceof UsageError ? `Invalid command line: ${err.message}` : messageOf(err), err instanceof UsageError ? 'config_error' : 'system_error'));
+    if (err instanceof UsageError) say(`Invalid command line: ${err.message} (--help shows the usage).`);
     exit = 1;
   }
   return exit;
 }
 
+/** package.json sits at the package root, beside dist/ and src/ (and in the Docker image). */
+function packageVersion(): string {
+  try {
+    return String(JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')).version);
+  } catch {
+    return 'unknown';
+  }
+}
+
 class UsageError extends Error {}
+
+/** --config, and --write-config for every command that may refresh the token (check, discover, read). */
+function withConfig<T>(y: Argv<T>) {
+  return y
+    .option('config', { type: 'string', demandOption: true, describe: 'Path to the config JSON' })
+    .option('write-config', { type: 'boolean', default: false, describe: 'Write a rotated refresh token back into the --config file (for docker run users)' });
+}
 
 if (require.main === module) {
   const writer = new MessageWriter(process.stdout);
@@ -48,6 +92,11 @@ if (require.main === module) {
   // Airbyte stops a sync with SIGTERM: write what is buffered (every checkpoint already went out) and leave.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
+      // authorize talks to a person on stderr; it has no state to keep.
+      if (process.argv[2] === 'authorize') {
+        process.stderr.write(`\nauthorize stopped (${signal}): nothing was written.\n`);
+        process.exit(signal === 'SIGTERM' ? 143 : 130);
+      }
       void writer.log('WARN', `Received ${signal}; stopping. The next sync resumes from the last state message.`);
       void writer.flush().finally(() => process.exit(signal === 'SIGTERM' ? 143 : 130));
     });

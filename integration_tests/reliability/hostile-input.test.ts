@@ -167,7 +167,7 @@ const CASES: Case[] = [
   { name: 'state: an empty file is no state', state: '', ok: (r) => expect(r.records('campaign_analytics').length).toBeGreaterThan(0) },
   // ---- command lines
   { name: 'command line: an unknown command', args: ['frobnicate'], failure: 'config_error', message: /Invalid command line/ },
-  { name: 'command line: no command', args: [], failure: 'config_error', message: /Invalid command line: Name a command/ },
+  { name: 'command line: a folder as --config', args: ['discover', '--config', process.cwd()], failure: 'config_error', message: /is a folder, not a file/ },
   { name: 'command line: read without --catalog', args: ['read', '--config', '/nonexistent/config.json'], failure: 'config_error', message: /Invalid command line: .*catalog/ },
 ];
 

@@ -21,6 +21,8 @@
  *   --faults SPEC                 'rate=0.05,kinds=http500+http503+drop,seed=3,slowMs=2000,includeToken' or JSON
  *   --interests-gone [404|410]
  *   --scopes a,b,c
+ *   --consent allow|deny|wrong_state|invalid_code   what the consent page GET /oauth/ does (default allow)
+ *   --redirect-uris URI,URI       redirect URIs registered in the app (default: any)
  *   --latency-ms N
  *   --targeting-ids-as-strings    (default: numbers, as in the OpenAPI example)
  *   --no-unknown-fields           (default: AdAccount.time_zone from API 5.28 is sent)
@@ -108,6 +110,8 @@ async function main(): Promise<void> {
     faults: str(args, 'faults') ? parseFaults(str(args, 'faults')!) : undefined,
     interestsGone: gone === undefined ? false : gone === true ? true : (Number(gone) as 404 | 410),
     scopes: str(args, 'scopes')?.split(','),
+    consent: str(args, 'consent') as SimulatorOptions['consent'],
+    redirectUris: str(args, 'redirect-uris')?.split(','),
     latencyMs: str(args, 'latency-ms') ? Number(str(args, 'latency-ms')) : undefined,
     targetingIdsAsNumbers: !args.has('targeting-ids-as-strings'),
     unknownFields: !args.has('no-unknown-fields'),

@@ -4,11 +4,13 @@ import { computeGroundTruth } from './groundTruth';
 import { parseDay, todayUtcDay } from './rng';
 import { SimServer, type SimulatorStats } from './server';
 import { DEFAULT_SIZE } from './sizes';
+import type { CodeExchange, ConsentMode } from './consent';
 import type { Credentials, FaultKind, GroundTruth, GroundTruthConfig, LoggedRequest, SimulatorOptions, SizeKnobs } from './types';
 
 export * from './types';
 export { SIZES, DEFAULT_SIZE } from './sizes';
 export { streamForPath, streamOfRequest, type StreamOfPath } from './streams';
+export { CONSENT_MODES, type CodeExchange, type ConsentMode } from './consent';
 export { MESSAGES, DEFAULT_SCOPES, type SimulatorStats } from './server';
 export { NON_NUMERIC_COLUMNS, TARGETING_TYPES, PIN_METRIC_TYPES, USER_METRIC_TYPES } from './metrics';
 export {
@@ -44,6 +46,10 @@ export interface Simulator {
   /** deterministic one-shot faults: the next `count` matching requests (default 1) get `kind` */
   failNext(kind: FaultKind, opts?: { count?: number; pathIncludes?: string }): void;
   revokeRefreshToken(): void;
+  /** what the consent page does from now on (see consent.ts) */
+  setConsent(mode: ConsentMode): void;
+  /** every authorization-code exchange so far: redirect_uri, continuous_refresh, accepted */
+  codeExchanges(): CodeExchange[];
   /** every access token issued so far, and the static one, is expired from now on */
   expireAccessTokens(): void;
   currentRefreshToken(): string;
@@ -82,6 +88,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     },
     failNext: (kind, o) => srv.failNext(kind, o),
     revokeRefreshToken: () => srv.revokeRefreshToken(),
+    setConsent: (mode) => srv.consent.setMode(mode),
+    codeExchanges: () => [...srv.consent.exchanges],
     expireAccessTokens: () => srv.expireAccessTokens(),
     currentRefreshToken: () => srv.currentRefreshToken(),
     resetRateLimits: () => srv.resetRateLimits(),

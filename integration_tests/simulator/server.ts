@@ -28,6 +28,7 @@ import {
   type MetricsContext,
 } from './metrics';
 import { ByteWriter, utf8 } from './bytes';
+import { ConsentFlow } from './consent';
 import { formatDay, parseDay, Rng, strHash } from './rng';
 import { pinWithMetrics, visibleBoards, visiblePins } from './views';
 import {
@@ -312,6 +313,7 @@ export class SimServer {
   private sockets = new Set<Socket>();
   private timers = new Set<NodeJS.Timeout>();
   private tokens = new Map<string, TokenInfo>();
+  readonly consent: ConsentFlow;
   private staticExpired = false;
   private refreshToken: string;
   private refreshValid = true;
@@ -336,6 +338,7 @@ export class SimServer {
   ) {
     this.ctx = metricsContext(ds);
     this.refreshToken = creds.refreshToken;
+    this.consent = new ConsentFlow(creds.clientId, () => this.scopes(), opts.consent, opts.redirectUris);
     this.faultRng = new Rng(opts.faults?.seed ?? (opts.seed ?? 1) + 1);
     this.cache = new Lru(opts.cacheMaxBytes ?? 256 * 1024 * 1024);
     this.server = http.createServer((req, res) => {
@@ -432,7 +435,8 @@ export class SimServer {
         this.failNext(arg.kind, arg);
         return json(200, { ok: true });
       }
-      if (method === 'POST' && op === 'revoke-refresh-token') this.revokeRefreshToken();
+      if (method === 'POST' && op === 'consent') this.consent.setMode(arg.mode);
+      else if (method === 'POST' && op === 'revoke-refresh-token') this.revokeRefreshToken();
       else if (method === 'POST' && op === 'expire-access-tokens') this.expireAccessTokens();
       else if (method === 'POST' && op === 'reset-log') this.log.length = 0;
       else if (method === 'POST' && op === 'reset-rate-limits') this.resetRateLimits();
@@ -474,6 +478,13 @@ export class SimServer {
       const b = Array.isArray(a.body) ? Buffer.concat(a.body) : a.body;
       res.writeHead(a.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': b.length });
       res.end(b);
+      return;
+    }
+    // Pinterest's consent page lives on www.pinterest.com, outside the API: not logged, not limited.
+    if (method === 'GET' && (path === '/oauth' || path === '/oauth/')) {
+      const a = this.consent.consentPage(url.searchParams);
+      res.writeHead(a.status, { 'content-type': a.contentType, 'content-length': a.body.length, ...a.headers });
+      res.end(a.body);
       return;
     }
     if (!req.url?.startsWith('/v5/') && req.url !== '/v5') {
@@ -641,6 +652,10 @@ export class SimServer {
     const form = new URLSearchParams(body);
     const grant = form.get('grant_type');
     if (!grant) return json(400, { code: 1, message: 'Missing request body parameter: grant_type' });
+    if (grant === 'authorization_code') {
+      // A new sign-in replaces the app's refresh token (the simulator keeps one valid refresh token).
+      return this.consent.exchange(form, (scopes) => ({ ...this.issueAccessToken(scopes), ...this.newRefreshToken() }));
+    }
     if (grant !== 'refresh_token') return json(400, { code: 1, message: `Unsupported grant_type: ${grant}` });
     const rt = form.get('refresh_token');
     if (!rt) return json(400, { code: 1, message: 'Missing request body parameter: refresh_token' });
@@ -653,26 +668,32 @@ export class SimServer {
       if (unknown.length) return json(400, { code: 1, message: `Invalid scope: ${unknown.join(', ')}` });
       scopes = want;
     }
+    const out: Record<string, unknown> = { ...this.issueAccessToken(scopes), response_type: 'refresh_token' };
+    if (this.opts.rotateRefreshToken) Object.assign(out, this.newRefreshToken());
+    return json(200, out, { 'cache-control': 'no-store' });
+  }
+
+  private issueAccessToken(scopes: string[]): Record<string, unknown> {
     const ttl = this.opts.accessTokenTtlSeconds ?? 3600;
     const access = 'pina_' + randomBytes(24).toString('base64url');
     this.tokens.set(access, { expiresAt: Date.now() + ttl * 1000, scopes });
     const rtTtl = 60 * 86400;
-    const out: Record<string, unknown> = {
+    return {
       access_token: access,
       token_type: 'bearer',
       expires_in: ttl,
       scope: scopes.join(','),
-      response_type: 'refresh_token',
       refresh_token_expires_in: rtTtl,
       refresh_token_expires_at: Math.floor(Date.now() / 1000) + rtTtl,
     };
-    if (this.opts.rotateRefreshToken) {
-      this.refreshSeq++;
-      this.refreshToken = `pinr_${randomBytes(18).toString('base64url')}_${this.refreshSeq}`;
-      this.refreshValid = true;
-      out.refresh_token = this.refreshToken;
-    }
-    return json(200, out, { 'cache-control': 'no-store' });
+  }
+
+  /** A new refresh token becomes the valid one; the old one is refused from now on. */
+  private newRefreshToken(): { refresh_token: string } {
+    this.refreshSeq++;
+    this.refreshToken = `pinr_${randomBytes(18).toString('base64url')}_${this.refreshSeq}`;
+    this.refreshValid = true;
+    return { refresh_token: this.refreshToken };
   }
 
   // ---- rate limits ------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 // Public types of the Pinterest API simulator.
+import type { ConsentMode } from './consent';
 
 export type RateCategory = 'ads_analytics' | 'ads_read' | 'org_read' | 'org_analytics';
 export const RATE_CATEGORIES: readonly RateCategory[] = ['ads_analytics', 'ads_read', 'org_read', 'org_analytics'];
@@ -110,6 +111,10 @@ export interface SimulatorOptions {
   logRequests?: boolean;
   /** byte budget of the response cache (default 256 MiB; 0 turns caching off) */
   cacheMaxBytes?: number;
+  /** what the consent page (GET /oauth/) does: allow (default), deny, wrong_state, invalid_code (see consent.ts) */
+  consent?: ConsentMode;
+  /** redirect URIs registered in the app; default: any http(s) URI is accepted */
+  redirectUris?: string[];
 }
 
 export interface LoggedRequest {

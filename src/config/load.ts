@@ -1,19 +1,25 @@
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { z } from 'zod';
-import { configError } from '../errors';
+import { configError, ConnectorError } from '../errors';
+import { unknownKeyWarnings } from './unknown-keys';
 import { ConfigSchema, type ConnectorConfig } from './schema';
+
+/** Reads a file named on the command line; any failure is the user's to fix (config_error). */
+export async function readTextFile(path: string, what: string): Promise<string> {
+  const full = resolve(process.cwd(), path);
+  try {
+    return await readFile(full, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') throw configError(`The ${what} path ${path} is a folder, not a file: name the JSON file inside it (for example ${join(path, `${what}.json`)}).`);
+    throw configError(`Cannot read the ${what} file ${path}: ${code === 'ENOENT' ? 'it does not exist' : code ?? String(err)}.`);
+  }
+}
 
 /** Reads a JSON file named on the command line; any failure is the user's to fix (config_error). */
 export async function readJsonFile(path: string, what: string): Promise<unknown> {
-  const full = resolve(process.cwd(), path);
-  let text: string;
-  try {
-    text = await readFile(full, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw configError(`Cannot read the ${what} file ${path}: ${code === 'ENOENT' ? 'it does not exist' : code ?? String(err)}.`);
-  }
+  const text = await readTextFile(path, what);
   if (text.trim() === '') return undefined;
   try {
     return JSON.parse(text);
@@ -26,7 +32,7 @@ export async function readJsonFile(path: string, what: string): Promise<unknown>
  * JSON.parse's message without the excerpt of the text it quotes (`Unexpected token 'p', ..."n": pina_abc"...
  * is not valid JSON`): a config file holds secrets, and an unquoted token would be shown in the error.
  */
-function withoutExcerpt(message: string): string {
+export function withoutExcerpt(message: string): string {
   return message.replace(/,?\s*(\.\.\.)?".*"(\.\.\.)?\s*is not valid JSON$/s, '').replace(/^Unexpected token '.*?'/s, 'Unexpected token');
 }
 
@@ -59,8 +65,20 @@ export function parseConfig(raw: unknown): ConnectorConfig {
   return config;
 }
 
-export async function loadConfig(path: string): Promise<{ config: ConnectorConfig; raw: Record<string, unknown> }> {
+/**
+ * Reads and validates the config file. Unknown (likely misspelled) keys are reported to `warn`; when the config
+ * is refused, they are named in the error too, since a misspelled key is often why a field is missing.
+ */
+export async function loadConfig(path: string, warn?: (message: string) => void): Promise<{ config: ConnectorConfig; raw: Record<string, unknown> }> {
   const raw = await readJsonFile(path, 'config');
-  const config = parseConfig(raw);
+  const warnings = unknownKeyWarnings(raw);
+  let config: ConnectorConfig;
+  try {
+    config = parseConfig(raw);
+  } catch (err) {
+    if (warnings.length && err instanceof ConnectorError) throw configError(`${err.message} ${warnings.join(' ')}`);
+    throw err;
+  }
+  for (const w of warnings) warn?.(w);
   return { config, raw: raw as Record<string, unknown> };
 }

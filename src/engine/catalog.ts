@@ -2,6 +2,7 @@ import { configError } from '../errors';
 import type { AirbyteStream, ConfiguredAirbyteCatalog, ConfiguredAirbyteStream } from '../protocol/messages';
 import { STREAMS, STREAMS_BY_NAME } from '../streams/definitions';
 import type { StreamDefinition } from './definition';
+import { describeJson, HOW_TO_CATALOG } from './input-files';
 
 export function airbyteStream(def: StreamDefinition): AirbyteStream {
   const incremental = def.kind === 'analytics';
@@ -21,8 +22,10 @@ export interface SelectedStream { def: StreamDefinition; incremental: boolean }
 /** Checks the configured catalog against what the connector has: unknown streams or modes are config errors. */
 export function selectStreams(raw: unknown): SelectedStream[] {
   const catalog = raw as ConfiguredAirbyteCatalog;
-  if (!catalog || typeof catalog !== 'object' || !Array.isArray(catalog.streams)) {
-    throw configError('Invalid catalog: expected a ConfiguredAirbyteCatalog object with a "streams" list.');
+  const looks = describeJson(raw);
+  if (!catalog || typeof catalog !== 'object' || !Array.isArray(catalog.streams) || (looks && looks !== 'a configured catalog' && looks !== 'a catalog')) {
+    const what = looks && looks !== 'a catalog' ? ` This file looks like ${looks}, not a configured catalog.` : '';
+    throw configError(`Invalid catalog: expected a ConfiguredAirbyteCatalog object with a "streams" list.${what} ${HOW_TO_CATALOG}`);
   }
   const problems: string[] = [];
   const selected: SelectedStream[] = [];

@@ -81,16 +81,16 @@ export function installHttpAgent(timeoutMs: number): void {
 }
 
 /** Only https, or http on loopback (tests and the simulator); anything else could leak the token. */
-export function validateBaseUrl(raw: string): string {
+export function validateBaseUrl(raw: string, variable = 'PINTEREST_API_URL'): string {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw configError(`PINTEREST_API_URL is not a URL: ${raw}`);
+    throw configError(`${variable} is not a URL: ${raw}`);
   }
   const loopback = ['localhost', '127.0.0.1', '[::1]', '::1'].includes(url.hostname) || /^127(\.\d{1,3}){3}$/.test(url.hostname);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw configError(`PINTEREST_API_URL must be an https:// URL (or http:// on loopback), got ${url.protocol}//${url.host}`);
+    throw configError(`${variable} must be an https:// URL (or http:// on loopback), got ${url.protocol}//${url.host}`);
   }
   return raw.replace(/\/+$/, '');
 }
