@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseConfig } from '../../src/config/load';
 import { AUTHORIZE_SCOPES, consentUrl, listenHosts } from '../../src/authorize/consent';
 import { shouldOpenBrowser } from '../../src/authorize/browser';
-import { MAIN, ROOT } from '../../scripts/lib/run-connector';
+import { MAIN, ROOT } from '../../test_kit/spawn';
 import { startSimulator, type Simulator } from '../simulator';
 
 const TODAY = '2026-06-30';

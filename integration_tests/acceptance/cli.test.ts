@@ -5,7 +5,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { configureCatalog, startHarness, type Harness } from './cat';
+import { startHarness, type Harness } from '../../test_kit/acceptance';
+import { configureCatalog } from '../../test_kit/catalog';
 
 let h: Harness;
 beforeAll(async () => { h = await startHarness(); });
@@ -73,7 +74,7 @@ test("a previous read's output is a state file: the next read continues from its
   expect(first.exitCode).toBe(0);
   const output = join(h.dir, 'first-read.jsonl');
   writeFileSync(output, first.messages.map((m) => JSON.stringify(m)).join('\n') + '\n');
-  const lastCursor = first.states('campaign_analytics').at(-1).stream.stream_state.date as string;
+  const lastCursor = first.states('campaign_analytics').at(-1)!.stream.stream_state.date as string;
 
   const second = await h.run(['read', '--config', h.configPath, '--catalog', catalog, '--state', output]);
   expect(second.exitCode).toBe(0);

@@ -5,7 +5,7 @@
  * a working token from the first check on.
  */
 import { readFileSync } from 'node:fs';
-import { startHarness, type Harness } from './cat';
+import { startHarness, type Harness } from '../../test_kit/acceptance';
 
 let h: Harness;
 beforeAll(async () => { h = await startHarness({ rotateRefreshToken: true }); });
