@@ -37,7 +37,7 @@ export function accessTokenConfig(sim: Simulator, extra: Json = {}): Json {
   return { credentials: { auth_method: 'access_token', access_token: sim.credentials.staticAccessToken }, window_days: 30, lookback_days: 3, ...extra };
 }
 
-/** All 16 streams; `incremental` configures the analytics streams incrementally (the lists stay full refresh). */
+/** Every stream of the registry; `incremental` configures the analytics streams incrementally (the lists stay full refresh). */
 export function fullCatalog(mode: 'full_refresh' | 'incremental' = 'full_refresh', only?: string[]): Json {
   return {
     streams: discoverCatalog().streams
