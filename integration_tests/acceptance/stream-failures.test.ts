@@ -14,6 +14,9 @@ test('without catalogs:read the catalog streams fail naming the scope; every oth
   expect(CATALOG_STREAMS.length).toBeGreaterThan(0);
   const h = await startHarness({ scopes: DEFAULT_SCOPES.filter((s) => s !== 'catalogs:read') });
   try {
+    // check: the connection is usable (only the catalog streams need the scope).
+    const check = await h.run(['check', '--config', h.configPath]);
+    expect(check.ofType('CONNECTION_STATUS').map((m) => m.connectionStatus.status)).toEqual(['SUCCEEDED']);
     const discover = await h.run(['discover', '--config', h.configPath]);
     const streams = discover.ofType('CATALOG')[0].catalog.streams;
     const run = await h.run(['read', '--config', h.configPath, '--catalog', h.write('catalog.json', configureCatalog(streams))]);
