@@ -11,11 +11,13 @@ import addFormats from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
 
 import {
+  AD_ACCOUNT_TARGETING_TYPES,
   AD_GROUP_TARGETING_TYPES,
   AD_TARGETING_TYPES,
   ANALYTICS_COLUMNS,
   CAMPAIGN_TARGETING_TYPES,
   DEFAULT_CREDENTIALS,
+  DEFAULT_SCOPES,
   SIZES,
   startSimulator,
   streamForPath,
@@ -111,12 +113,26 @@ const OPERATIONS = [
   'GET /boards',
   'GET /pins',
   'GET /pins/{pin_id}/analytics',
+  'GET /ad_accounts/{ad_account_id}/analytics',
+  'GET /ad_accounts/{ad_account_id}/targeting_analytics',
+  'GET /ad_accounts/{ad_account_id}/audiences',
+  'GET /ad_accounts/{ad_account_id}/customer_lists',
+  'GET /ad_accounts/{ad_account_id}/conversion_tags',
+  'GET /ad_accounts/{ad_account_id}/keywords',
+  'GET /boards/{board_id}/sections',
+  'GET /boards/{board_id}/pins',
+  'GET /boards/{board_id}/sections/{section_id}/pins',
+  'GET /catalogs',
+  'GET /catalogs/feeds',
+  'GET /catalogs/product_groups',
 ] as const;
 
 function templateOf(method: string, p: string): string {
   const t = p
     .replace(/^\/users\/[^/]+\//, '/users/{username}/')
     .replace(/^\/pins\/\d+\/analytics$/, '/pins/{pin_id}/analytics')
+    .replace(/^\/boards\/\d+\/sections\/\d+\/pins$/, '/boards/{board_id}/sections/{section_id}/pins')
+    .replace(/^\/boards\/\d+\//, '/boards/{board_id}/')
     .replace(/^\/ad_accounts\/\d+/, '/ad_accounts/{ad_account_id}');
   return `${method} ${t}`;
 }
@@ -734,6 +750,36 @@ describe('Pinterest API simulator', () => {
       }
     });
 
+    test('interestsGone 503: the ramped-down answer (code 4197), and no interests in the ground truth', async () => {
+      const g = await startSimulator({ today: TODAY, interestsGone: 503 });
+      try {
+        const gc = new Client(g);
+        await gc.login();
+        const r = await gc.get(`/users/${g.data.user.username}/interests/follow`);
+        expect([r.status, r.json.code]).toEqual([503, 4197]);
+        expect(g.groundTruth({ columns: ['SPEND_IN_DOLLAR'] }).records.user_interests).toEqual([]);
+      } finally {
+        await g.close();
+      }
+    });
+
+    test('a token without catalogs:read: 403 code 3 naming the scope on the catalog routes only', async () => {
+      const g = await startSimulator({ today: TODAY, scopes: DEFAULT_SCOPES.filter((s) => s !== 'catalogs:read') });
+      try {
+        const gc = new Client(g);
+        await gc.login();
+        for (const p of ['/catalogs', '/catalogs/feeds', '/catalogs/product_groups']) {
+          const r = await gc.get(p);
+          expect([p, r.status, r.json.code, r.json.message.includes('catalogs:read')]).toEqual([p, 403, 3, true]);
+        }
+        expect((await gc.get('/boards')).status).toBe(200);
+        const gt = g.groundTruth({ columns: ['SPEND_IN_DOLLAR'] });
+        expect([gt.records.catalogs, gt.records.catalogs_feeds, gt.records.catalogs_product_groups]).toEqual([[], [], []]);
+      } finally {
+        await g.close();
+      }
+    });
+
     test('interestsGone answers 404 for the route', async () => {
       const g = await startSimulator({ today: TODAY, interestsGone: true });
       try {
@@ -786,7 +832,18 @@ describe('Pinterest API simulator', () => {
         ['ad_groups', 'ad_group_ids', 'AD_GROUP_ID', 'ad_groups', 'ad_group_analytics', 'ad_group_targeting_analytics', AD_GROUP_TARGETING_TYPES],
         ['ads', 'ad_ids', 'AD_ID', 'ads', 'ad_analytics', 'ad_targeting_analytics', AD_TARGETING_TYPES],
       ] as const;
+      got.ad_accounts = accounts;
+      const carry = (items: any[], field: string, value: string) => items.map((it) => (it[field] == null ? { ...it, [field]: value } : it));
       for (const acc of accounts) {
+        for (const seg of ['audiences', 'customer_lists']) got[seg].push(...carry(await c.all(`/ad_accounts/${acc.id}/${seg}`), 'ad_account_id', acc.id));
+        got.conversion_tags.push(...carry((await c.ok(`/ad_accounts/${acc.id}/conversion_tags`)).items, 'ad_account_id', acc.id));
+        got.keywords.push(...carry(await c.all(`/ad_accounts/${acc.id}/keywords`), 'ad_account_id', acc.id));
+        for (const [s, e] of windowsOf(start, end, windowDays)) {
+          const rows = await c.ok(`/ad_accounts/${acc.id}/analytics`, { start_date: s, end_date: e, granularity: 'DAY', columns: columns.join(',') });
+          for (const r of rows) got.ad_account_analytics.push({ ...lower(r), ad_account_id: acc.id, currency: acc.currency });
+          const res = await c.ok(`/ad_accounts/${acc.id}/targeting_analytics`, { start_date: s, end_date: e, granularity: 'DAY', columns: columns.join(','), targeting_types: AD_ACCOUNT_TARGETING_TYPES.join(',') });
+          for (const d of res.data) got.ad_account_targeting_analytics.push({ ...lower(d.metrics), ad_account_id: acc.id, targeting_type: d.targeting_type, targeting_value: String(d.targeting_value), currency: acc.currency });
+        }
         for (const [seg, idParam, idKey, listStream, anStream, tgStream, types] of levels) {
           const ents = await c.all(`/ad_accounts/${acc.id}/${seg}`, { entity_statuses: seg === 'ads' ? statuses : statuses.join(',') });
           got[listStream].push(...ents);
@@ -810,6 +867,19 @@ describe('Pinterest API simulator', () => {
           }
         }
       }
+      for (const acc of accounts) {
+        const groups = got.ad_groups.filter((g) => g.ad_account_id === acc.id);
+        for (const batch of chunks(groups.map((g) => g.id as string), 250)) got.keywords.push(...carry(await c.all(`/ad_accounts/${acc.id}/keywords`, { ad_group_ids: batch.join(',') }), 'ad_account_id', acc.id));
+      }
+      for (const board of got.boards) {
+        const sections = carry(await c.all(`/boards/${board.id}/sections`), 'board_id', String(board.id));
+        got.board_sections.push(...sections);
+        got.board_pins.push(...carry(await c.all(`/boards/${board.id}/pins`), 'board_id', String(board.id)));
+        for (const s of sections) got.board_section_pins.push(...carry(await c.all(`/boards/${board.id}/sections/${s.id}/pins`), 'board_section_id', String(s.id)));
+      }
+      got.catalogs = await c.all('/catalogs');
+      got.catalogs_feeds = await c.all('/catalogs/feeds');
+      got.catalogs_product_groups = await c.all('/catalogs/product_groups');
       const pinTypes = ['IMPRESSION', 'OUTBOUND_CLICK', 'PIN_CLICK', 'SAVE', 'SAVE_RATE', 'TOTAL_COMMENTS', 'TOTAL_REACTIONS', 'USER_FOLLOW', 'PROFILE_VISIT'];
       const refused: string[] = [];
       for (const pin of pins.filter((p) => p.is_owner)) {
@@ -910,6 +980,16 @@ describe('Pinterest API simulator', () => {
         await cl.ok(`/pins/${pin.id}/analytics`, { start_date: day(-89), end_date: day(0), metric_types: 'IMPRESSION,VIDEO_START,VIDEO_AVG_WATCH_TIME,QUARTILE_95_PERCENT_VIEW,TOTAL_COMMENTS,SAVE_RATE' });
       }
       await cl.ok('/user_account/analytics', { start_date: day(-89), end_date: day(0) });
+      await cl.ok(`/ad_accounts/${a}/analytics`, win);
+      await cl.ok(`/ad_accounts/${a}/targeting_analytics`, { ...win, targeting_types: AD_ACCOUNT_TARGETING_TYPES.join(',') });
+      for (const seg of ['audiences', 'customer_lists', 'keywords']) await cl.ok(`/ad_accounts/${acc0}/${seg}`, { page_size: 250 });
+      await cl.ok(`/ad_accounts/${acc0}/keywords`, { page_size: 250, ad_group_ids: ids.ad_group_ids });
+      await cl.ok(`/ad_accounts/${acc0}/conversion_tags`);
+      const [boardId, sections] = [...sim.data.extras.sections].find(([, list]) => list.length > 0)!;
+      await cl.ok(`/boards/${boardId}/sections`, { page_size: 250 });
+      await cl.ok(`/boards/${boardId}/pins`, { page_size: 250, pin_metrics: 'true' });
+      await cl.ok(`/boards/${boardId}/sections/${sections[0].id}/pins`, { page_size: 250 });
+      for (const p of ['/catalogs', '/catalogs/feeds', '/catalogs/product_groups']) await cl.ok(p, { page_size: 250 });
       const missing = OPERATIONS.filter((op) => !v.covered.has(op));
       expect(missing).toEqual([]);
     });

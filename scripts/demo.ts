@@ -1,7 +1,7 @@
 /**
  * npm run demo: the connector's main job on the bundled Pinterest API simulator, no credentials needed.
  * Builds if needed, starts the simulator on a free port, runs spec, check, discover, a full-refresh read of
- * all 16 streams and an incremental read from the state it got, then prints a per-stream summary.
+ * every stream and an incremental read from the state it got, then prints a per-stream summary.
  */
 import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     const read2 = await step('read-incremental', ['read', '--config', configPath, '--catalog', write('catalog_incremental.json', incremental), '--state', statePath], env);
     const requests2 = countRequests(sim.requestLog);
 
-    printSummary('Full refresh of all 16 streams', read1, requests1);
+    printSummary(`Full refresh of all ${streams.length} streams`, read1, requests1);
     printSummary(`Incremental from that state (lookback ${config.lookback_days} days)`, read2, requests2);
     console.log(`Raw messages: ${relative(process.cwd(), OUT)}/ (read-full-refresh.jsonl, read-incremental.jsonl, config, catalogs, state)`);
     const failed = [read1, read2].some((r) => r.exitCode !== 0) || !specOk || status?.status !== 'SUCCEEDED';

@@ -24,7 +24,8 @@
  *   Dropped: `enum` (a new Pinterest value must not fail validation), `required`, `readOnly`, `example`,
  *   `default`, `title`, `pattern`, `min*`/`max*`, `discriminator`, `nullable` (folded into the type),
  *   and every `x-*` extension.
- * - Entity streams (boards … ads) come from the `items` of the 200 response of their list operation.
+ * - List streams come from the `items` of the 200 response of their list operation (the definition's path),
+ *   plus the parent ids they carry and the fields the definition declares beyond the OpenAPI file.
  * - Analytics streams are flat rows with lower-case keys (see buildAnalyticsSchemas).
  *
  * Every list in pinterest-enums.json is read from the OpenAPI file (operation parameters and response
@@ -35,6 +36,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
 import { FULL_OPENAPI } from '../test_kit/reference-docs';
+import type { AnalyticsDefinition, ListDefinition, StreamDefinition } from '../src/engine/definition';
+import { STREAMS } from '../src/streams/definitions';
 
 // ---------------------------------------------------------------------------------------------
 // Constants
@@ -46,88 +49,25 @@ export const JSON_SCHEMA_DRAFT7 = 'http://json-schema.org/draft-07/schema#';
 /** A $ref may appear this many times on the current expansion path; the next occurrence becomes `{}`. */
 const MAX_REF_RECURSION = 4;
 
-/** Entity streams: list operation (GET) whose 200 response holds `{items: [...]}`. */
-export const ENTITY_STREAMS: Readonly<Record<string, { path: string; component: string }>> = {
-  boards: { path: '/boards', component: 'Board' },
-  pins: { path: '/pins', component: 'Pin' },
-  followers: { path: '/user_account/followers', component: 'UserSummary' },
-  user_interests: { path: '/users/{username}/interests/follow', component: 'Interest' },
-  campaigns: { path: '/ad_accounts/{ad_account_id}/campaigns', component: 'CampaignResponse' },
-  ad_groups: { path: '/ad_accounts/{ad_account_id}/ad_groups', component: 'AdGroupResponse' },
-  ads: { path: '/ad_accounts/{ad_account_id}/ads', component: 'AdResponse' },
-};
+/** Stream names, keys, cursors and shapes come from the one registry: src/streams/definitions.ts. */
+export const definitions = (): readonly StreamDefinition[] => STREAMS;
+const adsAnalyticsStreams = () => STREAMS.filter((d): d is AnalyticsDefinition => d.kind === 'analytics' && d.rows === 'ads_columns');
+const dailyMetricsStreams = () => STREAMS.filter((d): d is AnalyticsDefinition => d.kind === 'analytics' && d.rows === 'daily_metrics');
 
-/** Ads analytics streams: entity id key and the operation whose parameters define the columns. */
-export const ADS_ANALYTICS_STREAMS: Readonly<Record<string, { idKey: string; path: string }>> = {
-  campaign_analytics: { idKey: 'campaign_id', path: '/ad_accounts/{ad_account_id}/campaigns/analytics' },
-  ad_group_analytics: { idKey: 'ad_group_id', path: '/ad_accounts/{ad_account_id}/ad_groups/analytics' },
-  ad_analytics: { idKey: 'ad_id', path: '/ad_accounts/{ad_account_id}/ads/analytics' },
-  ad_analytics_daily: { idKey: 'ad_id', path: '/ad_accounts/{ad_account_id}/ads/analytics' },
-};
+/** The targeting level of a targeting stream's path: /ad_accounts/{id}/<level>s/targeting_analytics, or the account. */
+export function targetingLevel(apiPath: string): string {
+  const m = /^\/ad_accounts\/\{ad_account_id\}(?:\/(campaigns|ad_groups|ads))?\/targeting_analytics$/.exec(apiPath);
+  if (!m) fail(`${apiPath} is not a targeting analytics path`);
+  return m[1] ? m[1].replace(/s$/, '') : 'ad_account';
+}
 
-export const TARGETING_ANALYTICS_STREAMS: Readonly<
-  Record<string, { idKey: string; level: 'campaign' | 'ad_group' | 'ad'; path: string }>
-> = {
-  campaign_targeting_analytics: {
-    idKey: 'campaign_id',
-    level: 'campaign',
-    path: '/ad_accounts/{ad_account_id}/campaigns/targeting_analytics',
-  },
-  ad_group_targeting_analytics: {
-    idKey: 'ad_group_id',
-    level: 'ad_group',
-    path: '/ad_accounts/{ad_account_id}/ad_groups/targeting_analytics',
-  },
-  ad_targeting_analytics: {
-    idKey: 'ad_id',
-    level: 'ad',
-    path: '/ad_accounts/{ad_account_id}/ads/targeting_analytics',
-  },
-};
-
-const PIN_ANALYTICS_PATH = '/pins/{pin_id}/analytics';
-const USER_ACCOUNT_ANALYTICS_PATH = '/user_account/analytics';
 const AD_ACCOUNTS_PATH = '/ad_accounts';
-
-/** Primary keys and cursors of CONTRACT §3. */
-export const PRIMARY_KEYS: Readonly<Record<string, readonly string[]>> = {
-  boards: ['id'],
-  pins: ['id'],
-  followers: ['username'],
-  user_interests: ['id', 'name'],
-  campaigns: ['id', 'name'],
-  ad_groups: ['id', 'name'],
-  ads: ['id', 'name'],
-  pin_analytics: ['pin_id', 'date'],
-  user_account_analytics: ['user_id', 'date'],
-  campaign_analytics: ['campaign_id', 'date'],
-  ad_group_analytics: ['ad_group_id', 'date'],
-  ad_analytics: ['ad_id', 'date'],
-  campaign_targeting_analytics: ['campaign_id', 'targeting_type', 'targeting_value', 'date'],
-  ad_group_targeting_analytics: ['ad_group_id', 'targeting_type', 'targeting_value', 'date'],
-  ad_targeting_analytics: ['ad_id', 'targeting_type', 'targeting_value', 'date'],
-  ad_analytics_daily: ['ad_id', 'date'],
-};
-
-export const CURSOR_FIELDS: Readonly<Record<string, string | undefined>> = {
-  pin_analytics: 'date',
-  user_account_analytics: 'date',
-  campaign_analytics: 'date',
-  ad_group_analytics: 'date',
-  ad_analytics: 'date',
-  campaign_targeting_analytics: 'date',
-  ad_group_targeting_analytics: 'date',
-  ad_targeting_analytics: 'date',
-  ad_analytics_daily: 'date',
-};
-
-export const STREAM_NAMES: readonly string[] = Object.keys(PRIMARY_KEYS);
 
 export type ColumnType = 'number' | 'string' | 'any';
 
 export interface PinterestEnums {
   columns: string[];
-  targeting_types: { campaign: string[]; ad_group: string[]; ad: string[] };
+  targeting_types: Record<string, string[]>;
   pin_metric_types: string[];
   pin_standard_metric_types: string[];
   user_account_metric_types: string[];
@@ -178,8 +118,11 @@ function deref(doc: OpenApiDoc, node: OasSchema): OasSchema {
   return cur;
 }
 
+/** The GET operation of a path; placeholders match by position ({section_id} and {board_section_id} alike). */
 function getOperation(doc: OpenApiDoc, apiPath: string): OasSchema {
-  const op = doc?.paths?.[apiPath]?.get;
+  const shape = (p: string) => p.replace(/\{[^}]+\}/g, '{}');
+  const key = apiPath in (doc?.paths ?? {}) ? apiPath : Object.keys(doc?.paths ?? {}).find((p) => shape(p) === shape(apiPath));
+  const op = key ? doc.paths[key]?.get : undefined;
   if (!op) fail(`GET ${apiPath} not found in the OpenAPI file`);
   return op;
 }
@@ -233,7 +176,7 @@ function findProperty(doc: OpenApiDoc, schema: OasSchema, name: string): OasSche
 export function listItemSchema(doc: OpenApiDoc, apiPath: string): OasSchema {
   const arrays = findPropertyAll(doc, successSchema(doc, apiPath), 'items')
     .map((p) => deref(doc, p))
-    .filter((a) => a && a.type === 'array' && a.items);
+    .filter((a) => a && (a.type === 'array' || a.type === undefined) && a.items);
   if (arrays.length === 0) fail(`GET ${apiPath}: 200 response has no items array`);
   const specific = arrays.find((a) => typeof a.items.$ref === 'string');
   return (specific ?? arrays[arrays.length - 1]).items;
@@ -423,16 +366,16 @@ function rootSchema(properties: JsonObject, description?: string): JsonObject {
   return root;
 }
 
-export function buildEntitySchema(doc: OpenApiDoc, stream: string): JsonObject {
-  const def = ENTITY_STREAMS[stream];
-  if (!def) fail(`unknown entity stream ${stream}`);
-  const item = listItemSchema(doc, def.path);
-  const itemRef = typeof item.$ref === 'string' ? item.$ref.split('/').pop() : undefined;
-  if (itemRef !== def.component) fail(`GET ${def.path} items are ${itemRef}, expected ${def.component}`);
-  const converted = convertSchema(doc, item);
+/** A list stream's schema: the item of its list operation, plus the parent ids it carries and declared extras. */
+export function buildListSchema(doc: OpenApiDoc, def: ListDefinition): JsonObject {
+  const converted = convertSchema(doc, listItemSchema(doc, def.path));
   const props = (converted.properties ?? {}) as JsonObject;
+  for (const field of Object.keys(def.carry ?? {})) {
+    props[field] ??= withDescription(NULL_STRING, `Id of the ${field.replace(/_id$/, '').replace(/_/g, ' ')} the item was listed under.`);
+  }
+  for (const [field, schema] of Object.entries(def.extraFields ?? {})) props[field] ??= schema as JsonObject;
   // Primary-key fields: ids and names are strings (they already are in the API; enforce it).
-  for (const key of PRIMARY_KEYS[stream]) {
+  for (const key of def.primaryKey) {
     const prop = (props[key] ?? {}) as JsonObject;
     props[key] = { ...prop, type: ['null', 'string'] };
   }
@@ -473,23 +416,29 @@ function uniqueInOrder(values: string[]): string[] {
 
 export function extractEnums(doc: OpenApiDoc): PinterestEnums {
   // columns: the `columns` query parameter of the ads analytics operations (components.parameters.query_columns).
-  const columnsParam = getQueryParameter(doc, ADS_ANALYTICS_STREAMS.campaign_analytics.path, 'columns');
+  const adsPaths = adsAnalyticsStreams().map((d) => d.path);
+  if (adsPaths.length === 0) fail('no ads analytics stream in the registry');
+  const columnsParam = getQueryParameter(doc, adsPaths[0], 'columns');
   const columns = enumOf(doc, columnsParam.schema?.items, 'columns parameter items');
   // All ads analytics and targeting operations must share the same column list.
-  const otherPaths = [
-    ...Object.values(ADS_ANALYTICS_STREAMS).map((s) => s.path),
-    ...Object.values(TARGETING_ANALYTICS_STREAMS).map((s) => s.path),
-  ];
-  for (const p of otherPaths) {
+  for (const p of adsPaths) {
     const other = enumOf(doc, getQueryParameter(doc, p, 'columns').schema?.items, `${p} columns`);
     if (JSON.stringify(other) !== JSON.stringify(columns)) fail(`${p} has a different columns enum`);
   }
 
-  const targeting_types = { campaign: [] as string[], ad_group: [] as string[], ad: [] as string[] };
-  for (const def of Object.values(TARGETING_ANALYTICS_STREAMS)) {
+  const targeting_types: Record<string, string[]> = {};
+  for (const def of adsAnalyticsStreams().filter((d) => d.targeting)) {
     const param = getQueryParameter(doc, def.path, 'targeting_types');
-    targeting_types[def.level] = enumOf(doc, param.schema?.items, `${def.path} targeting_types`);
+    targeting_types[targetingLevel(def.path)] = enumOf(doc, param.schema?.items, `${def.path} targeting_types`);
   }
+
+  const metricsPath = (idKey: string) => {
+    const def = dailyMetricsStreams().find((d) => d.primaryKey[0] === idKey);
+    if (!def) fail(`no daily-metrics stream keyed by ${idKey}`);
+    return def.path;
+  };
+  const PIN_ANALYTICS_PATH = metricsPath('pin_id');
+  const USER_ACCOUNT_ANALYTICS_PATH = metricsPath('user_id');
 
   // Pin metric types: items are a oneOf (standard / video); the union keeps first-seen order.
   const pinParam = getQueryParameter(doc, PIN_ANALYTICS_PATH, 'metric_types');
@@ -582,19 +531,20 @@ function organicAnalyticsProperties(idKey: string, idDescription: string, metric
   return props;
 }
 
-export function buildAnalyticsSchemas(enums: PinterestEnums): Record<string, JsonObject> {
-  const out: Record<string, JsonObject> = {};
-  for (const [stream, def] of Object.entries(ADS_ANALYTICS_STREAMS)) {
-    out[stream] = rootSchema(adsAnalyticsProperties(enums, def.idKey, false));
-  }
-  for (const [stream, def] of Object.entries(TARGETING_ANALYTICS_STREAMS)) {
-    out[stream] = rootSchema(adsAnalyticsProperties(enums, def.idKey, true));
-  }
-  out.pin_analytics = rootSchema(organicAnalyticsProperties('pin_id', 'Pin id.', enums.pin_metric_types));
-  out.user_account_analytics = rootSchema(
-    organicAnalyticsProperties('user_id', "The token user's account id.", enums.user_account_metric_types),
-  );
-  return out;
+/** An analytics stream's schema: flat rows keyed by its first primary-key field. */
+export function buildAnalyticsSchema(doc: OpenApiDoc, enums: PinterestEnums, def: AnalyticsDefinition): JsonObject {
+  const idKey = def.primaryKey[0];
+  if (def.rows === 'ads_columns') return rootSchema(adsAnalyticsProperties(enums, idKey, def.targeting !== undefined));
+  const metrics = idKey === 'pin_id'
+    ? enums.pin_metric_types
+    : enumOf(doc, getQueryParameter(doc, def.path, 'metric_types').schema?.items, `${def.path} metric_types items`);
+  const description = idKey === 'pin_id' ? 'Pin id.' : idKey === 'user_id' ? "The token user's account id." : `${idKey}.`;
+  return rootSchema(organicAnalyticsProperties(idKey, description, metrics));
+}
+
+/** One stream's schema, from the OpenAPI document and the stream's definition. */
+export function buildStreamSchema(doc: OpenApiDoc, enums: PinterestEnums, def: StreamDefinition): JsonObject {
+  return def.kind === 'list' ? buildListSchema(doc, def) : buildAnalyticsSchema(doc, enums, def);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -603,15 +553,8 @@ export function buildAnalyticsSchemas(enums: PinterestEnums): Record<string, Jso
 /** Every generated file, keyed by file name (relative to src/schemas), from a parsed OpenAPI document. */
 export function generateFromDoc(doc: OpenApiDoc): Record<string, object> {
   const enums = extractEnums(doc);
-  const schemas: Record<string, JsonObject> = {};
-  for (const stream of Object.keys(ENTITY_STREAMS)) schemas[stream] = buildEntitySchema(doc, stream);
-  Object.assign(schemas, buildAnalyticsSchemas(enums));
-
   const files: Record<string, object> = {};
-  for (const stream of STREAM_NAMES) {
-    if (!schemas[stream]) fail(`no schema built for ${stream}`);
-    files[`${stream}.json`] = schemas[stream];
-  }
+  for (const def of STREAMS) files[`${def.name}.json`] = buildStreamSchema(doc, enums, def);
   files['pinterest-enums.json'] = enums;
   return files;
 }

@@ -12,7 +12,7 @@
 #
 # Checks: image labels against metadata.yaml and package.json; AIRBYTE_ENTRYPOINT against the ENTRYPOINT;
 # working dir; non-root user; image contents (no tests, sources, secrets or dev dependencies); `spec` equals
-# spec.json; heap sizing from a memory limit; `discover`, `check` and a full `read` of all 16 streams against
+# spec.json; heap sizing from a memory limit; `discover`, `check` and a full `read` of every stream (as many as the registry in src/streams/definitions.ts) against
 # the Pinterest API simulator (absolute paths under a mounted /data, as docker run users do), and the same
 # read through `sh -c "cd /data && $AIRBYTE_ENTRYPOINT read ..."` with relative paths, as Airbyte's pod
 # launchers do. Every failed check exits non-zero naming the check; nothing is skipped.
@@ -28,7 +28,6 @@ TODAY=2026-06-30
 BUILD_TIMEOUT=${VERIFY_BUILD_TIMEOUT:-1200}
 READ_TIMEOUT=${VERIFY_READ_TIMEOUT:-900}
 RUN_TIMEOUT=120
-EXPECTED_STREAMS=16
 T0=$SECONDS
 
 log() { printf '%s\n' "$*"; }
@@ -49,6 +48,11 @@ done
 avail_kb=$(df -Pk "${TMPDIR:-/tmp}" | awk 'NR==2 {print $4}')
 (( avail_kb > 3 * 512 * 1024 )) || fail "less than 1.5 GiB free under ${TMPDIR:-/tmp} ($((avail_kb / 1024)) MiB); the build needs about 1 GiB"
 log "node $(node --version), npm $(npm --version), $((avail_kb / 1024)) MiB free"
+# The stream registry decides how many streams the image must discover and read.
+EXPECTED_STREAMS=$(node_modules/.bin/tsx -e 'import { STREAMS } from "./src/streams/definitions"; process.stdout.write(String(STREAMS.length))') \
+  || fail "could not count the streams of src/streams/definitions.ts"
+[[ $EXPECTED_STREAMS =~ ^[0-9]+$ ]] || fail "the stream registry gave no count ($EXPECTED_STREAMS)"
+
 
 if ! have podman || ! have runc; then
   step "installing podman and runc (Debian)"

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { loadConfig } from './config/load';
 import type { ConnectorConfig } from './config/schema';
 import { SCOPES } from './config/spec';
+import { STREAMS } from './streams/definitions';
 import { ConnectorError, failureTypeOf, messageOf } from './errors';
 import { discoverCatalog, selectStreams } from './engine/catalog';
 import type { ReadContext } from './engine/context';
@@ -65,7 +66,9 @@ export async function check(args: { config: string; writeConfig?: boolean }, io:
     const user = await partitions.userAccount();
     const tokens = runtime.tokens;
     if (tokens instanceof OAuthTokens && tokens.grantedScopes) {
-      const missing = SCOPES.filter((s) => !tokens.grantedScopes!.includes(s));
+      // Scopes only some streams need (catalogs:read) fail those streams alone, not the connection.
+      const streamOnly = new Set(STREAMS.flatMap((d) => d.scopes ?? []));
+      const missing = SCOPES.filter((s) => !tokens.grantedScopes!.includes(s) && !streamOnly.has(s));
       if (missing.length) throw new ConnectorError(`The refresh token lacks the scopes ${missing.join(', ')}: re-authenticate and grant them.`, 'config_error');
     }
     const accounts = await partitions.listAdAccounts();

@@ -27,7 +27,7 @@ export function configureCatalog(streams: Json[], mode: CatalogMode = 'first'): 
   };
 }
 
-/** Every stream the connector discovers (or those named in `only`); `incremental` configures the incremental ones so. */
+/** Every stream of the registry (or those named in `only`); `incremental` configures the incremental ones so. */
 export function fullCatalog(mode: 'full_refresh' | 'incremental' = 'full_refresh', only?: string[]): Json {
   const streams = discoverCatalog().streams.filter((s) => !only || only.includes(s.name));
   return configureCatalog(streams as unknown as Json[], mode === 'incremental' ? 'incremental_or_full' : 'full_refresh');

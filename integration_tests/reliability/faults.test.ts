@@ -1,7 +1,7 @@
 /**
  * Faults: 10 % of the simulator's answers fail at random — 500, 502 (HTML), 503 (text), a dropped
  * connection, a truncated body, a response slower than the client timeout, and the spurious "last 90 days"
- * 400 — and a full read of all 16 streams still equals the ground truth: every record, no duplicate key.
+ * 400 — and a full read of every stream still equals the ground truth: every record, no duplicate key.
  * Several fault seeds; the connector runs as a process with millisecond backoff and a 300 ms timeout.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';

@@ -19,7 +19,7 @@
  *   --rate-limit-reset-format seconds|epoch
  *   --daily-quota JSON            e.g. '{"ads_analytics":1000}'
  *   --faults SPEC                 'rate=0.05,kinds=http500+http503+drop,seed=3,slowMs=2000,includeToken' or JSON
- *   --interests-gone [404|410]
+ *   --interests-gone [404|410|503]
  *   --scopes a,b,c
  *   --consent allow|deny|wrong_state|invalid_code   what the consent page GET /oauth/ does (default allow)
  *   --redirect-uris URI,URI       redirect URIs registered in the app (default: any)
@@ -108,7 +108,7 @@ async function main(): Promise<void> {
     rateLimitResetFormat: (str(args, 'rate-limit-reset-format') as 'seconds' | 'epoch' | undefined) ?? 'seconds',
     dailyQuota,
     faults: str(args, 'faults') ? parseFaults(str(args, 'faults')!) : undefined,
-    interestsGone: gone === undefined ? false : gone === true ? true : (Number(gone) as 404 | 410),
+    interestsGone: gone === undefined ? false : gone === true ? true : (Number(gone) as 404 | 410 | 503),
     scopes: str(args, 'scopes')?.split(','),
     consent: str(args, 'consent') as SimulatorOptions['consent'],
     redirectUris: str(args, 'redirect-uris')?.split(','),

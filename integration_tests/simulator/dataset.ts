@@ -3,6 +3,7 @@
 // are computed on demand from (seed, entity key, day, column) in metrics.ts.
 import { dayToEpochSeconds, formatDay, hash, Rng, unit } from './rng';
 import type { EntityStatus, Level, SizeKnobs } from './types';
+import { generateExtras, type Extras } from './extras';
 
 export type Json = Record<string, unknown>;
 
@@ -79,6 +80,8 @@ export interface Dataset {
   pinById: Map<string, PinMeta>;
   followers: Json[];
   interests: Json[];
+  /** the other lists (extras.ts) */
+  extras: Extras;
 }
 
 const CURRENCIES: { code: string; decimals: number; fx: number; country: string }[] = [
@@ -587,7 +590,7 @@ export function generateDataset(seed: number, todayDay: number, k: SizeKnobs, un
     monthly_views: 123_456,
   };
 
-  return {
+  const ds: Omit<Dataset, 'extras'> = {
     seed,
     today: formatDay(todayDay),
     todayDay,
@@ -607,9 +610,11 @@ export function generateDataset(seed: number, todayDay: number, k: SizeKnobs, un
     followers,
     interests,
   };
+  return { ...ds, extras: generateExtras(ds as Dataset) };
 }
 
 export function entitiesOf(ds: Dataset, level: Level, accountId: string): EntityMeta[] {
+  if (level === 'ad_account') return [ds.extras.accountEntity.get(accountId)].filter((e): e is EntityMeta => e !== undefined);
   const m = level === 'campaign' ? ds.campaigns : level === 'ad_group' ? ds.adGroups : ds.ads;
   return m.get(accountId) ?? [];
 }

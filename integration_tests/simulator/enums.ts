@@ -68,6 +68,11 @@ export const AD_TARGETING_TYPES = [
   'KEYWORD', 'APPTYPE', 'GENDER', 'LOCATION', 'PLACEMENT', 'COUNTRY', 'TARGETED_INTEREST', 'PINNER_INTEREST',
   'AUDIENCE_INCLUDE', 'GEO', 'AGE_BUCKET', 'REGION', 'QUIZ_RESULT', 'AGE_BUCKET_AND_GENDER',
 ] as const;
+/** AdsAnalyticsTargetingType (the ad account's own targeting analytics). */
+export const AD_ACCOUNT_TARGETING_TYPES = [
+  'KEYWORD', 'APPTYPE', 'GENDER', 'LOCATION', 'PLACEMENT', 'COUNTRY', 'TARGETED_INTEREST', 'PINNER_INTEREST',
+  'AUDIENCE_INCLUDE', 'GEO', 'AGE_BUCKET', 'REGION', 'AGE_BUCKET_AND_GENDER',
+] as const;
 /** Standard Pin metric types (query_pin_analytics_metric_types). */
 export const PIN_STANDARD_METRIC_TYPES = [
   'IMPRESSION', 'OUTBOUND_CLICK', 'PIN_CLICK', 'SAVE', 'SAVE_RATE', 'TOTAL_COMMENTS', 'TOTAL_REACTIONS',

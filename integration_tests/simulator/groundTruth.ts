@@ -91,12 +91,13 @@ export function computeGroundTruth(ds: Dataset, opts: SimulatorOptions, cfg: Gro
   minRequests.user_interests = pages(interests.length);
 
   // ---- entities and ads analytics ----------------------------------------------------------
-  const levels: [Level, StreamName, StreamName, StreamName][] = [
+  const levels: [Level, StreamName | undefined, StreamName, StreamName][] = [
+    ['ad_account', undefined, 'ad_account_analytics', 'ad_account_targeting_analytics'],
     ['campaign', 'campaigns', 'campaign_analytics', 'campaign_targeting_analytics'],
     ['ad_group', 'ad_groups', 'ad_group_analytics', 'ad_group_targeting_analytics'],
     ['ad', 'ads', 'ad_analytics', 'ad_targeting_analytics'],
   ];
-  const entityLists: Record<Level, number> = { campaign: 0, ad_group: 0, ad: 0 };
+  const entityLists: Record<Level, number> = { ad_account: 0, campaign: 0, ad_group: 0, ad: 0 };
   for (const [level, listStream, anStream, tgStream] of levels) {
     const specs = planColumns(cfg.columns, level);
     const raw: number[] = new Array(specs.length);
@@ -107,10 +108,12 @@ export function computeGroundTruth(ds: Dataset, opts: SimulatorOptions, cfg: Gro
     const typeGroups = Math.ceil(types.length / 14);
 
     for (const acc of accounts) {
-      const ents = entitiesOf(ds, level, acc.id).filter((e) => statuses.has(e.status));
-      pushItems(listStream, ents.map((e) => e.item));
-      minRequests[listStream] += pages(ents.length);
-      entityLists[level] += pages(ents.length);
+      const ents = entitiesOf(ds, level, acc.id).filter((e) => level === 'ad_account' || statuses.has(e.status));
+      if (listStream) {
+        pushItems(listStream, ents.map((e) => e.item));
+        minRequests[listStream] += pages(ents.length);
+        entityLists[level] += pages(ents.length);
+      }
       const batches = Math.ceil(ents.length / PAGE);
       minRequests[anStream] += batches * windows(start, end);
       minRequests[tgStream] += batches * windows(start, end) * typeGroups;
@@ -175,6 +178,8 @@ export function computeGroundTruth(ds: Dataset, opts: SimulatorOptions, cfg: Gro
     push('user_account_analytics', r);
   }
 
+  moreLists(ds, scopes, accounts, statuses, pushItems, minRequests);
+
   const sharedOk = ds.adAccounts.length;
   return {
     records,
@@ -185,7 +190,7 @@ export function computeGroundTruth(ds: Dataset, opts: SimulatorOptions, cfg: Gro
       userAccount: 1,
       adAccountsList: cfg.adAccountIds ? 0 : pages(sharedOk),
       adAccountGets: cfg.adAccountIds ? cfg.adAccountIds.length : 0,
-      entityLists,
+      entityLists: { campaign: entityLists.campaign, ad_group: entityLists.ad_group, ad: entityLists.ad },
       pinsList: pages(pins.length),
     },
     dateRange: {
@@ -198,4 +203,58 @@ export function computeGroundTruth(ds: Dataset, opts: SimulatorOptions, cfg: Gro
     adAccountIds: accounts.map((a) => a.id),
     refusedPins,
   };
+}
+
+/** The lists of extras.ts: ad accounts, their audiences, customer lists, conversion tags and keywords, board sections and pins, catalogs. */
+function moreLists(
+  ds: Dataset,
+  scopes: string[],
+  accounts: Dataset['adAccounts'],
+  statuses: Set<string>,
+  pushItems: (s: StreamName, items: Json[]) => void,
+  minRequests: Record<StreamName, number>,
+): void {
+  const ex = ds.extras;
+  // The ad-account list is set-up (fetched once for every stream): the stream itself costs no request.
+  pushItems('ad_accounts', accounts.map((a) => a.item));
+  const carried = (items: Json[], field: string, value: string) => items.map((it) => (it[field] === undefined || it[field] === null ? { ...it, [field]: value } : it));
+  for (const acc of accounts) {
+    for (const [stream, items] of [['audiences', ex.audiences.get(acc.id) ?? []], ['customer_lists', ex.customerLists.get(acc.id) ?? []]] as const) {
+      pushItems(stream, carried(items, 'ad_account_id', acc.id));
+      minRequests[stream] += pages(items.length);
+    }
+    pushItems('conversion_tags', carried(ex.conversionTags.get(acc.id) ?? [], 'ad_account_id', acc.id));
+    minRequests.conversion_tags += 1; // not paged
+    // Keywords: the account's own (no filter), then per batch of ≤ 250 listed ad group ids.
+    const own = ex.accountKeywords.get(acc.id) ?? [];
+    pushItems('keywords', carried(own, 'ad_account_id', acc.id));
+    minRequests.keywords += pages(own.length);
+    const groups = entitiesOf(ds, 'ad_group', acc.id).filter((g) => statuses.has(g.status));
+    for (let i = 0; i < groups.length; i += PAGE) {
+      const batch = groups.slice(i, i + PAGE).flatMap((g) => ex.adGroupKeywords.get(g.id) ?? []);
+      pushItems('keywords', carried(batch, 'ad_account_id', acc.id));
+      minRequests.keywords += pages(batch.length);
+    }
+  }
+  const visible = new Set(visiblePins(ds, scopes, true));
+  for (const board of visibleBoards(ds, scopes)) {
+    const boardId = String(board.id);
+    const sections = ex.sections.get(boardId) ?? [];
+    pushItems('board_sections', carried(sections, 'board_id', boardId));
+    minRequests.board_sections += pages(sections.length);
+    const pins = ds.pins.filter((p) => visible.has(p) && p.item.board_id === boardId).map((p) => p.item);
+    pushItems('board_pins', carried(pins, 'board_id', boardId));
+    minRequests.board_pins += pages(pins.length);
+    for (const s of sections) {
+      const sectionPins = (ex.sectionPins.get(String(s.id)) ?? []).map((p) => p.item);
+      pushItems('board_section_pins', carried(sectionPins, 'board_section_id', String(s.id)));
+      minRequests.board_section_pins += pages(sectionPins.length);
+    }
+  }
+  // Without catalogs:read the catalog streams fail on their first request.
+  const catalogsOk = scopes.includes('catalogs:read');
+  for (const [stream, items] of [['catalogs', ex.catalogs], ['catalogs_feeds', ex.feeds], ['catalogs_product_groups', ex.productGroups]] as const) {
+    if (catalogsOk) pushItems(stream, items);
+    minRequests[stream] += catalogsOk ? pages(items.length) : 1;
+  }
 }

@@ -3,6 +3,7 @@
 // ground truth.
 import type { Dataset, EntityMeta, PinMeta } from './dataset';
 import {
+  AD_ACCOUNT_TARGETING_TYPES,
   AD_GROUP_TARGETING_TYPES,
   AD_TARGETING_TYPES,
   ANALYTICS_COLUMNS,
@@ -33,7 +34,7 @@ export interface ColSpec {
   keyBytes: Buffer;
 }
 
-export const ID_COLUMN: Record<Level, string> = { campaign: 'CAMPAIGN_ID', ad_group: 'AD_GROUP_ID', ad: 'AD_ID' };
+export const ID_COLUMN: Record<Level, string> = { ad_account: 'AD_ACCOUNT_ID', campaign: 'CAMPAIGN_ID', ad_group: 'AD_GROUP_ID', ad: 'AD_ID' };
 
 const ATTR_COLUMNS = new Set([
   'CAMPAIGN_NAME', 'CAMPAIGN_BRAND_LABEL', 'PIN_ID', 'CAMPAIGN_ID', 'ADVERTISER_ID', 'AD_ACCOUNT_ID', 'PIN_PROMOTION_ID',
@@ -240,7 +241,7 @@ export function cellValue(s: ColSpec, ent: EntityMeta, raw: number): CellValue {
 export function attrValue(ent: EntityMeta, name: string): CellValue {
   switch (name) {
     case 'CAMPAIGN_ID':
-      return ent.campaignId;
+      return ent.campaignId || undefined; // '' at the ad-account level
     case 'AD_GROUP_ID':
       return ent.adGroupId;
     case 'AD_ID':
@@ -259,6 +260,7 @@ export function attrValue(ent: EntityMeta, name: string): CellValue {
 // ---- targeting ------------------------------------------------------------------------------
 
 export const TARGETING_TYPES: Record<Level, readonly string[]> = {
+  ad_account: AD_ACCOUNT_TARGETING_TYPES,
   campaign: CAMPAIGN_TARGETING_TYPES,
   ad_group: AD_GROUP_TARGETING_TYPES,
   ad: AD_TARGETING_TYPES,

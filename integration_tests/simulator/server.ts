@@ -56,6 +56,7 @@ export const MESSAGES = {
   pinNotFound: 'Pin not found.',
   adAccountForbidden: 'You are not permitted to access that resource.',
   invalidRefreshToken: 'Invalid refresh token: it is unknown, expired or has been revoked.',
+  rampedDown: 'The endpoint has been ramped down and is currently not accepting any traffic.',
 } as const;
 
 export class ApiError extends Error {
@@ -85,7 +86,8 @@ type RouteName =
   | 'targeting_analytics'
   | 'boards'
   | 'pins'
-  | 'pin_analytics';
+  | 'pin_analytics'
+  | 'more_lists';
 
 interface Route {
   name: RouteName;
@@ -95,6 +97,8 @@ interface Route {
   params: Record<string, string>;
   analytics: boolean;
   level?: Level;
+  /** which of the other lists (more_lists) */
+  list?: 'audiences' | 'customer_lists' | 'conversion_tags' | 'keywords' | 'board_sections' | 'board_pins' | 'board_section_pins' | 'catalogs' | 'feeds' | 'product_groups';
 }
 
 const LEVEL_OF_SEGMENT: Record<string, Level> = { campaigns: 'campaign', ad_groups: 'ad_group', ads: 'ad' };
@@ -118,6 +122,16 @@ function matchRoute(p: string): Route | null {
   if (n === 4 && seg[0] === 'users' && seg[2] === 'interests' && seg[3] === 'follow')
     return r('interests', 'org_read', ['user_accounts:read'], { username: decodeURIComponent(seg[1]) });
   if (p === '/boards') return r('boards', 'org_read', ['boards:read']);
+  if (seg[0] === 'boards' && n >= 3) {
+    const board_id = decodeURIComponent(seg[1]);
+    if (n === 3 && seg[2] === 'sections') return r('more_lists', 'org_read', ['boards:read'], { board_id }, { list: 'board_sections' });
+    if (n === 3 && seg[2] === 'pins') return r('more_lists', 'org_read', ['boards:read', 'pins:read'], { board_id }, { list: 'board_pins' });
+    if (n === 5 && seg[2] === 'sections' && seg[4] === 'pins')
+      return r('more_lists', 'org_read', ['boards:read', 'pins:read'], { board_id, section_id: decodeURIComponent(seg[3]) }, { list: 'board_section_pins' });
+  }
+  if (p === '/catalogs') return r('more_lists', 'catalogs_read', ['catalogs:read'], {}, { list: 'catalogs' });
+  if (p === '/catalogs/feeds') return r('more_lists', 'catalogs_read', ['catalogs:read'], {}, { list: 'feeds' });
+  if (p === '/catalogs/product_groups') return r('more_lists', 'catalogs_read', ['catalogs:read'], {}, { list: 'product_groups' });
   if (p === '/pins') return r('pins', 'org_read', ['boards:read', 'pins:read']);
   if (n === 3 && seg[0] === 'pins' && seg[2] === 'analytics')
     return r('pin_analytics', 'org_analytics', ['boards:read', 'pins:read'], { pin_id: decodeURIComponent(seg[1]) }, { analytics: true });
@@ -125,6 +139,11 @@ function matchRoute(p: string): Route | null {
     if (n === 1) return r('ad_accounts', 'ads_read', ['ads:read']);
     const id = decodeURIComponent(seg[1]);
     if (n === 2) return r('ad_account', 'ads_read', ['ads:read'], { ad_account_id: id });
+    if (n === 3 && seg[2] === 'analytics') return r('ads_analytics', 'ads_analytics', ['ads:read'], { ad_account_id: id }, { level: 'ad_account', analytics: true });
+    if (n === 3 && seg[2] === 'targeting_analytics')
+      return r('targeting_analytics', 'ads_analytics', ['ads:read'], { ad_account_id: id }, { level: 'ad_account', analytics: true });
+    if (n === 3 && ['audiences', 'customer_lists', 'conversion_tags', 'keywords'].includes(seg[2]))
+      return r('more_lists', 'ads_read', ['ads:read'], { ad_account_id: id }, { list: seg[2] as Route['list'] });
     const level = LEVEL_OF_SEGMENT[seg[2]];
     if (!level) return null;
     if (n === 3) return r('entities', 'ads_read', ['ads:read'], { ad_account_id: id }, { level });
@@ -292,7 +311,7 @@ export interface SimulatorStats {
   uptimeMs: number;
 }
 
-export const DEFAULT_SCOPES = ['boards:read', 'boards:read_secret', 'pins:read', 'pins:read_secret', 'user_accounts:read', 'ads:read'];
+export const DEFAULT_SCOPES = ['boards:read', 'boards:read_secret', 'pins:read', 'pins:read_secret', 'user_accounts:read', 'ads:read', 'catalogs:read'];
 
 const TARGETING_ATTRIBUTION_TYPES = ['INDIVIDUAL', 'HOUSEHOLD'];
 const WINDOW_DAYS = [0, 1, 7, 14, 30, 60];
@@ -789,6 +808,7 @@ export class SimServer {
         return this.page(path, q, this.ds.followers);
       case 'interests': {
         const gone = this.opts.interestsGone;
+        if (gone === 503) return json(503, { code: 4197, message: MESSAGES.rampedDown });
         if (gone) {
           const status = gone === 410 ? 410 : 404;
           return json(status, { code: status, message: status === 410 ? 'This endpoint has been removed.' : `Resource not found: GET /v5${path}` });
@@ -800,6 +820,8 @@ export class SimServer {
         return this.pinAnalytics(route.params.pin_id, q);
       case 'user_account_analytics':
         return this.userAnalytics(q);
+      case 'more_lists':
+        return this.moreLists(route, path, q, tok);
       default:
         throw new ApiError(404, 404, 'Not found.');
     }
@@ -907,7 +929,8 @@ export class SimServer {
     if (!GRANULARITIES.includes(gran)) throw bad(`Invalid parameter granularity: '${gran}' is not one of ${GRANULARITIES.join(', ')}`);
     for (const c of columns) if (!isAnalyticsColumn(c)) throw bad(`Invalid parameter columns: '${c}' is not a valid column`);
     let ids: string[];
-    if (level === 'campaign') ids = idList(q, 'campaign_ids', true, 250, 18)!;
+    if (level === 'ad_account') ids = [acc.id];
+    else if (level === 'campaign') ids = idList(q, 'campaign_ids', true, 250, 18)!;
     else if (level === 'ad_group') ids = idList(q, 'ad_group_ids', true)!;
     else if (targeting) ids = idList(q, 'ad_ids', true)!;
     else {
@@ -939,7 +962,7 @@ export class SimServer {
     for (const w of ['click_window_days', 'engagement_window_days', 'view_window_days']) enumParam(q, w, WINDOW_DAYS);
     enumParam(q, 'conversion_report_time', ['TIME_OF_AD_ACTION', 'TIME_OF_CONVERSION']);
     enumParam(q, 'reporting_timezone', ['PINTEREST_TIME_ZONE', 'AD_ACCOUNT_TIME_ZONE']);
-    const aggregate = !targeting && level !== 'ad' ? (boolParam(q, 'aggregate_report_rows') ?? false) : false;
+    const aggregate = !targeting && (level === 'campaign' || level === 'ad_group') ? (boolParam(q, 'aggregate_report_rows') ?? false) : false;
     const [d0, d1] = this.dates(q, gran === 'HOUR');
     if (gran === 'HOUR') throw bad('granularity HOUR is not supported by this simulator');
 
@@ -950,7 +973,7 @@ export class SimServer {
     for (const id of ids) {
       if (seen.has(id)) continue;
       seen.add(id);
-      const e = this.ds.entityById.get(id);
+      const e = level === 'ad_account' ? this.ds.extras.accountEntity.get(id) : this.ds.entityById.get(id);
       if (e && e.level === level && e.accountId === acc.id) ents.push(e);
     }
     if (targeting) return { status: 200, body: this.targetingJson(level, ents, types, specs, d0, d1) };
@@ -1095,5 +1118,90 @@ export class SimServer {
     const uniq = Array.from(new Set(types));
     const daily = this.organicDays(d0, d1).map((d) => userDay(this.ctx, this.ds.userKey, d, uniq, formatDay(d)));
     return json(200, { all: { daily_metrics: daily, summary_metrics: summarise(daily) } });
+  }
+
+  // ---- the other lists (extras.ts) ------------------------------------------------------------
+
+  private moreLists(route: Route, path: string, q: Query, tok: TokenInfo): Answer {
+    const ex = this.ds.extras;
+    const adAccountOf = () => this.account(route.params.ad_account_id).id;
+    const boardOf = () => {
+      const id = route.params.board_id;
+      if (!/^\d+$/.test(id)) throw bad(`Invalid board_id: '${id}'`);
+      const board = visibleBoards(this.ds, tok.scopes).find((b) => b.id === id);
+      if (!board) throw new ApiError(404, 40, 'Board not found.');
+      return id;
+    };
+    const optionalAdAccount = () => {
+      const adAcc = q.one('ad_account_id');
+      if (adAcc !== undefined) this.account(adAcc);
+    };
+    switch (route.list!) {
+      case 'audiences':
+        enumParam(q, 'order', ['ASCENDING', 'DESCENDING']);
+        if ((enumParam(q, 'ownership_type', ['OWNED', 'RECEIVED']) ?? 'OWNED') === 'RECEIVED') return this.page(path, q, []);
+        return this.page(path, q, ex.audiences.get(adAccountOf()) ?? []);
+      case 'customer_lists':
+        enumParam(q, 'order', ['ASCENDING', 'DESCENDING']);
+        return this.page(path, q, ex.customerLists.get(adAccountOf()) ?? []);
+      case 'conversion_tags': {
+        // Not paged: the OpenAPI file declares no page_size or bookmark here.
+        for (const p of ['page_size', 'bookmark']) if (q.has(p)) throw bad(`Unknown parameter: ${p}`);
+        const deleted = boolParam(q, 'filter_deleted') ?? false;
+        const tags = ex.conversionTags.get(adAccountOf()) ?? [];
+        return json(200, { items: deleted ? tags.filter((t) => t.status !== 'DELETED') : tags });
+      }
+      case 'keywords': {
+        const acc = adAccountOf();
+        const campaignId = q.one('campaign_id');
+        const adGroupId = q.one('ad_group_id');
+        const adGroupIds = idList(q, 'ad_group_ids', false, 250, 18);
+        for (const v of [campaignId, adGroupId]) if (v !== undefined && !/^\d{1,18}$/.test(v)) throw bad(`Invalid parameter: '${v}' does not match ^\\d+$`);
+        const matchTypes = q.list('match_types');
+        if (matchTypes) for (const m of matchTypes) if (!['BROAD', 'PHRASE', 'EXACT', 'EXACT_NEGATIVE', 'PHRASE_NEGATIVE'].includes(m)) throw bad(`Invalid parameter match_types: '${m}'`);
+        let items: Json[];
+        if (adGroupIds || adGroupId) items = (adGroupIds ?? [adGroupId!]).flatMap((g) => (this.ds.entityById.get(g)?.accountId === acc ? ex.adGroupKeywords.get(g) ?? [] : []));
+        else if (campaignId) items = [];
+        else items = ex.accountKeywords.get(acc) ?? [];
+        if (matchTypes) items = items.filter((k) => matchTypes.includes(k.match_type as string));
+        return this.page(`${path}|${adGroupIds?.join(',') ?? adGroupId ?? campaignId ?? ''}|${matchTypes?.join(',') ?? ''}`, q, items);
+      }
+      case 'board_sections':
+        optionalAdAccount();
+        return this.page(path, q, ex.sections.get(boardOf()) ?? []);
+      case 'board_pins': {
+        optionalAdAccount();
+        const board = boardOf();
+        const creative = q.list('creative_types');
+        const withMetrics = boolParam(q, 'pin_metrics') ?? false;
+        let pins = visiblePins(this.ds, tok.scopes, true).filter((p) => p.item.board_id === board);
+        if (creative) pins = pins.filter((p) => creative.includes(p.item.creative_type as string));
+        return this.page(`${path}|${creative?.join(',') ?? ''}|${withMetrics}`, q, pins.map((p) => (withMetrics ? pinWithMetrics(this.ctx, p) : p.item)));
+      }
+      case 'board_section_pins': {
+        optionalAdAccount();
+        const board = boardOf();
+        const section = route.params.section_id;
+        if (!(ex.sections.get(board) ?? []).some((s) => s.id === section)) throw new ApiError(404, 40, 'Board section not found.');
+        return this.page(path, q, (ex.sectionPins.get(section) ?? []).map((p) => p.item));
+      }
+      case 'catalogs':
+        optionalAdAccount();
+        return this.page(path, q, ex.catalogs);
+      case 'feeds': {
+        optionalAdAccount();
+        const catalogId = q.one('catalog_id');
+        return this.page(`${path}|${catalogId ?? ''}`, q, ex.feeds.filter((f) => catalogId === undefined || ex.feedCatalog.get(f.id as string) === catalogId));
+      }
+      case 'product_groups': {
+        optionalAdAccount();
+        const catalogId = q.one('catalog_id');
+        const feedId = q.one('feed_id');
+        const ids = q.list('id');
+        if (ids && ids.length > 1000) throw bad('Invalid parameter id: at most 1000 items are allowed');
+        const items = ex.productGroups.filter((g) => (catalogId === undefined || g.catalog_id === catalogId) && (feedId === undefined || g.feed_id === feedId) && (!ids || ids.includes(g.id as string)));
+        return this.page(`${path}|${catalogId ?? ''}|${feedId ?? ''}|${ids?.join(',') ?? ''}`, q, items);
+      }
+    }
   }
 }

@@ -27,7 +27,7 @@ export const DEFAULT_SIZE: SizeKnobs = {
   newPinRate: 0.1,
 };
 
-/** S ≈ 10k records over the 16 streams. */
+/** S ≈ 10k records over the streams. */
 const S: SizeKnobs = {
   adAccounts: 2,
   sharedAdAccounts: 1,

@@ -1,25 +1,24 @@
-// Mapping of logged request paths (without /v5) to the connector's stream names.
+// Mapping of logged request paths (without /v5) to the connector's stream names, derived from the
+// connector's stream registry (src/streams/definitions.ts).
+import { STREAMS } from '../../src/streams/definitions';
 import type { StreamName } from './types';
 
-export type StreamOfPath = StreamName | 'ad_analytics|ad_analytics_daily' | null;
+/** A stream name, or several joined by '|' when streams share one endpoint (ad_analytics|ad_analytics_daily). */
+export type StreamOfPath = StreamName | null;
 
-const RULES: [RegExp, StreamOfPath][] = [
-  [/^\/boards$/, 'boards'],
-  [/^\/pins$/, 'pins'],
-  [/^\/pins\/[^/]+\/analytics$/, 'pin_analytics'],
-  [/^\/user_account\/followers$/, 'followers'],
-  [/^\/user_account\/analytics$/, 'user_account_analytics'],
-  [/^\/users\/[^/]+\/interests\/follow$/, 'user_interests'],
-  [/^\/ad_accounts\/[^/]+\/campaigns$/, 'campaigns'],
-  [/^\/ad_accounts\/[^/]+\/ad_groups$/, 'ad_groups'],
-  [/^\/ad_accounts\/[^/]+\/ads$/, 'ads'],
-  [/^\/ad_accounts\/[^/]+\/campaigns\/analytics$/, 'campaign_analytics'],
-  [/^\/ad_accounts\/[^/]+\/ad_groups\/analytics$/, 'ad_group_analytics'],
-  [/^\/ad_accounts\/[^/]+\/ads\/analytics$/, 'ad_analytics|ad_analytics_daily'],
-  [/^\/ad_accounts\/[^/]+\/campaigns\/targeting_analytics$/, 'campaign_targeting_analytics'],
-  [/^\/ad_accounts\/[^/]+\/ad_groups\/targeting_analytics$/, 'ad_group_targeting_analytics'],
-  [/^\/ad_accounts\/[^/]+\/ads\/targeting_analytics$/, 'ad_targeting_analytics'],
-];
+/** Path templates → the streams reading them; the set-up list of ad accounts (GET /ad_accounts) belongs to none. */
+let cached: { streams: number; rules: [RegExp, string][] } | undefined;
+function rules(): [RegExp, string][] {
+  if (cached?.streams === STREAMS.length) return cached.rules;
+  const byPath = new Map<string, string[]>();
+  for (const def of STREAMS) {
+    if (def.kind === 'list' && def.setupAdAccounts) continue;
+    byPath.set(def.path, [...(byPath.get(def.path) ?? []), def.name]);
+  }
+  const out: [RegExp, string][] = [...byPath].map(([template, names]) => [new RegExp(`^${template.replace(/\{\w+\}/g, '[^/]+')}$`), names.join('|')]);
+  cached = { streams: STREAMS.length, rules: out };
+  return out;
+}
 
 /**
  * The stream a logged request belongs to. Set-up requests (/oauth/token, /user_account,
@@ -31,7 +30,7 @@ export function streamForPath(path: string): StreamOfPath {
   let p = path.split('?')[0];
   if (p.startsWith('/v5/')) p = p.slice(3);
   if (p.length > 1 && p.endsWith('/')) p = p.slice(0, -1);
-  for (const [re, s] of RULES) if (re.test(p)) return s;
+  for (const [re, s] of rules()) if (re.test(p)) return s;
   return null;
 }
 

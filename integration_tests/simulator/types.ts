@@ -1,8 +1,9 @@
 // Public types of the Pinterest API simulator.
 import type { ConsentMode } from './consent';
+import { STREAMS } from '../../src/streams/definitions';
 
-export type RateCategory = 'ads_analytics' | 'ads_read' | 'org_read' | 'org_analytics';
-export const RATE_CATEGORIES: readonly RateCategory[] = ['ads_analytics', 'ads_read', 'org_read', 'org_analytics'];
+export type RateCategory = 'ads_analytics' | 'ads_read' | 'org_read' | 'org_analytics' | 'catalogs_read';
+export const RATE_CATEGORIES: readonly RateCategory[] = ['ads_analytics', 'ads_read', 'org_read', 'org_analytics', 'catalogs_read'];
 
 export type FaultKind = 'http500' | 'http502' | 'http503' | 'drop' | 'truncate' | 'slow' | 'spurious400';
 export const FAULT_KINDS: readonly FaultKind[] = ['http500', 'http502', 'http503', 'drop', 'truncate', 'slow', 'spurious400'];
@@ -93,9 +94,9 @@ export interface SimulatorOptions {
   /** after N requests in a category (per real UTC day): 429 {code:8} with Retry-After = seconds to next UTC midnight */
   dailyQuota?: Partial<Record<RateCategory, number>>;
   faults?: FaultOptions;
-  /** /users/{username}/interests/follow answers 404 (true or 404) or 410 for the route itself */
-  interestsGone?: boolean | 404 | 410;
-  /** scopes the tokens have; a missing scope gives 403 {code:3} */
+  /** /users/{username}/interests/follow answers 404 (true or 404) or 410 for the route itself, or 503 with code 4197 (ramped down) */
+  interestsGone?: boolean | 404 | 410 | 503;
+  /** scopes the tokens have (default DEFAULT_SCOPES, catalogs:read included); a missing scope gives 403 {code:3} */
   scopes?: string[];
   /** delay before every answer */
   latencyMs?: number;
@@ -134,44 +135,12 @@ export interface LoggedRequest {
   bytes?: number;
 }
 
-export type StreamName =
-  | 'boards'
-  | 'pins'
-  | 'followers'
-  | 'user_interests'
-  | 'campaigns'
-  | 'ad_groups'
-  | 'ads'
-  | 'pin_analytics'
-  | 'user_account_analytics'
-  | 'campaign_analytics'
-  | 'ad_group_analytics'
-  | 'ad_analytics'
-  | 'campaign_targeting_analytics'
-  | 'ad_group_targeting_analytics'
-  | 'ad_targeting_analytics'
-  | 'ad_analytics_daily';
+/** A stream of the connector's registry (src/streams/definitions.ts): the simulator keeps no list of its own. */
+export type StreamName = string;
+export const STREAM_NAMES: readonly StreamName[] = STREAMS.map((s) => s.name);
 
-export const STREAM_NAMES: readonly StreamName[] = [
-  'boards',
-  'pins',
-  'followers',
-  'user_interests',
-  'campaigns',
-  'ad_groups',
-  'ads',
-  'pin_analytics',
-  'user_account_analytics',
-  'campaign_analytics',
-  'ad_group_analytics',
-  'ad_analytics',
-  'campaign_targeting_analytics',
-  'ad_group_targeting_analytics',
-  'ad_targeting_analytics',
-  'ad_analytics_daily',
-];
-
-export type Level = 'campaign' | 'ad_group' | 'ad';
+/** Pinterest's ads reporting levels the simulator serves (ad_account: the account's own totals). */
+export type Level = 'ad_account' | 'campaign' | 'ad_group' | 'ad';
 
 export interface GroundTruthConfig {
   /** default: the simulator's today */
@@ -212,7 +181,7 @@ export interface SetupRequests {
   /** GET /ad_accounts/{id} when ad_account_ids are configured (if the connector checks each) */
   adAccountGets: number;
   /** entity list pages the ads-analytics streams need when the entity streams are not selected */
-  entityLists: Record<Level, number>;
+  entityLists: Record<Exclude<Level, 'ad_account'>, number>;
   /** /pins pages pin_analytics needs when the pins stream is not selected */
   pinsList: number;
 }

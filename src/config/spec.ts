@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConfigSchema } from './schema';
 
-export const SCOPES = ['boards:read', 'boards:read_secret', 'pins:read', 'pins:read_secret', 'user_accounts:read', 'ads:read'];
+export const SCOPES = ['boards:read', 'boards:read_secret', 'pins:read', 'pins:read_secret', 'user_accounts:read', 'ads:read', 'catalogs:read'];
 export const DOCUMENTATION_URL = 'https://docs.airbyte.com/integrations/sources/pinterest';
 
 /**

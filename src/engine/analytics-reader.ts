@@ -75,7 +75,7 @@ async function* readPerPartition(job: Job, partitions: Partition[], saved: Curso
       let ids: string[] | undefined;
       let failure: unknown;
       try {
-        ids = def.ids && windows.length > 0 ? await ctx.shared.ids(def.ids.list, p) : undefined;
+        ids = def.ids && windows.length > 0 ? await ctx.shared.ids(def.ids.from, p) : undefined;
       } catch (err) {
         failure = err;
       }
@@ -134,7 +134,7 @@ async function* readWindow(job: Job, partition: Partition, window: Window, ids: 
 
 async function* readUnit(job: Job, partition: Partition, window: Window, batch: string[] | undefined, types: readonly string[] | undefined): AsyncGenerator<StreamEvent> {
   const { def, ctx, keys, progress } = job;
-  const path = fillPath(def.path, { ad_account_id: partition.ad_account_id, pin_id: partition.pin_id });
+  const path = fillPath(def.path, partition);
   const query: Record<string, string | number | boolean | undefined> = {
     start_date: window.start,
     end_date: window.end,

@@ -1,6 +1,6 @@
 import { configError } from '../errors';
 import type { AirbyteStream, ConfiguredAirbyteCatalog, ConfiguredAirbyteStream } from '../protocol/messages';
-import { STREAMS, STREAMS_BY_NAME } from '../streams/definitions';
+import { STREAMS, STREAMS_BY_NAME, schemaOf } from '../streams/definitions';
 import type { StreamDefinition } from './definition';
 import { describeJson, HOW_TO_CATALOG } from './input-files';
 
@@ -8,7 +8,7 @@ export function airbyteStream(def: StreamDefinition): AirbyteStream {
   const incremental = def.kind === 'analytics';
   return {
     name: def.name,
-    json_schema: def.schema,
+    json_schema: schemaOf(def),
     supported_sync_modes: incremental ? ['full_refresh', 'incremental'] : ['full_refresh'],
     source_defined_primary_key: def.primaryKey.map((k) => [k]),
     ...(incremental ? { source_defined_cursor: true, default_cursor_field: [def.cursorField], is_resumable: true } : {}),

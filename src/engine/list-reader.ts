@@ -1,36 +1,78 @@
 /**
  * Reads a list stream: every partition (concurrently, within the rate limits) through the bookmark
- * paginator; items are records as Pinterest returns them. Feeds the shared lists built from this stream.
+ * paginator, per batch of entity ids where the stream asks for them; items are records as Pinterest
+ * returns them, plus the parent ids the definition carries. Feeds the lists other streams draw from.
  */
 import { ApiError } from '../http/errors';
-import { mergeTasks } from '../util/async';
-import type { ListDefinition, Partition } from './definition';
+import type { RequestSpec } from '../http/requester';
+import { ConnectorError } from '../errors';
+import { chunk, mergeTasks } from '../util/async';
+import type { KnownAnswer, ListDefinition, Partition } from './definition';
 import { fillPath, type ReadContext, type StreamEvent } from './context';
 import { bookmarkPages } from './paginator';
 import { resolvePartitions } from './partition-router';
 
+type Item = Record<string, unknown>;
+
 export async function* readList(def: ListDefinition, ctx: ReadContext): AsyncGenerator<StreamEvent> {
+  if (def.setupAdAccounts) {
+    // The set-up list of the read (configured accounts, or every readable one): no request of its own.
+    const items = (await ctx.partitions.listAdAccounts()).map((a) => ({ ...a.item }));
+    if (items.length > 0) yield { kind: 'records', data: items };
+    return;
+  }
   const partitions = await resolvePartitions(def.partition, ctx);
   const tasks = partitions.map((p) => () => readPartition(def, ctx, p));
   yield* mergeTasks(tasks, ctx.config.concurrency);
 }
 
 async function* readPartition(def: ListDefinition, ctx: ReadContext, partition: Partition): AsyncGenerator<StreamEvent> {
-  const feed = ctx.shared.feed(def.name, partition.ad_account_id);
-  const path = fillPath(def.path, { ad_account_id: partition.ad_account_id, username: partition.username });
+  const path = fillPath(def.path, partition);
+  const feed = ctx.shared.feed(def.name, path);
+  const base = { ...def.params?.(ctx.config) };
+  // Id-batched lists: one request sequence per batch (plus one without ids for the items above them).
+  let queries: Array<RequestSpec['query']> = [base];
+  if (def.ids) {
+    const batches = chunk(await ctx.shared.ids(def.ids.from, partition), def.ids.batchSize);
+    queries = [...(def.ids.alsoUnfiltered ? [base] : []), ...batches.map((ids) => ({ ...base, [def.ids!.param]: ids.join(',') }))];
+  }
+  const knownAnswers = def.routeGone;
   try {
-    for await (const page of bookmarkPages(ctx.requester, { path, category: def.category, query: def.params?.(ctx.config) })) {
-      for (const item of page) feed.add(item as Record<string, unknown>);
-      if (page.length > 0) yield { kind: 'records', data: page as Array<Record<string, unknown>> };
+    for (const query of queries) {
+      const spec: RequestSpec = { path, category: def.category, query, knownAnswers };
+      for await (const page of def.unpaged ? onePage(ctx, spec) : bookmarkPages(ctx.requester, spec)) {
+        const items = page as Item[];
+        for (const item of items) {
+          feed.add(item);
+          for (const field in def.carry) if (item[field] === undefined || item[field] === null) item[field] = partition[def.carry[field]];
+        }
+        if (items.length > 0) yield { kind: 'records', data: items };
+      }
     }
     feed.done();
   } catch (err) {
-    if (def.routeMayBeGone && err instanceof ApiError && (err.status === 404 || err.status === 410)) {
-      ctx.log('WARN', `${def.name}: Pinterest answered ${err.status} for ${path} (${err.apiMessage}); the endpoint is deprecated upstream and appears to be gone, so the stream completes empty.`);
+    if (err instanceof ApiError && isKnown(err, def.routeGone)) {
+      ctx.log('WARN', `${def.name}: Pinterest answered ${err.status}${err.apiCode !== undefined ? ` (code ${err.apiCode})` : ''} for ${path} (${err.apiMessage}); the endpoint is deprecated upstream and appears to be gone, so the stream completes empty.`);
       feed.done();
       return;
     }
     feed.failed(err);
+    if (err instanceof ApiError && err.status === 403 && def.scopes?.length) {
+      throw new ConnectorError(`${def.name} needs the OAuth scope ${def.scopes.join(', ')}, which the token may lack (HTTP 403: ${err.apiMessage}). Re-authenticate granting it, or deselect the stream.`, 'config_error');
+    }
     throw err;
   }
+}
+
+/** An endpoint without paging: its one answer's `items`. */
+async function* onePage(ctx: ReadContext, spec: RequestSpec): AsyncGenerator<unknown[]> {
+  const body = await ctx.requester.json<{ items?: unknown }>(spec);
+  if (body === null || typeof body !== 'object' || !Array.isArray(body.items)) {
+    throw new ConnectorError(`Pinterest answered ${ctx.requester.describe(spec)} without an items list; the read stops rather than skip data.`, 'transient_error');
+  }
+  yield body.items;
+}
+
+function isKnown(err: ApiError, answers: KnownAnswer[] | undefined): boolean {
+  return !!answers?.some((a) => a.status === err.status && (a.code === undefined || a.code === err.apiCode));
 }

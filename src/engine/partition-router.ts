@@ -1,9 +1,13 @@
-import type { Partition, PartitionKind } from './definition';
+import type { Partition, PartitionSpec } from './definition';
 import type { ReadContext } from './context';
+import { STREAMS_BY_NAME } from '../streams/definitions';
 
-/** The partitions of a stream: nothing, the token's user, each ad account, or each owned pin. */
-export async function resolvePartitions(kind: PartitionKind, ctx: ReadContext): Promise<Partition[]> {
-  switch (kind) {
+/**
+ * The partitions of a stream: nothing, the token's user, each ad account, or each item of a parent
+ * stream's list (within each of the parent's own partitions, so a board section carries its board).
+ */
+export async function resolvePartitions(spec: PartitionSpec, ctx: ReadContext): Promise<Partition[]> {
+  switch (spec.by) {
     case 'none':
       return [{}];
     case 'user': {
@@ -12,7 +16,14 @@ export async function resolvePartitions(kind: PartitionKind, ctx: ReadContext): 
     }
     case 'ad_account':
       return (await ctx.partitions.listAdAccounts()).map((a) => ({ key: a.id, ad_account_id: a.id, currency: a.currency }));
-    case 'owned_pin':
-      return (await ctx.shared.ids('owned_pins', {})).map((id) => ({ pin_id: id }));
+    case 'parent': {
+      const parent = STREAMS_BY_NAME.get(spec.parent.stream);
+      if (!parent) throw new Error(`partition parent ${spec.parent.stream} is not a stream`);
+      const parents = await resolvePartitions(parent.partition, ctx);
+      const children = await Promise.all(
+        parents.map(async (p) => (await ctx.shared.ids(spec.parent, p)).map((id): Partition => ({ ...p, key: undefined, [spec.as]: id }))),
+      );
+      return children.flat();
+    }
   }
 }

@@ -8,7 +8,8 @@ import type { Requester } from '../http/requester';
 import { bookmarkPages } from './paginator';
 
 export interface UserAccount { id: string; username: string }
-export interface AdAccount { id: string; currency: string; name?: string }
+/** An ad account of the read: its id, its currency, and Pinterest's whole item (the ad_accounts stream's record). */
+export interface AdAccount { id: string; currency: string; name?: string; item: Record<string, unknown> }
 
 export class PartitionResolver {
   private user?: Promise<UserAccount>;
@@ -59,5 +60,5 @@ function toAdAccount(item: Record<string, unknown>): AdAccount {
   if (item === null || typeof item !== 'object' || item.id === undefined || item.id === null) {
     throw configError('Pinterest returned an ad account without an id.');
   }
-  return { id: String(item.id), currency: typeof item.currency === 'string' ? item.currency : 'UNK', name: typeof item.name === 'string' ? item.name : undefined };
+  return { id: String(item.id), currency: typeof item.currency === 'string' ? item.currency : 'UNK', name: typeof item.name === 'string' ? item.name : undefined, item };
 }

@@ -13,6 +13,8 @@ import type { SelectedStream } from './catalog';
 import type { ReadContext } from './context';
 import { readList } from './list-reader';
 import type { StreamStates } from './state';
+import { parentsOf, type StreamDefinition } from './definition';
+import { STREAMS_BY_NAME, schemaOf } from '../streams/definitions';
 
 const PROGRESS_INTERVAL_MS = 30_000;
 
@@ -33,8 +35,10 @@ export async function runRead(
   progress.unref();
 
   try {
-    // Lists first: they feed the id lists the analytics streams draw from, so each list is fetched once.
-    const phases = [selected.filter((s) => s.def.kind === 'list'), selected.filter((s) => s.def.kind === 'analytics')];
+    // Lists first, parents before the streams they feed (boards before board pins, sections before their
+    // pins), then analytics: each shared list is fetched once.
+    const depths = selected.map((s) => (s.def.kind === 'analytics' ? Infinity : listDepth(s.def)));
+    const phases = [...new Set(depths)].sort((a, b) => a - b).map((d) => selected.filter((_, i) => depths[i] === d));
     for (const phase of phases) {
       if (phase.length === 0) continue;
       const tasks = phase.map((s) => () => runStream(s, ctx, states.get(s.def.name), summaries.get(s.def.name)!));
@@ -59,7 +63,7 @@ async function* runStream(
 ): AsyncGenerator<AirbyteMessage[]> {
   const { def, incremental } = selection;
   const name = def.name;
-  const known = new Set(Object.keys((def.schema.properties as Record<string, unknown>) ?? {}));
+  const known = new Set(Object.keys((schemaOf(def).properties as Record<string, unknown>) ?? {}));
   const warned = new Set<string>();
   const onUnknownField = (field: string) => {
     if (known.has(field) || warned.has(field)) return;
@@ -112,4 +116,11 @@ async function* runStream(
       stack: err instanceof ConnectorError ? undefined : (err as Error)?.stack,
     })];
   }
+}
+
+/** How many lists stand above a list stream (0 for one that draws on none). */
+function listDepth(def: StreamDefinition, seen: string[] = []): number {
+  if (seen.includes(def.name)) throw new Error(`stream parents form a cycle: ${[...seen, def.name].join(' → ')}`);
+  const parents = parentsOf(def).map((ref) => STREAMS_BY_NAME.get(ref.stream)).filter((p): p is StreamDefinition => p !== undefined);
+  return parents.reduce((depth, p) => Math.max(depth, 1 + listDepth(p, [...seen, def.name])), 0);
 }

@@ -8,7 +8,7 @@ import Bottleneck from 'bottleneck';
 import { QuotaExhaustedError } from '../errors';
 import { sleep } from '../util/async';
 
-export type RateLimitCategory = 'ads_analytics' | 'ads_read' | 'org_read' | 'org_analytics';
+export type RateLimitCategory = 'ads_analytics' | 'ads_read' | 'org_read' | 'org_analytics' | 'catalogs_read';
 export interface Budget { limit: number; windowMs: number }
 export type Budgets = Record<RateLimitCategory, Budget | null> & { universal: Budget | null };
 
@@ -18,13 +18,15 @@ export const STANDARD_BUDGETS: Budgets = {
   ads_read: { limit: 1000, windowMs: 60_000 },
   org_read: { limit: 1000, windowMs: 60_000 },
   org_analytics: { limit: 300, windowMs: 60_000 },
+  // Unpublished as well: the general read figure.
+  catalogs_read: { limit: 1000, windowMs: 60_000 },
   universal: { limit: 100, windowMs: 1_000 },
 };
 
 /** PINTEREST_RATE_LIMITS (tests, benchmarks, other access tiers): "off", or JSON overriding some budgets. */
 export function budgetsFromEnv(value: string | undefined): Budgets {
   if (!value) return STANDARD_BUDGETS;
-  if (value === 'off') return { ads_analytics: null, ads_read: null, org_read: null, org_analytics: null, universal: null };
+  if (value === 'off') return { ads_analytics: null, ads_read: null, org_read: null, org_analytics: null, catalogs_read: null, universal: null };
   const parsed = JSON.parse(value) as Partial<Budgets>;
   return { ...STANDARD_BUDGETS, ...parsed };
 }

