@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { z } from 'zod';
 import { configError } from '../errors';
+import { defaultLookbackDays } from './defaults';
 import { ConfigSchema, type ConnectorConfig } from './schema';
 
 /** Reads a JSON file named on the command line; any failure is the user's to fix (config_error). */
@@ -52,7 +53,7 @@ export function parseConfig(raw: unknown): ConnectorConfig {
   }
   const result = ConfigSchema.safeParse(raw);
   if (!result.success) throw configError(`Invalid config: ${formatIssues(result.error.issues)}.`);
-  const config = result.data;
+  const config: ConnectorConfig = { ...result.data, lookback_days: result.data.lookback_days ?? defaultLookbackDays(result.data) };
   if (config.start_date && config.end_date && config.end_date < config.start_date) {
     throw configError(`Invalid config: 'end_date' (${config.end_date}) is before 'start_date' (${config.start_date}).`);
   }

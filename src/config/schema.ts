@@ -89,9 +89,9 @@ export const ConfigSchema = z
     lookback_days: z
       .int()
       .min(0)
-      .max(60)
-      .default(30)
-      .meta({ title: 'Lookback Days', description: 'Incremental reads start this many days before the saved cursor, so that late conversions are read again.', order: 5 }),
+      .max(89)
+      .optional()
+      .meta({ title: 'Lookback Days', description: 'Incremental reads start this many days before the saved cursor, so that late conversions are read again. Default: the longest of the three attribution windows + 2 days for Pinterest to settle them (32 with the default windows), at most 89.', order: 5 }),
     window_days: z
       .int()
       .min(15)
@@ -130,5 +130,6 @@ export const ConfigSchema = z
   })
   .meta({ title: 'Pinterest Source Spec' });
 
-export type ConnectorConfig = z.output<typeof ConfigSchema>;
+/** The validated config; `lookback_days` is always set (its default depends on the attribution windows). */
+export type ConnectorConfig = Omit<z.output<typeof ConfigSchema>, 'lookback_days'> & { lookback_days: number };
 export type Credentials = ConnectorConfig['credentials'];
