@@ -6,7 +6,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, readJsonFile } from './config/load';
 import type { ConnectorConfig } from './config/schema';
-import { SCOPES } from './config/spec';
 import { ConnectorError, failureTypeOf, messageOf } from './errors';
 import { discoverCatalog, selectStreams } from './engine/catalog';
 import type { ReadContext } from './engine/context';
@@ -20,6 +19,7 @@ import { ApiError } from './http/errors';
 import * as msg from './protocol/messages';
 import type { MessageWriter } from './protocol/output';
 import { earliestDay } from './engine/slicer';
+import { REQUIRED_SCOPES, probeAttribution, scopeFindings, type ScopeFindings } from './check-probes';
 import { Semaphore } from './util/async';
 import { today as todayFromEnv } from './util/dates';
 
@@ -59,12 +59,17 @@ export async function check(args: { config: string }, io: CommandIO): Promise<nu
     const partitions = new PartitionResolver(runtime.requester, config.ad_account_ids);
     const user = await partitions.userAccount();
     const tokens = runtime.tokens;
+    // Only what the data needs is required; a missing optional scope is named in the SUCCEEDED message.
+    let scopes: ScopeFindings = { missing: [], leftOut: [] };
     if (tokens instanceof OAuthTokens && tokens.grantedScopes) {
-      const missing = SCOPES.filter((s) => !tokens.grantedScopes!.includes(s));
-      if (missing.length) throw new ConnectorError(`The refresh token lacks the scopes ${missing.join(', ')}: re-authenticate and grant them.`, 'config_error');
+      scopes = scopeFindings(tokens.grantedScopes);
+      if (scopes.missing.length) throw new ConnectorError(`The refresh token lacks the scope${scopes.missing.length > 1 ? 's' : ''} ${scopes.missing.join(', ')}, which the streams need: re-authenticate and grant ${scopes.missing.length > 1 ? 'them' : 'it'}.`, 'config_error');
     }
     const accounts = await partitions.listAdAccounts();
-    await io.writer.write(msg.connectionStatus(true, `Connected as ${user.username}; ${accounts.length} ad account(s) readable.`));
+    // Attribution settings Pinterest refuses fail here, not in the middle of a sync.
+    if (accounts.length > 0) await probeAttribution(runtime.requester, config, accounts[0].id, runtime.today);
+    const notes = scopes.leftOut.length ? ` The token works, but ${scopes.leftOut.join('; ')}: re-authenticate granting the missing scopes to read them.` : '';
+    await io.writer.write(msg.connectionStatus(true, `Connected as ${user.username}; ${accounts.length} ad account(s) readable.${notes}`));
     return 0;
   } catch (err) {
     if (err instanceof ConnectorError) {
@@ -80,7 +85,7 @@ export async function check(args: { config: string }, io: CommandIO): Promise<nu
 
 function describeCheckFailure(err: ConnectorError): string {
   if (err instanceof ApiError && err.status === 403) {
-    const scope = err.apiCode === 3 || /scope/i.test(err.apiMessage) ? ' The token lacks a required scope (boards:read, boards:read_secret, pins:read, pins:read_secret, user_accounts:read, ads:read): re-authenticate and grant them.' : '';
+    const scope = err.apiCode === 3 || /scope/i.test(err.apiMessage) ? ` The token lacks a required scope (${REQUIRED_SCOPES.join(', ')}): re-authenticate and grant it.` : '';
     return `${err.message}.${scope}`;
   }
   return err.message;

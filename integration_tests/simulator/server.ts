@@ -30,6 +30,7 @@ import {
 import { ByteWriter, utf8 } from './bytes';
 import { formatDay, parseDay, Rng, strHash } from './rng';
 import { pinWithMetrics, visibleBoards, visiblePins } from './views';
+import { refuseAttribution, refuseReportingTimezone, refuseTargetingTypes, SimClock } from './realapi';
 import {
   ENTITY_STATUSES,
   FAULT_KINDS,
@@ -81,6 +82,7 @@ type RouteName =
   | 'ad_account'
   | 'entities'
   | 'ads_analytics'
+  | 'ad_account_analytics'
   | 'targeting_analytics'
   | 'boards'
   | 'pins'
@@ -124,6 +126,7 @@ function matchRoute(p: string): Route | null {
     if (n === 1) return r('ad_accounts', 'ads_read', ['ads:read']);
     const id = decodeURIComponent(seg[1]);
     if (n === 2) return r('ad_account', 'ads_read', ['ads:read'], { ad_account_id: id });
+    if (n === 3 && seg[2] === 'analytics') return r('ad_account_analytics', 'ads_analytics', ['ads:read'], { ad_account_id: id }, { analytics: true });
     const level = LEVEL_OF_SEGMENT[seg[2]];
     if (!level) return null;
     if (n === 3) return r('entities', 'ads_read', ['ads:read'], { ad_account_id: id }, { level });
@@ -325,6 +328,7 @@ export class SimServer {
   private ridSeq = 0;
   private started = Date.now();
   private cpuStart = process.cpuUsage();
+  readonly clock: SimClock;
   private statsData = { requests: 0, byStatus: {} as Record<string, number>, byCategory: {} as Record<string, number>, faults: 0, bytesOut: 0 };
   url = '';
 
@@ -335,6 +339,7 @@ export class SimServer {
     private groundTruth?: (cfg: GroundTruthConfig) => GroundTruth,
   ) {
     this.ctx = metricsContext(ds);
+    this.clock = new SimClock(ds.todayDay, opts);
     this.refreshToken = creds.refreshToken;
     this.faultRng = new Rng(opts.faults?.seed ?? (opts.seed ?? 1) + 1);
     this.cache = new Lru(opts.cacheMaxBytes ?? 256 * 1024 * 1024);
@@ -436,6 +441,7 @@ export class SimServer {
       else if (method === 'POST' && op === 'expire-access-tokens') this.expireAccessTokens();
       else if (method === 'POST' && op === 'reset-log') this.log.length = 0;
       else if (method === 'POST' && op === 'reset-rate-limits') this.resetRateLimits();
+      else if (method === 'POST' && op === 'advance-day') this.clock.advance(arg.days ?? 1);
       else if (method === 'POST' && op === 'ground-truth' && this.groundTruth) return json(200, this.groundTruth(arg));
       else return json(404, { code: 404, message: `unknown control operation ${method} /__sim/${op}` });
       return json(200, { ok: true });
@@ -484,6 +490,7 @@ export class SimServer {
     const entry: LoggedRequest = { method, path, query: q.record(), status: 0, category: route?.category ?? 'none', at };
     if (this.opts.logRequests !== false) this.log.push(entry);
     this.statsData.requests++;
+    if (route) this.clock.onRequest();
 
     if (this.opts.latencyMs) await this.sleep(this.opts.latencyMs);
 
@@ -525,6 +532,7 @@ export class SimServer {
     const headers: Record<string, string | number> = {
       'content-type': answer.contentType ?? 'application/json; charset=utf-8',
       'x-pinterest-rid': (++this.ridSeq).toString(16).padStart(12, '0'),
+      date: this.clock.dateHeader(),
       ...answer.headers,
     };
     if (fault === 'truncate') {
@@ -593,7 +601,7 @@ export class SimServer {
       const rl = this.rateLimit(route);
       if (rl.limited) return rl.limited;
       if (spurious) return { ...json(400, { code: 1, message: MESSAGES.last90Days }), headers: rl.headers };
-      const cacheKey = `${tok.scopes.length}|${tok.scopes.includes('boards:read_secret') ? 1 : 0}${tok.scopes.includes('pins:read_secret') ? 1 : 0}|${url.pathname}${url.search}`;
+      const cacheKey = `${this.clock.day}|${tok.scopes.length}|${tok.scopes.includes('boards:read_secret') ? 1 : 0}${tok.scopes.includes('pins:read_secret') ? 1 : 0}|${url.pathname}${url.search}`;
       const cached = this.cache.get(cacheKey);
       if (cached) return { status: 200, body: cached, headers: rl.headers };
       const a = this.dispatch(route, path, q, tok);
@@ -756,6 +764,8 @@ export class SimServer {
         return this.adsAnalytics(route.level!, route.params.ad_account_id, q, false);
       case 'targeting_analytics':
         return this.adsAnalytics(route.level!, route.params.ad_account_id, q, true);
+      case 'ad_account_analytics':
+        return this.adAccountAnalytics(route.params.ad_account_id, q);
       case 'boards': {
         enumParam(q, 'privacy', ['ALL', 'PUBLIC', 'PROTECTED', 'SECRET', 'PUBLIC_AND_SECRET']);
         const adAcc = q.one('ad_account_id');
@@ -863,7 +873,7 @@ export class SimServer {
     const d1 = parseDay(e);
     if (Number.isNaN(d0)) throw bad(`Invalid parameter start_date: '${s}' is not a date (YYYY-MM-DD)`);
     if (Number.isNaN(d1)) throw bad(`Invalid parameter end_date: '${e}' is not a date (YYYY-MM-DD)`);
-    const today = this.ds.todayDay;
+    const today = this.clock.day;
     if (hourly) {
       if (d0 < today - 8) throw bad('You can only get hourly data from the last 8 days');
       if (d1 - d0 > 3) throw bad('The time range of an hourly request cannot be more than 3 days');
@@ -909,15 +919,14 @@ export class SimServer {
       if (t.length > 14) throw bad(`Invalid parameter targeting_types: at most 14 items are allowed, got ${t.length}`);
       for (const x of t) if (!isTargetingType(level, x)) throw bad(`Invalid parameter targeting_types: '${x}' is not a valid ${level} targeting type`);
       types = Array.from(new Set(t));
+      refuseTargetingTypes(this.opts, types);
       const at = q.list('attribution_types');
       if (at) {
         if (at.length > 2) throw bad('Invalid parameter attribution_types: at most 2 items are allowed');
         for (const x of at) if (!TARGETING_ATTRIBUTION_TYPES.includes(x)) throw bad(`Invalid parameter attribution_types: '${x}'`);
       }
     }
-    for (const w of ['click_window_days', 'engagement_window_days', 'view_window_days']) enumParam(q, w, WINDOW_DAYS);
-    enumParam(q, 'conversion_report_time', ['TIME_OF_AD_ACTION', 'TIME_OF_CONVERSION']);
-    enumParam(q, 'reporting_timezone', ['PINTEREST_TIME_ZONE', 'AD_ACCOUNT_TIME_ZONE']);
+    this.attribution(q);
     const aggregate = !targeting && level !== 'ad' ? (boolParam(q, 'aggregate_report_rows') ?? false) : false;
     const [d0, d1] = this.dates(q, gran === 'HOUR');
     if (gran === 'HOUR') throw bad('granularity HOUR is not supported by this simulator');
@@ -935,6 +944,32 @@ export class SimServer {
     if (targeting) return { status: 200, body: this.targetingJson(level, ents, types, specs, d0, d1) };
     if (gran === 'DAY' && !aggregate) return { status: 200, body: this.dailyJson(idKey, ents, specs, d0, d1) };
     return json(200, this.aggregated(idKey, ents, specs, d0, d1, gran, aggregate));
+  }
+
+  /** Attribution windows, report time and time zone, as every ads-analytics endpoint validates them. */
+  private attribution(q: Query): void {
+    const [click, engagement, view] = ['click_window_days', 'engagement_window_days', 'view_window_days'].map((w) => enumParam(q, w, WINDOW_DAYS));
+    enumParam(q, 'conversion_report_time', ['TIME_OF_AD_ACTION', 'TIME_OF_CONVERSION']);
+    refuseReportingTimezone(this.opts, enumParam(q, 'reporting_timezone', ['PINTEREST_TIME_ZONE', 'AD_ACCOUNT_TIME_ZONE']));
+    refuseAttribution(this.opts, click, engagement, view);
+  }
+
+  /** GET /ad_accounts/{id}/analytics: the account's campaigns summed (no ids needed). */
+  private adAccountAnalytics(accountId: string, q: Query): Answer {
+    const acc = this.account(accountId);
+    if (!q.has('start_date')) throw bad('Missing required parameter: start_date');
+    if (!q.has('end_date')) throw bad('Missing required parameter: end_date');
+    const columns = q.list('columns');
+    if (!columns || columns.length === 0) throw bad('Missing required parameter: columns');
+    const gran = q.one('granularity');
+    if (gran === undefined) throw bad('Missing required parameter: granularity');
+    if (!GRANULARITIES.includes(gran)) throw bad(`Invalid parameter granularity: '${gran}' is not one of ${GRANULARITIES.join(', ')}`);
+    for (const c of columns) if (!isAnalyticsColumn(c)) throw bad(`Invalid parameter columns: '${c}' is not a valid column`);
+    this.attribution(q);
+    const [d0, d1] = this.dates(q, gran === 'HOUR');
+    if (gran === 'HOUR') throw bad('granularity HOUR is not supported by this simulator');
+    const rows = this.aggregated('AD_ACCOUNT_ID', entitiesOf(this.ds, 'campaign', acc.id), planColumns(columns, 'campaign'), d0, d1, gran, true);
+    return json(200, rows.map((row) => ({ AD_ACCOUNT_ID: acc.id, ...row })));
   }
 
   private dailyJson(idKey: string, ents: EntityMeta[], specs: ColSpec[], d0: number, d1: number): Buffer[] {

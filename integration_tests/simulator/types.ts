@@ -110,6 +110,14 @@ export interface SimulatorOptions {
   logRequests?: boolean;
   /** byte budget of the response cache (default 256 MiB; 0 turns caching off) */
   cacheMaxBytes?: number;
+  /** click/engagement/view triples the analytics endpoints accept; others get 400 (default: all) */
+  acceptedAttributionWindows?: Array<[number, number, number]>;
+  /** targeting types the account has no beta access to: a request naming one gets 400 */
+  refusedTargetingTypes?: string[];
+  /** reporting_timezone=AD_ACCOUNT_TIME_ZONE (closed beta) gets 400 */
+  refuseReportingTimezone?: boolean;
+  /** the simulated day advances by one when this many API requests have been answered (midnight during a read) */
+  advanceDayAfterRequests?: number;
 }
 
 export interface LoggedRequest {
