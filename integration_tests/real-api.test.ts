@@ -4,7 +4,8 @@
  * attribution settings Pinterest refuses, scopes in check, beta targeting types, the reporting time zone,
  * and midnight during a read.
  */
-import { startSimulator, type Simulator, type SimulatorOptions, type LoggedRequest } from './simulator';
+import { AD_GROUP_TARGETING_TYPES, AD_TARGETING_TYPES, CAMPAIGN_TARGETING_TYPES, startSimulator, type Level, type Simulator, type SimulatorOptions, type LoggedRequest } from './simulator';
+import { recordDiff } from '../unit_tests/helpers/fake-pinterest';
 import { catalogFor, runConnector, tempFiles, type RunResult } from '../unit_tests/helpers/harness';
 import { checkRequestAgainstOpenApi } from '../unit_tests/helpers/openapi';
 
@@ -48,6 +49,8 @@ export const urlOf = (sim: Simulator, r: LoggedRequest): string => {
   for (const [k, v] of Object.entries(r.query)) for (const x of [v].flat()) u.searchParams.append(k, x);
   return u.toString();
 };
+
+const targetingTypesOf = (level: Level): string[] => [...{ campaign: CAMPAIGN_TARGETING_TYPES, ad_group: AD_GROUP_TARGETING_TYPES, ad: AD_TARGETING_TYPES }[level]];
 
 const analyticsProbes = (sim: Simulator) => sim.requestLog.filter((r) => /^\/ad_accounts\/\d+\/analytics$/.test(r.path));
 
@@ -118,6 +121,78 @@ describe('check: only the scopes the data needs are required (item 4)', () => {
       expect(status).toBe('FAILED');
       expect(message).toContain(scope);
       expect(message).not.toMatch(/_secret/);
+    });
+  });
+});
+
+const COLUMNS = ['SPEND_IN_DOLLAR', 'TOTAL_IMPRESSION', 'TOTAL_CONVERSIONS'];
+const TARGETING_STREAMS = ['campaign_targeting_analytics', 'ad_group_targeting_analytics', 'ad_targeting_analytics'] as const;
+const LEVEL_OF = { campaign_targeting_analytics: 'campaign', ad_group_targeting_analytics: 'ad_group', ad_targeting_analytics: 'ad' } as const;
+const BETA = ['AGE_BUCKET_AND_GENDER', 'CREATIVE_ENHANCEMENTS'];
+
+/** The records of `streams` must be exactly `expected` (order-free), each stream COMPLETE. */
+function expectRecords(run: RunResult, expected: Record<string, Json[]>): void {
+  for (const [stream, records] of Object.entries(expected)) {
+    expect({ stream, statuses: run.statuses(stream) }).toEqual({ stream, statuses: ['STARTED', 'RUNNING', 'COMPLETE'] });
+    expect({ stream, diff: recordDiff(run.records(stream), records) }).toEqual({ stream, diff: { missing: [], unexpected: [], counts: [records.length, records.length] } });
+  }
+}
+
+describe('beta targeting types Pinterest refuses (item 2)', () => {
+  test.each([true, false])('refused types are left out (message names them: %s), the others read, each stream COMPLETE; warned once per type and account, said in the final log', async (named) => {
+    await withSim({ refusedTargetingTypes: BETA, refusedTargetingTypesNamed: named }, async (sim) => {
+      const run = await readWith(sim, { columns: COLUMNS }, [...TARGETING_STREAMS]);
+      expect(run.traces()).toEqual([]);
+      expect(run.exitCode).toBe(0);
+      const truth = sim.groundTruth({
+        today: TODAY, columns: COLUMNS,
+        targetingTypes: Object.fromEntries(Object.entries(LEVEL_OF).map(([, level]) => [level, targetingTypesOf(level).filter((t) => !BETA.includes(t))])),
+      });
+      expectRecords(run, Object.fromEntries(TARGETING_STREAMS.map((s) => [s, truth.records[s]])));
+      expect(truth.records.ad_group_targeting_analytics.length).toBeGreaterThan(0);
+      const accounts = truth.adAccountIds.length;
+      for (const stream of TARGETING_STREAMS) {
+        const betaHere = BETA.filter((t) => targetingTypesOf(LEVEL_OF[stream]).includes(t));
+        const warnings = run.logs('WARN').filter((m) => m.startsWith(`${stream}: Pinterest refuses targeting type`));
+        expect(warnings).toHaveLength(betaHere.length * accounts);
+        for (const t of betaHere) expect(warnings.filter((w) => w.includes(`targeting type ${t} for`))).toHaveLength(accounts);
+      }
+      const final = run.logs('INFO').find((m) => m.startsWith('Read finished'))!;
+      expect(final).toContain(`ad_group_targeting_analytics=${truth.counts.ad_group_targeting_analytics} (without AGE_BUCKET_AND_GENDER for ${accounts} ad account(s), CREATIVE_ENHANCEMENTS for ${accounts} ad account(s))`);
+      // State is as for a complete read: every account at the last day.
+      const last = run.states('campaign_targeting_analytics').at(-1)!.stream.stream_state;
+      expect(Object.values(last.partitions)).toEqual(truth.adAccountIds.map(() => ({ date: TODAY })));
+      // Once refused, a type is not asked again for that account; every request conforms to the OpenAPI file.
+      const refusals = sim.requestLog.filter((r) => r.status === 400);
+      // Named: one refusal per account and stream; unnamed: the halving of a 14-type group, a few per account and stream.
+      if (named) expect(refusals).toHaveLength(accounts * TARGETING_STREAMS.length);
+      else expect(refusals.length).toBeLessThanOrEqual(8 * accounts * TARGETING_STREAMS.length);
+      expect(sim.requestLog.flatMap((r) => checkRequestAgainstOpenApi(r.method, urlOf(sim, r)))).toEqual([]);
+    });
+  });
+
+  test('targeting_types chooses the breakdowns; a level without any of them reads nothing, with a warning', async () => {
+    await withSim({}, async (sim) => {
+      const run = await readWith(sim, { columns: COLUMNS, targeting_types: ['APPTYPE', 'CREATIVE_ENHANCEMENTS'] }, [...TARGETING_STREAMS]);
+      expect(run.traces()).toEqual([]);
+      const truth = sim.groundTruth({ today: TODAY, columns: COLUMNS, targetingTypes: { campaign: ['APPTYPE'], ad_group: ['APPTYPE', 'CREATIVE_ENHANCEMENTS'], ad: ['APPTYPE'] } });
+      expectRecords(run, Object.fromEntries(TARGETING_STREAMS.map((s) => [s, truth.records[s]])));
+      const types = new Set(sim.requestLog.filter((r) => r.path.endsWith('/targeting_analytics')).map((r) => `${r.path.split('/')[3]}:${r.query.targeting_types}`));
+      expect([...types].sort()).toEqual(['ad_groups:APPTYPE,CREATIVE_ENHANCEMENTS', 'ads:APPTYPE', 'campaigns:APPTYPE']);
+
+      const only = await readWith(sim, { columns: COLUMNS, targeting_types: ['QUIZ_RESULT'] }, ['campaign_targeting_analytics']);
+      expect(only.traces()).toEqual([]);
+      expect(only.records('campaign_targeting_analytics')).toEqual([]);
+      expect(only.logs('WARN')).toContainEqual(expect.stringContaining('campaign_targeting_analytics: none of the configured targeting_types (QUIZ_RESULT) exists at this level'));
+    });
+  });
+
+  test('a 400 that is not about a type (every type refused) still fails the stream, with Pinterest\'s message', async () => {
+    await withSim({ refusedTargetingTypes: targetingTypesOf('campaign'), refusedTargetingTypesNamed: false }, async (sim) => {
+      const run = await readWith(sim, { columns: COLUMNS, ad_account_ids: [sim.data.adAccounts[0].id] }, ['campaign_targeting_analytics']);
+      expect(run.exitCode).not.toBe(0);
+      expect(run.statuses('campaign_targeting_analytics').at(-1)).toBe('INCOMPLETE');
+      expect(run.traces()[0].message).toMatch(/HTTP 400.*Invalid ad account targeting analytics parameters/);
     });
   });
 });

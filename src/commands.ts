@@ -121,7 +121,7 @@ export async function read(args: ReadArgs, io: CommandIO): Promise<number> {
       const failed = summaries.filter((s) => s.status === 'INCOMPLETE');
       await io.writer.log(
         failed.length ? 'ERROR' : 'INFO',
-        `Read finished: ${summaries.map((s) => `${s.name}=${s.records}${s.status === 'INCOMPLETE' ? ' (INCOMPLETE)' : ''}`).join(', ')}; ${stats.requests} requests, ${stats.retries} retries, ${stats.rateLimited} rate-limited answers.`,
+        `Read finished: ${summaries.map((s) => `${s.name}=${s.records}${s.status === 'INCOMPLETE' ? ' (INCOMPLETE)' : ''}${s.notes?.length ? ` (${s.notes.join('; ')})` : ''}`).join(', ')}; ${stats.requests} requests, ${stats.retries} retries, ${stats.rateLimited} rate-limited answers.`,
       );
       return failed.length ? 1 : 0;
     } finally {

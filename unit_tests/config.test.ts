@@ -68,6 +68,8 @@ describe('defaults', () => {
 describe('every field is validated with a message naming it', () => {
   const cases: Array<[string, Record<string, unknown>, string, RegExp | null]> = [
     ['lookback_days 90', { lookback_days: 90 }, 'lookback_days', /89/],
+    ['targeting_types with an unknown type', { targeting_types: ['APPTYPE', 'SHOE_SIZE'] }, 'targeting_types.1', /"SHOE_SIZE" is not a Pinterest targeting type/],
+    ['targeting_types empty', { targeting_types: [] }, 'targeting_types', /at least one/],
     ['lookback_days -1', { lookback_days: -1 }, 'lookback_days', /0/],
     ['lookback_days 1.5', { lookback_days: 1.5 }, 'lookback_days', /int/],
     ['lookback_days as a string', { lookback_days: '30' }, 'lookback_days', /number/],

@@ -23,7 +23,9 @@ export function refuseAttribution(opts: SimulatorOptions, click?: string, engage
 /** With `refusedTargetingTypes`, a request naming one of them is refused (a beta the account does not have). */
 export function refuseTargetingTypes(opts: SimulatorOptions, types: string[]): void {
   const refused = types.filter((t) => opts.refusedTargetingTypes?.includes(t));
-  if (refused.length) throw bad(`Invalid parameter targeting_types: ${refused.join(', ')} is not available for this ad account (beta).`);
+  if (!refused.length) return;
+  if (opts.refusedTargetingTypesNamed === false) throw bad('Invalid ad account targeting analytics parameters.');
+  throw bad(`Invalid parameter targeting_types: ${refused.join(', ')} is not available for this ad account (beta).`);
 }
 
 /** With `refuseReportingTimezone`, AD_ACCOUNT_TIME_ZONE (a closed beta) is refused. */

@@ -114,6 +114,8 @@ export interface SimulatorOptions {
   acceptedAttributionWindows?: Array<[number, number, number]>;
   /** targeting types the account has no beta access to: a request naming one gets 400 */
   refusedTargetingTypes?: string[];
+  /** the refusal's message names the refused types (default true); false: a generic "Invalid … parameters." */
+  refusedTargetingTypesNamed?: boolean;
   /** reporting_timezone=AD_ACCOUNT_TIME_ZONE (closed beta) gets 400 */
   refuseReportingTimezone?: boolean;
   /** the simulated day advances by one when this many API requests have been answered (midnight during a read) */

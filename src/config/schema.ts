@@ -9,6 +9,8 @@ import enums from '../schemas/pinterest-enums.json';
 export const ATTRIBUTION_WINDOWS = [0, 1, 7, 14, 30, 60] as const;
 export const ENTITY_STATUSES = ['ACTIVE', 'PAUSED', 'ARCHIVED'] as const;
 export const ANALYTICS_COLUMNS: readonly string[] = enums.columns;
+/** Every targeting type of the campaign, ad group and ad levels (each stream keeps those of its level). */
+export const TARGETING_TYPES: readonly string[] = [...new Set(Object.values(enums.targeting_types).flat())];
 
 /**
  * Requested when `columns` is not set: spend, delivery, clicks, engagement, the conversion totals with their
@@ -115,6 +117,11 @@ export const ConfigSchema = z
       .enum(['TIME_OF_AD_ACTION', 'TIME_OF_CONVERSION'])
       .default('TIME_OF_AD_ACTION')
       .meta({ title: 'Conversion Report Time', description: 'Whether a conversion is reported on the day of the ad action or of the conversion.', order: 12 }),
+    targeting_types: z
+      .array(z.enum(TARGETING_TYPES as [string, ...string[]], { error: (issue) => `${JSON.stringify(issue.input)} is not a Pinterest targeting type (one of ${TARGETING_TYPES.join(', ')})` }))
+      .min(1, 'must list at least one targeting type')
+      .optional()
+      .meta({ title: 'Targeting Types', description: 'The breakdowns the targeting-analytics streams read; each stream reads those of its level. AGE_BUCKET_AND_GENDER and CREATIVE_ENHANCEMENTS are a beta that some accounts lack: a type Pinterest refuses is left out with a warning. Default: every type of each level.', order: 15 }),
     concurrency: z
       .int()
       .min(1)

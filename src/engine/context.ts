@@ -26,7 +26,9 @@ export const RECORD_BATCH = 500;
 export type StreamEvent =
   | { kind: 'records'; data: Array<Record<string, unknown>> }
   | { kind: 'checkpoint'; state: Record<string, unknown> }
-  | { kind: 'estimate'; rows: number };
+  | { kind: 'estimate'; rows: number }
+  /** Something the final log line must say about the stream (e.g. targeting types left out). */
+  | { kind: 'note'; text: string };
 
 /** Fills {ad_account_id}, {pin_id}, {username} from the partition; ids are checked before they enter a URL. */
 export function fillPath(template: string, values: Record<string, string | undefined>): string {

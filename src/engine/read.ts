@@ -16,7 +16,7 @@ import type { StreamStates } from './state';
 
 const PROGRESS_INTERVAL_MS = 30_000;
 
-export interface StreamSummary { name: string; records: number; status: 'COMPLETE' | 'INCOMPLETE'; error?: string }
+export interface StreamSummary { name: string; records: number; status: 'COMPLETE' | 'INCOMPLETE'; error?: string; notes?: string[] }
 
 export async function runRead(
   ctx: ReadContext,
@@ -88,6 +88,8 @@ async function* runStream(
         sinceState = 0;
       } else if (event.kind === 'estimate') {
         yield [msg.estimate(name, event.rows)];
+      } else if (event.kind === 'note') {
+        (summary.notes ??= []).push(event.text);
       }
     }
     const end: AirbyteMessage[] = [];
