@@ -196,3 +196,37 @@ describe('beta targeting types Pinterest refuses (item 2)', () => {
     });
   });
 });
+
+describe('reporting_timezone (item 9): off by default, passed through where the OpenAPI file allows it', () => {
+  const ANALYTICS = ['campaign_analytics', 'ad_group_targeting_analytics', 'ad_analytics_daily', 'user_account_analytics', 'pin_analytics'];
+  const isAds = (r: LoggedRequest) => /^\/ad_accounts\/\d+\/\w+\/(targeting_)?analytics$/.test(r.path);
+  const isOrganic = (r: LoggedRequest) => r.path === '/user_account/analytics' || /^\/pins\/\d+\/analytics$/.test(r.path);
+
+  test('not sent by default; with AD_ACCOUNT_TIME_ZONE on every ads-analytics request and no other', async () => {
+    await withSim({}, async (sim) => {
+      let run = await readWith(sim, { columns: COLUMNS }, ANALYTICS);
+      expect(run.exitCode).toBe(0);
+      expect(sim.requestLog.filter((r) => 'reporting_timezone' in r.query)).toEqual([]);
+      sim.resetLog();
+      run = await readWith(sim, { columns: COLUMNS, reporting_timezone: 'AD_ACCOUNT_TIME_ZONE' }, ANALYTICS);
+      expect(run.traces()).toEqual([]);
+      const ads = sim.requestLog.filter(isAds);
+      expect(ads.length).toBeGreaterThan(0);
+      expect(ads.filter((r) => r.query.reporting_timezone !== 'AD_ACCOUNT_TIME_ZONE')).toEqual([]);
+      const organic = sim.requestLog.filter(isOrganic);
+      expect(organic.length).toBeGreaterThan(0);
+      expect(organic.filter((r) => 'reporting_timezone' in r.query)).toEqual([]);
+      expect(sim.requestLog.flatMap((r) => checkRequestAgainstOpenApi(r.method, urlOf(sim, r)))).toEqual([]);
+    });
+  });
+
+  test('an account without the closed beta: check FAILED naming reporting_timezone; without the option it succeeds', async () => {
+    await withSim({ refuseReportingTimezone: true }, async (sim) => {
+      const refused = await check(sim, { reporting_timezone: 'AD_ACCOUNT_TIME_ZONE' });
+      expect(refused.status).toBe('FAILED');
+      expect(refused.message).toContain('reporting_timezone=AD_ACCOUNT_TIME_ZONE');
+      expect(refused.message).toMatch(/Change 'reporting_timezone'/);
+      expect((await check(sim)).status).toBe('SUCCEEDED');
+    });
+  });
+});

@@ -5,6 +5,7 @@
  */
 import type { ConnectorConfig } from './config/schema';
 import { DEFAULT_COLUMNS } from './config/schema';
+import { attributionParams } from './config/attribution';
 import { ConnectorError } from './errors';
 import { ApiError } from './http/errors';
 import type { Requester } from './http/requester';
@@ -30,21 +31,11 @@ export function scopeFindings(granted: readonly string[]): ScopeFindings {
   };
 }
 
-/** The query parameters that carry the attribution settings (and the opt-in reporting time zone). */
-export function attributionParams(config: ConnectorConfig): Record<string, string | number | undefined> {
-  return {
-    click_window_days: config.click_window_days,
-    engagement_window_days: config.engagement_window_days,
-    view_window_days: config.view_window_days,
-    conversion_report_time: config.conversion_report_time,
-  };
-}
-
 /**
  * One ad-account analytics request (one day, no ids: the cheapest valid analytics request) with the
  * configured columns and attribution settings. A 400 becomes a config error naming those fields.
  */
-export async function probeAttribution(requester: Requester, config: ConnectorConfig, adAccountId: string, day: Day): Promise<void> {
+export async function probeAnalyticsSettings(requester: Requester, config: ConnectorConfig, adAccountId: string, day: Day): Promise<void> {
   const settings = attributionParams(config);
   try {
     await requester.json({

@@ -19,7 +19,7 @@ import { ApiError } from './http/errors';
 import * as msg from './protocol/messages';
 import type { MessageWriter } from './protocol/output';
 import { earliestDay } from './engine/slicer';
-import { REQUIRED_SCOPES, probeAttribution, scopeFindings, type ScopeFindings } from './check-probes';
+import { REQUIRED_SCOPES, probeAnalyticsSettings, scopeFindings, type ScopeFindings } from './check-probes';
 import { Semaphore } from './util/async';
 import { today as todayFromEnv } from './util/dates';
 
@@ -67,7 +67,7 @@ export async function check(args: { config: string }, io: CommandIO): Promise<nu
     }
     const accounts = await partitions.listAdAccounts();
     // Attribution settings Pinterest refuses fail here, not in the middle of a sync.
-    if (accounts.length > 0) await probeAttribution(runtime.requester, config, accounts[0].id, runtime.today);
+    if (accounts.length > 0) await probeAnalyticsSettings(runtime.requester, config, accounts[0].id, runtime.today);
     const notes = scopes.leftOut.length ? ` The token works, but ${scopes.leftOut.join('; ')}: re-authenticate granting the missing scopes to read them.` : '';
     await io.writer.write(msg.connectionStatus(true, `Connected as ${user.username}; ${accounts.length} ad account(s) readable.${notes}`));
     return 0;

@@ -3,7 +3,7 @@
  * attribution window + 2 days (Pinterest's settling time) before its cursor, at most 89.
  */
 import { parseConfig } from '../src/config/load';
-import { defaultLookbackDays } from '../src/config/defaults';
+import { defaultLookbackDays } from '../src/config/attribution';
 import { OAUTH_CONFIG } from './helpers/harness';
 import { AD_EUR, expectCleanRead, read, streamStateInput, useFakePinterest, windowsOf } from './helpers/fake-pinterest';
 

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { z } from 'zod';
 import { configError } from '../errors';
-import { defaultLookbackDays } from './defaults';
+import { defaultLookbackDays } from './attribution';
 import { ConfigSchema, type ConnectorConfig } from './schema';
 
 /** Reads a JSON file named on the command line; any failure is the user's to fix (config_error). */

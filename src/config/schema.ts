@@ -122,6 +122,10 @@ export const ConfigSchema = z
       .min(1, 'must list at least one targeting type')
       .optional()
       .meta({ title: 'Targeting Types', description: 'The breakdowns the targeting-analytics streams read; each stream reads those of its level. AGE_BUCKET_AND_GENDER and CREATIVE_ENHANCEMENTS are a beta that some accounts lack: a type Pinterest refuses is left out with a warning. Default: every type of each level.', order: 15 }),
+    reporting_timezone: z
+      .enum(['PINTEREST_TIME_ZONE', 'AD_ACCOUNT_TIME_ZONE'])
+      .optional()
+      .meta({ title: 'Reporting Time Zone', description: "Not sent by default: Pinterest then reports days in UTC. AD_ACCOUNT_TIME_ZONE makes the ads-analytics days the ad account's own calendar days (a closed beta; check fails if Pinterest refuses it). Pin and user-account analytics stay in UTC, and the 90-day limit is counted in UTC either way.", order: 16 }),
     concurrency: z
       .int()
       .min(1)

@@ -1,7 +1,8 @@
 /**
- * Defaults that depend on other fields of the config, filled in after validation (pure functions, so
- * the spec's description and the tests can state them exactly).
+ * The attribution settings: the query parameters every ads-analytics request carries, and the lookback
+ * default that follows from the windows (pure functions, so the spec's description and tests state them).
  */
+import type { ConnectorConfig } from './schema';
 
 /** Pinterest serves the last 90 days (today − 89 … today): a lookback can never usefully reach further. */
 export const MAX_LOOKBACK_DAYS = 89;
@@ -12,6 +13,17 @@ export interface AttributionWindows {
   click_window_days: number;
   engagement_window_days: number;
   view_window_days: number;
+}
+
+/** The query parameters of the attribution settings (and the opt-in reporting time zone, unset: not sent). */
+export function attributionParams(config: ConnectorConfig): Record<string, string | number | undefined> {
+  return {
+    click_window_days: config.click_window_days,
+    engagement_window_days: config.engagement_window_days,
+    view_window_days: config.view_window_days,
+    conversion_report_time: config.conversion_report_time,
+    reporting_timezone: config.reporting_timezone,
+  };
 }
 
 /**
