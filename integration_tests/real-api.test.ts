@@ -230,3 +230,54 @@ describe('reporting_timezone (item 9): off by default, passed through where the 
     });
   });
 });
+
+describe('midnight during a read (item 3)', () => {
+  const STREAMS = ['campaign_analytics', 'ad_group_targeting_analytics', 'user_account_analytics', 'pin_analytics'];
+  const NEXT = '2026-07-01';
+  const EDGE = '2026-04-02'; // today − 89: served before midnight, not after
+  /** After midnight Pinterest serves NEXT − 89 … NEXT; the read's range still ends at the day it started. */
+  const truthAfterMidnight = (sim: Simulator) => sim.groundTruth({ today: NEXT, endDate: TODAY, columns: COLUMNS, windowDays: 30 });
+
+  test('the day passes before the analytics requests: every request asks from the new earliest day, none is refused, records equal the ground truth', async () => {
+    // The simulated day moves once the token request is answered: every answer after it carries the new day.
+    await withSim({ advanceDayAfterRequests: 1 }, async (sim) => {
+      const run = await readWith(sim, { columns: COLUMNS, window_days: 30 }, STREAMS);
+      expect(run.traces()).toEqual([]);
+      expect(run.exitCode).toBe(0);
+      expect(sim.currentDay()).toBe(NEXT);
+      expect(sim.requestLog.filter((r) => r.status === 400)).toEqual([]);
+      const starts = sim.requestLog.filter((r) => r.query.start_date !== undefined).map((r) => r.query.start_date as string);
+      expect(starts.length).toBeGreaterThan(0);
+      expect(starts.filter((d) => d < '2026-04-03')).toEqual([]);
+      const truth = truthAfterMidnight(sim);
+      expectRecords(run, Object.fromEntries(STREAMS.map((s) => [s, truth.records[s as keyof typeof truth.records]])));
+      expect(run.logs('WARN')).toContainEqual(expect.stringContaining('campaign_analytics: a new UTC day began during the read; Pinterest now serves analytics from 2026-04-03'));
+      const last = run.states('campaign_analytics').at(-1)!.stream.stream_state;
+      expect(Object.values(last.partitions)).toEqual(truth.adAccountIds.map(() => ({ date: TODAY })));
+      expect(sim.requestLog.flatMap((r) => checkRequestAgainstOpenApi(r.method, urlOf(sim, r)))).toEqual([]);
+    });
+  });
+
+  test('the day passes while requests are in flight: a "last 90 days" refusal re-clamps the window and the read goes on', async () => {
+    // The day moves when the first analytics request arrives: it, and those sent with it, ask for today − 89.
+    await withSim({ advanceDayAfterRequests: 0, advanceDayCounting: '/analytics' }, async (sim) => {
+      const run = await readWith(sim, { columns: COLUMNS, window_days: 30 }, STREAMS);
+      expect(run.traces()).toEqual([]);
+      expect(run.exitCode).toBe(0);
+      const refused = sim.requestLog.filter((r) => r.status === 400);
+      expect(refused.length).toBeGreaterThan(0); // the situation under test happened
+      expect(refused.every((r) => r.query.start_date === EDGE)).toBe(true);
+      const truth = truthAfterMidnight(sim);
+      const before = sim.groundTruth({ today: TODAY, startDate: EDGE, endDate: EDGE, columns: COLUMNS, windowDays: 30 });
+      for (const stream of STREAMS) {
+        const records = run.records(stream);
+        expect(run.statuses(stream).at(-1)).toBe('COMPLETE');
+        // Every day Pinterest still serves is complete; the edge day is there only as far as it was read before midnight.
+        const diff = recordDiff(records.filter((r) => r.date !== EDGE), truth.records[stream as keyof typeof truth.records]);
+        expect({ stream, missing: diff.missing, unexpected: diff.unexpected }).toEqual({ stream, missing: [], unexpected: [] });
+        const edge = records.filter((r) => r.date === EDGE);
+        expect(recordDiff(edge, before.records[stream as keyof typeof before.records]).unexpected).toEqual([]);
+      }
+    });
+  });
+});

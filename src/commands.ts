@@ -108,6 +108,7 @@ export async function read(args: ReadArgs, io: CommandIO): Promise<number> {
         config,
         requester: runtime.requester,
         today: runtime.today,
+        clock: runtime.clock,
         partitions: new PartitionResolver(runtime.requester, config.ad_account_ids),
         shared,
         log: (level, message) => { void io.writer.log(level, message); },

@@ -48,7 +48,8 @@ export class SimClock {
   constructor(private readonly datasetDay: number, private readonly opts: SimulatorOptions) {}
 
   /** Counts an API request; the day advances when the knob's count is reached (before this one is answered). */
-  onRequest(): void {
+  onRequest(path: string): void {
+    if (this.opts.advanceDayCounting !== undefined && !path.includes(this.opts.advanceDayCounting)) return;
     this.requests++;
     if (this.opts.advanceDayAfterRequests !== undefined && this.requests === this.opts.advanceDayAfterRequests + 1) this.offset++;
   }

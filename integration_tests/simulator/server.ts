@@ -490,7 +490,7 @@ export class SimServer {
     const entry: LoggedRequest = { method, path, query: q.record(), status: 0, category: route?.category ?? 'none', at };
     if (this.opts.logRequests !== false) this.log.push(entry);
     this.statsData.requests++;
-    if (route) this.clock.onRequest();
+    if (route) this.clock.onRequest(path);
 
     if (this.opts.latencyMs) await this.sleep(this.opts.latencyMs);
 

@@ -120,6 +120,8 @@ export interface SimulatorOptions {
   refuseReportingTimezone?: boolean;
   /** the simulated day advances by one when this many API requests have been answered (midnight during a read) */
   advanceDayAfterRequests?: number;
+  /** count only requests whose path includes this for advanceDayAfterRequests (e.g. '/analytics') */
+  advanceDayCounting?: string;
 }
 
 export interface LoggedRequest {

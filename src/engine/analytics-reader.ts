@@ -11,7 +11,7 @@ import { maxDay, type Day } from '../util/dates';
 import type { AnalyticsDefinition, Partition } from './definition';
 import { RECORD_BATCH, fillPath, type ReadContext, type StreamEvent } from './context';
 import { resolvePartitions } from './partition-router';
-import { resumeStart, slice, splitWindow, streamRange, windowLength, type Window } from './slicer';
+import { API_HISTORY_DAYS, earliestDay, resumeStart, slice, splitWindow, streamRange, windowLength, type Window } from './slicer';
 import { TargetingTypes, typesNamedIn } from './targeting-types';
 import { advance, parseCursorState, partitionCursor, serializeCursorState, type CursorState } from './state';
 
@@ -24,7 +24,7 @@ export interface AnalyticsReadOptions {
   onUnknownField: (field: string) => void;
 }
 
-interface Progress { skipped: Set<string>; split: number }
+interface Progress { skipped: Set<string>; split: number; earliestWarned?: Day }
 
 /** What every part of one stream's analytics read shares. */
 interface Job {
@@ -148,6 +148,15 @@ async function* readWindow(job: Job, partition: Partition, window: Window, ids: 
 async function* readUnit(job: Job, partition: Partition, window: Window, batch: string[] | undefined, types: readonly string[] | undefined): AsyncGenerator<StreamEvent> {
   const { def, ctx, keys, progress } = job;
   const path = fillPath(def.path, { ad_account_id: partition.ad_account_id, pin_id: partition.pin_id });
+  // Holding a slot from request to last record bounds the answers in progress, whatever the concurrency.
+  const release = await ctx.responses.acquire();
+  // The earliest day Pinterest serves is decided now, not when the windows were cut: midnight may have passed.
+  const served = servedPart(job, window);
+  if (!served) {
+    release();
+    return;
+  }
+  window = served;
   const query: Record<string, string | number | boolean | undefined> = {
     start_date: window.start,
     end_date: window.end,
@@ -156,8 +165,6 @@ async function* readUnit(job: Job, partition: Partition, window: Window, batch: 
   if (batch && def.ids) query[def.ids.param] = batch.join(',');
   if (types) query.targeting_types = types.join(',');
   const what = `GET ${path} (${window.start}…${window.end})`;
-  // Holding a slot from request to last record bounds the answers in progress, whatever the concurrency.
-  const release = await ctx.responses.acquire();
   let emitted = 0;
   try {
     if (def.stream) {
@@ -180,6 +187,13 @@ async function* readUnit(job: Job, partition: Partition, window: Window, batch: 
     // Once rows of this request are out, it cannot be split or skipped without emitting them twice:
     // the stream fails and its state stays before this window.
     if (emitted > 0) throw err;
+    const clock = ctx.clock;
+    if (clock && err instanceof ApiError && err.status === 400 && isHistoryLimit(err)
+      && (window.start < earliestDay(clock.today()) || clock.observeRefusedStart(window.start, API_HISTORY_DAYS))) {
+      // Refused although the clock had not seen midnight (it had not seen the server's new day yet): re-clamp and go on.
+      yield* readUnit(job, partition, window, batch, types);
+      return;
+    }
     if (def.skipPartitionOn && err instanceof ApiError && def.skipPartitionOn.includes(err.status)) {
       const label = partitionLabel(partition);
       if (!progress.skipped.has(label)) {
@@ -231,6 +245,22 @@ async function* readWithoutRefusedTypes(job: Job, partition: Partition, window: 
     const wanted = group.filter((t) => !targeting.isRefused(label, t));
     if (wanted.length > 0) yield* readUnit(job, partition, window, batch, wanted);
   }
+}
+
+/**
+ * The part of a window Pinterest serves today (as of now): the window itself, its days from the earliest
+ * served day on (midnight passed during the read; warned once per new day), or nothing.
+ */
+function servedPart(job: Job, window: Window): Window | undefined {
+  const { ctx, def, progress } = job;
+  if (!ctx.clock) return window;
+  const earliest = earliestDay(ctx.clock.today());
+  if (window.start >= earliest) return window;
+  if (progress.earliestWarned !== earliest) {
+    progress.earliestWarned = earliest;
+    ctx.log('WARN', `${def.name}: a new UTC day began during the read; Pinterest now serves analytics from ${earliest}, so older days of this read's range are no longer available and are left out.`);
+  }
+  return window.end < earliest ? undefined : { start: earliest, end: window.end };
 }
 
 /** Pinterest's refusal of a start date older than it serves (not a refusal of the request's other values). */
