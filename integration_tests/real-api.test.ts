@@ -281,3 +281,48 @@ describe('midnight during a read (item 3)', () => {
     });
   });
 });
+
+describe('late conversions (item 8): the default lookback re-reads a day until its conversions settled', () => {
+  const STREAM = 'campaign_analytics';
+  const LATER = '2026-08-09'; // 40 days later
+  // Long flights with a row every day, so that the days near the lookback's edge have rows.
+  const MANY_CAMPAIGNS = { adAccounts: 2, sharedAdAccounts: 0, firstAccountCampaigns: 20, campaignsPerAccount: 10, dayCoverage: 1, columnCoverage: 1, flightDaysMin: 60, flightDaysMax: 90 };
+  const CONV = ['TOTAL_CONVERSIONS', 'TOTAL_CHECKOUT', 'TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR', 'SPEND_IN_DOLLAR'];
+
+  async function incremental(sim: Simulator, extra: Json, today: string, state?: unknown): Promise<RunResult> {
+    const catalog = catalogFor([{ name: STREAM, sync_mode: 'incremental' }]);
+    const files = tempFiles({ config: configFor(sim, { columns: CONV, window_days: 90, ...extra }), catalog, ...(state ? { state } : {}) });
+    const args = ['read', '--config', files.config, '--catalog', files.catalog, ...(state ? ['--state', files.state] : [])];
+    return runConnector(args, { env: { PINTEREST_API_URL: sim.url, PINTEREST_TODAY: today } });
+  }
+
+  /** Two syncs 40 days apart; the destination keeps the latest record per (campaign_id, date). */
+  async function twoSyncs(sim: Simulator, extra: Json): Promise<Json[]> {
+    const first = await incremental(sim, extra, TODAY);
+    expect(first.traces()).toEqual([]);
+    const state = first.states(STREAM).at(-1)!;
+    sim.advanceDay(40);
+    const second = await incremental(sim, extra, LATER, [state]);
+    expect(second.traces()).toEqual([]);
+    const latest = new Map<string, Json>();
+    for (const r of [...first.records(STREAM), ...second.records(STREAM)]) latest.set(`${r.campaign_id}|${r.date}`, r);
+    return [...latest.values()];
+  }
+
+  test('with the default lookback (longest window + 2) the synced rows end equal to the settled ground truth; with a shorter one they do not', async () => {
+    await withSim({ lateConversions: true, size: MANY_CAMPAIGNS }, async (sim) => {
+      const truth = sim.groundTruth({ today: TODAY, columns: CONV }).records[STREAM];
+      const synced = await twoSyncs(sim, {});
+      expect(recordDiff(synced, truth)).toEqual({ missing: [], unexpected: [], counts: [truth.length, truth.length] });
+    });
+    await withSim({ lateConversions: true, size: MANY_CAMPAIGNS }, async (sim) => {
+      const truth = sim.groundTruth({ today: TODAY, columns: CONV }).records[STREAM];
+      // Days after 05-29 had not settled at the first sync (younger than 30 + 2 days); the former default of
+      // 30 days re-reads only from 05-31 on, so 05-30 keeps its early, too small conversions.
+      const synced = await twoSyncs(sim, { lookback_days: 30 });
+      const stale = recordDiff(synced, truth).unexpected.map((k) => /"date","(\d{4}-\d{2}-\d{2})"/.exec(k)![1]);
+      expect(stale.length).toBeGreaterThan(0);
+      expect(new Set(stale)).toEqual(new Set(['2026-05-30']));
+    });
+  });
+});

@@ -67,3 +67,30 @@ export class SimClock {
     return new Date(this.day * DAY_MS + (now % DAY_MS)).toUTCString();
   }
 }
+
+/** Conversion columns (counts and values) that keep growing while late conversions arrive. */
+const CONVERSION_COLUMN = /CONVERSION|CHECKOUT|SIGNUP|LEAD|ADD_TO_CART|PAGE_VISIT|CUSTOM|SUBSCRIBE|WISHLIST/;
+
+/**
+ * With `lateConversions`, a day's conversion counts and values (DAY rows of the ads-analytics endpoints)
+ * are reported in part until the longest attribution window of the request + 2 days (Pinterest's ~37 hours
+ * of processing) have passed on the clock: at age a of settle days, (a + 1) / (settle + 1) of the final value.
+ * Ground truth holds the final values. `raw` holds fillRow's numbers for `specs`, changed in place.
+ */
+export function unsettle(specs: ReadonlyArray<{ name: string; kind: string }>, raw: number[], ageDays: number, settleDays: number, wholeUnits: boolean): void {
+  if (ageDays >= settleDays) return;
+  const share = (Math.max(0, ageDays) + 1) / (settleDays + 1);
+  for (let i = 0; i < specs.length; i++) {
+    const s = specs[i];
+    if (Number.isNaN(raw[i]) || !CONVERSION_COLUMN.test(s.name)) continue;
+    if (s.kind === 'count') raw[i] = Math.floor(raw[i] * share);
+    // Micro amounts of a currency without minor units stay whole units (multiples of 10^6).
+    else if (s.kind === 'micro') raw[i] = wholeUnits ? Math.floor((raw[i] * share) / 1e6) * 1e6 : Math.floor(raw[i] * share);
+  }
+}
+
+/** The settle time of a request's windows (the API's defaults when absent), or undefined when the knob is off. */
+export function settleDays(opts: SimulatorOptions, click?: string, engagement?: string, view?: string): number | undefined {
+  if (!opts.lateConversions) return undefined;
+  return Math.max(Number(click ?? 30), Number(engagement ?? 30), Number(view ?? 1)) + 2;
+}

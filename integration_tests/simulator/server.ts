@@ -30,7 +30,7 @@ import {
 import { ByteWriter, utf8 } from './bytes';
 import { formatDay, parseDay, Rng, strHash } from './rng';
 import { pinWithMetrics, visibleBoards, visiblePins } from './views';
-import { refuseAttribution, refuseReportingTimezone, refuseTargetingTypes, SimClock } from './realapi';
+import { refuseAttribution, refuseReportingTimezone, refuseTargetingTypes, settleDays, SimClock, unsettle } from './realapi';
 import {
   ENTITY_STATUSES,
   FAULT_KINDS,
@@ -926,7 +926,7 @@ export class SimServer {
         for (const x of at) if (!TARGETING_ATTRIBUTION_TYPES.includes(x)) throw bad(`Invalid parameter attribution_types: '${x}'`);
       }
     }
-    this.attribution(q);
+    const settle = this.attribution(q);
     const aggregate = !targeting && level !== 'ad' ? (boolParam(q, 'aggregate_report_rows') ?? false) : false;
     const [d0, d1] = this.dates(q, gran === 'HOUR');
     if (gran === 'HOUR') throw bad('granularity HOUR is not supported by this simulator');
@@ -942,16 +942,17 @@ export class SimServer {
       if (e && e.level === level && e.accountId === acc.id) ents.push(e);
     }
     if (targeting) return { status: 200, body: this.targetingJson(level, ents, types, specs, d0, d1) };
-    if (gran === 'DAY' && !aggregate) return { status: 200, body: this.dailyJson(idKey, ents, specs, d0, d1) };
+    if (gran === 'DAY' && !aggregate) return { status: 200, body: this.dailyJson(idKey, ents, specs, d0, d1, settle) };
     return json(200, this.aggregated(idKey, ents, specs, d0, d1, gran, aggregate));
   }
 
   /** Attribution windows, report time and time zone, as every ads-analytics endpoint validates them. */
-  private attribution(q: Query): void {
+  private attribution(q: Query): number | undefined {
     const [click, engagement, view] = ['click_window_days', 'engagement_window_days', 'view_window_days'].map((w) => enumParam(q, w, WINDOW_DAYS));
     enumParam(q, 'conversion_report_time', ['TIME_OF_AD_ACTION', 'TIME_OF_CONVERSION']);
     refuseReportingTimezone(this.opts, enumParam(q, 'reporting_timezone', ['PINTEREST_TIME_ZONE', 'AD_ACCOUNT_TIME_ZONE']));
     refuseAttribution(this.opts, click, engagement, view);
+    return settleDays(this.opts, click, engagement, view);
   }
 
   /** GET /ad_accounts/{id}/analytics: the account's campaigns summed (no ids needed). */
@@ -972,7 +973,7 @@ export class SimServer {
     return json(200, rows.map((row) => ({ AD_ACCOUNT_ID: acc.id, ...row })));
   }
 
-  private dailyJson(idKey: string, ents: EntityMeta[], specs: ColSpec[], d0: number, d1: number): Buffer[] {
+  private dailyJson(idKey: string, ents: EntityMeta[], specs: ColSpec[], d0: number, d1: number, settle?: number): Buffer[] {
     const w = new ByteWriter();
     const raw: number[] = new Array(specs.length);
     const dateKey = utf8(',"DATE":"');
@@ -985,6 +986,7 @@ export class SimServer {
         if (!first) w.byte(0x2c);
         first = false;
         fillRow(this.ctx, e, d, 0, specs, raw);
+        if (settle !== undefined) unsettle(specs, raw, this.clock.day - d, settle, e.account.decimals === 0);
         w.bytes(head);
         w.bytes(dateKey);
         w.bytes(utf8(formatDay(d)));

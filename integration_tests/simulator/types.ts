@@ -122,6 +122,8 @@ export interface SimulatorOptions {
   advanceDayAfterRequests?: number;
   /** count only requests whose path includes this for advanceDayAfterRequests (e.g. '/analytics') */
   advanceDayCounting?: string;
+  /** DAY rows of ads analytics report conversions in part until the longest window + 2 days have passed */
+  lateConversions?: boolean;
 }
 
 export interface LoggedRequest {
