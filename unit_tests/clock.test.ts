@@ -28,11 +28,18 @@ describe('DayClock', () => {
     expect(clock.today()).toBe('2026-06-30');
   });
 
-  test('a refused start on the edge of the 90 days means the server passed midnight; an older one does not', () => {
+  test('without Date headers, a refused start on the edge of the 90 days means the server passed midnight; an older one does not', () => {
     const clock = new DayClock('2026-06-30', true);
     expect(clock.observeRefusedStart('2026-03-01', 90)).toBe(false); // not the edge: a different problem
     expect(clock.today()).toBe('2026-06-30');
     expect(clock.observeRefusedStart('2026-04-02', 90)).toBe(true); // today − 89 refused: today is at least 07-01
     expect(clock.today()).toBe('2026-07-01');
+  });
+
+  test('with Date headers the server\'s day is trusted: a refusal (perhaps spurious) does not move the day', () => {
+    const clock = new DayClock('2026-06-30', true);
+    clock.observeDateHeader('Tue, 30 Jun 2026 23:59:59 GMT');
+    expect(clock.observeRefusedStart('2026-04-02', 90)).toBe(false);
+    expect(clock.today()).toBe('2026-06-30');
   });
 });

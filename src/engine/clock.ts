@@ -41,10 +41,12 @@ export class DayClock {
   }
 
   /**
-   * Pinterest refused `start` as older than the 90 days it serves, after retries: its today is at least
-   * start + 90, whatever the headers said (an answer without a Date header, a clock behind).
+   * Pinterest refused `start` as older than the 90 days it serves, after retries. When its answers carry no
+   * Date header, that is the only sign of midnight: its today is at least start + 90. With Date headers the
+   * server's day is trusted instead (a spurious refusal must not drop a day).
    */
   observeRefusedStart(start: Day, historyDays: number): boolean {
+    if (this.serverDay !== undefined) return false;
     const implied = addDays(start, historyDays);
     // Only a start on the edge of the window says a day passed; a refusal of an older start is not about midnight.
     if (daysBetween(this.today(), implied) !== 1) return false;
