@@ -168,6 +168,19 @@ class Query {
   }
 }
 
+/** The dates, columns and granularity every ads-analytics endpoint requires, checked as the API reports them. */
+function requiredAnalyticsParams(q: Query): { columns: string[]; gran: string } {
+  if (!q.has('start_date')) throw bad('Missing required parameter: start_date');
+  if (!q.has('end_date')) throw bad('Missing required parameter: end_date');
+  const columns = q.list('columns');
+  if (!columns || columns.length === 0) throw bad('Missing required parameter: columns');
+  const gran = q.one('granularity');
+  if (gran === undefined) throw bad('Missing required parameter: granularity');
+  if (!GRANULARITIES.includes(gran)) throw bad(`Invalid parameter granularity: '${gran}' is not one of ${GRANULARITIES.join(', ')}`);
+  for (const c of columns) if (!isAnalyticsColumn(c)) throw bad(`Invalid parameter columns: '${c}' is not a valid column`);
+  return { columns, gran };
+}
+
 function enumParam(q: Query, name: string, allowed: readonly (string | number)[]): string | undefined {
   const v = q.one(name);
   if (v === undefined) return undefined;
@@ -887,14 +900,7 @@ export class SimServer {
   private adsAnalytics(level: Level, accountId: string, q: Query, targeting: boolean): Answer {
     const acc = this.account(accountId);
     // required parameters first, as the API reports them
-    if (!q.has('start_date')) throw bad('Missing required parameter: start_date');
-    if (!q.has('end_date')) throw bad('Missing required parameter: end_date');
-    const columns = q.list('columns');
-    if (!columns || columns.length === 0) throw bad('Missing required parameter: columns');
-    const gran = q.one('granularity');
-    if (gran === undefined) throw bad('Missing required parameter: granularity');
-    if (!GRANULARITIES.includes(gran)) throw bad(`Invalid parameter granularity: '${gran}' is not one of ${GRANULARITIES.join(', ')}`);
-    for (const c of columns) if (!isAnalyticsColumn(c)) throw bad(`Invalid parameter columns: '${c}' is not a valid column`);
+    const { columns, gran } = requiredAnalyticsParams(q);
     let ids: string[];
     if (level === 'campaign') ids = idList(q, 'campaign_ids', true, 250, 18)!;
     else if (level === 'ad_group') ids = idList(q, 'ad_group_ids', true)!;
@@ -958,14 +964,7 @@ export class SimServer {
   /** GET /ad_accounts/{id}/analytics: the account's campaigns summed (no ids needed). */
   private adAccountAnalytics(accountId: string, q: Query): Answer {
     const acc = this.account(accountId);
-    if (!q.has('start_date')) throw bad('Missing required parameter: start_date');
-    if (!q.has('end_date')) throw bad('Missing required parameter: end_date');
-    const columns = q.list('columns');
-    if (!columns || columns.length === 0) throw bad('Missing required parameter: columns');
-    const gran = q.one('granularity');
-    if (gran === undefined) throw bad('Missing required parameter: granularity');
-    if (!GRANULARITIES.includes(gran)) throw bad(`Invalid parameter granularity: '${gran}' is not one of ${GRANULARITIES.join(', ')}`);
-    for (const c of columns) if (!isAnalyticsColumn(c)) throw bad(`Invalid parameter columns: '${c}' is not a valid column`);
+    const { columns, gran } = requiredAnalyticsParams(q);
     this.attribution(q);
     const [d0, d1] = this.dates(q, gran === 'HOUR');
     if (gran === 'HOUR') throw bad('granularity HOUR is not supported by this simulator');
