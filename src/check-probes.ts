@@ -6,20 +6,12 @@
 import type { ConnectorConfig } from './config/schema';
 import { DEFAULT_COLUMNS } from './config/schema';
 import { attributionParams } from './config/attribution';
+import { OPTIONAL_SCOPES, REQUIRED_SCOPES } from './config/spec';
 import { ConnectorError } from './errors';
 import { ApiError } from './http/errors';
 import type { Requester } from './http/requester';
 import type { Day } from './util/dates';
 
-/** Without these nothing useful can be read: check fails naming them. */
-export const REQUIRED_SCOPES = ['boards:read', 'pins:read', 'user_accounts:read', 'ads:read'] as const;
-
-/** Without these the sync still runs; check says what is left out. */
-export const OPTIONAL_SCOPES: Record<string, string> = {
-  'boards:read_secret': 'secret boards are left out of boards',
-  'pins:read_secret': 'secret pins are left out of pins and pin_analytics',
-  'catalogs:read': 'the catalog streams (catalogs, catalogs_feeds, catalogs_product_groups) will fail',
-};
 
 export interface ScopeFindings { missing: string[]; leftOut: string[] }
 

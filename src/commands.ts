@@ -19,7 +19,8 @@ import { ApiError } from './http/errors';
 import * as msg from './protocol/messages';
 import type { MessageWriter } from './protocol/output';
 import { earliestDay } from './engine/slicer';
-import { REQUIRED_SCOPES, probeAnalyticsSettings, scopeFindings, type ScopeFindings } from './check-probes';
+import { probeAnalyticsSettings, scopeFindings, type ScopeFindings } from './check-probes';
+import { REQUIRED_SCOPES } from './config/spec';
 import { Semaphore } from './util/async';
 import { today as todayFromEnv } from './util/dates';
 

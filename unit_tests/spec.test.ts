@@ -23,7 +23,7 @@ const SECRET_NAMES = ['client_token', 'access_token', 'api_token', 'token', 'sec
 /** client_id is not in CAT's list, but Airbyte's Pinterest spec has always hidden it; nothing else may be. */
 const MAY_BE_SECRET = new Set([...SECRET_NAMES, 'client_id']);
 const FORBIDDEN = ['not', 'anyOf', 'patternProperties', 'prefixItems', 'allOf', 'if', 'then', 'else', 'dependentSchemas', 'dependentRequired'];
-const CONTRACT_SCOPES = ['boards:read', 'boards:read_secret', 'pins:read', 'pins:read_secret', 'user_accounts:read', 'ads:read'];
+const CONTRACT_SCOPES = ['boards:read', 'boards:read_secret', 'pins:read', 'pins:read_secret', 'user_accounts:read', 'ads:read', 'catalogs:read'];
 const DATE_PATTERN = '^[0-9]{4}-[0-9]{2}-[0-9]{2}$';
 
 interface Visit { schema: Schema; path: string; name?: string; depth: number }

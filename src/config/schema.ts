@@ -60,14 +60,14 @@ export const OAuthCredentials = z
     auth_method: z.literal('oauth2.0').meta({ order: 0 }),
     client_id: secret('Client ID', 'The Client ID of your Pinterest app.', 1),
     client_secret: secret('Client Secret', 'The Client Secret of your Pinterest app.', 2),
-    refresh_token: secret('Refresh Token', 'A refresh token of your Pinterest app with the scopes boards:read, boards:read_secret, pins:read, pins:read_secret, user_accounts:read and ads:read.', 3),
+    refresh_token: secret('Refresh Token', 'A refresh token of your Pinterest app with the scopes boards:read, pins:read, user_accounts:read and ads:read (and boards:read_secret, pins:read_secret, catalogs:read for secret boards and pins and the catalog streams).', 3),
   })
   .meta({ title: 'OAuth2.0' });
 
 export const AccessTokenCredentials = z
   .object({
     auth_method: z.literal('access_token').meta({ order: 0 }),
-    access_token: secret('Access Token', 'A Pinterest access token with the scopes boards:read, boards:read_secret, pins:read, pins:read_secret, user_accounts:read and ads:read. It cannot be refreshed: syncs fail once it expires.', 1),
+    access_token: secret('Access Token', 'A Pinterest access token with the scopes boards:read, pins:read, user_accounts:read and ads:read (and boards:read_secret, pins:read_secret, catalogs:read for secret boards and pins and the catalog streams). It cannot be refreshed: syncs fail once it expires.', 1),
   })
   .meta({ title: 'Access Token' });
 
