@@ -34,6 +34,9 @@ describe('DayClock', () => {
     expect(clock.today()).toBe('2026-06-30');
     expect(clock.observeRefusedStart('2026-04-02', 90)).toBe(true); // today − 89 refused: today is at least 07-01
     expect(clock.today()).toBe('2026-07-01');
+    // A server that refuses the new edge too is not taken for another midnight.
+    expect(clock.observeRefusedStart('2026-04-03', 90)).toBe(false);
+    expect(clock.today()).toBe('2026-07-01');
   });
 
   test('with Date headers the server\'s day is trusted: a refusal (perhaps spurious) does not move the day', () => {

@@ -22,10 +22,14 @@ export class DayClock {
   ) {}
 
   today(): Day {
+    return this.refusedBefore ? maxDay(this.clockDay(), this.refusedBefore) : this.clockDay();
+  }
+
+  /** What the clocks say, without what refusals implied. */
+  private clockDay(): Day {
     let day = this.startDay;
     if (!this.pinned) day = maxDay(day, this.machineDay());
     if (this.serverDay) day = maxDay(day, this.serverDay);
-    if (this.refusedBefore) day = maxDay(day, this.refusedBefore);
     return day;
   }
 
@@ -48,8 +52,9 @@ export class DayClock {
   observeRefusedStart(start: Day, historyDays: number): boolean {
     if (this.serverDay !== undefined) return false;
     const implied = addDays(start, historyDays);
-    // Only a start on the edge of the window says a day passed; a refusal of an older start is not about midnight.
-    if (daysBetween(this.today(), implied) !== 1) return false;
+    // Only a start on the edge says a day passed, and only one day: a server that keeps refusing must not
+    // walk the range away day by day.
+    if (daysBetween(this.clockDay(), implied) !== 1 || (this.refusedBefore !== undefined && implied <= this.refusedBefore)) return false;
     this.refusedBefore = implied;
     return true;
   }
