@@ -966,6 +966,7 @@ describe('Pinterest API simulator', () => {
         ad_group_ids: sim.data.adGroups.get(a)!.map((e) => e.id).join(','),
         ad_ids: sim.data.ads.get(a)!.map((e) => e.id).join(','),
       };
+      await cl.ok(`/ad_accounts/${a}/analytics`, win);
       await cl.ok(`/ad_accounts/${a}/campaigns/analytics`, { ...win, campaign_ids: ids.campaign_ids });
       await cl.ok(`/ad_accounts/${a}/campaigns/analytics`, { ...win, granularity: 'TOTAL', campaign_ids: ids.campaign_ids });
       await cl.ok(`/ad_accounts/${a}/ad_groups/analytics`, { ...win, ad_group_ids: ids.ad_group_ids });

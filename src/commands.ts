@@ -6,8 +6,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from './config/load';
 import type { ConnectorConfig } from './config/schema';
-import { SCOPES } from './config/spec';
-import { STREAMS } from './streams/definitions';
 import { ConnectorError, failureTypeOf, messageOf } from './errors';
 import { discoverCatalog, selectStreams } from './engine/catalog';
 import type { ReadContext } from './engine/context';
@@ -22,6 +20,8 @@ import { ApiError } from './http/errors';
 import * as msg from './protocol/messages';
 import type { MessageWriter } from './protocol/output';
 import { earliestDay } from './engine/slicer';
+import { probeAnalyticsSettings, scopeFindings, type ScopeFindings } from './check-probes';
+import { REQUIRED_SCOPES } from './config/spec';
 import { Semaphore } from './util/async';
 import { today as todayFromEnv } from './util/dates';
 
@@ -65,14 +65,17 @@ export async function check(args: { config: string; writeConfig?: boolean }, io:
     const partitions = new PartitionResolver(runtime.requester, config.ad_account_ids);
     const user = await partitions.userAccount();
     const tokens = runtime.tokens;
+    // Only what the data needs is required; a missing optional scope is named in the SUCCEEDED message.
+    let scopes: ScopeFindings = { missing: [], leftOut: [] };
     if (tokens instanceof OAuthTokens && tokens.grantedScopes) {
-      // Scopes only some streams need (catalogs:read) fail those streams alone, not the connection.
-      const streamOnly = new Set(STREAMS.flatMap((d) => d.scopes ?? []));
-      const missing = SCOPES.filter((s) => !tokens.grantedScopes!.includes(s) && !streamOnly.has(s));
-      if (missing.length) throw new ConnectorError(`The refresh token lacks the scopes ${missing.join(', ')}: re-authenticate and grant them.`, 'config_error');
+      scopes = scopeFindings(tokens.grantedScopes);
+      if (scopes.missing.length) throw new ConnectorError(`The refresh token lacks the scope${scopes.missing.length > 1 ? 's' : ''} ${scopes.missing.join(', ')}, which the streams need: re-authenticate and grant ${scopes.missing.length > 1 ? 'them' : 'it'}.`, 'config_error');
     }
     const accounts = await partitions.listAdAccounts();
-    await io.writer.write(msg.connectionStatus(true, `Connected as ${user.username}; ${accounts.length} ad account(s) readable.`));
+    // Attribution settings Pinterest refuses fail here, not in the middle of a sync.
+    if (accounts.length > 0) await probeAnalyticsSettings(runtime.requester, config, accounts[0].id, runtime.today);
+    const notes = scopes.leftOut.length ? ` The token works, but ${scopes.leftOut.join('; ')}: re-authenticate granting the missing scopes to read them.` : '';
+    await io.writer.write(msg.connectionStatus(true, `Connected as ${user.username}; ${accounts.length} ad account(s) readable.${notes}`));
     return 0;
   } catch (err) {
     if (err instanceof ConnectorError) {
@@ -88,7 +91,7 @@ export async function check(args: { config: string; writeConfig?: boolean }, io:
 
 function describeCheckFailure(err: ConnectorError): string {
   if (err instanceof ApiError && err.status === 403) {
-    const scope = err.apiCode === 3 || /scope/i.test(err.apiMessage) ? ' The token lacks a required scope (boards:read, boards:read_secret, pins:read, pins:read_secret, user_accounts:read, ads:read): re-authenticate and grant them.' : '';
+    const scope = err.apiCode === 3 || /scope/i.test(err.apiMessage) ? ` The token lacks a required scope (${REQUIRED_SCOPES.join(', ')}): re-authenticate and grant it.` : '';
     return `${err.message}.${scope}`;
   }
   return err.message;
@@ -111,6 +114,7 @@ export async function read(args: ReadArgs, io: CommandIO): Promise<number> {
         config,
         requester: runtime.requester,
         today: runtime.today,
+        clock: runtime.clock,
         partitions: new PartitionResolver(runtime.requester, config.ad_account_ids),
         shared,
         log: (level, message) => { void io.writer.log(level, message); },
@@ -124,7 +128,7 @@ export async function read(args: ReadArgs, io: CommandIO): Promise<number> {
       const failed = summaries.filter((s) => s.status === 'INCOMPLETE');
       await io.writer.log(
         failed.length ? 'ERROR' : 'INFO',
-        `Read finished: ${summaries.map((s) => `${s.name}=${s.records}${s.status === 'INCOMPLETE' ? ' (INCOMPLETE)' : ''}`).join(', ')}; ${stats.requests} requests, ${stats.retries} retries, ${stats.rateLimited} rate-limited answers.`,
+        `Read finished: ${summaries.map((s) => `${s.name}=${s.records}${s.status === 'INCOMPLETE' ? ' (INCOMPLETE)' : ''}${s.notes?.length ? ` (${s.notes.join('; ')})` : ''}`).join(', ')}; ${stats.requests} requests, ${stats.retries} retries, ${stats.rateLimited} rate-limited answers.`,
       );
       return failed.length ? 1 : 0;
     } finally {

@@ -406,6 +406,15 @@ export function createFakePinterest(opts: FixtureOptions = {}): FakePinterest {
     get('/ad_accounts/:ad_account_id/campaigns', (url, params) => (account(params) ? page('campaigns', byStatus(data.campaigns[params.ad_account_id], url), url) : error(404, 'Ad account not found.'))),
     get('/ad_accounts/:ad_account_id/ad_groups', (url, params) => (account(params) ? page('ad_groups', byStatus(data.adGroups[params.ad_account_id], url), url) : error(404, 'Ad account not found.'))),
     get('/ad_accounts/:ad_account_id/ads', (url, params) => (account(params) ? page('ads', byStatus(data.ads[params.ad_account_id], url), url) : error(404, 'Ad account not found.'))),
+    get('/ad_accounts/:ad_account_id/analytics', (url, params) => {
+      const acc = account(params);
+      if (!acc) return error(404, 'Ad account not found.');
+      const days = window(url);
+      if (!Array.isArray(days)) return days;
+      const columns = (url.searchParams.get('columns') ?? '').split(',').filter(Boolean);
+      if (columns.length === 0) return error(400, 'columns is required', 1);
+      return HttpResponse.json(days.map((d) => ({ ...adsAnalyticsRow('campaigns', acc.id, d, columns), CAMPAIGN_ID: undefined, AD_ACCOUNT_ID: acc.id })));
+    }),
     adsAnalytics('campaigns', 'campaign_ids', false),
     adsAnalytics('ad_groups', 'ad_group_ids', false),
     adsAnalytics('ads', 'ad_ids', false),

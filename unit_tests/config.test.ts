@@ -33,7 +33,7 @@ describe('defaults', () => {
     expect(c).toEqual({
       credentials: ACCESS,
       entity_statuses: ['ACTIVE', 'PAUSED', 'ARCHIVED'],
-      lookback_days: 30,
+      lookback_days: 32,
       window_days: 90,
       max_rate_limit_wait_seconds: 600,
       click_window_days: 30,
@@ -69,7 +69,9 @@ describe('defaults', () => {
 
 describe('every field is validated with a message naming it', () => {
   const cases: Array<[string, Record<string, unknown>, string, RegExp | null]> = [
-    ['lookback_days 61', { lookback_days: 61 }, 'lookback_days', /60/],
+    ['lookback_days 90', { lookback_days: 90 }, 'lookback_days', /89/],
+    ['targeting_types with an unknown type', { targeting_types: ['APPTYPE', 'SHOE_SIZE'] }, 'targeting_types.1', /"SHOE_SIZE" is not a Pinterest targeting type/],
+    ['targeting_types empty', { targeting_types: [] }, 'targeting_types', /at least one/],
     ['lookback_days -1', { lookback_days: -1 }, 'lookback_days', /0/],
     ['lookback_days 1.5', { lookback_days: 1.5 }, 'lookback_days', /int/],
     ['lookback_days as a string', { lookback_days: '30' }, 'lookback_days', /number/],
@@ -127,7 +129,7 @@ describe('every field is validated with a message naming it', () => {
   });
 
   test('several wrong fields are all named', () => {
-    const err = rejection(base({ lookback_days: 61, window_days: 5, start_date: 'yesterday' }));
+    const err = rejection(base({ lookback_days: 90, window_days: 5, start_date: 'yesterday' }));
     expect(err.message).toContain("'lookback_days'");
     expect(err.message).toContain("'window_days'");
     expect(err.message).toContain("'start_date'");

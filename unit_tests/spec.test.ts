@@ -252,7 +252,8 @@ describe('airbyte-contract.md §5 rules', () => {
 
 describe('CONTRACT §2 values in spec.json', () => {
   test('bounds, defaults and enums', () => {
-    expect(props.lookback_days).toMatchObject({ type: 'integer', minimum: 0, maximum: 60, default: 30 });
+    expect(props.lookback_days).toMatchObject({ type: 'integer', minimum: 0, maximum: 89 });
+    expect(props.lookback_days).not.toHaveProperty('default'); // the longest attribution window + 2, applied by the code
     expect(props.window_days).toMatchObject({ type: 'integer', minimum: 15, maximum: 90, default: 90 });
     expect(props.max_rate_limit_wait_seconds).toMatchObject({ type: 'integer', minimum: 0, default: 600 });
     expect(props.entity_statuses).toMatchObject({ type: 'array', items: { enum: ['ACTIVE', 'PAUSED', 'ARCHIVED'] }, default: ['ACTIVE', 'PAUSED', 'ARCHIVED'] });
@@ -387,6 +388,8 @@ describe('zod and spec.json agree on cases derived from spec.json', () => {
     for (const [name, s] of Object.entries(props)) {
       if (name === 'credentials') continue;
       if ('default' in s) expect({ name, value: parsed[name] }).toEqual({ name, value: s.default });
+      // Derived from other fields (the longest attribution window + 2), as its description says.
+      else if (name === 'lookback_days') expect(s.description).toMatch(/longest of the three attribution windows \+ 2/);
       else expect({ name, value: parsed[name] }).toEqual({ name, value: undefined });
     }
   });

@@ -1,7 +1,7 @@
 // Pinterest API v5 simulator: entry point. See README.md in this folder.
 import { generateDataset, type Dataset } from './dataset';
 import { computeGroundTruth } from './groundTruth';
-import { parseDay, todayUtcDay } from './rng';
+import { formatDay, parseDay, todayUtcDay } from './rng';
 import { SimServer, type SimulatorStats } from './server';
 import { DEFAULT_SIZE } from './sizes';
 import type { CodeExchange, ConsentMode } from './consent';
@@ -60,6 +60,10 @@ export interface Simulator {
   stats(): SimulatorStats;
   /** the generated dataset (read-only) */
   readonly data: Dataset;
+  /** move the simulated calendar (date limits, Date header) forward: midnight during a read */
+  advanceDay(days?: number): void;
+  /** the simulated day now (today, plus the days the clock advanced) */
+  currentDay(): string;
 }
 
 export function resolveSize(size?: Partial<SizeKnobs>): SizeKnobs {
@@ -97,6 +101,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     groundTruth: (cfg) => computeGroundTruth(ds, { ...opts, seed }, cfg),
     stats: () => srv.stats(),
     data: ds,
+    advanceDay: (days) => srv.clock.advance(days),
+    currentDay: () => formatDay(srv.clock.day),
   };
 }
 

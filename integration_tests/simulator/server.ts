@@ -31,6 +31,7 @@ import { ByteWriter, utf8 } from './bytes';
 import { ConsentFlow } from './consent';
 import { formatDay, parseDay, Rng, strHash } from './rng';
 import { pinWithMetrics, visibleBoards, visiblePins } from './views';
+import { refuseAttribution, refuseReportingTimezone, refuseTargetingTypes, settleDays, SimClock, unsettle } from './realapi';
 import {
   ENTITY_STATUSES,
   FAULT_KINDS,
@@ -183,6 +184,19 @@ class Query {
     }
     return out;
   }
+}
+
+/** The dates, columns and granularity every ads-analytics endpoint requires, checked as the API reports them. */
+function requiredAnalyticsParams(q: Query): { columns: string[]; gran: string } {
+  if (!q.has('start_date')) throw bad('Missing required parameter: start_date');
+  if (!q.has('end_date')) throw bad('Missing required parameter: end_date');
+  const columns = q.list('columns');
+  if (!columns || columns.length === 0) throw bad('Missing required parameter: columns');
+  const gran = q.one('granularity');
+  if (gran === undefined) throw bad('Missing required parameter: granularity');
+  if (!GRANULARITIES.includes(gran)) throw bad(`Invalid parameter granularity: '${gran}' is not one of ${GRANULARITIES.join(', ')}`);
+  for (const c of columns) if (!isAnalyticsColumn(c)) throw bad(`Invalid parameter columns: '${c}' is not a valid column`);
+  return { columns, gran };
 }
 
 function enumParam(q: Query, name: string, allowed: readonly (string | number)[]): string | undefined {
@@ -346,6 +360,7 @@ export class SimServer {
   private ridSeq = 0;
   private started = Date.now();
   private cpuStart = process.cpuUsage();
+  readonly clock: SimClock;
   private statsData = { requests: 0, byStatus: {} as Record<string, number>, byCategory: {} as Record<string, number>, faults: 0, bytesOut: 0 };
   url = '';
 
@@ -356,6 +371,7 @@ export class SimServer {
     private groundTruth?: (cfg: GroundTruthConfig) => GroundTruth,
   ) {
     this.ctx = metricsContext(ds);
+    this.clock = new SimClock(ds.todayDay, opts);
     this.refreshToken = creds.refreshToken;
     this.consent = new ConsentFlow(creds.clientId, () => this.scopes(), opts.consent, opts.redirectUris);
     this.faultRng = new Rng(opts.faults?.seed ?? (opts.seed ?? 1) + 1);
@@ -459,6 +475,7 @@ export class SimServer {
       else if (method === 'POST' && op === 'expire-access-tokens') this.expireAccessTokens();
       else if (method === 'POST' && op === 'reset-log') this.log.length = 0;
       else if (method === 'POST' && op === 'reset-rate-limits') this.resetRateLimits();
+      else if (method === 'POST' && op === 'advance-day') this.clock.advance(arg.days ?? 1);
       else if (method === 'POST' && op === 'ground-truth' && this.groundTruth) return json(200, this.groundTruth(arg));
       else return json(404, { code: 404, message: `unknown control operation ${method} /__sim/${op}` });
       return json(200, { ok: true });
@@ -514,6 +531,7 @@ export class SimServer {
     const entry: LoggedRequest = { method, path, query: q.record(), status: 0, category: route?.category ?? 'none', at };
     if (this.opts.logRequests !== false) this.log.push(entry);
     this.statsData.requests++;
+    if (route) this.clock.onRequest(path);
 
     if (this.opts.latencyMs) await this.sleep(this.opts.latencyMs);
 
@@ -555,6 +573,7 @@ export class SimServer {
     const headers: Record<string, string | number> = {
       'content-type': answer.contentType ?? 'application/json; charset=utf-8',
       'x-pinterest-rid': (++this.ridSeq).toString(16).padStart(12, '0'),
+      date: this.clock.dateHeader(),
       ...answer.headers,
     };
     if (fault === 'truncate') {
@@ -623,7 +642,7 @@ export class SimServer {
       const rl = this.rateLimit(route);
       if (rl.limited) return rl.limited;
       if (spurious) return { ...json(400, { code: 1, message: MESSAGES.last90Days }), headers: rl.headers };
-      const cacheKey = `${tok.scopes.length}|${tok.scopes.includes('boards:read_secret') ? 1 : 0}${tok.scopes.includes('pins:read_secret') ? 1 : 0}|${url.pathname}${url.search}`;
+      const cacheKey = `${this.clock.day}|${tok.scopes.length}|${tok.scopes.includes('boards:read_secret') ? 1 : 0}${tok.scopes.includes('pins:read_secret') ? 1 : 0}|${url.pathname}${url.search}`;
       const cached = this.cache.get(cacheKey);
       if (cached) return { status: 200, body: cached, headers: rl.headers };
       const a = this.dispatch(route, path, q, tok);
@@ -906,7 +925,7 @@ export class SimServer {
     const d1 = parseDay(e);
     if (Number.isNaN(d0)) throw bad(`Invalid parameter start_date: '${s}' is not a date (YYYY-MM-DD)`);
     if (Number.isNaN(d1)) throw bad(`Invalid parameter end_date: '${e}' is not a date (YYYY-MM-DD)`);
-    const today = this.ds.todayDay;
+    const today = this.clock.day;
     if (hourly) {
       if (d0 < today - 8) throw bad('You can only get hourly data from the last 8 days');
       if (d1 - d0 > 3) throw bad('The time range of an hourly request cannot be more than 3 days');
@@ -920,14 +939,7 @@ export class SimServer {
   private adsAnalytics(level: Level, accountId: string, q: Query, targeting: boolean): Answer {
     const acc = this.account(accountId);
     // required parameters first, as the API reports them
-    if (!q.has('start_date')) throw bad('Missing required parameter: start_date');
-    if (!q.has('end_date')) throw bad('Missing required parameter: end_date');
-    const columns = q.list('columns');
-    if (!columns || columns.length === 0) throw bad('Missing required parameter: columns');
-    const gran = q.one('granularity');
-    if (gran === undefined) throw bad('Missing required parameter: granularity');
-    if (!GRANULARITIES.includes(gran)) throw bad(`Invalid parameter granularity: '${gran}' is not one of ${GRANULARITIES.join(', ')}`);
-    for (const c of columns) if (!isAnalyticsColumn(c)) throw bad(`Invalid parameter columns: '${c}' is not a valid column`);
+    const { columns, gran } = requiredAnalyticsParams(q);
     let ids: string[];
     if (level === 'ad_account') ids = [acc.id];
     else if (level === 'campaign') ids = idList(q, 'campaign_ids', true, 250, 18)!;
@@ -953,15 +965,14 @@ export class SimServer {
       if (t.length > 14) throw bad(`Invalid parameter targeting_types: at most 14 items are allowed, got ${t.length}`);
       for (const x of t) if (!isTargetingType(level, x)) throw bad(`Invalid parameter targeting_types: '${x}' is not a valid ${level} targeting type`);
       types = Array.from(new Set(t));
+      refuseTargetingTypes(this.opts, types);
       const at = q.list('attribution_types');
       if (at) {
         if (at.length > 2) throw bad('Invalid parameter attribution_types: at most 2 items are allowed');
         for (const x of at) if (!TARGETING_ATTRIBUTION_TYPES.includes(x)) throw bad(`Invalid parameter attribution_types: '${x}'`);
       }
     }
-    for (const w of ['click_window_days', 'engagement_window_days', 'view_window_days']) enumParam(q, w, WINDOW_DAYS);
-    enumParam(q, 'conversion_report_time', ['TIME_OF_AD_ACTION', 'TIME_OF_CONVERSION']);
-    enumParam(q, 'reporting_timezone', ['PINTEREST_TIME_ZONE', 'AD_ACCOUNT_TIME_ZONE']);
+    const settle = this.attribution(q);
     const aggregate = !targeting && (level === 'campaign' || level === 'ad_group') ? (boolParam(q, 'aggregate_report_rows') ?? false) : false;
     const [d0, d1] = this.dates(q, gran === 'HOUR');
     if (gran === 'HOUR') throw bad('granularity HOUR is not supported by this simulator');
@@ -977,11 +988,20 @@ export class SimServer {
       if (e && e.level === level && e.accountId === acc.id) ents.push(e);
     }
     if (targeting) return { status: 200, body: this.targetingJson(level, ents, types, specs, d0, d1) };
-    if (gran === 'DAY' && !aggregate) return { status: 200, body: this.dailyJson(idKey, ents, specs, d0, d1) };
+    if (gran === 'DAY' && !aggregate) return { status: 200, body: this.dailyJson(idKey, ents, specs, d0, d1, settle) };
     return json(200, this.aggregated(idKey, ents, specs, d0, d1, gran, aggregate));
   }
 
-  private dailyJson(idKey: string, ents: EntityMeta[], specs: ColSpec[], d0: number, d1: number): Buffer[] {
+  /** Attribution windows, report time and time zone, as every ads-analytics endpoint validates them. */
+  private attribution(q: Query): number | undefined {
+    const [click, engagement, view] = ['click_window_days', 'engagement_window_days', 'view_window_days'].map((w) => enumParam(q, w, WINDOW_DAYS));
+    enumParam(q, 'conversion_report_time', ['TIME_OF_AD_ACTION', 'TIME_OF_CONVERSION']);
+    refuseReportingTimezone(this.opts, enumParam(q, 'reporting_timezone', ['PINTEREST_TIME_ZONE', 'AD_ACCOUNT_TIME_ZONE']));
+    refuseAttribution(this.opts, click, engagement, view);
+    return settleDays(this.opts, click, engagement, view);
+  }
+
+  private dailyJson(idKey: string, ents: EntityMeta[], specs: ColSpec[], d0: number, d1: number, settle?: number): Buffer[] {
     const w = new ByteWriter();
     const raw: number[] = new Array(specs.length);
     const dateKey = utf8(',"DATE":"');
@@ -994,6 +1014,7 @@ export class SimServer {
         if (!first) w.byte(0x2c);
         first = false;
         fillRow(this.ctx, e, d, 0, specs, raw);
+        if (settle !== undefined) unsettle(specs, raw, this.clock.day - d, settle, e.account.decimals === 0);
         w.bytes(head);
         w.bytes(dateKey);
         w.bytes(utf8(formatDay(d)));

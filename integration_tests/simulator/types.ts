@@ -116,6 +116,20 @@ export interface SimulatorOptions {
   consent?: ConsentMode;
   /** redirect URIs registered in the app; default: any http(s) URI is accepted */
   redirectUris?: string[];
+  /** click/engagement/view triples the analytics endpoints accept; others get 400 (default: all) */
+  acceptedAttributionWindows?: Array<[number, number, number]>;
+  /** targeting types the account has no beta access to: a request naming one gets 400 */
+  refusedTargetingTypes?: string[];
+  /** the refusal's message names the refused types (default true); false: a generic "Invalid … parameters." */
+  refusedTargetingTypesNamed?: boolean;
+  /** reporting_timezone=AD_ACCOUNT_TIME_ZONE (closed beta) gets 400 */
+  refuseReportingTimezone?: boolean;
+  /** the simulated day advances by one when this many API requests have been answered (midnight during a read) */
+  advanceDayAfterRequests?: number;
+  /** count only requests whose path includes this for advanceDayAfterRequests (e.g. '/analytics') */
+  advanceDayCounting?: string;
+  /** DAY rows of ads analytics report conversions in part until the longest window + 2 days have passed */
+  lateConversions?: boolean;
 }
 
 export interface LoggedRequest {

@@ -3,6 +3,8 @@ import { join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { configError, ConnectorError } from '../errors';
 import { unknownKeyWarnings } from './unknown-keys';
+
+import { defaultLookbackDays } from './attribution';
 import { ConfigSchema, type ConnectorConfig } from './schema';
 
 /** Reads a file named on the command line; any failure is the user's to fix (config_error). */
@@ -58,7 +60,7 @@ export function parseConfig(raw: unknown): ConnectorConfig {
   }
   const result = ConfigSchema.safeParse(raw);
   if (!result.success) throw configError(`Invalid config: ${formatIssues(result.error.issues)}.`);
-  const config = result.data;
+  const config: ConnectorConfig = { ...result.data, lookback_days: result.data.lookback_days ?? defaultLookbackDays(result.data) };
   if (config.start_date && config.end_date && config.end_date < config.start_date) {
     throw configError(`Invalid config: 'end_date' (${config.end_date}) is before 'start_date' (${config.start_date}).`);
   }

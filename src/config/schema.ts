@@ -9,6 +9,8 @@ import enums from '../schemas/pinterest-enums.json';
 export const ATTRIBUTION_WINDOWS = [0, 1, 7, 14, 30, 60] as const;
 export const ENTITY_STATUSES = ['ACTIVE', 'PAUSED', 'ARCHIVED'] as const;
 export const ANALYTICS_COLUMNS: readonly string[] = enums.columns;
+/** Every targeting type of the campaign, ad group and ad levels (each stream keeps those of its level). */
+export const TARGETING_TYPES: readonly string[] = [...new Set(Object.values(enums.targeting_types).flat())];
 
 /**
  * Requested when `columns` is not set: spend, delivery, clicks, engagement, the conversion totals with their
@@ -58,14 +60,14 @@ export const OAuthCredentials = z
     auth_method: z.literal('oauth2.0').meta({ order: 0 }),
     client_id: secret('Client ID', 'The Client ID of your Pinterest app.', 1),
     client_secret: secret('Client Secret', 'The Client Secret of your Pinterest app.', 2),
-    refresh_token: secret('Refresh Token', 'A refresh token of your Pinterest app with the scopes boards:read, boards:read_secret, pins:read, pins:read_secret, user_accounts:read and ads:read, and catalogs:read for the catalog streams (without it only those streams fail).', 3),
+    refresh_token: secret('Refresh Token', 'A refresh token of your Pinterest app with the scopes boards:read, pins:read, user_accounts:read and ads:read (and boards:read_secret, pins:read_secret, catalogs:read for secret boards and pins and the catalog streams).', 3),
   })
   .meta({ title: 'OAuth2.0' });
 
 export const AccessTokenCredentials = z
   .object({
     auth_method: z.literal('access_token').meta({ order: 0 }),
-    access_token: secret('Access Token', 'A Pinterest access token with the scopes boards:read, boards:read_secret, pins:read, pins:read_secret, user_accounts:read and ads:read, and catalogs:read for the catalog streams (without it only those streams fail). It cannot be refreshed: syncs fail once it expires.', 1),
+    access_token: secret('Access Token', 'A Pinterest access token with the scopes boards:read, pins:read, user_accounts:read and ads:read (and boards:read_secret, pins:read_secret, catalogs:read for secret boards and pins and the catalog streams). It cannot be refreshed: syncs fail once it expires.', 1),
   })
   .meta({ title: 'Access Token' });
 
@@ -89,9 +91,9 @@ export const ConfigSchema = z
     lookback_days: z
       .int()
       .min(0)
-      .max(60)
-      .default(30)
-      .meta({ title: 'Lookback Days', description: 'Incremental reads start this many days before the saved cursor, so that late conversions are read again.', order: 5 }),
+      .max(89)
+      .optional()
+      .meta({ title: 'Lookback Days', description: 'Incremental reads start this many days before the saved cursor, so that late conversions are read again. Default: the longest of the three attribution windows + 2 days for Pinterest to settle them (32 with the default windows), at most 89.', order: 5 }),
     window_days: z
       .int()
       .min(15)
@@ -115,6 +117,15 @@ export const ConfigSchema = z
       .enum(['TIME_OF_AD_ACTION', 'TIME_OF_CONVERSION'])
       .default('TIME_OF_AD_ACTION')
       .meta({ title: 'Conversion Report Time', description: 'Whether a conversion is reported on the day of the ad action or of the conversion.', order: 12 }),
+    targeting_types: z
+      .array(z.enum(TARGETING_TYPES as [string, ...string[]], { error: (issue) => `${JSON.stringify(issue.input)} is not a Pinterest targeting type (one of ${TARGETING_TYPES.join(', ')})` }))
+      .min(1, 'must list at least one targeting type')
+      .optional()
+      .meta({ title: 'Targeting Types', description: 'The breakdowns the targeting-analytics streams read; each stream reads those of its level. AGE_BUCKET_AND_GENDER and CREATIVE_ENHANCEMENTS are a beta that some accounts lack: a type Pinterest refuses is left out with a warning. Default: every type of each level.', order: 15 }),
+    reporting_timezone: z
+      .enum(['PINTEREST_TIME_ZONE', 'AD_ACCOUNT_TIME_ZONE'])
+      .optional()
+      .meta({ title: 'Reporting Time Zone', description: "Not sent by default: Pinterest then reports days in UTC. AD_ACCOUNT_TIME_ZONE makes the ads-analytics days the ad account's own calendar days (a closed beta; check fails if Pinterest refuses it). Pin and user-account analytics stay in UTC, and the 90-day limit is counted in UTC either way.", order: 16 }),
     concurrency: z
       .int()
       .min(1)
@@ -130,5 +141,6 @@ export const ConfigSchema = z
   })
   .meta({ title: 'Pinterest Source Spec' });
 
-export type ConnectorConfig = z.output<typeof ConfigSchema>;
+/** The validated config; `lookback_days` is always set (its default depends on the attribution windows). */
+export type ConnectorConfig = Omit<z.output<typeof ConfigSchema>, 'lookback_days'> & { lookback_days: number };
 export type Credentials = ConnectorConfig['credentials'];

@@ -1,7 +1,18 @@
 import { z } from 'zod';
 import { ConfigSchema } from './schema';
 
-export const SCOPES = ['boards:read', 'boards:read_secret', 'pins:read', 'pins:read_secret', 'user_accounts:read', 'ads:read', 'catalogs:read'];
+/** Without these nothing useful can be read: check fails naming them. */
+export const REQUIRED_SCOPES = ['boards:read', 'pins:read', 'user_accounts:read', 'ads:read'] as const;
+
+/** Without these the sync still runs; check says what is left out. */
+export const OPTIONAL_SCOPES: Record<string, string> = {
+  'boards:read_secret': 'secret boards are left out of boards',
+  'pins:read_secret': 'secret pins are left out of pins and pin_analytics',
+  'catalogs:read': 'the catalog streams (catalogs, catalogs_feeds, catalogs_product_groups) will fail',
+};
+
+/** Every scope the consent screen asks for (CONTRACT §2). */
+export const SCOPES: readonly string[] = [...REQUIRED_SCOPES, ...Object.keys(OPTIONAL_SCOPES)];
 export const DOCUMENTATION_URL = 'https://docs.airbyte.com/integrations/sources/pinterest';
 
 /**

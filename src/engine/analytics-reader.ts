@@ -11,7 +11,8 @@ import { maxDay, type Day } from '../util/dates';
 import type { AnalyticsDefinition, Partition } from './definition';
 import { RECORD_BATCH, fillPath, type ReadContext, type StreamEvent } from './context';
 import { resolvePartitions } from './partition-router';
-import { resumeStart, slice, splitWindow, streamRange, windowLength, type Window } from './slicer';
+import { API_HISTORY_DAYS, earliestDay, resumeStart, slice, splitWindow, streamRange, windowLength, type Window } from './slicer';
+import { TargetingTypes, typesNamedIn } from './targeting-types';
 import { advance, parseCursorState, partitionCursor, serializeCursorState, type CursorState } from './state';
 
 /** Requests of one window run this many at a time per partition (the rate limiter bounds the total). */
@@ -23,7 +24,7 @@ export interface AnalyticsReadOptions {
   onUnknownField: (field: string) => void;
 }
 
-interface Progress { skipped: Set<string>; split: number }
+interface Progress { skipped: Set<string>; split: number; earliestWarned?: Day }
 
 /** What every part of one stream's analytics read shares. */
 interface Job {
@@ -32,6 +33,7 @@ interface Job {
   range: { start: Day; end: Day };
   keys: KeyCase;
   progress: Progress;
+  targeting?: TargetingTypes;
 }
 
 export async function* readAnalytics(def: AnalyticsDefinition, ctx: ReadContext, opts: AnalyticsReadOptions): AsyncGenerator<StreamEvent> {
@@ -46,6 +48,15 @@ export async function* readAnalytics(def: AnalyticsDefinition, ctx: ReadContext,
   const progress: Progress = { skipped: new Set(), split: 0 };
 
   const job: Job = { def, ctx, range, keys, progress };
+  if (def.targeting) {
+    const chosen = config.targeting_types;
+    const types = chosen ? def.targeting.types.filter((t) => chosen.includes(t)) : def.targeting.types;
+    if (types.length === 0) {
+      ctx.log('WARN', `${def.name}: none of the configured targeting_types (${chosen!.join(', ')}) exists at this level; the stream reads nothing.`);
+      return;
+    }
+    job.targeting = new TargetingTypes(types, def.targeting.perRequest, (message) => ctx.log('WARN', `${def.name}: ${message}`));
+  }
   if (def.cursorScope === 'partition') {
     yield* readPerPartition(job, partitions, saved);
   } else {
@@ -55,6 +66,8 @@ export async function* readAnalytics(def: AnalyticsDefinition, ctx: ReadContext,
     ctx.log('WARN', `${def.name}: skipped ${progress.skipped.size} partition(s) Pinterest refused to report on (HTTP ${def.skipPartitionOn?.join('/')}); their rows are not in this sync.`);
   }
   if (progress.split > 0) ctx.log('INFO', `${def.name}: ${progress.split} window(s) were split after repeated failures.`);
+  const omitted = job.targeting?.summary();
+  if (omitted) yield { kind: 'note', text: omitted };
 }
 
 async function* readPerPartition(job: Job, partitions: Partition[], saved: CursorState): AsyncGenerator<StreamEvent> {
@@ -126,7 +139,7 @@ async function* readWindow(job: Job, partition: Partition, window: Window, ids: 
   const { def } = job;
   if (ids && ids.length === 0) return;
   const batches: Array<string[] | undefined> = ids ? chunk(ids, def.ids!.batchSize) : [undefined];
-  const groups: Array<readonly string[] | undefined> = def.targeting ? chunk(def.targeting.types, def.targeting.perRequest) : [undefined];
+  const groups: Array<readonly string[] | undefined> = job.targeting ? job.targeting.groups(partitionLabel(partition)) : [undefined];
   const units = batches.flatMap((batch) => groups.map((types) => ({ batch, types })));
   const tasks = units.map((u) => () => readUnit(job, partition, window, u.batch, u.types));
   yield* mergeTasks(tasks, REQUESTS_PER_WINDOW);
@@ -135,6 +148,15 @@ async function* readWindow(job: Job, partition: Partition, window: Window, ids: 
 async function* readUnit(job: Job, partition: Partition, window: Window, batch: string[] | undefined, types: readonly string[] | undefined): AsyncGenerator<StreamEvent> {
   const { def, ctx, keys, progress } = job;
   const path = fillPath(def.path, partition);
+  // Holding a slot from request to last record bounds the answers in progress, whatever the concurrency.
+  const release = await ctx.responses.acquire();
+  // The earliest day Pinterest serves is decided now, not when the windows were cut: midnight may have passed.
+  const served = servedPart(job, window);
+  if (!served) {
+    release();
+    return;
+  }
+  window = served;
   const query: Record<string, string | number | boolean | undefined> = {
     start_date: window.start,
     end_date: window.end,
@@ -143,8 +165,6 @@ async function* readUnit(job: Job, partition: Partition, window: Window, batch: 
   if (batch && def.ids) query[def.ids.param] = batch.join(',');
   if (types) query.targeting_types = types.join(',');
   const what = `GET ${path} (${window.start}…${window.end})`;
-  // Holding a slot from request to last record bounds the answers in progress, whatever the concurrency.
-  const release = await ctx.responses.acquire();
   let emitted = 0;
   try {
     if (def.stream) {
@@ -167,12 +187,23 @@ async function* readUnit(job: Job, partition: Partition, window: Window, batch: 
     // Once rows of this request are out, it cannot be split or skipped without emitting them twice:
     // the stream fails and its state stays before this window.
     if (emitted > 0) throw err;
+    const clock = ctx.clock;
+    if (clock && err instanceof ApiError && err.status === 400 && isHistoryLimit(err)
+      && (window.start < earliestDay(clock.today()) || clock.observeRefusedStart(window.start, API_HISTORY_DAYS))) {
+      // Refused although the clock had not seen midnight (it had not seen the server's new day yet): re-clamp and go on.
+      yield* readUnit(job, partition, window, batch, types);
+      return;
+    }
     if (def.skipPartitionOn && err instanceof ApiError && def.skipPartitionOn.includes(err.status)) {
       const label = partitionLabel(partition);
       if (!progress.skipped.has(label)) {
         progress.skipped.add(label);
         ctx.log('WARN', `${def.name}: skipping ${label}: Pinterest answered HTTP ${err.status} (${err.apiMessage}).`);
       }
+      return;
+    }
+    if (types && job.targeting && err instanceof ApiError && err.status === 400 && !isHistoryLimit(err)) {
+      yield* readWithoutRefusedTypes(job, partition, window, batch, types, err);
       return;
     }
     const halves = (err instanceof RetriesExhaustedError || err instanceof ResponseTooLargeError) ? splitWindow(window) : undefined;
@@ -187,6 +218,53 @@ async function* readUnit(job: Job, partition: Partition, window: Window, batch: 
     release();
   }
 }
+
+/**
+ * A targeting request refused with 400: the types Pinterest names are left out and the rest read again;
+ * when it names none, the group is halved until the refused type is alone. The refusal is the stream's
+ * error only when every selected type is refused (then it is not about a type at all).
+ */
+async function* readWithoutRefusedTypes(job: Job, partition: Partition, window: Window, batch: string[] | undefined, types: readonly string[], err: ApiError): AsyncGenerator<StreamEvent> {
+  const targeting = job.targeting!;
+  const label = partitionLabel(partition);
+  const named = typesNamedIn(err.apiMessage, types);
+  let refused: readonly string[] = named;
+  let rest: Array<readonly string[]> = [types.filter((t) => !named.includes(t))];
+  if (named.length === 0) {
+    if (types.length > 1) {
+      const half = Math.ceil(types.length / 2);
+      rest = [types.slice(0, half), types.slice(half)];
+    } else {
+      refused = types;
+      rest = [];
+    }
+  }
+  if (refused.length > 0 && targeting.refuse(label, refused, `HTTP 400: ${err.apiMessage}`)) throw err;
+  for (const group of rest) {
+    // A type refused meanwhile (by another request of this account) is not asked again.
+    const wanted = group.filter((t) => !targeting.isRefused(label, t));
+    if (wanted.length > 0) yield* readUnit(job, partition, window, batch, wanted);
+  }
+}
+
+/**
+ * The part of a window Pinterest serves today (as of now): the window itself, its days from the earliest
+ * served day on (midnight passed during the read; warned once per new day), or nothing.
+ */
+function servedPart(job: Job, window: Window): Window | undefined {
+  const { ctx, def, progress } = job;
+  if (!ctx.clock) return window;
+  const earliest = earliestDay(ctx.clock.today());
+  if (window.start >= earliest) return window;
+  if (progress.earliestWarned !== earliest) {
+    progress.earliestWarned = earliest;
+    ctx.log('WARN', `${def.name}: a new UTC day began during the read; Pinterest now serves analytics from ${earliest}, so older days of this read's range are no longer available and are left out.`);
+  }
+  return window.end < earliest ? undefined : { start: earliest, end: window.end };
+}
+
+/** Pinterest's refusal of a start date older than it serves (not a refusal of the request's other values). */
+export const isHistoryLimit = (err: ApiError): boolean => /only get data from the last 90 days/i.test(err.apiMessage);
 
 function parseElement(text: string, what: string): unknown {
   try {

@@ -4,6 +4,7 @@ import type { Requester } from '../http/requester';
 import type { LogLevel } from '../protocol/messages';
 import type { Semaphore } from '../util/async';
 import type { Day } from '../util/dates';
+import type { DayClock } from './clock';
 import type { PartitionResolver } from './partitions';
 import type { SharedLists } from './shared-lists';
 
@@ -11,7 +12,10 @@ import type { SharedLists } from './shared-lists';
 export interface ReadContext {
   config: ConnectorConfig;
   requester: Requester;
+  /** The day the read started: the streams' ranges are fixed from it. */
   today: Day;
+  /** Today as of now (a read may cross UTC midnight): the earliest day a request may ask for follows it. */
+  clock?: DayClock;
   partitions: PartitionResolver;
   shared: SharedLists;
   log: (level: LogLevel, message: string) => void;
@@ -26,7 +30,9 @@ export const RECORD_BATCH = 500;
 export type StreamEvent =
   | { kind: 'records'; data: Array<Record<string, unknown>> }
   | { kind: 'checkpoint'; state: Record<string, unknown> }
-  | { kind: 'estimate'; rows: number };
+  | { kind: 'estimate'; rows: number }
+  /** Something the final log line must say about the stream (e.g. targeting types left out). */
+  | { kind: 'note'; text: string };
 
 /** Fills {ad_account_id}, {pin_id}, {username} from the partition; ids are checked before they enter a URL. */
 export function fillPath(template: string, values: Record<string, string | undefined>): string {

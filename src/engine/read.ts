@@ -18,7 +18,7 @@ import { STREAMS_BY_NAME, schemaOf } from '../streams/definitions';
 
 const PROGRESS_INTERVAL_MS = 30_000;
 
-export interface StreamSummary { name: string; records: number; status: 'COMPLETE' | 'INCOMPLETE'; error?: string }
+export interface StreamSummary { name: string; records: number; status: 'COMPLETE' | 'INCOMPLETE'; error?: string; notes?: string[] }
 
 export async function runRead(
   ctx: ReadContext,
@@ -92,6 +92,8 @@ async function* runStream(
         sinceState = 0;
       } else if (event.kind === 'estimate') {
         yield [msg.estimate(name, event.rows)];
+      } else if (event.kind === 'note') {
+        (summary.notes ??= []).push(event.text);
       }
     }
     const end: AirbyteMessage[] = [];

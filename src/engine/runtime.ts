@@ -11,6 +11,7 @@ import { installHttpAgent, Requester, type RetryPolicy, type TokenSource } from 
 import { controlConfig } from '../protocol/messages';
 import type { MessageWriter } from '../protocol/output';
 import { today as todayFromEnv } from '../util/dates';
+import { DayClock } from './clock';
 
 export interface RuntimeOptions {
   config: ConnectorConfig;
@@ -28,6 +29,8 @@ export interface Runtime {
   tokens: TokenSource;
   limiter: RateLimiter;
   today: string;
+  /** Today as of now: follows UTC midnight during a long read. */
+  clock: DayClock;
   close(): Promise<void>;
 }
 
@@ -44,6 +47,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     writer.addSecret(creds.access_token);
   }
   installHttpAgent(config.request_timeout_seconds * 1000);
+  const clock = new DayClock(todayFromEnv(env), !!env.PINTEREST_TODAY);
   const limiter = new RateLimiter(opts.budgets ?? budgetsFromEnv(env.PINTEREST_RATE_LIMITS), config.concurrency);
   const requester = new Requester({
     baseUrl: env.PINTEREST_API_URL || DEFAULT_API_URL,
@@ -55,6 +59,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
       ...opts.retry,
     },
     log: (level, message) => writer.log(level, message),
+    onServerDate: (date) => clock.observeDateHeader(date),
   });
   let raw = opts.rawConfig;
   const tokens = tokenSourceFor(creds, requester, async (refreshToken) => {
@@ -74,7 +79,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
       writer.log('INFO', 'Pinterest rotated the refresh token; the updated config was sent in a CONTROL message' + (written ? ' and written to the config file.' : '.'));
   });
   requester.setTokenSource(tokens);
-  return { requester, limiter, tokens, today: todayFromEnv(env), close: () => limiter.stop() };
+  return { requester, limiter, tokens, today: todayFromEnv(env), clock, close: () => limiter.stop() };
 }
 
 /** PINTEREST_RETRY_BASE_MS shortens backoff for tests and benchmarks; production keeps the defaults. */

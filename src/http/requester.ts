@@ -69,6 +69,8 @@ export interface RequesterOptions {
   limiter: RateLimiter;
   retry?: Partial<RetryPolicy>;
   log?: (level: 'DEBUG' | 'INFO' | 'WARN', message: string) => void;
+  /** Every answer's Date header (the server's day decides Pinterest's date limits). */
+  onServerDate?: (date: string | null) => void;
 }
 
 export interface RequestStats { requests: number; retries: number; rateLimited: number }
@@ -322,6 +324,7 @@ export class Requester {
         body,
         signal: controller.signal,
       });
+      this.opts.onServerDate?.(response.headers.get('date'));
       const length = Number(response.headers.get('content-length') ?? NaN);
       if (length > this.retry.maxResponseBytes) {
         // Not awaited: a body stream whose cancel never settles (seen with interceptors) must not hang the read.

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConnectorConfig } from '../config/schema';
 import { DEFAULT_COLUMNS } from '../config/schema';
+import { attributionParams } from '../config/attribution';
 import type { AnalyticsDefinition, ListDefinition, StreamDefinition } from '../engine/definition';
 import enums from '../schemas/pinterest-enums.json';
 import { adsAnalyticsRecord, dailyMetricsRows, targetingRecord } from './transforms';
@@ -20,10 +21,7 @@ const entityStatuses = (c: ConnectorConfig) => ({ entity_statuses: c.entity_stat
 const adsAnalyticsParams = (c: ConnectorConfig) => ({
   columns: (c.columns ?? DEFAULT_COLUMNS).join(','),
   granularity: 'DAY',
-  click_window_days: c.click_window_days,
-  engagement_window_days: c.engagement_window_days,
-  view_window_days: c.view_window_days,
-  conversion_report_time: c.conversion_report_time,
+  ...attributionParams(c),
 });
 
 const list = (d: Omit<ListDefinition, 'kind'>): ListDefinition => ({ kind: 'list', ...d });
