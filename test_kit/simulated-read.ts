@@ -19,7 +19,7 @@ import { describeRequest, expectCleanRead, read, type RecordedRequest, type Stre
  * two id batches), the second a handful in every status; /pins and followers take two pages; of 20 owned
  * pins one refuses analytics with 404 and one with 403.
  */
-export const UNIT_SIZE: Partial<SizeKnobs> = { adAccounts: 2, sharedAdAccounts: 1, campaignsPerAccount: 8, ownedPins: 20, refusingPinRate: 0.1 };
+export const UNIT_SIZE: Partial<SizeKnobs> = { adAccounts: 2, sharedAdAccounts: 1, campaignsPerAccount: 8, flightDaysMin: 5, flightDaysMax: 40, ownedPins: 20, refusingPinRate: 0.1 };
 
 export const ALL_STATUSES = ['ACTIVE', 'PAUSED', 'ARCHIVED'];
 export type Entity = 'campaigns' | 'ad_groups' | 'ads';
