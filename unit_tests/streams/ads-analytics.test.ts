@@ -347,7 +347,7 @@ describe('a failing ad account', () => {
     const refused = useSimulatedPinterest({ refusals: [{ path: `/ad_accounts/${EUR}/ad_groups/analytics`, status: 403 }] });
 
     test('that stream INCOMPLETE with a config_error naming it, the others COMPLETE, exit 1', async () => {
-      const r = await refused.read(config(), [{ name: 'ad_group_analytics', sync_mode: 'incremental' }, 'ad_analytics', 'boards']);
+      const r = await refused.read(refused.config({ columns: COLS }), [{ name: 'ad_group_analytics', sync_mode: 'incremental' }, 'ad_analytics', 'boards']);
       expect(r.exitCode).toBe(1);
       expect(r.statuses('ad_group_analytics')).toEqual(['STARTED', 'RUNNING', 'INCOMPLETE']);
       expect(r.statuses('ad_analytics')).toEqual(['STARTED', 'RUNNING', 'COMPLETE']);
@@ -371,7 +371,7 @@ describe('a failing ad account', () => {
     const refused = useSimulatedPinterest({ refusals: [{ path: `/ad_accounts/${EUR}/ad_groups`, status: 403 }] });
 
     test("the other account's analytics are still read and checkpointed, then the stream fails", async () => {
-      const r = await refused.read(config(), [{ name: 'ad_group_analytics', sync_mode: 'incremental' }, 'ad_analytics']);
+      const r = await refused.read(refused.config({ columns: COLS }), [{ name: 'ad_group_analytics', sync_mode: 'incremental' }, 'ad_analytics']);
       expect(r.exitCode).toBe(1);
       expect(r.statuses('ad_group_analytics')).toEqual(['STARTED', 'RUNNING', 'INCOMPLETE']);
       expect(r.statuses('ad_analytics')).toEqual(['STARTED', 'RUNNING', 'COMPLETE']);
