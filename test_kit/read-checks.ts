@@ -7,20 +7,15 @@
  * when that module is trimmed to the malformed-answer fake they move here, and this file is their home.
  */
 export {
-  addDays,
-  daysIn,
   EARLIEST,
   read,
   streamStateInput,
   stateCountProblems,
-  recordSchemaProblems,
   describeRequest,
   windowsOf,
   sorted,
-  recordDiff,
   expectSameRecords,
   expectCleanRead,
   type RecordedRequest,
   type StreamSelection,
-  type SyncMode,
 } from './msw-pinterest';
