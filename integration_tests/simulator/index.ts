@@ -1,6 +1,7 @@
 // Pinterest API v5 simulator: entry point. See README.md in this folder.
 import { generateDataset, type Dataset } from './dataset';
 import { computeGroundTruth } from './groundTruth';
+import { addExtraItemFields } from './overrides';
 import { formatDay, parseDay, todayUtcDay } from './rng';
 import { SimServer, type SimulatorStats } from './server';
 import { DEFAULT_SIZE } from './sizes';
@@ -77,6 +78,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const sizes = resolveSize(opts.size);
   const creds: Required<Credentials> = { ...DEFAULT_CREDENTIALS, ...(opts.credentials ?? {}) } as Required<Credentials>;
   const ds = generateDataset(seed, todayDay, sizes, opts.unknownFields !== false);
+  addExtraItemFields(ds, opts.extraItemFields);
   const srv = new SimServer(ds, { ...opts, seed }, creds, (cfg) => computeGroundTruth(ds, { ...opts, seed }, cfg));
   await srv.listen(opts.port ?? 0, opts.host ?? '127.0.0.1');
   const port = Number(new URL(srv.url).port);
@@ -111,6 +113,7 @@ export function groundTruthFor(opts: SimulatorOptions, cfg: GroundTruthConfig): 
   const seed = opts.seed ?? 1;
   const todayDay = opts.today ? parseDay(opts.today) : todayUtcDay();
   const ds = generateDataset(seed, todayDay, resolveSize(opts.size), opts.unknownFields !== false);
+  addExtraItemFields(ds, opts.extraItemFields);
   return computeGroundTruth(ds, { ...opts, seed }, cfg);
 }
 

@@ -32,6 +32,7 @@ import { ConsentFlow } from './consent';
 import { formatDay, parseDay, Rng, strHash } from './rng';
 import { pinWithMetrics, visibleBoards, visiblePins } from './views';
 import { refuseAttribution, refuseReportingTimezone, refuseTargetingTypes, settleDays, SimClock, unsettle } from './realapi';
+import { refusalFor } from './overrides';
 import {
   ENTITY_STATUSES,
   FAULT_KINDS,
@@ -639,6 +640,8 @@ export class SimServer {
           3,
           `Your application consumer does not have the required scope(s): ${missing.join(', ')}. Re-authorize the app with these scopes.`,
         );
+      const refused = refusalFor(this.opts.refusals, path);
+      if (refused) throw new ApiError(refused.status, refused.code, refused.message);
       const rl = this.rateLimit(route);
       if (rl.limited) return rl.limited;
       if (spurious) return { ...json(400, { code: 1, message: MESSAGES.last90Days }), headers: rl.headers };

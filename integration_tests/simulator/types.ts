@@ -74,6 +74,17 @@ export interface FaultOptions {
   includeToken?: boolean;
 }
 
+export interface Refusal {
+  /** the path without /v5, exactly, or a RegExp over it */
+  path: string | RegExp;
+  status: 403 | 404 | 410;
+  /** default: Pinterest's code and message for the status (403: 29 "You are not permitted to access that resource.") */
+  code?: number;
+  message?: string;
+}
+
+export type ExtraItemFields = Partial<Record<'boards' | 'pins' | 'followers' | 'interests' | 'campaigns' | 'ad_groups' | 'ads', Record<string, unknown>>>;
+
 export interface SimulatorOptions {
   /** default 1; all data deterministic from seed + sizes + today */
   seed?: number;
@@ -108,6 +119,10 @@ export interface SimulatorOptions {
   targetingIdsAsNumbers?: boolean;
   /** add fields newer than OpenAPI 5.23 (AdAccount.time_zone, from 5.28) (default true) */
   unknownFields?: boolean;
+  /** routes that refuse the token after authentication (an ad account whose role cannot read one list) */
+  refusals?: Refusal[];
+  /** fields added to every item of a list: fields Pinterest added that the connector's schemas do not know */
+  extraItemFields?: ExtraItemFields;
   /** keep a request log (default true) */
   logRequests?: boolean;
   /** byte budget of the response cache (default 256 MiB; 0 turns caching off) */

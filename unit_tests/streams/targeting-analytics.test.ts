@@ -1,112 +1,94 @@
 /**
- * Targeting analytics: campaign_targeting_analytics, ad_group_targeting_analytics, ad_targeting_analytics.
- * As the ads analytics (ad account × ≤250 ids × window), times groups of ≤14 targeting types; rows
- * carry targeting_type and targeting_value (always a string), ad_account_id and currency.
+ * Targeting analytics: campaign_targeting_analytics, ad_group_targeting_analytics, ad_targeting_analytics —
+ * read in-process against the simulator. As the ads analytics (ad account × ≤250 ids × window), times groups
+ * of ≤14 targeting types; rows carry targeting_type and targeting_value (always a string, though Pinterest
+ * sends LOCATION values as numbers), the entity id as a string (Pinterest sends a number), ad_account_id and currency.
  */
 import enums from '../../src/schemas/pinterest-enums.json';
-import { AD_EUR, AD_USD, BASE_CONFIG, CURRENCY, TARGETING_VALUES, daysIn, describeRequest, expectCleanRead, expectSameRecords, read, streamStateInput, targetingMetrics, useFakePinterest, windowsOf, type RecordedRequest } from '../../test_kit/msw-pinterest';
-import { TODAY } from '../../test_kit/constants';
+import { TODAY, type Json } from '../../test_kit/constants';
+import { expectSameRecords, streamStateInput, windowsOf } from '../../test_kit/read-checks';
+import { accountsOf, between, ofAccount, requestLine, useSimulatedPinterest, type Entity } from '../../test_kit/simulated-read';
 
-const fake = useFakePinterest();
-
-type Entity = 'campaigns' | 'ad_groups' | 'ads';
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const p = useSimulatedPinterest();
+const [USD, EUR] = accountsOf();
 
 const COLS = ['SPEND_IN_MICRO_DOLLAR', 'TOTAL_IMPRESSION'];
-const CONFIG = { ...BASE_CONFIG, columns: COLS };
-const LEVEL: Record<string, { entity: Entity; param: string; types: string[] }> = {
-  campaign_targeting_analytics: { entity: 'campaigns', param: 'campaign_ids', types: enums.targeting_types.campaign },
-  ad_group_targeting_analytics: { entity: 'ad_groups', param: 'ad_group_ids', types: enums.targeting_types.ad_group },
-  ad_targeting_analytics: { entity: 'ads', param: 'ad_ids', types: enums.targeting_types.ad },
+const config = (extra: Json = {}) => p.config({ columns: COLS, ...extra });
+const LEVEL: Record<string, { entity: Entity; param: string; idKey: string; types: string[] }> = {
+  campaign_targeting_analytics: { entity: 'campaigns', param: 'campaign_ids', idKey: 'campaign_id', types: enums.targeting_types.campaign },
+  ad_group_targeting_analytics: { entity: 'ad_groups', param: 'ad_group_ids', idKey: 'ad_group_id', types: enums.targeting_types.ad_group },
+  ad_targeting_analytics: { entity: 'ads', param: 'ad_ids', idKey: 'ad_id', types: enums.targeting_types.ad },
 };
-const BACKFILL_WINDOWS = ['2026-05-01..2026-05-30', '2026-05-31..2026-06-29', '2026-06-30..2026-06-30'];
+const BACKFILL_WINDOWS = [['2026-05-01', '2026-05-30'], ['2026-05-31', '2026-06-29'], ['2026-06-30', '2026-06-30']] as const;
+const BACKFILL = BACKFILL_WINDOWS.map(([s, e]) => `${s}..${e}`);
 const COMMON = { click_window_days: '30', columns: COLS.join(','), conversion_report_time: 'TIME_OF_AD_ACTION', engagement_window_days: '30', granularity: 'DAY', view_window_days: '1' };
 
-const entityList = (entity: Entity, account: string): Json[] =>
-  (entity === 'campaigns' ? fake.data.campaigns : entity === 'ad_groups' ? fake.data.adGroups : fake.data.ads)[account];
-const idsOf = (entity: Entity, account: string) => entityList(entity, account).map((e) => e.id as string);
-const lower = (row: Json): Json => Object.fromEntries(Object.entries(row).map(([k, v]) => [k.toLowerCase(), v]));
+const chunks = <T>(list: T[], size: number): T[][] => Array.from({ length: Math.ceil(list.length / size) }, (_, i) => list.slice(i * size, i * size + size));
 
+/** The ground-truth records of `stream` for `account` over start…end. */
 function expectedRecords(stream: string, account: string, start: string, end: string): Json[] {
-  const { entity, types } = LEVEL[stream];
-  return idsOf(entity, account).flatMap((id) => daysIn(start, end).flatMap((d) => types.flatMap((t) => (TARGETING_VALUES[t] ?? []).map((value) => ({
-    ad_account_id: account,
-    currency: CURRENCY[account],
-    ...lower(targetingMetrics(entity, id, t, value, d, COLS)),
-    [`${entity.replace(/s$/, '')}_id`]: id, // ids are strings in records, whatever JSON type the API used
-    targeting_type: t,
-    targeting_value: String(value),
-  })))));
+  const truth = p.truth({ columns: COLS, startDate: start, endDate: end, adAccountIds: [account] });
+  return ofAccount((truth.records as Record<string, Json[]>)[stream], account);
 }
 
-function targetingRequest(stream: string, account: string, ids: string[], types: string[], start: string, end: string): string {
-  const { entity, param } = LEVEL[stream];
-  const r: RecordedRequest = {
-    method: 'GET', path: `/ad_accounts/${account}/${entity}/targeting_analytics`, url: '',
-    query: { ...COMMON, [param]: ids.join(','), targeting_types: types.join(','), start_date: start, end_date: end },
-  };
-  return describeRequest(r);
+/** Every request of `stream` for `account`: per window, per batch of ≤250 ids, per group of ≤14 types. */
+function targetingRequests(stream: string, account: string, windows: ReadonlyArray<readonly [string, string]>): string[] {
+  const { entity, param, types } = LEVEL[stream];
+  return windows.flatMap(([start, end]) => chunks(p.ids(entity, account), 250).flatMap((ids) => chunks(types, 14).map((group) =>
+    requestLine('GET', `/ad_accounts/${account}/${entity}/targeting_analytics`, { ...COMMON, [param]: ids.join(','), targeting_types: group.join(','), start_date: start, end_date: end }))));
 }
 
-const requestsOf = (entity: Entity, account = '\\d+') => fake.requestsTo(new RegExp(`^/ad_accounts/${account}/${entity}/targeting_analytics$`));
-const described = (reqs: RecordedRequest[]) => reqs.map((r) => describeRequest(r)).sort();
+const requestsOf = (entity: Entity, account = '\\d+') => p.requestsTo(new RegExp(`^/ad_accounts/${account}/${entity}/targeting_analytics$`));
 
 describe('campaign_targeting_analytics', () => {
   const stream = 'campaign_targeting_analytics';
   const types = enums.targeting_types.campaign;
 
-  test('15 campaign targeting types go out as 14 + 1; 260 ids as 250 + 10', async () => {
+  test('15 campaign targeting types go out as 14 + 1; > 250 ids as 250 + n; values and ids as strings', async () => {
     expect(types).toHaveLength(15);
-    const r = await read({ ...CONFIG, start_date: TODAY }, [stream]);
-    expectCleanRead(r, fake, [stream]);
-    const usd = idsOf('campaigns', AD_USD);
-    const eur = idsOf('campaigns', AD_EUR);
-    expect(described(requestsOf('campaigns'))).toEqual([
-      targetingRequest(stream, AD_USD, usd.slice(0, 250), types.slice(0, 14), TODAY, TODAY),
-      targetingRequest(stream, AD_USD, usd.slice(0, 250), types.slice(14), TODAY, TODAY),
-      targetingRequest(stream, AD_USD, usd.slice(250), types.slice(0, 14), TODAY, TODAY),
-      targetingRequest(stream, AD_USD, usd.slice(250), types.slice(14), TODAY, TODAY),
-      targetingRequest(stream, AD_EUR, eur, types.slice(0, 14), TODAY, TODAY),
-      targetingRequest(stream, AD_EUR, eur, types.slice(14), TODAY, TODAY),
-    ].sort());
-    expectSameRecords(r.records(stream), [...expectedRecords(stream, AD_USD, TODAY, TODAY), ...expectedRecords(stream, AD_EUR, TODAY, TODAY)]);
+    const r = await p.read(config({ start_date: '2026-06-25' }), [stream]);
+    p.expectCleanRead(r, [stream]);
+    const window = [['2026-06-25', TODAY]] as const;
+    expect(p.lines(requestsOf('campaigns'))).toEqual([...targetingRequests(stream, USD, window), ...targetingRequests(stream, EUR, window)].sort());
+    expect(requestsOf('campaigns', USD)).toHaveLength(2 * 2);
+    const expected = [...expectedRecords(stream, USD, '2026-06-25', TODAY), ...expectedRecords(stream, EUR, '2026-06-25', TODAY)];
+    expectSameRecords(r.records(stream), expected);
     // AUDIENCE_MULTIPLIER, the 15th type, comes only from the second group.
-    expect(r.records(stream).filter((x) => x.targeting_type === 'AUDIENCE_MULTIPLIER')).toHaveLength(262);
+    expect(types[14]).toBe('AUDIENCE_MULTIPLIER');
+    expect(r.records(stream).filter((x) => x.targeting_type === 'AUDIENCE_MULTIPLIER').length).toBeGreaterThan(0);
+    // LOCATION and AUDIENCE_INCLUDE values come as JSON numbers and are kept as strings; ids come as numbers too.
+    const numeric = r.records(stream).filter((x) => ['LOCATION', 'AUDIENCE_INCLUDE'].includes(x.targeting_type));
+    expect(numeric.length).toBeGreaterThan(0);
+    expect(numeric.every((x) => typeof x.targeting_value === 'string' && /^\d+$/.test(x.targeting_value))).toBe(true);
+    expect(r.records(stream).every((x) => typeof x.targeting_value === 'string' && typeof x.campaign_id === 'string')).toBe(true);
   });
 
-  test('backfill: exact windows, one state per window, exact records with string targeting values', async () => {
-    const r = await read({ ...CONFIG, ad_account_ids: [AD_EUR] }, [{ name: stream, sync_mode: 'incremental' }]);
-    expectCleanRead(r, fake, [stream]);
-    expect(windowsOf(requestsOf('campaigns'))).toEqual(BACKFILL_WINDOWS);
+  test('backfill: exact windows, one state per window counting its records, exact records', async () => {
+    const r = await p.read(config({ ad_account_ids: [EUR] }), [{ name: stream, sync_mode: 'incremental' }]);
+    p.expectCleanRead(r, [stream]);
+    expect(windowsOf(requestsOf('campaigns'))).toEqual(BACKFILL);
+    expect(p.lines(requestsOf('campaigns'))).toEqual(targetingRequests(stream, EUR, BACKFILL_WINDOWS).sort());
     expect(requestsOf('campaigns')).toHaveLength(3 * 2);
-    const expected = expectedRecords(stream, AD_EUR, '2026-05-01', TODAY);
-    expect(expected).toHaveLength(2 * 61 * 4);
+    const expected = expectedRecords(stream, EUR, '2026-05-01', TODAY);
+    expect(expected.length).toBeGreaterThan(0);
     expectSameRecords(r.records(stream), expected);
-    const location = r.records(stream).filter((x) => x.targeting_type === 'LOCATION');
-    expect(location.length).toBeGreaterThan(0);
-    expect(location.every((x) => x.targeting_value === '500')).toBe(true);
-    const first = r.records(stream).find((x) => x.campaign_id === '32000001' && x.date === '2026-05-01' && x.targeting_type === 'APPTYPE' && x.targeting_value === 'iphone');
-    expect(first).toEqual({
-      ad_account_id: AD_EUR, currency: 'EUR', campaign_id: '32000001', date: '2026-05-01', targeting_type: 'APPTYPE', targeting_value: 'iphone',
-      ...lower(targetingMetrics('campaigns', '32000001', 'APPTYPE', 'iphone', '2026-05-01', COLS)),
-    });
     expect(r.states(stream).map((s) => s.stream.stream_state)).toEqual([
-      { date: '2026-05-30', partitions: { [AD_EUR]: { date: '2026-05-30' } } },
-      { date: '2026-06-29', partitions: { [AD_EUR]: { date: '2026-06-29' } } },
-      { date: TODAY, partitions: { [AD_EUR]: { date: TODAY } } },
-      { date: TODAY, partitions: { [AD_EUR]: { date: TODAY } } },
+      { date: '2026-05-30', partitions: { [EUR]: { date: '2026-05-30' } } },
+      { date: '2026-06-29', partitions: { [EUR]: { date: '2026-06-29' } } },
+      { date: TODAY, partitions: { [EUR]: { date: TODAY } } },
+      { date: TODAY, partitions: { [EUR]: { date: TODAY } } },
     ]);
-    expect(r.states(stream).map((s) => s.sourceStats.recordCount)).toEqual([2 * 30 * 4, 2 * 30 * 4, 2 * 4, 0]);
+    expect(r.states(stream).map((s) => s.sourceStats.recordCount)).toEqual([...BACKFILL_WINDOWS.map(([s, e]) => between(expected, s, e).length), 0]);
   });
 
   test('incremental from a top-date-only state with lookback; a future state reads nothing', async () => {
-    let r = await read({ ...CONFIG, ad_account_ids: [AD_EUR], lookback_days: 7 }, [{ name: stream, sync_mode: 'incremental' }], streamStateInput({ [stream]: { date: '2026-06-27' } }));
-    expectCleanRead(r, fake, [stream]);
+    let r = await p.read(config({ ad_account_ids: [EUR], lookback_days: 7 }), [{ name: stream, sync_mode: 'incremental' }], streamStateInput({ [stream]: { date: '2026-06-27' } }));
+    p.expectCleanRead(r, [stream]);
     expect(windowsOf(requestsOf('campaigns'))).toEqual(['2026-06-20..2026-06-30']);
-    expectSameRecords(r.records(stream), expectedRecords(stream, AD_EUR, '2026-06-20', TODAY));
-    fake.reset();
-    r = await read(CONFIG, [{ name: stream, sync_mode: 'incremental' }], streamStateInput({ [stream]: { date: '3021-01-01' } }));
-    expectCleanRead(r, fake, [stream]);
+    expectSameRecords(r.records(stream), expectedRecords(stream, EUR, '2026-06-20', TODAY));
+    p.sim.resetLog();
+    r = await p.read(config(), [{ name: stream, sync_mode: 'incremental' }], streamStateInput({ [stream]: { date: '3021-01-01' } }));
+    p.expectCleanRead(r, [stream]);
     expect(r.records(stream)).toEqual([]);
     expect(requestsOf('campaigns')).toEqual([]);
     expect(r.states(stream).length).toBeGreaterThanOrEqual(1);
@@ -115,48 +97,51 @@ describe('campaign_targeting_analytics', () => {
 });
 
 describe.each(['ad_group_targeting_analytics', 'ad_targeting_analytics'])('%s', (stream) => {
-  const { entity, types } = LEVEL[stream];
+  const { entity, types, idKey } = LEVEL[stream];
 
   test('its 14 types in one request per id batch and window; backfill windows and records', async () => {
     expect(types).toHaveLength(14);
-    const r = await read(CONFIG, [{ name: stream, sync_mode: 'incremental' }]);
-    expectCleanRead(r, fake, [stream]);
-    const windows = BACKFILL_WINDOWS.map((w) => w.split('..'));
-    expect(described(requestsOf(entity))).toEqual(windows.flatMap(([s, e]) => [
-      targetingRequest(stream, AD_USD, idsOf(entity, AD_USD), types, s, e),
-      targetingRequest(stream, AD_EUR, idsOf(entity, AD_EUR), types, s, e),
-    ]).sort());
-    expectSameRecords(r.records(stream), [...expectedRecords(stream, AD_USD, '2026-05-01', TODAY), ...expectedRecords(stream, AD_EUR, '2026-05-01', TODAY)]);
+    const r = await p.read(config(), [{ name: stream, sync_mode: 'incremental' }]);
+    p.expectCleanRead(r, [stream]);
+    expect(p.lines(requestsOf(entity))).toEqual([...targetingRequests(stream, USD, BACKFILL_WINDOWS), ...targetingRequests(stream, EUR, BACKFILL_WINDOWS)].sort());
+    expect(requestsOf(entity)).toHaveLength(3 * (2 + 1));
+    expectSameRecords(r.records(stream), [...expectedRecords(stream, USD, '2026-05-01', TODAY), ...expectedRecords(stream, EUR, '2026-05-01', TODAY)]);
+    expect(r.records(stream).every((x) => typeof x[idKey] === 'string')).toBe(true);
     // The type only this level has (CREATIVE_ENHANCEMENTS for ad groups, QUIZ_RESULT for ads) is asked for and kept.
     const own = entity === 'ad_groups' ? 'CREATIVE_ENHANCEMENTS' : 'QUIZ_RESULT';
+    expect(types).toContain(own);
     expect(r.records(stream).some((x) => x.targeting_type === own)).toBe(true);
     expect(r.states(stream)).toHaveLength(3 * 2 + 1);
-    expect(r.states(stream)[r.states(stream).length - 1].stream.stream_state).toEqual({ date: TODAY, partitions: { [AD_USD]: { date: TODAY }, [AD_EUR]: { date: TODAY } } });
+    expect(r.states(stream)[r.states(stream).length - 1].stream.stream_state).toEqual({ date: TODAY, partitions: { [USD]: { date: TODAY }, [EUR]: { date: TODAY } } });
   });
 
   test('incremental: per-partition state with lookback; the missing account backfilled from start_date', async () => {
-    const state = streamStateInput({ [stream]: { date: '2026-06-25', partitions: { [AD_USD]: { date: '2026-06-25' } } } });
-    const r = await read({ ...CONFIG, lookback_days: 4 }, [{ name: stream, sync_mode: 'incremental' }], state);
-    expectCleanRead(r, fake, [stream]);
-    expect(windowsOf(requestsOf(entity, AD_USD))).toEqual(['2026-06-21..2026-06-30']);
-    expect(windowsOf(requestsOf(entity, AD_EUR))).toEqual(BACKFILL_WINDOWS);
-    expectSameRecords(r.records(stream), [...expectedRecords(stream, AD_USD, '2026-06-21', TODAY), ...expectedRecords(stream, AD_EUR, '2026-05-01', TODAY)]);
+    const state = streamStateInput({ [stream]: { date: '2026-06-25', partitions: { [USD]: { date: '2026-06-25' } } } });
+    const r = await p.read(config({ lookback_days: 4 }), [{ name: stream, sync_mode: 'incremental' }], state);
+    p.expectCleanRead(r, [stream]);
+    expect(windowsOf(requestsOf(entity, USD))).toEqual(['2026-06-21..2026-06-30']);
+    expect(windowsOf(requestsOf(entity, EUR))).toEqual(BACKFILL);
+    expectSameRecords(r.records(stream), [...expectedRecords(stream, USD, '2026-06-21', TODAY), ...expectedRecords(stream, EUR, '2026-05-01', TODAY)]);
   });
 
   test('a future state yields no records and at least one state', async () => {
-    const r = await read(CONFIG, [{ name: stream, sync_mode: 'incremental' }], streamStateInput({ [stream]: { date: '3021-01-01' } }));
-    expectCleanRead(r, fake, [stream]);
+    const r = await p.read(config(), [{ name: stream, sync_mode: 'incremental' }], streamStateInput({ [stream]: { date: '3021-01-01' } }));
+    p.expectCleanRead(r, [stream]);
     expect(r.records(stream)).toEqual([]);
     expect(requestsOf(entity)).toEqual([]);
     expect(r.states(stream).length).toBeGreaterThanOrEqual(1);
   });
 });
 
-test('a 403 on one targeting stream fails that stream only', async () => {
-  fake.failOn({ path: /\/ads\/targeting_analytics$/, status: 403, body: { code: 29, message: 'Not permitted.' } });
-  const r = await read({ ...CONFIG, start_date: TODAY }, ['ad_targeting_analytics', 'ad_group_targeting_analytics']);
-  expect(r.statuses('ad_targeting_analytics')).toEqual(['STARTED', 'INCOMPLETE']);
-  expect(r.statuses('ad_group_targeting_analytics')).toEqual(['STARTED', 'RUNNING', 'COMPLETE']);
-  expect(r.traces()).toEqual([expect.objectContaining({ failure_type: 'config_error', stream_descriptor: { name: 'ad_targeting_analytics' } })]);
-  expect(r.exitCode).toBe(1);
+describe('a 403 on one targeting stream', () => {
+  const refused = useSimulatedPinterest({ refusals: [{ path: /\/ads\/targeting_analytics$/, status: 403 }] });
+
+  test('fails that stream only', async () => {
+    const r = await refused.read(refused.config({ columns: COLS, start_date: TODAY }), ['ad_targeting_analytics', 'ad_group_targeting_analytics']);
+    expect(r.statuses('ad_targeting_analytics')).toEqual(['STARTED', 'INCOMPLETE']);
+    expect(r.statuses('ad_group_targeting_analytics')).toEqual(['STARTED', 'RUNNING', 'COMPLETE']);
+    expectSameRecords(r.records('ad_group_targeting_analytics'), [USD, EUR].flatMap((a) => expectedRecords('ad_group_targeting_analytics', a, TODAY, TODAY)));
+    expect(r.traces()).toEqual([expect.objectContaining({ failure_type: 'config_error', stream_descriptor: { name: 'ad_targeting_analytics' } })]);
+    expect(r.exitCode).toBe(1);
+  });
 });
