@@ -39,6 +39,9 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
 
 class UsageError extends Error {}
 
+/** After SIGTERM/SIGINT, how long the last lines may wait for a reader that does not drain stdout. */
+const STOP_TIMEOUT_MS = 3000;
+
 if (require.main === module) {
   const writer = new MessageWriter(process.stdout);
   const finish = async (code: number) => {
@@ -48,8 +51,9 @@ if (require.main === module) {
   // Airbyte stops a sync with SIGTERM: write what is buffered (every checkpoint already went out) and leave.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
-      void writer.log('WARN', `Received ${signal}; stopping. The next sync resumes from the last state message.`);
-      void writer.flush().finally(() => process.exit(signal === 'SIGTERM' ? 143 : 130));
+      // No record after the notice; and a destination that stopped reading the pipe must not keep us alive.
+      const notice = msg.log('WARN', `Received ${signal}; stopping. The next sync resumes from the last state message.`);
+      void writer.stop(notice, STOP_TIMEOUT_MS).finally(() => process.exit(signal === 'SIGTERM' ? 143 : 130));
     });
   }
   process.on('uncaughtException', (err) => {

@@ -5,6 +5,7 @@
  */
 import { ConnectorError } from '../errors';
 import { ApiError, ResponseTooLargeError, RetriesExhaustedError } from '../http/errors';
+import { parseJsonExact } from '../http/json-exact';
 import { KeyCase } from '../streams/transforms';
 import { batches, chunk, mergeTasks } from '../util/async';
 import { maxDay, type Day } from '../util/dates';
@@ -23,7 +24,7 @@ export interface AnalyticsReadOptions {
   onUnknownField: (field: string) => void;
 }
 
-interface Progress { skipped: Set<string>; split: number }
+interface Progress { skipped: Set<string>; split: number; outside: number; outsideExample?: string }
 
 /** What every part of one stream's analytics read shares. */
 interface Job {
@@ -43,7 +44,8 @@ export async function* readAnalytics(def: AnalyticsDefinition, ctx: ReadContext,
   const saved: CursorState = opts.incremental ? parseCursorState(def.name, opts.inputState) : {};
   const partitions = await resolvePartitions(def.partition, ctx);
   const keys = new KeyCase(opts.onUnknownField);
-  const progress: Progress = { skipped: new Set(), split: 0 };
+  const progress: Progress = { skipped: new Set(), split: 0, outside: 0 };
+  warnFutureCursors(def.name, saved, range.end, ctx);
 
   const job: Job = { def, ctx, range, keys, progress };
   if (def.cursorScope === 'partition') {
@@ -53,6 +55,9 @@ export async function* readAnalytics(def: AnalyticsDefinition, ctx: ReadContext,
   }
   if (progress.skipped.size > 0) {
     ctx.log('WARN', `${def.name}: skipped ${progress.skipped.size} partition(s) Pinterest refused to report on (HTTP ${def.skipPartitionOn?.join('/')}); their rows are not in this sync.`);
+  }
+  if (progress.outside > 0) {
+    ctx.log('WARN', `${def.name}: Pinterest answered ${progress.outside} row(s) for ids or days that were not asked for (e.g. ${progress.outsideExample}); they are emitted as Pinterest sent them.`);
   }
   if (progress.split > 0) ctx.log('INFO', `${def.name}: ${progress.split} window(s) were split after repeated failures.`);
 }
@@ -145,6 +150,7 @@ async function* readUnit(job: Job, partition: Partition, window: Window, batch: 
   const what = `GET ${path} (${window.start}…${window.end})`;
   // Holding a slot from request to last record bounds the answers in progress, whatever the concurrency.
   const release = await ctx.responses.acquire();
+  const asked = batch ? new Set(batch) : undefined;
   let emitted = 0;
   try {
     if (def.stream) {
@@ -152,12 +158,14 @@ async function* readUnit(job: Job, partition: Partition, window: Window, batch: 
       const { key, record } = def.stream;
       for await (const texts of ctx.requester.arrayStream({ path, category: def.category, query }, key)) {
         const data = texts.map((text) => record(parseElement(text, what), partition, keys, what));
+        countOutside(job, data, window, asked);
         emitted += data.length;
         yield { kind: 'records', data };
       }
     } else {
       const body = await ctx.requester.json({ path, category: def.category, query });
       for (const data of batches(def.select!(body, partition, keys, what), RECORD_BATCH)) {
+        countOutside(job, data, window, asked);
         emitted += data.length;
         yield { kind: 'records', data };
       }
@@ -188,9 +196,31 @@ async function* readUnit(job: Job, partition: Partition, window: Window, batch: 
   }
 }
 
+/** Rows dated outside the window, or for an id not in the request: counted, for one warning at the end. */
+function countOutside(job: Job, rows: Array<Record<string, unknown>>, window: Window, asked: Set<string> | undefined): void {
+  const idKey = job.def.primaryKey[0];
+  for (const row of rows) {
+    const date = row.date;
+    const outsideWindow = typeof date === 'string' && (date < window.start || date.slice(0, 10) > window.end);
+    const notAsked = asked !== undefined && !asked.has(String(row[idKey]));
+    if (outsideWindow || notAsked) {
+      job.progress.outside++;
+      job.progress.outsideExample ??= `${idKey} ${String(row[idKey])} on ${String(date)}, asked ${window.start}…${window.end}`;
+    }
+  }
+}
+
+/** A saved cursor after the last day Pinterest serves reads nothing: say so, naming the stream and the date. */
+function warnFutureCursors(stream: string, saved: CursorState, lastDay: Day, ctx: ReadContext): void {
+  const dates = [saved.date, ...Object.values(saved.partitions ?? {}).map((p) => p.date)].filter((d): d is Day => typeof d === 'string' && d > lastDay);
+  if (dates.length === 0) return;
+  const latest = dates.reduce((a, b) => maxDay(a, b));
+  ctx.log('WARN', `${stream}: the saved state is at ${latest}, after today's last readable day ${lastDay} (a clock ahead, PINTEREST_TODAY, or a corrupt state); nothing is read until then. Reset the stream to read again.`);
+}
+
 function parseElement(text: string, what: string): unknown {
   try {
-    return JSON.parse(text);
+    return parseJsonExact(text);
   } catch {
     throw new ConnectorError(`Pinterest answered ${what} with a row that is not valid JSON; the read stops rather than skip data.`, 'transient_error');
   }

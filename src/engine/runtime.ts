@@ -2,7 +2,8 @@
  * Builds what a command needs to talk to Pinterest — rate limiter, requester, token source — from the
  * validated config and the environment. Nothing here is a singleton: tests build their own.
  */
-import { rename, writeFile, chmod } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { open, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, basename, join, resolve } from 'node:path';
 import type { ConnectorConfig } from '../config/schema';
 import { tokenSourceFor } from '../http/auth';
@@ -72,7 +73,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
         }
       }
       writer.log('INFO', 'Pinterest rotated the refresh token; the updated config was sent in a CONTROL message' + (written ? ' and written to the config file.' : '.'));
-  });
+  }, (secret) => writer.addSecret(secret));
   requester.setTokenSource(tokens);
   return { requester, limiter, tokens, today: todayFromEnv(env), close: () => limiter.stop() };
 }
@@ -91,11 +92,32 @@ function retryFromEnv(env: NodeJS.ProcessEnv): Partial<RetryPolicy> {
   return out;
 }
 
-/** Same directory, owner-only, then rename: a crash never leaves a half-written config. */
-async function writeConfigAtomically(path: string, config: Record<string, unknown>): Promise<void> {
-  const full = resolve(process.cwd(), path);
-  const tmp = join(dirname(full), `.${basename(full)}.${process.pid}.tmp`);
-  await writeFile(tmp, JSON.stringify(config, null, 2) + '\n', { mode: 0o600 });
-  await chmod(tmp, 0o600);
-  await rename(tmp, full);
+/**
+ * Beside the file the path names (through symlinks: the link keeps pointing at the updated file), owner-only,
+ * created exclusively (a planted file or link at the temp name is never followed), synced, then renamed over
+ * it: a crash never leaves a half-written config. A file without any write bit is the user's way to say
+ * "do not touch" (root could write it anyway): it is left alone.
+ */
+export async function writeConfigAtomically(path: string, config: Record<string, unknown>): Promise<void> {
+  const full = await realpath(resolve(process.cwd(), path));
+  const mode = (await stat(full)).mode;
+  if ((mode & 0o222) === 0) throw Object.assign(new Error('the file is read-only'), { code: 'read-only file' });
+  const tmp = join(dirname(full), `.${basename(full)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const file = await open(tmp, 'wx', 0o600);
+  try {
+    await file.writeFile(JSON.stringify(config, null, 2) + '\n');
+    await file.chmod(0o600);
+    await file.sync();
+  } catch (err) {
+    await file.close();
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+  await file.close();
+  try {
+    await rename(tmp, full);
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
 }

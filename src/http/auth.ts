@@ -8,6 +8,9 @@ import type { Credentials } from '../config/schema';
 import { ApiError } from './errors';
 import type { Requester, TokenSource } from './requester';
 
+/** The shortest time a refreshed token is used before it is refreshed ahead of time. */
+const MIN_TOKEN_LIFETIME_S = 1;
+
 interface TokenResponse { access_token?: unknown; expires_in?: unknown; refresh_token?: unknown; scope?: unknown }
 
 export class StaticToken implements TokenSource {
@@ -30,8 +33,15 @@ export class OAuthTokens implements TokenSource {
     refreshToken: string,
     private readonly onRotated: (refreshToken: string) => void | Promise<void>,
     private readonly now: () => number = Date.now,
+    /** Every credential this source sends or receives, for masking in logs (the Basic value, each access token). */
+    private readonly addSecret: (secret: string) => void = () => undefined,
   ) {
     this.refreshToken = refreshToken;
+    addSecret(this.basic());
+  }
+
+  private basic(): string {
+    return Buffer.from(`${this.clientId}:${this.clientSecret}`).toString('base64');
   }
 
   async token(): Promise<string> {
@@ -55,7 +65,7 @@ export class OAuthTokens implements TokenSource {
   }
 
   private async doRefresh(): Promise<string> {
-    const basic = Buffer.from(`${this.clientId}:${this.clientSecret}`).toString('base64');
+    const basic = this.basic();
     let body: TokenResponse;
     try {
       body = await this.requester.json<TokenResponse>({
@@ -78,10 +88,12 @@ export class OAuthTokens implements TokenSource {
     if (typeof body.access_token !== 'string' || body.access_token === '') {
       throw new ConnectorError('Pinterest answered the token refresh without an access_token.', 'transient_error');
     }
+    this.addSecret(body.access_token);
     const expiresIn = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 3600;
-    // Refresh a minute early (or at half-life for short tokens) so a request never leaves with a dying token.
+    // Refresh a minute early (or at half-life for short tokens) so a request never leaves with a dying token;
+    // but keep a token at least a second: `expires_in: 0.002` must not refresh before every request.
     const margin = Math.min(60, expiresIn / 2);
-    this.current = { token: body.access_token, expiresAt: this.now() + (expiresIn - margin) * 1000 };
+    this.current = { token: body.access_token, expiresAt: this.now() + Math.max(MIN_TOKEN_LIFETIME_S, expiresIn - margin) * 1000 };
     if (typeof body.scope === 'string') this.grantedScopes = body.scope.split(/[ ,]+/).filter(Boolean);
     if (typeof body.refresh_token === 'string' && body.refresh_token !== '' && body.refresh_token !== this.refreshToken) {
       this.refreshToken = body.refresh_token;
@@ -95,7 +107,8 @@ export function tokenSourceFor(
   credentials: Credentials,
   requester: Requester,
   onRotated: (refreshToken: string) => void | Promise<void>,
+  addSecret?: (secret: string) => void,
 ): TokenSource {
   if (credentials.auth_method === 'access_token') return new StaticToken(credentials.access_token);
-  return new OAuthTokens(requester, credentials.client_id, credentials.client_secret, credentials.refresh_token, onRotated);
+  return new OAuthTokens(requester, credentials.client_id, credentials.client_secret, credentials.refresh_token, onRotated, Date.now, addSecret);
 }

@@ -28,8 +28,8 @@ export class RetriesExhaustedError extends ConnectorError {
 
 /** A response body larger than the configured limit: the caller asks for less (a shorter window). */
 export class ResponseTooLargeError extends ConnectorError {
-  constructor(readonly request: string, readonly bytes: number) {
-    super(`The response to ${request} is larger than ${bytes} bytes.`, 'transient_error');
+  constructor(readonly request: string, readonly bytes: number | undefined, readonly limit: number) {
+    super(`The response to ${request} is larger than the limit of ${limit} bytes${bytes !== undefined ? ` (${bytes} bytes)` : ''}.`, 'transient_error');
     this.name = 'ResponseTooLargeError';
   }
 }

@@ -11,6 +11,7 @@ import { ConnectorError, QuotaExhaustedError, configError } from '../errors';
 import { sleep } from '../util/async';
 import { ApiError, ResponseTooLargeError, RetriesExhaustedError } from './errors';
 import { ArrayElementSplitter, MalformedJsonError } from './json-stream';
+import { MAX_JSON_DEPTH, jsonDepthExceeds, parseJsonExact } from './json-exact';
 import { Channel, ChannelClosedError } from '../util/async';
 import type { RateLimitCategory, RateLimiter } from './rate-limiter';
 
@@ -20,8 +21,17 @@ export interface RetryPolicy {
   maxDelayMs: number;
   spurious400Attempts: number; // the "last 90 days" 400 on a valid window
   spurious400DelayMs: number;
-  timeoutMs: number;        // whole request, headers and body
+  timeoutMs: number;        // silence on the wire: headers, or the next chunk of the body
+  /** Time spent waiting on the network for one request, all chunks together (a drip feed ends here). */
+  deadlineMs: number;
+  /** Decoded bytes of a streamed answer (analytics rows, read as they arrive). */
   maxResponseBytes: number;
+  /** Decoded bytes of an answer read whole (list pages, small answers): it is held in memory. */
+  maxBodyBytes: number;
+  /** One element of a streamed array (a row): a string that never ends stops here. */
+  maxElementBytes: number;
+  /** Pages of one list before it is taken to be endless. */
+  maxPages: number;
   maxRateLimitWaitMs: number;
 }
 
@@ -32,7 +42,11 @@ export const DEFAULT_RETRY: RetryPolicy = {
   spurious400Attempts: 3,
   spurious400DelayMs: 1000,
   timeoutMs: 120_000,
+  deadlineMs: 15 * 60_000,
   maxResponseBytes: 512 * 1024 * 1024,
+  maxBodyBytes: 32 * 1024 * 1024,
+  maxElementBytes: 16 * 1024 * 1024,
+  maxPages: 100_000,
   maxRateLimitWaitMs: 600_000,
 };
 
@@ -133,7 +147,7 @@ export class Requester {
     let given = 0;
     let givenHash = FNV_OFFSET;
     const onBody = async (response: Response, what: string, watchdog: Watchdog): Promise<Attempt> => {
-      const splitter = new ArrayElementSplitter(key);
+      const splitter = new ArrayElementSplitter(key, this.retry.maxElementBytes);
       const length = Number(response.headers.get('content-length') ?? NaN);
       const encoded = (response.headers.get('content-encoding') ?? 'identity').toLowerCase() !== 'identity';
       let seen = 0;
@@ -152,6 +166,11 @@ export class Requester {
           if (done) break;
           const chunk = Buffer.from(raw.buffer, raw.byteOffset, raw.length);
           received += chunk.length;
+          if (received > this.retry.maxResponseBytes) {
+            abandon();
+            if (given > 0) return { kind: 'fail', error: new ConnectorError(`The response to ${what} grew past the limit of ${this.retry.maxResponseBytes} bytes after ${given} rows were emitted; this window is read again in the next sync.`, 'transient_error') };
+            return { kind: 'fail', error: new ResponseTooLargeError(what, received, this.retry.maxResponseBytes) };
+          }
           if (first && chunk.length > 0) {
             first = false;
             const lead = chunk.toString('latin1', 0, 64).trimStart()[0];
@@ -186,7 +205,8 @@ export class Requester {
         abandon();
         if (err instanceof ChannelClosedError) throw err;
         if (err instanceof MalformedJsonError && !err.truncated) {
-          return { kind: 'fail', error: new ConnectorError(`Pinterest answered ${what} with an unexpected shape (${leadType}) — ${err.message}; no records were taken from it.`, 'transient_error') };
+          const taken = given > 0 ? `${given} rows of it were emitted before the problem; this window is read again in the next sync` : 'no records were taken from it';
+          return { kind: 'fail', error: new ConnectorError(`Pinterest answered ${what} with an unexpected shape (${leadType}) — ${err.message}; ${taken}.`, 'transient_error') };
         }
         return { kind: 'retry', problem: err instanceof MalformedJsonError ? `truncated body (${err.message})` : networkProblem(err) };
       }
@@ -304,14 +324,7 @@ export class Requester {
     let response: Response;
     let bytes: Buffer;
     const controller = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const watchdog: Watchdog = {
-      pause: () => { clearTimeout(timer); timer = undefined; },
-      resume: () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => controller.abort(new DOMException('the request timed out', 'TimeoutError')), this.retry.timeoutMs);
-      },
-    };
+    const watchdog = requestWatchdog(controller, this.retry.timeoutMs, this.retry.deadlineMs);
     watchdog.resume();
     try {
       response = await fetch(this.buildUrl(spec), {
@@ -319,19 +332,28 @@ export class Requester {
         headers,
         body,
         signal: controller.signal,
+        // Every request carries a credential (and the token request a body): none is re-sent to another host.
+        redirect: 'manual',
       });
+      if (response.status >= 300 && response.status < 400) {
+        void response.body?.cancel().catch(() => undefined);
+        return { kind: 'fail', error: redirectError(what, response) };
+      }
       const length = Number(response.headers.get('content-length') ?? NaN);
-      if (length > this.retry.maxResponseBytes) {
+      const limit = spec.onBody ? this.retry.maxResponseBytes : this.retry.maxBodyBytes;
+      if (length > limit) {
         // Not awaited: a body stream whose cancel never settles (seen with interceptors) must not hang the read.
         void response.body?.cancel().catch(() => undefined);
-        return { kind: 'fail', error: new ResponseTooLargeError(what, length) };
+        return { kind: 'fail', error: new ResponseTooLargeError(what, length, limit) };
       }
       if (spec.onBody && response.status >= 200 && response.status < 300) {
         this.observeRemaining(spec.category, response.headers);
         return await spec.onBody(response, what, watchdog);
       }
       // Bytes, not text: the length check counts what was sent, and a large answer stays compact (UTF-8).
-      bytes = await readBody(response, length);
+      const read = await readBody(response, length, this.retry.maxBodyBytes);
+      if (read === 'too large') return { kind: 'fail', error: new ResponseTooLargeError(what, undefined, this.retry.maxBodyBytes) };
+      bytes = read;
       // With a Content-Encoding, Content-Length counts the compressed bytes, not the decoded body.
       const encoded = (response.headers.get('content-encoding') ?? 'identity').toLowerCase() !== 'identity';
       if (Number.isFinite(length) && !encoded && bytes.length !== length) {
@@ -343,6 +365,9 @@ export class Requester {
       watchdog.pause();
     }
     const status = response.status;
+    if (jsonDepthExceeds(bytes)) {
+      return { kind: 'fail', error: new ConnectorError(`Pinterest answered ${what} with JSON nested deeper than ${MAX_JSON_DEPTH} levels; no records were taken from it.`, 'transient_error') };
+    }
     const text = bytes.toString('utf8');
     const parsed = parseJson(text);
     if (status >= 200 && status < 300) {
@@ -384,10 +409,24 @@ export class Requester {
  * arrive (arrayBuffer() would hold the chunks and their concatenation at once: twice a large answer).
  * A body longer than announced is cut there; a shorter one is returned short (the caller sees the gap).
  */
-async function readBody(response: Response, length: number): Promise<Buffer> {
+async function readBody(response: Response, length: number, limit: number): Promise<Buffer | 'too large'> {
   if (!response.body) return Buffer.alloc(0);
   if (!Number.isFinite(length) || length < 0 || (response.headers.get('content-encoding') ?? 'identity').toLowerCase() !== 'identity') {
-    return Buffer.from(await response.arrayBuffer());
+    // No usable length (chunked, or compressed): count the decoded bytes and stop at the limit.
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.length;
+      if (total > limit) {
+        void reader.cancel().catch(() => undefined);
+        return 'too large';
+      }
+      chunks.push(value);
+    }
+    return Buffer.concat(chunks, total);
   }
   const out = Buffer.allocUnsafe(length);
   let at = 0;
@@ -423,10 +462,45 @@ function parseJson(text: string): unknown {
   // '{' or '[' (after optional whitespace): anything else (an HTML error page) is not an API answer.
   if (c !== 123 && c !== 91 && text.trimStart()[0] !== '{' && text.trimStart()[0] !== '[') return undefined;
   try {
-    return JSON.parse(text);
+    return parseJsonExact(text);
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The request timeout as a watchdog over time spent waiting on the network: each wait is bounded by
+ * `timeoutMs`, and all of one request's waits together by `deadlineMs` (one byte every few seconds ends).
+ */
+function requestWatchdog(controller: AbortController, timeoutMs: number, deadlineMs: number): Watchdog {
+  let timer: NodeJS.Timeout | undefined;
+  let waitedMs = 0;
+  let since = 0;
+  const pause = () => {
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    timer = undefined;
+    waitedMs += Date.now() - since;
+  };
+  return {
+    pause,
+    resume: () => {
+      pause();
+      since = Date.now();
+      const left = deadlineMs - waitedMs;
+      const overall = left <= timeoutMs;
+      timer = setTimeout(
+        () => controller.abort(new DOMException(overall ? `the answer took longer than the deadline of ${Math.round(deadlineMs / 1000)} s` : 'the request timed out', 'TimeoutError')),
+        Math.max(0, Math.min(timeoutMs, left)),
+      );
+    },
+  };
+}
+
+/** A redirect is never followed: it would carry the credential (and the token form) to the host it names. */
+function redirectError(what: string, response: Response): ConnectorError {
+  const target = response.headers.get('location') ?? '(no Location header)';
+  return configError(`Pinterest answered ${what} with a redirect (HTTP ${response.status}) to ${snippet(target)}; the connector follows no redirect for a request that carries credentials. Check PINTEREST_API_URL.`);
 }
 
 const FNV_OFFSET = 0x811c9dc5;
@@ -448,7 +522,7 @@ function snippet(text: string): string {
 
 function networkProblem(err: unknown): string {
   const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return 'timed out';
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return /deadline/.test(e.message ?? '') ? e.message! : 'timed out';
   const cause = e?.cause?.code ?? e?.cause?.message;
   return `network error: ${e?.message ?? String(err)}${cause ? ` (${cause})` : ''}`;
 }
