@@ -407,7 +407,7 @@ describe('access tokens', () => {
   }
   const token = (access: string, extra: Record<string, unknown> = {}) => json({ access_token: access, expires_in: 3600, token_type: 'bearer', ...extra });
 
-  test('the refresh request: POST form grant_type=refresh_token, Basic base64(client_id:client_secret), no bearer', async () => {
+  test('the refresh request: POST form grant_type=refresh_token (continuous_refresh=true), Basic base64(client_id:client_secret), no bearer', async () => {
     const { tokens, tokenCalls } = oauth([token('pina.A')]);
     await expect(tokens.token()).resolves.toBe('pina.A');
     expect(tokenCalls).toHaveLength(1);
@@ -416,7 +416,7 @@ describe('access tokens', () => {
     expect(request.url).toBe(`${API}/oauth/token`);
     expect(request.headers.get('content-type')).toMatch(/^application\/x-www-form-urlencoded/);
     expect(request.headers.get('authorization')).toBe(`Basic ${Buffer.from('client-id-1:client-secret-XYZ').toString('base64')}`);
-    expect(Object.fromEntries(new URLSearchParams(body))).toEqual({ grant_type: 'refresh_token', refresh_token: 'pinr.original' });
+    expect(Object.fromEntries(new URLSearchParams(body))).toEqual({ grant_type: 'refresh_token', refresh_token: 'pinr.original', continuous_refresh: 'true' });
   });
 
   test('a 401 triggers one refresh, and the request is repeated with the new token', async () => {

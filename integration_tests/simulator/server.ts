@@ -270,6 +270,8 @@ interface Answer {
 interface TokenInfo {
   expiresAt: number;
   scopes: string[];
+  /** authenticated requests made with it (accessTokenMaxRequests) */
+  uses?: number;
 }
 
 interface PendingFault {
@@ -622,6 +624,8 @@ export class SimServer {
     }
     const info = this.tokens.get(t);
     if (!info || info.expiresAt <= Date.now()) throw new ApiError(401, 2, MESSAGES.authFailed);
+    info.uses = (info.uses ?? 0) + 1;
+    if (this.opts.accessTokenMaxRequests !== undefined && info.uses > this.opts.accessTokenMaxRequests) throw new ApiError(401, 2, MESSAGES.authFailed);
     return info;
   }
 
@@ -645,6 +649,9 @@ export class SimServer {
     const rt = form.get('refresh_token');
     if (!rt) return json(400, { code: 1, message: 'Missing request body parameter: refresh_token' });
     if (!this.refreshValid || rt !== this.refreshToken) return json(400, { code: 1, message: MESSAGES.invalidRefreshToken });
+    if (this.opts.legacyApp && form.get('continuous_refresh') !== 'true') {
+      return json(400, { code: 1, message: 'Legacy refresh tokens are no longer supported; apps created before September 25, 2025 must set continuous_refresh=true.' });
+    }
     let scopes = this.scopes();
     const asked = form.get('scope');
     if (asked) {
@@ -656,7 +663,7 @@ export class SimServer {
     const ttl = this.opts.accessTokenTtlSeconds ?? 3600;
     const access = 'pina_' + randomBytes(24).toString('base64url');
     this.tokens.set(access, { expiresAt: Date.now() + ttl * 1000, scopes });
-    const rtTtl = 60 * 86400;
+    const rtTtl = this.opts.refreshTokenTtlSeconds ?? 60 * 86400;
     const out: Record<string, unknown> = {
       access_token: access,
       token_type: 'bearer',

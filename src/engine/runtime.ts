@@ -73,12 +73,12 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
         }
       }
       writer.log('INFO', 'Pinterest rotated the refresh token; the updated config was sent in a CONTROL message' + (written ? ' and written to the config file.' : '.'));
-  }, (secret) => writer.addSecret(secret));
+  }, { addSecret: (secret) => writer.addSecret(secret), log: (level, message) => { void writer.log(level, message); } });
   requester.setTokenSource(tokens);
   return { requester, limiter, tokens, today: todayFromEnv(env), close: () => limiter.stop() };
 }
 
-/** PINTEREST_RETRY_BASE_MS shortens backoff for tests and benchmarks; production keeps the defaults. */
+/** PINTEREST_RETRY_BASE_MS, _REQUEST_TIMEOUT_MS and _REQUEST_DEADLINE_MS shorten waits for tests and benchmarks; production keeps the defaults. */
 function retryFromEnv(env: NodeJS.ProcessEnv): Partial<RetryPolicy> {
   const out: Partial<RetryPolicy> = {};
   if (env.PINTEREST_RETRY_BASE_MS) {
@@ -88,6 +88,10 @@ function retryFromEnv(env: NodeJS.ProcessEnv): Partial<RetryPolicy> {
   if (env.PINTEREST_REQUEST_TIMEOUT_MS) {
     const t = Number(env.PINTEREST_REQUEST_TIMEOUT_MS);
     if (Number.isFinite(t) && t > 0) out.timeoutMs = t;
+  }
+  if (env.PINTEREST_REQUEST_DEADLINE_MS) {
+    const t = Number(env.PINTEREST_REQUEST_DEADLINE_MS);
+    if (Number.isFinite(t) && t > 0) out.deadlineMs = t;
   }
   return out;
 }

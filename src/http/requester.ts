@@ -21,8 +21,8 @@ export interface RetryPolicy {
   maxDelayMs: number;
   spurious400Attempts: number; // the "last 90 days" 400 on a valid window
   spurious400DelayMs: number;
-  timeoutMs: number;        // silence on the wire: headers, or the next chunk of the body
-  /** Time spent waiting on the network for one request, all chunks together (a drip feed ends here). */
+  timeoutMs: number;        // headers and body of an answer read whole; each wait for the next chunk of a streamed one
+  /** Time a streamed answer may spend waiting on the network, all chunks together (a drip feed ends here). */
   deadlineMs: number;
   /** Decoded bytes of a streamed answer (analytics rows, read as they arrive). */
   maxResponseBytes: number;
@@ -74,7 +74,12 @@ export interface TokenSource {
   token(): Promise<string>;
   /** The token was rejected (401): refresh it if that is possible. Returns false when it is not. */
   invalidate(rejected: string): Promise<boolean>;
+  /** Pinterest answered a request carrying this token with anything but 401. */
+  accepted?(token: string): void;
 }
+
+/** Fresh tokens one request may see rejected before the credentials are taken to be bad. */
+const MAX_REFRESHES_PER_REQUEST = 10;
 
 export interface RequesterOptions {
   baseUrl: string;
@@ -230,7 +235,10 @@ export class Requester {
     const what = this.describe(spec);
     let attempts = 0;
     let spurious = 0;
-    let refreshed = false;
+    // Each new token this request sees rejected is refreshed (tokens may expire again and again during a long
+    // read); a token refused before Pinterest ever accepted it means bad credentials (the token source says so).
+    let rejected: string | undefined;
+    let refreshes = 0;
     let rateLimitWaitedMs = 0;
     let rateLimitHits = 0;
     let lastProblem = '';
@@ -244,8 +252,9 @@ export class Requester {
         case 'unauthorized':
           // The token endpoint itself (no bearer): the caller turns Pinterest's answer into its own message.
           if (spec.auth === false) throw result.error;
-          if (!refreshed && token && (await this.requireTokens().invalidate(token))) {
-            refreshed = true;
+          if (token && token !== rejected && refreshes < MAX_REFRESHES_PER_REQUEST && (await this.requireTokens().invalidate(token))) {
+            rejected = token;
+            refreshes++;
             attempts--;
             continue;
           }
@@ -335,6 +344,7 @@ export class Requester {
         // Every request carries a credential (and the token request a body): none is re-sent to another host.
         redirect: 'manual',
       });
+      if (token && response.status !== 401) this.tokens?.accepted?.(token);
       if (response.status >= 300 && response.status < 400) {
         void response.body?.cancel().catch(() => undefined);
         return { kind: 'fail', error: redirectError(what, response) };
