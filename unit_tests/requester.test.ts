@@ -12,6 +12,7 @@ import { ConnectorError, QuotaExhaustedError } from '../src/errors';
 import { OAuthTokens, StaticToken } from '../src/http/auth';
 import { ApiError, RetriesExhaustedError } from '../src/http/errors';
 import { budgetsFromEnv, RateLimiter, type Budgets } from '../src/http/rate-limiter';
+import { STANDARD_BUDGETS, budgetsFromEnv } from '../src/http/rate-limiter';
 import { DEFAULT_RETRY, rateLimitWait, Requester, validateBaseUrl, type RetryPolicy, type TokenSource } from '../src/http/requester';
 import { API, OAUTH_CONFIG, catalogFor, runConnector, tempFiles } from './helpers/harness';
 
@@ -240,6 +241,20 @@ describe('429 and rate-limit headers', () => {
     expect(rateLimitWait(h({ 'retry-after': '-5' }), now)).toEqual({ waitMs: 0, resetAtMs: now });
     expect(rateLimitWait(h({ 'x-ratelimit-reset': 'soon' }), now)).toEqual({});
     expect(rateLimitWait(h({}), now)).toEqual({});
+  });
+
+  test('org_analytics (unpublished) has a conservative default budget that PINTEREST_RATE_LIMITS raises', () => {
+    expect(STANDARD_BUDGETS.org_analytics!.limit / (STANDARD_BUDGETS.org_analytics!.windowMs / 60_000)).toBeLessThanOrEqual(60);
+    expect(budgetsFromEnv('{"org_analytics": {"limit": 300, "windowMs": 60000}}').org_analytics).toEqual({ limit: 300, windowMs: 60_000 });
+    expect(budgetsFromEnv('{"org_analytics": {"limit": 300, "windowMs": 60000}}').ads_read).toEqual(STANDARD_BUDGETS.ads_read);
+  });
+
+  test('rateLimitWait: X-Userendpoint-Ratelimit-Reset-Seconds when the x-ratelimit family is absent', () => {
+    const now = 1_700_000_000_000;
+    const h = (o: Record<string, string>) => new Headers(o);
+    expect(rateLimitWait(h({ 'x-userendpoint-ratelimit-reset-seconds': '7' }), now)).toEqual({ waitMs: 7_000, resetAtMs: now + 7_000 });
+    expect(rateLimitWait(h({ 'x-ratelimit-reset': '3', 'x-userendpoint-ratelimit-reset-seconds': '7' }), now)).toEqual({ waitMs: 3_000, resetAtMs: now + 3_000 });
+    expect(rateLimitWait(h({ 'x-userendpoint-ratelimit-reset-seconds': 'later' }), now)).toEqual({});
   });
 
   test('a 429 while other requests of the category are waiting holds the whole category, not another one', async () => {

@@ -267,6 +267,15 @@ interface Answer {
   headers?: Record<string, string>;
 }
 
+/** The older family some clients read (v3-era): no Retry-After, the wait in -reset-seconds. */
+function userEndpointHeaders(limit: number, remaining: number, secs: number): Record<string, string> {
+  return {
+    'x-userendpoint-ratelimit-limit': String(limit),
+    'x-userendpoint-ratelimit-remaining': String(remaining),
+    'x-userendpoint-ratelimit-reset-seconds': String(secs),
+  };
+}
+
 interface TokenInfo {
   expiresAt: number;
   scopes: string[];
@@ -717,8 +726,10 @@ export class SimServer {
     if (drop) w.splice(0, drop);
     if (w.length >= spec.limit) {
       const secs = Math.max(1, Math.ceil((w[0] + spec.windowMs - now) / 1000));
-      const headers: Record<string, string> = {};
-      if (this.opts.rateLimitHeaders) {
+      let headers: Record<string, string> = {};
+      if (this.opts.rateLimitHeaders === 'userendpoint') {
+        headers = userEndpointHeaders(spec.limit, 0, secs);
+      } else if (this.opts.rateLimitHeaders) {
         headers['retry-after'] = String(secs);
         headers['x-ratelimit-limit'] = String(spec.limit);
         headers['x-ratelimit-remaining'] = '0';
@@ -732,6 +743,7 @@ export class SimServer {
     w.push(now);
     if (!this.opts.rateLimitHeaders) return {};
     const secs = Math.max(1, Math.ceil((w[0] + spec.windowMs - now) / 1000));
+    if (this.opts.rateLimitHeaders === 'userendpoint') return { headers: userEndpointHeaders(spec.limit, Math.max(0, spec.limit - w.length), secs) };
     return {
       headers: {
         'x-ratelimit-limit': String(spec.limit),

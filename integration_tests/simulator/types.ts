@@ -91,8 +91,11 @@ export interface SimulatorOptions {
   refreshTokenTtlSeconds?: number;
   /** per-category sliding-window limits; default false (off) */
   rateLimits?: Partial<Record<RateCategory, RateLimitSpec>> | false;
-  /** send X-RateLimit-Limit/Remaining/Reset on rate-limited categories and Retry-After on 429 */
-  rateLimitHeaders?: boolean;
+  /**
+   * send X-RateLimit-Limit/Remaining/Reset on rate-limited categories and Retry-After on 429 (true); or
+   * only X-Userendpoint-Ratelimit-Limit/-Remaining/-Reset-Seconds, with no Retry-After ('userendpoint')
+   */
+  rateLimitHeaders?: boolean | 'userendpoint';
   /** X-RateLimit-Reset as seconds to wait ('seconds', default) or as epoch seconds ('epoch') */
   rateLimitResetFormat?: 'seconds' | 'epoch';
   /** after N requests in a category (per real UTC day): 429 {code:8} with Retry-After = seconds to next UTC midnight */

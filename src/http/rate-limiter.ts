@@ -12,12 +12,16 @@ export type RateLimitCategory = 'ads_analytics' | 'ads_read' | 'org_read' | 'org
 export interface Budget { limit: number; windowMs: number }
 export type Budgets = Record<RateLimitCategory, Budget | null> & { universal: Budget | null };
 
-/** Standard access (Pinterest's rate-limit page); org_* rows are not published, so the read/analytics figures are used. */
+/**
+ * Standard access (Pinterest's rate-limit page). The org_* rows are not published: org_read takes the read
+ * figure, and org_analytics a conservative 60/min (the one figure seen in the wild) — slower pin and user
+ * analytics rather than 429s; an account with more raises it with PINTEREST_RATE_LIMITS (README).
+ */
 export const STANDARD_BUDGETS: Budgets = {
   ads_analytics: { limit: 300, windowMs: 60_000 },
   ads_read: { limit: 1000, windowMs: 60_000 },
   org_read: { limit: 1000, windowMs: 60_000 },
-  org_analytics: { limit: 300, windowMs: 60_000 },
+  org_analytics: { limit: 60, windowMs: 60_000 },
   universal: { limit: 100, windowMs: 1_000 },
 };
 

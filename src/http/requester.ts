@@ -407,8 +407,9 @@ export class Requester {
 
   /** Pinterest may announce a nearly spent budget: hold the category until its reset instead of hitting 429. */
   private observeRemaining(category: RateLimitCategory, headers: Headers): void {
-    const remaining = Number(headers.get('x-ratelimit-remaining'));
-    if (!Number.isFinite(remaining) || headers.get('x-ratelimit-remaining') === null || remaining > 1) return;
+    const header = headers.get('x-ratelimit-remaining') ?? headers.get('x-userendpoint-ratelimit-remaining');
+    const remaining = Number(header);
+    if (header === null || header.trim() === '' || !Number.isFinite(remaining) || remaining > 1) return;
     const wait = rateLimitWait(headers);
     if (wait.waitMs !== undefined && wait.waitMs <= this.retry.maxRateLimitWaitMs) this.opts.limiter.block(category, Date.now() + wait.waitMs);
   }
@@ -448,7 +449,10 @@ async function readBody(response: Response, length: number, limit: number): Prom
   return at === length ? out : out.subarray(0, Math.min(at, length));
 }
 
-/** Retry-After (seconds), else X-RateLimit-Reset: seconds to wait below 10^9, epoch seconds above. */
+/**
+ * Retry-After (seconds), else X-RateLimit-Reset (seconds to wait below 10^9, epoch seconds above), else
+ * X-Userendpoint-Ratelimit-Reset-Seconds (the older family some answers carry: seconds to wait).
+ */
 export function rateLimitWait(headers: Headers, now = Date.now()): { waitMs?: number; resetAtMs?: number } {
   const retryAfter = headers.get('retry-after');
   if (retryAfter !== null && retryAfter.trim() !== '') {
@@ -462,6 +466,11 @@ export function rateLimitWait(headers: Headers, now = Date.now()): { waitMs?: nu
     const value = Number(reset);
     const resetAtMs = value < 1e9 ? now + value * 1000 : value * 1000;
     return { waitMs: Math.max(0, resetAtMs - now), resetAtMs };
+  }
+  const userReset = headers.get('x-userendpoint-ratelimit-reset-seconds');
+  if (userReset !== null && userReset.trim() !== '' && Number.isFinite(Number(userReset))) {
+    const waitMs = Math.max(0, Number(userReset) * 1000);
+    return { waitMs, resetAtMs: now + waitMs };
   }
   return {};
 }
