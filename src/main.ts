@@ -2,7 +2,7 @@
 /** The connector's one entrypoint: `node dist/main.js spec|check|discover|read …`. */
 import yargs from 'yargs';
 import { check, discover, read, spec, type CommandIO } from './commands';
-import { MessageWriter } from './protocol/output';
+import { MessageWriter, logLevelProblem } from './protocol/output';
 import * as msg from './protocol/messages';
 import { messageOf } from './errors';
 
@@ -29,6 +29,11 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     .exitProcess(false)
     .fail((message, err) => { throw err ?? new UsageError(message); });
   try {
+    const badLevel = logLevelProblem((io.env ?? process.env).LOG_LEVEL);
+    if (badLevel) {
+      await io.writer.write(msg.traceError(badLevel, 'config_error'));
+      return 1;
+    }
     await parser.parseAsync();
   } catch (err) {
     await io.writer.write(msg.traceError(err instanceof UsageError ? `Invalid command line: ${err.message}` : messageOf(err), err instanceof UsageError ? 'config_error' : 'system_error'));

@@ -116,7 +116,7 @@ export function validateBaseUrl(raw: string): string {
 
 export type Attempt =
   | { kind: 'ok'; body: unknown }
-  | { kind: 'retry'; problem: string; delayMs?: number }
+  | { kind: 'retry'; problem: string; delayMs?: number; local?: boolean }
   | { kind: 'rate_limited'; waitMs?: number; resetAtMs?: number }
   | { kind: 'unauthorized'; error: ApiError }
   | { kind: 'spurious400'; error: ApiError; delayMs?: number }
@@ -293,7 +293,7 @@ export class Requester {
         }
         case 'retry':
           lastProblem = result.problem;
-          if (attempts >= this.retry.maxAttempts) throw new RetriesExhaustedError(what, attempts, lastProblem);
+          if (attempts >= this.retry.maxAttempts) throw new RetriesExhaustedError(what, attempts, lastProblem, result.local ? new URL(this.baseUrl).hostname : undefined);
           this.stats.retries++;
           this.opts.log?.('DEBUG', `${what}: ${result.problem}; retry ${attempts}/${this.retry.maxAttempts - 1}`);
           await sleep(result.delayMs ?? this.backoff(attempts));
@@ -332,6 +332,7 @@ export class Requester {
     }
     let response: Response;
     let bytes: Buffer;
+    const startedAt = Date.now();
     const controller = new AbortController();
     const watchdog = requestWatchdog(controller, this.retry.timeoutMs, this.retry.deadlineMs);
     watchdog.resume();
@@ -345,6 +346,8 @@ export class Requester {
         redirect: 'manual',
       });
       if (token && response.status !== 401) this.tokens?.accepted?.(token);
+      // Method, path and status only: query values (bookmarks, ids) and headers stay out of the log.
+      this.opts.log?.('DEBUG', `${what} → HTTP ${response.status} in ${Date.now() - startedAt} ms`);
       if (response.status >= 300 && response.status < 400) {
         void response.body?.cancel().catch(() => undefined);
         return { kind: 'fail', error: redirectError(what, response) };
@@ -370,7 +373,7 @@ export class Requester {
         return { kind: 'retry', problem: `truncated body (${bytes.length} of ${length} bytes)` };
       }
     } catch (err) {
-      return { kind: 'retry', problem: networkProblem(err) };
+      return { kind: 'retry', problem: networkProblem(err, new URL(this.baseUrl).host), local: isDnsFailure(err) };
     } finally {
       watchdog.pause();
     }
@@ -539,9 +542,15 @@ function snippet(text: string): string {
   return text.replace(/\s+/g, ' ').trim().slice(0, 200);
 }
 
-function networkProblem(err: unknown): string {
+function networkProblem(err: unknown, host?: string): string {
   const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return /deadline/.test(e.message ?? '') ? e.message! : 'timed out';
   const cause = e?.cause?.code ?? e?.cause?.message;
-  return `network error: ${e?.message ?? String(err)}${cause ? ` (${cause})` : ''}`;
+  return `network error${host ? ` reaching ${host}` : ''}: ${e?.message ?? String(err)}${cause ? ` (${cause})` : ''}`;
+}
+
+/** The name did not resolve: a problem of this machine's network or of PINTEREST_API_URL, not of Pinterest. */
+function isDnsFailure(err: unknown): boolean {
+  const code = (err as { cause?: { code?: string } })?.cause?.code;
+  return code === 'ENOTFOUND' || code === 'EAI_AGAIN';
 }

@@ -4,6 +4,12 @@ import { log as logMessage } from './messages';
 
 const FLUSH_BYTES = 64 * 1024;
 const LEVELS: Record<string, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+/** LOG_LEVEL's problem, if it names no level (the writer then logs at info, and the command refuses to run). */
+export function logLevelProblem(value: string | undefined): string | undefined {
+  if (value === undefined || value === '' || value.toLowerCase() in LEVELS) return undefined;
+  return `LOG_LEVEL must be one of ${Object.keys(LEVELS).join(', ')}; got ${JSON.stringify(value.slice(0, 40))}.`;
+}
 const MESSAGE_LEVEL: Record<LogLevel, number> = { TRACE: 5, DEBUG: 10, INFO: 20, WARN: 30, ERROR: 40, FATAL: 50 };
 
 /**
