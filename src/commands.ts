@@ -12,7 +12,7 @@ import { discoverCatalog, selectStreams } from './engine/catalog';
 import type { ReadContext } from './engine/context';
 import { PartitionResolver } from './engine/partitions';
 import { runRead } from './engine/read';
-import { createRuntime, type RuntimeOptions } from './engine/runtime';
+import { createRuntime, type RuntimeOptions } from './runtime';
 import { SharedLists } from './engine/shared-lists';
 import { parseInputState } from './engine/state';
 import { OAuthTokens } from './http/auth';

@@ -13,7 +13,8 @@ import { OAuthTokens, StaticToken } from '../src/http/auth';
 import { ApiError, RetriesExhaustedError } from '../src/http/errors';
 import { budgetsFromEnv, RateLimiter, type Budgets } from '../src/http/rate-limiter';
 import { STANDARD_BUDGETS, budgetsFromEnv } from '../src/http/rate-limiter';
-import { DEFAULT_RETRY, rateLimitWait, Requester, validateBaseUrl, type RetryPolicy, type TokenSource } from '../src/http/requester';
+import { rateLimitWait } from '../src/http/decision';
+import { DEFAULT_RETRY, Requester, validateBaseUrl, type RetryPolicy, type TokenSource } from '../src/http/requester';
 import { API, OAUTH_CONFIG, catalogFor, runConnector, tempFiles } from './helpers/harness';
 
 const server = setupServer();

@@ -13,7 +13,7 @@ import type { RunResult } from './helpers/harness';
 // Small entity lists keep the (states × re-reads) affordable; two accounts and three windows remain.
 const fake = useFakePinterest({ campaigns: { [AD_USD]: 3, [AD_EUR]: 2 } });
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 const CONFIG = { ...BASE_CONFIG, lookback_days: 0, window_days: 30, start_date: '2026-05-01', columns: ['SPEND_IN_MICRO_DOLLAR', 'TOTAL_IMPRESSION'] };
 

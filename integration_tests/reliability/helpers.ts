@@ -14,7 +14,7 @@ import { discoverCatalog } from '../../src/engine/catalog';
 import { STREAMS_BY_NAME } from '../../src/streams/definitions';
 import type { FaultKind, GroundTruth, LoggedRequest, Simulator } from '../simulator';
 
-export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type Json = Record<string, any>;
 
 export const TODAY = '2026-06-30';
 export const ALL_FAULTS: FaultKind[] = ['http500', 'http502', 'http503', 'drop', 'truncate', 'slow', 'spurious400'];

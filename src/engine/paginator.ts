@@ -9,7 +9,7 @@ import type { RequestSpec, Requester } from '../http/requester';
 
 export const PAGE_SIZE = 250;
 /** Empty pages that still carry a new bookmark, in a row, before the list is taken to be looping. */
-export const MAX_EMPTY_PAGES = 100;
+const MAX_EMPTY_PAGES = 100;
 
 export async function* bookmarkPages(requester: Requester, spec: RequestSpec): AsyncGenerator<unknown[]> {
   const seen = new Set<string>();

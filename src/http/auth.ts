@@ -144,7 +144,7 @@ export class OAuthTokens implements TokenSource {
 }
 
 /** The refresh token's end, when Pinterest says it (`_at` epoch seconds, else `_in` seconds from now). */
-export function refreshTokenExpiry(body: { refresh_token_expires_at?: unknown; refresh_token_expires_in?: unknown }, now: number): number | undefined {
+function refreshTokenExpiry(body: { refresh_token_expires_at?: unknown; refresh_token_expires_in?: unknown }, now: number): number | undefined {
   const at = Number(body.refresh_token_expires_at);
   if (typeof body.refresh_token_expires_at === 'number' && Number.isFinite(at) && at > 0) return at * 1000;
   const inSeconds = Number(body.refresh_token_expires_in);

@@ -17,7 +17,7 @@ export function parseJsonExact(text: string): unknown {
   return JSON.parse(quoteUnsafeIntegers(text));
 }
 
-export function quoteUnsafeIntegers(text: string): string {
+function quoteUnsafeIntegers(text: string): string {
   return text.replace(STRING_OR_LONG_INTEGER, (match, digits: string | undefined) =>
     digits !== undefined && !Number.isSafeInteger(Number(digits)) ? `"${digits}"` : match);
 }

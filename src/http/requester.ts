@@ -3,15 +3,15 @@
  * through the rate limiter, retries what is transient and turns everything else into a ConnectorError
  * with Pinterest's own message.
  *
- * It calls the global `fetch` (undici's Agent is installed behind it by `installHttpAgent`, for keep-alive
- * and timeouts), so tests that intercept fetch (msw) run exactly this code.
+ * It calls the global `fetch` with its own undici Agent (keep-alive, connection and header timeouts of this
+ * requester's config; no process-wide dispatcher), so tests that intercept fetch (msw) run exactly this code.
  */
-import { Agent, setGlobalDispatcher } from 'undici';
+import { Agent } from 'undici';
 import { ConnectorError, QuotaExhaustedError, configError } from '../errors';
 import { sleep } from '../util/async';
-import { ApiError, ResponseTooLargeError, RetriesExhaustedError } from './errors';
+import { ResponseTooLargeError, RetriesExhaustedError } from './errors';
 import { ArrayElementSplitter, MalformedJsonError } from './json-stream';
-import { MAX_JSON_DEPTH, jsonDepthExceeds, parseJsonExact } from './json-exact';
+import { decide, rateLimitWait, snippet, type Attempt } from './decision';
 import { Channel, ChannelClosedError } from '../util/async';
 import type { RateLimitCategory, RateLimiter } from './rate-limiter';
 
@@ -90,14 +90,6 @@ export interface RequesterOptions {
 
 export interface RequestStats { requests: number; retries: number; rateLimited: number }
 
-let agentInstalled = false;
-/** Keep-alive connections and socket timeouts for every fetch of the process. */
-export function installHttpAgent(timeoutMs: number): void {
-  if (agentInstalled) return;
-  agentInstalled = true;
-  // The body timeout is the requester's watchdog (paused while a streamed answer waits on our consumer).
-  setGlobalDispatcher(new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000, headersTimeout: timeoutMs, bodyTimeout: 0, connections: 64 }));
-}
 
 /** Only https, or http on loopback (tests and the simulator); anything else could leak the token. */
 export function validateBaseUrl(raw: string): string {
@@ -114,23 +106,24 @@ export function validateBaseUrl(raw: string): string {
   return raw.replace(/\/+$/, '');
 }
 
-export type Attempt =
-  | { kind: 'ok'; body: unknown }
-  | { kind: 'retry'; problem: string; delayMs?: number; local?: boolean }
-  | { kind: 'rate_limited'; waitMs?: number; resetAtMs?: number }
-  | { kind: 'unauthorized'; error: ApiError }
-  | { kind: 'spurious400'; error: ApiError; delayMs?: number }
-  | { kind: 'fail'; error: ConnectorError };
 
 export class Requester {
   readonly baseUrl: string;
   readonly retry: RetryPolicy;
   readonly stats: RequestStats = { requests: 0, retries: 0, rateLimited: 0 };
   private tokens?: TokenSource;
+  /** This requester's connections; the body timeout is the watchdog's (paused while our consumer works). */
+  private readonly dispatcher: Agent;
 
   constructor(private readonly opts: RequesterOptions) {
     this.baseUrl = validateBaseUrl(opts.baseUrl);
     this.retry = { ...DEFAULT_RETRY, ...opts.retry };
+    this.dispatcher = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000, headersTimeout: this.retry.timeoutMs, bodyTimeout: 0, connections: 64 });
+  }
+
+  /** Closes the connections (open keep-alive sockets would hold the process). */
+  async close(): Promise<void> {
+    await this.dispatcher.close();
   }
 
   setTokenSource(tokens: TokenSource): void {
@@ -337,20 +330,23 @@ export class Requester {
     const watchdog = requestWatchdog(controller, this.retry.timeoutMs, this.retry.deadlineMs);
     watchdog.resume();
     try {
-      response = await fetch(this.buildUrl(spec), {
+      // `dispatcher` is undici's extension of RequestInit (its npm and bundled typings differ, not the object).
+      const init: Record<string, unknown> = {
         method: spec.method ?? 'GET',
         headers,
         body,
         signal: controller.signal,
+        dispatcher: this.dispatcher,
         // Every request carries a credential (and the token request a body): none is re-sent to another host.
         redirect: 'manual',
-      });
+      };
+      response = await fetch(this.buildUrl(spec), init as RequestInit);
       if (token && response.status !== 401) this.tokens?.accepted?.(token);
       // Method, path and status only: query values (bookmarks, ids) and headers stay out of the log.
       this.opts.log?.('DEBUG', `${what} → HTTP ${response.status} in ${Date.now() - startedAt} ms`);
       if (response.status >= 300 && response.status < 400) {
         void response.body?.cancel().catch(() => undefined);
-        return { kind: 'fail', error: redirectError(what, response) };
+        return decide(response.status, response.headers, Buffer.alloc(0), what);
       }
       const length = Number(response.headers.get('content-length') ?? NaN);
       const limit = spec.onBody ? this.retry.maxResponseBytes : this.retry.maxBodyBytes;
@@ -377,35 +373,9 @@ export class Requester {
     } finally {
       watchdog.pause();
     }
-    const status = response.status;
-    if (jsonDepthExceeds(bytes)) {
-      return { kind: 'fail', error: new ConnectorError(`Pinterest answered ${what} with JSON nested deeper than ${MAX_JSON_DEPTH} levels; no records were taken from it.`, 'transient_error') };
-    }
-    const text = bytes.toString('utf8');
-    const parsed = parseJson(text);
-    if (status >= 200 && status < 300) {
-      if (parsed === undefined) return { kind: 'retry', problem: `HTTP ${status} with a body that is not JSON (${snippet(text)})` };
-      this.observeRemaining(spec.category, response.headers);
-      return { kind: 'ok', body: parsed };
-    }
-    const apiCode = typeof (parsed as { code?: unknown })?.code === 'number' ? ((parsed as { code: number }).code) : undefined;
-    const apiMessage = typeof (parsed as { message?: unknown })?.message === 'string' ? (parsed as { message: string }).message : snippet(text) || '(no message)';
-    if (status === 429) {
-      return { kind: 'rate_limited', ...rateLimitWait(response.headers) };
-    }
-    if (status >= 500 || status === 408) {
-      const wait = rateLimitWait(response.headers);
-      return { kind: 'retry', problem: `HTTP ${status}: ${apiMessage}`, delayMs: wait.waitMs };
-    }
-    const error = new ApiError(status, apiCode, apiMessage, what, 'config_error');
-    if (status === 401) return { kind: 'unauthorized', error };
-    if (status === 400) {
-      if (/only get data from the last 90 days/i.test(apiMessage)) return { kind: 'spurious400', error };
-      const retryAfter = /retry after (\d+) seconds?/i.exec(apiMessage);
-      if (retryAfter) return { kind: 'spurious400', error, delayMs: Number(retryAfter[1]) * 1000 };
-      if (apiCode === 12 || /something went wrong/i.test(apiMessage)) return { kind: 'retry', problem: `HTTP 400: ${apiMessage}` };
-    }
-    return { kind: 'fail', error };
+    const decision = decide(response.status, response.headers, bytes, what);
+    if (decision.kind === 'ok') this.observeRemaining(spec.category, response.headers);
+    return decision;
   }
 
   /** Pinterest may announce a nearly spent budget: hold the category until its reset instead of hitting 429. */
@@ -452,43 +422,7 @@ async function readBody(response: Response, length: number, limit: number): Prom
   return at === length ? out : out.subarray(0, Math.min(at, length));
 }
 
-/**
- * Retry-After (seconds), else X-RateLimit-Reset (seconds to wait below 10^9, epoch seconds above), else
- * X-Userendpoint-Ratelimit-Reset-Seconds (the older family some answers carry: seconds to wait).
- */
-export function rateLimitWait(headers: Headers, now = Date.now()): { waitMs?: number; resetAtMs?: number } {
-  const retryAfter = headers.get('retry-after');
-  if (retryAfter !== null && retryAfter.trim() !== '') {
-    const seconds = Number(retryAfter);
-    if (Number.isFinite(seconds)) return { waitMs: Math.max(0, seconds * 1000), resetAtMs: now + Math.max(0, seconds * 1000) };
-    const date = Date.parse(retryAfter);
-    if (!Number.isNaN(date)) return { waitMs: Math.max(0, date - now), resetAtMs: date };
-  }
-  const reset = headers.get('x-ratelimit-reset');
-  if (reset !== null && reset.trim() !== '' && Number.isFinite(Number(reset))) {
-    const value = Number(reset);
-    const resetAtMs = value < 1e9 ? now + value * 1000 : value * 1000;
-    return { waitMs: Math.max(0, resetAtMs - now), resetAtMs };
-  }
-  const userReset = headers.get('x-userendpoint-ratelimit-reset-seconds');
-  if (userReset !== null && userReset.trim() !== '' && Number.isFinite(Number(userReset))) {
-    const waitMs = Math.max(0, Number(userReset) * 1000);
-    return { waitMs, resetAtMs: now + waitMs };
-  }
-  return {};
-}
 
-function parseJson(text: string): unknown {
-  if (text.length === 0) return undefined;
-  const c = text.charCodeAt(0);
-  // '{' or '[' (after optional whitespace): anything else (an HTML error page) is not an API answer.
-  if (c !== 123 && c !== 91 && text.trimStart()[0] !== '{' && text.trimStart()[0] !== '[') return undefined;
-  try {
-    return parseJsonExact(text);
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * The request timeout as a watchdog over time spent waiting on the network: each wait is bounded by
@@ -519,11 +453,6 @@ function requestWatchdog(controller: AbortController, timeoutMs: number, deadlin
   };
 }
 
-/** A redirect is never followed: it would carry the credential (and the token form) to the host it names. */
-function redirectError(what: string, response: Response): ConnectorError {
-  const target = response.headers.get('location') ?? '(no Location header)';
-  return configError(`Pinterest answered ${what} with a redirect (HTTP ${response.status}) to ${snippet(target)}; the connector follows no redirect for a request that carries credentials. Check PINTEREST_API_URL.`);
-}
 
 const FNV_OFFSET = 0x811c9dc5;
 /**
@@ -538,9 +467,6 @@ function fnv1a(hash: number, text: string): number {
   return h >>> 0;
 }
 
-function snippet(text: string): string {
-  return text.replace(/\s+/g, ' ').trim().slice(0, 200);
-}
 
 function networkProblem(err: unknown, host?: string): string {
   const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };

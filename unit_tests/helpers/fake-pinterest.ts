@@ -23,7 +23,7 @@ import addFormats from 'ajv-formats';
 import { API, OAUTH_CONFIG, TEST_TODAY, catalogFor, runConnector, tempFiles, type RunResult } from './harness';
 import { checkRequestAgainstOpenApi } from './openapi';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 export const TODAY = TEST_TODAY;
 export const ACCESS_TOKEN = 'pina.fixture-access-token';

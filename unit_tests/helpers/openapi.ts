@@ -15,7 +15,7 @@ import { parse } from 'yaml';
 
 export const OPENAPI_PATH = process.env.OPENAPI_PATH || resolve(__dirname, '../../../shared/pinterest-api/openapi.yaml');
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any;
 
 interface Param {
   name: string;

@@ -13,7 +13,7 @@ import type { RunResult } from '../helpers/harness';
 const fake = useFakePinterest();
 
 type Entity = 'campaigns' | 'ad_groups' | 'ads';
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 const COLS = ['SPEND_IN_MICRO_DOLLAR', 'TOTAL_CONVERSIONS'];
 const CONFIG = { ...BASE_CONFIG, columns: COLS };

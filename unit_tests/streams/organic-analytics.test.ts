@@ -12,7 +12,7 @@ import { OAUTH_CONFIG } from '../helpers/harness';
 
 const fake = useFakePinterest();
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 const PIN_METRICS = enums.pin_standard_metric_types;
 const USER_METRICS = enums.user_account_metric_types;

@@ -1,17 +1,18 @@
 /**
- * Builds what a command needs to talk to Pinterest — rate limiter, requester, token source — from the
- * validated config and the environment. Nothing here is a singleton: tests build their own.
+ * The composition root of the commands: builds what a command needs to talk to Pinterest — rate limiter,
+ * requester (with its own HTTP connection pool), token source, config write-back — from the validated
+ * config and the environment. Nothing here is a singleton: every runtime, and every test, builds its own.
  */
 import { randomBytes } from 'node:crypto';
 import { open, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, basename, join, resolve } from 'node:path';
-import type { ConnectorConfig } from '../config/schema';
-import { tokenSourceFor } from '../http/auth';
-import { budgetsFromEnv, RateLimiter, type Budgets } from '../http/rate-limiter';
-import { installHttpAgent, Requester, type RetryPolicy, type TokenSource } from '../http/requester';
-import { controlConfig } from '../protocol/messages';
-import type { MessageWriter } from '../protocol/output';
-import { today as todayFromEnv } from '../util/dates';
+import type { ConnectorConfig } from './config/schema';
+import { tokenSourceFor } from './http/auth';
+import { budgetsFromEnv, RateLimiter, type Budgets } from './http/rate-limiter';
+import { Requester, type RetryPolicy, type TokenSource } from './http/requester';
+import { controlConfig } from './protocol/messages';
+import type { MessageWriter } from './protocol/output';
+import { today as todayFromEnv } from './util/dates';
 
 export interface RuntimeOptions {
   config: ConnectorConfig;
@@ -32,7 +33,7 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export const DEFAULT_API_URL = 'https://api.pinterest.com/v5';
+const DEFAULT_API_URL = 'https://api.pinterest.com/v5';
 
 export function createRuntime(opts: RuntimeOptions): Runtime {
   const env = opts.env ?? process.env;
@@ -44,7 +45,6 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   } else {
     writer.addSecret(creds.access_token);
   }
-  installHttpAgent(config.request_timeout_seconds * 1000);
   const limiter = new RateLimiter(opts.budgets ?? budgetsFromEnv(env.PINTEREST_RATE_LIMITS), config.concurrency);
   const requester = new Requester({
     baseUrl: env.PINTEREST_API_URL || DEFAULT_API_URL,
@@ -75,7 +75,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
       writer.log('INFO', 'Pinterest rotated the refresh token; the updated config was sent in a CONTROL message' + (written ? ' and written to the config file.' : '.'));
   }, { addSecret: (secret) => writer.addSecret(secret), log: (level, message) => { void writer.log(level, message); } });
   requester.setTokenSource(tokens);
-  return { requester, limiter, tokens, today: todayFromEnv(env), close: () => limiter.stop() };
+  return { requester, limiter, tokens, today: todayFromEnv(env), close: async () => { await limiter.stop(); await requester.close(); } };
 }
 
 /** PINTEREST_RETRY_BASE_MS, _REQUEST_TIMEOUT_MS and _REQUEST_DEADLINE_MS shorten waits for tests and benchmarks; production keeps the defaults. */
@@ -102,7 +102,7 @@ function retryFromEnv(env: NodeJS.ProcessEnv): Partial<RetryPolicy> {
  * it: a crash never leaves a half-written config. A file without any write bit is the user's way to say
  * "do not touch" (root could write it anyway): it is left alone.
  */
-export async function writeConfigAtomically(path: string, config: Record<string, unknown>): Promise<void> {
+async function writeConfigAtomically(path: string, config: Record<string, unknown>): Promise<void> {
   const full = await realpath(resolve(process.cwd(), path));
   const mode = (await stat(full)).mode;
   if ((mode & 0o222) === 0) throw Object.assign(new Error('the file is read-only'), { code: 'read-only file' });
