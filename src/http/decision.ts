@@ -94,3 +94,16 @@ function redirectError(what: string, status: number, headers: Headers): Connecto
 export function snippet(text: string): string {
   return text.replace(/\s+/g, ' ').trim().slice(0, 200);
 }
+
+export function networkProblem(err: unknown, host?: string): string {
+  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return /deadline/.test(e.message ?? '') ? e.message! : 'timed out';
+  const cause = e?.cause?.code ?? e?.cause?.message;
+  return `network error${host ? ` reaching ${host}` : ''}: ${e?.message ?? String(err)}${cause ? ` (${cause})` : ''}`;
+}
+
+/** The name did not resolve: a problem of this machine's network or of PINTEREST_API_URL, not of Pinterest. */
+export function isDnsFailure(err: unknown): boolean {
+  const code = (err as { cause?: { code?: string } })?.cause?.code;
+  return code === 'ENOTFOUND' || code === 'EAI_AGAIN';
+}

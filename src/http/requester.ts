@@ -10,9 +10,9 @@ import { Agent } from 'undici';
 import { ConnectorError, QuotaExhaustedError, configError } from '../errors';
 import { sleep } from '../util/async';
 import { ResponseTooLargeError, RetriesExhaustedError } from './errors';
-import { ArrayElementSplitter, MalformedJsonError } from './json-stream';
-import { decide, rateLimitWait, snippet, type Attempt } from './decision';
-import { Channel, ChannelClosedError } from '../util/async';
+import { decide, isDnsFailure, networkProblem, rateLimitWait, type Attempt } from './decision';
+import { ResumableArrayDownload } from './resumable-download';
+import { Channel } from '../util/async';
 import type { RateLimitCategory, RateLimiter } from './rate-limiter';
 
 export interface RetryPolicy {
@@ -142,78 +142,8 @@ export class Requester {
    */
   async *arrayStream(spec: RequestSpec, key?: string): AsyncGenerator<string[]> {
     const channel = new Channel<string[]>();
-    let given = 0;
-    let givenHash = FNV_OFFSET;
-    const onBody = async (response: Response, what: string, watchdog: Watchdog): Promise<Attempt> => {
-      const splitter = new ArrayElementSplitter(key, this.retry.maxElementBytes);
-      const length = Number(response.headers.get('content-length') ?? NaN);
-      const encoded = (response.headers.get('content-encoding') ?? 'identity').toLowerCase() !== 'identity';
-      let seen = 0;
-      let seenHash = FNV_OFFSET;
-      let received = 0;
-      let first = true;
-      let leadType = 'empty';
-      // A reader, not for-await: leaving early must not wait for the stream's cancellation.
-      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-      const abandon = () => { void reader.cancel().catch(() => undefined); };
-      try {
-        for (;;) {
-          watchdog.resume();
-          const { done, value: raw } = await reader.read();
-          watchdog.pause();
-          if (done) break;
-          const chunk = Buffer.from(raw.buffer, raw.byteOffset, raw.length);
-          received += chunk.length;
-          if (received > this.retry.maxResponseBytes) {
-            abandon();
-            if (given > 0) return { kind: 'fail', error: new ConnectorError(`The response to ${what} grew past the limit of ${this.retry.maxResponseBytes} bytes after ${given} rows were emitted; this window is read again in the next sync.`, 'transient_error') };
-            return { kind: 'fail', error: new ResponseTooLargeError(what, received, this.retry.maxResponseBytes) };
-          }
-          if (first && chunk.length > 0) {
-            first = false;
-            const lead = chunk.toString('latin1', 0, 64).trimStart()[0];
-            leadType = lead === '{' ? 'object' : 'list';
-            if (lead !== '{' && lead !== '[') {
-              abandon();
-              return { kind: 'retry', problem: `HTTP ${response.status} with a body that is not JSON (${snippet(chunk.toString('utf8', 0, 200))})` };
-            }
-          }
-          let elements = splitter.push(chunk);
-          if (elements.length === 0) continue;
-          if (seen < given) {
-            // A retried download: the elements already given must come back first, unchanged.
-            const skip = Math.min(given - seen, elements.length);
-            for (let k = 0; k < skip; k++) seenHash = fnv1a(seenHash, elements[k]);
-            seen += skip;
-            if (seen === given && seenHash !== givenHash) {
-              abandon();
-              return { kind: 'fail', error: new ConnectorError(`Pinterest answered the retried ${what} differently from the interrupted one; this window is read again in the next sync.`, 'transient_error') };
-            }
-            elements = elements.slice(skip);
-            if (elements.length === 0) continue;
-          }
-          for (const e of elements) givenHash = fnv1a(givenHash, e);
-          given += elements.length;
-          seen = given;
-          seenHash = givenHash;
-          await channel.put(elements);
-        }
-        splitter.end();
-      } catch (err) {
-        abandon();
-        if (err instanceof ChannelClosedError) throw err;
-        if (err instanceof MalformedJsonError && !err.truncated) {
-          const taken = given > 0 ? `${given} rows of it were emitted before the problem; this window is read again in the next sync` : 'no records were taken from it';
-          return { kind: 'fail', error: new ConnectorError(`Pinterest answered ${what} with an unexpected shape (${leadType}) — ${err.message}; ${taken}.`, 'transient_error') };
-        }
-        return { kind: 'retry', problem: err instanceof MalformedJsonError ? `truncated body (${err.message})` : networkProblem(err) };
-      }
-      if (Number.isFinite(length) && !encoded && received !== length) return { kind: 'retry', problem: `truncated body (${received} of ${length} bytes)` };
-      if (seen < given) {
-        return { kind: 'fail', error: new ConnectorError(`Pinterest answered the retried ${what} with fewer rows than the interrupted one; this window is read again in the next sync.`, 'transient_error') };
-      }
-      return { kind: 'ok', body: undefined };
-    };
+    const download = new ResumableArrayDownload(key, this.retry, (elements) => channel.put(elements));
+    const onBody = (response: Response, what: string, watchdog: Watchdog) => download.consume(response, what, watchdog);
     const done = this.json({ ...spec, onBody }).then(() => channel.close(), (err) => channel.fail(err));
     try {
       yield* channel;
@@ -454,29 +384,5 @@ function requestWatchdog(controller: AbortController, timeoutMs: number, deadlin
 }
 
 
-const FNV_OFFSET = 0x811c9dc5;
-/**
- * FNV-1a over an element's length, its first 64 and last 16 characters: a cheap identity of the elements
- * already given (ids and dates lead each row), computed for every row so it must cost next to nothing.
- */
-function fnv1a(hash: number, text: string): number {
-  let h = Math.imul(hash ^ text.length, 0x01000193);
-  const head = Math.min(text.length, 64);
-  for (let i = 0; i < head; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  for (let i = Math.max(head, text.length - 16); i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
 
 
-function networkProblem(err: unknown, host?: string): string {
-  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return /deadline/.test(e.message ?? '') ? e.message! : 'timed out';
-  const cause = e?.cause?.code ?? e?.cause?.message;
-  return `network error${host ? ` reaching ${host}` : ''}: ${e?.message ?? String(err)}${cause ? ` (${cause})` : ''}`;
-}
-
-/** The name did not resolve: a problem of this machine's network or of PINTEREST_API_URL, not of Pinterest. */
-function isDnsFailure(err: unknown): boolean {
-  const code = (err as { cause?: { code?: string } })?.cause?.code;
-  return code === 'ENOTFOUND' || code === 'EAI_AGAIN';
-}
