@@ -60,10 +60,3 @@ export interface AnalyticsDefinition extends BaseDefinition {
 }
 
 export type StreamDefinition = ListDefinition | AnalyticsDefinition;
-
-/** A list of entities that several streams need (ids for analytics, owned pins), fetched once per read. */
-export interface SharedListSpec {
-  /** The list stream whose requests produce it. */
-  stream: string;
-  keep?: (item: Row) => boolean;
-}
