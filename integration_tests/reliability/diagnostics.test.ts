@@ -17,8 +17,9 @@ const read = (config: object, streams: string[], env?: Record<string, string>) =
   return runConnector(['read', '--config', files.config, '--catalog', files.catalog], { env });
 };
 
-test('LOG_LEVEL=debug logs each request: method, path, status and time; no query values, no token', async () => {
-  const r = await read(BASE_CONFIG, ['boards', 'campaigns']);
+test('LOG_LEVEL=debug logs each request (method, path, status and time; no query values, no token) and each window', async () => {
+  const r = await read(BASE_CONFIG, ['boards', 'campaigns', 'user_account_analytics']);
+  expect(r.logs('DEBUG')).toContain('user_account_analytics: the user account, window 2026-05-01…2026-05-30');
   const requests = r.logs('DEBUG').filter((l) => / → HTTP \d{3} in \d+ ms$/.test(l));
   expect(requests).toContain(requests.find((l) => /^GET \/boards → HTTP 200 in \d+ ms$/.test(l)));
   expect(requests).toContain(requests.find((l) => /^POST \/oauth\/token → HTTP 200 in \d+ ms$/.test(l)));

@@ -130,6 +130,7 @@ async function* readPerStream(job: Job, partitions: Partition[], saved: CursorSt
 async function* readWindow(job: Job, partition: Partition, window: Window, ids: string[] | undefined): AsyncGenerator<StreamEvent> {
   const { def } = job;
   if (ids && ids.length === 0) return;
+  job.ctx.log('DEBUG', `${def.name}: ${partitionLabel(partition)}, window ${window.start}…${window.end}${ids ? `, ${ids.length} id(s)` : ''}`);
   const batches: Array<string[] | undefined> = ids ? chunk(ids, def.ids!.batchSize) : [undefined];
   const groups: Array<readonly string[] | undefined> = def.targeting ? chunk(def.targeting.types, def.targeting.perRequest) : [undefined];
   const units = batches.flatMap((batch) => groups.map((types) => ({ batch, types })));
