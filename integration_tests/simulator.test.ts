@@ -40,7 +40,7 @@ interface Resp {
   status: number;
   headers: http.IncomingHttpHeaders;
   text: string;
-  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  json: any;
 }
 
 function request(url: string, o: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Resp> {

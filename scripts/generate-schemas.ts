@@ -79,9 +79,7 @@ export interface PinterestEnums {
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type JsonObject = { [k: string]: Json };
 // The OpenAPI document is untyped YAML; `any` keeps the walker readable.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type OpenApiDoc = any;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type OasSchema = any;
 
 // ---------------------------------------------------------------------------------------------

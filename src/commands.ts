@@ -11,7 +11,7 @@ import { discoverCatalog, selectStreams } from './engine/catalog';
 import type { ReadContext } from './engine/context';
 import { PartitionResolver } from './engine/partitions';
 import { runRead } from './engine/read';
-import { createRuntime, type RuntimeOptions } from './engine/runtime';
+import { createRuntime, type RuntimeOptions } from './runtime';
 import { SharedLists } from './engine/shared-lists';
 import { parseInputState } from './engine/state';
 import { readCatalogFile, readStateFile } from './engine/input-files';
@@ -121,8 +121,10 @@ export async function read(args: ReadArgs, io: CommandIO): Promise<number> {
         responses: new Semaphore(config.concurrency),
       };
       shared.bind(ctx);
-      // Credentials first: a bad secret is one clear error, not one per stream.
+      // Credentials first: a bad secret is one clear error, not one per stream. A fixed access token is
+      // only known to be good once Pinterest takes it (the user account is needed by most reads anyway).
       await runtime.tokens.token();
+      if (config.credentials.auth_method === 'access_token') await ctx.partitions.userAccount();
       const summaries = await runRead(ctx, selected, states, io.writer);
       const stats = runtime.requester.stats;
       const failed = summaries.filter((s) => s.status === 'INCOMPLETE');

@@ -6,7 +6,7 @@ import yargs, { type Argv } from 'yargs';
 import { check, discover, read, spec, type CommandIO } from './commands';
 import { authorize, DEFAULT_TIMEOUT_SECONDS } from './authorize/command';
 import { DEFAULT_PORT } from './authorize/consent';
-import { MessageWriter } from './protocol/output';
+import { MessageWriter, logLevelProblem } from './protocol/output';
 import * as msg from './protocol/messages';
 import { messageOf } from './errors';
 
@@ -49,6 +49,11 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     .exitProcess(false)
     .fail((message, err) => { throw err ?? new UsageError(message); });
   try {
+    const badLevel = logLevelProblem((io.env ?? process.env).LOG_LEVEL);
+    if (badLevel) {
+      await io.writer.write(msg.traceError(badLevel, 'config_error'));
+      return 1;
+    }
     // With a callback yargs hands over its help and version text instead of printing it to stdout.
     await parser.parseAsync(argv, {}, (_err, _args, output) => { if (output) say(output); });
   } catch (err) {
@@ -83,6 +88,9 @@ function withConfig<T>(y: Argv<T>) {
     .option('write-config', { type: 'boolean', default: false, describe: 'Write a rotated refresh token back into the --config file (for docker run users)' });
 }
 
+/** After SIGTERM/SIGINT, how long the last lines may wait for a reader that does not drain stdout. */
+const STOP_TIMEOUT_MS = 3000;
+
 if (require.main === module) {
   const writer = new MessageWriter(process.stdout);
   const finish = async (code: number) => {
@@ -97,8 +105,9 @@ if (require.main === module) {
         process.stderr.write(`\nauthorize stopped (${signal}): nothing was written.\n`);
         process.exit(signal === 'SIGTERM' ? 143 : 130);
       }
-      void writer.log('WARN', `Received ${signal}; stopping. The next sync resumes from the last state message.`);
-      void writer.flush().finally(() => process.exit(signal === 'SIGTERM' ? 143 : 130));
+      // No record after the notice; and a destination that stopped reading the pipe must not keep us alive.
+      const notice = msg.log('WARN', `Received ${signal}; stopping. The next sync resumes from the last state message.`);
+      void writer.stop(notice, STOP_TIMEOUT_MS).finally(() => process.exit(signal === 'SIGTERM' ? 143 : 130));
     });
   }
   process.on('uncaughtException', (err) => {

@@ -26,7 +26,7 @@ import { catalogFor } from './catalog';
 import { TODAY } from './constants';
 import { STREAMS } from '../src/streams/definitions';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 export const ACCESS_TOKEN = 'pina.fixture-access-token';
 export const ROTATED_REFRESH_TOKEN = 'pinr.rotated-refresh-token-NEW';

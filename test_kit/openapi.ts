@@ -16,7 +16,7 @@ import { OPENAPI_FIXTURE } from './reference-docs';
 
 export const OPENAPI_PATH = process.env.OPENAPI_PATH || OPENAPI_FIXTURE;
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any;
 
 interface Param {
   name: string;

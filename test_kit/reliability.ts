@@ -114,6 +114,8 @@ export interface Figure {
   recordsLost?: number;
   /** 429 answers waited out */
   rateLimited?: number;
+  /** peak RSS (MB) of a spawned connector, by case */
+  peakRssMb?: Record<string, number>;
   note?: string;
 }
 
@@ -129,6 +131,7 @@ function summarize(file: string): void {
   const faults: Record<string, number> = {};
   let crash = 0, bad = 0, checked = 0, lost = 0, limited = 0;
   const bySuite: Record<string, number> = {};
+  const peakRssMb: Record<string, number> = {};
   for (const f of lines) {
     for (const [k, v] of Object.entries(f.faults ?? {})) faults[k] = (faults[k] ?? 0) + v;
     crash += f.crashPoints ?? 0;
@@ -136,10 +139,11 @@ function summarize(file: string): void {
     checked += f.recordsChecked ?? 0;
     lost += f.recordsLost ?? 0;
     limited += f.rateLimited ?? 0;
+    Object.assign(peakRssMb, f.peakRssMb ?? {});
     bySuite[f.suite] = (bySuite[f.suite] ?? 0) + 1;
   }
   const totalFaults = Object.values(faults).reduce((a, b) => a + b, 0);
-  process.stdout.write(JSON.stringify({ runs: lines.length, bySuite, faultsInjected: totalFaults, faultsByKind: faults, crashPointsResumed: crash, badInputsTried: bad, rateLimitedAnswersWaitedOut: limited, recordsChecked: checked, recordsLost: lost }, null, 2) + '\n');
+  process.stdout.write(JSON.stringify({ runs: lines.length, bySuite, faultsInjected: totalFaults, faultsByKind: faults, crashPointsResumed: crash, badInputsTried: bad, rateLimitedAnswersWaitedOut: limited, recordsChecked: checked, recordsLost: lost, peakRssMb }, null, 2) + '\n');
 }
 
 if (require.main === module) summarize(process.argv[2] ?? '/tmp/reliability-figures.jsonl');

@@ -184,12 +184,14 @@ describe('secrets', () => {
     expect(text()).not.toContain(SECRET);
   });
 
-  test('not masked in RECORD and CONTROL messages (a CONTROL carries the new credential on purpose)', async () => {
+  test('masked in every message but CONTROL (a CONTROL carries the new credential on purpose)', async () => {
     const { out, text } = capture();
     const w = new MessageWriter(out, 'debug');
     w.addSecret(SECRET);
     const record = await written(w, text, msg.record('boards', { description: `contains ${SECRET}` }));
-    expect(JSON.parse(record).record.data.description).toBe(`contains ${SECRET}`);
+    expect(JSON.parse(record).record.data.description).toBe('contains ****');
+    const status = await written(w, text, msg.connectionStatus(false, `refused refresh_token=${SECRET}`));
+    expect(status).not.toContain(SECRET);
     const control = await written(w, text, msg.controlConfig({ credentials: { refresh_token: SECRET } }));
     expect(JSON.parse(control).control.connectorConfig.config.credentials.refresh_token).toBe(SECRET);
   });

@@ -12,7 +12,7 @@ import { parseAndValidate, protocolErrors } from '../test_kit/protocol';
 
 const fake = useFakePinterest({ campaigns: { '549755885175': 3, '549755885176': 2 } });
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 /** "TYPE" or "TRACE/SUBTYPE" or "CONTROL/SUBTYPE" of a message. */
 const kind = (m: Json) => (m.type === 'TRACE' ? `TRACE/${m.trace.type}` : m.type === 'CONTROL' ? `CONTROL/${m.control.type}` : m.type);

@@ -11,8 +11,9 @@ import { setupServer } from 'msw/node';
 import { ConnectorError, QuotaExhaustedError } from '../src/errors';
 import { OAuthTokens, StaticToken } from '../src/http/auth';
 import { ApiError, RetriesExhaustedError } from '../src/http/errors';
-import { budgetsFromEnv, RateLimiter, type Budgets } from '../src/http/rate-limiter';
-import { DEFAULT_RETRY, rateLimitWait, Requester, validateBaseUrl, type RetryPolicy, type TokenSource } from '../src/http/requester';
+import { budgetsFromEnv, RateLimiter, STANDARD_BUDGETS, type Budgets } from '../src/http/rate-limiter';
+import { rateLimitWait } from '../src/http/decision';
+import { DEFAULT_RETRY, Requester, validateBaseUrl, type RetryPolicy, type TokenSource } from '../src/http/requester';
 import { API, OAUTH_CONFIG, runConnector, tempFiles } from '../test_kit/in-process';
 import { catalogFor } from '../test_kit/catalog';
 
@@ -243,6 +244,20 @@ describe('429 and rate-limit headers', () => {
     expect(rateLimitWait(h({}), now)).toEqual({});
   });
 
+  test('org_analytics (unpublished) has a conservative default budget that PINTEREST_RATE_LIMITS raises', () => {
+    expect(STANDARD_BUDGETS.org_analytics!.limit / (STANDARD_BUDGETS.org_analytics!.windowMs / 60_000)).toBeLessThanOrEqual(60);
+    expect(budgetsFromEnv('{"org_analytics": {"limit": 300, "windowMs": 60000}}').org_analytics).toEqual({ limit: 300, windowMs: 60_000 });
+    expect(budgetsFromEnv('{"org_analytics": {"limit": 300, "windowMs": 60000}}').ads_read).toEqual(STANDARD_BUDGETS.ads_read);
+  });
+
+  test('rateLimitWait: X-Userendpoint-Ratelimit-Reset-Seconds when the x-ratelimit family is absent', () => {
+    const now = 1_700_000_000_000;
+    const h = (o: Record<string, string>) => new Headers(o);
+    expect(rateLimitWait(h({ 'x-userendpoint-ratelimit-reset-seconds': '7' }), now)).toEqual({ waitMs: 7_000, resetAtMs: now + 7_000 });
+    expect(rateLimitWait(h({ 'x-ratelimit-reset': '3', 'x-userendpoint-ratelimit-reset-seconds': '7' }), now)).toEqual({ waitMs: 3_000, resetAtMs: now + 3_000 });
+    expect(rateLimitWait(h({ 'x-userendpoint-ratelimit-reset-seconds': 'later' }), now)).toEqual({});
+  });
+
   test('a 429 while other requests of the category are waiting holds the whole category, not another one', async () => {
     const boards = sequence('/boards', [apiError(429, 'rate limit', 8, { 'retry-after': '0.12' }), OK]);
     const accounts = sequence('/ad_accounts', [OK]);
@@ -408,7 +423,7 @@ describe('access tokens', () => {
   }
   const token = (access: string, extra: Record<string, unknown> = {}) => json({ access_token: access, expires_in: 3600, token_type: 'bearer', ...extra });
 
-  test('the refresh request: POST form grant_type=refresh_token, Basic base64(client_id:client_secret), no bearer', async () => {
+  test('the refresh request: POST form grant_type=refresh_token (continuous_refresh=true), Basic base64(client_id:client_secret), no bearer', async () => {
     const { tokens, tokenCalls } = oauth([token('pina.A')]);
     await expect(tokens.token()).resolves.toBe('pina.A');
     expect(tokenCalls).toHaveLength(1);
@@ -417,7 +432,7 @@ describe('access tokens', () => {
     expect(request.url).toBe(`${API}/oauth/token`);
     expect(request.headers.get('content-type')).toMatch(/^application\/x-www-form-urlencoded/);
     expect(request.headers.get('authorization')).toBe(`Basic ${Buffer.from('client-id-1:client-secret-XYZ').toString('base64')}`);
-    expect(Object.fromEntries(new URLSearchParams(body))).toEqual({ grant_type: 'refresh_token', refresh_token: 'pinr.original' });
+    expect(Object.fromEntries(new URLSearchParams(body))).toEqual({ grant_type: 'refresh_token', refresh_token: 'pinr.original', continuous_refresh: 'true' });
   });
 
   test('a 401 triggers one refresh, and the request is repeated with the new token', async () => {

@@ -21,7 +21,6 @@ import {
   serialize,
 } from '../scripts/generate-schemas';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type AnySchema = any;
 
 const SCHEMAS_DIR = path.resolve(__dirname, '../src/schemas');

@@ -25,9 +25,7 @@ delete process.env.PINTEREST_TODAY;
 (globalThis as { __SLICER_PROPERTIES_ONLY__?: boolean }).__SLICER_PROPERTIES_ONLY__ = true;
 
 // Required (not imported, which would be hoisted) so that they load in the zone set above.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { slicerProperties } = require('./slicer.test') as typeof import('./slicer.test');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { today } = require('../src/util/dates') as typeof import('../src/util/dates');
 
 afterAll(() => setZone(originalTZ));

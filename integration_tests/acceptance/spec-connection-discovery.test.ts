@@ -135,7 +135,6 @@ describe('discovery', () => {
 
 describe('Airbyte CAT files', () => {
   test('acceptance-test-config.yml names only files that exist (secrets/ aside) and covers every core suite', () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { parse } = require('yaml') as typeof import('yaml');
     const cfg = parse(readFileSync(join(ROOT, 'acceptance-test-config.yml'), 'utf8'));
     expect(cfg.test_strictness_level).toBe('high');

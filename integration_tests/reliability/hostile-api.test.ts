@@ -142,7 +142,7 @@ const CASES: Case[] = [
   {
     name: 'a list page larger than the response limit',
     streams: ['boards'],
-    retry: { maxResponseBytes: 100_000 },
+    retry: { maxBodyBytes: 100_000 },
     setup: (f) => f.server.use(http.get(`${API}/boards`, () => json({ items: boards(2_000), bookmark: null }))),
     failure: 'transient_error', message: /response to GET \/boards .*larger than/,
   },

@@ -190,3 +190,53 @@ describe('a rotated refresh token', () => {
     expect(statSync(path).mode & 0o077).toBe(0);
   });
 });
+
+describe('tokens that expire again and again while requests are in flight (issue 13 item 4)', () => {
+  const sims: Simulator[] = [];
+  afterAll(async () => { for (const s of sims) await s.close(); });
+
+  // 15 as a new user met it; 4 is fewer than the requests in flight, so requests meet two dead tokens in a row.
+  test.each([15, 4])('tokens dead after %i requests, at concurrency 8: pin_analytics and user_account_analytics complete, one refresh per rejected token', async (uses) => {
+    const sim = await startSimulator({ today: TODAY, accessTokenMaxRequests: uses, latencyMs: 5 });
+    sims.push(sim);
+    const streams = ['pin_analytics', 'user_account_analytics', 'boards'];
+    const run = await spawnConnector(['read', '--config', write(`oauth-c8-${uses}.json`, oauthConfig(sim, { concurrency: 8 })), '--catalog', write('catalog-expiring.json', fullCatalog('full_refresh', streams))], { env: connectorEnv(sim) });
+    expect(errorTraces(run.messages)).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    expect(exactProblems(run.messages, truthOf(sim), streams)).toEqual([]);
+    const api = sim.requestLog.filter((r) => r.path !== '/oauth/token');
+    const served = api.filter((r) => r.status !== 401).length;
+    const rejected = api.filter((r) => r.status === 401).length;
+    const refreshes = tokenRequests(sim).length;
+    // Each token serves all its requests before it is replaced: no refresh per request, none wasted.
+    expect(refreshes).toBeGreaterThan(5);
+    expect(refreshes).toBeLessThanOrEqual(Math.ceil(served / uses) + 1);
+    expect(rejected).toBeGreaterThanOrEqual(refreshes - 1);
+    recordFigure({ suite: 'tokens', note: `${refreshes} tokens, each dead after ${uses} requests, at concurrency 8; ${rejected} 401s survived` });
+  }, 120_000);
+});
+
+describe('continuous refresh and the refresh token\'s expiry', () => {
+  const sims: Simulator[] = [];
+  afterAll(async () => { for (const s of sims) await s.close(); });
+  const small = () => write('catalog-boards.json', fullCatalog('full_refresh', ['boards']));
+
+  test('an app created before 2025-09-25 refreshes (continuous_refresh=true is sent)', async () => {
+    const sim = await startSimulator({ today: TODAY, legacyApp: true });
+    sims.push(sim);
+    const run = await spawnConnector(['read', '--config', write('oauth-legacy.json', oauthConfig(sim)), '--catalog', small()], { env: connectorEnv(sim) });
+    expect(errorTraces(run.messages)).toEqual([]);
+    expect(records(run.messages, 'boards').length).toBeGreaterThan(0);
+  });
+
+  test('the refresh token\'s end is logged; under 14 days it is a WARN that says to re-authenticate', async () => {
+    const soon = await startSimulator({ today: TODAY, refreshTokenTtlSeconds: 10 * 86400 });
+    const later = await startSimulator({ today: TODAY });
+    sims.push(soon, later);
+    const logs = async (sim: Simulator, level: string) => (await spawnConnector(['read', '--config', write(`oauth-ttl-${sim.port}.json`, oauthConfig(sim)), '--catalog', small()], { env: connectorEnv(sim) }))
+      .messages.filter((m) => m.type === 'LOG' && m.log.level === level).map((m) => m.log.message).join('\n');
+    const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+    expect(await logs(soon, 'WARN')).toMatch(new RegExp(`The refresh token expires on (${day(9)}|${day(10)}) \\(in \\d day\\(s\\)\\): re-authenticate`));
+    expect(await logs(later, 'INFO')).toMatch(new RegExp(`The refresh token is valid until (${day(59)}|${day(60)})`));
+  });
+});

@@ -302,9 +302,20 @@ interface Answer {
   headers?: Record<string, string>;
 }
 
+/** The older family some clients read (v3-era): no Retry-After, the wait in -reset-seconds. */
+function userEndpointHeaders(limit: number, remaining: number, secs: number): Record<string, string> {
+  return {
+    'x-userendpoint-ratelimit-limit': String(limit),
+    'x-userendpoint-ratelimit-remaining': String(remaining),
+    'x-userendpoint-ratelimit-reset-seconds': String(secs),
+  };
+}
+
 interface TokenInfo {
   expiresAt: number;
   scopes: string[];
+  /** authenticated requests made with it (accessTokenMaxRequests) */
+  uses?: number;
 }
 
 interface PendingFault {
@@ -674,6 +685,8 @@ export class SimServer {
     }
     const info = this.tokens.get(t);
     if (!info || info.expiresAt <= Date.now()) throw new ApiError(401, 2, MESSAGES.authFailed);
+    info.uses = (info.uses ?? 0) + 1;
+    if (this.opts.accessTokenMaxRequests !== undefined && info.uses > this.opts.accessTokenMaxRequests) throw new ApiError(401, 2, MESSAGES.authFailed);
     return info;
   }
 
@@ -701,6 +714,9 @@ export class SimServer {
     const rt = form.get('refresh_token');
     if (!rt) return json(400, { code: 1, message: 'Missing request body parameter: refresh_token' });
     if (!this.refreshValid || rt !== this.refreshToken) return json(400, { code: 1, message: MESSAGES.invalidRefreshToken });
+    if (this.opts.legacyApp && form.get('continuous_refresh') !== 'true') {
+      return json(400, { code: 1, message: 'Legacy refresh tokens are no longer supported; apps created before September 25, 2025 must set continuous_refresh=true.' });
+    }
     let scopes = this.scopes();
     const asked = form.get('scope');
     if (asked) {
@@ -718,7 +734,7 @@ export class SimServer {
     const ttl = this.opts.accessTokenTtlSeconds ?? 3600;
     const access = 'pina_' + randomBytes(24).toString('base64url');
     this.tokens.set(access, { expiresAt: Date.now() + ttl * 1000, scopes });
-    const rtTtl = 60 * 86400;
+    const rtTtl = this.opts.refreshTokenTtlSeconds ?? 60 * 86400;
     return {
       access_token: access,
       token_type: 'bearer',
@@ -772,8 +788,10 @@ export class SimServer {
     if (drop) w.splice(0, drop);
     if (w.length >= spec.limit) {
       const secs = Math.max(1, Math.ceil((w[0] + spec.windowMs - now) / 1000));
-      const headers: Record<string, string> = {};
-      if (this.opts.rateLimitHeaders) {
+      let headers: Record<string, string> = {};
+      if (this.opts.rateLimitHeaders === 'userendpoint') {
+        headers = userEndpointHeaders(spec.limit, 0, secs);
+      } else if (this.opts.rateLimitHeaders) {
         headers['retry-after'] = String(secs);
         headers['x-ratelimit-limit'] = String(spec.limit);
         headers['x-ratelimit-remaining'] = '0';
@@ -787,6 +805,7 @@ export class SimServer {
     w.push(now);
     if (!this.opts.rateLimitHeaders) return {};
     const secs = Math.max(1, Math.ceil((w[0] + spec.windowMs - now) / 1000));
+    if (this.opts.rateLimitHeaders === 'userendpoint') return { headers: userEndpointHeaders(spec.limit, Math.max(0, spec.limit - w.length), secs) };
     return {
       headers: {
         'x-ratelimit-limit': String(spec.limit),

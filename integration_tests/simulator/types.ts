@@ -96,10 +96,19 @@ export interface SimulatorOptions {
   accessTokenTtlSeconds?: number;
   /** each refresh returns a new refresh_token and invalidates the old one */
   rotateRefreshToken?: boolean;
+  /** an access token stops working after this many authenticated requests (401), as if it expired early */
+  accessTokenMaxRequests?: number;
+  /** an app created before 2025-09-25: a refresh without continuous_refresh=true is refused (legacy token) */
+  legacyApp?: boolean;
+  /** refresh_token_expires_in of the token answer (default 60 days, the continuous refresh token's life) */
+  refreshTokenTtlSeconds?: number;
   /** per-category sliding-window limits; default false (off) */
   rateLimits?: Partial<Record<RateCategory, RateLimitSpec>> | false;
-  /** send X-RateLimit-Limit/Remaining/Reset on rate-limited categories and Retry-After on 429 */
-  rateLimitHeaders?: boolean;
+  /**
+   * send X-RateLimit-Limit/Remaining/Reset on rate-limited categories and Retry-After on 429 (true); or
+   * only X-Userendpoint-Ratelimit-Limit/-Remaining/-Reset-Seconds, with no Retry-After ('userendpoint')
+   */
+  rateLimitHeaders?: boolean | 'userendpoint';
   /** X-RateLimit-Reset as seconds to wait ('seconds', default) or as epoch seconds ('epoch') */
   rateLimitResetFormat?: 'seconds' | 'epoch';
   /** after N requests in a category (per real UTC day): 429 {code:8} with Retry-After = seconds to next UTC midnight */

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseConfig } from '../config/load';
 import { configError, messageOf } from '../errors';
-import { DEFAULT_API_URL } from '../engine/runtime';
+import { DEFAULT_API_URL } from '../runtime';
 import { validateBaseUrl } from '../http/requester';
 import { openBrowser as openInBrowser, shouldOpenBrowser } from './browser';
 import { prepareOutput, writeConfigFile } from './config-file';

@@ -3,7 +3,7 @@
  * grant_type=authorization_code, the redirect_uri the code was issued for, continuous_refresh=true so apps
  * created before 2025-09-25 get a refresh token that renews on every refresh).
  */
-import { configError, transientError } from '../errors';
+import { configError, ConnectorError } from '../errors';
 
 export interface ExchangedTokens { refreshToken: string; grantedScopes?: string[] }
 
@@ -26,10 +26,16 @@ export async function exchangeCode(req: ExchangeRequest): Promise<ExchangedToken
       headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body: new URLSearchParams({ grant_type: 'authorization_code', code: req.code, redirect_uri: req.redirectUri, continuous_refresh: 'true' }).toString(),
       signal: AbortSignal.timeout(req.timeoutMs ?? 60_000),
+      // The request carries the app secret and the code: it is never re-sent to the host a redirect names.
+      redirect: 'manual',
     });
   } catch (err) {
     const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
-    throw transientError(`Could not reach ${host} to exchange the sign-in code (${cause}): nothing was written. Check the network and run authorize again.`);
+    throw new ConnectorError(`Could not reach ${host} to exchange the sign-in code (${cause}): nothing was written. Check the network and run authorize again.`, 'transient_error');
+  }
+  if (res.status >= 300 && res.status < 400) {
+    void res.body?.cancel().catch(() => undefined);
+    throw configError(`The token endpoint ${host} answered with a redirect (HTTP ${res.status}) to ${res.headers.get('location') ?? 'an unnamed location'}; it was not followed, since the request carries the app secret: nothing was written. Check PINTEREST_API_URL.`);
   }
   const text = await res.text();
   let body: Record<string, unknown> = {};

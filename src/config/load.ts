@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { configError, ConnectorError } from '../errors';
+import { parseJsonExact } from '../http/json-exact';
 import { unknownKeyWarnings } from './unknown-keys';
-
 import { defaultLookbackDays } from './attribution';
 import { ConfigSchema, type ConnectorConfig } from './schema';
 
@@ -11,7 +11,9 @@ import { ConfigSchema, type ConnectorConfig } from './schema';
 export async function readTextFile(path: string, what: string): Promise<string> {
   const full = resolve(process.cwd(), path);
   try {
-    return await readFile(full, 'utf8');
+    const text = await readFile(full, 'utf8');
+    // Editors on Windows save UTF-8 with a byte-order mark; it is not part of the JSON.
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EISDIR') throw configError(`The ${what} path ${path} is a folder, not a file: name the JSON file inside it (for example ${join(path, `${what}.json`)}).`);
@@ -24,7 +26,7 @@ export async function readJsonFile(path: string, what: string): Promise<unknown>
   const text = await readTextFile(path, what);
   if (text.trim() === '') return undefined;
   try {
-    return JSON.parse(text);
+    return parseJsonExact(text);
   } catch (err) {
     throw configError(`The ${what} file ${path} is not valid JSON: ${withoutExcerpt((err as Error).message)}.`);
   }
@@ -38,8 +40,13 @@ export function withoutExcerpt(message: string): string {
   return message.replace(/,?\s*(\.\.\.)?".*"(\.\.\.)?\s*is not valid JSON$/s, '').replace(/^Unexpected token '.*?'/s, 'Unexpected token');
 }
 
+/** Issues quoted in one message; a huge invalid file gets a short error that says how many more there are. */
+const MAX_ISSUES_SHOWN = 10;
+
 export function formatIssues(issues: z.core.$ZodIssue[], root = 'config'): string {
+  const more = issues.length > MAX_ISSUES_SHOWN ? `; and ${issues.length - MAX_ISSUES_SHOWN} more problem(s)` : '';
   return issues
+    .slice(0, MAX_ISSUES_SHOWN)
     .map((issue) => {
       const path = issue.path.length ? issue.path.map(String).join('.') : root;
       let message = issue.message;
@@ -50,7 +57,7 @@ export function formatIssues(issues: z.core.$ZodIssue[], root = 'config'): strin
       }
       return `'${path}' ${message}`;
     })
-    .join('; ');
+    .join('; ') + more;
 }
 
 /** Validates a parsed config; the error message names every field that is wrong and how. */
@@ -61,11 +68,28 @@ export function parseConfig(raw: unknown): ConnectorConfig {
   const result = ConfigSchema.safeParse(raw);
   if (!result.success) throw configError(`Invalid config: ${formatIssues(result.error.issues)}.`);
   const config: ConnectorConfig = { ...result.data, lookback_days: result.data.lookback_days ?? defaultLookbackDays(result.data) };
+  checkCredentialCharacters(config);
   if (config.start_date && config.end_date && config.end_date < config.start_date) {
     throw configError(`Invalid config: 'end_date' (${config.end_date}) is before 'start_date' (${config.start_date}).`);
   }
   return config;
 }
+
+/**
+ * Credentials go into HTTP headers and forms: a control character (a pasted newline) or a character beyond
+ * Latin-1 can never be sent, and would look like an outage at Pinterest after six retries. Named, not shown.
+ */
+function checkCredentialCharacters(config: ConnectorConfig): void {
+  for (const [field, value] of Object.entries(config.credentials)) {
+    if (field === 'auth_method' || typeof value !== 'string') continue;
+    const bad = /[\u0000-\u001f\u007f]|[^\u0000-\u00ff]/.exec(value);
+    if (bad) {
+      const what = bad[0].charCodeAt(0) <= 0x7f ? 'a control character' : 'a character outside Latin-1';
+      throw configError(`Invalid config: 'credentials.${field}' contains ${what} (U+${bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}) at position ${bad.index + 1}; copy the value again without it.`);
+    }
+  }
+}
+
 
 /**
  * Reads and validates the config file. Unknown (likely misspelled) keys are reported to `warn`; when the config

@@ -5,6 +5,7 @@
  */
 import { ConnectorError } from '../errors';
 import { ApiError, ResponseTooLargeError, RetriesExhaustedError } from '../http/errors';
+import { parseJsonExact } from '../http/json-exact';
 import { KeyCase } from '../streams/transforms';
 import { batches, chunk, mergeTasks } from '../util/async';
 import { maxDay, type Day } from '../util/dates';
@@ -24,7 +25,7 @@ export interface AnalyticsReadOptions {
   onUnknownField: (field: string) => void;
 }
 
-interface Progress { skipped: Set<string>; split: number; earliestWarned?: Day }
+interface Progress { skipped: Set<string>; split: number; earliestWarned?: Day; outside: number; outsideExample?: string }
 
 /** What every part of one stream's analytics read shares. */
 interface Job {
@@ -45,7 +46,8 @@ export async function* readAnalytics(def: AnalyticsDefinition, ctx: ReadContext,
   const saved: CursorState = opts.incremental ? parseCursorState(def.name, opts.inputState) : {};
   const partitions = await resolvePartitions(def.partition, ctx);
   const keys = new KeyCase(opts.onUnknownField);
-  const progress: Progress = { skipped: new Set(), split: 0 };
+  const progress: Progress = { skipped: new Set(), split: 0, outside: 0 };
+  warnFutureCursors(def.name, saved, range.end, ctx);
 
   const job: Job = { def, ctx, range, keys, progress };
   if (def.targeting) {
@@ -64,6 +66,9 @@ export async function* readAnalytics(def: AnalyticsDefinition, ctx: ReadContext,
   }
   if (progress.skipped.size > 0) {
     ctx.log('WARN', `${def.name}: skipped ${progress.skipped.size} partition(s) Pinterest refused to report on (HTTP ${def.skipPartitionOn?.join('/')}); their rows are not in this sync.`);
+  }
+  if (progress.outside > 0) {
+    ctx.log('WARN', `${def.name}: Pinterest answered ${progress.outside} row(s) for ids or days that were not asked for (e.g. ${progress.outsideExample}); they are emitted as Pinterest sent them.`);
   }
   if (progress.split > 0) ctx.log('INFO', `${def.name}: ${progress.split} window(s) were split after repeated failures.`);
   const omitted = job.targeting?.summary();
@@ -138,6 +143,7 @@ async function* readPerStream(job: Job, partitions: Partition[], saved: CursorSt
 async function* readWindow(job: Job, partition: Partition, window: Window, ids: string[] | undefined): AsyncGenerator<StreamEvent> {
   const { def } = job;
   if (ids && ids.length === 0) return;
+  job.ctx.log('DEBUG', `${def.name}: ${partitionLabel(partition)}, window ${window.start}…${window.end}${ids ? `, ${ids.length} id(s)` : ''}`);
   const batches: Array<string[] | undefined> = ids ? chunk(ids, def.ids!.batchSize) : [undefined];
   const groups: Array<readonly string[] | undefined> = job.targeting ? job.targeting.groups(partitionLabel(partition)) : [undefined];
   const units = batches.flatMap((batch) => groups.map((types) => ({ batch, types })));
@@ -165,6 +171,7 @@ async function* readUnit(job: Job, partition: Partition, window: Window, batch: 
   if (batch && def.ids) query[def.ids.param] = batch.join(',');
   if (types) query.targeting_types = types.join(',');
   const what = `GET ${path} (${window.start}…${window.end})`;
+  const asked = batch ? new Set(batch) : undefined;
   let emitted = 0;
   try {
     if (def.stream) {
@@ -172,12 +179,14 @@ async function* readUnit(job: Job, partition: Partition, window: Window, batch: 
       const { key, record } = def.stream;
       for await (const texts of ctx.requester.arrayStream({ path, category: def.category, query }, key)) {
         const data = texts.map((text) => record(parseElement(text, what), partition, keys, what));
+        countOutside(job, data, window, asked);
         emitted += data.length;
         yield { kind: 'records', data };
       }
     } else {
       const body = await ctx.requester.json({ path, category: def.category, query });
       for (const data of batches(def.select!(body, partition, keys, what), RECORD_BATCH)) {
+        countOutside(job, data, window, asked);
         emitted += data.length;
         yield { kind: 'records', data };
       }
@@ -266,9 +275,31 @@ function servedPart(job: Job, window: Window): Window | undefined {
 /** Pinterest's refusal of a start date older than it serves (not a refusal of the request's other values). */
 export const isHistoryLimit = (err: ApiError): boolean => /only get data from the last 90 days/i.test(err.apiMessage);
 
+/** Rows dated outside the window, or for an id not in the request: counted, for one warning at the end. */
+function countOutside(job: Job, rows: Array<Record<string, unknown>>, window: Window, asked: Set<string> | undefined): void {
+  const idKey = job.def.primaryKey[0];
+  for (const row of rows) {
+    const date = row.date;
+    const outsideWindow = typeof date === 'string' && (date < window.start || date.slice(0, 10) > window.end);
+    const notAsked = asked !== undefined && !asked.has(String(row[idKey]));
+    if (outsideWindow || notAsked) {
+      job.progress.outside++;
+      job.progress.outsideExample ??= `${idKey} ${String(row[idKey])} on ${String(date)}, asked ${window.start}…${window.end}`;
+    }
+  }
+}
+
+/** A saved cursor after the last day Pinterest serves reads nothing: say so, naming the stream and the date. */
+function warnFutureCursors(stream: string, saved: CursorState, lastDay: Day, ctx: ReadContext): void {
+  const dates = [saved.date, ...Object.values(saved.partitions ?? {}).map((p) => p.date)].filter((d): d is Day => typeof d === 'string' && d > lastDay);
+  if (dates.length === 0) return;
+  const latest = dates.reduce((a, b) => maxDay(a, b));
+  ctx.log('WARN', `${stream}: the saved state is at ${latest}, after today's last readable day ${lastDay} (a clock ahead, PINTEREST_TODAY, or a corrupt state); nothing is read until then. Reset the stream to read again.`);
+}
+
 function parseElement(text: string, what: string): unknown {
   try {
-    return JSON.parse(text);
+    return parseJsonExact(text);
   } catch {
     throw new ConnectorError(`Pinterest answered ${what} with a row that is not valid JSON; the read stops rather than skip data.`, 'transient_error');
   }

@@ -30,17 +30,23 @@ export function selectStreams(raw: unknown): SelectedStream[] {
   const problems: string[] = [];
   const selected: SelectedStream[] = [];
   const seen = new Set<string>();
+  let unknown = false;
   catalog.streams.forEach((entry: ConfiguredAirbyteStream, i) => {
     const name = entry?.stream?.name;
     if (typeof name !== 'string') { problems.push(`streams[${i}] has no stream.name`); return; }
     const def = STREAMS_BY_NAME.get(name);
-    if (!def) { problems.push(`stream '${name}' does not exist (known streams: ${[...STREAMS_BY_NAME.keys()].join(', ')})`); return; }
+    if (!def) { problems.push(`stream '${name}' does not exist`); unknown = true; return; }
     const modes = airbyteStream(def).supported_sync_modes as string[];
     if (!modes.includes(entry.sync_mode)) { problems.push(`stream '${name}' does not support sync_mode ${JSON.stringify(entry.sync_mode)} (it supports ${modes.join(', ')})`); return; }
     if (seen.has(name)) { problems.push(`stream '${name}' is configured twice`); return; }
     seen.add(name);
     selected.push({ def, incremental: entry.sync_mode === 'incremental' });
   });
-  if (problems.length) throw configError(`Invalid catalog: ${problems.join('; ')}.`);
+  if (problems.length) {
+    // A huge broken catalog gets a short message: the first problems and how many more.
+    const more = problems.length > 10 ? `; and ${problems.length - 10} more problem(s)` : '';
+    const known = unknown ? ` (known streams: ${[...STREAMS_BY_NAME.keys()].join(', ')})` : '';
+    throw configError(`Invalid catalog: ${problems.slice(0, 10).join('; ')}${more}${known}.`);
+  }
   return selected;
 }

@@ -4,6 +4,8 @@
  * own UTF-8 text, to be parsed alone. Chunk boundaries may fall anywhere, inside strings and escapes too.
  */
 
+import { MAX_JSON_DEPTH } from './json-exact';
+
 const QUOTE = 34, BACKSLASH = 92, COLON = 58, COMMA = 44;
 const OPEN_BRACE = 123, CLOSE_BRACE = 125, OPEN_BRACKET = 91, CLOSE_BRACKET = 93;
 
@@ -29,9 +31,11 @@ export class ArrayElementSplitter {
   private keyBytes: Buffer[] = [];
   private keyStart = -1;
   private lastKey = '';
+  private piecesBytes = 0;
   private readonly wantKey: string | undefined;
 
-  constructor(key?: string) {
+  /** `maxElementBytes` bounds one element (and one member name) held across chunks: a row that never ends. */
+  constructor(key?: string, private readonly maxElementBytes = Infinity) {
     this.wantKey = key;
   }
 
@@ -72,6 +76,7 @@ export class ArrayElementSplitter {
       if (c === OPEN_BRACE || c === OPEN_BRACKET) {
         if (this.targetDepth >= 0 && this.depth === this.targetDepth && this.elementStart === -1) this.elementStart = i;
         this.depth++;
+        if (this.depth > MAX_JSON_DEPTH) throw new MalformedJsonError(`nested deeper than ${MAX_JSON_DEPTH} levels`, false);
         if (c === OPEN_BRACKET && !this.targetSeen && this.opensTarget()) {
           this.targetSeen = true;
           this.targetDepth = this.depth;
@@ -98,8 +103,18 @@ export class ArrayElementSplitter {
         }
       }
     }
-    if (this.elementStart >= 0) { this.pieces.push(chunk.subarray(this.elementStart)); this.elementStart = -2; }
-    if (this.keyStart >= 0) { this.keyBytes.push(chunk.subarray(this.keyStart)); this.keyStart = -2; }
+    if (this.elementStart >= 0) {
+      const piece = chunk.subarray(this.elementStart);
+      this.pieces.push(piece);
+      this.piecesBytes += piece.length;
+      this.elementStart = -2;
+      if (this.piecesBytes > this.maxElementBytes) throw new MalformedJsonError(`one element is longer than the limit of ${this.maxElementBytes} bytes`, false);
+    }
+    if (this.keyStart >= 0) {
+      this.keyBytes.push(chunk.subarray(this.keyStart));
+      this.keyStart = -2;
+      if (this.keyBytes.reduce((n, b) => n + b.length, 0) > this.maxElementBytes) throw new MalformedJsonError(`a member name is longer than the limit of ${this.maxElementBytes} bytes`, false);
+    }
     return out;
   }
 
@@ -120,6 +135,7 @@ export class ArrayElementSplitter {
       this.pieces.push(chunk.subarray(0, end));
       text = Buffer.concat(this.pieces).toString('utf8').trim();
       this.pieces = [];
+      this.piecesBytes = 0;
     } else {
       text = chunk.toString('utf8', this.elementStart, end).trim();
     }

@@ -3,15 +3,16 @@
  * through the rate limiter, retries what is transient and turns everything else into a ConnectorError
  * with Pinterest's own message.
  *
- * It calls the global `fetch` (undici's Agent is installed behind it by `installHttpAgent`, for keep-alive
- * and timeouts), so tests that intercept fetch (msw) run exactly this code.
+ * It calls the global `fetch` with its own undici Agent (keep-alive, connection and header timeouts of this
+ * requester's config; no process-wide dispatcher), so tests that intercept fetch (msw) run exactly this code.
  */
-import { Agent, setGlobalDispatcher } from 'undici';
+import { Agent } from 'undici';
 import { ConnectorError, QuotaExhaustedError, configError } from '../errors';
 import { sleep } from '../util/async';
-import { ApiError, ResponseTooLargeError, RetriesExhaustedError } from './errors';
-import { ArrayElementSplitter, MalformedJsonError } from './json-stream';
-import { Channel, ChannelClosedError } from '../util/async';
+import { ResponseTooLargeError, RetriesExhaustedError } from './errors';
+import { decide, isDnsFailure, networkProblem, rateLimitWait, type Attempt } from './decision';
+import { ResumableArrayDownload } from './resumable-download';
+import { Channel } from '../util/async';
 import type { RateLimitCategory, RateLimiter } from './rate-limiter';
 
 export interface RetryPolicy {
@@ -20,8 +21,17 @@ export interface RetryPolicy {
   maxDelayMs: number;
   spurious400Attempts: number; // the "last 90 days" 400 on a valid window
   spurious400DelayMs: number;
-  timeoutMs: number;        // whole request, headers and body
+  timeoutMs: number;        // headers and body of an answer read whole; each wait for the next chunk of a streamed one
+  /** Time a streamed answer may spend waiting on the network, all chunks together (a drip feed ends here). */
+  deadlineMs: number;
+  /** Decoded bytes of a streamed answer (analytics rows, read as they arrive). */
   maxResponseBytes: number;
+  /** Decoded bytes of an answer read whole (list pages, small answers): it is held in memory. */
+  maxBodyBytes: number;
+  /** One element of a streamed array (a row): a string that never ends stops here. */
+  maxElementBytes: number;
+  /** Pages of one list before it is taken to be endless. */
+  maxPages: number;
   maxRateLimitWaitMs: number;
 }
 
@@ -32,7 +42,11 @@ export const DEFAULT_RETRY: RetryPolicy = {
   spurious400Attempts: 3,
   spurious400DelayMs: 1000,
   timeoutMs: 120_000,
+  deadlineMs: 15 * 60_000,
   maxResponseBytes: 512 * 1024 * 1024,
+  maxBodyBytes: 32 * 1024 * 1024,
+  maxElementBytes: 16 * 1024 * 1024,
+  maxPages: 100_000,
   maxRateLimitWaitMs: 600_000,
 };
 
@@ -62,7 +76,12 @@ export interface TokenSource {
   token(): Promise<string>;
   /** The token was rejected (401): refresh it if that is possible. Returns false when it is not. */
   invalidate(rejected: string): Promise<boolean>;
+  /** Pinterest answered a request carrying this token with anything but 401. */
+  accepted?(token: string): void;
 }
+
+/** Fresh tokens one request may see rejected before the credentials are taken to be bad. */
+const MAX_REFRESHES_PER_REQUEST = 10;
 
 export interface RequesterOptions {
   baseUrl: string;
@@ -75,14 +94,6 @@ export interface RequesterOptions {
 
 export interface RequestStats { requests: number; retries: number; rateLimited: number }
 
-let agentInstalled = false;
-/** Keep-alive connections and socket timeouts for every fetch of the process. */
-export function installHttpAgent(timeoutMs: number): void {
-  if (agentInstalled) return;
-  agentInstalled = true;
-  // The body timeout is the requester's watchdog (paused while a streamed answer waits on our consumer).
-  setGlobalDispatcher(new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000, headersTimeout: timeoutMs, bodyTimeout: 0, connections: 64 }));
-}
 
 /** Only https, or http on loopback (tests and the simulator); anything else could leak the token. */
 export function validateBaseUrl(raw: string, variable = 'PINTEREST_API_URL'): string {
@@ -99,23 +110,24 @@ export function validateBaseUrl(raw: string, variable = 'PINTEREST_API_URL'): st
   return raw.replace(/\/+$/, '');
 }
 
-export type Attempt =
-  | { kind: 'ok'; body: unknown }
-  | { kind: 'retry'; problem: string; delayMs?: number }
-  | { kind: 'rate_limited'; waitMs?: number; resetAtMs?: number }
-  | { kind: 'unauthorized'; error: ApiError }
-  | { kind: 'spurious400'; error: ApiError; delayMs?: number }
-  | { kind: 'fail'; error: ConnectorError };
 
 export class Requester {
   readonly baseUrl: string;
   readonly retry: RetryPolicy;
   readonly stats: RequestStats = { requests: 0, retries: 0, rateLimited: 0 };
   private tokens?: TokenSource;
+  /** This requester's connections; the body timeout is the watchdog's (paused while our consumer works). */
+  private readonly dispatcher: Agent;
 
   constructor(private readonly opts: RequesterOptions) {
     this.baseUrl = validateBaseUrl(opts.baseUrl);
     this.retry = { ...DEFAULT_RETRY, ...opts.retry };
+    this.dispatcher = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000, headersTimeout: this.retry.timeoutMs, bodyTimeout: 0, connections: 64 });
+  }
+
+  /** Closes the connections (open keep-alive sockets would hold the process). */
+  async close(): Promise<void> {
+    await this.dispatcher.close();
   }
 
   setTokenSource(tokens: TokenSource): void {
@@ -134,72 +146,8 @@ export class Requester {
    */
   async *arrayStream(spec: RequestSpec, key?: string): AsyncGenerator<string[]> {
     const channel = new Channel<string[]>();
-    let given = 0;
-    let givenHash = FNV_OFFSET;
-    const onBody = async (response: Response, what: string, watchdog: Watchdog): Promise<Attempt> => {
-      const splitter = new ArrayElementSplitter(key);
-      const length = Number(response.headers.get('content-length') ?? NaN);
-      const encoded = (response.headers.get('content-encoding') ?? 'identity').toLowerCase() !== 'identity';
-      let seen = 0;
-      let seenHash = FNV_OFFSET;
-      let received = 0;
-      let first = true;
-      let leadType = 'empty';
-      // A reader, not for-await: leaving early must not wait for the stream's cancellation.
-      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-      const abandon = () => { void reader.cancel().catch(() => undefined); };
-      try {
-        for (;;) {
-          watchdog.resume();
-          const { done, value: raw } = await reader.read();
-          watchdog.pause();
-          if (done) break;
-          const chunk = Buffer.from(raw.buffer, raw.byteOffset, raw.length);
-          received += chunk.length;
-          if (first && chunk.length > 0) {
-            first = false;
-            const lead = chunk.toString('latin1', 0, 64).trimStart()[0];
-            leadType = lead === '{' ? 'object' : 'list';
-            if (lead !== '{' && lead !== '[') {
-              abandon();
-              return { kind: 'retry', problem: `HTTP ${response.status} with a body that is not JSON (${snippet(chunk.toString('utf8', 0, 200))})` };
-            }
-          }
-          let elements = splitter.push(chunk);
-          if (elements.length === 0) continue;
-          if (seen < given) {
-            // A retried download: the elements already given must come back first, unchanged.
-            const skip = Math.min(given - seen, elements.length);
-            for (let k = 0; k < skip; k++) seenHash = fnv1a(seenHash, elements[k]);
-            seen += skip;
-            if (seen === given && seenHash !== givenHash) {
-              abandon();
-              return { kind: 'fail', error: new ConnectorError(`Pinterest answered the retried ${what} differently from the interrupted one; this window is read again in the next sync.`, 'transient_error') };
-            }
-            elements = elements.slice(skip);
-            if (elements.length === 0) continue;
-          }
-          for (const e of elements) givenHash = fnv1a(givenHash, e);
-          given += elements.length;
-          seen = given;
-          seenHash = givenHash;
-          await channel.put(elements);
-        }
-        splitter.end();
-      } catch (err) {
-        abandon();
-        if (err instanceof ChannelClosedError) throw err;
-        if (err instanceof MalformedJsonError && !err.truncated) {
-          return { kind: 'fail', error: new ConnectorError(`Pinterest answered ${what} with an unexpected shape (${leadType}) — ${err.message}; no records were taken from it.`, 'transient_error') };
-        }
-        return { kind: 'retry', problem: err instanceof MalformedJsonError ? `truncated body (${err.message})` : networkProblem(err) };
-      }
-      if (Number.isFinite(length) && !encoded && received !== length) return { kind: 'retry', problem: `truncated body (${received} of ${length} bytes)` };
-      if (seen < given) {
-        return { kind: 'fail', error: new ConnectorError(`Pinterest answered the retried ${what} with fewer rows than the interrupted one; this window is read again in the next sync.`, 'transient_error') };
-      }
-      return { kind: 'ok', body: undefined };
-    };
+    const download = new ResumableArrayDownload(key, this.retry, (elements) => channel.put(elements));
+    const onBody = (response: Response, what: string, watchdog: Watchdog) => download.consume(response, what, watchdog);
     const done = this.json({ ...spec, onBody }).then(() => channel.close(), (err) => channel.fail(err));
     try {
       yield* channel;
@@ -214,7 +162,10 @@ export class Requester {
     const what = this.describe(spec);
     let attempts = 0;
     let spurious = 0;
-    let refreshed = false;
+    // Each new token this request sees rejected is refreshed (tokens may expire again and again during a long
+    // read); a token refused before Pinterest ever accepted it means bad credentials (the token source says so).
+    let rejected: string | undefined;
+    let refreshes = 0;
     let rateLimitWaitedMs = 0;
     let rateLimitHits = 0;
     let lastProblem = '';
@@ -228,8 +179,9 @@ export class Requester {
         case 'unauthorized':
           // The token endpoint itself (no bearer): the caller turns Pinterest's answer into its own message.
           if (spec.auth === false) throw result.error;
-          if (!refreshed && token && (await this.requireTokens().invalidate(token))) {
-            refreshed = true;
+          if (token && token !== rejected && refreshes < MAX_REFRESHES_PER_REQUEST && (await this.requireTokens().invalidate(token))) {
+            rejected = token;
+            refreshes++;
             attempts--;
             continue;
           }
@@ -268,7 +220,7 @@ export class Requester {
         }
         case 'retry':
           lastProblem = result.problem;
-          if (attempts >= this.retry.maxAttempts) throw new RetriesExhaustedError(what, attempts, lastProblem);
+          if (attempts >= this.retry.maxAttempts) throw new RetriesExhaustedError(what, attempts, lastProblem, result.local ? new URL(this.baseUrl).hostname : undefined);
           this.stats.retries++;
           this.opts.log?.('DEBUG', `${what}: ${result.problem}; retry ${attempts}/${this.retry.maxAttempts - 1}`);
           await sleep(result.delayMs ?? this.backoff(attempts));
@@ -307,81 +259,65 @@ export class Requester {
     }
     let response: Response;
     let bytes: Buffer;
+    const startedAt = Date.now();
     const controller = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const watchdog: Watchdog = {
-      pause: () => { clearTimeout(timer); timer = undefined; },
-      resume: () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => controller.abort(new DOMException('the request timed out', 'TimeoutError')), this.retry.timeoutMs);
-      },
-    };
+    const watchdog = requestWatchdog(controller, this.retry.timeoutMs, this.retry.deadlineMs);
     watchdog.resume();
     try {
-      response = await fetch(this.buildUrl(spec), {
+      // `dispatcher` is undici's extension of RequestInit (its npm and bundled typings differ, not the object).
+      const init: Record<string, unknown> = {
         method: spec.method ?? 'GET',
         headers,
         body,
         signal: controller.signal,
-      });
+        dispatcher: this.dispatcher,
+        // Every request carries a credential (and the token request a body): none is re-sent to another host.
+        redirect: 'manual',
+      };
+      response = await fetch(this.buildUrl(spec), init as RequestInit);
       this.opts.onServerDate?.(response.headers.get('date'));
+      if (token && response.status !== 401) this.tokens?.accepted?.(token);
+      // Method, path and status only: query values (bookmarks, ids) and headers stay out of the log.
+      this.opts.log?.('DEBUG', `${what} → HTTP ${response.status} in ${Date.now() - startedAt} ms`);
+      if (response.status >= 300 && response.status < 400) {
+        void response.body?.cancel().catch(() => undefined);
+        return decide(response.status, response.headers, Buffer.alloc(0), what);
+      }
       const length = Number(response.headers.get('content-length') ?? NaN);
-      if (length > this.retry.maxResponseBytes) {
+      const limit = spec.onBody ? this.retry.maxResponseBytes : this.retry.maxBodyBytes;
+      if (length > limit) {
         // Not awaited: a body stream whose cancel never settles (seen with interceptors) must not hang the read.
         void response.body?.cancel().catch(() => undefined);
-        return { kind: 'fail', error: new ResponseTooLargeError(what, length) };
+        return { kind: 'fail', error: new ResponseTooLargeError(what, length, limit) };
       }
       if (spec.onBody && response.status >= 200 && response.status < 300) {
         this.observeRemaining(spec.category, response.headers);
         return await spec.onBody(response, what, watchdog);
       }
       // Bytes, not text: the length check counts what was sent, and a large answer stays compact (UTF-8).
-      bytes = await readBody(response, length);
+      const read = await readBody(response, length, this.retry.maxBodyBytes);
+      if (read === 'too large') return { kind: 'fail', error: new ResponseTooLargeError(what, undefined, this.retry.maxBodyBytes) };
+      bytes = read;
       // With a Content-Encoding, Content-Length counts the compressed bytes, not the decoded body.
       const encoded = (response.headers.get('content-encoding') ?? 'identity').toLowerCase() !== 'identity';
       if (Number.isFinite(length) && !encoded && bytes.length !== length) {
         return { kind: 'retry', problem: `truncated body (${bytes.length} of ${length} bytes)` };
       }
     } catch (err) {
-      return { kind: 'retry', problem: networkProblem(err) };
+      return { kind: 'retry', problem: networkProblem(err, new URL(this.baseUrl).host), local: isDnsFailure(err) };
     } finally {
       watchdog.pause();
     }
-    const status = response.status;
-    const text = bytes.toString('utf8');
-    const parsed = parseJson(text);
-    if (status >= 200 && status < 300) {
-      if (parsed === undefined) return { kind: 'retry', problem: `HTTP ${status} with a body that is not JSON (${snippet(text)})` };
-      this.observeRemaining(spec.category, response.headers);
-      return { kind: 'ok', body: parsed };
-    }
-    const apiCode = typeof (parsed as { code?: unknown })?.code === 'number' ? ((parsed as { code: number }).code) : undefined;
-    const apiMessage = typeof (parsed as { message?: unknown })?.message === 'string' ? (parsed as { message: string }).message : snippet(text) || '(no message)';
-    if (spec.knownAnswers?.some((a) => a.status === status && (a.code === undefined || a.code === apiCode))) {
-      return { kind: 'fail', error: new ApiError(status, apiCode, apiMessage, what, 'config_error') };
-    }
-    if (status === 429) {
-      return { kind: 'rate_limited', ...rateLimitWait(response.headers) };
-    }
-    if (status >= 500 || status === 408) {
-      const wait = rateLimitWait(response.headers);
-      return { kind: 'retry', problem: `HTTP ${status}: ${apiMessage}`, delayMs: wait.waitMs };
-    }
-    const error = new ApiError(status, apiCode, apiMessage, what, 'config_error');
-    if (status === 401) return { kind: 'unauthorized', error };
-    if (status === 400) {
-      if (/only get data from the last 90 days/i.test(apiMessage)) return { kind: 'spurious400', error };
-      const retryAfter = /retry after (\d+) seconds?/i.exec(apiMessage);
-      if (retryAfter) return { kind: 'spurious400', error, delayMs: Number(retryAfter[1]) * 1000 };
-      if (apiCode === 12 || /something went wrong/i.test(apiMessage)) return { kind: 'retry', problem: `HTTP 400: ${apiMessage}` };
-    }
-    return { kind: 'fail', error };
+    const decision = decide(response.status, response.headers, bytes, what, spec.knownAnswers);
+    if (decision.kind === 'ok') this.observeRemaining(spec.category, response.headers);
+    return decision;
   }
 
   /** Pinterest may announce a nearly spent budget: hold the category until its reset instead of hitting 429. */
   private observeRemaining(category: RateLimitCategory, headers: Headers): void {
-    const remaining = Number(headers.get('x-ratelimit-remaining'));
-    if (!Number.isFinite(remaining) || headers.get('x-ratelimit-remaining') === null || remaining > 1) return;
+    const header = headers.get('x-ratelimit-remaining') ?? headers.get('x-userendpoint-ratelimit-remaining');
+    const remaining = Number(header);
+    if (header === null || header.trim() === '' || !Number.isFinite(remaining) || remaining > 1) return;
     const wait = rateLimitWait(headers);
     if (wait.waitMs !== undefined && wait.waitMs <= this.retry.maxRateLimitWaitMs) this.opts.limiter.block(category, Date.now() + wait.waitMs);
   }
@@ -392,10 +328,24 @@ export class Requester {
  * arrive (arrayBuffer() would hold the chunks and their concatenation at once: twice a large answer).
  * A body longer than announced is cut there; a shorter one is returned short (the caller sees the gap).
  */
-async function readBody(response: Response, length: number): Promise<Buffer> {
+async function readBody(response: Response, length: number, limit: number): Promise<Buffer | 'too large'> {
   if (!response.body) return Buffer.alloc(0);
   if (!Number.isFinite(length) || length < 0 || (response.headers.get('content-encoding') ?? 'identity').toLowerCase() !== 'identity') {
-    return Buffer.from(await response.arrayBuffer());
+    // No usable length (chunked, or compressed): count the decoded bytes and stop at the limit.
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.length;
+      if (total > limit) {
+        void reader.cancel().catch(() => undefined);
+        return 'too large';
+      }
+      chunks.push(value);
+    }
+    return Buffer.concat(chunks, total);
   }
   const out = Buffer.allocUnsafe(length);
   let at = 0;
@@ -407,56 +357,37 @@ async function readBody(response: Response, length: number): Promise<Buffer> {
   return at === length ? out : out.subarray(0, Math.min(at, length));
 }
 
-/** Retry-After (seconds), else X-RateLimit-Reset: seconds to wait below 10^9, epoch seconds above. */
-export function rateLimitWait(headers: Headers, now = Date.now()): { waitMs?: number; resetAtMs?: number } {
-  const retryAfter = headers.get('retry-after');
-  if (retryAfter !== null && retryAfter.trim() !== '') {
-    const seconds = Number(retryAfter);
-    if (Number.isFinite(seconds)) return { waitMs: Math.max(0, seconds * 1000), resetAtMs: now + Math.max(0, seconds * 1000) };
-    const date = Date.parse(retryAfter);
-    if (!Number.isNaN(date)) return { waitMs: Math.max(0, date - now), resetAtMs: date };
-  }
-  const reset = headers.get('x-ratelimit-reset');
-  if (reset !== null && reset.trim() !== '' && Number.isFinite(Number(reset))) {
-    const value = Number(reset);
-    const resetAtMs = value < 1e9 ? now + value * 1000 : value * 1000;
-    return { waitMs: Math.max(0, resetAtMs - now), resetAtMs };
-  }
-  return {};
-}
 
-function parseJson(text: string): unknown {
-  if (text.length === 0) return undefined;
-  const c = text.charCodeAt(0);
-  // '{' or '[' (after optional whitespace): anything else (an HTML error page) is not an API answer.
-  if (c !== 123 && c !== 91 && text.trimStart()[0] !== '{' && text.trimStart()[0] !== '[') return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
 
-const FNV_OFFSET = 0x811c9dc5;
 /**
- * FNV-1a over an element's length, its first 64 and last 16 characters: a cheap identity of the elements
- * already given (ids and dates lead each row), computed for every row so it must cost next to nothing.
+ * The request timeout as a watchdog over time spent waiting on the network: each wait is bounded by
+ * `timeoutMs`, and all of one request's waits together by `deadlineMs` (one byte every few seconds ends).
  */
-function fnv1a(hash: number, text: string): number {
-  let h = Math.imul(hash ^ text.length, 0x01000193);
-  const head = Math.min(text.length, 64);
-  for (let i = 0; i < head; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  for (let i = Math.max(head, text.length - 16); i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
+function requestWatchdog(controller: AbortController, timeoutMs: number, deadlineMs: number): Watchdog {
+  let timer: NodeJS.Timeout | undefined;
+  let waitedMs = 0;
+  let since = 0;
+  const pause = () => {
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    timer = undefined;
+    waitedMs += Date.now() - since;
+  };
+  return {
+    pause,
+    resume: () => {
+      pause();
+      since = Date.now();
+      const left = deadlineMs - waitedMs;
+      const overall = left <= timeoutMs;
+      timer = setTimeout(
+        () => controller.abort(new DOMException(overall ? `the answer took longer than the deadline of ${Math.round(deadlineMs / 1000)} s` : 'the request timed out', 'TimeoutError')),
+        Math.max(0, Math.min(timeoutMs, left)),
+      );
+    },
+  };
 }
 
-function snippet(text: string): string {
-  return text.replace(/\s+/g, ' ').trim().slice(0, 200);
-}
 
-function networkProblem(err: unknown): string {
-  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return 'timed out';
-  const cause = e?.cause?.code ?? e?.cause?.message;
-  return `network error: ${e?.message ?? String(err)}${cause ? ` (${cause})` : ''}`;
-}
+
+

@@ -4,6 +4,12 @@ import { log as logMessage } from './messages';
 
 const FLUSH_BYTES = 64 * 1024;
 const LEVELS: Record<string, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+/** LOG_LEVEL's problem, if it names no level (the writer then logs at info, and the command refuses to run). */
+export function logLevelProblem(value: string | undefined): string | undefined {
+  if (value === undefined || value === '' || value.toLowerCase() in LEVELS) return undefined;
+  return `LOG_LEVEL must be one of ${Object.keys(LEVELS).join(', ')}; got ${JSON.stringify(value.slice(0, 40))}.`;
+}
 const MESSAGE_LEVEL: Record<LogLevel, number> = { TRACE: 5, DEBUG: 10, INFO: 20, WARN: 30, ERROR: 40, FATAL: 50 };
 
 /**
@@ -12,8 +18,9 @@ const MESSAGE_LEVEL: Record<LogLevel, number> = { TRACE: 5, DEBUG: 10, INFO: 20,
  * reader slows the connector instead of growing its memory. STATE messages flush the batch at once: a
  * checkpoint should reach the platform as soon as it is true.
  *
- * Secrets registered with `addSecret` are masked in LOG and TRACE messages; records and CONTROL messages
- * are written as they are (a CONTROL message exists precisely to carry an updated credential).
+ * Secrets registered with `addSecret` are masked in every message but CONTROL (which exists precisely to
+ * carry an updated credential), in the form they take inside a JSON line (escaped), so that an error body
+ * that echoes a request cannot print one.
  */
 export class MessageWriter {
   private buffer: string[] = [];
@@ -22,6 +29,7 @@ export class MessageWriter {
   private readonly minLevel: number;
   private pending: Promise<void> = Promise.resolve();
   private drained?: Promise<void>;
+  private stopped?: Promise<void>;
   readonly counts = { records: 0, messages: 0 };
 
   constructor(private readonly out: Writable = process.stdout, logLevel = process.env.LOG_LEVEL ?? 'info') {
@@ -29,7 +37,11 @@ export class MessageWriter {
   }
 
   addSecret(value: string | undefined): void {
-    if (value && value.length >= 4 && !this.secrets.includes(value)) this.secrets.push(value);
+    if (!value || value.length < 4) return;
+    // The line is JSON: a secret with quotes, backslashes or control characters appears escaped in it.
+    for (const form of new Set([value, JSON.stringify(value).slice(1, -1)])) if (!this.secrets.includes(form)) this.secrets.push(form);
+    // Longest first: a secret that contains another is masked whole.
+    this.secrets.sort((a, b) => b.length - a.length);
   }
 
   redact(text: string): string {
@@ -40,8 +52,9 @@ export class MessageWriter {
 
   /** Queues a message; resolves once it is buffered or, when the buffer flushed, once the pipe took it. */
   write(message: AirbyteMessage): Promise<void> | void {
+    if (this.stopped) return this.stopped;
     let line = JSON.stringify(message);
-    if (message.type === 'LOG' || message.type === 'TRACE') line = this.redact(line);
+    if (message.type !== 'CONTROL' && this.secrets.length > 0) line = this.redact(line);
     this.counts.messages++;
     if (message.type === 'RECORD') this.counts.records++;
     this.buffer.push(line);
@@ -54,6 +67,19 @@ export class MessageWriter {
   log(level: LogLevel, message: string): Promise<void> | void {
     if (MESSAGE_LEVEL[level] < this.minLevel) return;
     return this.write(logMessage(level, message));
+  }
+
+  /**
+   * After a stop signal: writes `notice` after everything already queued, then takes no more messages (later
+   * writes wait for ever, which holds the producers still). Resolves once the notice is out, or after
+   * `timeoutMs` when the reader does not drain the pipe: the caller exits either way.
+   */
+  stop(notice: AirbyteMessage, timeoutMs: number): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    const out = this.write(notice);
+    this.stopped = new Promise<void>(() => undefined);
+    const flushed = Promise.resolve(out).then(() => this.flush());
+    return Promise.race([flushed, new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref())]);
   }
 
   /** Writes what is buffered; waits for 'drain' when the stream asks for it. */

@@ -40,9 +40,15 @@ function lowerRow(source: Row, keys: KeyCase, into: Row): Row {
   for (const k in source) {
     const key = keys.lower(k);
     const v = source[k];
-    into[key] = ID_KEYS.has(key) && v !== null && v !== undefined ? String(v) : v;
+    setKey(into, key, ID_KEYS.has(key) && v !== null && v !== undefined ? String(v) : v);
   }
   return into;
+}
+
+/** `row[key] = value`, except that a key `__proto__` (a metric named `__PROTO__`) is kept as a field, not eaten by the setter. */
+function setKey(row: Row, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(row, key, { value, enumerable: true, writable: true, configurable: true });
+  else row[key] = value;
 }
 
 /** The rows of an array body: the top level, or under `key`. */
@@ -92,7 +98,7 @@ export function* dailyMetricsRows(body: unknown, idField: 'pin_id' | 'user_id', 
     const out: Row = { [idField]: id, date: day.date, data_status: day.data_status };
     const metrics = day.metrics;
     if (metrics && typeof metrics === 'object') {
-      for (const k in metrics as Row) out[keys.lower(k)] = (metrics as Row)[k];
+      for (const k in metrics as Row) setKey(out, keys.lower(k), (metrics as Row)[k]);
     }
     yield out;
   }

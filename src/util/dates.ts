@@ -3,6 +3,7 @@
  * never shifts a day.
  */
 import { DateTime } from 'luxon';
+import { configError } from '../errors';
 
 export type Day = string;
 const FORMAT = 'yyyy-MM-dd';
@@ -28,7 +29,7 @@ export const maxDay = (a: Day, b: Day): Day => (a >= b ? a : b);
 export function today(env: NodeJS.ProcessEnv = process.env): Day {
   const pinned = env.PINTEREST_TODAY;
   if (pinned) {
-    if (!isDay(pinned)) throw new Error(`PINTEREST_TODAY must be a date written YYYY-MM-DD, got ${JSON.stringify(pinned)}`);
+    if (!isDay(pinned)) throw configError(`PINTEREST_TODAY must be a date written YYYY-MM-DD, got ${JSON.stringify(pinned)}`);
     return pinned;
   }
   return DateTime.utc().toFormat(FORMAT);

@@ -1,17 +1,19 @@
 /**
- * Builds what a command needs to talk to Pinterest — rate limiter, requester, token source — from the
- * validated config and the environment. Nothing here is a singleton: tests build their own.
+ * The composition root of the commands: builds what a command needs to talk to Pinterest — rate limiter,
+ * requester (with its own HTTP connection pool), token source, config write-back — from the validated
+ * config and the environment. Nothing here is a singleton: every runtime, and every test, builds its own.
  */
-import { rename, writeFile, chmod } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { open, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, basename, join, resolve } from 'node:path';
-import type { ConnectorConfig } from '../config/schema';
-import { tokenSourceFor } from '../http/auth';
-import { budgetsFromEnv, RateLimiter, type Budgets } from '../http/rate-limiter';
-import { installHttpAgent, Requester, type RetryPolicy, type TokenSource } from '../http/requester';
-import { controlConfig } from '../protocol/messages';
-import type { MessageWriter } from '../protocol/output';
-import { today as todayFromEnv } from '../util/dates';
-import { DayClock } from './clock';
+import type { ConnectorConfig } from './config/schema';
+import { tokenSourceFor } from './http/auth';
+import { budgetsFromEnv, RateLimiter, type Budgets } from './http/rate-limiter';
+import { Requester, type RetryPolicy, type TokenSource } from './http/requester';
+import { controlConfig } from './protocol/messages';
+import type { MessageWriter } from './protocol/output';
+import { today as todayFromEnv } from './util/dates';
+import { DayClock } from './engine/clock';
 
 export interface RuntimeOptions {
   config: ConnectorConfig;
@@ -46,7 +48,6 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   } else {
     writer.addSecret(creds.access_token);
   }
-  installHttpAgent(config.request_timeout_seconds * 1000);
   const clock = new DayClock(todayFromEnv(env), !!env.PINTEREST_TODAY);
   const limiter = new RateLimiter(opts.budgets ?? budgetsFromEnv(env.PINTEREST_RATE_LIMITS), config.concurrency);
   const requester = new Requester({
@@ -77,12 +78,12 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
         }
       }
       writer.log('INFO', 'Pinterest rotated the refresh token; the updated config was sent in a CONTROL message' + (written ? ' and written to the config file.' : '.'));
-  });
+  }, { addSecret: (secret) => writer.addSecret(secret), log: (level, message) => { void writer.log(level, message); } });
   requester.setTokenSource(tokens);
-  return { requester, limiter, tokens, today: todayFromEnv(env), clock, close: () => limiter.stop() };
+  return { requester, limiter, tokens, today: todayFromEnv(env), clock, close: async () => { await limiter.stop(); await requester.close(); } };
 }
 
-/** PINTEREST_RETRY_BASE_MS shortens backoff for tests and benchmarks; production keeps the defaults. */
+/** PINTEREST_RETRY_BASE_MS, _REQUEST_TIMEOUT_MS and _REQUEST_DEADLINE_MS shorten waits for tests and benchmarks; production keeps the defaults. */
 function retryFromEnv(env: NodeJS.ProcessEnv): Partial<RetryPolicy> {
   const out: Partial<RetryPolicy> = {};
   if (env.PINTEREST_RETRY_BASE_MS) {
@@ -93,14 +94,39 @@ function retryFromEnv(env: NodeJS.ProcessEnv): Partial<RetryPolicy> {
     const t = Number(env.PINTEREST_REQUEST_TIMEOUT_MS);
     if (Number.isFinite(t) && t > 0) out.timeoutMs = t;
   }
+  if (env.PINTEREST_REQUEST_DEADLINE_MS) {
+    const t = Number(env.PINTEREST_REQUEST_DEADLINE_MS);
+    if (Number.isFinite(t) && t > 0) out.deadlineMs = t;
+  }
   return out;
 }
 
-/** Same directory, owner-only, then rename: a crash never leaves a half-written config. */
+/**
+ * Beside the file the path names (through symlinks: the link keeps pointing at the updated file), owner-only,
+ * created exclusively (a planted file or link at the temp name is never followed), synced, then renamed over
+ * it: a crash never leaves a half-written config. A file without any write bit is the user's way to say
+ * "do not touch" (root could write it anyway): it is left alone.
+ */
 async function writeConfigAtomically(path: string, config: Record<string, unknown>): Promise<void> {
-  const full = resolve(process.cwd(), path);
-  const tmp = join(dirname(full), `.${basename(full)}.${process.pid}.tmp`);
-  await writeFile(tmp, JSON.stringify(config, null, 2) + '\n', { mode: 0o600 });
-  await chmod(tmp, 0o600);
-  await rename(tmp, full);
+  const full = await realpath(resolve(process.cwd(), path));
+  const mode = (await stat(full)).mode;
+  if ((mode & 0o222) === 0) throw Object.assign(new Error('the file is read-only'), { code: 'read-only file' });
+  const tmp = join(dirname(full), `.${basename(full)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const file = await open(tmp, 'wx', 0o600);
+  try {
+    await file.writeFile(JSON.stringify(config, null, 2) + '\n');
+    await file.chmod(0o600);
+    await file.sync();
+  } catch (err) {
+    await file.close();
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+  await file.close();
+  try {
+    await rename(tmp, full);
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
 }
