@@ -5,10 +5,10 @@
  * and midnight during a read.
  */
 import { AD_GROUP_TARGETING_TYPES, AD_TARGETING_TYPES, CAMPAIGN_TARGETING_TYPES, startSimulator, type Level, type Simulator, type SimulatorOptions, type LoggedRequest } from './simulator';
-import { recordDiff } from '../test_kit/msw-pinterest';
 import { runConnector, tempFiles, type RunResult } from '../test_kit/in-process';
 import { checkRequestAgainstOpenApi } from '../test_kit/openapi';
 import { catalogFor } from '../test_kit/catalog';
+import { recordDiff } from '../test_kit/read-checks';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

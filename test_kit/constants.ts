@@ -3,3 +3,8 @@ export const TODAY = '2026-06-30';
 
 /** A test's message, loosely typed: the protocol schema, not TypeScript, is what checks its shape. */
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** A day `n` days after `day` (YYYY-MM-DD, UTC). */
+export function addDays(day: string, n: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+}

@@ -16,51 +16,39 @@
  */
 import { http, HttpResponse, type RequestHandler } from 'msw';
 import { setupServer, type SetupServer } from 'msw/node';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import Ajv, { type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
-import { API, OAUTH_CONFIG, runConnector, tempFiles, type RunResult } from './in-process';
+import { API, OAUTH_CONFIG } from './in-process';
 import { checkRequestAgainstOpenApi } from './openapi';
-import { catalogFor } from './catalog';
-import { TODAY } from './constants';
+import { TODAY, addDays } from './constants';
+import { EARLIEST, type RecordedRequest } from './read-checks';
 import { STREAMS } from '../src/streams/definitions';
 
 type Json = Record<string, any>;
 
-export const ACCESS_TOKEN = 'pina.fixture-access-token';
+const ACCESS_TOKEN = 'pina.fixture-access-token';
 export const ROTATED_REFRESH_TOKEN = 'pinr.rotated-refresh-token-NEW';
-export const USER = { id: '900000001', username: 'fixture_user' };
+const USER = { id: '900000001', username: 'fixture_user' };
 export const AD_USD = '549755885175';
 export const AD_EUR = '549755885176';
-export const CURRENCY: Record<string, string> = { [AD_USD]: 'USD', [AD_EUR]: 'EUR' };
-export const ALL_STATUSES = ['ACTIVE', 'PAUSED', 'ARCHIVED'];
 
 // ---------------------------------------------------------------------------------------------- dates
 
-export function addDays(day: string, n: number): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
-}
 
 /** start … end inclusive. */
-export function daysIn(start: string, end: string): string[] {
+function daysIn(start: string, end: string): string[] {
   const out: string[] = [];
   for (let d = start; d <= end; d = addDays(d, 1)) out.push(d);
   return out;
 }
 
-export const EARLIEST = addDays(TODAY, -89); // 2026-04-02
 
 // ---------------------------------------------------------------------------------------------- dataset
 
-export interface FixtureOptions {
+interface FixtureOptions {
   /** Campaigns per ad account (default AD_USD 260, AD_EUR 2). */
   campaigns?: Record<string, number>;
 }
 
-export interface Dataset {
+interface Dataset {
   user: Json;
   adAccounts: Json[];
   campaigns: Record<string, Json[]>;
@@ -74,7 +62,7 @@ export interface Dataset {
 
 const pad = (n: number) => String(n).padStart(6, '0');
 
-export function buildDataset(opts: FixtureOptions = {}): Dataset {
+function buildDataset(opts: FixtureOptions = {}): Dataset {
   const campaignCounts: Record<string, number> = { [AD_USD]: 260, [AD_EUR]: 2, ...opts.campaigns };
   const campaigns: Record<string, Json[]> = {};
   const adGroups: Record<string, Json[]> = {};
@@ -146,7 +134,7 @@ export function buildDataset(opts: FixtureOptions = {}): Dataset {
 }
 
 /** The pin whose analytics answer 404 ("Pin not found."), although the pin list says it is owned. */
-export const PIN_ANALYTICS_404 = '7002';
+const PIN_ANALYTICS_404 = '7002';
 
 /** Most items per page the fake returns for a list, whatever page_size asks (Pinterest may return fewer). */
 const PAGE_CAP: Record<string, number> = { boards: 2, pins: 3 };
@@ -154,17 +142,17 @@ const PAGE_CAP: Record<string, number> = { boards: 2, pins: 3 };
 // ---------------------------------------------------------------------------------------------- values
 
 /** Deterministic metric value of (entity, day, metric); `undefined` means the API leaves the column out. */
-export function metricValue(id: string, date: string, metric: string): number | undefined {
+function metricValue(id: string, date: string, metric: string): number | undefined {
   let h = 2166136261;
   for (const c of `${id}|${date}|${metric}`) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
   if (metric === 'TOTAL_CONVERSIONS' && h % 3 === 0) return undefined; // "If a column has no value, it may not be returned."
   return h % 10000;
 }
 
-export const ID_COLUMN: Record<string, string> = { campaigns: 'CAMPAIGN_ID', ad_groups: 'AD_GROUP_ID', ads: 'AD_ID' };
+const ID_COLUMN: Record<string, string> = { campaigns: 'CAMPAIGN_ID', ad_groups: 'AD_GROUP_ID', ads: 'AD_ID' };
 
 /** Targeting values the fake has data for (other types answer no rows). LOCATION values are numbers, as in Pinterest's example. */
-export const TARGETING_VALUES: Record<string, Array<string | number>> = {
+const TARGETING_VALUES: Record<string, Array<string | number>> = {
   APPTYPE: ['iphone', 'web'],
   LOCATION: [500],
   AUDIENCE_MULTIPLIER: ['1.5'],
@@ -176,7 +164,7 @@ export const TARGETING_VALUES: Record<string, Array<string | number>> = {
  * One ads-analytics row as the API returns it. Ad ids come back as JSON numbers (the connector must
  * turn every id into a string); campaign and ad group ids as strings, as in Pinterest's examples.
  */
-export function adsAnalyticsRow(entity: string, id: string, date: string, columns: string[]): Json {
+function adsAnalyticsRow(entity: string, id: string, date: string, columns: string[]): Json {
   const row: Json = { [ID_COLUMN[entity]]: entity === 'ads' ? Number(id) : id, DATE: date };
   for (const c of columns) {
     const v = metricValue(id, date, c);
@@ -186,12 +174,12 @@ export function adsAnalyticsRow(entity: string, id: string, date: string, column
 }
 
 /** The `metrics` of one targeting row: the entity id, DATE and the columns for (id, type, value, day). */
-export function targetingMetrics(entity: string, id: string, type: string, value: string | number, date: string, columns: string[]): Json {
+function targetingMetrics(entity: string, id: string, type: string, value: string | number, date: string, columns: string[]): Json {
   return { ...adsAnalyticsRow(entity, `${id}/${type}/${value}`, date, columns), [ID_COLUMN[entity]]: entity === 'ads' ? Number(id) : id };
 }
 
 /** One daily_metrics entry of pin / user analytics. */
-export function dailyMetric(id: string, date: string, metricTypes: string[]): Json {
+function dailyMetric(id: string, date: string, metricTypes: string[]): Json {
   const metrics: Json = {};
   for (const m of metricTypes) metrics[m] = metricValue(id, date, m) ?? 0;
   return { date, data_status: date === TODAY ? 'PROCESSING' : 'READY', metrics };
@@ -199,16 +187,7 @@ export function dailyMetric(id: string, date: string, metricTypes: string[]): Js
 
 // ---------------------------------------------------------------------------------------------- recording
 
-export interface RecordedRequest {
-  method: string;
-  /** Path under the base URL (/v5 stripped), e.g. /ad_accounts/549755885175/campaigns. */
-  path: string;
-  /** Query parameters; a repeated key keeps its last value here (see `url` for the raw string). */
-  query: Record<string, string>;
-  url: string;
-}
-
-export interface Failure {
+interface Failure {
   method?: string;
   path: RegExp;
   status: number;
@@ -242,7 +221,7 @@ export interface FakePinterest {
 const apiPath = (url: URL) => url.pathname.replace(/^\/v5/, '');
 const error = (status: number, message: string, code = status) => HttpResponse.json({ code, message }, { status });
 
-export function createFakePinterest(opts: FixtureOptions = {}): FakePinterest {
+function createFakePinterest(opts: FixtureOptions = {}): FakePinterest {
   const data = buildDataset(opts);
   const failures: Failure[] = [];
   const fake: FakePinterest = {
@@ -456,128 +435,7 @@ export function useFakePinterest(opts: FixtureOptions = {}): FakePinterest {
 
 // ---------------------------------------------------------------------------------------------- running
 
-export type SyncMode = 'full_refresh' | 'incremental';
-export type StreamSelection = string | { name: string; sync_mode?: SyncMode };
+// ---------------------------------------------------------------------------------------------- running
 
 /** The config most tests start from: OAuth, three windows of 30 days from 2026-05-01, no lookback. */
 export const BASE_CONFIG = { ...OAUTH_CONFIG, start_date: '2026-05-01', window_days: 30, lookback_days: 0 };
-
-/** Runs `read` with the given config, streams and state (the per-stream array, or any raw value). */
-export async function read(config: Json, streams: StreamSelection[], state?: unknown, env?: Record<string, string>): Promise<RunResult> {
-  const selection = streams.map((s) => (typeof s === 'string' ? { name: s } : s));
-  const files = tempFiles({ config, catalog: catalogFor(selection), ...(state !== undefined ? { state } : {}) });
-  const args = ['read', '--config', files.config, '--catalog', files.catalog, ...(state !== undefined ? ['--state', files.state] : [])];
-  return runConnector(args, { env });
-}
-
-/** The per-stream state array Airbyte hands back. */
-export function streamStateInput(states: Record<string, unknown>): unknown[] {
-  return Object.entries(states).map(([name, stream_state]) => ({ type: 'STREAM', stream: { stream_descriptor: { name }, stream_state } }));
-}
-
-// ---------------------------------------------------------------------------------------------- checks
-
-/**
- * Every STATE of `stream` must carry sourceStats.recordCount equal to the records of that stream since its
- * previous state. Returns the problems ([] when right) and the number of state messages seen.
- */
-export function stateCountProblems(r: RunResult, stream: string): { problems: string[]; states: number } {
-  const problems: string[] = [];
-  let since = 0;
-  let states = 0;
-  for (const m of r.messages) {
-    if (m.type === 'RECORD' && m.record.stream === stream) since++;
-    if (m.type === 'STATE' && m.state.stream.stream_descriptor.name === stream) {
-      states++;
-      const count = m.state.sourceStats?.recordCount;
-      if (count !== since) problems.push(`state #${states} of ${stream} says recordCount ${count}, ${since} records were emitted since the previous one`);
-      since = 0;
-    }
-  }
-  if (since > 0) problems.push(`${since} records of ${stream} after its last state message`);
-  return { problems, states };
-}
-
-const recordValidators = new Map<string, ValidateFunction>();
-const schemaAjv = new Ajv({ strict: false, allErrors: true });
-addFormats(schemaAjv);
-
-/** Records of a stream against the stream's JSON schema (src/schemas/<stream>.json). */
-export function recordSchemaProblems(stream: string, records: Json[]): string[] {
-  let v = recordValidators.get(stream);
-  if (!v) {
-    v = schemaAjv.compile(JSON.parse(readFileSync(join(__dirname, '../src/schemas', `${stream}.json`), 'utf8')));
-    recordValidators.set(stream, v);
-  }
-  const out: string[] = [];
-  for (const rec of records) {
-    if (!v(rec)) out.push(`${stream} ${JSON.stringify(rec).slice(0, 120)}: ${(v.errors ?? []).map((e) => `${e.instancePath} ${e.message}`).join('; ')}`);
-    if (out.length > 5) break;
-  }
-  return out;
-}
-
-/** A request as `path?k=v&…` with keys sorted, for exact request lists. */
-export function describeRequest(r: RecordedRequest, omit: string[] = []): string {
-  const q = Object.entries(r.query).filter(([k]) => !omit.includes(k)).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join('&');
-  return q ? `${r.path}?${q}` : r.path;
-}
-
-/** Windows [start, end] the requests to `path` asked for, deduplicated, sorted. */
-export function windowsOf(requests: RecordedRequest[]): string[] {
-  return [...new Set(requests.map((r) => `${r.query.start_date}..${r.query.end_date}`))].sort();
-}
-
-/** The opaque bookmark the fake hands out for the page of `list` starting at `offset`. */
-export const bookmarkFor = (list: string, offset: number) => Buffer.from(`${list}:${offset}`).toString('base64url');
-
-/**
- * What every successful read of `streams` must show: exit 0, no TRACE ERROR, STARTED → RUNNING → COMPLETE,
- * at least one STATE per stream with recordCount equal to the records since the previous state, records
- * valid against the stream's schema, and every request conforming to the OpenAPI description.
- */
-export function expectCleanRead(r: RunResult, fake: FakePinterest, streams: string[]): void {
-  expect(r.traces()).toEqual([]);
-  expect(r.exitCode).toBe(0);
-  for (const s of streams) {
-    expect({ stream: s, statuses: r.statuses(s) }).toEqual({ stream: s, statuses: ['STARTED', 'RUNNING', 'COMPLETE'] });
-    const counts = stateCountProblems(r, s);
-    expect({ stream: s, problems: counts.problems }).toEqual({ stream: s, problems: [] });
-    expect(counts.states).toBeGreaterThanOrEqual(1);
-    expect(recordSchemaProblems(s, r.records(s))).toEqual([]);
-  }
-  expect(fake.openApiProblems()).toEqual([]);
-}
-
-/** Sorts records by their identity, for order-independent comparison. */
-export const sorted = (records: Json[]): Json[] =>
-  records.map((r) => [recordKey(r), r] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
-
-/**
- * Compares record multisets by value (order-free, fast on tens of thousands of records): the records
- * missing from `actual`, those not expected, and duplicates, each listed up to 5. All empty when equal.
- */
-export function recordDiff(actual: Json[], expected: Json[]): { missing: string[]; unexpected: string[]; counts: [number, number] } {
-  const count = (list: Json[]) => {
-    const m = new Map<string, number>();
-    for (const r of list) { const k = recordKey(r); m.set(k, (m.get(k) ?? 0) + 1); }
-    return m;
-  };
-  const a = count(actual);
-  const e = count(expected);
-  const missing: string[] = [];
-  const unexpected: string[] = [];
-  for (const [k, n] of e) if ((a.get(k) ?? 0) < n && missing.length < 5) missing.push(k);
-  for (const [k, n] of a) if ((e.get(k) ?? 0) < n && unexpected.length < 5) unexpected.push(k);
-  return { missing, unexpected, counts: [actual.length, expected.length] };
-}
-
-/** Asserts that `actual` holds exactly the `expected` records (any order). */
-export function expectSameRecords(actual: Json[], expected: Json[]): void {
-  expect(recordDiff(actual, expected)).toEqual({ missing: [], unexpected: [], counts: [expected.length, expected.length] });
-}
-
-/** Stable identity of a record: its sorted entries. */
-export function recordKey(rec: Json): string {
-  return JSON.stringify(Object.keys(rec).sort().map((k) => [k, rec[k]]));
-}

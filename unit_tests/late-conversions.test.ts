@@ -5,7 +5,8 @@
 import { parseConfig } from '../src/config/load';
 import { defaultLookbackDays } from '../src/config/attribution';
 import { OAUTH_CONFIG } from '../test_kit/in-process';
-import { AD_EUR, expectCleanRead, read, streamStateInput, useFakePinterest, windowsOf } from '../test_kit/msw-pinterest';
+import { AD_EUR, useFakePinterest } from '../test_kit/msw-pinterest';
+import { expectCleanRead, read, streamStateInput, windowsOf } from '../test_kit/read-checks';
 
 const fake = useFakePinterest();
 

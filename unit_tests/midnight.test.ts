@@ -3,8 +3,9 @@
  * "You can only get data from the last 90 days", its day has moved; the window is re-clamped and the read goes on.
  * (With Date headers, integration_tests/real-api.test.ts.)
  */
-import { AD_EUR, BASE_CONFIG, EARLIEST, addDays, expectCleanRead, read, useFakePinterest, windowsOf } from '../test_kit/msw-pinterest';
-import { TODAY } from '../test_kit/constants';
+import { AD_EUR, BASE_CONFIG, useFakePinterest } from '../test_kit/msw-pinterest';
+import { TODAY, addDays } from '../test_kit/constants';
+import { EARLIEST, expectCleanRead, read, windowsOf } from '../test_kit/read-checks';
 
 const fake = useFakePinterest();
 

@@ -5,10 +5,11 @@
  * RECORD, STATE, LOG, TRACE (STREAM_STATUS, ESTIMATE, ERROR) and CONTROL (a rotated refresh token).
  */
 import { STREAMS } from '../src/streams/definitions';
-import { BASE_CONFIG, ROTATED_REFRESH_TOKEN, expectCleanRead, read, stateCountProblems, useFakePinterest } from '../test_kit/msw-pinterest';
+import { BASE_CONFIG, ROTATED_REFRESH_TOKEN, useFakePinterest } from '../test_kit/msw-pinterest';
 import { OAUTH_CONFIG, runConnector, tempFiles, type RunResult } from '../test_kit/in-process';
 import { checkRequestAgainstOpenApi } from '../test_kit/openapi';
 import { parseAndValidate, protocolErrors } from '../test_kit/protocol';
+import { expectCleanRead, read, stateCountProblems } from '../test_kit/read-checks';
 
 const fake = useFakePinterest({ campaigns: { '549755885175': 3, '549755885176': 2 } });
 

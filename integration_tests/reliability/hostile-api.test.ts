@@ -7,13 +7,14 @@
  * failures, a second run from the last states against a healthy API loses nothing of a clean read.
  */
 import { http, HttpResponse } from 'msw';
-import { AD_EUR, AD_USD, BASE_CONFIG, useFakePinterest, type FakePinterest, type StreamSelection } from '../../test_kit/msw-pinterest';
+import { AD_EUR, AD_USD, BASE_CONFIG, useFakePinterest, type FakePinterest } from '../../test_kit/msw-pinterest';
 import { API, runConnector, tempFiles, type RunResult } from '../../test_kit/in-process';
 import type { RetryPolicy } from '../../src/http/requester';
 import { hasStackLines, lostRecords, recordFigure, stateAfterFailure } from '../../test_kit/reliability';
 import { catalogFor } from '../../test_kit/catalog';
 import { type Json } from '../../test_kit/constants';
 import { committedRecords, lastStates } from '../../test_kit/messages';
+import { type StreamSelection } from '../../test_kit/read-checks';
 
 const fake = useFakePinterest({ campaigns: { [AD_USD]: 3, [AD_EUR]: 2 } });
 

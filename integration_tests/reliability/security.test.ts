@@ -9,12 +9,13 @@ import { chmodSync, lstatSync, mkdtempSync, readFileSync, statSync, symlinkSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { http, HttpResponse } from 'msw';
-import { AD_USD, BASE_CONFIG, useFakePinterest, type StreamSelection } from '../../test_kit/msw-pinterest';
+import { AD_USD, BASE_CONFIG, useFakePinterest } from '../../test_kit/msw-pinterest';
 import { API, OAUTH_CONFIG, runConnector, tempFiles, type RunResult } from '../../test_kit/in-process';
 import type { RetryPolicy } from '../../src/http/requester';
 import { recordFigure } from '../../test_kit/reliability';
 import { catalogFor } from '../../test_kit/catalog';
 import { type Json } from '../../test_kit/constants';
+import { type StreamSelection } from '../../test_kit/read-checks';
 
 const fake = useFakePinterest({ campaigns: { [AD_USD]: 3 } });
 const CASE_TIMEOUT = 20_000;

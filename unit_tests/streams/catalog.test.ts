@@ -2,9 +2,10 @@
  * discover (every stream of the registry: names, primary keys, cursors, sync modes) and the configured
  * catalog's checks (unknown stream, unknown sync mode, incremental on a full-refresh stream).
  */
-import { BASE_CONFIG, read, useFakePinterest } from '../../test_kit/msw-pinterest';
+import { BASE_CONFIG, useFakePinterest } from '../../test_kit/msw-pinterest';
 import { OAUTH_CONFIG, runConnector, tempFiles } from '../../test_kit/in-process';
 import { STREAMS } from '../../src/streams/definitions';
+import { read } from '../../test_kit/read-checks';
 
 const fake = useFakePinterest();
 

@@ -3,8 +3,9 @@
  * simulator models Pinterest's behaviour, msw serves the answers it cannot): a column or metric Pinterest
  * added, a null value, ad ids as JSON numbers in ads analytics rows, an empty pin analytics answer.
  */
-import { AD_EUR, BASE_CONFIG, expectCleanRead, read, useFakePinterest } from '../../test_kit/msw-pinterest';
+import { AD_EUR, BASE_CONFIG, useFakePinterest } from '../../test_kit/msw-pinterest';
 import { TODAY, type Json } from '../../test_kit/constants';
+import { expectCleanRead, read } from '../../test_kit/read-checks';
 
 const fake = useFakePinterest();
 const CONFIG = { ...BASE_CONFIG, columns: ['SPEND_IN_MICRO_DOLLAR', 'TOTAL_CONVERSIONS'] };
