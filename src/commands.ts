@@ -19,9 +19,9 @@ import { OAuthTokens } from './http/auth';
 import { ApiError } from './http/errors';
 import * as msg from './protocol/messages';
 import type { MessageWriter } from './protocol/output';
-import { earliestDay } from './engine/slicer';
+import { REPORT_LIMITS } from './reports/limits';
 import { Semaphore } from './util/async';
-import { today as todayFromEnv } from './util/dates';
+import { addDays, today as todayFromEnv } from './util/dates';
 
 export interface CommandIO {
   writer: MessageWriter;
@@ -128,9 +128,10 @@ export async function read(args: ReadArgs, io: CommandIO): Promise<number> {
 /** end_date older than the API serves can never be read: a config error, named. */
 function validateDates(config: ConnectorConfig, env: NodeJS.ProcessEnv | undefined): void {
   const today = todayFromEnv(env ?? process.env);
-  const earliest = earliestDay(today);
+  // Ads analytics reach today − 913 through asynchronous reports (pin and user analytics warn and stay empty).
+  const earliest = addDays(today, -(REPORT_LIMITS.default.historyDays - 1));
   if (config.end_date && config.end_date < earliest) {
-    throw new ConnectorError(`Invalid config: 'end_date' ${config.end_date} is older than the 90 days Pinterest serves (the earliest day is ${earliest}).`, 'config_error');
+    throw new ConnectorError(`Invalid config: 'end_date' ${config.end_date} is older than the ${REPORT_LIMITS.default.historyDays} days Pinterest's reports serve (the earliest day is ${earliest}).`, 'config_error');
   }
 }
 

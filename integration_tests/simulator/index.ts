@@ -2,12 +2,14 @@
 import { generateDataset, type Dataset } from './dataset';
 import { computeGroundTruth } from './groundTruth';
 import { parseDay, todayUtcDay } from './rng';
+import type { ReportApi } from './reports';
 import { SimServer, type SimulatorStats } from './server';
 import { DEFAULT_SIZE } from './sizes';
 import type { Credentials, FaultKind, GroundTruth, GroundTruthConfig, LoggedRequest, SimulatorOptions, SizeKnobs } from './types';
 
 export * from './types';
 export { SIZES, DEFAULT_SIZE } from './sizes';
+export { type ReportKnobs, REPORT_TARGETING_TYPES, reportAcceptsType } from './reports';
 export { streamForPath, streamOfRequest, type StreamOfPath } from './streams';
 export { MESSAGES, DEFAULT_SCOPES, type SimulatorStats } from './server';
 export { NON_NUMERIC_COLUMNS, TARGETING_TYPES, PIN_METRIC_TYPES, USER_METRIC_TYPES } from './metrics';
@@ -53,6 +55,8 @@ export interface Simulator {
   stats(): SimulatorStats;
   /** the generated dataset (read-only) */
   readonly data: Dataset;
+  /** the report API: its download host's received Authorization headers and its counters */
+  readonly reports: Pick<ReportApi, 'authorizationHeaders' | 'stats' | 'downloadBase'>;
 }
 
 export function resolveSize(size?: Partial<SizeKnobs>): SizeKnobs {
@@ -88,6 +92,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     groundTruth: (cfg) => computeGroundTruth(ds, { ...opts, seed }, cfg),
     stats: () => srv.stats(),
     data: ds,
+    reports: srv.reportApi,
   };
 }
 

@@ -28,6 +28,7 @@ import {
   type MetricsContext,
 } from './metrics';
 import { ByteWriter, utf8 } from './bytes';
+import { ReportApi } from './reports';
 import { formatDay, parseDay, Rng, strHash } from './rng';
 import { pinWithMetrics, visibleBoards, visiblePins } from './views';
 import {
@@ -84,7 +85,8 @@ type RouteName =
   | 'targeting_analytics'
   | 'boards'
   | 'pins'
-  | 'pin_analytics';
+  | 'pin_analytics'
+  | 'reports';
 
 interface Route {
   name: RouteName;
@@ -124,6 +126,7 @@ function matchRoute(p: string): Route | null {
     if (n === 1) return r('ad_accounts', 'ads_read', ['ads:read']);
     const id = decodeURIComponent(seg[1]);
     if (n === 2) return r('ad_account', 'ads_read', ['ads:read'], { ad_account_id: id });
+    if (n === 3 && seg[2] === 'reports') return r('reports', 'ads_analytics', ['ads:read'], { ad_account_id: id });
     const level = LEVEL_OF_SEGMENT[seg[2]];
     if (!level) return null;
     if (n === 3) return r('entities', 'ads_read', ['ads:read'], { ad_account_id: id }, { level });
@@ -307,6 +310,7 @@ function errorAnswer(e: ApiError): Answer {
 
 export class SimServer {
   readonly ctx: MetricsContext;
+  readonly reportApi: ReportApi;
   readonly log: LoggedRequest[] = [];
   private server: http.Server;
   private sockets = new Set<Socket>();
@@ -335,6 +339,7 @@ export class SimServer {
     private groundTruth?: (cfg: GroundTruthConfig) => GroundTruth,
   ) {
     this.ctx = metricsContext(ds);
+    this.reportApi = new ReportApi(ds, this.ctx, opts.reports, opts.seed ?? 1);
     this.refreshToken = creds.refreshToken;
     this.faultRng = new Rng(opts.faults?.seed ?? (opts.seed ?? 1) + 1);
     this.cache = new Lru(opts.cacheMaxBytes ?? 256 * 1024 * 1024);
@@ -366,7 +371,7 @@ export class SimServer {
       this.server.listen(port, host, () => {
         const a = this.server.address() as AddressInfo;
         this.url = `http://${host.includes(':') ? `[${host}]` : host}:${a.port}/v5`;
-        resolve();
+        this.reportApi.listen(host).then(resolve, reject);
       });
     });
   }
@@ -375,7 +380,7 @@ export class SimServer {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     return new Promise((resolve) => {
-      this.server.close(() => resolve());
+      this.server.close(() => void this.reportApi.close().then(() => resolve()));
       for (const s of this.sockets) s.destroy();
       this.server.closeAllConnections?.();
     });
@@ -491,7 +496,7 @@ export class SimServer {
     let fault: FaultKind | undefined;
     if (!route) {
       answer = json(404, { code: 404, message: `Resource not found: ${method} ${url.pathname}` });
-    } else if (route.method !== method) {
+    } else if (route.method !== method && !(route.name === 'reports' && method === 'POST')) {
       answer = json(405, { code: 405, message: `Method ${method} not allowed on ${url.pathname}` });
     } else {
       fault = this.pickFault(route, path);
@@ -593,6 +598,12 @@ export class SimServer {
       const rl = this.rateLimit(route);
       if (rl.limited) return rl.limited;
       if (spurious) return { ...json(400, { code: 1, message: MESSAGES.last90Days }), headers: rl.headers };
+      if (route.name === 'reports') {
+        // Asynchronous reports (reports.ts): never cached, a poll's answer changes.
+        this.account(route.params.ad_account_id);
+        const a = this.reportApi.handle(String(req.method).toUpperCase(), route.params.ad_account_id, url.searchParams, body);
+        return { ...json(a.status, a.body), headers: rl.headers };
+      }
       const cacheKey = `${tok.scopes.length}|${tok.scopes.includes('boards:read_secret') ? 1 : 0}${tok.scopes.includes('pins:read_secret') ? 1 : 0}|${url.pathname}${url.search}`;
       const cached = this.cache.get(cacheKey);
       if (cached) return { status: 200, body: cached, headers: rl.headers };

@@ -110,6 +110,8 @@ export interface SimulatorOptions {
   logRequests?: boolean;
   /** byte budget of the response cache (default 256 MiB; 0 turns caching off) */
   cacheMaxBytes?: number;
+  /** asynchronous reports: polls until ready, link lifetime, fault rates, file format (reports.ts) */
+  reports?: import('./reports').ReportKnobs;
 }
 
 export interface LoggedRequest {
@@ -216,6 +218,8 @@ export interface GroundTruth {
   records: Record<StreamName, Record<string, unknown>[]>;
   counts: Record<StreamName, number>;
   minRequests: Record<StreamName, number>;
+  /** reports of a backfill older than today − 89: one per ad account × level × ≤186-day window × ≤5 targeting types */
+  minReports: Record<StreamName, number>;
   setupRequests: SetupRequests;
   /** first and last day of the analytics streams (ad_analytics_daily ends at dailyEnd) */
   dateRange: { start: string; end: string; dailyEnd: string; days: number; dailyDays: number };

@@ -57,6 +57,11 @@ export interface AnalyticsDefinition extends BaseDefinition {
    * read as they arrive, and the record each element becomes. When set, it is used instead of `select`.
    */
   stream?: { key?: string; record: (element: unknown, partition: Partition, keys: KeyCase, what: string) => Row };
+  /**
+   * Days older than today − 89 come from asynchronous reports at this level (src/reports). Ads-analytics
+   * streams under /ad_accounts/{id}/… get it from their path when unset; `false` keeps a stream at 90 days.
+   */
+  report?: { level: string } | false;
 }
 
 export type StreamDefinition = ListDefinition | AnalyticsDefinition;

@@ -43,6 +43,8 @@ export interface RequestSpec {
   category: RateLimitCategory;
   /** Sent as application/x-www-form-urlencoded. */
   form?: Record<string, string>;
+  /** Sent as application/json (the report API takes its parameters only as a JSON body). */
+  jsonBody?: unknown;
   headers?: Record<string, string>;
   /** false for the token endpoint, which carries its own Basic authorization. */
   auth?: boolean;
@@ -300,6 +302,9 @@ export class Requester {
     if (spec.form) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams(spec.form).toString();
+    } else if (spec.jsonBody !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(spec.jsonBody);
     }
     let response: Response;
     let bytes: Buffer;
@@ -429,12 +434,12 @@ function parseJson(text: string): unknown {
   }
 }
 
-const FNV_OFFSET = 0x811c9dc5;
+export const FNV_OFFSET = 0x811c9dc5;
 /**
  * FNV-1a over an element's length, its first 64 and last 16 characters: a cheap identity of the elements
  * already given (ids and dates lead each row), computed for every row so it must cost next to nothing.
  */
-function fnv1a(hash: number, text: string): number {
+export function fnv1a(hash: number, text: string): number {
   let h = Math.imul(hash ^ text.length, 0x01000193);
   const head = Math.min(text.length, 64);
   for (let i = 0; i < head; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
