@@ -7,21 +7,7 @@
 import { DEFAULT_COLUMNS } from '../../src/config/schema';
 import { addDays } from '../../src/util/dates';
 import { CatRun, canonical, configureCatalog, startHarness, TODAY, type Harness } from './cat';
-
-/** The ads-analytics streams of the catalog (those the seam serves), whatever the catalog holds beside them. */
-export const isAdsAnalytics = (name: string) => /^(campaign|ad_group|ad|ad_account)(_targeting)?_analytics$|^ad_analytics_daily$/.test(name);
-
-export const REPORT_ENV = { PINTEREST_REPORT_POLL_MS: '20' };
-
-export function expectEqualsTruth(run: CatRun, truth: Record<string, Array<Record<string, unknown>>>, streams: string[]): void {
-  for (const name of streams) {
-    const got = run.records(name).map((r) => canonical(r.data)).sort();
-    const want = (truth[name] ?? []).map((r) => canonical(r)).sort();
-    // Compared as sorted lists: a record missing or doubled shows as a difference.
-    expect([name, got.length]).toEqual([name, want.length]);
-    expect(got).toEqual(want);
-  }
-}
+import { REPORT_ENV, expectEqualsTruth, isAdsAnalytics } from './history-helpers';
 
 describe.each([400, 913])('a backfill from today − %i', (back) => {
   let h: Harness;
