@@ -323,6 +323,7 @@ function pickParser(first: Buffer, contentType: string, path: string): ReportJso
   while (i < first.length && first[i] <= 32) i++;
   const lead = first[i];
   if (lead === 123 || lead === 91) return new ReportJsonSplitter();
+  if (contentType.includes('csv')) return new CsvSplitter();
   if (contentType.includes('json') || path.endsWith('.json')) return new ReportJsonSplitter(); // it will say what is wrong
   return new CsvSplitter();
 }
