@@ -19,6 +19,8 @@ const arg = (name: string, fallback: string) => { const i = args.indexOf(`--${na
 const SIZES = arg('sizes', 'S,M,L').split(',');
 const PAIRS = Number(arg('pairs', '2'));
 const RATE_LIMITED_SIZE = arg('rate-limited-size', 'M');
+const HISTORY_SIZE = arg('history-size', 'S');
+const REPORT_GB = Number(arg('report-gb', '0'));
 const WORK = mkdtempSync(join(tmpdir(), 'source-pinterest-bench-'));
 
 interface Sim { url: string; control: string; pid: number; clientId: string; clientSecret: string; refreshToken: string; stop(): Promise<string> }
@@ -180,12 +182,103 @@ async function benchRateLimited(size: string): Promise<void> {
   }
 }
 
+const ADS_ANALYTICS = /^(campaign|ad_group|ad|ad_account)(_targeting)?_analytics$|^ad_analytics_daily$/;
+
+/** The ads-analytics streams, incremental, from a fresh discover (the history sections read only these). */
+function historyFiles(sim: Sim, name: string, config: Record<string, unknown>, only?: string) {
+  const configPath = join(WORK, `${name}-config.json`);
+  writeFileSync(configPath, JSON.stringify({ credentials: { auth_method: 'oauth2.0', client_id: sim.clientId, client_secret: sim.clientSecret, refresh_token: sim.refreshToken }, ...config }));
+  const out = execSync(`node ${MAIN} discover --config ${configPath}`, { cwd: ROOT }).toString();
+  const streams = JSON.parse(out.split('\n').find((l) => l.includes('"CATALOG"'))!).catalog.streams
+    .filter((s: any) => (only ? s.name === only : ADS_ANALYTICS.test(s.name)));
+  const catalogPath = join(WORK, `${name}-catalog.json`);
+  writeFileSync(catalogPath, JSON.stringify({ streams: streams.map((s: any) => ({ stream: s, sync_mode: 'incremental', destination_sync_mode: 'append', cursor_field: ['date'] })) }));
+  return { config: configPath, catalog: catalogPath, streams: streams.map((s: any) => s.name as string) };
+}
+
+const daysBefore = (n: number) => new Date(Date.parse(`${TODAY}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * A two-year backfill of the ads-analytics streams: 640 days from asynchronous reports (the simulator takes
+ * two polls per report, polled every 0.5 s), the last 90 from the synchronous endpoints; beside it the same
+ * streams over the last 90 days only, for records/s of the synchronous path.
+ */
+async function benchHistory(size: string): Promise<void> {
+  const sim = await startSim(size, ['--reports', JSON.stringify({ pollsUntilReady: 2 })]);
+  try {
+    const files = historyFiles(sim, 'history', { start_date: daysBefore(730) });
+    const env = { PINTEREST_API_URL: sim.url, PINTEREST_TODAY: TODAY, PINTEREST_RATE_LIMITS: 'off', PINTEREST_REPORT_POLL_MS: '500' };
+    await control(sim, 'reset-log');
+    const run = await measure([process.execPath, MAIN, 'read', '--config', files.config, '--catalog', files.catalog], env);
+    if (run.exit !== 0) throw new Error(`the history backfill failed at size ${size}`);
+    const log: Array<{ method: string; path: string }> = await control(sim, 'log');
+    const reports = log.filter((r) => r.path.endsWith('/reports'));
+    const made = reports.filter((r) => r.method === 'POST').length;
+    const polls = reports.length - made;
+    const stats = await control(sim, 'stats');
+    const truth = await control(sim, 'ground-truth', { today: TODAY, columns: DEFAULT_COLUMNS, startDate: daysBefore(730), countsOnly: true });
+    const minimum = files.streams.reduce((n: number, s: string) => n + (truth.minReports[s] ?? 0), 0);
+    const records = [...recordsFromTail(run.tail).values()].reduce((a, b) => a + b, 0);
+
+    const syncFiles = historyFiles(sim, 'history-sync', { start_date: daysBefore(89) });
+    const sync = await measure([process.execPath, MAIN, 'read', '--config', syncFiles.config, '--catalog', syncFiles.catalog], env);
+    const syncRecords = [...recordsFromTail(sync.tail).values()].reduce((a, b) => a + b, 0);
+
+    console.log(`\n## Two-year backfill (size ${size}): ${files.streams.length} ads-analytics streams from ${daysBefore(730)}, 640 days from reports`);
+    console.log('| reports made | minimum | polls per report | downloaded MB | download MB/s (over the run) | records | records/s | peak RSS MB | wall s | 90-day synchronous read: records/s |');
+    console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    console.log(`| ${made} | ${minimum} | ${fmt(polls / Math.max(1, made), 2)} | ${fmt(stats.reports.bytes / 1e6, 2)} | ${fmt(stats.reports.bytes / 1e6 / run.wall, 2)} | ${fmt(records, 0)} | ${fmt(records / run.wall, 0)} | ${fmt(run.rssMb, 0)} | ${fmt(run.wall, 2)} | ${fmt(syncRecords / sync.wall, 0)} |`);
+  } finally {
+    await sim.stop();
+  }
+}
+
+/**
+ * Memory with a report file larger than `gb` GB: one campaign report whose JSON members the simulator
+ * repeats (streamed), read by the connector; peak RSS must stay flat (< 256 MB) however large the file.
+ */
+async function benchReportMemory(gb: number): Promise<void> {
+  const config = { start_date: daysBefore(275), end_date: daysBefore(90), columns: ['SPEND_IN_MICRO_DOLLAR', 'TOTAL_IMPRESSION', 'TOTAL_CLICKTHROUGH'] };
+  const env = (sim: Sim) => ({ PINTEREST_API_URL: sim.url, PINTEREST_TODAY: TODAY, PINTEREST_RATE_LIMITS: 'off', PINTEREST_REPORT_POLL_MS: '50' });
+  // A first read learns the size of the one report file; the second serves it repeated past the target.
+  const probe = await startSim('DEFAULT');
+  let fileBytes = 0;
+  try {
+    // One account (the first: hundreds of campaigns), so that exactly one report file is read.
+    const gt = await control(probe, 'ground-truth', { today: TODAY, columns: config.columns, countsOnly: true });
+    Object.assign(config, { ad_account_ids: [gt.adAccountIds[0]] });
+    const files = historyFiles(probe, 'memory-probe', config, 'campaign_analytics');
+    const run = await measure([process.execPath, MAIN, 'read', '--config', files.config, '--catalog', files.catalog], env(probe));
+    if (run.exit !== 0) throw new Error('the memory probe read failed');
+    const stats = await control(probe, 'stats');
+    fileBytes = stats.reports.bytes / Math.max(1, stats.reports.downloads);
+  } finally {
+    await probe.stop();
+  }
+  const repeat = Math.ceil((gb * 1e9) / fileBytes);
+  const sim = await startSim('DEFAULT', ['--reports', JSON.stringify({ repeat }), '--no-request-log']);
+  try {
+    const files = historyFiles(sim, 'memory', config, 'campaign_analytics');
+    const run = await measure([process.execPath, MAIN, 'read', '--config', files.config, '--catalog', files.catalog], env(sim));
+    const stats = await control(sim, 'stats');
+    const records = [...recordsFromTail(run.tail).values()].reduce((a, b) => a + b, 0);
+    console.log(`\n## Report file of ${fmt(stats.reports.bytes / 1e9, 2)} GB (campaign_analytics, ${stats.reports.downloads} report(s), each file's members repeated ${repeat}×)`);
+    console.log('| downloaded GB | records | output GB | wall s | download MB/s | peak RSS MB | exit |');
+    console.log('|---:|---:|---:|---:|---:|---:|---:|');
+    console.log(`| ${fmt(stats.reports.bytes / 1e9, 2)} | ${fmt(records, 0)} | ${fmt(run.bytes / 1e9, 2)} | ${fmt(run.wall, 1)} | ${fmt(stats.reports.bytes / 1e6 / run.wall, 1)} | ${fmt(run.rssMb, 0)} | ${run.exit} |`);
+  } finally {
+    await sim.stop();
+  }
+}
+
 async function main(): Promise<void> {
   execSync('npm run build', { cwd: ROOT, stdio: 'ignore' });
   console.log(`# source-pinterest benchmark — ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}`);
   console.log(`Full-refresh read of all 16 streams, default columns, window_days 90, today ${TODAY}; rate limits off; ${PAIRS} connector/floor pairs per size.`);
   for (const size of SIZES) await benchSize(size);
   if (RATE_LIMITED_SIZE !== 'none') await benchRateLimited(RATE_LIMITED_SIZE);
+  if (HISTORY_SIZE !== 'none') await benchHistory(HISTORY_SIZE);
+  if (REPORT_GB > 0) await benchReportMemory(REPORT_GB);
 }
 
 main().catch((err) => { console.error(err); process.exitCode = 1; });

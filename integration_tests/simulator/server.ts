@@ -430,7 +430,7 @@ export class SimServer {
   private control(method: string, op: string, body: string): Answer {
     try {
       const arg = body ? JSON.parse(body) : {};
-      if (method === 'GET' && op === 'stats') return json(200, this.stats());
+      if (method === 'GET' && op === 'stats') return json(200, { ...this.stats(), reports: this.reportApi.stats });
       if (method === 'GET' && op === 'log') return json(200, this.log);
       if (method === 'GET' && op === 'refresh-token') return json(200, { refresh_token: this.currentRefreshToken() });
       if (method === 'POST' && op === 'fail-next') {
