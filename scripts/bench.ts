@@ -16,7 +16,7 @@ import { MAIN, ROOT } from './lib/run-connector';
 const TODAY = '2026-06-30';
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : fallback; };
-const SIZES = arg('sizes', 'S,M,L').split(',');
+const SIZES = arg('sizes', 'S,M,L').split(',').filter((s) => s !== 'none');
 const PAIRS = Number(arg('pairs', '2'));
 const RATE_LIMITED_SIZE = arg('rate-limited-size', 'M');
 const HISTORY_SIZE = arg('history-size', 'S');
