@@ -20,6 +20,7 @@ import { ApiError } from './http/errors';
 import * as msg from './protocol/messages';
 import type { MessageWriter } from './protocol/output';
 import { REPORT_LIMITS } from './reports/limits';
+import { checkCustomReports } from './reports/custom-check';
 import { Semaphore } from './util/async';
 import { addDays, today as todayFromEnv } from './util/dates';
 
@@ -44,7 +45,7 @@ export async function discover(args: { config: string }, io: CommandIO): Promise
   return guard(io, async () => {
     const { config } = await loadConfig(args.config);
     validateDates(config, io.env);
-    await io.writer.write({ type: 'CATALOG', catalog: discoverCatalog() });
+    await io.writer.write({ type: 'CATALOG', catalog: discoverCatalog(config) });
     return 0;
   });
 }
@@ -64,6 +65,7 @@ export async function check(args: { config: string }, io: CommandIO): Promise<nu
       if (missing.length) throw new ConnectorError(`The refresh token lacks the scopes ${missing.join(', ')}: re-authenticate and grant them.`, 'config_error');
     }
     const accounts = await partitions.listAdAccounts();
+    await checkCustomReports(runtime.requester, config, accounts[0]?.id, todayFromEnv(io.env ?? process.env));
     await io.writer.write(msg.connectionStatus(true, `Connected as ${user.username}; ${accounts.length} ad account(s) readable.`));
     return 0;
   } catch (err) {
@@ -92,7 +94,7 @@ export async function read(args: ReadArgs, io: CommandIO): Promise<number> {
   return guard(io, async () => {
     const { config, raw } = await loadConfig(args.config);
     validateDates(config, io.env);
-    const selected = selectStreams(await readJsonFile(args.catalog, 'catalog'));
+    const selected = selectStreams(await readJsonFile(args.catalog, 'catalog'), config);
     const states = parseInputState(args.state ? await readJsonFile(args.state, 'state') : undefined);
     const runtime = createRuntime({
       config, rawConfig: raw, writer: io.writer, env: io.env, configPathToUpdate: args.writeConfig ? args.config : undefined, ...io.runtime,

@@ -56,7 +56,7 @@ export interface Simulator {
   /** the generated dataset (read-only) */
   readonly data: Dataset;
   /** the report API: its download host's received Authorization headers and its counters */
-  readonly reports: Pick<ReportApi, 'authorizationHeaders' | 'stats' | 'downloadBase'>;
+  readonly reports: Pick<ReportApi, 'authorizationHeaders' | 'stats' | 'downloadBase' | 'customTruth'>;
 }
 
 export function resolveSize(size?: Partial<SizeKnobs>): SizeKnobs {

@@ -38,6 +38,8 @@ export interface ReportKnobs {
   format?: 'JSON' | 'CSV';
   /** the link first answers 302 to the file (as a storage front end may) */
   redirect?: boolean;
+  /** columns Pinterest refuses for this account (what only Pinterest can judge: check's one small request) */
+  refuseColumns?: string[];
   /** JSON files carry their members this many times over, streamed (benchmarks of memory with > 1 GB files) */
   repeat?: number;
 }
@@ -64,9 +66,39 @@ export function reportAcceptsType(level: string, type: string): boolean {
 /** Synchronous columns that the report API does not take (ReportingColumnAsync lacks them). */
 export const REPORT_UNSUPPORTED_COLUMNS = new Set(['QUIZ_PIN_RESULT_OPEN']);
 
-const SIM_LEVEL: Record<string, Level> = { CAMPAIGN: 'campaign', AD_GROUP: 'ad_group', PIN_PROMOTION: 'ad' };
+/** The dataset level whose entities (or synthetic children of them) a report level reads. */
+const SIM_LEVEL: Record<string, Level> = {
+  ADVERTISER: 'campaign', CAMPAIGN: 'campaign', AD_GROUP: 'ad_group', PIN_PROMOTION: 'ad', KEYWORD: 'ad_group', PRODUCT_GROUP: 'ad_group', PRODUCT_ITEM: 'ad_group',
+};
+/** The id column a row carries per level (none where the file's key is the only id). */
+const ROW_ID_COLUMN: Record<string, string | undefined> = { CAMPAIGN: 'CAMPAIGN_ID', AD_GROUP: 'AD_GROUP_ID', PIN_PROMOTION: 'AD_ID', PRODUCT_GROUP: 'PRODUCT_GROUP_ID' };
+/** Record key of the level's id (custom-report ground truth). */
+export const LEVEL_ID_KEY: Record<string, string> = {
+  ADVERTISER: 'ad_account_id', CAMPAIGN: 'campaign_id', AD_GROUP: 'ad_group_id', PIN_PROMOTION: 'ad_id', KEYWORD: 'keyword_id', PRODUCT_GROUP: 'product_group_id', PRODUCT_ITEM: 'product_item_id',
+};
 const WINDOW_DAYS = [0, 1, 7, 14, 30, 60];
 const GRANULARITIES = ['TOTAL', 'DAY', 'HOUR', 'WEEK', 'MONTH'];
+const SUMMARY_TO_SIM: Record<string, string> = { RUNNING: 'ACTIVE', APPROVED: 'ACTIVE', PAUSED: 'PAUSED', ARCHIVED: 'ARCHIVED' };
+
+/** Entity columns belong to a level and those below it (the connector's rule, as Pinterest refuses them). */
+function columnAllowedAt(base: string, column: string): boolean {
+  if (column.startsWith('CAMPAIGN_')) return base !== 'ADVERTISER';
+  if (column.startsWith('AD_GROUP_')) return !['ADVERTISER', 'CAMPAIGN'].includes(base);
+  if (['AD_ID', 'AD_NAME', 'AD_STATUS', 'PIN_ID'].includes(column) || column.startsWith('PIN_PROMOTION_')) return base === 'PIN_PROMOTION';
+  if (column.startsWith('PRODUCT_GROUP_')) return base === 'PRODUCT_GROUP' || base === 'PRODUCT_ITEM';
+  if (column.startsWith('PRODUCT_ITEM_')) return base === 'PRODUCT_ITEM';
+  return true;
+}
+
+const mondayOf = (d: number) => d - ((d + 3) % 7); // day 0 (1970-01-01) was a Thursday
+function monthOf(d: number): number {
+  const t = new Date(d * 86_400_000);
+  return Math.round(Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), 1) / 86_400_000);
+}
+function nextMonthOf(d: number): number {
+  const t = new Date(monthOf(d) * 86_400_000);
+  return Math.round(Date.UTC(t.getUTCFullYear(), t.getUTCMonth() + 1, 1) / 86_400_000);
+}
 
 export class ReportError extends Error {
   constructor(readonly status: number, readonly code: number, message: string) {
@@ -84,6 +116,9 @@ interface ReportRequest {
   columns: string[];
   types: string[];
   format: 'JSON' | 'CSV';
+  base: string;
+  granularity: string;
+  statuses?: Set<string>;
 }
 
 interface Report {
@@ -116,6 +151,7 @@ export class ReportApi {
   readonly stats: ReportApiStats = { created: 0, polls: 0, downloads: 0, failed: 0, expiredLinks: 0, cut: 0, bytes: 0 };
   private reports = new Map<string, Report>();
   private creations = new Map<string, number>();
+  private entityCache = new Map<string, EntityMeta[]>();
   private seq = 0;
   private server: http.Server;
   private sockets = new Set<Socket>();
@@ -209,18 +245,24 @@ export class ReportApi {
     if (!(REPORT_LEVELS as readonly string[]).includes(level)) throw bad(`Invalid parameter level: '${level}' is not one of ${REPORT_LEVELS.join(', ')}`);
     const gran = String(b.granularity);
     if (!GRANULARITIES.includes(gran)) throw bad(`Invalid parameter granularity: '${gran}'`);
-    if (gran !== 'DAY') throw bad(`granularity ${gran} is not supported by this simulator's reports`);
+    if (gran === 'TOTAL') throw bad(`granularity ${gran} is not supported by this simulator's reports`);
     if (!Array.isArray(b.columns) || b.columns.length === 0) throw bad('Invalid parameter columns: at least 1 item is required');
     const columns = (b.columns as unknown[]).map(String);
-    for (const c of columns) if (!isAnalyticsColumn(c) || REPORT_UNSUPPORTED_COLUMNS.has(c)) throw bad(`Invalid parameter columns: '${c}' is not a valid reporting column`);
+    const base = level.replace(/_TARGETING$/, '');
+    for (const c of columns) {
+      // Report columns beyond the synchronous enum are accepted (the simulator has no values for them).
+      if (!/^[A-Z][A-Z0-9_]*$/.test(c) || REPORT_UNSUPPORTED_COLUMNS.has(c)) throw bad(`Invalid parameter columns: '${c}' is not a valid reporting column`);
+      if (!columnAllowedAt(base, c)) throw bad(`Invalid parameter columns: '${c}' is not available at level ${level}`);
+      if (this.knobs.refuseColumns?.includes(c)) throw bad(`Column ${c} is not available for this ad account.`);
+    }
     const sd = parseDay(String(b.start_date));
     const ed = parseDay(String(b.end_date));
     if (Number.isNaN(sd)) throw bad(`Invalid parameter start_date: '${String(b.start_date)}'`);
     if (Number.isNaN(ed)) throw bad(`Invalid parameter end_date: '${String(b.end_date)}'`);
     const today = this.ds.todayDay;
     const productItem = level.startsWith('PRODUCT_ITEM');
-    const back = productItem ? 92 : 914;
-    const span = productItem ? 31 : 186;
+    const back = gran === 'HOUR' ? 8 : productItem ? 92 : 914;
+    const span = gran === 'HOUR' ? 3 : productItem ? 31 : 186;
     if (sd < today - (back - 1)) throw bad(`start_date ${formatDay(sd)} is too far in the past: reports go back at most ${back} days before the current date in UTC.`);
     if (ed > today) throw bad(`end_date ${formatDay(ed)} is in the future.`);
     if (ed < sd) throw bad('end_date must not be before start_date.');
@@ -242,10 +284,11 @@ export class ReportApi {
     }
     const format = b.report_format === undefined ? 'JSON' : String(b.report_format);
     if (format !== 'JSON' && format !== 'CSV') throw bad(`Invalid parameter report_format: '${format}'`);
-    const base = level.replace(/_TARGETING$/, '');
     const simLevel = SIM_LEVEL[base];
     if (!simLevel) throw bad(`level ${level} is not supported by this simulator's reports`);
-    return { level, simLevel, targeting, start: sd, end: ed, columns, types, format: this.knobs.format ?? (format as 'JSON' | 'CSV') };
+    const filter = (b.campaign_statuses ?? b.ad_group_statuses ?? b.ad_statuses) as unknown;
+    const statuses = Array.isArray(filter) ? new Set(filter.map((x) => SUMMARY_TO_SIM[String(x)] ?? String(x))) : undefined;
+    return { level, simLevel, targeting, start: sd, end: ed, columns, types, format: this.knobs.format ?? (format as 'JSON' | 'CSV'), base, granularity: gran, statuses };
   }
 
   private poll(accountId: string, query: URLSearchParams): unknown {
@@ -343,33 +386,99 @@ export class ReportApi {
 
   // ---- files --------------------------------------------------------------------------------
 
-  /** The report's rows, as the synchronous endpoints would give them for the same days. */
+  /**
+   * The entities a level reports on: the dataset's campaigns, ad groups and ads; one per account for
+   * ADVERTISER; synthetic keywords, product groups and product items under each ad group.
+   */
+  levelEntities(base: string, accountId: string): EntityMeta[] {
+    const key = `${base}|${accountId}`;
+    let out = this.entityCache.get(key);
+    if (out) return out;
+    const simLevel = SIM_LEVEL[base];
+    const parents = entitiesOf(this.ds, simLevel, accountId);
+    const child = (p: EntityMeta, salt: number, j: number): EntityMeta => ({
+      ...p,
+      id: String(9_000_000_000_000 + ((hash(this.seed, p.key, salt, j) >>> 0) % 999_999_999) * 1000 + j),
+      key: (hash(this.seed, p.key, salt, j) & 0x3fffffff) + 1_000_000,
+      attrJson: undefined,
+    });
+    if (base === 'ADVERTISER') {
+      const first = parents[0];
+      out = first ? [{ ...first, id: accountId, key: (strHash(`adv${accountId}`) & 0x3fffffff) + 2_000_000, flightStart: this.ctx.dataStartDay, flightEnd: this.ds.todayDay, attrJson: undefined }] : [];
+    } else if (base === 'KEYWORD') out = parents.flatMap((p) => [child(p, 0x4b, 0), child(p, 0x4b, 1)]);
+    else if (base === 'PRODUCT_GROUP') out = parents.map((p) => child(p, 0x9a, 0));
+    else if (base === 'PRODUCT_ITEM') out = parents.flatMap((p) => [child(p, 0x1e, 0), child(p, 0x1e, 1)]);
+    else out = parents;
+    this.entityCache.set(key, out);
+    return out;
+  }
+
+  /** The report's rows, as the synchronous endpoints would give them for the same days (DAY), or per hour / week / month. */
   rows(accountId: string, req: ReportRequest): Array<{ ent: EntityMeta; cells: Record<string, unknown> }> {
-    const specs = planColumns(req.columns, req.simLevel);
-    const idCol = ID_COLUMN[req.simLevel];
+    const specs = planColumns(req.columns, req.simLevel).filter((s) => !ROW_ID_COLUMN[req.base] || s.name !== ROW_ID_COLUMN[req.base]);
+    const idCol = ROW_ID_COLUMN[req.base];
     const raw: number[] = new Array(specs.length);
     const out: Array<{ ent: EntityMeta; cells: Record<string, unknown> }> = [];
-    for (const e of entitiesOf(this.ds, req.simLevel, accountId)) {
+    for (const e of this.levelEntities(req.base, accountId)) {
+      if (req.statuses && !req.statuses.has(e.status)) continue;
       const days = entityDays(this.ctx, e, req.start, req.end);
       if (days.length === 0) continue;
       const put = (d: number, sub: number, extra: Record<string, unknown>) => {
         fillRow(this.ctx, e, d, sub, specs, raw);
-        const cells: Record<string, unknown> = { [idCol]: e.id, DATE: formatDay(d), ...extra };
+        const cells: Record<string, unknown> = idCol ? { [idCol]: e.id } : {};
+        cells.DATE = formatDay(d);
+        Object.assign(cells, extra);
         for (let i = 0; i < specs.length; i++) {
           const v = cellValue(specs[i], e, raw[i]);
           if (v !== undefined) cells[specs[i].name] = v;
         }
         out.push({ ent: e, cells });
       };
+      // Periods (or hours) with data: a period has a row when one of its days has one.
+      const slots: Array<{ day: number; sub: number; extra: Record<string, unknown> }> = [];
+      if (req.granularity === 'WEEK' || req.granularity === 'MONTH') {
+        const seen = new Set<number>();
+        for (const d of days) {
+          const p = req.granularity === 'WEEK' ? mondayOf(d) : monthOf(d);
+          if (!seen.has(p)) { seen.add(p); slots.push({ day: p, sub: req.granularity === 'WEEK' ? 0x20000 : 0x30000, extra: {} }); }
+        }
+      } else if (req.granularity === 'HOUR') {
+        for (const d of days) for (let h = 0; h < 24; h++) if (hash(this.seed, e.key, d, h, 0xb0) / 4294967296 < 0.25) slots.push({ day: d, sub: 0x10000 * (h + 1), extra: { HOUR: h } });
+      } else for (const d of days) slots.push({ day: d, sub: 0, extra: {} });
       if (!req.targeting) {
-        for (const d of days) put(d, 0, {});
+        for (const sl of slots) put(sl.day, sl.sub, sl.extra);
         continue;
       }
       for (const cell of entityTargeting(this.ctx, e, req.types)) {
-        for (const d of days) {
-          if (!targetingRowExists(this.ctx, e, d, cell)) continue;
-          put(d, targetingSub(cell.typeIdx, cell.valueIdx), { TARGETING_TYPE: cell.type, TARGETING_VALUE: cell.value });
+        for (const sl of slots) {
+          if (!targetingRowExists(this.ctx, e, sl.day, cell)) continue;
+          put(sl.day, sl.sub + targetingSub(cell.typeIdx, cell.valueIdx), { ...sl.extra, TARGETING_TYPE: cell.type, TARGETING_VALUE: cell.value });
         }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Ground truth of a custom report: the records a connector should give for it over start … end (whole
+   * periods), in the record shape of CONTRACT.md §4.
+   */
+  customTruth(cfg: { level: string; granularity?: string; columns: string[]; targetingTypes?: string[]; start: string; end: string; adAccountIds?: string[]; statuses?: string[] }): Array<Record<string, unknown>> {
+    const base = cfg.level.replace(/_TARGETING$/, '');
+    const req: ReportRequest = {
+      level: cfg.level, simLevel: SIM_LEVEL[base], targeting: cfg.level.endsWith('_TARGETING'), start: parseDay(cfg.start), end: parseDay(cfg.end),
+      columns: cfg.columns, types: cfg.targetingTypes ?? [], format: 'JSON', base, granularity: cfg.granularity ?? 'DAY',
+      statuses: cfg.statuses ? new Set(cfg.statuses) : undefined,
+    };
+    const out: Array<Record<string, unknown>> = [];
+    for (const acc of this.ds.adAccounts) {
+      if (cfg.adAccountIds && !cfg.adAccountIds.includes(acc.id)) continue;
+      for (const { ent, cells } of this.rows(acc.id, req)) {
+        const r: Record<string, unknown> = { ad_account_id: acc.id, currency: acc.currency, [LEVEL_ID_KEY[base]]: ent.id };
+        for (const [k, v] of Object.entries(cells)) r[k.toLowerCase()] = v;
+        if (r.targeting_value !== undefined) r.targeting_value = String(r.targeting_value);
+        for (const k of ['campaign_id', 'ad_group_id', 'ad_id', 'advertiser_id', 'pin_id', 'pin_promotion_id', 'product_group_id']) if (r[k] !== undefined && r[k] !== null) r[k] = String(r[k]);
+        out.push(r);
       }
     }
     return out;
@@ -380,8 +489,8 @@ export class ReportApi {
     if (r.req.format === 'CSV') {
       const header: string[] = [];
       const seen = new Set<string>();
-      const idCol = ID_COLUMN[r.req.simLevel];
-      for (const h of [idCol, 'DATE', ...(r.req.targeting ? ['TARGETING_TYPE', 'TARGETING_VALUE'] : []), ...planColumns(r.req.columns, r.req.simLevel).map((s) => s.name)]) {
+      const idCol = ROW_ID_COLUMN[r.req.base];
+      for (const h of [...(idCol ? [idCol] : []), 'DATE', ...(r.req.granularity === 'HOUR' ? ['HOUR'] : []), ...(r.req.targeting ? ['TARGETING_TYPE', 'TARGETING_VALUE'] : []), ...planColumns(r.req.columns, r.req.simLevel).map((s) => s.name)]) {
         if (!seen.has(h)) { seen.add(h); header.push(h); }
       }
       const lines = [header.join(',')];

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import enums from '../schemas/pinterest-enums.json';
+import { CustomReportsSchema } from '../reports/custom-config';
 
 export const ATTRIBUTION_WINDOWS = [0, 1, 7, 14, 30, 60] as const;
 export const ENTITY_STATUSES = ['ACTIVE', 'PAUSED', 'ARCHIVED'] as const;
@@ -127,6 +128,7 @@ export const ConfigSchema = z
       .max(600)
       .default(120)
       .meta({ title: 'Request Timeout (seconds)', description: 'How long one request may take before it is retried.', order: 14 }),
+    custom_reports: CustomReportsSchema,
   })
   .meta({ title: 'Pinterest Source Spec' });
 

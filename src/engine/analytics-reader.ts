@@ -12,8 +12,7 @@ import type { AnalyticsDefinition, Partition } from './definition';
 import { RECORD_BATCH, fillPath, type ReadContext, type StreamEvent } from './context';
 import { resolvePartitions } from './partition-router';
 import { resumeStart, slice, splitWindow, streamRange, windowLength, type Window } from './slicer';
-import { PartitionReports, reportLevelOf, sliceWithReports, type SourcedWindow } from '../reports/history';
-import { REPORT_LIMITS } from '../reports/limits';
+import { PartitionReports, planWindows, reportHistoryDays, type SourcedWindow } from '../reports/history';
 import { advance, parseCursorState, partitionCursor, serializeCursorState, type CursorState } from './state';
 
 /** Requests of one window run this many at a time per partition (the rate limiter bounds the total). */
@@ -40,10 +39,11 @@ interface Job {
 
 export async function* readAnalytics(def: AnalyticsDefinition, ctx: ReadContext, opts: AnalyticsReadOptions): AsyncGenerator<StreamEvent> {
   const { config } = ctx;
-  const historyDays = reportLevelOf(def) ? REPORT_LIMITS.default.historyDays : undefined;
-  const range = streamRange({ today: ctx.today, startDate: config.start_date, endDate: config.end_date, lastDay: def.lastDay, historyDays });
+  const historyDays = reportHistoryDays(def);
+  const startDate = (def.report && def.report.startDate) || config.start_date;
+  const range = streamRange({ today: ctx.today, startDate, endDate: config.end_date, lastDay: def.lastDay, historyDays });
   if (range.clamped) {
-    ctx.log('WARN', `${def.name}: start_date ${config.start_date} is older than Pinterest serves; reading from ${range.start} (today − ${(historyDays ?? 90) - 1}).`);
+    ctx.log('WARN', `${def.name}: start_date ${startDate} is older than Pinterest serves; reading from ${range.start} (today − ${(historyDays ?? 90) - 1}).`);
   } else if (!historyDays && config.end_date && range.start > range.end) {
     ctx.log('WARN', `${def.name}: end_date ${config.end_date} is before today − 89, older than Pinterest serves this stream; it yields no records.`);
   }
@@ -79,7 +79,7 @@ async function* readPerPartition(job: Job, partitions: Partition[], saved: Curso
       const cursor = partitionCursor(saved, p.key);
       const from = resumeStart(range.start, cursor, ctx.config.lookback_days);
       const windows: Array<Window & { source?: SourcedWindow['source'] }> = historyDays
-        ? sliceWithReports(from, range.end, ctx.today, ctx.config.window_days, REPORT_LIMITS.default.maxDays, slice)
+        ? planWindows(def, from, range.end, ctx.today, ctx.config.window_days, slice)
         : slice(from, range.end, ctx.config.window_days);
       // An account whose id list fails fails on its own (below), after the healthy accounts are read.
       let ids: string[] | undefined;

@@ -41,6 +41,60 @@ export function sliceWithReports(start: Day, end: Day, today: Day, windowDays: n
   return out;
 }
 
+/** Days back (today included) a stream reaches: 914 (or its report's own limit) for report streams, else undefined (90). */
+export function reportHistoryDays(def: AnalyticsDefinition): number | undefined {
+  if (!reportLevelOf(def)) return undefined;
+  return (def.report && def.report.historyDays) || REPORT_LIMITS.default.historyDays;
+}
+
+/** The windows of one partition: the history seam, or for custom reports every window from reports. */
+export function planWindows(def: AnalyticsDefinition, from: Day, end: Day, today: Day, windowDays: number, syncSlice: (s: Day, e: Day, n: number) => Window[]): SourcedWindow[] {
+  const settings = def.report || undefined;
+  const maxDays = settings?.maxDays ?? REPORT_LIMITS.default.maxDays;
+  if (!settings?.reportsOnly) return sliceWithReports(from, end, today, windowDays, maxDays, syncSlice);
+  const earliest = addDays(today, -((settings.historyDays ?? REPORT_LIMITS.default.historyDays) - 1));
+  return periodWindows(from, end, earliest, maxDays, settings.granularity ?? 'DAY').map((w) => ({ ...w, source: 'report' as const }));
+}
+
+const weekStart = (d: Day): Day => addDays(d, -((new Date(`${d}T00:00:00Z`).getUTCDay() + 6) % 7)); // Monday
+const monthStart = (d: Day): Day => `${d.slice(0, 8)}01`;
+const nextMonth = (d: Day): Day => { const t = new Date(`${monthStart(d)}T00:00:00Z`); t.setUTCMonth(t.getUTCMonth() + 1); return t.toISOString().slice(0, 10); };
+
+/**
+ * Report windows of at most `maxDays` that never split a WEEK or MONTH period (a period's row covers it whole):
+ * the start moves back to its period's first day (forward to the next one if that is older than Pinterest
+ * serves), and windows hold whole periods. Pure.
+ */
+export function periodWindows(from: Day, end: Day, earliest: Day, maxDays: number, granularity: string): Window[] {
+  const out: Window[] = [];
+  if (granularity !== 'WEEK' && granularity !== 'MONTH') {
+    for (let s = maxDay(from, earliest); s <= end;) {
+      const e = minDay(addDays(s, maxDays - 1), end);
+      out.push({ start: s, end: e });
+      s = addDays(e, 1);
+    }
+    return out;
+  }
+  const floor = granularity === 'WEEK' ? weekStart : monthStart;
+  const next = granularity === 'WEEK' ? (d: Day) => addDays(weekStart(d), 7) : nextMonth;
+  let s = floor(maxDay(from, earliest));
+  if (s < earliest) s = next(s);
+  while (s <= end) {
+    // Whole periods while they fit in maxDays; a window holds at least one period.
+    let e = addDays(next(s), -1);
+    for (;;) {
+      const after = addDays(next(addDays(e, 1)), -1);
+      if (daysBetweenInclusive(s, after) > maxDays || addDays(e, 1) > end) break;
+      e = after;
+    }
+    out.push({ start: s, end: minDay(e, end) });
+    s = addDays(e, 1);
+  }
+  return out;
+}
+
+const daysBetweenInclusive = (a: Day, b: Day) => Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000) + 1;
+
 /** The report level of an ads-analytics stream: its `report` field, else read from its endpoint. */
 export function reportLevelOf(def: AnalyticsDefinition): string | undefined {
   if (def.report === false) return undefined;
@@ -161,22 +215,24 @@ export class PartitionReports {
   private specs(window: SourcedWindow): ReportSpec[] {
     const params = this.def.params?.(this.ctx.config) ?? {};
     const columns = String(params.columns ?? '').split(',').filter((c) => c !== '' && !REPORT_UNSUPPORTED_COLUMNS.has(c));
+    const settings = this.def.report || undefined;
     const base: Record<string, unknown> = {
       start_date: window.start,
       end_date: window.end,
-      granularity: 'DAY',
+      granularity: settings?.granularity ?? 'DAY',
       level: this.level,
       columns,
       report_format: 'JSON',
+      ...settings?.filters,
     };
     for (const name of ['click_window_days', 'engagement_window_days', 'view_window_days', 'conversion_report_time'] as const) {
       if (params[name] !== undefined) base[name] = params[name];
     }
     const account = this.partition.ad_account_id!;
     const label = `${this.def.name} ${window.start}…${window.end} (ad account ${account})`;
-    if (!this.def.targeting) return [{ adAccountId: account, body: base, label }];
     const allowed = REPORT_TARGETING_TYPES[this.level] ?? [];
-    const types = this.def.targeting.types.filter((t) => allowed.includes(t));
+    const types = settings?.targetingTypes ? [...settings.targetingTypes] : (this.def.targeting?.types ?? []).filter((t) => allowed.includes(t));
+    if (types.length === 0) return [{ adAccountId: account, body: base, label }];
     const groups = chunk(types, TARGETING_TYPES_PER_REPORT);
     return groups.map((g, i) => ({
       adAccountId: account,

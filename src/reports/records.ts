@@ -35,6 +35,12 @@ export function shapeFromSchema(schema: Record<string, unknown>, idKey?: string)
 function finish(out: Row, key: string | undefined, shape: RowShape): Row {
   if (shape.idKey && (out[shape.idKey] === undefined || out[shape.idKey] === null) && key !== undefined && !DAY.test(key)) out[shape.idKey] = key;
   if (out.date === undefined && key !== undefined && DAY.test(key)) out.date = key;
+  // HOUR rows: a DATE with a time ("2025-01-01 13:00:00") becomes date + hour; an HOUR column is a number.
+  if (typeof out.date === 'string' && out.date.length > 10) {
+    const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{1,2})/.exec(out.date);
+    if (m) { out.date = m[1]; if (out.hour === undefined) out.hour = Number(m[2]); }
+  }
+  if (typeof out.hour === 'string' && /^\d{1,2}$/.test(out.hour)) out.hour = Number(out.hour);
   if ('targeting_type' in out && out.targeting_type !== null) out.targeting_type = String(out.targeting_type);
   if ('targeting_value' in out && out.targeting_value !== null) out.targeting_value = String(out.targeting_value);
   return out;
