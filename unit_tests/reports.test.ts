@@ -16,7 +16,8 @@ import { ReportEngine, assertDownloadUrl, type ReportChunk, type ReportPolicy } 
 import { reportLevelOf, sliceWithReports } from '../src/reports/history';
 import { CsvSplitter, MalformedCsvError, ReportJsonSplitter, normalizeHeader } from '../src/reports/parse';
 import { csvHeader, csvReportRecord, jsonReportRecord, shapeFromSchema } from '../src/reports/records';
-import { slice } from '../src/engine/slicer';
+import { slice, streamRange } from '../src/engine/slicer';
+import { periodWindows } from '../src/reports/history';
 import { STREAMS } from '../src/streams/definitions';
 import type { AnalyticsDefinition } from '../src/engine/definition';
 import { MalformedJsonError } from '../src/http/json-stream';
@@ -329,6 +330,34 @@ describe('the history seam', () => {
       }
     }
   });
+  test('without start_date a report stream starts at today − 89 too; an older start is clamped to its limit', () => {
+    expect(streamRange({ today, lastDay: 'today', historyDays: 914 })).toMatchObject({ start: addDays(today, -89), clamped: false });
+    expect(streamRange({ today, lastDay: 'today', historyDays: 8 })).toMatchObject({ start: addDays(today, -7), clamped: false });
+    expect(streamRange({ today, lastDay: 'today', historyDays: 914, startDate: '2020-01-01' })).toMatchObject({ start: addDays(today, -913), clamped: true });
+    expect(streamRange({ today, lastDay: 'today', historyDays: 8, startDate: addDays(today, -30) })).toMatchObject({ start: addDays(today, -7), clamped: true });
+  });
+
+  test('WEEK and MONTH windows hold whole periods, within the per-report limit, from a period start not older than the limit', () => {
+    const earliest = addDays(today, -913);
+    for (const from of [earliest, addDays(today, -400), addDays(today, -17), today]) {
+      for (const [gran, max] of [['WEEK', 186], ['MONTH', 186], ['WEEK', 31], ['MONTH', 31]] as const) {
+        const ws = periodWindows(from, today, earliest, max, gran);
+        expect(ws.length).toBeGreaterThan(0);
+        expect(ws[0].start >= earliest).toBe(true);
+        expect(ws[ws.length - 1].end).toBe(today);
+        for (let i = 0; i < ws.length; i++) {
+          const w = ws[i];
+          expect(daysBetween(w.start, w.end) + 1).toBeLessThanOrEqual(max);
+          if (gran === 'WEEK') expect(new Date(`${w.start}T00:00:00Z`).getUTCDay()).toBe(1);
+          else expect(w.start.slice(8)).toBe('01');
+          if (i > 0) expect(w.start).toBe(addDays(ws[i - 1].end, 1));
+        }
+      }
+    }
+    const days = periodWindows(addDays(today, -10), today, addDays(today, -7), 3, 'DAY');
+    expect(days.map((w) => [w.start, w.end])).toEqual([[addDays(today, -7), addDays(today, -5)], [addDays(today, -4), addDays(today, -2)], [addDays(today, -1), today]]);
+  });
+
   test('the report level follows the stream\'s endpoint', () => {
     const level = (name: string) => reportLevelOf(STREAMS.find((s) => s.name === name) as AnalyticsDefinition);
     expect(['campaign_analytics', 'ad_group_analytics', 'ad_analytics', 'ad_analytics_daily', 'campaign_targeting_analytics', 'ad_group_targeting_analytics', 'ad_targeting_analytics', 'pin_analytics', 'user_account_analytics'].map(level))
