@@ -233,6 +233,44 @@ async function benchHistory(size: string): Promise<void> {
   }
 }
 
+/** Two custom reports (issue 11): ads by DAY over two years, campaigns by HOUR over Pinterest's 8 days. */
+async function benchCustom(size: string): Promise<void> {
+  const sim = await startSim(size, ['--reports', JSON.stringify({ pollsUntilReady: 2 })]);
+  try {
+    const reports = [
+      { name: 'bench_day', level: 'PIN_PROMOTION', columns: DEFAULT_COLUMNS, start_date: daysBefore(730) },
+      { name: 'bench_hour', level: 'CAMPAIGN', granularity: 'HOUR', columns: ['SPEND_IN_MICRO_DOLLAR', 'TOTAL_IMPRESSION', 'TOTAL_CLICKTHROUGH'], start_date: daysBefore(7) },
+    ];
+    const configPath = join(WORK, 'custom-config.json');
+    writeFileSync(configPath, JSON.stringify({ credentials: { auth_method: 'oauth2.0', client_id: sim.clientId, client_secret: sim.clientSecret, refresh_token: sim.refreshToken }, custom_reports: reports }));
+    const out = execSync(`node ${MAIN} discover --config ${configPath}`, { cwd: ROOT }).toString();
+    const streams = JSON.parse(out.split('\n').find((l) => l.includes('"CATALOG"'))!).catalog.streams.filter((s: any) => s.name.startsWith('custom_'));
+    const catalogPath = join(WORK, 'custom-catalog.json');
+    writeFileSync(catalogPath, JSON.stringify({ streams: streams.map((s: any) => ({ stream: s, sync_mode: 'incremental', destination_sync_mode: 'append', cursor_field: ['date'] })) }));
+    const gt = await control(sim, 'ground-truth', { today: TODAY, columns: DEFAULT_COLUMNS, countsOnly: true });
+    const accounts = gt.adAccountIds.length;
+    console.log(`\n## Custom reports (size ${size}, ${accounts} ad accounts; two polls per report, every 0.5 s)`);
+    console.log('| report | reports made | minimum | polls per report | records | peak RSS MB | wall s |');
+    console.log('|---|---:|---:|---:|---:|---:|---:|');
+    for (const [i, r] of reports.entries()) {
+      const one = join(WORK, `custom-catalog-${i}.json`);
+      const all = JSON.parse(readFileSync(catalogPath, 'utf8'));
+      writeFileSync(one, JSON.stringify({ streams: all.streams.filter((s: any) => s.stream.name === `custom_${r.name}`) }));
+      await control(sim, 'reset-log');
+      const run = await measure([process.execPath, MAIN, 'read', '--config', configPath, '--catalog', one], { PINTEREST_API_URL: sim.url, PINTEREST_TODAY: TODAY, PINTEREST_RATE_LIMITS: 'off', PINTEREST_REPORT_POLL_MS: '500' });
+      const log: Array<{ method: string; path: string }> = await control(sim, 'log');
+      const made = log.filter((x) => x.method === 'POST' && x.path.endsWith('/reports')).length;
+      const polls = log.filter((x) => x.method === 'GET' && x.path.endsWith('/reports')).length;
+      const days = r.granularity === 'HOUR' ? 8 : 731;
+      const minimum = accounts * Math.ceil(days / (r.granularity === 'HOUR' ? 3 : 186));
+      const records = [...recordsFromTail(run.tail).values()].reduce((a, b) => a + b, 0);
+      console.log(`| custom_${r.name} (${r.level}, ${r.granularity ?? 'DAY'}) | ${made} | ${minimum} | ${fmt(polls / Math.max(1, made), 2)} | ${fmt(records, 0)} | ${fmt(run.rssMb, 0)} | ${fmt(run.wall, 2)} |`);
+    }
+  } finally {
+    await sim.stop();
+  }
+}
+
 /**
  * Memory with a report file larger than `gb` GB: one campaign report whose JSON members the simulator
  * repeats (streamed), read by the connector; peak RSS must stay flat (< 256 MB) however large the file.
@@ -278,6 +316,7 @@ async function main(): Promise<void> {
   for (const size of SIZES) await benchSize(size);
   if (RATE_LIMITED_SIZE !== 'none') await benchRateLimited(RATE_LIMITED_SIZE);
   if (HISTORY_SIZE !== 'none') await benchHistory(HISTORY_SIZE);
+  if (HISTORY_SIZE !== 'none') await benchCustom(HISTORY_SIZE);
   if (REPORT_GB > 0) await benchReportMemory(REPORT_GB);
 }
 
