@@ -63,3 +63,30 @@ describe.each([400, 913])('a backfill from today − %i', (back) => {
     expect(logs.some((m) => /report downloaded, \d+ records/.test(m))).toBe(true);
   });
 });
+
+describe('pin and user-account analytics stay at 90 days', () => {
+  let h: Harness;
+  afterAll(async () => { await h?.close(); });
+
+  test('an older start_date is clamped with one warning; a period ending before today − 89 gives only ads analytics', async () => {
+    h = await startHarness({}, { start_date: addDays(TODAY, -400) });
+    const discover = await h.run(['discover', '--config', h.configPath]);
+    const catalog = discover.ofType('CATALOG')[0].catalog.streams.filter((s: any) => ['user_account_analytics', 'campaign_analytics'].includes(s.name));
+    const catalogPath = h.write('catalog.json', configureCatalog(catalog, 'incremental'));
+    const clamped = await h.run(['read', '--config', h.configPath, '--catalog', catalogPath], { env: REPORT_ENV });
+    expect(clamped.exitCode).toBe(0);
+    const warn = (run: CatRun, stream: string) => run.ofType('LOG').filter((m) => m.log.level === 'WARN' && m.log.message.startsWith(`${stream}:`)).map((m) => m.log.message);
+    expect(warn(clamped, 'user_account_analytics')).toEqual([expect.stringContaining(`reading from ${addDays(TODAY, -89)} (today − 89)`)]);
+    expect(clamped.records('user_account_analytics').every((r) => r.data.date >= addDays(TODAY, -89))).toBe(true);
+    expect(clamped.records('user_account_analytics')).toHaveLength(90);
+
+    const endEarly = { ...h.config, start_date: addDays(TODAY, -400), end_date: addDays(TODAY, -200) };
+    const early = await h.run(['read', '--config', h.write('early.json', endEarly), '--catalog', catalogPath], { env: REPORT_ENV });
+    expect(early.exitCode).toBe(0);
+    expect(early.records('user_account_analytics')).toEqual([]);
+    expect(warn(early, 'user_account_analytics')).toEqual([expect.stringContaining('before today − 89')]);
+    const truth = h.sim.groundTruth({ today: TODAY, columns: [...DEFAULT_COLUMNS], windowDays: 30, startDate: endEarly.start_date, endDate: endEarly.end_date });
+    expectEqualsTruth(early, truth.records as any, ['campaign_analytics']);
+    expect(early.records('campaign_analytics').length).toBeGreaterThan(0);
+  }, 600_000);
+});

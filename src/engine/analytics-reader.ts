@@ -42,10 +42,10 @@ export async function* readAnalytics(def: AnalyticsDefinition, ctx: ReadContext,
   const historyDays = reportHistoryDays(def);
   const startDate = (def.report && def.report.startDate) || config.start_date;
   const range = streamRange({ today: ctx.today, startDate, endDate: config.end_date, lastDay: def.lastDay, historyDays });
-  if (range.clamped) {
-    ctx.log('WARN', `${def.name}: start_date ${startDate} is older than Pinterest serves; reading from ${range.start} (today − ${(historyDays ?? 90) - 1}).`);
-  } else if (!historyDays && config.end_date && range.start > range.end) {
+  if (!historyDays && config.end_date && range.start > range.end) {
     ctx.log('WARN', `${def.name}: end_date ${config.end_date} is before today − 89, older than Pinterest serves this stream; it yields no records.`);
+  } else if (range.clamped) {
+    ctx.log('WARN', `${def.name}: start_date ${startDate} is older than Pinterest serves; reading from ${range.start} (today − ${(historyDays ?? 90) - 1}).`);
   }
   const saved: CursorState = opts.incremental ? parseCursorState(def.name, opts.inputState) : {};
   const partitions = await resolvePartitions(def.partition, ctx);
