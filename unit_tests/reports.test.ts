@@ -12,7 +12,7 @@ import { ConnectorError } from '../src/errors';
 import { StaticToken } from '../src/http/auth';
 import { budgetsFromEnv, RateLimiter } from '../src/http/rate-limiter';
 import { Requester } from '../src/http/requester';
-import { ReportEngine, assertDownloadUrl, type ReportChunk, type ReportPolicy } from '../src/reports/engine';
+import { ReportCancelled, ReportEngine, assertDownloadUrl, type ReportChunk, type ReportPolicy } from '../src/reports/engine';
 import { reportLevelOf, sliceWithReports } from '../src/reports/history';
 import { CsvSplitter, MalformedCsvError, ReportJsonSplitter, normalizeHeader } from '../src/reports/parse';
 import { csvHeader, csvReportRecord, jsonReportRecord, shapeFromSchema } from '../src/reports/records';
@@ -145,6 +145,20 @@ describe('report engine states', () => {
     expect(err.failureType).toBe('transient_error');
     expect(err.message).toMatch(/test report.*FAILED.*not skipped/);
     expect(api.creates).toHaveLength(3);
+  });
+
+  test('a report being prepared for a stream that stopped is dropped: no more polls (no timer keeps the process alive)', async () => {
+    const api = reportApi([{ report_status: 'IN_PROGRESS' }]);
+    const { engine: e } = engine({ pollScheduleMs: [5] });
+    let stop = false;
+    const prepared = e.prepare(SPEC, () => stop);
+    await new Promise((r) => setTimeout(r, 40));
+    stop = true;
+    await expect(prepared).rejects.toBeInstanceOf(ReportCancelled);
+    const polls = api.polls();
+    await new Promise((r) => setTimeout(r, 40));
+    expect(api.polls()).toBe(polls);
+    expect(polls).toBeGreaterThan(1);
   });
 
   test('an expired link (403) is polled again for a fresh one', async () => {

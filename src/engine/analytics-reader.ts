@@ -99,11 +99,15 @@ async function* readPerPartition(job: Job, partitions: Partition[], saved: Curso
     if (plan.failure !== undefined) throw plan.failure;
     let cursor = plan.cursor;
     const reports = historyDays ? new PartitionReports(def, ctx, plan.partition, plan.windows as SourcedWindow[], job.keys) : undefined;
-    for (const window of plan.windows) {
-      if (window.source === 'report') yield* reports!.read(window as SourcedWindow, plan.ids);
-      else yield* readWindow(job, plan.partition, window, plan.ids);
-      cursor = cursor ? maxDay(cursor, window.end) : window.end;
-      yield { kind: 'advance', partition: plan.partition.key!, date: cursor };
+    try {
+      for (const window of plan.windows) {
+        if (window.source === 'report') yield* reports!.read(window as SourcedWindow, plan.ids);
+        else yield* readWindow(job, plan.partition, window, plan.ids);
+        cursor = cursor ? maxDay(cursor, window.end) : window.end;
+        yield { kind: 'advance', partition: plan.partition.key!, date: cursor };
+      }
+    } finally {
+      reports?.close();
     }
   });
   for await (const event of mergeTasks(tasks, ctx.config.concurrency)) {

@@ -66,6 +66,11 @@ interface Ready { token: string; url: string; size?: number; at: number }
 
 const TERMINAL_BAD = new Set(['FAILED', 'CANCELLED', 'EXPIRED', 'DOES_NOT_EXIST']);
 
+/** A look-ahead report whose stream stopped: it is no longer polled (else its timers would keep the process alive). */
+export class ReportCancelled extends Error {
+  constructor(label: string) { super(`${label}: no longer needed`); }
+}
+
 class RetryableReportProblem extends Error {
   constructor(message: string, readonly recreate: boolean) { super(message); }
 }
@@ -114,11 +119,12 @@ export class ReportEngine {
   }
 
   /** Polls on the schedule until FINISHED with a link; a failed or vanished report asks to be created anew. */
-  async waitReady(spec: ReportSpec, token: string): Promise<Ready> {
+  async waitReady(spec: ReportSpec, token: string, cancelled?: () => boolean): Promise<Ready> {
     const started = Date.now();
     for (let n = 0; ; n++) {
       const delays = this.policy.pollScheduleMs;
       await sleep(delays[Math.min(n, delays.length - 1)]);
+      if (cancelled?.()) throw new ReportCancelled(spec.label);
       const { status, url, size } = await this.poll(spec, token);
       if (status === 'FINISHED' && url) return { token, url, size, at: Date.now() };
       if (TERMINAL_BAD.has(status)) throw new RetryableReportProblem(`Pinterest reported the report ${spec.label} as ${status}`, true);
@@ -129,12 +135,13 @@ export class ReportEngine {
   }
 
   /** Create and wait; a report Pinterest fails is created again (bounded). */
-  async prepare(spec: ReportSpec): Promise<Ready> {
+  async prepare(spec: ReportSpec, cancelled?: () => boolean): Promise<Ready> {
     let last = '';
     for (let creation = 1; creation <= this.policy.maxCreations; creation++) {
+      if (cancelled?.()) throw new ReportCancelled(spec.label);
       try {
         const token = await this.create(spec);
-        return await this.waitReady(spec, token);
+        return await this.waitReady(spec, token, cancelled);
       } catch (err) {
         if (!(err instanceof RetryableReportProblem)) throw err;
         last = err.message;

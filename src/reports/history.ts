@@ -135,6 +135,7 @@ export class PartitionReports {
   private readonly shape: RowShape;
   private readonly idKey: string;
   private readonly level: string;
+  private closed = false;
 
   constructor(
     private readonly def: AnalyticsDefinition,
@@ -191,9 +192,14 @@ export class PartitionReports {
     this.units.delete(key(window));
   }
 
+  /** The partition's read is over (finished or stopped): reports still being prepared are dropped. */
+  close(): void {
+    this.closed = true;
+  }
+
   private start(spec: ReportSpec) {
     this.ctx.log('INFO', `${spec.label}: report requested.`);
-    const prepared = this.engine.prepare(spec).then((ready) => {
+    const prepared = this.engine.prepare(spec, () => this.closed).then((ready) => {
       this.ctx.log('INFO', `${spec.label}: report ready${ready.size !== undefined ? ` (${formatBytes(ready.size)})` : ''}.`);
       return ready;
     });
