@@ -130,3 +130,44 @@ describe('check finds bad custom reports before any sync', () => {
     expect(h.sim.requestLog.filter((r) => r.path.endsWith('/reports')).map((r) => r.method)).toEqual(['POST']);
   });
 });
+
+describe('every reporting level (DAY), and PRODUCT_ITEM\'s 92-day limit', () => {
+  const LEVELS: Array<Record<string, any>> = [
+    { level: 'ADVERTISER', columns: ['SPEND_IN_MICRO_DOLLAR', 'TOTAL_IMPRESSION'] },
+    { level: 'ADVERTISER_TARGETING', columns: ['SPEND_IN_MICRO_DOLLAR'], targeting_types: ['GENDER', 'COUNTRY', 'APPTYPE', 'LOCATION', 'AGE_BUCKET'] },
+    { level: 'CAMPAIGN_TARGETING', columns: ['TOTAL_IMPRESSION'], targeting_types: ['AUDIENCE_MULTIPLIER', 'APPTYPE'] },
+    { level: 'AD_GROUP', columns: ['SPEND_IN_MICRO_DOLLAR', 'AD_GROUP_NAME'] },
+    { level: 'AD_GROUP_TARGETING', columns: ['SPEND_IN_DOLLAR'], targeting_types: ['KEYWORD', 'LOCATION'] },
+    { level: 'PIN_PROMOTION_TARGETING', columns: ['TOTAL_CLICKTHROUGH'], targeting_types: ['AGE_BUCKET', 'GENDER', 'REGION'] },
+    { level: 'PRODUCT_GROUP', columns: ['SPEND_IN_MICRO_DOLLAR', 'TOTAL_IMPRESSION'] },
+    { level: 'PRODUCT_GROUP_TARGETING', columns: ['SPEND_IN_MICRO_DOLLAR'], targeting_types: ['COUNTRY'] },
+    { level: 'PRODUCT_ITEM', columns: ['SPEND_IN_MICRO_DOLLAR', 'TOTAL_CLICKTHROUGH'] },
+  ].map((r) => ({ ...r, name: r.level.toLowerCase(), start_date: addDays(TODAY, -200) }));
+  let h: Harness;
+  afterAll(async () => { await h?.close(); });
+
+  test('each equals the ground truth, validates, and its key is unique', async () => {
+    h = await startHarness({ reports: { format: 'CSV' } }, { custom_reports: LEVELS });
+    const discover = await h.run(['discover', '--config', h.configPath]);
+    const streams = discover.ofType('CATALOG')[0].catalog.streams.filter((s: any) => s.name.startsWith('custom_'));
+    const run = await h.run(['read', '--config', h.configPath, '--catalog', h.write('catalog.json', configureCatalog(streams, 'incremental'))], { env: REPORT_ENV });
+    expect(run.exitCode).toBe(0);
+    for (const r of LEVELS) {
+      const stream = streams.find((s: any) => s.name === `custom_${r.name}`)!;
+      const got = run.records(stream.name).map((m) => m.data);
+      const start = r.level === 'PRODUCT_ITEM' ? addDays(TODAY, -91) : r.start_date;
+      const truth = h.sim.reports.customTruth({ level: r.level, columns: r.columns, targetingTypes: r.targeting_types, start, end: TODAY });
+      expect([r.level, truth.length > 0]).toEqual([r.level, true]);
+      expect([r.level, got.map(canonical).sort()]).toEqual([r.level, truth.map(canonical).sort()]);
+      const validate = recordValidator(stream.json_schema);
+      for (const record of got) expect([r.level, validate(record) ? [] : validate.errors]).toEqual([r.level, []]);
+      const keys = got.map((d) => primaryKeyOf(stream, d));
+      expect([r.level, new Set(keys).size]).toEqual([r.level, keys.length]);
+    }
+    // PRODUCT_ITEM: 92 days back, 31 per report.
+    const bodies = h.sim.requestLog.filter((x) => x.method === 'POST' && x.path.endsWith('/reports'));
+    expect(bodies.every((x) => x.status === 200)).toBe(true);
+    const warnings = run.ofType('LOG').filter((m) => m.log.level === 'WARN').map((m) => m.log.message as string);
+    expect(warnings.filter((w) => w.startsWith('custom_product_item: start_date'))).toHaveLength(1);
+  }, 600_000);
+});

@@ -76,6 +76,7 @@ const ROW_ID_COLUMN: Record<string, string | undefined> = { CAMPAIGN: 'CAMPAIGN_
 export const LEVEL_ID_KEY: Record<string, string> = {
   ADVERTISER: 'ad_account_id', CAMPAIGN: 'campaign_id', AD_GROUP: 'ad_group_id', PIN_PROMOTION: 'ad_id', KEYWORD: 'keyword_id', PRODUCT_GROUP: 'product_group_id', PRODUCT_ITEM: 'product_item_id',
 };
+const CSV_ID_COLUMN: Record<string, string> = { ADVERTISER: 'AD_ACCOUNT_ID', KEYWORD: 'KEYWORD_ID', PRODUCT_ITEM: 'PRODUCT_ITEM_ID' };
 const WINDOW_DAYS = [0, 1, 7, 14, 30, 60];
 const GRANULARITIES = ['TOTAL', 'DAY', 'HOUR', 'WEEK', 'MONTH'];
 const SUMMARY_TO_SIM: Record<string, string> = { RUNNING: 'ACTIVE', APPROVED: 'ACTIVE', PAUSED: 'PAUSED', ARCHIVED: 'ARCHIVED' };
@@ -489,12 +490,13 @@ export class ReportApi {
     if (r.req.format === 'CSV') {
       const header: string[] = [];
       const seen = new Set<string>();
-      const idCol = ROW_ID_COLUMN[r.req.base];
+      // A CSV file has no keys: every row names its entity in a column.
+      const idCol = ROW_ID_COLUMN[r.req.base] ?? CSV_ID_COLUMN[r.req.base];
       for (const h of [...(idCol ? [idCol] : []), 'DATE', ...(r.req.granularity === 'HOUR' ? ['HOUR'] : []), ...(r.req.targeting ? ['TARGETING_TYPE', 'TARGETING_VALUE'] : []), ...planColumns(r.req.columns, r.req.simLevel).map((s) => s.name)]) {
         if (!seen.has(h)) { seen.add(h); header.push(h); }
       }
       const lines = [header.join(',')];
-      for (const { cells } of rows) lines.push(header.map((h) => csvCell(cells[h])).join(','));
+      for (const { ent, cells } of rows) lines.push(header.map((h) => csvCell(h === idCol ? ent.id : cells[h])).join(','));
       return Buffer.from(lines.join('\r\n') + '\r\n');
     }
     // JSON: one member per entity id, its rows in date order.

@@ -4,6 +4,7 @@
  * synchronous endpoints. Generic over the AnalyticsDefinition: the report level follows from the stream's
  * endpoint (or its `report` field), the columns and attribution from its parameters.
  */
+import { ConnectorError } from '../errors';
 import type { AnalyticsDefinition, Partition } from '../engine/definition';
 import { RECORD_BATCH, type ReadContext, type StreamEvent } from '../engine/context';
 import type { Window } from '../engine/slicer';
@@ -166,6 +167,7 @@ export class PartitionReports {
         if (part.kind === 'json') {
           for (const r of part.rows) {
             const record = jsonReportRecord(r.text, r.key, this.partition, this.keys, this.shape, u.spec.label);
+            this.requireId(record, u.spec.label);
             if (keep && !keep.has(record[this.idKey] as string)) continue;
             batch.push(record);
           }
@@ -173,6 +175,7 @@ export class PartitionReports {
           const header = csvHeader(part.header, this.keys);
           for (const fields of part.records) {
             const record = csvReportRecord(header, fields, this.partition, this.shape, u.spec.label);
+            this.requireId(record, u.spec.label);
             if (keep && !keep.has(record[this.idKey] as string)) continue;
             batch.push(record);
           }
@@ -190,6 +193,12 @@ export class PartitionReports {
       this.ctx.log('INFO', `${u.spec.label}: report downloaded, ${rows} records.`);
     }
     this.units.delete(key(window));
+  }
+
+  /** A row that names no entity (or no day) cannot be keyed: the read stops rather than emit it. */
+  private requireId(record: Row, label: string): void {
+    const missing = [this.idKey, 'date'].filter((k) => record[k] === undefined || record[k] === null || record[k] === '');
+    if (missing.length) throw new ConnectorError(`${label}: a report row has no ${missing.join(' or ')}; the read stops rather than emit a record without its key.`, 'transient_error');
   }
 
   /** The partition's read is over (finished or stopped): reports still being prepared are dropped. */
