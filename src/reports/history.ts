@@ -264,5 +264,3 @@ function formatBytes(n: number): string {
   if (n >= 1024) return `${(n / 1024).toFixed(1)} kB`;
   return `${n} bytes`;
 }
-
-export { REPORT_LIMITS };

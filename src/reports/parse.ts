@@ -129,7 +129,6 @@ export class MalformedCsvError extends Error {
  */
 export class CsvSplitter {
   private field = '';
-  private fieldParts: string[] = [];
   private record: string[] = [];
   private inQuotes = false;
   private quoteSeen = false; // a quote inside a quoted field: either "" or the field's end
@@ -216,7 +215,6 @@ export class CsvSplitter {
   private endField(): void {
     this.record.push(this.field);
     this.field = '';
-    this.fieldParts.length = 0;
     this.atFieldStart = true;
     this.inQuotes = false;
     this.quoteSeen = false;
