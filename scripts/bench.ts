@@ -3,6 +3,8 @@
  * of all 16 streams against the simulator (run as its own process, serving cached pages), side by side with
  * the floor (scripts/floor.js: the same pages fetched and written as JSON lines, nothing else).
  * Prints a table per size; it asserts nothing about time (CI runs size S as a smoke of this script).
+ * Report sections: `--history-size S` (default S; `none` skips) — a two-year backfill through asynchronous
+ * reports and one DAY and one HOUR custom report; `--report-gb 1.1` — peak RSS with a report file above 1 GB.
  */
 import { execSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
