@@ -23,10 +23,11 @@ const LOOKBACK_DAYS = 32;
 const ceil = Math.ceil;
 const ads = STREAMS.filter((s): s is AnalyticsDefinition => s.kind === 'analytics' && reportLevelOf(s) !== undefined);
 
-function entities(list: string | undefined, nAds: number): number {
-  if (list === 'campaigns') return ceil(nAds / 20);
-  if (list === 'ad_groups') return ceil(nAds / 5);
-  if (list === 'ads') return nAds;
+/** Entities of a level, named by its id key (campaign_id …) or its list (campaigns …). */
+function entities(level: string, nAds: number): number {
+  if (level === 'campaign_id' || level === 'campaigns') return ceil(nAds / 20);
+  if (level === 'ad_group_id' || level === 'ad_groups') return ceil(nAds / 5);
+  if (level === 'ad_id' || level === 'ads') return nAds;
   return 1;
 }
 
@@ -35,7 +36,7 @@ function analyticsRequests(nAds: number, syncDays: number, reportDays: number): 
   let sync = 0;
   let reports = 0;
   for (const def of ads) {
-    const ids = def.ids ? entities(def.ids.list, nAds) : 1;
+    const ids = entities(def.primaryKey[0], nAds);
     const syncGroups = def.targeting ? ceil(def.targeting.types.length / MAX_TARGETING_TYPES_PER_REQUEST) : 1;
     sync += ceil(ids / MAX_IDS_PER_REQUEST) * ceil(syncDays / WINDOW_DAYS) * syncGroups;
     if (reportDays > 0) {

@@ -148,7 +148,7 @@ export class PartitionReports {
     this.engine = reportEngineFor(ctx);
     this.level = reportLevelOf(def)!;
     this.idKey = def.primaryKey[0];
-    this.shape = shapeFromSchema(def.schema, this.idKey);
+    this.shape = shapeFromSchema(def.schema ?? {}, this.idKey);
   }
 
   /** The records of one report window; `ids` (when the stream has them) keep only the listed entities. */
@@ -246,7 +246,11 @@ export class PartitionReports {
     const account = this.partition.ad_account_id!;
     const label = `${this.def.name} ${window.start}…${window.end} (ad account ${account})`;
     const allowed = REPORT_TARGETING_TYPES[this.level] ?? [];
-    const types = settings?.targetingTypes ? [...settings.targetingTypes] : (this.def.targeting?.types ?? []).filter((t) => allowed.includes(t));
+    // The stream's types that reports take (and, where the config chooses targeting types, only those).
+    const chosen = (this.ctx.config as { targeting_types?: readonly string[] }).targeting_types;
+    const types = settings?.targetingTypes
+      ? [...settings.targetingTypes]
+      : (this.def.targeting?.types ?? []).filter((t) => allowed.includes(t) && (!chosen || chosen.includes(t)));
     if (types.length === 0) return [{ adAccountId: account, body: base, label }];
     const groups = chunk(types, TARGETING_TYPES_PER_REPORT);
     return groups.map((g, i) => ({
