@@ -4,7 +4,7 @@
  *   of row objects; a top-level array of rows is accepted too. Each row comes out as its own text.
  * - CSV: a header line, then one row per line (RFC 4180 quoting, CRLF or LF, a UTF-8 BOM tolerated).
  */
-import { MalformedJsonError } from '../http/json-stream';
+import { MalformedJsonError, nextStringStop } from '../http/json-stream';
 
 const QUOTE = 34, BACKSLASH = 92;
 const OPEN_BRACE = 123, CLOSE_BRACE = 125, OPEN_BRACKET = 91, CLOSE_BRACKET = 93;
@@ -40,9 +40,7 @@ export class ReportJsonSplitter {
         if (this.escape) { this.escape = false; continue; }
         if (c === BACKSLASH) { this.escape = true; continue; }
         if (c !== QUOTE) {
-          const q = chunk.indexOf(QUOTE, i);
-          const b = chunk.indexOf(BACKSLASH, i);
-          const next = q < 0 ? b : b < 0 ? q : Math.min(q, b);
+          const next = nextStringStop(chunk, i);
           if (next < 0) { i = n - 1; continue; }
           i = next - 1;
           continue;
