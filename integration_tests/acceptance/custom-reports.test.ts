@@ -5,8 +5,7 @@
  * starting beyond its 8 days is clamped with a warning; invalid reports fail `check`, naming report and field.
  */
 import { addDays } from '../../src/util/dates';
-import { CatRun, canonical, configureCatalog, primaryKeyOf, recordValidator, startHarness, TODAY, type Harness } from './cat';
-import { REPORT_ENV } from './history-helpers';
+import { CatRun, canonical, configureCatalog, primaryKeyOf, recordValidator, startHarness, TODAY, type Harness, REPORT_ENV } from './history-helpers';
 
 const REPORTS = [
   { name: 'campaign_day', level: 'CAMPAIGN', columns: ['SPEND_IN_MICRO_DOLLAR', 'TOTAL_IMPRESSION', 'CAMPAIGN_NAME', 'CTR'], start_date: addDays(TODAY, -400) },

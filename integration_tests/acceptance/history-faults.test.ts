@@ -6,8 +6,7 @@
 import { DEFAULT_COLUMNS } from '../../src/config/schema';
 import { addDays } from '../../src/util/dates';
 import type { SimulatorOptions } from '../simulator';
-import { CatRun, canonical, configureCatalog, startHarness, TODAY, type Harness } from './cat';
-import { REPORT_ENV, expectEqualsTruth, isAdsAnalytics } from './history-helpers';
+import { CatRun, canonical, configureCatalog, startHarness, TODAY, type Harness, REPORT_ENV, expectEqualsTruth, isAdsAnalytics } from './history-helpers';
 
 async function backfill(simOpts: SimulatorOptions, back: number, only?: string[], firstAccountOnly = false) {
   const h = await startHarness(simOpts, { start_date: addDays(TODAY, -back) });

@@ -6,8 +6,7 @@
  */
 import { DEFAULT_COLUMNS } from '../../src/config/schema';
 import { addDays } from '../../src/util/dates';
-import { CatRun, canonical, configureCatalog, startHarness, TODAY, type Harness } from './cat';
-import { REPORT_ENV, expectEqualsTruth, isAdsAnalytics } from './history-helpers';
+import { CatRun, canonical, configureCatalog, startHarness, TODAY, type Harness, REPORT_ENV, expectEqualsTruth, isAdsAnalytics } from './history-helpers';
 
 describe.each([400, 913])('a backfill from today − %i', (back) => {
   let h: Harness;
