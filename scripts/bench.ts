@@ -3,6 +3,8 @@
  * of every stream against the simulator (run as its own process, serving cached pages), side by side with
  * the floor (scripts/floor.js: the same pages fetched and written as JSON lines, nothing else).
  * Prints a table per size; it asserts nothing about time (CI runs size S as a smoke of this script).
+ * Report sections: `--history-size S` (default S; `none` skips) — a two-year backfill through asynchronous
+ * reports and one DAY and one HOUR custom report; `--report-gb 1.1` — peak RSS with a report file above 1 GB.
  */
 import { execSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,9 +19,11 @@ import { STREAMS } from '../src/streams/definitions';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : fallback; };
-const SIZES = arg('sizes', 'S,M,L').split(',');
+const SIZES = arg('sizes', 'S,M,L').split(',').filter((s) => s !== 'none');
 const PAIRS = Number(arg('pairs', '2'));
 const RATE_LIMITED_SIZE = arg('rate-limited-size', 'M');
+const HISTORY_SIZE = arg('history-size', 'S');
+const REPORT_GB = Number(arg('report-gb', '0'));
 const WORK = mkdtempSync(join(tmpdir(), 'source-pinterest-bench-'));
 
 interface Sim { url: string; control: string; pid: number; clientId: string; clientSecret: string; refreshToken: string; stop(): Promise<string> }
@@ -184,12 +188,142 @@ async function benchRateLimited(size: string): Promise<void> {
   }
 }
 
+const ADS_ANALYTICS = /^(campaign|ad_group|ad|ad_account)(_targeting)?_analytics$|^ad_analytics_daily$/;
+
+/** The ads-analytics streams, incremental, from a fresh discover (the history sections read only these). */
+function historyFiles(sim: Sim, name: string, config: Record<string, unknown>, only?: string) {
+  const configPath = join(WORK, `${name}-config.json`);
+  writeFileSync(configPath, JSON.stringify({ credentials: { auth_method: 'oauth2.0', client_id: sim.clientId, client_secret: sim.clientSecret, refresh_token: sim.refreshToken }, ...config }));
+  const out = execSync(`node ${MAIN} discover --config ${configPath}`, { cwd: ROOT }).toString();
+  const streams = JSON.parse(out.split('\n').find((l) => l.includes('"CATALOG"'))!).catalog.streams
+    .filter((s: any) => (only ? s.name === only : ADS_ANALYTICS.test(s.name)));
+  const catalogPath = join(WORK, `${name}-catalog.json`);
+  writeFileSync(catalogPath, JSON.stringify({ streams: streams.map((s: any) => ({ stream: s, sync_mode: 'incremental', destination_sync_mode: 'append', cursor_field: ['date'] })) }));
+  return { config: configPath, catalog: catalogPath, streams: streams.map((s: any) => s.name as string) };
+}
+
+const daysBefore = (n: number) => new Date(Date.parse(`${TODAY}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * A two-year backfill of the ads-analytics streams: 640 days from asynchronous reports (the simulator takes
+ * two polls per report, polled every 0.5 s), the last 90 from the synchronous endpoints; beside it the same
+ * streams over the last 90 days only, for records/s of the synchronous path.
+ */
+async function benchHistory(size: string): Promise<void> {
+  const sim = await startSim(size, ['--reports', JSON.stringify({ pollsUntilReady: 2 })]);
+  try {
+    const files = historyFiles(sim, 'history', { start_date: daysBefore(730) });
+    const env = { PINTEREST_API_URL: sim.url, PINTEREST_TODAY: TODAY, PINTEREST_RATE_LIMITS: 'off', PINTEREST_REPORT_POLL_MS: '500' };
+    await control(sim, 'reset-log');
+    const run = await measure([process.execPath, MAIN, 'read', '--config', files.config, '--catalog', files.catalog], env);
+    if (run.exit !== 0) throw new Error(`the history backfill failed at size ${size}`);
+    const log: Array<{ method: string; path: string }> = await control(sim, 'log');
+    const reports = log.filter((r) => r.path.endsWith('/reports'));
+    const made = reports.filter((r) => r.method === 'POST').length;
+    const polls = reports.length - made;
+    const stats = await control(sim, 'stats');
+    const truth = await control(sim, 'ground-truth', { today: TODAY, columns: DEFAULT_COLUMNS, startDate: daysBefore(730), countsOnly: true });
+    const minimum = files.streams.reduce((n: number, s: string) => n + (truth.minReports[s] ?? 0), 0);
+    const records = [...recordsFromTail(run.tail).values()].reduce((a, b) => a + b, 0);
+
+    const syncFiles = historyFiles(sim, 'history-sync', { start_date: daysBefore(89) });
+    const sync = await measure([process.execPath, MAIN, 'read', '--config', syncFiles.config, '--catalog', syncFiles.catalog], env);
+    const syncRecords = [...recordsFromTail(sync.tail).values()].reduce((a, b) => a + b, 0);
+
+    console.log(`\n## Two-year backfill (size ${size}): ${files.streams.length} ads-analytics streams from ${daysBefore(730)}, 640 days from reports`);
+    console.log('| reports made | minimum | polls per report | downloaded MB | download MB/s (over the run) | records | records/s | peak RSS MB | wall s | 90-day synchronous read: records/s |');
+    console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    console.log(`| ${made} | ${minimum} | ${fmt(polls / Math.max(1, made), 2)} | ${fmt(stats.reports.bytes / 1e6, 2)} | ${fmt(stats.reports.bytes / 1e6 / run.wall, 2)} | ${fmt(records, 0)} | ${fmt(records / run.wall, 0)} | ${fmt(run.rssMb, 0)} | ${fmt(run.wall, 2)} | ${fmt(syncRecords / sync.wall, 0)} |`);
+  } finally {
+    await sim.stop();
+  }
+}
+
+/** Two custom reports (issue 11): ads by DAY over two years, campaigns by HOUR over Pinterest's 8 days. */
+async function benchCustom(size: string): Promise<void> {
+  const sim = await startSim(size, ['--reports', JSON.stringify({ pollsUntilReady: 2 })]);
+  try {
+    const reports = [
+      { name: 'bench_day', level: 'PIN_PROMOTION', columns: DEFAULT_COLUMNS, start_date: daysBefore(730) },
+      { name: 'bench_hour', level: 'CAMPAIGN', granularity: 'HOUR', columns: ['SPEND_IN_MICRO_DOLLAR', 'TOTAL_IMPRESSION', 'TOTAL_CLICKTHROUGH'], start_date: daysBefore(7) },
+    ];
+    const configPath = join(WORK, 'custom-config.json');
+    writeFileSync(configPath, JSON.stringify({ credentials: { auth_method: 'oauth2.0', client_id: sim.clientId, client_secret: sim.clientSecret, refresh_token: sim.refreshToken }, custom_reports: reports }));
+    const out = execSync(`node ${MAIN} discover --config ${configPath}`, { cwd: ROOT }).toString();
+    const streams = JSON.parse(out.split('\n').find((l) => l.includes('"CATALOG"'))!).catalog.streams.filter((s: any) => s.name.startsWith('custom_'));
+    const catalogPath = join(WORK, 'custom-catalog.json');
+    writeFileSync(catalogPath, JSON.stringify({ streams: streams.map((s: any) => ({ stream: s, sync_mode: 'incremental', destination_sync_mode: 'append', cursor_field: ['date'] })) }));
+    const gt = await control(sim, 'ground-truth', { today: TODAY, columns: DEFAULT_COLUMNS, countsOnly: true });
+    const accounts = gt.adAccountIds.length;
+    console.log(`\n## Custom reports (size ${size}, ${accounts} ad accounts; two polls per report, every 0.5 s)`);
+    console.log('| report | reports made | minimum | polls per report | records | peak RSS MB | wall s |');
+    console.log('|---|---:|---:|---:|---:|---:|---:|');
+    for (const [i, r] of reports.entries()) {
+      const one = join(WORK, `custom-catalog-${i}.json`);
+      const all = JSON.parse(readFileSync(catalogPath, 'utf8'));
+      writeFileSync(one, JSON.stringify({ streams: all.streams.filter((s: any) => s.stream.name === `custom_${r.name}`) }));
+      await control(sim, 'reset-log');
+      const run = await measure([process.execPath, MAIN, 'read', '--config', configPath, '--catalog', one], { PINTEREST_API_URL: sim.url, PINTEREST_TODAY: TODAY, PINTEREST_RATE_LIMITS: 'off', PINTEREST_REPORT_POLL_MS: '500' });
+      const log: Array<{ method: string; path: string }> = await control(sim, 'log');
+      const made = log.filter((x) => x.method === 'POST' && x.path.endsWith('/reports')).length;
+      const polls = log.filter((x) => x.method === 'GET' && x.path.endsWith('/reports')).length;
+      const days = r.granularity === 'HOUR' ? 8 : 731;
+      const minimum = accounts * Math.ceil(days / (r.granularity === 'HOUR' ? 3 : 186));
+      const records = [...recordsFromTail(run.tail).values()].reduce((a, b) => a + b, 0);
+      console.log(`| custom_${r.name} (${r.level}, ${r.granularity ?? 'DAY'}) | ${made} | ${minimum} | ${fmt(polls / Math.max(1, made), 2)} | ${fmt(records, 0)} | ${fmt(run.rssMb, 0)} | ${fmt(run.wall, 2)} |`);
+    }
+  } finally {
+    await sim.stop();
+  }
+}
+
+/**
+ * Memory with a report file larger than `gb` GB: one campaign report whose JSON members the simulator
+ * repeats (streamed), read by the connector; peak RSS must stay flat (< 256 MB) however large the file.
+ */
+async function benchReportMemory(gb: number): Promise<void> {
+  const config = { start_date: daysBefore(275), end_date: daysBefore(90), columns: ['SPEND_IN_MICRO_DOLLAR', 'TOTAL_IMPRESSION', 'TOTAL_CLICKTHROUGH'] };
+  const env = (sim: Sim) => ({ PINTEREST_API_URL: sim.url, PINTEREST_TODAY: TODAY, PINTEREST_RATE_LIMITS: 'off', PINTEREST_REPORT_POLL_MS: '50' });
+  // A first read learns the size of the one report file; the second serves it repeated past the target.
+  const probe = await startSim('DEFAULT');
+  let fileBytes = 0;
+  try {
+    // One account (the first: hundreds of campaigns), so that exactly one report file is read.
+    const gt = await control(probe, 'ground-truth', { today: TODAY, columns: config.columns, countsOnly: true });
+    Object.assign(config, { ad_account_ids: [gt.adAccountIds[0]] });
+    const files = historyFiles(probe, 'memory-probe', config, 'campaign_analytics');
+    const run = await measure([process.execPath, MAIN, 'read', '--config', files.config, '--catalog', files.catalog], env(probe));
+    if (run.exit !== 0) throw new Error('the memory probe read failed');
+    const stats = await control(probe, 'stats');
+    fileBytes = stats.reports.bytes / Math.max(1, stats.reports.downloads);
+  } finally {
+    await probe.stop();
+  }
+  const repeat = Math.ceil((gb * 1e9) / fileBytes);
+  const sim = await startSim('DEFAULT', ['--reports', JSON.stringify({ repeat }), '--no-request-log']);
+  try {
+    const files = historyFiles(sim, 'memory', config, 'campaign_analytics');
+    const run = await measure([process.execPath, MAIN, 'read', '--config', files.config, '--catalog', files.catalog], env(sim));
+    const stats = await control(sim, 'stats');
+    const records = [...recordsFromTail(run.tail).values()].reduce((a, b) => a + b, 0);
+    console.log(`\n## Report file of ${fmt(stats.reports.bytes / 1e9, 2)} GB (campaign_analytics, ${stats.reports.downloads} report(s), each file's members repeated ${repeat}×)`);
+    console.log('| downloaded GB | records | output GB | wall s | download MB/s | peak RSS MB | exit |');
+    console.log('|---:|---:|---:|---:|---:|---:|---:|');
+    console.log(`| ${fmt(stats.reports.bytes / 1e9, 2)} | ${fmt(records, 0)} | ${fmt(run.bytes / 1e9, 2)} | ${fmt(run.wall, 1)} | ${fmt(stats.reports.bytes / 1e6 / run.wall, 1)} | ${fmt(run.rssMb, 0)} | ${run.exit} |`);
+  } finally {
+    await sim.stop();
+  }
+}
+
 async function main(): Promise<void> {
   execSync('npm run build', { cwd: ROOT, stdio: 'ignore' });
   console.log(`# source-pinterest benchmark — ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}`);
   console.log(`Full-refresh read of all ${STREAMS.length} streams, default columns, window_days 90, today ${TODAY}; rate limits off; ${PAIRS} connector/floor pairs per size.`);
   for (const size of SIZES) await benchSize(size);
   if (RATE_LIMITED_SIZE !== 'none') await benchRateLimited(RATE_LIMITED_SIZE);
+  if (HISTORY_SIZE !== 'none') await benchHistory(HISTORY_SIZE);
+  if (HISTORY_SIZE !== 'none') await benchCustom(HISTORY_SIZE);
+  if (REPORT_GB > 0) await benchReportMemory(REPORT_GB);
 }
 
 main().catch((err) => { console.error(err); process.exitCode = 1; });

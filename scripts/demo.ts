@@ -22,12 +22,14 @@ async function main(): Promise<void> {
 
   const today = new Date().toISOString().slice(0, 10);
   const sim = await startSimulator({ today, rotateRefreshToken: false });
-  const env = { PINTEREST_API_URL: sim.url, PINTEREST_TODAY: today, PINTEREST_RATE_LIMITS: 'off', LOG_LEVEL: 'info' };
+  const env = { PINTEREST_API_URL: sim.url, PINTEREST_TODAY: today, PINTEREST_RATE_LIMITS: 'off', LOG_LEVEL: 'info', PINTEREST_REPORT_POLL_MS: '100' };
   try {
     const config = {
       credentials: { auth_method: 'oauth2.0', client_id: DEFAULT_CREDENTIALS.clientId, client_secret: DEFAULT_CREDENTIALS.clientSecret, refresh_token: DEFAULT_CREDENTIALS.refreshToken },
       lookback_days: 7,
       window_days: 30,
+      // One custom report (issue 11): weekly campaign spend, read through Pinterest's asynchronous reports.
+      custom_reports: [{ name: 'campaign_weekly', level: 'CAMPAIGN', granularity: 'WEEK', columns: ['SPEND_IN_MICRO_DOLLAR', 'TOTAL_IMPRESSION', 'TOTAL_CLICKTHROUGH'] }],
     };
     const configPath = write('config.json', config);
     console.log(`Pinterest API simulator at ${sim.url} (today ${today})\n`);
@@ -54,6 +56,10 @@ async function main(): Promise<void> {
 
     printSummary(`Full refresh of all ${streams.length} streams`, read1, requests1);
     printSummary(`Incremental from that state (lookback ${config.lookback_days} days)`, read2, requests2);
+    const weekly = read1.messages.filter((m) => m.type === 'RECORD' && m.record.stream === 'custom_campaign_weekly').map((m) => m.record.data);
+    console.log(`Custom report custom_campaign_weekly (level CAMPAIGN, granularity WEEK: rows dated the Monday of their week): ${weekly.length} records, e.g.`);
+    for (const r of weekly.slice(0, 3)) console.log(`  ${JSON.stringify(r)}`);
+    console.log('');
     console.log(`Raw messages: ${relative(process.cwd(), OUT)}/ (read-full-refresh.jsonl, read-incremental.jsonl, config, catalogs, state)`);
     const failed = [read1, read2].some((r) => r.exitCode !== 0) || !specOk || status?.status !== 'SUCCEEDED';
     if (failed) {

@@ -22,8 +22,10 @@ import type { MessageWriter } from './protocol/output';
 import { earliestDay } from './engine/slicer';
 import { probeAnalyticsSettings, scopeFindings, type ScopeFindings } from './check-probes';
 import { REQUIRED_SCOPES } from './config/spec';
+import { REPORT_LIMITS } from './reports/limits';
+import { checkCustomReports } from './reports/custom-check';
 import { Semaphore } from './util/async';
-import { today as todayFromEnv } from './util/dates';
+import { addDays, today as todayFromEnv } from './util/dates';
 
 export interface CommandIO {
   writer: MessageWriter;
@@ -49,7 +51,7 @@ export async function discover(args: { config: string; writeConfig?: boolean }, 
   return guard(io, async () => {
     const { config } = await loadConfig(args.config, warnTo(io));
     validateDates(config, io.env);
-    await io.writer.write({ type: 'CATALOG', catalog: discoverCatalog() });
+    await io.writer.write({ type: 'CATALOG', catalog: discoverCatalog(config) });
     return 0;
   });
 }
@@ -74,6 +76,7 @@ export async function check(args: { config: string; writeConfig?: boolean }, io:
     const accounts = await partitions.listAdAccounts();
     // Attribution settings Pinterest refuses fail here, not in the middle of a sync.
     if (accounts.length > 0) await probeAnalyticsSettings(runtime.requester, config, accounts[0].id, runtime.today);
+    await checkCustomReports(runtime.requester, config, accounts[0]?.id, runtime.today);
     const notes = scopes.leftOut.length ? ` The token works, but ${scopes.leftOut.join('; ')}: re-authenticate granting the missing scopes to read them.` : '';
     await io.writer.write(msg.connectionStatus(true, `Connected as ${user.username}; ${accounts.length} ad account(s) readable.${notes}`));
     return 0;
@@ -103,7 +106,7 @@ export async function read(args: ReadArgs, io: CommandIO): Promise<number> {
   return guard(io, async () => {
     const { config, raw } = await loadConfig(args.config, warnTo(io));
     validateDates(config, io.env);
-    const selected = selectStreams(await readCatalogFile(args.catalog));
+    const selected = selectStreams(await readCatalogFile(args.catalog), config);
     const states = parseInputState(args.state ? await readStateFile(args.state) : undefined);
     const runtime = createRuntime({
       config, rawConfig: raw, writer: io.writer, env: io.env, configPathToUpdate: args.writeConfig ? args.config : undefined, ...io.runtime,
@@ -145,9 +148,10 @@ const warnTo = (io: CommandIO) => (message: string) => { void io.writer.log('WAR
 /** end_date older than the API serves can never be read: a config error, named. */
 function validateDates(config: ConnectorConfig, env: NodeJS.ProcessEnv | undefined): void {
   const today = todayFromEnv(env ?? process.env);
-  const earliest = earliestDay(today);
+  // Ads analytics reach today − 913 through asynchronous reports (pin and user analytics warn and stay empty).
+  const earliest = addDays(today, -(REPORT_LIMITS.default.historyDays - 1));
   if (config.end_date && config.end_date < earliest) {
-    throw new ConnectorError(`Invalid config: 'end_date' ${config.end_date} is older than the 90 days Pinterest serves (the earliest day is ${earliest}).`, 'config_error');
+    throw new ConnectorError(`Invalid config: 'end_date' ${config.end_date} is older than the ${REPORT_LIMITS.default.historyDays} days Pinterest's reports serve (the earliest day is ${earliest}).`, 'config_error');
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * The zod config: defaults, per-field validation with messages that name the field, ignored keys, and the
- * date rules that need "today" (end_date older than today − 89) through the commands.
+ * date rules that need "today" (end_date older than today − 913) through the commands.
  */
 import { writeFileSync } from 'node:fs';
 import { http, HttpResponse } from 'msw';
@@ -199,8 +199,8 @@ describe('config files', () => {
   });
 });
 
-describe('end_date older than today − 89 (the API serves 90 days)', () => {
-  // TODAY is 2026-06-30, so the earliest day is 2026-04-02.
+describe('end_date older than today − 913 (reports serve 914 days; ads analytics reach that far)', () => {
+  // TODAY is 2026-06-30, so the earliest day is 2023-12-30 (today − 913).
   const server = setupServer(
     http.post(`${API}/oauth/token`, () => HttpResponse.json({ access_token: 'pina.acc', expires_in: 3600 })),
     http.get(`${API}/boards`, () => HttpResponse.json({ items: [], bookmark: null })),
@@ -213,8 +213,8 @@ describe('end_date older than today − 89 (the API serves 90 days)', () => {
   afterEach(() => { seen.length = 0; });
   afterAll(() => server.close());
 
-  const old = { ...OAUTH_CONFIG, end_date: '2026-04-01' };
-  const oldest = { ...OAUTH_CONFIG, end_date: '2026-04-02' };
+  const old = { ...OAUTH_CONFIG, end_date: '2023-12-29' };
+  const oldest = { ...OAUTH_CONFIG, end_date: '2023-12-30' };
 
   function expectConfigTrace(r: Awaited<ReturnType<typeof runConnector>>) {
     expect(r.exitCode).not.toBe(0);
@@ -222,7 +222,7 @@ describe('end_date older than today − 89 (the API serves 90 days)', () => {
     expect(traces).toHaveLength(1);
     expect(traces[0].failure_type).toBe('config_error');
     expect(traces[0].message).toContain("'end_date'");
-    expect(traces[0].message).toContain('2026-04-02');
+    expect(traces[0].message).toContain('2023-12-30');
     expect(r.records()).toEqual([]);
   }
 
@@ -252,7 +252,7 @@ describe('end_date older than today − 89 (the API serves 90 days)', () => {
     expect(statuses[0].connectionStatus.message).toContain("'end_date'");
   });
 
-  test('end_date exactly today − 89 is accepted by read and discover', async () => {
+  test('end_date exactly today − 913 is accepted by read and discover', async () => {
     const f = tempFiles({ config: oldest, catalog: catalogFor([{ name: 'boards' }]) });
     const d = await runConnector(['discover', '--config', f.config]);
     expect(d.exitCode).toBe(0);

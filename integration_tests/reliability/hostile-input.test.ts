@@ -83,7 +83,7 @@ const CASES: Case[] = [
   badConfig('window_days a string', { ...CONFIG, window_days: '30' }, /'window_days'/),
   badConfig('lookback_days negative', { ...CONFIG, lookback_days: -1 }, /'lookback_days'/),
   badConfig('end_date before start_date', { ...CONFIG, start_date: '2026-06-01', end_date: '2026-05-01' }, /'end_date' \(2026-05-01\) is before 'start_date' \(2026-06-01\)/),
-  badConfig('end_date older than the 90 days served', { ...CONFIG, start_date: undefined, end_date: '2025-01-01' }, /'end_date' 2025-01-01 is older than the 90 days/),
+  badConfig('end_date older than the 914 days reports serve', { ...CONFIG, start_date: undefined, end_date: '2023-01-01' }, /'end_date' 2023-01-01 is older than the 914 days/),
   badConfig('ad account id ../../x', { ...CONFIG, ad_account_ids: ['../../x'] }, /'ad_account_ids\.0' must be a numeric ad account id/),
   badConfig('ad_account_ids not a list', { ...CONFIG, ad_account_ids: '549755885175' }, /'ad_account_ids'/),
   badConfig('an unknown analytics column', { ...CONFIG, columns: ['SPEND_IN_DOLLAR', 'DROP TABLE'] }, /"DROP TABLE" is not a Pinterest analytics column/),

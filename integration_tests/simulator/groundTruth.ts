@@ -7,6 +7,7 @@ import {
   entityTargeting,
   cellValue,
   fillRow,
+  HISTORY_DAYS,
   ID_COLUMN,
   isAnalyticsColumn,
   isTargetingType,
@@ -21,11 +22,13 @@ import {
   USER_METRIC_TYPES,
 } from './metrics';
 import { formatDay, parseDay } from './rng';
+import { REPORT_UNSUPPORTED_COLUMNS, reportAcceptsType } from './reports';
 import { DEFAULT_SCOPES } from './server';
 import { pinWithMetrics, visibleBoards, visiblePins } from './views';
 import { STREAM_NAMES, type GroundTruth, type GroundTruthConfig, type Level, type SimulatorOptions, type StreamName } from './types';
 
 const PAGE = 250;
+const REPORT_LEVEL_OF: Record<Level, string> = { ad_account: 'ADVERTISER', campaign: 'CAMPAIGN', ad_group: 'AD_GROUP', ad: 'PIN_PROMOTION' };
 const pages = (n: number) => Math.max(1, Math.ceil(n / PAGE));
 
 function emptyRecord<T>(make: () => T): Record<StreamName, T> {
@@ -52,6 +55,8 @@ export function computeGroundTruth(ds: Dataset, opts: SimulatorOptions, cfg: Gro
   const ed = cfg.endDate ? parseDay(cfg.endDate) : todayDay;
   if (Number.isNaN(sd) || Number.isNaN(ed)) throw new Error('groundTruth: bad startDate/endDate');
   const start = Math.max(earliest, sd);
+  // Ads analytics reach today − 913 through asynchronous reports; organic analytics stay at 90 days.
+  const adsStart = Math.max(todayDay - (HISTORY_DAYS - 1), sd);
   const end = Math.min(todayDay, ed);
   const dailyEnd = Math.min(end, todayDay - 1);
   const span = (a: number, b: number) => Math.max(0, b - a + 1);
@@ -68,6 +73,7 @@ export function computeGroundTruth(ds: Dataset, opts: SimulatorOptions, cfg: Gro
   const records = emptyRecord<Record<string, unknown>[]>(() => []);
   const counts = emptyRecord<number>(() => 0);
   const minRequests = emptyRecord<number>(() => 0);
+  const minReports = emptyRecord<number>(() => 0);
   const push = (s: StreamName, r: Record<string, unknown>) => {
     counts[s]++;
     if (!cfg.countsOnly) records[s].push(r);
@@ -106,6 +112,9 @@ export function computeGroundTruth(ds: Dataset, opts: SimulatorOptions, cfg: Gro
     const types = Array.from(new Set(cfg.targetingTypes?.[level] ?? TARGETING_TYPES[level]));
     for (const t of types) if (!isTargetingType(level, t)) throw new Error(`groundTruth: ${t} is not a ${level} targeting type`);
     const typeGroups = Math.ceil(types.length / 14);
+    const reportLevel = `${REPORT_LEVEL_OF[level]}_TARGETING`;
+    const reportTypes = new Set(types.filter((t) => reportAcceptsType(reportLevel, t)));
+    const historyWindows = Math.ceil(span(adsStart, Math.min(end, earliest - 1)) / 186);
 
     for (const acc of accounts) {
       const ents = entitiesOf(ds, level, acc.id).filter((e) => level === 'ad_account' || statuses.has(e.status));
@@ -118,11 +127,17 @@ export function computeGroundTruth(ds: Dataset, opts: SimulatorOptions, cfg: Gro
       minRequests[anStream] += batches * windows(start, end);
       minRequests[tgStream] += batches * windows(start, end) * typeGroups;
       if (level === 'ad') minRequests.ad_analytics_daily += batches * windows(start, dailyEnd);
+      if (batches > 0) {
+        minReports[anStream] += historyWindows;
+        minReports[tgStream] += historyWindows * Math.ceil(reportTypes.size / 5);
+        if (level === 'ad') minReports.ad_analytics_daily += historyWindows;
+      }
 
       const row = (e: EntityMeta, d: number, sub: number, idValue: string): Record<string, unknown> => {
         fillRow(ctx, e, d, sub, specs, raw);
         const r: Record<string, unknown> = { [idKey]: idValue, date: formatDay(d) };
         for (let i = 0; i < specs.length; i++) {
+          if (d < earliest && REPORT_UNSUPPORTED_COLUMNS.has(specs[i].name)) continue;
           const v = cellValue(specs[i], e, raw[i]);
           if (v !== undefined) r[lowerNames[i]] = v;
         }
@@ -131,7 +146,7 @@ export function computeGroundTruth(ds: Dataset, opts: SimulatorOptions, cfg: Gro
         return r;
       };
       for (const e of ents) {
-        const days = entityDays(ctx, e, start, end);
+        const days = entityDays(ctx, e, adsStart, end);
         for (const d of days) {
           push(anStream, row(e, d, 0, e.id));
           if (level === 'ad' && d <= dailyEnd) push('ad_analytics_daily', row(e, d, 0, e.id));
@@ -140,6 +155,7 @@ export function computeGroundTruth(ds: Dataset, opts: SimulatorOptions, cfg: Gro
           for (const cell of entityTargeting(ctx, e, types)) {
             for (const d of days) {
               if (!targetingRowExists(ctx, e, d, cell)) continue;
+              if (d < earliest && !reportTypes.has(cell.type)) continue; // reports do not take this type
               const r = row(e, d, targetingSub(cell.typeIdx, cell.valueIdx), String(e.id));
               r.targeting_type = cell.type;
               r.targeting_value = String(cell.value);
@@ -185,6 +201,7 @@ export function computeGroundTruth(ds: Dataset, opts: SimulatorOptions, cfg: Gro
     records,
     counts,
     minRequests,
+    minReports,
     setupRequests: {
       token: 1,
       userAccount: 1,

@@ -3,6 +3,7 @@ import { generateDataset, type Dataset } from './dataset';
 import { computeGroundTruth } from './groundTruth';
 import { addExtraItemFields } from './overrides';
 import { formatDay, parseDay, todayUtcDay } from './rng';
+import type { ReportApi } from './reports';
 import { SimServer, type SimulatorStats } from './server';
 import { DEFAULT_SIZE } from './sizes';
 import type { CodeExchange, ConsentMode } from './consent';
@@ -10,6 +11,7 @@ import type { Credentials, FaultKind, GroundTruth, GroundTruthConfig, LoggedRequ
 
 export * from './types';
 export { SIZES, DEFAULT_SIZE } from './sizes';
+export { type ReportKnobs, REPORT_TARGETING_TYPES, reportAcceptsType } from './reports';
 export { streamForPath, streamOfRequest, type StreamOfPath } from './streams';
 export { CONSENT_MODES, type CodeExchange, type ConsentMode } from './consent';
 export { MESSAGES, DEFAULT_SCOPES, type SimulatorStats } from './server';
@@ -65,6 +67,8 @@ export interface Simulator {
   advanceDay(days?: number): void;
   /** the simulated day now (today, plus the days the clock advanced) */
   currentDay(): string;
+  /** the report API: its download host's received Authorization headers and its counters */
+  readonly reports: Pick<ReportApi, 'authorizationHeaders' | 'stats' | 'downloadBase' | 'customTruth'>;
 }
 
 export function resolveSize(size?: Partial<SizeKnobs>): SizeKnobs {
@@ -105,6 +109,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     data: ds,
     advanceDay: (days) => srv.clock.advance(days),
     currentDay: () => formatDay(srv.clock.day),
+    reports: srv.reportApi,
   };
 }
 

@@ -140,6 +140,8 @@ export interface MetricsContext {
   seed: number;
   todayDay: number;
   dataStartDay: number;
+  /** first day of the older history that only asynchronous reports serve (today − 913) */
+  historyStartDay: number;
   dayCoverage: number;
   columnCoverage: number;
   targetingTypeCoverage: number;
@@ -153,6 +155,7 @@ export function metricsContext(ds: Dataset): MetricsContext {
     seed: ds.seed,
     todayDay: ds.todayDay,
     dataStartDay: ds.dataStartDay,
+    historyStartDay: ds.todayDay - (HISTORY_DAYS - 1),
     dayCoverage: k.dayCoverage,
     columnCoverage: k.columnCoverage,
     targetingTypeCoverage: k.targetingTypeCoverage,
@@ -161,10 +164,29 @@ export function metricsContext(ds: Dataset): MetricsContext {
   };
 }
 
+/** Days back (today included) that asynchronous reports serve. */
+export const HISTORY_DAYS = 914;
+
+/**
+ * An older flight of a non-draft entity, inside today − 913 … dataStartDay − 1, so that history read
+ * through reports has rows; it leaves the days from dataStartDay on exactly as they were.
+ */
+export function historyFlight(ctx: MetricsContext, ent: EntityMeta): [number, number] {
+  const span = ctx.dataStartDay - ctx.historyStartDay;
+  const start = ctx.historyStartDay + Math.floor(unit(ctx.seed, ent.key, 14) * span);
+  const len = 3 + Math.floor(unit(ctx.seed, ent.key, 15) * 18);
+  return [start, Math.min(start + len - 1, ctx.dataStartDay - 1)];
+}
+
 /** Days [d0, d1] (clamped to the entity's flight and the data range) on which the entity has a row. */
 export function entityDays(ctx: MetricsContext, ent: EntityMeta, d0: number, d1: number): number[] {
   const out: number[] = [];
   if (ent.flightStart === null || ent.flightEnd === null) return out;
+  if (d0 < ctx.dataStartDay) {
+    const [hs, he] = historyFlight(ctx, ent);
+    const thr = ctx.dayCoverage * 4294967296;
+    for (let d = Math.max(d0, hs); d <= Math.min(d1, he); d++) if (hash(ctx.seed, ent.key, d, 0, 0xd1) < thr) out.push(d);
+  }
   const a = Math.max(d0, ent.flightStart, ctx.dataStartDay);
   const b = Math.min(d1, ent.flightEnd, ctx.todayDay);
   const thr = ctx.dayCoverage * 4294967296;

@@ -29,6 +29,7 @@ import {
 } from './metrics';
 import { ByteWriter, utf8 } from './bytes';
 import { ConsentFlow } from './consent';
+import { ReportApi } from './reports';
 import { formatDay, parseDay, Rng, strHash } from './rng';
 import { pinWithMetrics, visibleBoards, visiblePins } from './views';
 import { refuseAttribution, refuseReportingTimezone, refuseTargetingTypes, settleDays, SimClock, unsettle } from './realapi';
@@ -89,7 +90,8 @@ type RouteName =
   | 'boards'
   | 'pins'
   | 'pin_analytics'
-  | 'more_lists';
+  | 'more_lists'
+  | 'reports';
 
 interface Route {
   name: RouteName;
@@ -146,6 +148,7 @@ function matchRoute(p: string): Route | null {
       return r('targeting_analytics', 'ads_analytics', ['ads:read'], { ad_account_id: id }, { level: 'ad_account', analytics: true });
     if (n === 3 && ['audiences', 'customer_lists', 'conversion_tags', 'keywords'].includes(seg[2]))
       return r('more_lists', 'ads_read', ['ads:read'], { ad_account_id: id }, { list: seg[2] as Route['list'] });
+    if (n === 3 && seg[2] === 'reports') return r('reports', 'ads_analytics', ['ads:read'], { ad_account_id: id });
     const level = LEVEL_OF_SEGMENT[seg[2]];
     if (!level) return null;
     if (n === 3) return r('entities', 'ads_read', ['ads:read'], { ad_account_id: id }, { level });
@@ -353,6 +356,7 @@ function errorAnswer(e: ApiError): Answer {
 
 export class SimServer {
   readonly ctx: MetricsContext;
+  readonly reportApi: ReportApi;
   readonly log: LoggedRequest[] = [];
   private server: http.Server;
   private sockets = new Set<Socket>();
@@ -384,6 +388,7 @@ export class SimServer {
   ) {
     this.ctx = metricsContext(ds);
     this.clock = new SimClock(ds.todayDay, opts);
+    this.reportApi = new ReportApi(ds, this.ctx, opts.reports, opts.seed ?? 1);
     this.refreshToken = creds.refreshToken;
     this.consent = new ConsentFlow(creds.clientId, () => this.scopes(), opts.consent, opts.redirectUris);
     this.faultRng = new Rng(opts.faults?.seed ?? (opts.seed ?? 1) + 1);
@@ -416,7 +421,7 @@ export class SimServer {
       this.server.listen(port, host, () => {
         const a = this.server.address() as AddressInfo;
         this.url = `http://${host.includes(':') ? `[${host}]` : host}:${a.port}/v5`;
-        resolve();
+        this.reportApi.listen(host).then(resolve, reject);
       });
     });
   }
@@ -425,7 +430,7 @@ export class SimServer {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     return new Promise((resolve) => {
-      this.server.close(() => resolve());
+      this.server.close(() => void this.reportApi.close().then(() => resolve()));
       for (const s of this.sockets) s.destroy();
       this.server.closeAllConnections?.();
     });
@@ -475,7 +480,7 @@ export class SimServer {
   private control(method: string, op: string, body: string): Answer {
     try {
       const arg = body ? JSON.parse(body) : {};
-      if (method === 'GET' && op === 'stats') return json(200, this.stats());
+      if (method === 'GET' && op === 'stats') return json(200, { ...this.stats(), reports: this.reportApi.stats });
       if (method === 'GET' && op === 'log') return json(200, this.log);
       if (method === 'GET' && op === 'refresh-token') return json(200, { refresh_token: this.currentRefreshToken() });
       if (method === 'POST' && op === 'fail-next') {
@@ -551,7 +556,7 @@ export class SimServer {
     let fault: FaultKind | undefined;
     if (!route) {
       answer = json(404, { code: 404, message: `Resource not found: ${method} ${url.pathname}` });
-    } else if (route.method !== method) {
+    } else if (route.method !== method && !(route.name === 'reports' && method === 'POST')) {
       answer = json(405, { code: 405, message: `Method ${method} not allowed on ${url.pathname}` });
     } else {
       fault = this.pickFault(route, path);
@@ -656,6 +661,12 @@ export class SimServer {
       const rl = this.rateLimit(route);
       if (rl.limited) return rl.limited;
       if (spurious) return { ...json(400, { code: 1, message: MESSAGES.last90Days }), headers: rl.headers };
+      if (route.name === 'reports') {
+        // Asynchronous reports (reports.ts): never cached, a poll's answer changes.
+        this.account(route.params.ad_account_id);
+        const a = this.reportApi.handle(String(req.method).toUpperCase(), route.params.ad_account_id, url.searchParams, body);
+        return { ...json(a.status, a.body), headers: rl.headers };
+      }
       const cacheKey = `${this.clock.day}|${tok.scopes.length}|${tok.scopes.includes('boards:read_secret') ? 1 : 0}${tok.scopes.includes('pins:read_secret') ? 1 : 0}|${url.pathname}${url.search}`;
       const cached = this.cache.get(cacheKey);
       if (cached) return { status: 200, body: cached, headers: rl.headers };

@@ -154,6 +154,8 @@ export interface SimulatorOptions {
   advanceDayCounting?: string;
   /** DAY rows of ads analytics report conversions in part until the longest window + 2 days have passed */
   lateConversions?: boolean;
+  /** asynchronous reports: polls until ready, link lifetime, fault rates, file format (reports.ts) */
+  reports?: import('./reports').ReportKnobs;
 }
 
 export interface LoggedRequest {
@@ -228,6 +230,8 @@ export interface GroundTruth {
   records: Record<StreamName, Record<string, unknown>[]>;
   counts: Record<StreamName, number>;
   minRequests: Record<StreamName, number>;
+  /** reports of a backfill older than today − 89: one per ad account × level × ≤186-day window × ≤5 targeting types */
+  minReports: Record<StreamName, number>;
   setupRequests: SetupRequests;
   /** first and last day of the analytics streams (ad_analytics_daily ends at dailyEnd) */
   dateRange: { start: string; end: string; dailyEnd: string; days: number; dailyDays: number };

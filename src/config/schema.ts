@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import enums from '../schemas/pinterest-enums.json';
+import { CustomReportsSchema } from '../reports/custom-config';
 
 export const ATTRIBUTION_WINDOWS = [0, 1, 7, 14, 30, 60] as const;
 export const ENTITY_STATUSES = ['ACTIVE', 'PAUSED', 'ARCHIVED'] as const;
@@ -77,8 +78,8 @@ export const ConfigSchema = z
       .discriminatedUnion('auth_method', [OAuthCredentials, AccessTokenCredentials])
       // Airbyte requires `type: object` on the parent of a oneOf; zod does not write it for a union.
       .meta({ type: 'object', title: 'Authentication', description: 'How the connector authenticates with Pinterest.', order: 0 }),
-    start_date: dateField('Start Date', 'First day (UTC) of the analytics to read. Pinterest serves the last 90 days: an older date is moved to today − 89, with a warning. Default: today − 89.', 1),
-    end_date: dateField('End Date', 'Last day (UTC) of the analytics to read; with Start Date it selects a backfill period. Default: today (yesterday for ad_analytics_daily).', 2),
+    start_date: dateField('Start Date', 'First day (UTC) of the analytics to read. Ads analytics reach back to today − 913 (older days come from Pinterest\'s asynchronous reports); pin and user-account analytics to today − 89. An older date is moved to the earliest a stream reaches, with a warning. Default: today − 89.', 1),
+    end_date: dateField('End Date', 'Last day (UTC) of the analytics to read; with Start Date it selects a backfill period. A period ending before today − 89 yields only ads analytics (from reports). Default: today (yesterday for ad_analytics_daily).', 2),
     ad_account_ids: z
       .array(z.string().regex(/^\d{1,18}$/, 'must be a numeric ad account id (digits only, at most 18)'))
       .optional()
@@ -138,6 +139,7 @@ export const ConfigSchema = z
       .max(600)
       .default(120)
       .meta({ title: 'Request Timeout (seconds)', description: 'How long one request may take before it is retried.', order: 14 }),
+    custom_reports: CustomReportsSchema,
   })
   .meta({ title: 'Pinterest Source Spec' });
 

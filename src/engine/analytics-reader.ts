@@ -14,6 +14,7 @@ import { RECORD_BATCH, fillPath, type ReadContext, type StreamEvent } from './co
 import { resolvePartitions } from './partition-router';
 import { API_HISTORY_DAYS, earliestDay, resumeStart, slice, splitWindow, streamRange, windowLength, type Window } from './slicer';
 import { TargetingTypes, typesNamedIn } from './targeting-types';
+import { PartitionReports, planWindows, reportHistoryDays, type SourcedWindow } from '../reports/history';
 import { advance, parseCursorState, partitionCursor, serializeCursorState, type CursorState } from './state';
 
 /** Requests of one window run this many at a time per partition (the rate limiter bounds the total). */
@@ -35,13 +36,19 @@ interface Job {
   keys: KeyCase;
   progress: Progress;
   targeting?: TargetingTypes;
+  /** Set for streams whose older days come from asynchronous reports: the days back they reach. */
+  historyDays?: number;
 }
 
 export async function* readAnalytics(def: AnalyticsDefinition, ctx: ReadContext, opts: AnalyticsReadOptions): AsyncGenerator<StreamEvent> {
   const { config } = ctx;
-  const range = streamRange({ today: ctx.today, startDate: config.start_date, endDate: config.end_date, lastDay: def.lastDay });
-  if (range.clamped) {
-    ctx.log('WARN', `${def.name}: start_date ${config.start_date} is older than Pinterest serves; reading from ${range.start} (today − 89).`);
+  const historyDays = reportHistoryDays(def);
+  const startDate = (def.report && def.report.startDate) || config.start_date;
+  const range = streamRange({ today: ctx.today, startDate, endDate: config.end_date, lastDay: def.lastDay, historyDays });
+  if (!historyDays && config.end_date && range.start > range.end) {
+    ctx.log('WARN', `${def.name}: end_date ${config.end_date} is before today − 89, older than Pinterest serves this stream; it yields no records.`);
+  } else if (range.clamped) {
+    ctx.log('WARN', `${def.name}: start_date ${startDate} is older than Pinterest serves; reading from ${range.start} (today − ${(historyDays ?? 90) - 1}).`);
   }
   const saved: CursorState = opts.incremental ? parseCursorState(def.name, opts.inputState) : {};
   const partitions = await resolvePartitions(def.partition, ctx);
@@ -49,7 +56,7 @@ export async function* readAnalytics(def: AnalyticsDefinition, ctx: ReadContext,
   const progress: Progress = { skipped: new Set(), split: 0, outside: 0 };
   warnFutureCursors(def.name, saved, range.end, ctx);
 
-  const job: Job = { def, ctx, range, keys, progress };
+  const job: Job = { def, ctx, range, keys, progress, historyDays };
   if (def.targeting) {
     const chosen = config.targeting_types;
     const types = chosen ? def.targeting.types.filter((t) => chosen.includes(t)) : def.targeting.types;
@@ -76,7 +83,7 @@ export async function* readAnalytics(def: AnalyticsDefinition, ctx: ReadContext,
 }
 
 async function* readPerPartition(job: Job, partitions: Partition[], saved: CursorState): AsyncGenerator<StreamEvent> {
-  const { def, ctx, range } = job;
+  const { def, ctx, range, historyDays } = job;
   // Partitions this read knows keep their cursor even when the saved state had only a top date.
   let working: CursorState = { date: saved.date, partitions: { ...(saved.partitions ?? {}) } };
   for (const p of partitions) {
@@ -88,7 +95,10 @@ async function* readPerPartition(job: Job, partitions: Partition[], saved: Curso
   const plans = await Promise.all(
     partitions.map(async (p) => {
       const cursor = partitionCursor(saved, p.key);
-      const windows = slice(resumeStart(range.start, cursor, ctx.config.lookback_days), range.end, ctx.config.window_days);
+      const from = resumeStart(range.start, cursor, ctx.config.lookback_days);
+      const windows: Array<Window & { source?: SourcedWindow['source'] }> = historyDays
+        ? planWindows(def, from, range.end, ctx.today, ctx.config.window_days, slice)
+        : slice(from, range.end, ctx.config.window_days);
       // An account whose id list fails fails on its own (below), after the healthy accounts are read.
       let ids: string[] | undefined;
       let failure: unknown;
@@ -106,10 +116,16 @@ async function* readPerPartition(job: Job, partitions: Partition[], saved: Curso
   const tasks = plans.map((plan) => async function* (): AsyncGenerator<StreamEvent | Advance> {
     if (plan.failure !== undefined) throw plan.failure;
     let cursor = plan.cursor;
-    for (const window of plan.windows) {
-      yield* readWindow(job, plan.partition, window, plan.ids);
-      cursor = cursor ? maxDay(cursor, window.end) : window.end;
-      yield { kind: 'advance', partition: plan.partition.key!, date: cursor };
+    const reports = historyDays ? new PartitionReports(def, ctx, plan.partition, plan.windows as SourcedWindow[], job.keys) : undefined;
+    try {
+      for (const window of plan.windows) {
+        if (window.source === 'report') yield* reports!.read(window as SourcedWindow, plan.ids);
+        else yield* readWindow(job, plan.partition, window, plan.ids);
+        cursor = cursor ? maxDay(cursor, window.end) : window.end;
+        yield { kind: 'advance', partition: plan.partition.key!, date: cursor };
+      }
+    } finally {
+      reports?.close();
     }
   });
   for await (const event of mergeTasks(tasks, ctx.config.concurrency)) {

@@ -1,6 +1,7 @@
 import { configError } from '../errors';
 import type { AirbyteStream, ConfiguredAirbyteCatalog, ConfiguredAirbyteStream } from '../protocol/messages';
 import { STREAMS, STREAMS_BY_NAME, schemaOf } from '../streams/definitions';
+import { customStreams } from '../reports/custom-streams';
 import type { StreamDefinition } from './definition';
 import { describeJson, HOW_TO_CATALOG } from './input-files';
 
@@ -15,12 +16,14 @@ export function airbyteStream(def: StreamDefinition): AirbyteStream {
   };
 }
 
-export const discoverCatalog = () => ({ streams: STREAMS.map(airbyteStream) });
+/** The fixed streams, then one `custom_<name>` per custom report of the config. */
+export const discoverCatalog = (config?: Parameters<typeof customStreams>[0]) => ({ streams: [...STREAMS, ...(config ? customStreams(config) : [])].map(airbyteStream) });
 
 export interface SelectedStream { def: StreamDefinition; incremental: boolean }
 
 /** Checks the configured catalog against what the connector has: unknown streams or modes are config errors. */
-export function selectStreams(raw: unknown): SelectedStream[] {
+export function selectStreams(raw: unknown, config?: Parameters<typeof customStreams>[0]): SelectedStream[] {
+  const custom = new Map(config ? customStreams(config).map((d) => [d.name, d] as const) : []);
   const catalog = raw as ConfiguredAirbyteCatalog;
   const looks = describeJson(raw);
   if (!catalog || typeof catalog !== 'object' || !Array.isArray(catalog.streams) || (looks && looks !== 'a configured catalog' && looks !== 'a catalog')) {
@@ -34,7 +37,7 @@ export function selectStreams(raw: unknown): SelectedStream[] {
   catalog.streams.forEach((entry: ConfiguredAirbyteStream, i) => {
     const name = entry?.stream?.name;
     if (typeof name !== 'string') { problems.push(`streams[${i}] has no stream.name`); return; }
-    const def = STREAMS_BY_NAME.get(name);
+    const def = STREAMS_BY_NAME.get(name) ?? custom.get(name);
     if (!def) { problems.push(`stream '${name}' does not exist`); unknown = true; return; }
     const modes = airbyteStream(def).supported_sync_modes as string[];
     if (!modes.includes(entry.sync_mode)) { problems.push(`stream '${name}' does not support sync_mode ${JSON.stringify(entry.sync_mode)} (it supports ${modes.join(', ')})`); return; }

@@ -101,6 +101,27 @@ export interface AnalyticsDefinition extends BaseDefinition {
    * read as they arrive, and the record each element becomes. When set, it is used instead of `select`.
    */
   stream?: { key?: string; record: (element: unknown, partition: Partition, keys: KeyCase, what: string) => Row };
+  /**
+   * Days older than today − 89 come from asynchronous reports at this level (src/reports). Ads-analytics
+   * streams under /ad_accounts/{id}/… get it from their path when unset; `false` keeps a stream at 90 days.
+   */
+  report?: ReportSettings | false;
+}
+
+/** How a stream's days are read from asynchronous reports (src/reports); all but `level` are for custom reports. */
+export interface ReportSettings {
+  level: string;
+  granularity?: 'DAY' | 'WEEK' | 'MONTH' | 'HOUR';
+  /** Days back (today included) and days per report; default 914 and 186. */
+  historyDays?: number;
+  maxDays?: number;
+  /** Every window from reports (custom reports), not only the days older than today − 89. */
+  reportsOnly?: boolean;
+  /** The stream's own first day, instead of the config's start_date. */
+  startDate?: string;
+  targetingTypes?: readonly string[];
+  /** Extra body fields (status filters). */
+  filters?: Record<string, unknown>;
 }
 
 export type StreamDefinition = ListDefinition | AnalyticsDefinition;

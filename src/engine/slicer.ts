@@ -18,13 +18,16 @@ export interface RangeInput {
   endDate?: Day;
   /** ad_analytics_daily reads complete days only: it ends at yesterday. */
   lastDay: 'today' | 'yesterday';
+  /** Days back (today included) the stream reaches; default the synchronous 90 (reports reach 914). */
+  historyDays?: number;
 }
 
 /** The configured range of a stream, clamped to what the API serves. `clamped` says start_date was moved. */
 export function streamRange(input: RangeInput): { start: Day; end: Day; clamped: boolean } {
-  const earliest = earliestDay(input.today);
+  const earliest = input.historyDays ? addDays(input.today, -(input.historyDays - 1)) : earliestDay(input.today);
   const lastServed = input.lastDay === 'yesterday' ? addDays(input.today, -1) : input.today;
-  const start = input.startDate ? maxDay(input.startDate, earliest) : earliest;
+  // Without start_date a stream starts at today − 89 (or later, when it reaches less far back).
+  const start = input.startDate ? maxDay(input.startDate, earliest) : maxDay(earliestDay(input.today), earliest);
   const end = input.endDate ? minDay(input.endDate, lastServed) : lastServed;
   return { start, end, clamped: !!input.startDate && input.startDate < earliest };
 }

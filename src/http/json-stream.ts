@@ -9,6 +9,13 @@ import { MAX_JSON_DEPTH } from './json-exact';
 const QUOTE = 34, BACKSLASH = 92, COLON = 58, COMMA = 44;
 const OPEN_BRACE = 123, CLOSE_BRACE = 125, OPEN_BRACKET = 91, CLOSE_BRACKET = 93;
 
+/** Index of the next quote or backslash at or after `from` (−1 when none): a string's plain run is skipped in one search. */
+export function nextStringStop(chunk: Buffer, from: number): number {
+  const q = chunk.indexOf(QUOTE, from);
+  const b = chunk.indexOf(BACKSLASH, from);
+  return q < 0 ? b : b < 0 ? q : Math.min(q, b);
+}
+
 export class MalformedJsonError extends Error {
   /** true when the body stopped early (worth a retry); false when it is complete but not of the expected shape. */
   constructor(message: string, readonly truncated: boolean) {
@@ -52,9 +59,7 @@ export class ArrayElementSplitter {
         if (c === BACKSLASH) { this.escape = true; continue; }
         if (c !== QUOTE) {
           // Jump to the next quote or backslash: strings are most of the bytes.
-          const q = chunk.indexOf(QUOTE, i);
-          const b = chunk.indexOf(BACKSLASH, i);
-          const next = q < 0 ? b : b < 0 ? q : Math.min(q, b);
+          const next = nextStringStop(chunk, i);
           if (next < 0) { i = n - 1; continue; }
           i = next - 1;
           continue;

@@ -57,6 +57,8 @@ export interface RequestSpec {
   category: RateLimitCategory;
   /** Sent as application/x-www-form-urlencoded. */
   form?: Record<string, string>;
+  /** Sent as application/json (the report API takes its parameters only as a JSON body). */
+  jsonBody?: unknown;
   headers?: Record<string, string>;
   /** false for the token endpoint, which carries its own Basic authorization. */
   auth?: boolean;
@@ -256,6 +258,9 @@ export class Requester {
     if (spec.form) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams(spec.form).toString();
+    } else if (spec.jsonBody !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(spec.jsonBody);
     }
     let response: Response;
     let bytes: Buffer;

@@ -96,12 +96,12 @@ export class ResumableArrayDownload {
   }
 }
 
-const FNV_OFFSET = 0x811c9dc5;
+export const FNV_OFFSET = 0x811c9dc5;
 /**
  * FNV-1a over an element's length, its first 64 and last 16 characters: a cheap identity of the elements
  * already given (ids and dates lead each row), computed for every row so it must cost next to nothing.
  */
-function fnv1a(hash: number, text: string): number {
+export function fnv1a(hash: number, text: string): number {
   let h = Math.imul(hash ^ text.length, 0x01000193);
   const head = Math.min(text.length, 64);
   for (let i = 0; i < head; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);

@@ -1,0 +1,91 @@
+/**
+ * Custom reports without HTTP: the config's per-field validation (messages name the report and the field),
+ * the stream definitions built from it (schema, key, limits), and the level/column rules.
+ */
+import { parseConfig } from '../src/config/load';
+import { columnAllowedAt, customLimits, targetingTypeAllowedAt } from '../src/reports/custom-config';
+import { customStreams, columnType } from '../src/reports/custom-streams';
+import { OAUTH_CONFIG } from '../test_kit/in-process';
+
+const config = (custom_reports: unknown) => ({ ...OAUTH_CONFIG, custom_reports });
+const error = (custom_reports: unknown): string => {
+  try {
+    parseConfig(config(custom_reports));
+  } catch (err) {
+    return (err as Error).message;
+  }
+  throw new Error('expected a config error');
+};
+
+describe('custom_reports validation', () => {
+  test('a valid report takes its defaults; streams follow the config', () => {
+    const c = parseConfig(config([{ name: 'daily', level: 'CAMPAIGN', columns: ['SPEND_IN_DOLLAR'] }]));
+    expect(c.custom_reports).toEqual([{ name: 'daily', level: 'CAMPAIGN', granularity: 'DAY', columns: ['SPEND_IN_DOLLAR'] }]);
+    expect(customStreams(c).map((d) => d.name)).toEqual(['custom_daily']);
+    expect(customStreams(parseConfig(OAUTH_CONFIG))).toEqual([]);
+  });
+
+  test.each([
+    [[{ name: 'a', level: 'CAMPAIGN', columns: ['NOPE'] }], /'custom_reports\.0\.columns\.0' \(report "a"\): "NOPE" is not a Pinterest report column/],
+    [[{ name: 'a', level: 'CAMPAIGN', columns: ['AD_NAME'] }], /\(report "a"\): AD_NAME is not valid at level CAMPAIGN/],
+    [[{ name: 'a', level: 'PRODUCT_ITEM', columns: ['PIN_PROMOTION_ID'] }], /PIN_PROMOTION_ID is not valid at level PRODUCT_ITEM/],
+    [[{ name: 'a', level: 'CAMPAIGN', columns: ['SPEND_IN_DOLLAR'], targeting_types: ['GENDER'] }], /'custom_reports\.0\.targeting_types' \(report "a"\): targeting_types are only for/],
+    [[{ name: 'a', level: 'AD_GROUP_TARGETING', columns: ['SPEND_IN_DOLLAR'] }], /needs targeting_types/],
+    [[{ name: 'a', level: 'AD_GROUP_TARGETING', columns: ['SPEND_IN_DOLLAR'], targeting_types: ['AUDIENCE_MULTIPLIER'] }], /"AUDIENCE_MULTIPLIER" is not a targeting type reports take at level AD_GROUP_TARGETING/],
+    [[{ name: 'a', level: 'AD_GROUP_TARGETING', columns: ['SPEND_IN_DOLLAR'], targeting_types: ['CREATIVE_TYPE'] }], /"CREATIVE_TYPE" is not a targeting type/],
+    [[{ name: 'a', level: 'CAMPAIGN', columns: ['SPEND_IN_DOLLAR'] }, { name: 'a', level: 'AD_GROUP', columns: ['SPEND_IN_DOLLAR'] }], /'custom_reports\.1\.name' \(report "a"\): the name is already used by custom_reports\.0/],
+    [[{ name: '1abc', level: 'CAMPAIGN', columns: ['SPEND_IN_DOLLAR'] }], /'custom_reports\.0\.name' must start with a lower-case letter/],
+    [[{ name: 'a', level: 'CAMPAIGN', columns: [] }], /'custom_reports\.0\.columns' must list at least one column/],
+    [[{ name: 'a', level: 'CAMPAIGN', granularity: 'YEAR', columns: ['SPEND_IN_DOLLAR'] }], /'custom_reports\.0\.granularity'/],
+    [[{ name: 'a', level: 'CAMPAIGN', columns: ['SPEND_IN_DOLLAR'], click_window_days: 3 }], /'custom_reports\.0\.click_window_days' must be one of 0, 1, 7, 14, 30, 60/],
+    [Array.from({ length: 51 }, (_, i) => ({ name: `r${i}`, level: 'CAMPAIGN', columns: ['SPEND_IN_DOLLAR'] })), /at most 50 custom reports/],
+  ])('%j is refused: %s', (reports, message) => {
+    expect(error(reports)).toMatch(message);
+  });
+});
+
+describe('custom stream definitions', () => {
+  const c = parseConfig(config([
+    { name: 'hourly', level: 'PIN_PROMOTION', granularity: 'HOUR', columns: ['SPEND_IN_DOLLAR', 'AD_NAME', 'CAMPAIGN_BUDGET_OPTIMIZATION'] },
+    { name: 'gender', level: 'ADVERTISER_TARGETING', granularity: 'WEEK', columns: ['TOTAL_IMPRESSION'], targeting_types: ['GENDER'], click_window_days: 7 },
+    { name: 'items', level: 'PRODUCT_ITEM', columns: ['PRODUCT_ITEM_PRICE', 'SPEND_IN_DOLLAR'], start_date: '2020-01-01', entity_statuses: ['ACTIVE'] },
+  ]));
+  const [hourly, gender, items] = customStreams(c);
+
+  test('primary keys per level and granularity', () => {
+    expect(hourly.primaryKey).toEqual(['ad_id', 'date', 'hour']);
+    expect(gender.primaryKey).toEqual(['ad_account_id', 'targeting_type', 'targeting_value', 'date']);
+    expect(items.primaryKey).toEqual(['product_item_id', 'date']);
+  });
+
+  test('schemas declare every column with its type, ids as strings, date as a date, hour for HOUR', () => {
+    const props = hourly.schema!.properties as Record<string, any>;
+    expect(props.spend_in_dollar.type).toEqual(['null', 'number']);
+    expect(props.ad_name.type).toEqual(['null', 'string']);
+    expect(props.campaign_budget_optimization.type).toEqual(['null', 'boolean']);
+    expect(props.ad_id.type).toEqual(['null', 'string']);
+    expect(props.date).toMatchObject({ format: 'date' });
+    expect(props.hour.type).toEqual(['null', 'integer']);
+    expect(Object.keys(gender.schema!.properties as object)).toEqual(expect.arrayContaining(['targeting_type', 'targeting_value', 'total_impression']));
+    expect(columnType('PRODUCT_ITEM_PRICE')).toBe('number');
+    expect(columnType('PRODUCT_ITEM_BRAND')).toBe('string');
+  });
+
+  test('limits, attribution and filters reach the report settings', () => {
+    expect(hourly.report).toMatchObject({ level: 'PIN_PROMOTION', granularity: 'HOUR', historyDays: 8, maxDays: 3, reportsOnly: true });
+    expect(items.report).toMatchObject({ historyDays: 92, maxDays: 31, startDate: '2020-01-01' });
+    expect(gender.params!(c)).toMatchObject({ click_window_days: 7, engagement_window_days: 30, view_window_days: 1 });
+    expect(customLimits('PRODUCT_ITEM', 'HOUR')).toEqual({ historyDays: 8, maxDays: 3 });
+    expect(customLimits('CAMPAIGN', 'WEEK')).toEqual({ historyDays: 914, maxDays: 186 });
+  });
+
+  test('level rules', () => {
+    expect(columnAllowedAt('ADVERTISER', 'CAMPAIGN_NAME')).toBe(false);
+    expect(columnAllowedAt('KEYWORD', 'AD_GROUP_NAME')).toBe(true);
+    expect(columnAllowedAt('AD_GROUP_TARGETING', 'AD_ID')).toBe(false);
+    expect(columnAllowedAt('PRODUCT_ITEM', 'PRODUCT_GROUP_ID')).toBe(true);
+    expect(targetingTypeAllowedAt('CAMPAIGN_TARGETING', 'AUDIENCE_MULTIPLIER')).toBe(true);
+    expect(targetingTypeAllowedAt('PRODUCT_ITEM_TARGETING', 'MEDIA_TYPE')).toBe(true);
+    expect(targetingTypeAllowedAt('AD_GROUP_TARGETING', 'MEDIA_TYPE')).toBe(false);
+  });
+});
