@@ -3,20 +3,16 @@
  * retried and resumed after the rows already given (checked to be the same) — nothing twice, nothing lost.
  */
 import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
 import { ConnectorError } from '../src/errors';
 import { StaticToken } from '../src/http/auth';
 import { budgetsFromEnv, RateLimiter } from '../src/http/rate-limiter';
 import { Requester } from '../src/http/requester';
 import { API } from '../test_kit/in-process';
+import { useLimiters, useMswServer } from '../test_kit/msw-server';
 
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const server = useMswServer();
 
-const limiters: RateLimiter[] = [];
-afterEach(async () => { await Promise.all(limiters.splice(0).map((l) => l.stop())); });
+const limiters = useLimiters();
 function requester(): Requester {
   const limiter = new RateLimiter(budgetsFromEnv('off'), 4);
   limiters.push(limiter);

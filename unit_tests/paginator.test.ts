@@ -3,18 +3,15 @@
  * and malformed answers (a repeated bookmark, items that are not a list) are errors, never an endless loop.
  */
 import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
 import { ConnectorError } from '../src/errors';
 import { bookmarkPages, PAGE_SIZE } from '../src/engine/paginator';
 import { StaticToken } from '../src/http/auth';
 import { budgetsFromEnv, RateLimiter } from '../src/http/rate-limiter';
 import { Requester, type RequestSpec } from '../src/http/requester';
 import { API } from '../test_kit/in-process';
+import { useMswServer } from '../test_kit/msw-server';
 
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const server = useMswServer();
 
 let limiter: RateLimiter;
 let requester: Requester;

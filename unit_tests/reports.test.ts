@@ -7,7 +7,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { http, HttpResponse, passthrough } from 'msw';
-import { setupServer } from 'msw/node';
 import { ConnectorError } from '../src/errors';
 import { StaticToken } from '../src/http/auth';
 import { budgetsFromEnv, RateLimiter } from '../src/http/rate-limiter';
@@ -24,14 +23,11 @@ import { MalformedJsonError } from '../src/http/json-stream';
 import { KeyCase } from '../src/streams/transforms';
 import { addDays, daysBetween } from '../src/util/dates';
 import { API } from '../test_kit/in-process';
+import { useLimiters, useMswServer } from '../test_kit/msw-server';
 
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const server = useMswServer();
 
-const limiters: RateLimiter[] = [];
-afterEach(async () => { await Promise.all(limiters.splice(0).map((l) => l.stop())); });
+const limiters = useLimiters();
 
 const FILES = 'https://files.example.com';
 const ACCOUNT = '549755885175';

@@ -2,7 +2,8 @@
  * Faults: 10 % of the simulator's answers fail at random — 500, 502 (HTML), 503 (text), a dropped
  * connection, a truncated body, a response slower than the client timeout, and the spurious "last 90 days"
  * 400 — and a full read of every stream still equals the ground truth: every record, no duplicate key.
- * Several fault seeds; the connector runs as a process with millisecond backoff and a 300 ms timeout.
+ * Several fault seeds; the connector runs as a process with millisecond backoff and an 800 ms timeout: a
+ * healthy answer stays well inside it on a loaded machine, a "slow" fault takes 3 s.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,12 +27,12 @@ beforeAll(async () => {
   const catalog = join(dir, 'catalog.json');
   writeFileSync(catalog, JSON.stringify(fullCatalog('full_refresh')));
   await pool(SEEDS, 2, async (seed) => {
-    const sim = await startSimulator({ today: TODAY, faults: { rate: FAULT_RATE, kinds: ALL_FAULTS, slowMs: 1000, seed } });
+    const sim = await startSimulator({ today: TODAY, faults: { rate: FAULT_RATE, kinds: ALL_FAULTS, slowMs: 3000, seed } });
     try {
       const config = join(dir, `config-${seed}.json`);
       writeFileSync(config, JSON.stringify(oauthConfig(sim)));
       const run = await spawnConnector(['read', '--config', config, '--catalog', catalog], {
-        env: connectorEnv(sim, { PINTEREST_REQUEST_TIMEOUT_MS: '300' }),
+        env: connectorEnv(sim, { PINTEREST_REQUEST_TIMEOUT_MS: '800' }),
       });
       const truth = truthOf(sim);
       const problems = exactProblems(run.messages, truth);
