@@ -8,7 +8,7 @@ import addFormats from 'ajv-formats';
 import type { ListDefinition } from '../../src/engine/definition';
 import { STREAMS, STREAMS_BY_NAME } from '../../src/streams/definitions';
 import { buildStreamSchema, extractEnums, loadOpenApi } from '../../scripts/generate-schemas';
-import { startSimulator, streamOfRequest, type Simulator } from '../../integration_tests/simulator';
+import { startSimulator, streamOfRequest, type Simulator } from '../../test_kit/simulator';
 import { OPENAPI_PATH } from '../../test_kit/openapi';
 import { runConnector, tempFiles } from '../../test_kit/in-process';
 import { catalogFor } from '../../test_kit/catalog';
