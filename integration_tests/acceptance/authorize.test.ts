@@ -5,7 +5,8 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../src/config/load';
@@ -146,6 +147,31 @@ test('a redirect with the wrong state: refused, its code never exchanged, no fil
 test('a refused code exchange: Pinterest\'s reason, exit 1, no file', async () => {
   sim.setConsent('invalid_code');
   await expectFailedSignIn({ out: freshPath(), stderr: /refused to exchange the sign-in code \(HTTP 400: Invalid authorization code/, page: /refused to exchange/ });
+});
+
+test('a token endpoint that redirects: the code and the app secret are not re-sent; a clear message, no file', async () => {
+  // A stand-in API whose token endpoint answers 307 to another loopback server that records what reaches it.
+  const reached: string[] = [];
+  const elsewhere = createHttpServer((req, res) => { reached.push(`${req.method} ${req.url}`); req.resume(); res.end('{}'); });
+  await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+  const target = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}/steal`;
+  const api = createHttpServer((req, res) => { req.resume(); res.writeHead(307, { location: target }); res.end(); });
+  await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
+  try {
+    const out = freshPath();
+    const run = startAuthorize(defaultArgs(out), { PINTEREST_API_URL: `http://127.0.0.1:${(api.address() as AddressInfo).port}/v5` });
+    const browser = await browse(await run.consent);
+    expect(browser.status).toBe(400);
+    const done = await run.finished;
+    expect(done.exitCode).toBe(1);
+    expect(done.stderr).toMatch(/redirect \(HTTP 307\) to http:\/\/127\.0\.0\.1:\d+\/steal; it was not followed/);
+    expect(reached).toEqual([]);
+    expect(existsSync(out)).toBe(false);
+    expectNoSecrets(done, browser.redirect.searchParams.get('code'));
+  } finally {
+    api.close();
+    elsewhere.close();
+  }
 });
 
 test('a wrong client secret: the exchange is refused with a message naming --client-secret', async () => {
