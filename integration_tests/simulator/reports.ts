@@ -71,12 +71,12 @@ const SIM_LEVEL: Record<string, Level> = {
   ADVERTISER: 'ad_account', CAMPAIGN: 'campaign', AD_GROUP: 'ad_group', PIN_PROMOTION: 'ad', KEYWORD: 'ad_group', PRODUCT_GROUP: 'ad_group', PRODUCT_ITEM: 'ad_group',
 };
 /** The id column a row carries per level (none where the file's key is the only id). */
-const ROW_ID_COLUMN: Record<string, string | undefined> = { CAMPAIGN: 'CAMPAIGN_ID', AD_GROUP: 'AD_GROUP_ID', PIN_PROMOTION: 'AD_ID', PRODUCT_GROUP: 'PRODUCT_GROUP_ID' };
+const ROW_ID_COLUMN: Record<string, string | undefined> = { ADVERTISER: 'AD_ACCOUNT_ID', CAMPAIGN: 'CAMPAIGN_ID', AD_GROUP: 'AD_GROUP_ID', PIN_PROMOTION: 'AD_ID', PRODUCT_GROUP: 'PRODUCT_GROUP_ID' };
 /** Record key of the level's id (custom-report ground truth). */
 export const LEVEL_ID_KEY: Record<string, string> = {
   ADVERTISER: 'ad_account_id', CAMPAIGN: 'campaign_id', AD_GROUP: 'ad_group_id', PIN_PROMOTION: 'ad_id', KEYWORD: 'keyword_id', PRODUCT_GROUP: 'product_group_id', PRODUCT_ITEM: 'product_item_id',
 };
-const CSV_ID_COLUMN: Record<string, string> = { ADVERTISER: 'AD_ACCOUNT_ID', KEYWORD: 'KEYWORD_ID', PRODUCT_ITEM: 'PRODUCT_ITEM_ID' };
+const CSV_ID_COLUMN: Record<string, string> = { KEYWORD: 'KEYWORD_ID', PRODUCT_ITEM: 'PRODUCT_ITEM_ID' };
 const WINDOW_DAYS = [0, 1, 7, 14, 30, 60];
 const GRANULARITIES = ['TOTAL', 'DAY', 'HOUR', 'WEEK', 'MONTH'];
 const SUMMARY_TO_SIM: Record<string, string> = { RUNNING: 'ACTIVE', APPROVED: 'ACTIVE', PAUSED: 'PAUSED', ARCHIVED: 'ARCHIVED' };
