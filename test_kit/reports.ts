@@ -3,10 +3,7 @@ import type { CatRun } from './acceptance';
 import { canonical } from './messages';
 
 /** The ads-analytics streams of the catalog (those the seam serves), whatever the catalog holds beside them. */
-// The ad-account streams (ad_account_analytics, ad_account_targeting_analytics) get the seam from their path as
-// well (level ADVERTISER[_TARGETING]); they join this list once the simulator's ADVERTISER report rows follow
-// their synchronous ground truth.
-export const isAdsAnalytics = (name: string) => /^(campaign|ad_group|ad)(_targeting)?_analytics$|^ad_analytics_daily$/.test(name);
+export const isAdsAnalytics = (name: string) => /^(ad_account|campaign|ad_group|ad)(_targeting)?_analytics$|^ad_analytics_daily$/.test(name);
 
 export const REPORT_ENV = { PINTEREST_REPORT_POLL_MS: '20' };
 

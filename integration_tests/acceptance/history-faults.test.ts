@@ -30,6 +30,7 @@ describe('20 % of reports failing, 20 % of links expiring once, 20 % of download
   test('the records still equal the ground truth', async () => {
     const b = await backfill({ reports: { failRate: 0.2, expireLinkRate: 0.2, cutRate: 0.2 } }, 913);
     h = b.h;
+    expect(b.streams).toHaveLength(9); // all nine ads-analytics streams, the ad-account ones included
     const run = await h.run(['read', '--config', h.configPath, '--catalog', b.catalogPath], { env: REPORT_ENV });
     expect(run.exitCode).toBe(0);
     expectEqualsTruth(run, b.truth, b.streams);
@@ -52,6 +53,7 @@ describe('CSV files behind a redirect, and reports that take several polls', () 
   test('the records equal the ground truth', async () => {
     const b = await backfill({ reports: { format: 'CSV', redirect: true, pollsUntilReady: 3 } }, 400);
     h = b.h;
+    expect(b.streams).toHaveLength(9);
     const run = await h.run(['read', '--config', h.configPath, '--catalog', b.catalogPath], { env: REPORT_ENV });
     expect(run.exitCode).toBe(0);
     expectEqualsTruth(run, b.truth, b.streams);

@@ -68,15 +68,15 @@ export const REPORT_UNSUPPORTED_COLUMNS = new Set(['QUIZ_PIN_RESULT_OPEN']);
 
 /** The dataset level whose entities (or synthetic children of them) a report level reads. */
 const SIM_LEVEL: Record<string, Level> = {
-  ADVERTISER: 'campaign', CAMPAIGN: 'campaign', AD_GROUP: 'ad_group', PIN_PROMOTION: 'ad', KEYWORD: 'ad_group', PRODUCT_GROUP: 'ad_group', PRODUCT_ITEM: 'ad_group',
+  ADVERTISER: 'ad_account', CAMPAIGN: 'campaign', AD_GROUP: 'ad_group', PIN_PROMOTION: 'ad', KEYWORD: 'ad_group', PRODUCT_GROUP: 'ad_group', PRODUCT_ITEM: 'ad_group',
 };
 /** The id column a row carries per level (none where the file's key is the only id). */
-const ROW_ID_COLUMN: Record<string, string | undefined> = { CAMPAIGN: 'CAMPAIGN_ID', AD_GROUP: 'AD_GROUP_ID', PIN_PROMOTION: 'AD_ID', PRODUCT_GROUP: 'PRODUCT_GROUP_ID' };
+const ROW_ID_COLUMN: Record<string, string | undefined> = { ADVERTISER: 'AD_ACCOUNT_ID', CAMPAIGN: 'CAMPAIGN_ID', AD_GROUP: 'AD_GROUP_ID', PIN_PROMOTION: 'AD_ID', PRODUCT_GROUP: 'PRODUCT_GROUP_ID' };
 /** Record key of the level's id (custom-report ground truth). */
 export const LEVEL_ID_KEY: Record<string, string> = {
   ADVERTISER: 'ad_account_id', CAMPAIGN: 'campaign_id', AD_GROUP: 'ad_group_id', PIN_PROMOTION: 'ad_id', KEYWORD: 'keyword_id', PRODUCT_GROUP: 'product_group_id', PRODUCT_ITEM: 'product_item_id',
 };
-const CSV_ID_COLUMN: Record<string, string> = { ADVERTISER: 'AD_ACCOUNT_ID', KEYWORD: 'KEYWORD_ID', PRODUCT_ITEM: 'PRODUCT_ITEM_ID' };
+const CSV_ID_COLUMN: Record<string, string> = { KEYWORD: 'KEYWORD_ID', PRODUCT_ITEM: 'PRODUCT_ITEM_ID' };
 const WINDOW_DAYS = [0, 1, 7, 14, 30, 60];
 const GRANULARITIES = ['TOTAL', 'DAY', 'HOUR', 'WEEK', 'MONTH'];
 const SUMMARY_TO_SIM: Record<string, string> = { RUNNING: 'ACTIVE', APPROVED: 'ACTIVE', PAUSED: 'PAUSED', ARCHIVED: 'ARCHIVED' };
@@ -388,8 +388,8 @@ export class ReportApi {
   // ---- files --------------------------------------------------------------------------------
 
   /**
-   * The entities a level reports on: the dataset's campaigns, ad groups and ads; one per account for
-   * ADVERTISER; synthetic keywords, product groups and product items under each ad group.
+   * The entities a level reports on: the dataset's campaigns, ad groups and ads; the account's own entity
+   * for ADVERTISER; synthetic keywords, product groups and product items under each ad group.
    */
   levelEntities(base: string, accountId: string): EntityMeta[] {
     const key = `${base}|${accountId}`;
@@ -403,10 +403,8 @@ export class ReportApi {
       key: (hash(this.seed, p.key, salt, j) & 0x3fffffff) + 1_000_000,
       attrJson: undefined,
     });
-    if (base === 'ADVERTISER') {
-      const first = parents[0];
-      out = first ? [{ ...first, id: accountId, key: (strHash(`adv${accountId}`) & 0x3fffffff) + 2_000_000, flightStart: this.ctx.dataStartDay, flightEnd: this.ds.todayDay, attrJson: undefined }] : [];
-    } else if (base === 'KEYWORD') out = parents.flatMap((p) => [child(p, 0x4b, 0), child(p, 0x4b, 1)]);
+    // ADVERTISER reads the account's own analytics entity (extras.ts): the rows GET /ad_accounts/{id}/analytics gives.
+    if (base === 'KEYWORD') out = parents.flatMap((p) => [child(p, 0x4b, 0), child(p, 0x4b, 1)]);
     else if (base === 'PRODUCT_GROUP') out = parents.map((p) => child(p, 0x9a, 0));
     else if (base === 'PRODUCT_ITEM') out = parents.flatMap((p) => [child(p, 0x1e, 0), child(p, 0x1e, 1)]);
     else out = parents;
