@@ -14,7 +14,9 @@ export { SIZES, DEFAULT_SIZE } from './sizes';
 export { type ReportKnobs, REPORT_TARGETING_TYPES, reportAcceptsType } from './reports';
 export { streamForPath, streamOfRequest, type StreamOfPath } from './streams';
 export { CONSENT_MODES, type CodeExchange, type ConsentMode } from './consent';
-export { MESSAGES, DEFAULT_SCOPES, type SimulatorStats } from './server';
+export { MESSAGES } from './answers';
+export { DEFAULT_SCOPES } from './auth';
+export { type SimulatorStats } from './server';
 export { NON_NUMERIC_COLUMNS, TARGETING_TYPES, PIN_METRIC_TYPES, USER_METRIC_TYPES } from './metrics';
 export {
   ANALYTICS_COLUMNS,

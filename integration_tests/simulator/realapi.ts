@@ -1,7 +1,7 @@
 // Behaviours of the real API found after the first version (issue 13): attribution combinations Pinterest
 // refuses, beta targeting types an account lacks, the closed-beta reporting time zone, and a clock that can
-// pass midnight during a read. Pure checks over the options; server.ts calls them.
-import { ApiError } from './server';
+// pass midnight during a read. Pure checks over the options; server.ts and analytics.ts call them.
+import { ApiError } from './answers';
 import type { SimulatorOptions } from './types';
 
 const bad = (message: string) => new ApiError(400, 1, message);
