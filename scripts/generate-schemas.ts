@@ -7,7 +7,7 @@
  * Input: Pinterest's full OpenAPI description (OPENAPI_PATH, or the reference copy test_kit/reference-docs.ts
  * names). The output is committed, so neither the connector, its tests nor its Docker image need that file.
  *
- * What the generator emits (rules agreed for the connector, see CONTRACT §3/§4):
+ * What the generator emits (rules agreed for the connector, see docs/contract.md §3–§4):
  * - Draft-07 schemas, root `{"$schema", "type": "object", "properties"}`; every property nullable
  *   (`"type": ["null", T, ...]`).
  * - Everything inlined: no `$ref` (recursion is cut at depth 4: a $ref already expanded
@@ -35,14 +35,17 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
-import { FULL_OPENAPI } from '../test_kit/reference-docs';
+import { existsSync } from 'fs';
+import { FULL_OPENAPI, OPENAPI_FIXTURE } from '../test_kit/reference-docs';
 import type { AnalyticsDefinition, ListDefinition, StreamDefinition } from '../src/engine/definition';
 import { STREAMS } from '../src/streams/definitions';
 
 // ---------------------------------------------------------------------------------------------
 // Constants
 
-export const DEFAULT_OPENAPI_PATH = FULL_OPENAPI;
+// The full description where it is present; else the committed subset, which holds every endpoint under the
+// connector's path prefixes (so a clone on its own can generate schemas too).
+export const DEFAULT_OPENAPI_PATH = existsSync(FULL_OPENAPI) ? FULL_OPENAPI : OPENAPI_FIXTURE;
 export const SCHEMAS_DIR = path.resolve(__dirname, '../src/schemas');
 export const JSON_SCHEMA_DRAFT7 = 'http://json-schema.org/draft-07/schema#';
 
@@ -393,7 +396,7 @@ function sortKeys(obj: JsonObject): JsonObject {
  * column_types classification (by column name; applied in this order):
  * 1. "string": identifiers and free text — names ending in `_ID`, `_NAME`, `_LABEL` or `_TAG`
  *    (CAMPAIGN_ID, AD_ACCOUNT_ID, ADVERTISER_ID, PIN_PROMOTION_ID, CAMPAIGN_NAME,
- *    CAMPAIGN_BRAND_LABEL, PRODUCT_GROUP_AD_IMAGE_TAG, …). CONTRACT §4: ids are strings.
+ *    CAMPAIGN_BRAND_LABEL, PRODUCT_GROUP_AD_IMAGE_TAG, …). docs/contract.md §4: ids are strings.
  * 2. "any": attribute columns whose wire type Pinterest does not document — enumerated codes and flags:
  *    `*_ENTITY_STATUS`, `*_TYPE` (objective / budget type), `*_OPTIMIZATION`, `IS_*`.
  *    Statuses and types would be strings by name, but Airbyte's source-pinterest schemas type

@@ -1,5 +1,5 @@
 /**
- * npm run sizing: the README's sizing table, computed from the connector's request formulas (CONTRACT.md §3,
+ * npm run sizing: the README's sizing table, computed from the connector's request formulas (docs/contract.md §3,
  * src/reports) and Pinterest's published Standard budgets — requests and the least wall time of a first
  * two-year backfill and of a daily incremental sync, for 1 … 500 ad accounts of 100 … 10,000 ads.
  *

@@ -28,7 +28,7 @@ function rejection(raw: unknown): ConnectorError {
 }
 
 describe('defaults', () => {
-  test('a config with only credentials gets every default of CONTRACT §2', () => {
+  test('a config with only credentials gets every default of docs/contract.md §2', () => {
     const c = parseConfig(base());
     expect(c).toEqual({
       credentials: ACCESS,

@@ -1,6 +1,6 @@
 /**
  * "A read killed after any state message and restarted from it emits every record of the uninterrupted
- * read" (CONTRACT §5). For each analytics stream below: one uninterrupted incremental read; then, for
+ * read" (docs/contract.md §5). For each analytics stream below: one uninterrupted incremental read; then, for
  * EVERY state message k of it, a read restarted from the k-th state (per-stream array form). The records
  * emitted before the k-th state plus the records of the restarted read must contain every record of the
  * uninterrupted read (compared by primary key and values). lookback_days is 0, so nothing is re-read by

@@ -1,6 +1,6 @@
 /**
- * spec.json: equal to buildSpec() and to what `spec` prints; every rule of airbyte-contract.md §5 (what CAT's
- * TestSpec enforces); the values CONTRACT §2 fixes; and agreement between the zod schema and spec.json,
+ * spec.json: equal to buildSpec() and to what `spec` prints; every rule of Airbyte's spec checks (what CAT's
+ * TestSpec enforces); the values docs/contract.md §2 fixes; and agreement between the zod schema and spec.json,
  * with cases derived from spec.json itself so that a drift on either side fails.
  */
 import { readFileSync } from 'node:fs';
@@ -18,7 +18,7 @@ const specJson: Schema = JSON.parse(readFileSync(join(__dirname, '..', 'spec.jso
 const cs: Schema = specJson.connectionSpecification;
 const props: Record<string, Schema> = cs.properties;
 
-/** airbyte-contract.md §5: CAT fails these names when they are not marked airbyte_secret. */
+/** CAT fails these names when they are not marked airbyte_secret. */
 const SECRET_NAMES = ['client_token', 'access_token', 'api_token', 'token', 'secret', 'client_secret', 'password', 'key', 'service_account_info', 'service_account', 'tenant_id', 'certificate', 'jwt', 'credentials', 'app_id', 'appid', 'refresh_token'];
 /** client_id is not in CAT's list, but Airbyte's Pinterest spec has always hidden it; nothing else may be. */
 const MAY_BE_SECRET = new Set([...SECRET_NAMES, 'client_id']);
@@ -73,7 +73,7 @@ describe('spec.json is what the code builds and prints', () => {
   });
 });
 
-describe('airbyte-contract.md §5 rules', () => {
+describe("Airbyte's spec rules", () => {
   test('root: draft-07 $schema, type object, required, additionalProperties true', () => {
     expect(cs.$schema).toBe('http://json-schema.org/draft-07/schema#');
     expect(cs.type).toBe('object');
@@ -173,7 +173,7 @@ describe('airbyte-contract.md §5 rules', () => {
       if ('default' in d) expect(d.default).toBe(d.const);
       if ('enum' in d) expect(d.enum).toEqual([d.const]);
     }
-    // Every secret of CONTRACT §2 is required in its option.
+    // Every secret of docs/contract.md §2 is required in its option.
     expect([...oauth.required].sort()).toEqual(['auth_method', 'client_id', 'client_secret', 'refresh_token']);
     expect([...token.required].sort()).toEqual(['access_token', 'auth_method']);
   });
@@ -218,7 +218,7 @@ describe('airbyte-contract.md §5 rules', () => {
     expect(resolveConfigPath(a.predicate_key).map((s) => s.const)).toContain('oauth2.0');
   });
 
-  test('advanced_auth: declarative OAuth input (consent URL, token URL, the seven scopes of CONTRACT §2)', () => {
+  test('advanced_auth: declarative OAuth input (consent URL, token URL, the seven scopes of docs/contract.md §2)', () => {
     const input = specJson.advanced_auth.oauth_config_specification.oauth_connector_input_specification;
     const consent = new URL(input.consent_url.replace(/\{\{.*?\}\}+/g, 'x'));
     expect(consent.origin + consent.pathname).toBe('https://www.pinterest.com/oauth/');
@@ -250,7 +250,7 @@ describe('airbyte-contract.md §5 rules', () => {
   });
 });
 
-describe('CONTRACT §2 values in spec.json', () => {
+describe('docs/contract.md §2 values in spec.json', () => {
   test('bounds, defaults and enums', () => {
     expect(props.lookback_days).toMatchObject({ type: 'integer', minimum: 0, maximum: 89 });
     expect(props.lookback_days).not.toHaveProperty('default'); // the longest attribution window + 2, applied by the code

@@ -1,5 +1,5 @@
 /**
- * Input state in every shape Airbyte may hand over (airbyte-contract.md §2.2 and §4, CONTRACT §5), the
+ * Input state in every shape Airbyte may hand over (Airbyte's protocol; docs/contract.md §5), the
  * analytics cursor state, and its per-partition semantics.
  */
 import { ConnectorError } from '../src/errors';
@@ -140,7 +140,7 @@ describe('parseCursorState', () => {
     });
   });
 
-  test('the far-future date of CONTRACT §5 is a valid cursor', () => {
+  test('the far-future date of docs/contract.md §5 is a valid cursor', () => {
     expect(parseCursorState('ad_analytics', { date: '3021-01-01' })).toEqual({ date: '3021-01-01' });
   });
 

@@ -1,5 +1,5 @@
 /**
- * Record transforms (CONTRACT §4): lower-case snake_case keys, ids as strings, ad_account_id and currency on
+ * Record transforms (docs/contract.md §4): lower-case snake_case keys, ids as strings, ad_account_id and currency on
  * ad-account rows, targeting_type/targeting_value as strings, missing columns left missing, and wrong shapes
  * refused as transient errors (no records taken from them).
  */

@@ -1,6 +1,6 @@
 /**
- * CAT basic_read (airbyte-contract.md §7.5) with exact expectations: every stream's records equal the
- * simulator's ground truth, and every stream makes exactly the fewest requests CONTRACT.md §3 allows.
+ * CAT basic_read with exact expectations: every stream's records equal the
+ * simulator's ground truth, and every stream makes exactly the fewest requests docs/contract.md §3 allows.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -101,7 +101,7 @@ test('beyond CAT: each stream yields exactly the ground truth, no duplicate keys
   }
 });
 
-test('beyond CAT: each stream makes exactly the fewest requests (CONTRACT.md §3), set-up once', () => {
+test('beyond CAT: each stream makes exactly the fewest requests (docs/contract.md §3), set-up once', () => {
   const truth = h.truth();
   const made = new Map<string, number>();
   for (const r of h.sim.requestLog) {

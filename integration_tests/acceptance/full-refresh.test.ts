@@ -1,4 +1,4 @@
-/** CAT full_refresh (airbyte-contract.md §7.7): two reads; the second's records all come after the first's. */
+/** CAT full_refresh: two reads; the second's records all come after the first's. */
 import { primaryKeyOf, startHarness, type Harness } from '../../test_kit/acceptance';
 import { configureCatalog } from '../../test_kit/catalog';
 

@@ -1,5 +1,5 @@
 /**
- * CAT incremental (airbyte-contract.md §7.6): two sequential reads, re-reads from sampled checkpoints with
+ * CAT incremental: two sequential reads, re-reads from sampled checkpoints with
  * exact recordCount, and a future state that yields nothing; plus a stricter check of ours: a read resumed
  * from any checkpoint, with what came before it, holds every record of the uninterrupted read.
  */

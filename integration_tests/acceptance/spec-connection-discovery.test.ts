@@ -1,4 +1,4 @@
-/** CAT spec, connection and discovery tests (airbyte-contract.md §7.2–7.4) against the built connector. */
+/** CAT spec, connection and discovery tests against the built connector. */
 import { STREAMS } from '../../src/streams/definitions';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

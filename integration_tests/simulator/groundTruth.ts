@@ -1,5 +1,5 @@
 // Expected records and request counts of a full-refresh read, computed from the dataset
-// directly (no HTTP). Record shapes follow CONTRACT.md §4.
+// directly (no HTTP). Record shapes follow docs/contract.md §4.
 import { entitiesOf, type Dataset, type EntityMeta, type Json } from './dataset';
 import { PIN_STANDARD_METRIC_TYPES } from './enums';
 import {

@@ -460,7 +460,7 @@ export class ReportApi {
 
   /**
    * Ground truth of a custom report: the records a connector should give for it over start … end (whole
-   * periods), in the record shape of CONTRACT.md §4.
+   * periods), in the record shape of docs/contract.md §4.
    */
   customTruth(cfg: { level: string; granularity?: string; columns: string[]; targetingTypes?: string[]; start: string; end: string; adAccountIds?: string[]; statuses?: string[] }): Array<Record<string, unknown>> {
     const base = cfg.level.replace(/_TARGETING$/, '');

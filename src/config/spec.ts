@@ -11,7 +11,7 @@ export const OPTIONAL_SCOPES: Record<string, string> = {
   'catalogs:read': 'the catalog streams (catalogs, catalogs_feeds, catalogs_product_groups) will fail',
 };
 
-/** Every scope the consent screen asks for (CONTRACT §2). */
+/** Every scope the consent screen asks for (docs/contract.md §2). */
 export const SCOPES: readonly string[] = [...REQUIRED_SCOPES, ...Object.keys(OPTIONAL_SCOPES)];
 export const DOCUMENTATION_URL = 'https://docs.airbyte.com/integrations/sources/pinterest';
 

@@ -1,5 +1,5 @@
 /**
- * Keys the config schema does not know are ignored (CONTRACT §2), but a misspelled option silently falling
+ * Keys the config schema does not know are ignored (docs/contract.md §2), but a misspelled option silently falling
  * back to its default is the worst kind of ignored: each unknown key gets a warning naming the nearest known
  * key. Keys starting with `_` are notes and stay silent.
  */

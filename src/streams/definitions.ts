@@ -1,5 +1,5 @@
 /**
- * The streams of CONTRACT.md §3, as declarative definitions: the one registry of streams. Discover, the
+ * The streams of docs/contract.md §3, as declarative definitions: the one registry of streams. Discover, the
  * engine, the schema generator, the tests, the demo and the simulator's ground truth all derive names, keys,
  * cursors and parents from this list. Adding a stream: README "Adding a stream".
  */
