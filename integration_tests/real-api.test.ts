@@ -9,10 +9,10 @@ import { runConnector, tempFiles, type RunResult } from '../test_kit/in-process'
 import { checkRequestAgainstOpenApi } from '../test_kit/openapi';
 import { catalogFor } from '../test_kit/catalog';
 import { recordDiff } from '../test_kit/read-checks';
+import { TODAY } from '../test_kit/constants';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const TODAY = '2026-06-30';
 
 async function withSim<T>(opts: SimulatorOptions, body: (sim: Simulator) => Promise<T>): Promise<T> {
   const sim = await startSimulator({ today: TODAY, size: { adAccounts: 2, sharedAdAccounts: 0, firstAccountCampaigns: 4, campaignsPerAccount: 3 }, ...opts });

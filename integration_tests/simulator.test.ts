@@ -29,8 +29,9 @@ import {
 } from './simulator';
 import { ByteWriter } from './simulator/bytes';
 import { OPENAPI_FIXTURE } from '../test_kit/reference-docs';
+import { TODAY } from '../test_kit/constants';
+import { canonical } from '../test_kit/messages';
 
-const TODAY = '2026-06-30';
 const DAY = 86_400_000;
 const day = (offset: number) => new Date(Date.parse(`${TODAY}T00:00:00Z`) + offset * DAY).toISOString().slice(0, 10);
 
@@ -233,8 +234,7 @@ class Client {
 
 const chunks = <T>(a: T[], n: number): T[][] => Array.from({ length: Math.ceil(a.length / n) }, (_, i) => a.slice(i * n, i * n + n));
 const lower = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k.toLowerCase(), v]));
-const canon = (rows: Record<string, unknown>[]) =>
-  rows.map((r) => JSON.stringify(Object.keys(r).sort().map((k) => [k, r[k]]))).sort();
+const canon = (rows: Record<string, unknown>[]) => rows.map(canonical).sort();
 
 function windowsOf(start: string, end: string, size: number): [string, string][] {
   const out: [string, string][] = [];

@@ -2,9 +2,10 @@
  * Spawns the built connector (node dist/main.js) as a process, the way Airbyte runs it, and collects its
  * stdout messages. Used by the acceptance and reliability suites, the demo and the benchmark.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import type { Json } from './constants';
 
 export const ROOT = join(__dirname, '..');
@@ -103,4 +104,13 @@ export function spawnConnector(args: string[], opts: SpawnOptions = {}): Promise
       else resolve(out);
     });
   });
+}
+
+/**
+ * The connector as a bare process, stdout and stderr left to the caller: for tests that must watch a stream
+ * as it comes (authorize prints its consent URL on stderr) or stop reading it (a destination that stalls).
+ */
+export function launchConnector(args: string[], env: Record<string, string | undefined> = {}): ChildProcessByStdio<null, Readable, Readable> {
+  if (!existsSync(MAIN)) throw new Error('dist/main.js is missing: run `npm run build` first (npm test does it).');
+  return spawn(process.execPath, [MAIN, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
 }

@@ -3,7 +3,6 @@
  * consent URL it prints, follow the simulator's consent page to the redirect, and check the file, the page,
  * the exit code and that no secret was printed — for a sign-in and for every way one can fail.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo, type Server } from 'node:net';
@@ -12,10 +11,10 @@ import { join } from 'node:path';
 import { parseConfig } from '../../src/config/load';
 import { AUTHORIZE_SCOPES, consentUrl, listenHosts } from '../../src/authorize/consent';
 import { shouldOpenBrowser } from '../../src/authorize/browser';
-import { MAIN, ROOT } from '../../test_kit/spawn';
+import { launchConnector } from '../../test_kit/spawn';
+import { TODAY } from '../../test_kit/constants';
 import { startSimulator, type Simulator } from '../simulator';
 
-const TODAY = '2026-06-30';
 let sim: Simulator;
 let dir: string;
 let n = 0;
@@ -37,11 +36,7 @@ function startAuthorize(args: string[], env: Record<string, string> = {}) {
 
 /** The connector as a process whose stderr is watched as it comes (authorize talks to a person there). */
 function startConnector(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [MAIN, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, PINTEREST_API_URL: sim.url, PINTEREST_OAUTH_URL: sim.url.replace(/\/v5$/, '/oauth/'), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = launchConnector(args, { PINTEREST_API_URL: sim.url, PINTEREST_OAUTH_URL: sim.url.replace(/\/v5$/, '/oauth/'), ...env });
   let stdout = '';
   let stderr = '';
   let announce: (url: URL) => void;

@@ -6,14 +6,13 @@
  * for that stream, the other stream complete, and a peak RSS (the kernel's, reported by the child at exit)
  * under 512 MB. A last case stops a read with SIGTERM while nobody reads its stdout.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGzip } from 'node:zlib';
-import { MAIN, ROOT, spawnConnector } from '../../test_kit/spawn';
+import { launchConnector, spawnConnector } from '../../test_kit/spawn';
 import { startSimulator, type Simulator } from '../simulator';
 import { recordFigure } from '../../test_kit/reliability';
 import { fullCatalog } from '../../test_kit/catalog';
@@ -179,9 +178,7 @@ describe('SIGTERM while the destination does not read stdout', () => {
   afterAll(async () => { await sim.close(); });
 
   test('the process exits within its stop timeout, and no record follows the notice', async () => {
-    const child = spawn(process.execPath, [MAIN, 'read', '--config', write('sigterm-config.json', accessTokenConfig(sim)), '--catalog', write('sigterm-catalog.json', fullCatalog('incremental'))], {
-      cwd: ROOT, env: { ...process.env, ...connectorEnv(sim) }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = launchConnector(['read', '--config', write('sigterm-config.json', accessTokenConfig(sim)), '--catalog', write('sigterm-catalog.json', fullCatalog('incremental'))], connectorEnv(sim));
     const chunks: Buffer[] = [];
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     // Read the first lines, then stop reading: the pipe fills and the connector blocks on it.
