@@ -1,5 +1,5 @@
 /** The resumable streamed download on its own: attempts fed by hand, elements counted as they are emitted. */
-import { ResumableArrayDownload } from '../src/http/resumable-download';
+import { GivenPrefix, ResumableArrayDownload } from '../src/http/resumable-download';
 
 const LIMITS = { maxElementBytes: 1024, maxResponseBytes: 1 << 20 };
 const idle = { pause: () => undefined, resume: () => undefined };
@@ -50,4 +50,34 @@ test('an element longer than the limit fails the answer (a row that never ends)'
   const { d } = download();
   const outcome = await d.consume(answer(['[{"a":"', 'x'.repeat(600), 'x'.repeat(600), '"}]']), 'GET /x', idle);
   expect(outcome.kind === 'fail' && outcome.error.message).toMatch(/one element is longer than the limit of 1024 bytes/);
+});
+
+describe('GivenPrefix: a retried attempt must start with what was given', () => {
+  test('first attempt: nothing to skip; everything counts as given', () => {
+    const p = new GivenPrefix();
+    p.restart();
+    expect(p.take(['a', 'b'])).toBe(0);
+    expect(p.take(['c'])).toBe(0);
+    expect(p.count).toBe(3);
+    expect(p.short).toBe(false);
+  });
+  test('a retry repeating the given items skips them, across chunk boundaries, then gives the rest', () => {
+    const p = new GivenPrefix();
+    p.take(['a', 'b', 'c']);
+    p.restart();
+    expect(p.take(['a', 'b'])).toBe(2);
+    expect(p.short).toBe(true);
+    expect(p.take(['c', 'd'])).toBe(1);
+    expect(p.count).toBe(4);
+    expect(p.short).toBe(false);
+  });
+  test('a retry that differs is told, and one that ends early is short', () => {
+    const p = new GivenPrefix();
+    p.take(['a', 'b']);
+    p.restart();
+    expect(p.take(['a', 'x'])).toBe('differs');
+    p.restart();
+    expect(p.take(['a'])).toBe(1);
+    expect(p.short).toBe(true);
+  });
 });

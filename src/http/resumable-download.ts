@@ -13,9 +13,8 @@ import { ChannelClosedError } from '../util/async';
 import type { RetryPolicy, Watchdog } from './requester';
 
 export class ResumableArrayDownload {
-  /** Elements given so far, over all attempts, and the hash of them. */
-  private given = 0;
-  private givenHash = FNV_OFFSET;
+  /** Elements given so far, over all attempts. */
+  private readonly prefix = new GivenPrefix();
 
   constructor(
     private readonly key: string | undefined,
@@ -28,8 +27,7 @@ export class ResumableArrayDownload {
     const splitter = new ArrayElementSplitter(this.key, this.limits.maxElementBytes);
     const length = Number(response.headers.get('content-length') ?? NaN);
     const encoded = (response.headers.get('content-encoding') ?? 'identity').toLowerCase() !== 'identity';
-    let seen = 0;
-    let seenHash = FNV_OFFSET;
+    this.prefix.restart();
     let received = 0;
     let first = true;
     let leadType = 'empty';
@@ -46,7 +44,7 @@ export class ResumableArrayDownload {
         received += chunk.length;
         if (received > this.limits.maxResponseBytes) {
           abandon();
-          if (this.given > 0) return { kind: 'fail', error: new ConnectorError(`The response to ${what} grew past the limit of ${this.limits.maxResponseBytes} bytes after ${this.given} rows were emitted; this window is read again in the next sync.`, 'transient_error') };
+          if (this.prefix.count > 0) return { kind: 'fail', error: new ConnectorError(`The response to ${what} grew past the limit of ${this.limits.maxResponseBytes} bytes after ${this.prefix.count} rows were emitted; this window is read again in the next sync.`, 'transient_error') };
           return { kind: 'fail', error: new ResponseTooLargeError(what, received, this.limits.maxResponseBytes) };
         }
         if (first && chunk.length > 0) {
@@ -58,50 +56,84 @@ export class ResumableArrayDownload {
             return { kind: 'retry', problem: `HTTP ${response.status} with a body that is not JSON (${snippet(chunk.toString('utf8', 0, 200))})` };
           }
         }
-        let elements = splitter.push(chunk);
+        const elements = splitter.push(chunk);
         if (elements.length === 0) continue;
-        if (seen < this.given) {
-          // A retried download: the elements already this.given must come back first, unchanged.
-          const skip = Math.min(this.given - seen, elements.length);
-          for (let k = 0; k < skip; k++) seenHash = fnv1a(seenHash, elements[k]);
-          seen += skip;
-          if (seen === this.given && seenHash !== this.givenHash) {
-            abandon();
-            return { kind: 'fail', error: new ConnectorError(`Pinterest answered the retried ${what} differently from the interrupted one; this window is read again in the next sync.`, 'transient_error') };
-          }
-          elements = elements.slice(skip);
-          if (elements.length === 0) continue;
+        const skip = this.prefix.take(elements);
+        if (skip === 'differs') {
+          abandon();
+          return { kind: 'fail', error: new ConnectorError(`Pinterest answered the retried ${what} differently from the interrupted one; this window is read again in the next sync.`, 'transient_error') };
         }
-        for (const e of elements) this.givenHash = fnv1a(this.givenHash, e);
-        this.given += elements.length;
-        seen = this.given;
-        seenHash = this.givenHash;
-        await this.emit(elements);
+        if (skip < elements.length) await this.emit(skip === 0 ? elements : elements.slice(skip));
       }
       splitter.end();
     } catch (err) {
       abandon();
       if (err instanceof ChannelClosedError) throw err;
       if (err instanceof MalformedJsonError && !err.truncated) {
-        const taken = this.given > 0 ? `${this.given} rows of it were emitted before the problem; this window is read again in the next sync` : 'no records were taken from it';
+        const taken = this.prefix.count > 0 ? `${this.prefix.count} rows of it were emitted before the problem; this window is read again in the next sync` : 'no records were taken from it';
         return { kind: 'fail', error: new ConnectorError(`Pinterest answered ${what} with an unexpected shape (${leadType}) — ${err.message}; ${taken}.`, 'transient_error') };
       }
       return { kind: 'retry', problem: err instanceof MalformedJsonError ? `truncated body (${err.message})` : networkProblem(err) };
     }
     if (Number.isFinite(length) && !encoded && received !== length) return { kind: 'retry', problem: `truncated body (${received} of ${length} bytes)` };
-    if (seen < this.given) {
+    if (this.prefix.short) {
       return { kind: 'fail', error: new ConnectorError(`Pinterest answered the retried ${what} with fewer rows than the interrupted one; this window is read again in the next sync.`, 'transient_error') };
     }
     return { kind: 'ok', body: undefined };
   }
 }
 
-export const FNV_OFFSET = 0x811c9dc5;
+/**
+ * The items one download has given, across its attempts, and the check that a retried attempt starts with
+ * exactly them (by a running hash), so that a resumed download gives nothing twice and skips nothing.
+ */
+export class GivenPrefix {
+  private given = 0;
+  private givenHash = FNV_OFFSET;
+  private seen = 0;
+  private seenHash = FNV_OFFSET;
+
+  /** Items given so far, over every attempt. */
+  get count(): number { return this.given; }
+
+  /** An attempt ended before it came back to everything given before. */
+  get short(): boolean { return this.seen < this.given; }
+
+  /** A new attempt begins. */
+  restart(): void {
+    this.seen = 0;
+    this.seenHash = FNV_OFFSET;
+  }
+
+  /**
+   * The next items of this attempt: how many of them lead (were given by an earlier attempt, to be skipped),
+   * or 'differs' when the repeated items are not the ones given. The rest count as given from now on.
+   */
+  take(items: readonly string[]): number | 'differs' {
+    let skip = 0;
+    if (this.seen < this.given) {
+      skip = Math.min(this.given - this.seen, items.length);
+      for (let k = 0; k < skip; k++) this.seenHash = fnv1a(this.seenHash, items[k]);
+      this.seen += skip;
+      if (this.seen === this.given && this.seenHash !== this.givenHash) return 'differs';
+    }
+    if (skip < items.length) {
+      // New items only follow once every given one came back: from here this attempt is the given prefix.
+      for (let k = skip; k < items.length; k++) this.givenHash = fnv1a(this.givenHash, items[k]);
+      this.given += items.length - skip;
+      this.seen = this.given;
+      this.seenHash = this.givenHash;
+    }
+    return skip;
+  }
+}
+
+const FNV_OFFSET = 0x811c9dc5;
 /**
  * FNV-1a over an element's length, its first 64 and last 16 characters: a cheap identity of the elements
  * already given (ids and dates lead each row), computed for every row so it must cost next to nothing.
  */
-export function fnv1a(hash: number, text: string): number {
+function fnv1a(hash: number, text: string): number {
   let h = Math.imul(hash ^ text.length, 0x01000193);
   const head = Math.min(text.length, 64);
   for (let i = 0; i < head; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);

@@ -11,7 +11,7 @@
 import { ConnectorError } from '../errors';
 import { MalformedJsonError } from '../http/json-stream';
 import type { Requester } from '../http/requester';
-import { FNV_OFFSET, fnv1a } from '../http/resumable-download';
+import { GivenPrefix } from '../http/resumable-download';
 import { sleep } from '../util/async';
 import { CsvSplitter, MalformedCsvError, ReportJsonSplitter } from './parse';
 
@@ -160,35 +160,24 @@ export class ReportEngine {
    */
   async *rows(spec: ReportSpec, prepared?: Promise<Ready>): AsyncGenerator<ReportChunk> {
     let ready = await (prepared ?? this.prepare(spec));
-    let given = 0;
-    let givenHash = FNV_OFFSET;
+    const prefix = new GivenPrefix();
     let creations = 1;
     let last = '';
     for (let download = 1; download <= this.policy.maxDownloads; download++) {
       if (Date.now() - ready.at > this.policy.linkFreshMs) ready = await this.refresh(spec, ready);
-      let seen = 0;
-      let seenHash = FNV_OFFSET;
+      prefix.restart();
       try {
         for await (const chunk of this.download(spec, ready)) {
           // Rows already given by an interrupted download must come back first, unchanged.
           const items: string[] = chunk.kind === 'json' ? chunk.rows.map((r) => r.text) : chunk.records.map((r) => r.join('\u0001'));
-          let skip = 0;
-          if (seen < given) {
-            skip = Math.min(given - seen, items.length);
-            for (let k = 0; k < skip; k++) seenHash = fnv1a(seenHash, items[k]);
-            seen += skip;
-            if (seen === given && seenHash !== givenHash) {
-              throw new ConnectorError(`${spec.label}: the report file downloaded again differs from the interrupted one; the window is read again by the next sync.`, 'transient_error');
-            }
-            if (skip === items.length) continue;
+          const skip = prefix.take(items);
+          if (skip === 'differs') {
+            throw new ConnectorError(`${spec.label}: the report file downloaded again differs from the interrupted one; the window is read again by the next sync.`, 'transient_error');
           }
-          for (let k = skip; k < items.length; k++) givenHash = fnv1a(givenHash, items[k]);
-          given += items.length - skip;
-          seen = given;
-          seenHash = givenHash;
+          if (skip === items.length) continue;
           yield chunk.kind === 'json' ? { kind: 'json', rows: chunk.rows.slice(skip) } : { kind: 'csv', header: chunk.header, records: chunk.records.slice(skip) };
         }
-        if (seen < given) throw new ConnectorError(`${spec.label}: the report file downloaded again has fewer rows than the interrupted one; the window is read again by the next sync.`, 'transient_error');
+        if (prefix.short) throw new ConnectorError(`${spec.label}: the report file downloaded again has fewer rows than the interrupted one; the window is read again by the next sync.`, 'transient_error');
         return;
       } catch (err) {
         if (!(err instanceof RetryableReportProblem)) throw err;
