@@ -94,14 +94,9 @@ function serveApi(e: Entry, first: number) {
   return { calls, spec: { method: method as 'GET' | 'POST', path, category: 'ads_read' as const } };
 }
 
-async function rejection(p: Promise<unknown>): Promise<ConnectorError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as ConnectorError;
-  }
-  throw new Error('expected a rejection');
-}
+/** The error a promise ends with (it must end with one). */
+const rejection = (p: Promise<unknown>): Promise<ConnectorError> =>
+  p.then(() => { throw new Error('expected a rejection'); }, (err: unknown) => err as ConnectorError);
 
 function expectMessage(err: ConnectorError, x: Expectation): void {
   expect(err).toBeInstanceOf(ConnectorError);
