@@ -47,7 +47,7 @@ describe('the sample config against the simulator', () => {
   afterAll(async () => { await sim?.close(); }, 60_000);
 
   test('check succeeds with its ad account with the simulator credentials filled in', async () => {
-    const credentials = { ...(sample.credentials as Record<string, string>), client_secret: sim.credentials.clientSecret, refresh_token: sim.credentials.refreshToken };
+    const credentials: Record<string, string> = { ...(sample.credentials as Record<string, string>), client_secret: sim.credentials.clientSecret, refresh_token: sim.credentials.refreshToken };
     expect(credentials.client_id).toBe(sim.credentials.clientId);
     const files = tempFiles({ config: { ...sample, credentials } });
     const r = await runConnector(['check', '--config', files.config], { env: connectorEnv(sim) });
