@@ -9,6 +9,7 @@ import { parse } from 'yaml';
 import { AUTHORIZE_SCOPES } from '../src/authorize/consent';
 import { defaultLookbackDays } from '../src/config/attribution';
 import { parseConfig } from '../src/config/load';
+import { STREAMS } from '../src/streams/definitions';
 import { startSimulator, type Simulator } from '../integration_tests/simulator';
 import { TODAY } from '../test_kit/constants';
 import { runConnector, tempFiles } from '../test_kit/in-process';
@@ -17,7 +18,7 @@ import { connectorEnv } from '../test_kit/simulator-run';
 const ROOT = resolve(__dirname, '..');
 const read = (p: string) => readFileSync(join(ROOT, p), 'utf8');
 const cat = parse(read('acceptance-test-config.yml')) as { connector_image: string; acceptance_tests: Record<string, { tests: Array<Record<string, unknown>> }> };
-const metadata = (parse(read('metadata.yaml')) as { data: { dockerRepository: string; dockerImageTag: string } }).data;
+const metadata = (parse(read('metadata.yaml')) as { data: { dockerRepository: string; dockerImageTag: string; suggestedStreams: { streams: string[] } } }).data;
 const sample = JSON.parse(read('integration_tests/sample_config.json')) as Record<string, unknown>;
 
 test('the CAT image is the one the README builds and metadata.yaml names', () => {
@@ -25,6 +26,11 @@ test('the CAT image is the one the README builds and metadata.yaml names', () =>
   expect(built).toBeDefined();
   expect(cat.connector_image).toBe(built);
   expect(cat.connector_image).toBe(`${metadata.dockerRepository}:${metadata.dockerImageTag}`);
+});
+
+test("metadata.yaml's suggested streams are streams of the registry", () => {
+  const names = STREAMS.map((s) => s.name);
+  expect(metadata.suggestedStreams.streams.filter((s) => !names.includes(s))).toEqual([]);
 });
 
 test('every incremental CAT test allows the default lookback as threshold_days', () => {
