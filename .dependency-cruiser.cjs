@@ -22,9 +22,15 @@ const layerRules = LAYERS.slice(0, -1).map((layer, i) => ({
   severity: 'error',
   comment:
     `src/ layer "${layer.name}" may import only its own folder and the layers below it ` +
-    `(${LAYERS.slice(0, i + 1).map((l) => l.name).join(', ')}).`,
+    `(${LAYERS.slice(0, i + 1)
+      .map((l) => l.name)
+      .join(', ')}).`,
   from: { path: layer.path },
-  to: { path: LAYERS.slice(i + 1).map((l) => `(${l.path})`).join('|') },
+  to: {
+    path: LAYERS.slice(i + 1)
+      .map((l) => `(${l.path})`)
+      .join('|'),
+  },
 }));
 
 // The simulator is moving from integration_tests/simulator/ to simulator/; the rules name both so they hold
@@ -67,7 +73,7 @@ module.exports = {
       name: 'simulator-not-to-src',
       severity: 'error',
       comment:
-        "The simulator models Pinterest independently of the connector: from src/ it may take types and " +
+        'The simulator models Pinterest independently of the connector: from src/ it may take types and ' +
         "Pinterest's fixed facts (src/pinterest/, src/schemas/, JSON data) only.",
       from: { path: SIMULATOR },
       to: {

@@ -29,7 +29,11 @@ function tsFiles(dir: string): string[] {
 
 function compilerOptions(): ts.CompilerOptions {
   const file = join(ROOT, 'tsconfig.test.json');
-  const parsed = ts.getParsedCommandLineOfConfigFile(file, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    file,
+    {},
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined },
+  );
   if (!parsed) throw new Error(`cannot read ${file}`);
   return { ...parsed.options, noEmit: true };
 }
@@ -58,7 +62,7 @@ function noteUse(symbol: ts.Symbol | undefined, where: ts.SourceFile): void {
 for (const source of program.getSourceFiles()) {
   if (source.isDeclarationFile || !rootNames.includes(resolve(source.fileName))) continue;
   const visit = (node: ts.Node): void => {
-    if (ts.isIdentifier(node) && !isDeclarationName(node)) noteUse(checker.getSymbolAtLocation(node), source);
+    if (ts.isIdentifier(node)) noteIdentifier(node, source);
     // `const { a } = require('./x') as typeof import('./x')`: `a` names a property of the module.
     if (ts.isBindingElement(node) && ts.isObjectBindingPattern(node.parent)) {
       const name = node.propertyName ?? node.name;
@@ -69,11 +73,17 @@ for (const source of program.getSourceFiles()) {
   visit(source);
 }
 
-/** The name a declaration introduces is no use of it; an import or re-export of a name is. */
-function isDeclarationName(node: ts.Identifier): boolean {
+/** An identifier uses what it names, unless it is the name a declaration introduces (an import is a use). */
+function noteIdentifier(node: ts.Identifier, source: ts.SourceFile): void {
   const parent = node.parent;
-  if (ts.isImportSpecifier(parent) || ts.isImportClause(parent) || ts.isExportSpecifier(parent)) return false;
-  return ts.isDeclaration(parent) && ts.getNameOfDeclaration(parent) === node;
+  // `{ a }` in an object literal uses the variable `a`, not the property it declares.
+  if (ts.isShorthandPropertyAssignment(parent))
+    return noteUse(checker.getShorthandAssignmentValueSymbol(parent), source);
+  const symbol = checker.getSymbolAtLocation(node);
+  if (!symbol) return;
+  const imported = ts.isImportSpecifier(parent) || ts.isImportClause(parent) || ts.isExportSpecifier(parent);
+  if (!imported && symbol.declarations?.some((d) => ts.getNameOfDeclaration(d) === node)) return;
+  noteUse(symbol, source);
 }
 
 const unused: string[] = [];
