@@ -8,9 +8,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_COLUMNS } from '../src/config/schema';
-import { startSimulator, STREAM_NAMES } from '../integration_tests/simulator';
-import { ACCEPTANCE_CONFIG } from '../test_kit/acceptance';
-import { TODAY } from '../test_kit/constants';
+import { startSimulator, STREAM_NAMES } from '../simulator';
+import { ACCEPTANCE_CONFIG } from './lib/acceptance-config';
+import { TODAY } from '../simulator/test-day';
 import { STREAMS } from '../src/streams/definitions';
 
 const PER_STREAM = 3;

@@ -4,7 +4,7 @@
  * read only the committed fixtures; unit_tests/fixtures.test.ts fails when they fall behind the documents.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { FULL_OPENAPI, FULL_PROTOCOL, OPENAPI_FIXTURE, PROTOCOL_FIXTURE, fullReferenceDocsPresent } from '../test_kit/reference-docs';
+import { FULL_OPENAPI, FULL_PROTOCOL, OPENAPI_FIXTURE, PROTOCOL_FIXTURE, fullReferenceDocsPresent } from '../reference';
 import { openApiSubset, protocolSchema, serializeFixture } from './lib/derive-fixtures';
 
 if (!fullReferenceDocsPresent()) {

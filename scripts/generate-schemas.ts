@@ -36,7 +36,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
 import { existsSync } from 'fs';
-import { FULL_OPENAPI, OPENAPI_FIXTURE } from '../test_kit/reference-docs';
+import { FULL_OPENAPI, OPENAPI_FIXTURE } from '../reference';
 import type { AnalyticsDefinition, ListDefinition, StreamDefinition } from '../src/engine/definition';
 import { STREAMS } from '../src/streams/definitions';
 

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
-import { OPENAPI_FIXTURE } from './reference-docs';
+import { OPENAPI_FIXTURE } from '../reference';
 
 export const OPENAPI_PATH = process.env.OPENAPI_PATH || OPENAPI_FIXTURE;
 

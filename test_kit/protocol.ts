@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
-import { PROTOCOL_FIXTURE } from './reference-docs';
+import { PROTOCOL_FIXTURE } from '../reference';
 
 export const PROTOCOL_PATH = process.env.AIRBYTE_PROTOCOL_PATH ?? PROTOCOL_FIXTURE;
 

@@ -13,7 +13,7 @@ import { AUTHORIZE_SCOPES, consentUrl, listenHosts } from '../../src/authorize/c
 import { shouldOpenBrowser } from '../../src/authorize/browser';
 import { launchConnector } from '../../test_kit/spawn';
 import { TODAY } from '../../test_kit/constants';
-import { startSimulator, type Simulator } from '../simulator';
+import { startSimulator, type Simulator } from '../../simulator';
 
 let sim: Simulator;
 let dir: string;

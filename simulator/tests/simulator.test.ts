@@ -26,11 +26,11 @@ import {
   type GroundTruth,
   type Simulator,
   type SimulatorOptions,
-} from './simulator';
-import { ByteWriter } from './simulator/bytes';
-import { OPENAPI_FIXTURE } from '../test_kit/reference-docs';
-import { TODAY } from '../test_kit/constants';
-import { canonical } from '../test_kit/messages';
+} from '..';
+import { ByteWriter } from '../bytes';
+import { OPENAPI_FIXTURE } from '../../reference';
+import { TODAY } from '../../test_kit/constants';
+import { canonical } from '../../test_kit/messages';
 
 const DAY = 86_400_000;
 const day = (offset: number) => new Date(Date.parse(`${TODAY}T00:00:00Z`) + offset * DAY).toISOString().slice(0, 10);

@@ -5,88 +5,9 @@
 import { generateAdAccounts, generateAdEntities } from './ads-data';
 import { pad, type GenerationContext } from './dataset-common';
 import { dayToEpochSeconds, formatDay, hash, Rng } from './rng';
-import type { EntityStatus, Level, SizeKnobs } from './types';
-import { generateExtras, type Extras } from './extras';
+import type { AdAccountMeta, Dataset, EntityMeta, Level, SizeKnobs } from './types';
+import { generateExtras } from './extras';
 import { generateBoards, generateFollowers, generateInterests, generatePins, userProfile } from './organic-data';
-
-export type Json = Record<string, unknown>;
-
-export interface AdAccountMeta {
-  idx: number;
-  id: string;
-  currency: string;
-  /** minor-unit decimals of the currency (JPY 0, USD 2) */
-  decimals: number;
-  /** rough value of 1 USD in the currency, used to scale money metrics */
-  fx: number;
-  shared: boolean;
-  item: Json;
-}
-
-export interface EntityMeta {
-  level: Level;
-  id: string;
-  /** small unique integer used in hashes */
-  key: number;
-  accountId: string;
-  account: AdAccountMeta;
-  status: EntityStatus;
-  /** first and last day (days since epoch) with analytics rows; null for drafts */
-  flightStart: number | null;
-  flightEnd: number | null;
-  /** size of the entity's numbers */
-  scale: number;
-  campaignId: string;
-  adGroupId?: string;
-  adId?: string;
-  pinId?: string;
-  name: string;
-  /** static values of attribute columns (CAMPAIGN_NAME, AD_GROUP_BUDGET_TYPE, ...) */
-  attrs: Record<string, string | number | boolean>;
-  /** serialised attribute values (filled lazily by the serialiser) */
-  attrJson?: Map<string, Buffer>;
-  item: Json;
-}
-
-export interface PinMeta {
-  id: string;
-  key: number;
-  owned: boolean;
-  video: boolean;
-  /** on a PROTECTED board: listed only with include_protected_pins=true */
-  protectedBoard: boolean;
-  /** on a SECRET board: listed only with the pins:read_secret scope */
-  secretBoard: boolean;
-  createdDay: number;
-  /** owned pins whose analytics still refuse; 0 = served */
-  refuse: 0 | 403 | 404;
-  item: Json;
-}
-
-export interface Dataset {
-  seed: number;
-  today: string;
-  todayDay: number;
-  /** first day with data (today − 120) */
-  dataStartDay: number;
-  sizes: SizeKnobs;
-  user: Json & { id: string; username: string };
-  userKey: number;
-  adAccounts: AdAccountMeta[];
-  adAccountById: Map<string, AdAccountMeta>;
-  /** entities per account, ascending id (the list endpoints' default order) */
-  campaigns: Map<string, EntityMeta[]>;
-  adGroups: Map<string, EntityMeta[]>;
-  ads: Map<string, EntityMeta[]>;
-  entityById: Map<string, EntityMeta>;
-  boards: { item: Json; privacy: string }[];
-  pins: PinMeta[];
-  pinById: Map<string, PinMeta>;
-  followers: Json[];
-  interests: Json[];
-  /** the other lists (extras.ts) */
-  extras: Extras;
-}
 
 export function generateDataset(seed: number, todayDay: number, k: SizeKnobs, unknownFields: boolean): Dataset {
   const off = hash(seed, 1) % 90_000; // seed-dependent id offset

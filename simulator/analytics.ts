@@ -1,7 +1,8 @@
 // The synchronous analytics endpoints (ads, targeting, Pin and user-account analytics): their
 // parameter checks and their JSON writers. Values come from metrics.ts.
 import { ApiError, bad, json, MESSAGES, type Answer } from './answers';
-import { entitiesOf, type Dataset, type EntityMeta, type Json } from './dataset';
+import { entitiesOf } from './dataset';
+import type { Dataset, EntityMeta, Json } from './types';
 import {
   entityDays,
   entityTargeting,
@@ -26,7 +27,7 @@ import {
 } from './metrics';
 import { ByteWriter, utf8 } from './bytes';
 import { adAccountOf, boolParam, enumParam, idList, type Query } from './params';
-import { refuseAttribution, refuseReportingTimezone, refuseTargetingTypes, settleDays, type SimClock, unsettle } from './realapi';
+import { refuseAttribution, refuseReportingTimezone, refuseTargetingTypes, settleDays, type SimClock, unsettle } from './api-quirks';
 import { formatDay, parseDay } from './rng';
 import type { Level, SimulatorOptions } from './types';
 
