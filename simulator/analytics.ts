@@ -125,7 +125,7 @@ export class AnalyticsEndpoints {
     for (const id of ids) {
       if (seen.has(id)) continue;
       seen.add(id);
-      const e = level === 'ad_account' ? this.ds.extras.accountEntity.get(id) : this.ds.entityById.get(id);
+      const e = level === 'ad_account' ? this.ds.accountLists.accountEntity.get(id) : this.ds.entityById.get(id);
       if (e && e.level === level && e.accountId === acc.id) ents.push(e);
     }
     if (targeting) return { status: 200, body: this.targetingJson(level, ents, types, specs, d0, d1) };

@@ -6,7 +6,7 @@ import { generateAdAccounts, generateAdEntities } from './ads-data';
 import { pad, type GenerationContext } from './dataset-common';
 import { dayToEpochSeconds, formatDay, hash, Rng } from './rng';
 import type { AdAccountMeta, Dataset, EntityMeta, Level, SizeKnobs } from './types';
-import { generateExtras } from './extras';
+import { generateAccountLists } from './account-lists';
 import { generateBoards, generateFollowers, generateInterests, generatePins, userProfile } from './organic-data';
 
 export function generateDataset(seed: number, todayDay: number, k: SizeKnobs, unknownFields: boolean): Dataset {
@@ -34,7 +34,7 @@ export function generateDataset(seed: number, todayDay: number, k: SizeKnobs, un
   const interests = generateInterests(g);
   const user = userProfile(g, pins.length);
 
-  const ds: Omit<Dataset, 'extras'> = {
+  const ds: Omit<Dataset, 'accountLists'> = {
     seed,
     today: formatDay(todayDay),
     todayDay,
@@ -54,11 +54,11 @@ export function generateDataset(seed: number, todayDay: number, k: SizeKnobs, un
     followers,
     interests,
   };
-  return { ...ds, extras: generateExtras(ds as Dataset) };
+  return { ...ds, accountLists: generateAccountLists(ds as Dataset) };
 }
 
 export function entitiesOf(ds: Dataset, level: Level, accountId: string): EntityMeta[] {
-  if (level === 'ad_account') return [ds.extras.accountEntity.get(accountId)].filter((e): e is EntityMeta => e !== undefined);
+  if (level === 'ad_account') return [ds.accountLists.accountEntity.get(accountId)].filter((e): e is EntityMeta => e !== undefined);
   const m = level === 'campaign' ? ds.campaigns : level === 'ad_group' ? ds.adGroups : ds.ads;
   return m.get(accountId) ?? [];
 }

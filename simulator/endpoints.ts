@@ -144,7 +144,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
       parent: 'board', carries: 'board_id',
       items: ({ ds, q, parentId }) => {
         optionalAdAccount(ds, q);
-        return ds.extras.sections.get(parentId) ?? [];
+        return ds.accountLists.sections.get(parentId) ?? [];
       },
     },
   },
@@ -169,7 +169,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
       parent: 'board_section', carries: 'board_section_id',
       items: ({ ds, q, parentId }) => {
         optionalAdAccount(ds, q);
-        return (ds.extras.sectionPins.get(parentId) ?? []).map((p) => p.item);
+        return (ds.accountLists.sectionPins.get(parentId) ?? []).map((p) => p.item);
       },
     },
   },
@@ -178,7 +178,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
     list: {
       items: ({ ds, q }) => {
         optionalAdAccount(ds, q);
-        return ds.extras.catalogs;
+        return ds.accountLists.catalogs;
       },
     },
   },
@@ -188,7 +188,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
       items: ({ ds, q }) => {
         optionalAdAccount(ds, q);
         const catalogId = q.one('catalog_id');
-        return ds.extras.feeds.filter((f) => catalogId === undefined || ds.extras.feedCatalog.get(f.id as string) === catalogId);
+        return ds.accountLists.feeds.filter((f) => catalogId === undefined || ds.accountLists.feedCatalog.get(f.id as string) === catalogId);
       },
       filterKey: (q) => q.one('catalog_id') ?? '',
     },
@@ -202,7 +202,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
         const feedId = q.one('feed_id');
         const ids = q.list('id');
         if (ids && ids.length > 1000) throw bad('Invalid parameter id: at most 1000 items are allowed');
-        return ds.extras.productGroups.filter(
+        return ds.accountLists.productGroups.filter(
           (g) => (catalogId === undefined || g.catalog_id === catalogId) && (feedId === undefined || g.feed_id === feedId) && (!ids || ids.includes(g.id as string)),
         );
       },
@@ -228,7 +228,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
       items: ({ ds, q, parentId }) => {
         enumParam(q, 'order', ORDER);
         if ((enumParam(q, 'ownership_type', ['OWNED', 'RECEIVED']) ?? 'OWNED') === 'RECEIVED') return [];
-        return ds.extras.audiences.get(parentId) ?? [];
+        return ds.accountLists.audiences.get(parentId) ?? [];
       },
       filterKey: (q) => q.one('ownership_type') ?? '',
     },
@@ -239,7 +239,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
       parent: 'ad_account', carries: 'ad_account_id',
       items: ({ ds, q, parentId }) => {
         enumParam(q, 'order', ORDER);
-        return ds.extras.customerLists.get(parentId) ?? [];
+        return ds.accountLists.customerLists.get(parentId) ?? [];
       },
     },
   },
@@ -249,7 +249,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
       // Not paged: the OpenAPI file declares no page_size or bookmark here.
       parent: 'ad_account', carries: 'ad_account_id', paged: false,
       items: ({ ds, q, parentId }) => {
-        const tags = ds.extras.conversionTags.get(parentId) ?? [];
+        const tags = ds.accountLists.conversionTags.get(parentId) ?? [];
         return boolParam(q, 'filter_deleted') ? tags.filter((t) => t.status !== 'DELETED') : tags;
       },
     },
@@ -265,7 +265,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
         for (const v of [campaignId, adGroupId]) if (v !== undefined && !/^\d{1,18}$/.test(v)) throw bad(`Invalid parameter: '${v}' does not match ^\\d+$`);
         const matchTypes = q.list('match_types');
         for (const m of matchTypes ?? []) if (!MATCH_TYPES.includes(m)) throw bad(`Invalid parameter match_types: '${m}'`);
-        const ex = ds.extras;
+        const ex = ds.accountLists;
         let items: Json[];
         if (adGroupIds || adGroupId) items = (adGroupIds ?? [adGroupId!]).flatMap((g) => (ds.entityById.get(g)?.accountId === parentId ? ex.adGroupKeywords.get(g) ?? [] : []));
         else if (campaignId) items = [];
@@ -364,7 +364,7 @@ function parentOf(ds: Dataset, spec: ListSpec, r: EndpointRequest): string {
   if (!visibleBoards(ds, r.scopes).some((b) => b.id === boardId)) throw new ApiError(404, 40, 'Board not found.');
   if (spec.parent === 'board') return boardId;
   const sectionId = r.params.section_id;
-  if (!(ds.extras.sections.get(boardId) ?? []).some((s) => s.id === sectionId)) throw new ApiError(404, 40, 'Board section not found.');
+  if (!(ds.accountLists.sections.get(boardId) ?? []).some((s) => s.id === sectionId)) throw new ApiError(404, 40, 'Board section not found.');
   return sectionId;
 }
 

@@ -243,7 +243,7 @@ function partitions(spec: ListSpec, t: ListTruthInput): string[] {
   if (spec.parent === 'ad_account') return t.accounts.map((a) => a.id);
   const boards = visibleBoards(t.ds, t.scopes).map((b) => String(b.id));
   if (spec.parent === 'board') return boards;
-  return boards.flatMap((b) => (t.ds.extras.sections.get(b) ?? []).map((s) => String(s.id)));
+  return boards.flatMap((b) => (t.ds.accountLists.sections.get(b) ?? []).map((s) => String(s.id)));
 }
 
 /** A list row's records (the parent id carried into items that lack it) and its fewest requests. */

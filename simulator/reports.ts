@@ -381,7 +381,7 @@ export class ReportApi {
       key: (hash(this.seed, p.key, salt, j) & 0x3fffffff) + 1_000_000,
       attrJson: undefined,
     });
-    // ADVERTISER reads the account's own analytics entity (extras.ts): the rows GET /ad_accounts/{id}/analytics gives.
+    // ADVERTISER reads the account's own analytics entity (account-lists.ts): the rows GET /ad_accounts/{id}/analytics gives.
     if (base === 'KEYWORD') out = parents.flatMap((p) => [child(p, 0x4b, 0), child(p, 0x4b, 1)]);
     else if (base === 'PRODUCT_GROUP') out = parents.map((p) => child(p, 0x9a, 0));
     else if (base === 'PRODUCT_ITEM') out = parents.flatMap((p) => [child(p, 0x1e, 0), child(p, 0x1e, 1)]);

@@ -21,7 +21,6 @@ import { Lru } from './response-cache';
 import { matchRoute, serveList, type Handlers, type Route } from './endpoints';
 import type { Credentials, FaultKind, GroundTruth, GroundTruthConfig, LoggedRequest, SimulatorOptions } from './types';
 
-
 export interface SimulatorStats {
   requests: number;
   byStatus: Record<string, number>;

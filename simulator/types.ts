@@ -317,12 +317,12 @@ export interface Dataset {
   pinById: Map<string, PinMeta>;
   followers: Json[];
   interests: Json[];
-  /** the other lists (extras.ts) */
-  extras: Extras;
+  /** the other lists (account-lists.ts) */
+  accountLists: AccountLists;
 }
 
-/** The other lists (extras.ts). */
-export interface Extras {
+/** The other lists (account-lists.ts). */
+export interface AccountLists {
   /** one analytics entity per ad account (level ad_account): its rows are the account's totals */
   accountEntity: Map<string, EntityMeta>;
   audiences: Map<string, Json[]>;

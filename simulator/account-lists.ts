@@ -1,7 +1,7 @@
 // The simulated account's other lists: ad-account level analytics entities, audiences, customer lists,
 // conversion tags, keywords, board sections (and the pins filed in them), catalogs, feeds and product
 // groups. Deterministic from the seed like the rest of the dataset (dataset.ts), sized from its knobs.
-import type { AdAccountMeta, Dataset, EntityMeta, Extras, Json, PinMeta } from './types';
+import type { AdAccountMeta, Dataset, EntityMeta, AccountLists, Json, PinMeta } from './types';
 import { dayToEpochSeconds, hash, unit } from './rng';
 
 const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -27,10 +27,10 @@ function accountEntity(ds: Dataset, acc: AdAccountMeta): EntityMeta {
   };
 }
 
-export function generateExtras(ds: Dataset): Extras {
+export function generateAccountLists(ds: Dataset): AccountLists {
   const { seed } = ds;
   const now = dayToEpochSeconds(ds.todayDay);
-  const ex: Extras = {
+  const ex: AccountLists = {
     accountEntity: new Map(), audiences: new Map(), customerLists: new Map(), conversionTags: new Map(),
     accountKeywords: new Map(), adGroupKeywords: new Map(), sections: new Map(), sectionPins: new Map(),
     catalogs: [], feeds: [], feedCatalog: new Map(), productGroups: [],
