@@ -1,5 +1,5 @@
 /**
- * npm run generate:fixtures — rewrites test_kit/fixtures from the full reference documents (Pinterest's
+ * npm run generate:fixtures — rewrites reference/ from the full reference documents (Pinterest's
  * OpenAPI description and Airbyte's protocol schema; REFERENCE_DOCS_DIR says where they are). The tests
  * read only the committed fixtures; unit_tests/fixtures.test.ts fails when they fall behind the documents.
  */

@@ -4,7 +4,7 @@
  *
  *   npx tsx scripts/generate-schemas.ts
  *
- * Input: Pinterest's full OpenAPI description (OPENAPI_PATH, or the reference copy test_kit/reference-docs.ts
+ * Input: Pinterest's full OpenAPI description (OPENAPI_PATH, or the reference copy reference/index.ts
  * names). The output is committed, so neither the connector, its tests nor its Docker image need that file.
  *
  * What the generator emits (rules agreed for the connector, see docs/contract.md §3–§4):

@@ -1,6 +1,6 @@
 /**
  * Checks requests the connector makes against Pinterest's OpenAPI description (the operations the
- * connector may call, committed in test_kit/fixtures; OPENAPI_PATH overrides it):
+ * connector may call, committed in reference/; OPENAPI_PATH overrides it):
  * the operation exists for the (templated) path, path parameters fit their schema, every query parameter
  * is declared for the operation and its value fits the declared schema (type, enum, pattern, format,
  * minimum/maximum, minItems/maxItems), and every required parameter is present.

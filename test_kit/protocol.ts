@@ -1,5 +1,5 @@
 /**
- * Validates Airbyte messages against the official protocol schema (committed as JSON in test_kit/fixtures;
+ * Validates Airbyte messages against the official protocol schema (committed as JSON in reference/;
  * AIRBYTE_PROTOCOL_PATH overrides it).
  */
 import { readFileSync } from 'node:fs';

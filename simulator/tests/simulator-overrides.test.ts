@@ -1,5 +1,5 @@
 /**
- * The simulator's two single-answer knobs (integration_tests/simulator/overrides.ts): `refusals` (a route
+ * The simulator's two single-answer knobs (simulator/overrides.ts): `refusals` (a route
  * that refuses the token after authentication) and `extraItemFields` (fields Pinterest added to list items),
  * seen over HTTP and in the ground truth.
  */

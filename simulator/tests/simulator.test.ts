@@ -1,5 +1,5 @@
 /**
- * Tests of the Pinterest API simulator itself (integration_tests/simulator): pagination, filters,
+ * Tests of the Pinterest API simulator itself (simulator): pagination, filters,
  * validation, OAuth, rate limits, faults, determinism, OpenAPI conformance of every 200 response,
  * and consistency of groundTruth() with what the HTTP endpoints serve.
  */
