@@ -7,7 +7,8 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { launchConnector, ROOT } from '../../test_kit/spawn';
+import { ROOT } from '../../test_kit/spawn';
+import { watchConnector } from '../../test_kit/watched-connector';
 
 interface Announced {
   url: string;
@@ -48,26 +49,8 @@ afterAll(async () => {
 }, 60_000);
 
 /** Runs the connector without PINTEREST_TODAY, against the simulator, as a person's shell would. */
-function connector(args: string[]) {
-  const child = launchConnector(args, {
-    PINTEREST_API_URL: announced.url,
-    PINTEREST_OAUTH_URL: announced.url.replace(/\/v5$/, '/oauth/'),
-    PINTEREST_TODAY: undefined,
-  });
-  let stdout = '';
-  let stderr = '';
-  let announce: (url: URL) => void;
-  const consent = new Promise<URL>((resolve) => { announce = resolve; });
-  child.stdout.on('data', (d) => { stdout += d; });
-  child.stderr.on('data', (d) => {
-    stderr += d;
-    const m = /^\s*(http\S+\/oauth\/\?\S+)$/m.exec(stderr);
-    if (m) announce(new URL(m[1]));
-  });
-  const finished = new Promise<{ exitCode: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('close', (exitCode) => resolve({ exitCode, stdout, stderr })));
-  return { consent, finished };
-}
+const connector = (args: string[]) =>
+  watchConnector(args, { PINTEREST_API_URL: announced.url, PINTEREST_OAUTH_URL: announced.url.replace(/\/v5$/, '/oauth/'), PINTEREST_TODAY: undefined });
 
 test('without --today the simulator takes the real UTC day', () => {
   expect([dayBefore, utcDay()]).toContain(announced.today);
