@@ -26,6 +26,8 @@ import {
   type GroundTruth,
   type Simulator,
   type SimulatorOptions,
+  TARGETING_TYPES,
+  type Level,
 } from '..';
 import { ByteWriter } from '../bytes';
 import { ENDPOINTS, matchRoute, type Endpoint } from '../endpoints';
@@ -828,26 +830,28 @@ describe('Pinterest API simulator', () => {
       got.pins = pins;
       got.user_interests = await c.all(`/users/${encodeURIComponent(user.username)}/interests/follow`);
       const accounts = await c.all('/ad_accounts');
-      const levels = [
-        ['campaigns', 'campaign_ids', 'CAMPAIGN_ID', 'campaigns', 'campaign_analytics', 'campaign_targeting_analytics', CAMPAIGN_TARGETING_TYPES],
-        ['ad_groups', 'ad_group_ids', 'AD_GROUP_ID', 'ad_groups', 'ad_group_analytics', 'ad_group_targeting_analytics', AD_GROUP_TARGETING_TYPES],
-        ['ads', 'ad_ids', 'AD_ID', 'ads', 'ad_analytics', 'ad_targeting_analytics', AD_TARGETING_TYPES],
-      ] as const;
+      // The ads-analytics endpoints of each level, their streams from the endpoint table.
+      const analyticsRow = (level: Level, targeting: boolean) => ENDPOINTS.find((e) => e.truth === 'ads_analytics' && e.level === level && !!e.targeting === targeting)!;
+      const accountStreams = { analytics: analyticsRow('ad_account', false).streams[0], targeting: analyticsRow('ad_account', true).streams[0] };
+      const levels = ENDPOINTS.filter((e) => e.truth === 'entities').map((list) => {
+        const level = list.level!;
+        const [anStream, dailyStream] = analyticsRow(level, false).streams;
+        return { level, seg: list.path.split('/').pop()!, idParam: `${level}_ids`, idKey: `${level}_id`, listStream: list.streams[0], anStream, dailyStream, tgStream: analyticsRow(level, true).streams[0], types: TARGETING_TYPES[level] };
+      });
       got.ad_accounts = accounts;
       const carry = (items: any[], field: string, value: string) => items.map((it) => (it[field] == null ? { ...it, [field]: value } : it));
       for (const acc of accounts) {
         for (const [s, e] of windowsOf(start, end, windowDays)) {
           const rows = await c.ok(`/ad_accounts/${acc.id}/analytics`, { start_date: s, end_date: e, granularity: 'DAY', columns: columns.join(',') });
-          for (const r of rows) got.ad_account_analytics.push({ ...lower(r), ad_account_id: acc.id, currency: acc.currency });
-          const res = await c.ok(`/ad_accounts/${acc.id}/targeting_analytics`, { start_date: s, end_date: e, granularity: 'DAY', columns: columns.join(','), targeting_types: AD_ACCOUNT_TARGETING_TYPES.join(',') });
-          for (const d of res.data) got.ad_account_targeting_analytics.push({ ...lower(d.metrics), ad_account_id: acc.id, targeting_type: d.targeting_type, targeting_value: String(d.targeting_value), currency: acc.currency });
+          for (const r of rows) got[accountStreams.analytics].push({ ...lower(r), ad_account_id: acc.id, currency: acc.currency });
+          const res = await c.ok(`/ad_accounts/${acc.id}/targeting_analytics`, { start_date: s, end_date: e, granularity: 'DAY', columns: columns.join(','), targeting_types: TARGETING_TYPES.ad_account.join(',') });
+          for (const d of res.data) got[accountStreams.targeting].push({ ...lower(d.metrics), ad_account_id: acc.id, targeting_type: d.targeting_type, targeting_value: String(d.targeting_value), currency: acc.currency });
         }
-        for (const [seg, idParam, idKey, listStream, anStream, tgStream, types] of levels) {
-          const ents = await c.all(`/ad_accounts/${acc.id}/${seg}`, { entity_statuses: seg === 'ads' ? statuses : statuses.join(',') });
+        for (const { level, seg, idParam, idKey: idKeyLower, listStream, anStream, dailyStream, tgStream, types } of levels) {
+          const ents = await c.all(`/ad_accounts/${acc.id}/${seg}`, { entity_statuses: level === 'ad' ? statuses : statuses.join(',') });
           got[listStream].push(...ents);
-          const idKeyLower = idKey.toLowerCase();
           const jobs: [string, string, string][] = windowsOf(start, end, windowDays).map(([s, e]) => [anStream, s, e]);
-          if (seg === 'ads') jobs.push(...windowsOf(start, gt.dateRange.dailyEnd, windowDays).map(([s, e]) => ['ad_analytics_daily', s, e] as [string, string, string]));
+          if (dailyStream) jobs.push(...windowsOf(start, gt.dateRange.dailyEnd, windowDays).map(([s, e]) => [dailyStream, s, e] as [string, string, string]));
           for (const batch of chunks(ents.map((e) => e.id as string), 250)) {
             for (const [stream, s, e] of jobs) {
               const rows = await c.ok(`/ad_accounts/${acc.id}/${seg}/analytics`, { start_date: s, end_date: e, granularity: 'DAY', columns: columns.join(','), [idParam]: batch.join(',') });
@@ -914,7 +918,8 @@ describe('Pinterest API simulator', () => {
         for (const d of r.all.daily_metrics) got.user_account_analytics.push({ user_id: user.id, date: d.date, data_status: d.data_status, ...lower(d.metrics) });
       }
 
-      for (const name of ['boards', 'pins', 'followers', 'user_interests', 'campaigns', 'ad_groups', 'ads'] as const) {
+      // the lists come in the order the API serves them
+      for (const name of ENDPOINTS.filter((e) => !e.analytics).flatMap((e) => e.streams)) {
         expect([name, got[name]]).toEqual([name, gt.records[name]]);
       }
       for (const name of STREAM_NAMES) {
