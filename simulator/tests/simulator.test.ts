@@ -1,5 +1,5 @@
 /**
- * Tests of the Pinterest API simulator itself (integration_tests/simulator): pagination, filters,
+ * Tests of the Pinterest API simulator itself (simulator): pagination, filters,
  * validation, OAuth, rate limits, faults, determinism, OpenAPI conformance of every 200 response,
  * and consistency of groundTruth() with what the HTTP endpoints serve.
  */
@@ -26,11 +26,14 @@ import {
   type GroundTruth,
   type Simulator,
   type SimulatorOptions,
-} from './simulator';
-import { ByteWriter } from './simulator/bytes';
-import { OPENAPI_FIXTURE } from '../test_kit/reference-docs';
-import { TODAY } from '../test_kit/constants';
-import { canonical } from '../test_kit/messages';
+  TARGETING_TYPES,
+  type Level,
+} from '..';
+import { ByteWriter } from '../bytes';
+import { ENDPOINTS, matchRoute, type Endpoint } from '../endpoints';
+import { OPENAPI_FIXTURE } from '../../reference';
+import { TODAY } from '../../test_kit/constants';
+import { canonical } from '../../test_kit/messages';
 
 const DAY = 86_400_000;
 const day = (offset: number) => new Date(Date.parse(`${TODAY}T00:00:00Z`) + offset * DAY).toISOString().slice(0, 10);
@@ -93,50 +96,17 @@ function qs(params: Record<string, string | number | string[] | undefined>): str
 
 const OPENAPI = process.env.OPENAPI_PATH || OPENAPI_FIXTURE;
 
-/** The operations the simulator serves; each must have at least one validated 200 response. */
-const OPERATIONS = [
-  'POST /oauth/token',
-  'GET /user_account',
-  'GET /user_account/analytics',
-  'GET /user_account/followers',
-  'GET /users/{username}/interests/follow',
-  'GET /ad_accounts',
-  'GET /ad_accounts/{ad_account_id}',
-  'GET /ad_accounts/{ad_account_id}/campaigns',
-  'GET /ad_accounts/{ad_account_id}/ad_groups',
-  'GET /ad_accounts/{ad_account_id}/ads',
-  'GET /ad_accounts/{ad_account_id}/campaigns/analytics',
-  'GET /ad_accounts/{ad_account_id}/ad_groups/analytics',
-  'GET /ad_accounts/{ad_account_id}/ads/analytics',
-  'GET /ad_accounts/{ad_account_id}/campaigns/targeting_analytics',
-  'GET /ad_accounts/{ad_account_id}/ad_groups/targeting_analytics',
-  'GET /ad_accounts/{ad_account_id}/ads/targeting_analytics',
-  'GET /boards',
-  'GET /pins',
-  'GET /pins/{pin_id}/analytics',
-  'GET /ad_accounts/{ad_account_id}/analytics',
-  'GET /ad_accounts/{ad_account_id}/targeting_analytics',
-  'GET /ad_accounts/{ad_account_id}/audiences',
-  'GET /ad_accounts/{ad_account_id}/customer_lists',
-  'GET /ad_accounts/{ad_account_id}/conversion_tags',
-  'GET /ad_accounts/{ad_account_id}/keywords',
-  'GET /boards/{board_id}/sections',
-  'GET /boards/{board_id}/pins',
-  'GET /boards/{board_id}/sections/{section_id}/pins',
-  'GET /catalogs',
-  'GET /catalogs/feeds',
-  'GET /catalogs/product_groups',
-] as const;
+/** The operations the simulator serves (the asynchronous reports aside); each must have at least one validated 200 response. */
+const OPERATIONS = ENDPOINTS.filter((e) => e.kind !== 'reports').map((e) => `${e.method} ${e.path}`);
 
 function templateOf(method: string, p: string): string {
-  const t = p
-    .replace(/^\/users\/[^/]+\//, '/users/{username}/')
-    .replace(/^\/pins\/\d+\/analytics$/, '/pins/{pin_id}/analytics')
-    .replace(/^\/boards\/\d+\/sections\/\d+\/pins$/, '/boards/{board_id}/sections/{section_id}/pins')
-    .replace(/^\/boards\/\d+\//, '/boards/{board_id}/')
-    .replace(/^\/ad_accounts\/\d+/, '/ad_accounts/{ad_account_id}');
-  return `${method} ${t}`;
+  const route = matchRoute(p);
+  if (!route) throw new Error(`no endpoint serves ${p}`);
+  return `${method} ${route.endpoint.path}`;
 }
+
+/** A list row's path for one partition: the template's parameters filled in. */
+const fill = (template: string, params: Record<string, string>) => template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name]));
 
 /** OpenAPI 3.0 → JSON Schema: `nullable: true` allows null; refs made absolute to the bundle. */
 function toJsonSchema(node: unknown): unknown {
@@ -824,6 +794,12 @@ describe('Pinterest API simulator', () => {
   });
 
   describe('stream mapping', () => {
+    test('every endpoint that serves a stream is a plain list or names its ground-truth computation', () => {
+      const loose = ENDPOINTS.filter((e) => e.streams.length > 0 && !e.list === !e.truth).map((e) => e.path);
+      expect(loose).toEqual([]);
+      expect(new Set(STREAM_NAMES).size).toBe(ENDPOINTS.flatMap((e) => e.streams).length);
+    });
+
     test('streamForPath / streamOfRequest', () => {
       expect(streamForPath('/ad_accounts/1/ads/analytics')).toBe('ad_analytics|ad_analytics_daily');
       expect(streamForPath('/v5/ad_accounts/1/ad_groups/targeting_analytics?x=1')).toBe('ad_group_targeting_analytics');
@@ -850,35 +826,32 @@ describe('Pinterest API simulator', () => {
       expect([start, end, gt.dateRange.dailyEnd]).toEqual([day(-89), day(0), day(-1)]);
 
       const user = await c.ok('/user_account');
-      got.boards = await c.all('/boards');
       const pins = await c.all('/pins');
       got.pins = pins;
-      got.followers = await c.all('/user_account/followers');
       got.user_interests = await c.all(`/users/${encodeURIComponent(user.username)}/interests/follow`);
       const accounts = await c.all('/ad_accounts');
-      const levels = [
-        ['campaigns', 'campaign_ids', 'CAMPAIGN_ID', 'campaigns', 'campaign_analytics', 'campaign_targeting_analytics', CAMPAIGN_TARGETING_TYPES],
-        ['ad_groups', 'ad_group_ids', 'AD_GROUP_ID', 'ad_groups', 'ad_group_analytics', 'ad_group_targeting_analytics', AD_GROUP_TARGETING_TYPES],
-        ['ads', 'ad_ids', 'AD_ID', 'ads', 'ad_analytics', 'ad_targeting_analytics', AD_TARGETING_TYPES],
-      ] as const;
+      // The ads-analytics endpoints of each level, their streams from the endpoint table.
+      const analyticsRow = (level: Level, targeting: boolean) => ENDPOINTS.find((e) => e.truth === 'ads_analytics' && e.level === level && !!e.targeting === targeting)!;
+      const accountStreams = { analytics: analyticsRow('ad_account', false).streams[0], targeting: analyticsRow('ad_account', true).streams[0] };
+      const levels = ENDPOINTS.filter((e) => e.truth === 'entities').map((list) => {
+        const level = list.level!;
+        const [anStream, dailyStream] = analyticsRow(level, false).streams;
+        return { level, seg: list.path.split('/').pop()!, idParam: `${level}_ids`, idKey: `${level}_id`, listStream: list.streams[0], anStream, dailyStream, tgStream: analyticsRow(level, true).streams[0], types: TARGETING_TYPES[level] };
+      });
       got.ad_accounts = accounts;
       const carry = (items: any[], field: string, value: string) => items.map((it) => (it[field] == null ? { ...it, [field]: value } : it));
       for (const acc of accounts) {
-        for (const seg of ['audiences', 'customer_lists']) got[seg].push(...carry(await c.all(`/ad_accounts/${acc.id}/${seg}`), 'ad_account_id', acc.id));
-        got.conversion_tags.push(...carry((await c.ok(`/ad_accounts/${acc.id}/conversion_tags`)).items, 'ad_account_id', acc.id));
-        got.keywords.push(...carry(await c.all(`/ad_accounts/${acc.id}/keywords`), 'ad_account_id', acc.id));
         for (const [s, e] of windowsOf(start, end, windowDays)) {
           const rows = await c.ok(`/ad_accounts/${acc.id}/analytics`, { start_date: s, end_date: e, granularity: 'DAY', columns: columns.join(',') });
-          for (const r of rows) got.ad_account_analytics.push({ ...lower(r), ad_account_id: acc.id, currency: acc.currency });
-          const res = await c.ok(`/ad_accounts/${acc.id}/targeting_analytics`, { start_date: s, end_date: e, granularity: 'DAY', columns: columns.join(','), targeting_types: AD_ACCOUNT_TARGETING_TYPES.join(',') });
-          for (const d of res.data) got.ad_account_targeting_analytics.push({ ...lower(d.metrics), ad_account_id: acc.id, targeting_type: d.targeting_type, targeting_value: String(d.targeting_value), currency: acc.currency });
+          for (const r of rows) got[accountStreams.analytics].push({ ...lower(r), ad_account_id: acc.id, currency: acc.currency });
+          const res = await c.ok(`/ad_accounts/${acc.id}/targeting_analytics`, { start_date: s, end_date: e, granularity: 'DAY', columns: columns.join(','), targeting_types: TARGETING_TYPES.ad_account.join(',') });
+          for (const d of res.data) got[accountStreams.targeting].push({ ...lower(d.metrics), ad_account_id: acc.id, targeting_type: d.targeting_type, targeting_value: String(d.targeting_value), currency: acc.currency });
         }
-        for (const [seg, idParam, idKey, listStream, anStream, tgStream, types] of levels) {
-          const ents = await c.all(`/ad_accounts/${acc.id}/${seg}`, { entity_statuses: seg === 'ads' ? statuses : statuses.join(',') });
+        for (const { level, seg, idParam, idKey: idKeyLower, listStream, anStream, dailyStream, tgStream, types } of levels) {
+          const ents = await c.all(`/ad_accounts/${acc.id}/${seg}`, { entity_statuses: level === 'ad' ? statuses : statuses.join(',') });
           got[listStream].push(...ents);
-          const idKeyLower = idKey.toLowerCase();
           const jobs: [string, string, string][] = windowsOf(start, end, windowDays).map(([s, e]) => [anStream, s, e]);
-          if (seg === 'ads') jobs.push(...windowsOf(start, gt.dateRange.dailyEnd, windowDays).map(([s, e]) => ['ad_analytics_daily', s, e] as [string, string, string]));
+          if (dailyStream) jobs.push(...windowsOf(start, gt.dateRange.dailyEnd, windowDays).map(([s, e]) => [dailyStream, s, e] as [string, string, string]));
           for (const batch of chunks(ents.map((e) => e.id as string), 250)) {
             for (const [stream, s, e] of jobs) {
               const rows = await c.ok(`/ad_accounts/${acc.id}/${seg}/analytics`, { start_date: s, end_date: e, granularity: 'DAY', columns: columns.join(','), [idParam]: batch.join(',') });
@@ -896,19 +869,37 @@ describe('Pinterest API simulator', () => {
           }
         }
       }
-      for (const acc of accounts) {
-        const groups = got.ad_groups.filter((g) => g.ad_account_id === acc.id);
-        for (const batch of chunks(groups.map((g) => g.id as string), 250)) got.keywords.push(...carry(await c.all(`/ad_accounts/${acc.id}/keywords`, { ad_group_ids: batch.join(',') }), 'ad_account_id', acc.id));
+      // Every plain list of the endpoint table, per partition, with the queries a full read makes.
+      const sectionsOf = new Map<string, string[]>();
+      const sectionRow = ENDPOINTS.find((e) => e.list?.parent === 'board' && e.path.endsWith('/sections'))!;
+      const partitionsOf = async (e: Endpoint): Promise<{ id: string; params: Record<string, string> }[]> => {
+        if (e.list!.parent === 'ad_account') return accounts.map((a) => ({ id: a.id, params: { ad_account_id: a.id } }));
+        if (e.list!.parent === 'board') return got.boards.map((b) => ({ id: String(b.id), params: { board_id: String(b.id) } }));
+        if (e.list!.parent === 'board_section') {
+          const out: { id: string; params: Record<string, string> }[] = [];
+          for (const b of got.boards) {
+            if (!sectionsOf.has(String(b.id))) sectionsOf.set(String(b.id), (await c.all(fill(sectionRow.path, { board_id: String(b.id) }))).map((s) => String(s.id)));
+            for (const id of sectionsOf.get(String(b.id))!) out.push({ id, params: { board_id: String(b.id), section_id: id } });
+          }
+          return out;
+        }
+        return [{ id: '', params: {} }];
+      };
+      const lookups: number[] = [];
+      for (const e of ENDPOINTS.filter((row) => row.list)) {
+        const spec = e.list!;
+        const before = sim.requestLog.length;
+        const parts = await partitionsOf(e);
+        lookups.push(sim.requestLog.length - before);
+        for (const part of parts) {
+          const path = fill(e.path, part.params);
+          for (const params of spec.readQueries?.(sim.data, part.id, new Set(statuses)) ?? [new URLSearchParams()]) {
+            const q = Object.fromEntries(params);
+            const items = spec.paged === false ? (await c.ok(path, q)).items : await c.all(path, q);
+            got[e.streams[0]].push(...(spec.carries ? carry(items, spec.carries, part.id) : items));
+          }
+        }
       }
-      for (const board of got.boards) {
-        const sections = carry(await c.all(`/boards/${board.id}/sections`), 'board_id', String(board.id));
-        got.board_sections.push(...sections);
-        got.board_pins.push(...carry(await c.all(`/boards/${board.id}/pins`), 'board_id', String(board.id)));
-        for (const s of sections) got.board_section_pins.push(...carry(await c.all(`/boards/${board.id}/sections/${s.id}/pins`), 'board_section_id', String(s.id)));
-      }
-      got.catalogs = await c.all('/catalogs');
-      got.catalogs_feeds = await c.all('/catalogs/feeds');
-      got.catalogs_product_groups = await c.all('/catalogs/product_groups');
       const pinTypes = ['IMPRESSION', 'OUTBOUND_CLICK', 'PIN_CLICK', 'SAVE', 'SAVE_RATE', 'TOTAL_COMMENTS', 'TOTAL_REACTIONS', 'USER_FOLLOW', 'PROFILE_VISIT'];
       const refused: string[] = [];
       for (const pin of pins.filter((p) => p.is_owner)) {
@@ -927,7 +918,8 @@ describe('Pinterest API simulator', () => {
         for (const d of r.all.daily_metrics) got.user_account_analytics.push({ user_id: user.id, date: d.date, data_status: d.data_status, ...lower(d.metrics) });
       }
 
-      for (const name of ['boards', 'pins', 'followers', 'user_interests', 'campaigns', 'ad_groups', 'ads'] as const) {
+      // the lists come in the order the API serves them
+      for (const name of ENDPOINTS.filter((e) => !e.analytics).flatMap((e) => e.streams)) {
         expect([name, got[name]]).toEqual([name, gt.records[name]]);
       }
       for (const name of STREAM_NAMES) {
@@ -944,9 +936,12 @@ describe('Pinterest API simulator', () => {
         const sname = streamOfRequest(r.method, r.path) ?? 'setup';
         byStream.set(sname, (byStream.get(sname) ?? 0) + 1);
       }
+      const lookupRequests = lookups.reduce((a, b) => a + b, 0);
       for (const name of STREAM_NAMES) {
         if (name === 'ad_analytics' || name === 'ad_analytics_daily') continue;
-        expect([name, byStream.get(name) ?? 0]).toEqual([name, gt.minRequests[name]]);
+        // the board sections are listed once more to find the section pins' partitions
+        const extra = name === sectionRow.streams[0] ? lookupRequests : 0;
+        expect([name, (byStream.get(name) ?? 0) - extra]).toEqual([name, gt.minRequests[name]]);
       }
       expect(byStream.get('ad_analytics|ad_analytics_daily')).toBe(gt.minRequests.ad_analytics + gt.minRequests.ad_analytics_daily);
       expect(byStream.get('setup')).toBe(gt.setupRequests.userAccount + gt.setupRequests.adAccountsList);
@@ -1012,14 +1007,15 @@ describe('Pinterest API simulator', () => {
       await cl.ok('/user_account/analytics', { start_date: day(-89), end_date: day(0) });
       await cl.ok(`/ad_accounts/${a}/analytics`, win);
       await cl.ok(`/ad_accounts/${a}/targeting_analytics`, { ...win, targeting_types: AD_ACCOUNT_TARGETING_TYPES.join(',') });
-      for (const seg of ['audiences', 'customer_lists', 'keywords']) await cl.ok(`/ad_accounts/${acc0}/${seg}`, { page_size: 250 });
       await cl.ok(`/ad_accounts/${acc0}/keywords`, { page_size: 250, ad_group_ids: ids.ad_group_ids });
-      await cl.ok(`/ad_accounts/${acc0}/conversion_tags`);
-      const [boardId, sections] = [...sim.data.extras.sections].find(([, list]) => list.length > 0)!;
-      await cl.ok(`/boards/${boardId}/sections`, { page_size: 250 });
+      const [boardId, sections] = [...sim.data.accountLists.sections].find(([, list]) => list.length > 0)!;
       await cl.ok(`/boards/${boardId}/pins`, { page_size: 250, pin_metrics: 'true' });
-      await cl.ok(`/boards/${boardId}/sections/${sections[0].id}/pins`, { page_size: 250 });
-      for (const p of ['/catalogs', '/catalogs/feeds', '/catalogs/product_groups']) await cl.ok(p, { page_size: 250 });
+      // every plain list of the table, for a partition that has items
+      const parent = { ad_account_id: acc0, board_id: boardId, section_id: String(sections[0].id) };
+      for (const e of ENDPOINTS.filter((row) => row.list)) {
+        const items = await cl.ok(fill(e.path, parent), e.list!.paged === false ? {} : { page_size: 250 });
+        expect([e.path, items.items.length > 0]).toEqual([e.path, true]);
+      }
       const missing = OPERATIONS.filter((op) => !v.covered.has(op));
       expect(missing).toEqual([]);
     });

@@ -1,5 +1,5 @@
 // What a token can see: boards and pins filtered by scopes and list parameters.
-import type { Dataset, Json, PinMeta } from './dataset';
+import type { Dataset, Json, PinMeta } from './types';
 import { pinDay, pinLifetime, summarise, type DailyMetrics, type MetricsContext } from './metrics';
 import { formatDay } from './rng';
 

@@ -1,6 +1,6 @@
 // Query parameters, read and checked as the API checks them (repeated keys, enums, booleans, id lists).
 import { bad, ApiError, MESSAGES } from './answers';
-import type { AdAccountMeta, Dataset } from './dataset';
+import type { AdAccountMeta, Dataset } from './types';
 
 export class Query {
   constructor(private sp: URLSearchParams) {}

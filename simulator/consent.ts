@@ -11,7 +11,8 @@
  */
 import { randomBytes } from 'node:crypto';
 
-export type ConsentMode = 'allow' | 'deny' | 'wrong_state' | 'invalid_code';
+import type { ConsentMode } from './types';
+
 export const CONSENT_MODES: ConsentMode[] = ['allow', 'deny', 'wrong_state', 'invalid_code'];
 
 export interface ConsentAnswer {

@@ -1,6 +1,6 @@
 // HTTP layer of the Pinterest API simulator (node:http only): the server's life cycle, the control API,
 // the request pipeline (logging, latency, faults, auth, rate limits, cache) and the dispatch to the
-// endpoint modules (auth.ts, lists.ts, analytics.ts, reports.ts).
+// endpoint table (endpoints.ts), whose rows answer through lists.ts and analytics.ts, and to auth.ts and reports.ts.
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
@@ -8,21 +8,18 @@ import { AnalyticsEndpoints } from './analytics';
 import { ApiError, bodyLength, errorAnswer, json, MESSAGES, type Answer } from './answers';
 import { grantedScopes, TokenAuthority, type TokenInfo } from './auth';
 import { ConsentFlow } from './consent';
-import type { Dataset } from './dataset';
+import type { Dataset } from './types';
 import { FaultInjector, serverErrorAnswer } from './faults';
 import { ListEndpoints } from './lists';
 import { metricsContext, type MetricsContext } from './metrics';
 import { refusalFor } from './overrides';
 import { adAccountOf, Query } from './params';
 import { RateLimiter } from './rate-limits';
-import { SimClock } from './realapi';
+import { SimClock } from './api-quirks';
 import { ReportApi } from './reports';
 import { Lru } from './response-cache';
-import { matchRoute, type Route } from './routes';
+import { matchRoute, serveList, type Handlers, type Route } from './endpoints';
 import type { Credentials, FaultKind, GroundTruth, GroundTruthConfig, LoggedRequest, SimulatorOptions } from './types';
-
-// groundTruth.ts reads the default scopes from here
-export { DEFAULT_SCOPES } from './auth';
 
 export interface SimulatorStats {
   requests: number;
@@ -49,8 +46,7 @@ export class SimServer {
   private rateLimiter: RateLimiter;
   private faults: FaultInjector;
   private cache: Lru;
-  private lists: ListEndpoints;
-  private analytics: AnalyticsEndpoints;
+  private handlers: Handlers;
   private ridSeq = 0;
   private started = Date.now();
   private cpuStart = process.cpuUsage();
@@ -72,8 +68,7 @@ export class SimServer {
     this.rateLimiter = new RateLimiter(opts);
     this.faults = new FaultInjector(opts);
     this.cache = new Lru(opts.cacheMaxBytes ?? 256 * 1024 * 1024);
-    this.lists = new ListEndpoints(ds, this.ctx, opts);
-    this.analytics = new AnalyticsEndpoints(ds, this.ctx, opts, this.clock);
+    this.handlers = { ds, ctx: this.ctx, lists: new ListEndpoints(ds, this.ctx, opts), analytics: new AnalyticsEndpoints(ds, this.ctx, opts, this.clock) };
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch((err) => {
         // never let a handler bug kill the process; answer 500 when still possible
@@ -223,7 +218,7 @@ export class SimServer {
     } else path = path.slice(3) || '/';
     if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
     const route = req.url?.startsWith('/v5') ? matchRoute(path) : null;
-    const entry: LoggedRequest = { method, path, query: q.record(), status: 0, category: route?.category ?? 'none', at };
+    const entry: LoggedRequest = { method, path, query: q.record(), status: 0, category: route?.endpoint.category ?? 'none', at };
     if (this.opts.logRequests !== false) this.log.push(entry);
     this.statsData.requests++;
     if (route) this.clock.onRequest(path);
@@ -234,7 +229,7 @@ export class SimServer {
     let fault: FaultKind | undefined;
     if (!route) {
       answer = json(404, { code: 404, message: `Resource not found: ${method} ${url.pathname}` });
-    } else if (route.method !== method && !(route.name === 'reports' && method === 'POST')) {
+    } else if (route.endpoint.method !== method && !(route.endpoint.kind === 'reports' && method === 'POST')) {
       answer = json(405, { code: 405, message: `Method ${method} not allowed on ${url.pathname}` });
     } else {
       fault = this.faults.pick(route, path);
@@ -291,14 +286,14 @@ export class SimServer {
 
   private process(route: Route, path: string, q: Query, req: http.IncomingMessage, body: string, url: URL, spurious: boolean): Answer {
     try {
-      if (route.name === 'token') return this.auth.token(req, body);
-      const tok = this.auth.authorize(req, route.scopes);
+      if (route.endpoint.kind === 'token') return this.auth.token(req, body);
+      const tok = this.auth.authorize(req, route.endpoint.scopes);
       const refused = refusalFor(this.opts.refusals, path);
       if (refused) throw new ApiError(refused.status, refused.code, refused.message);
-      const rl = this.rateLimiter.check(route.category);
+      const rl = this.rateLimiter.check(route.endpoint.category);
       if (rl.limited) return rl.limited;
       if (spurious) return { ...json(400, { code: 1, message: MESSAGES.last90Days }), headers: rl.headers };
-      if (route.name === 'reports') {
+      if (route.endpoint.kind === 'reports') {
         // Asynchronous reports (reports.ts): never cached, a poll's answer changes.
         adAccountOf(this.ds, route.params.ad_account_id);
         const a = this.reportApi.handle(String(req.method).toUpperCase(), route.params.ad_account_id, url.searchParams, body);
@@ -319,35 +314,10 @@ export class SimServer {
   // ---- dispatch ---------------------------------------------------------------------------
 
   private dispatch(route: Route, path: string, q: Query, tok: TokenInfo): Answer {
-    switch (route.name) {
-      case 'user_account':
-        return json(200, this.ds.user);
-      case 'ad_accounts':
-        return this.lists.adAccounts(path, q);
-      case 'ad_account':
-        return json(200, adAccountOf(this.ds, route.params.ad_account_id).item);
-      case 'entities':
-        return this.lists.entities(route.level!, route.params.ad_account_id, path, q);
-      case 'ads_analytics':
-        return this.analytics.adsAnalytics(route.level!, route.params.ad_account_id, q, false);
-      case 'targeting_analytics':
-        return this.analytics.adsAnalytics(route.level!, route.params.ad_account_id, q, true);
-      case 'boards':
-        return this.lists.boards(path, q, tok);
-      case 'pins':
-        return this.lists.pins(path, q, tok);
-      case 'followers':
-        return this.lists.followers(path, q);
-      case 'interests':
-        return this.lists.interests(route, path, q);
-      case 'pin_analytics':
-        return this.analytics.pinAnalytics(route.params.pin_id, q);
-      case 'user_account_analytics':
-        return this.analytics.userAnalytics(q);
-      case 'more_lists':
-        return this.lists.moreLists(route, path, q, tok);
-      default:
-        throw new ApiError(404, 404, 'Not found.');
-    }
+    const { endpoint, params } = route;
+    const r = { params, path, q, scopes: tok.scopes };
+    if (endpoint.list) return serveList(this.handlers, endpoint.list, r);
+    if (endpoint.serve) return endpoint.serve(this.handlers, r);
+    throw new ApiError(404, 404, 'Not found.');
   }
 }

@@ -5,7 +5,8 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-import { entitiesOf, type Dataset, type EntityMeta } from './dataset';
+import { entitiesOf } from './dataset';
+import type { Dataset, EntityMeta } from './types';
 import {
   cellValue,
   entityDays,
@@ -19,30 +20,7 @@ import {
   type MetricsContext,
 } from './metrics';
 import { formatDay, hash, parseDay, strHash } from './rng';
-import type { Level } from './types';
-
-export interface ReportKnobs {
-  /** IN_PROGRESS answers before a report is FINISHED (default 1) */
-  pollsUntilReady?: number;
-  /** how long a download link works (default 5 minutes, as Pinterest says) */
-  linkTtlMs?: number;
-  /** how long a finished report is kept (default 1 hour) */
-  reportTtlMs?: number;
-  /** fraction of report creations that end FAILED (decided per report and creation, deterministically) */
-  failRate?: number;
-  /** fraction of reports whose first download link answers as expired (403) */
-  expireLinkRate?: number;
-  /** fraction of reports whose first download is cut halfway */
-  cutRate?: number;
-  /** serve every file in this format, whatever was asked (default: as requested, JSON when unset) */
-  format?: 'JSON' | 'CSV';
-  /** the link first answers 302 to the file (as a storage front end may) */
-  redirect?: boolean;
-  /** columns Pinterest refuses for this account (what only Pinterest can judge: check's one small request) */
-  refuseColumns?: string[];
-  /** JSON files carry their members this many times over, streamed (benchmarks of memory with > 1 GB files) */
-  repeat?: number;
-}
+import type { Level, ReportKnobs } from './types';
 
 export const REPORT_LEVELS = [
   'ADVERTISER', 'ADVERTISER_TARGETING', 'CAMPAIGN', 'CAMPAIGN_TARGETING', 'AD_GROUP', 'AD_GROUP_TARGETING', 'PIN_PROMOTION',
@@ -403,7 +381,7 @@ export class ReportApi {
       key: (hash(this.seed, p.key, salt, j) & 0x3fffffff) + 1_000_000,
       attrJson: undefined,
     });
-    // ADVERTISER reads the account's own analytics entity (extras.ts): the rows GET /ad_accounts/{id}/analytics gives.
+    // ADVERTISER reads the account's own analytics entity (account-lists.ts): the rows GET /ad_accounts/{id}/analytics gives.
     if (base === 'KEYWORD') out = parents.flatMap((p) => [child(p, 0x4b, 0), child(p, 0x4b, 1)]);
     else if (base === 'PRODUCT_GROUP') out = parents.map((p) => child(p, 0x9a, 0));
     else if (base === 'PRODUCT_ITEM') out = parents.flatMap((p) => [child(p, 0x1e, 0), child(p, 0x1e, 1)]);

@@ -2,7 +2,7 @@
 // followers, interests and the user profile.
 import type { GenerationContext } from './dataset-common';
 import { FANCY, isoSeconds, pad, TOPICS } from './dataset-common';
-import type { Json, PinMeta } from './dataset';
+import type { Json, PinMeta } from './types';
 import { dayToEpochSeconds, hash, unit } from './rng';
 
 const INTEREST_NAMES = [

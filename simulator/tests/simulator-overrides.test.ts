@@ -1,9 +1,9 @@
 /**
- * The simulator's two single-answer knobs (integration_tests/simulator/overrides.ts): `refusals` (a route
+ * The simulator's two single-answer knobs (simulator/overrides.ts): `refusals` (a route
  * that refuses the token after authentication) and `extraItemFields` (fields Pinterest added to list items),
  * seen over HTTP and in the ground truth.
  */
-import { groundTruthFor, startSimulator, type Simulator } from './simulator';
+import { groundTruthFor, startSimulator, type Simulator } from '..';
 
 const BASE = { today: '2026-06-30', size: { adAccounts: 2, sharedAdAccounts: 1, firstAccountCampaigns: 3, campaignsPerAccount: 3 } };
 const account = groundTruthFor(BASE, { columns: [] }).adAccountIds[1];

@@ -1,7 +1,7 @@
 // Two knobs that change single answers, for tests that need Pinterest's behaviour in one spot:
 // routes that refuse the token (an ad account whose role cannot read one list, a removed route), and
 // fields Pinterest added to list items that the connector's schemas do not know yet.
-import type { Dataset, Json } from './dataset';
+import type { Dataset, Json } from './types';
 import type { ExtraItemFields, Refusal } from './types';
 
 const DEFAULT_REFUSAL: Record<Refusal['status'], { code: number; message: string }> = {

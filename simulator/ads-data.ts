@@ -2,7 +2,7 @@
 // account the campaigns, ad groups and ads with their flights, statuses and analytics attributes.
 import type { GenerationContext } from './dataset-common';
 import { FANCY, pad, TOPICS } from './dataset-common';
-import type { AdAccountMeta, EntityMeta, Json, PinMeta } from './dataset';
+import type { AdAccountMeta, EntityMeta, Json, PinMeta } from './types';
 import { dayToEpochSeconds, hash, unit, type Rng } from './rng';
 import type { EntityStatus, SizeKnobs } from './types';
 

@@ -1,7 +1,8 @@
 // The synchronous analytics endpoints (ads, targeting, Pin and user-account analytics): their
 // parameter checks and their JSON writers. Values come from metrics.ts.
 import { ApiError, bad, json, MESSAGES, type Answer } from './answers';
-import { entitiesOf, type Dataset, type EntityMeta, type Json } from './dataset';
+import { entitiesOf } from './dataset';
+import type { Dataset, EntityMeta, Json } from './types';
 import {
   entityDays,
   entityTargeting,
@@ -26,7 +27,7 @@ import {
 } from './metrics';
 import { ByteWriter, utf8 } from './bytes';
 import { adAccountOf, boolParam, enumParam, idList, type Query } from './params';
-import { refuseAttribution, refuseReportingTimezone, refuseTargetingTypes, settleDays, type SimClock, unsettle } from './realapi';
+import { refuseAttribution, refuseReportingTimezone, refuseTargetingTypes, settleDays, type SimClock, unsettle } from './api-quirks';
 import { formatDay, parseDay } from './rng';
 import type { Level, SimulatorOptions } from './types';
 
@@ -124,7 +125,7 @@ export class AnalyticsEndpoints {
     for (const id of ids) {
       if (seen.has(id)) continue;
       seen.add(id);
-      const e = level === 'ad_account' ? this.ds.extras.accountEntity.get(id) : this.ds.entityById.get(id);
+      const e = level === 'ad_account' ? this.ds.accountLists.accountEntity.get(id) : this.ds.entityById.get(id);
       if (e && e.level === level && e.accountId === acc.id) ents.push(e);
     }
     if (targeting) return { status: 200, body: this.targetingJson(level, ents, types, specs, d0, d1) };

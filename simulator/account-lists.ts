@@ -1,29 +1,8 @@
 // The simulated account's other lists: ad-account level analytics entities, audiences, customer lists,
 // conversion tags, keywords, board sections (and the pins filed in them), catalogs, feeds and product
 // groups. Deterministic from the seed like the rest of the dataset (dataset.ts), sized from its knobs.
-import type { AdAccountMeta, Dataset, EntityMeta, Json, PinMeta } from './dataset';
+import type { AdAccountMeta, Dataset, EntityMeta, AccountLists, Json, PinMeta } from './types';
 import { dayToEpochSeconds, hash, unit } from './rng';
-
-export interface Extras {
-  /** one analytics entity per ad account (level ad_account): its rows are the account's totals */
-  accountEntity: Map<string, EntityMeta>;
-  audiences: Map<string, Json[]>;
-  customerLists: Map<string, Json[]>;
-  conversionTags: Map<string, Json[]>;
-  /** keywords whose parent is the ad account (listed without a filter) */
-  accountKeywords: Map<string, Json[]>;
-  /** keywords per ad group id (listed with ad_group_ids) */
-  adGroupKeywords: Map<string, Json[]>;
-  /** sections per board id */
-  sections: Map<string, Json[]>;
-  /** pins per board section id */
-  sectionPins: Map<string, PinMeta[]>;
-  catalogs: Json[];
-  /** retail feeds carry no catalog_id (hotel and creative-asset feeds do): their catalog, for the catalog_id filter */
-  feeds: Json[];
-  feedCatalog: Map<string, string>;
-  productGroups: Json[];
-}
 
 const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 const MATCH_TYPES = ['BROAD', 'PHRASE', 'EXACT'];
@@ -48,10 +27,10 @@ function accountEntity(ds: Dataset, acc: AdAccountMeta): EntityMeta {
   };
 }
 
-export function generateExtras(ds: Dataset): Extras {
+export function generateAccountLists(ds: Dataset): AccountLists {
   const { seed } = ds;
   const now = dayToEpochSeconds(ds.todayDay);
-  const ex: Extras = {
+  const ex: AccountLists = {
     accountEntity: new Map(), audiences: new Map(), customerLists: new Map(), conversionTags: new Map(),
     accountKeywords: new Map(), adGroupKeywords: new Map(), sections: new Map(), sectionPins: new Map(),
     catalogs: [], feeds: [], feedCatalog: new Map(), productGroups: [],

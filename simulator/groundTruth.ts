@@ -1,6 +1,8 @@
-// Expected records and request counts of a full-refresh read, computed from the dataset
-// directly (no HTTP). Record shapes follow docs/contract.md §4.
-import { entitiesOf, type Dataset, type EntityMeta, type Json } from './dataset';
+// Expected records and request counts of a full-refresh read, computed from the dataset directly (no
+// HTTP), row by row of the endpoint table (endpoints.ts). Record shapes follow docs/contract.md §4.
+import { DEFAULT_SCOPES } from './auth';
+import { entitiesOf } from './dataset';
+import { ENDPOINTS, STREAM_NAMES, type Endpoint, type ListSpec, type TruthKind } from './endpoints';
 import { PIN_STANDARD_METRIC_TYPES } from './enums';
 import {
   entityDays,
@@ -21,15 +23,22 @@ import {
   userDay,
   USER_METRIC_TYPES,
 } from './metrics';
+import { Query } from './params';
 import { formatDay, parseDay } from './rng';
 import { REPORT_UNSUPPORTED_COLUMNS, reportAcceptsType } from './reports';
-import { DEFAULT_SCOPES } from './server';
+import type { Dataset, EntityMeta, GroundTruth, GroundTruthConfig, Json, Level, SimulatorOptions, StreamName } from './types';
 import { pinWithMetrics, visibleBoards, visiblePins } from './views';
-import { STREAM_NAMES, type GroundTruth, type GroundTruthConfig, type Level, type SimulatorOptions, type StreamName } from './types';
 
 const PAGE = 250;
 const REPORT_LEVEL_OF: Record<Level, string> = { ad_account: 'ADVERTISER', campaign: 'CAMPAIGN', ad_group: 'AD_GROUP', ad: 'PIN_PROMOTION' };
 const pages = (n: number) => Math.max(1, Math.ceil(n / PAGE));
+
+/** The one stream of the table's row computed by `kind` (at `level`, for analytics). */
+function streamOf(kind: TruthKind, level?: Level, targeting = false): StreamName {
+  const row = ENDPOINTS.find((e) => e.truth === kind && e.level === level && !!e.targeting === targeting);
+  if (!row) throw new Error(`no endpoint row computes ${kind}${level ? ` at level ${level}` : ''}`);
+  return row.streams[0];
+}
 
 function emptyRecord<T>(make: () => T): Record<StreamName, T> {
   const out = {} as Record<StreamName, T>;
@@ -83,28 +92,26 @@ export function computeGroundTruth(ds: Dataset, opts: SimulatorOptions, cfg: Gro
     if (!cfg.countsOnly) records[s].push(...items);
   };
 
-  // ---- organic lists -----------------------------------------------------------------------
-  const boards = visibleBoards(ds, scopes);
-  pushItems('boards', boards);
-  minRequests.boards = pages(boards.length);
+  // ---- the plain lists, then the ad accounts, pins and interests ---------------------------
+  for (const e of ENDPOINTS) if (e.list) listTruth(e, e.list, { ds, ctx, scopes, accounts, statuses }, pushItems, minRequests);
+  pushItems(streamOf('ad_accounts'), accounts.map((a) => a.item));
   const pins = visiblePins(ds, scopes, cfg.includeProtectedPins ?? false);
-  pushItems('pins', pins.map((p) => (cfg.pinMetrics ? pinWithMetrics(ctx, p) : p.item)));
-  minRequests.pins = pages(pins.length);
-  pushItems('followers', ds.followers);
-  minRequests.followers = pages(ds.followers.length);
+  const pinsStream = streamOf('pins');
+  pushItems(pinsStream, pins.map((p) => (cfg.pinMetrics ? pinWithMetrics(ctx, p) : p.item)));
+  minRequests[pinsStream] = pages(pins.length);
   const interests = opts.interestsGone ? [] : ds.interests;
-  pushItems('user_interests', interests);
-  minRequests.user_interests = pages(interests.length);
+  const interestsStream = streamOf('interests');
+  pushItems(interestsStream, interests);
+  minRequests[interestsStream] = pages(interests.length);
 
   // ---- entities and ads analytics ----------------------------------------------------------
-  const levels: [Level, StreamName | undefined, StreamName, StreamName][] = [
-    ['ad_account', undefined, 'ad_account_analytics', 'ad_account_targeting_analytics'],
-    ['campaign', 'campaigns', 'campaign_analytics', 'campaign_targeting_analytics'],
-    ['ad_group', 'ad_groups', 'ad_group_analytics', 'ad_group_targeting_analytics'],
-    ['ad', 'ads', 'ad_analytics', 'ad_targeting_analytics'],
-  ];
   const entityLists: Record<Level, number> = { ad_account: 0, campaign: 0, ad_group: 0, ad: 0 };
-  for (const [level, listStream, anStream, tgStream] of levels) {
+  const levels = [...new Set(ENDPOINTS.filter((e) => e.truth === 'ads_analytics').map((e) => e.level!))];
+  for (const level of levels) {
+    const listStream = ENDPOINTS.find((e) => e.truth === 'entities' && e.level === level)?.streams[0];
+    // the second stream of a level's analytics endpoint reads it by day up to yesterday
+    const [anStream, dailyStream] = ENDPOINTS.find((e) => e.truth === 'ads_analytics' && e.level === level && !e.targeting)!.streams;
+    const tgStream = streamOf('ads_analytics', level, true);
     const specs = planColumns(cfg.columns, level);
     const raw: number[] = new Array(specs.length);
     const idKey = ID_COLUMN[level].toLowerCase();
@@ -126,11 +133,11 @@ export function computeGroundTruth(ds: Dataset, opts: SimulatorOptions, cfg: Gro
       const batches = Math.ceil(ents.length / PAGE);
       minRequests[anStream] += batches * windows(start, end);
       minRequests[tgStream] += batches * windows(start, end) * typeGroups;
-      if (level === 'ad') minRequests.ad_analytics_daily += batches * windows(start, dailyEnd);
+      if (dailyStream) minRequests[dailyStream] += batches * windows(start, dailyEnd);
       if (batches > 0) {
         minReports[anStream] += historyWindows;
         minReports[tgStream] += historyWindows * Math.ceil(reportTypes.size / 5);
-        if (level === 'ad') minReports.ad_analytics_daily += historyWindows;
+        if (dailyStream) minReports[dailyStream] += historyWindows;
       }
 
       const row = (e: EntityMeta, d: number, sub: number, idValue: string): Record<string, unknown> => {
@@ -149,7 +156,7 @@ export function computeGroundTruth(ds: Dataset, opts: SimulatorOptions, cfg: Gro
         const days = entityDays(ctx, e, adsStart, end);
         for (const d of days) {
           push(anStream, row(e, d, 0, e.id));
-          if (level === 'ad' && d <= dailyEnd) push('ad_analytics_daily', row(e, d, 0, e.id));
+          if (dailyStream && d <= dailyEnd) push(dailyStream, row(e, d, 0, e.id));
         }
         if (types.length) {
           for (const cell of entityTargeting(ctx, e, types)) {
@@ -171,30 +178,30 @@ export function computeGroundTruth(ds: Dataset, opts: SimulatorOptions, cfg: Gro
   const organicDays: number[] = [];
   for (let d = Math.max(start, ds.dataStartDay); d <= Math.min(end, ds.todayDay); d++) organicDays.push(d);
   const refusedPins: { pinId: string; status: 403 | 404 }[] = [];
+  const pinAnalytics = streamOf('pin_analytics');
+  const userAnalytics = streamOf('user_analytics');
   for (const p of pins) {
     if (!p.owned) continue;
     if (p.refuse) {
       refusedPins.push({ pinId: p.id, status: p.refuse });
-      minRequests.pin_analytics += windows(start, end) > 0 ? 1 : 0;
+      minRequests[pinAnalytics] += windows(start, end) > 0 ? 1 : 0;
       continue;
     }
-    minRequests.pin_analytics += windows(start, end);
+    minRequests[pinAnalytics] += windows(start, end);
     for (const d of organicDays) {
       const dm = pinDay(ctx, p, d, pinTypes, formatDay(d));
       const r: Record<string, unknown> = { pin_id: p.id, date: dm.date, data_status: dm.data_status };
       for (const [k, v] of Object.entries(dm.metrics)) r[k.toLowerCase()] = v;
-      push('pin_analytics', r);
+      push(pinAnalytics, r);
     }
   }
-  minRequests.user_account_analytics = windows(start, end);
+  minRequests[userAnalytics] = windows(start, end);
   for (const d of organicDays) {
     const dm = userDay(ctx, ds.userKey, d, userTypes, formatDay(d));
     const r: Record<string, unknown> = { user_id: ds.user.id, date: dm.date, data_status: dm.data_status };
     for (const [k, v] of Object.entries(dm.metrics)) r[k.toLowerCase()] = v;
-    push('user_account_analytics', r);
+    push(userAnalytics, r);
   }
-
-  moreLists(ds, scopes, accounts, statuses, pushItems, minRequests);
 
   const sharedOk = ds.adAccounts.length;
   return {
@@ -222,56 +229,45 @@ export function computeGroundTruth(ds: Dataset, opts: SimulatorOptions, cfg: Gro
   };
 }
 
-/** The lists of extras.ts: ad accounts, their audiences, customer lists, conversion tags and keywords, board sections and pins, catalogs. */
-function moreLists(
-  ds: Dataset,
-  scopes: string[],
-  accounts: Dataset['adAccounts'],
-  statuses: Set<string>,
+interface ListTruthInput {
+  ds: Dataset;
+  ctx: ReturnType<typeof metricsContext>;
+  scopes: string[];
+  accounts: Dataset['adAccounts'];
+  statuses: ReadonlySet<string>;
+}
+
+/** The parents a partitioned list is read for, in the order the connector reads them. */
+function partitions(spec: ListSpec, t: ListTruthInput): string[] {
+  if (spec.parent === undefined) return [''];
+  if (spec.parent === 'ad_account') return t.accounts.map((a) => a.id);
+  const boards = visibleBoards(t.ds, t.scopes).map((b) => String(b.id));
+  if (spec.parent === 'board') return boards;
+  return boards.flatMap((b) => (t.ds.accountLists.sections.get(b) ?? []).map((s) => String(s.id)));
+}
+
+/** A list row's records (the parent id carried into items that lack it) and its fewest requests. */
+function listTruth(
+  e: Endpoint,
+  spec: ListSpec,
+  t: ListTruthInput,
   pushItems: (s: StreamName, items: Json[]) => void,
   minRequests: Record<StreamName, number>,
 ): void {
-  const ex = ds.extras;
-  // The ad-account list is set-up (fetched once for every stream): the stream itself costs no request.
-  pushItems('ad_accounts', accounts.map((a) => a.item));
-  const carried = (items: Json[], field: string, value: string) => items.map((it) => (it[field] === undefined || it[field] === null ? { ...it, [field]: value } : it));
-  for (const acc of accounts) {
-    for (const [stream, items] of [['audiences', ex.audiences.get(acc.id) ?? []], ['customer_lists', ex.customerLists.get(acc.id) ?? []]] as const) {
-      pushItems(stream, carried(items, 'ad_account_id', acc.id));
-      minRequests[stream] += pages(items.length);
-    }
-    pushItems('conversion_tags', carried(ex.conversionTags.get(acc.id) ?? [], 'ad_account_id', acc.id));
-    minRequests.conversion_tags += 1; // not paged
-    // Keywords: the account's own (no filter), then per batch of ≤ 250 listed ad group ids.
-    const own = ex.accountKeywords.get(acc.id) ?? [];
-    pushItems('keywords', carried(own, 'ad_account_id', acc.id));
-    minRequests.keywords += pages(own.length);
-    const groups = entitiesOf(ds, 'ad_group', acc.id).filter((g) => statuses.has(g.status));
-    for (let i = 0; i < groups.length; i += PAGE) {
-      const batch = groups.slice(i, i + PAGE).flatMap((g) => ex.adGroupKeywords.get(g.id) ?? []);
-      pushItems('keywords', carried(batch, 'ad_account_id', acc.id));
-      minRequests.keywords += pages(batch.length);
-    }
+  const stream = e.streams[0];
+  const parents = partitions(spec, t);
+  // Without a scope the row needs, the stream fails on its first request.
+  if (!e.scopes.every((s) => t.scopes.includes(s))) {
+    minRequests[stream] += parents.length > 0 ? 1 : 0;
+    return;
   }
-  const visible = new Set(visiblePins(ds, scopes, true));
-  for (const board of visibleBoards(ds, scopes)) {
-    const boardId = String(board.id);
-    const sections = ex.sections.get(boardId) ?? [];
-    pushItems('board_sections', carried(sections, 'board_id', boardId));
-    minRequests.board_sections += pages(sections.length);
-    const pins = ds.pins.filter((p) => visible.has(p) && p.item.board_id === boardId).map((p) => p.item);
-    pushItems('board_pins', carried(pins, 'board_id', boardId));
-    minRequests.board_pins += pages(pins.length);
-    for (const s of sections) {
-      const sectionPins = (ex.sectionPins.get(String(s.id)) ?? []).map((p) => p.item);
-      pushItems('board_section_pins', carried(sectionPins, 'board_section_id', String(s.id)));
-      minRequests.board_section_pins += pages(sectionPins.length);
+  const carried = (items: Json[], value: string) =>
+    spec.carries ? items.map((it) => (it[spec.carries!] === undefined || it[spec.carries!] === null ? { ...it, [spec.carries!]: value } : it)) : items;
+  for (const parentId of parents) {
+    for (const params of spec.readQueries?.(t.ds, parentId, t.statuses) ?? [new URLSearchParams()]) {
+      const items = spec.items({ ds: t.ds, ctx: t.ctx, parentId, q: new Query(params), scopes: t.scopes });
+      pushItems(stream, carried(items, parentId));
+      minRequests[stream] += spec.paged === false ? 1 : pages(items.length);
     }
-  }
-  // Without catalogs:read the catalog streams fail on their first request.
-  const catalogsOk = scopes.includes('catalogs:read');
-  for (const [stream, items] of [['catalogs', ex.catalogs], ['catalogs_feeds', ex.feeds], ['catalogs_product_groups', ex.productGroups]] as const) {
-    if (catalogsOk) pushItems(stream, items);
-    minRequests[stream] += catalogsOk ? pages(items.length) : 1;
   }
 }

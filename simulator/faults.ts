@@ -2,7 +2,7 @@
 // answers of the gateway-style server errors.
 import { json, type Answer } from './answers';
 import { Rng } from './rng';
-import type { Route } from './routes';
+import type { Route } from './endpoints';
 import { FAULT_KINDS, type FaultKind, type SimulatorOptions } from './types';
 
 interface PendingFault {
@@ -28,17 +28,17 @@ export class FaultInjector {
   pick(route: Route, path: string): FaultKind | undefined {
     for (let i = 0; i < this.pending.length; i++) {
       const p = this.pending[i];
-      if (p.pathIncludes !== undefined ? !path.includes(p.pathIncludes) : route.name === 'token') continue;
-      if (p.kind === 'spurious400' && !route.analytics) continue;
+      if (p.pathIncludes !== undefined ? !path.includes(p.pathIncludes) : route.endpoint.kind === 'token') continue;
+      if (p.kind === 'spurious400' && !route.endpoint.analytics) continue;
       p.remaining--;
       if (p.remaining <= 0) this.pending.splice(i, 1);
       return p.kind;
     }
     const f = this.opts.faults;
     if (!f || !(f.rate > 0) || !f.kinds?.length) return undefined;
-    if (route.name === 'token' && !f.includeToken) return undefined;
+    if (route.endpoint.kind === 'token' && !f.includeToken) return undefined;
     if (this.faultRng.next() >= f.rate) return undefined;
-    const kinds = f.kinds.filter((k) => k !== 'spurious400' || route.analytics);
+    const kinds = f.kinds.filter((k) => k !== 'spurious400' || route.endpoint.analytics);
     if (!kinds.length) return undefined;
     return kinds[Math.floor(this.faultRng.next() * kinds.length)];
   }

@@ -1,7 +1,7 @@
 /**
  * Standalone Pinterest API simulator.
  *
- *   npx tsx integration_tests/simulator/cli.ts --port 0 --today 2026-06-30 [--seed N] [--size S|M|L|DEFAULT] ...
+ *   npx tsx simulator/cli.ts --port 0 --today 2026-06-30 [--seed N] [--size S|M|L|DEFAULT] ...
  *
  * Prints one JSON line on stdout: {"url":"http://127.0.0.1:PORT/v5","clientId",...,"control":"http://127.0.0.1:PORT/__sim"}
  * then serves until SIGTERM / SIGINT, when it prints its stats (incl. its own CPU time) as one JSON line on

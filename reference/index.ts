@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-export const FIXTURES_DIR = resolve(__dirname, 'fixtures');
+export const FIXTURES_DIR = __dirname;
 /** The operations under the connector's path prefixes and every component they reference (JSON). */
 export const OPENAPI_FIXTURE = resolve(FIXTURES_DIR, 'pinterest-openapi.json');
 /** Airbyte's protocol schema, as JSON. */

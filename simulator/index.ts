@@ -1,19 +1,20 @@
 // Pinterest API v5 simulator: entry point. See README.md in this folder.
-import { generateDataset, type Dataset } from './dataset';
+import { generateDataset } from './dataset';
+import type { Dataset } from './types';
 import { computeGroundTruth } from './groundTruth';
 import { addExtraItemFields } from './overrides';
 import { formatDay, parseDay, todayUtcDay } from './rng';
 import type { ReportApi } from './reports';
 import { SimServer, type SimulatorStats } from './server';
 import { DEFAULT_SIZE } from './sizes';
-import type { CodeExchange, ConsentMode } from './consent';
-import type { Credentials, FaultKind, GroundTruth, GroundTruthConfig, LoggedRequest, SimulatorOptions, SizeKnobs } from './types';
+import type { CodeExchange } from './consent';
+import type { ConsentMode, Credentials, FaultKind, GroundTruth, GroundTruthConfig, LoggedRequest, SimulatorOptions, SizeKnobs } from './types';
 
 export * from './types';
 export { SIZES, DEFAULT_SIZE } from './sizes';
-export { type ReportKnobs, REPORT_TARGETING_TYPES, reportAcceptsType } from './reports';
-export { streamForPath, streamOfRequest, type StreamOfPath } from './streams';
-export { CONSENT_MODES, type CodeExchange, type ConsentMode } from './consent';
+export { REPORT_TARGETING_TYPES, reportAcceptsType } from './reports';
+export { ENDPOINTS, STREAM_NAMES, streamForPath, streamOfRequest, type Endpoint, type ListSpec, type StreamOfPath } from './endpoints';
+export { CONSENT_MODES, type CodeExchange } from './consent';
 export { MESSAGES } from './answers';
 export { DEFAULT_SCOPES } from './auth';
 export { type SimulatorStats } from './server';
@@ -28,7 +29,6 @@ export {
   PIN_VIDEO_METRIC_TYPES,
   USER_ACCOUNT_METRIC_TYPES,
 } from './enums';
-export type { Dataset, EntityMeta, PinMeta, AdAccountMeta } from './dataset';
 
 export const DEFAULT_CREDENTIALS: Required<Credentials> = {
   clientId: '1500123',

@@ -1,7 +1,7 @@
 // Analytics values. Every value is a pure function of (seed, entity key, day, column), so a day
 // has the same numbers whatever window it is requested in. Shared by the HTTP handlers and the
 // ground truth.
-import type { Dataset, EntityMeta, PinMeta } from './dataset';
+import type { Dataset, EntityMeta, PinMeta } from './types';
 import {
   AD_ACCOUNT_TARGETING_TYPES,
   AD_GROUP_TARGETING_TYPES,
