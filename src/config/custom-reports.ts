@@ -1,10 +1,11 @@
 /**
  * `custom_reports` of the config: each entry becomes a stream `custom_<name>` read through the report engine.
- * Validated field by field against the report API's enums (src/reports/report-enums.json, generated from
+ * Validated field by field against the report API's enums (src/pinterest/report-enums.json, generated from
  * Pinterest's OpenAPI description); every message names the report and the field.
  */
 import { z } from 'zod';
-import reportEnums from './report-enums.json';
+import { REPORT_LIMITS } from '../pinterest/limits';
+import reportEnums from '../pinterest/report-enums.json';
 
 export const CUSTOM_LEVELS = [
   'ADVERTISER', 'ADVERTISER_TARGETING', 'CAMPAIGN', 'CAMPAIGN_TARGETING', 'AD_GROUP', 'AD_GROUP_TARGETING', 'PIN_PROMOTION',
@@ -49,9 +50,9 @@ export function targetingTypeAllowedAt(level: string, type: string): boolean {
 
 /** Pinterest's limits per report: days back (today included) and days per report. */
 export function customLimits(level: string, granularity: string): { historyDays: number; maxDays: number } {
-  if (granularity === 'HOUR') return { historyDays: 8, maxDays: 3 };
-  if (baseLevel(level) === 'PRODUCT_ITEM') return { historyDays: 92, maxDays: 31 };
-  return { historyDays: 914, maxDays: 186 };
+  if (granularity === 'HOUR') return REPORT_LIMITS.hour;
+  if (baseLevel(level) === 'PRODUCT_ITEM') return REPORT_LIMITS.productItem;
+  return REPORT_LIMITS.default;
 }
 
 const dateString = z
