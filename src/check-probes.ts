@@ -33,7 +33,7 @@ export async function probeAnalyticsSettings(requester: Requester, config: Conne
     await requester.json({
       path: `/ad_accounts/${adAccountId}/analytics`,
       category: 'ads_analytics',
-      query: syncQuery(adsAnalyticsParts(config, 'ADVERTISER'), { start: day, end: day }),
+      query: syncQuery(adsAnalyticsParts(config), { start: day, end: day }),
     });
   } catch (err) {
     if (!(err instanceof ApiError) || err.status !== 400) throw err;

@@ -23,7 +23,7 @@ import { probeAnalyticsSettings, scopeFindings, type ScopeFindings } from './che
 import { REQUIRED_SCOPES } from './config/spec';
 import { REPORT_LIMITS } from './pinterest/limits';
 import { checkCustomReports } from './reports/custom-check';
-import { streamRegistry } from './streams/registry';
+import { streamRegistry, type StreamRegistry } from './streams/registry';
 import { Semaphore } from './util/async';
 import { addDays, today as todayFromEnv } from './util/dates';
 
@@ -34,6 +34,8 @@ export interface CommandIO {
   say?: (line: string) => void;
   /** Test hooks: shorter backoff and other retry settings. */
   runtime?: Pick<RuntimeOptions, 'retry' | 'budgets'>;
+  /** Test hook: the streams a command knows (default: the built-in ones and the config's custom reports). */
+  registry?: (config: ConnectorConfig) => StreamRegistry;
 }
 
 export function loadSpec(): Record<string, unknown> {
@@ -51,7 +53,7 @@ export async function discover(args: { config: string; writeConfig?: boolean }, 
   return guard(io, async () => {
     const { config } = await loadConfig(args.config, warnTo(io));
     validateDates(config, io.env);
-    await io.writer.write({ type: 'CATALOG', catalog: discoverCatalog(streamRegistry(config)) });
+    await io.writer.write({ type: 'CATALOG', catalog: discoverCatalog((io.registry ?? streamRegistry)(config)) });
     return 0;
   });
 }
@@ -106,7 +108,7 @@ export async function read(args: ReadArgs, io: CommandIO): Promise<number> {
   return guard(io, async () => {
     const { config, raw } = await loadConfig(args.config, warnTo(io));
     validateDates(config, io.env);
-    const registry = streamRegistry(config);
+    const registry = (io.registry ?? streamRegistry)(config);
     const selected = selectStreams(await readCatalogFile(args.catalog), registry);
     const states = parseInputState(args.state ? await readStateFile(args.state) : undefined);
     const runtime = createRuntime({

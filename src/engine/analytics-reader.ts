@@ -30,7 +30,7 @@ interface Job extends SyncReadJob {
 
 export async function* readAnalytics(def: AnalyticsDefinition, ctx: ReadContext, opts: AnalyticsReadOptions): AsyncGenerator<StreamEvent> {
   const { config } = ctx;
-  const historyDays = reportHistoryDays(def, config);
+  const historyDays = reportHistoryDays(def);
   const startDate = (def.report && def.report.startDate) || config.start_date;
   const range = streamRange({ today: ctx.today, startDate, endDate: config.end_date, lastDay: def.lastDay, historyDays });
   if (!historyDays && config.end_date && range.start > range.end) {

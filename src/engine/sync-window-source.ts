@@ -6,7 +6,7 @@ import { ConnectorError } from '../errors';
 import { parseJsonExact } from '../http/json-exact';
 import { SYNC_HISTORY_DAYS } from '../pinterest/limits';
 import { RECORD_BATCH, type AnalyticsDefinition, type Partition } from '../streams/definition';
-import { syncQuery } from '../streams/request-parts';
+import { requestParts, syncQuery } from '../streams/request-parts';
 import type { KeyCase } from '../streams/transforms';
 import { batches, chunk, mergeTasks } from '../util/async';
 import type { Day } from '../util/dates';
@@ -115,7 +115,7 @@ export class SyncWindowSource implements WindowSource {
       const window = this.servedPart(request.window);
       if (!window) return;
       outcome.window = window;
-      const query = syncQuery(def.request(ctx.config), window, {
+      const query = syncQuery(requestParts(def, ctx.config), window, {
         ids: request.batch && def.ids ? { param: def.ids.param, values: request.batch } : undefined,
         targetingTypes: request.types,
       });

@@ -6,7 +6,7 @@
  */
 import { REPORT_LIMITS } from '../pinterest/limits';
 import type { AnalyticsDefinition } from '../streams/definition';
-import { reportLevel } from '../streams/request-parts';
+
 import type { ConnectorConfig } from '../config/schema';
 import { addDays, daysBetween, maxDay, minDay, type Day } from '../util/dates';
 import { earliestDay, slice, type Window } from './slicer';
@@ -36,19 +36,19 @@ export function sliceWithReports(start: Day, end: Day, today: Day, windowDays: n
 }
 
 /** Whether a stream's older days come from reports: it names a reporting level and does not opt out. */
-export function readsReports(def: AnalyticsDefinition, config: ConnectorConfig): boolean {
-  return def.report !== false && reportLevel(def.request(config)) !== undefined;
+export function readsReports(def: AnalyticsDefinition): boolean {
+  return def.report !== false && def.level !== undefined;
 }
 
 /** Days back (today included) a stream reaches: 914 (or its report's own limit) for report streams, else undefined (90). */
-export function reportHistoryDays(def: AnalyticsDefinition, config: ConnectorConfig): number | undefined {
-  if (!readsReports(def, config)) return undefined;
+export function reportHistoryDays(def: AnalyticsDefinition): number | undefined {
+  if (!readsReports(def)) return undefined;
   return (def.report && def.report.historyDays) || REPORT_LIMITS.default.historyDays;
 }
 
 /** The windows of one partition from `from` to `end`, each with the source that reads it. */
 export function planWindows(def: AnalyticsDefinition, config: ConnectorConfig, from: Day, end: Day, today: Day): SourcedWindow[] {
-  if (!readsReports(def, config)) return slice(from, end, config.window_days).map((w) => ({ ...w, source: 'sync' as const }));
+  if (!readsReports(def)) return slice(from, end, config.window_days).map((w) => ({ ...w, source: 'sync' as const }));
   const settings = def.report || undefined;
   const maxDays = settings?.maxDays ?? REPORT_LIMITS.default.maxDays;
   if (!settings?.reportsOnly) return sliceWithReports(from, end, today, config.window_days, maxDays);

@@ -8,13 +8,13 @@ import { ConnectorError } from '../errors';
 import { ApiError } from '../http/errors';
 import type { Requester } from '../http/requester';
 import { customStreams } from '../streams/custom-reports';
-import { reportBody } from '../streams/request-parts';
+import { reportBody, requestParts } from '../streams/request-parts';
 import { addDays, type Day } from '../util/dates';
 
 export async function checkCustomReports(requester: Requester, config: ConnectorConfig, adAccountId: string | undefined, today: Day): Promise<void> {
   if (!adAccountId) return;
   for (const def of customStreams(config)) {
-    const parts = def.request(config);
+    const parts = requestParts(def, config);
     const day = parts.granularity === 'HOUR' ? today : addDays(today, -1);
     const body = reportBody(parts, { start: day, end: day }, (def.report || undefined)?.targetingTypes);
     try {

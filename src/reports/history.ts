@@ -10,7 +10,7 @@ import { REPORT_TARGETING_TYPES, TARGETING_TYPES_PER_REPORT } from '../pinterest
 import type { LogLevel } from '../protocol/messages';
 import { RECORD_BATCH, type AnalyticsDefinition, type Partition } from '../streams/definition';
 import { schemaOf } from '../streams/definitions';
-import { reportBody, reportLevel } from '../streams/request-parts';
+import { reportBody, reportLevel, requestParts } from '../streams/request-parts';
 import type { KeyCase, Row } from '../streams/transforms';
 import { chunk } from '../util/async';
 import type { Day } from '../util/dates';
@@ -66,7 +66,7 @@ export class PartitionReports {
     private readonly keys: KeyCase,
   ) {
     this.runner = reportRunnerFor(deps);
-    this.level = reportLevel(def.request(deps.config))!;
+    this.level = reportLevel(def.level)!;
     this.idKey = def.primaryKey[0];
     this.shape = shapeFromSchema(schemaOf(def), this.idKey);
   }
@@ -149,7 +149,7 @@ export class PartitionReports {
   /** One report per targeting group of ≤ 5 types (one for a stream without targeting). */
   private specs(window: ReportWindow): ReportSpec[] {
     const { config } = this.deps;
-    const parts = this.def.request(config);
+    const parts = requestParts(this.def, config);
     const account = this.partition.ad_account_id!;
     const label = `${this.def.name} ${window.start}…${window.end} (ad account ${account})`;
     const allowed = REPORT_TARGETING_TYPES[this.level] ?? [];

@@ -73,9 +73,8 @@ export function customStreams(
       cursorField: 'date',
       cursorScope: 'partition',
       lastDay: 'today',
+      level: { name: baseLevel(r.level), targeting: isTargetingLevel(r.level) },
       request: () => ({
-        level: baseLevel(r.level),
-        targeting: isTargetingLevel(r.level),
         columns: r.columns,
         granularity: r.granularity,
         attribution,

@@ -89,8 +89,10 @@ export interface AnalyticsDefinition extends BaseDefinition {
   cursorField: 'date';
   /** Per-partition cursors (ad accounts) or one cursor for the stream (pins, the user). */
   cursorScope: 'partition' | 'stream';
-  /** What is asked for, from which the synchronous query and the report body are both built. */
-  request: (config: ConnectorConfig) => AnalyticsRequestParts;
+  /** Pinterest's ads reporting level of the rows; organic analytics have none. */
+  level?: ReportingLevel;
+  /** What the config makes of the request; with `level`, the parts both the synchronous query and the report body are built from. */
+  request: (config: ConnectorConfig) => Omit<AnalyticsRequestParts, 'level'>;
   lastDay: 'today' | 'yesterday';
   /** What the rows are, for the schema: ads-analytics columns, or daily metrics of the endpoint's metric_types. */
   rows: 'ads_columns' | 'daily_metrics';
@@ -107,7 +109,7 @@ export interface AnalyticsDefinition extends BaseDefinition {
    */
   stream?: { key?: string; record: (element: unknown, partition: Partition, keys: KeyCase, what: string) => Row };
   /**
-   * Streams whose request parts name a reporting level read the days older than today − 89 from
+   * Streams with a reporting level read the days older than today − 89 from
    * asynchronous reports (src/reports); these settings are for custom reports. `false` keeps a stream at 90 days.
    */
   report?: ReportSettings | false;
@@ -126,6 +128,12 @@ export interface ReportSettings {
   targetingTypes?: readonly string[];
 }
 
+/** An ads reporting level (ADVERTISER, CAMPAIGN, AD_GROUP, PIN_PROMOTION …); targeting rows are its targeting level `<name>_TARGETING`. */
+export interface ReportingLevel {
+  name: string;
+  targeting: boolean;
+}
+
 export type Granularity = 'DAY' | 'WEEK' | 'MONTH' | 'HOUR';
 
 /**
@@ -133,10 +141,7 @@ export type Granularity = 'DAY' | 'WEEK' | 'MONTH' | 'HOUR';
  * body are both built from them (streams/request-parts.ts), so a setting never reaches one and not the other.
  */
 export interface AnalyticsRequestParts {
-  /** Pinterest's ads reporting level of the rows (ADVERTISER, CAMPAIGN, AD_GROUP, PIN_PROMOTION …); organic analytics have none. */
-  level?: string;
-  /** The rows break down by targeting type: the report level is the targeting level `<level>_TARGETING`. */
-  targeting?: boolean;
+  level?: ReportingLevel;
   columns?: readonly string[];
   granularity?: Granularity;
   attribution?: {

@@ -14,11 +14,9 @@ import { adsAnalyticsRecord, dailyMetricsRows, targetingRecord } from './transfo
 
 const entityStatuses = (c: ConnectorConfig) => ({ entity_statuses: c.entity_statuses.join(',') });
 
-/** What every ads-analytics request of a level asks for: the configured columns by DAY, attribution and time zone as configured. */
-export function adsAnalyticsParts(c: ConnectorConfig, level: string, targeting = false): AnalyticsRequestParts {
+/** What every ads-analytics request asks for: the configured columns by DAY, attribution and time zone as configured. */
+export function adsAnalyticsParts(c: ConnectorConfig): Omit<AnalyticsRequestParts, 'level'> {
   return {
-    level,
-    targeting,
     columns: c.columns ?? DEFAULT_COLUMNS,
     granularity: 'DAY',
     attribution: {
@@ -57,7 +55,8 @@ const adsAnalytics = (name: string, level: AdsLevel, opts: { targeting?: boolean
     lastDay: opts.lastDay ?? 'today',
     rows: 'ads_columns',
     ids: entities && { from: { stream: entities.stream }, param: entities.param, batchSize: MAX_IDS_PER_REQUEST },
-    request: (c) => adsAnalyticsParts(c, reportLevel, opts.targeting),
+    level: { name: reportLevel, targeting: !!opts.targeting },
+    request: adsAnalyticsParts,
     ...(opts.targeting
       ? {
           targeting: { types: (enums.targeting_types as Record<string, string[]>)[level] ?? [], perRequest: MAX_TARGETING_TYPES_PER_REQUEST },

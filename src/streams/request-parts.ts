@@ -3,14 +3,20 @@
  * endpoint's query string and the asynchronous report's JSON body.
  */
 import { REPORT_UNSUPPORTED_COLUMNS } from '../pinterest/limits';
-import type { AnalyticsRequestParts } from './definition';
+import type { AnalyticsDefinition, AnalyticsRequestParts, ReportingLevel } from './definition';
+import type { ConnectorConfig } from '../config/schema';
 
 export interface DateRange { start: string; end: string }
 
-/** The report level: `<level>_TARGETING` for targeting rows; undefined for organic analytics. */
-export function reportLevel(parts: AnalyticsRequestParts): string | undefined {
-  if (!parts.level) return undefined;
-  return parts.targeting ? `${parts.level}_TARGETING` : parts.level;
+/** The parts of a stream's requests under this config. */
+export function requestParts(def: AnalyticsDefinition, config: ConnectorConfig): AnalyticsRequestParts {
+  return { ...def.request(config), level: def.level };
+}
+
+/** The report's `level`: the targeting level `<name>_TARGETING` for targeting rows; undefined for organic analytics. */
+export function reportLevel(level: ReportingLevel | undefined): string | undefined {
+  if (!level) return undefined;
+  return level.targeting ? `${level.name}_TARGETING` : level.name;
 }
 
 /** The query of a synchronous analytics request for `range` (with an id batch and targeting types where given). */
@@ -36,7 +42,7 @@ export function syncQuery(
 
 /** The body of POST /ad_accounts/{id}/reports for `range` (with targeting types where given). */
 export function reportBody(parts: AnalyticsRequestParts, range: DateRange, targetingTypes?: readonly string[]): Record<string, unknown> {
-  const level = reportLevel(parts);
+  const level = reportLevel(parts.level);
   if (!level) throw new Error('a report needs a reporting level');
   const body: Record<string, unknown> = {
     start_date: range.start,
@@ -56,10 +62,11 @@ export function reportBody(parts: AnalyticsRequestParts, range: DateRange, targe
 /** Reports filter their own level's entities by Pinterest's summary statuses (ACTIVE is RUNNING, or APPROVED for ads). */
 function statusFilter(parts: AnalyticsRequestParts): Record<string, string[]> {
   if (!parts.entityStatuses) return {};
-  const active = parts.level === 'PIN_PROMOTION' ? 'APPROVED' : 'RUNNING';
+  const level = parts.level?.name;
+  const active = level === 'PIN_PROMOTION' ? 'APPROVED' : 'RUNNING';
   const values = parts.entityStatuses.map((s) => (s === 'ACTIVE' ? active : s));
-  if (parts.level === 'CAMPAIGN') return { campaign_statuses: values };
-  if (parts.level === 'AD_GROUP') return { ad_group_statuses: values };
-  if (parts.level === 'PIN_PROMOTION') return { ad_statuses: values };
+  if (level === 'CAMPAIGN') return { campaign_statuses: values };
+  if (level === 'AD_GROUP') return { ad_group_statuses: values };
+  if (level === 'PIN_PROMOTION') return { ad_statuses: values };
   return {};
 }
