@@ -15,7 +15,6 @@ import { fillPath } from './paths';
 import { isHistoryRefusal, recover } from './recovery';
 import { earliestDay, type Window } from './slicer';
 import type { TargetingTypes } from './targeting-types';
-import type { WindowSource } from './window-source';
 
 /** Requests of one window run this many at a time per partition (the rate limiter bounds the total). */
 const REQUESTS_PER_WINDOW = 4;
@@ -38,7 +37,8 @@ interface Request { window: Window; batch?: string[]; types?: readonly string[] 
 /** What a failed request had done: the days it asked for (clamped to what Pinterest served) and the rows it emitted. */
 interface Outcome { window: Window; emitted: number }
 
-export class SyncWindowSource implements WindowSource {
+/** Satisfies the engine's WindowSource (window-source.ts). */
+export class SyncWindowSource {
   constructor(private readonly job: SyncReadJob, private readonly partition: Partition) {}
 
   async *read(window: Window, ids: string[] | undefined): AsyncGenerator<StreamEvent> {
