@@ -38,7 +38,7 @@ export interface CommandIO {
   registry?: (config: ConnectorConfig) => StreamRegistry;
 }
 
-export function loadSpec(): Record<string, unknown> {
+function loadSpec(): Record<string, unknown> {
   // spec.json sits at the package root, beside dist/ and src/.
   return JSON.parse(readFileSync(join(__dirname, '..', 'spec.json'), 'utf8'));
 }

@@ -7,12 +7,12 @@ import { z } from 'zod';
 import { REPORT_LIMITS } from '../pinterest/limits';
 import reportEnums from '../pinterest/report-enums.json';
 
-export const CUSTOM_LEVELS = [
+const CUSTOM_LEVELS = [
   'ADVERTISER', 'ADVERTISER_TARGETING', 'CAMPAIGN', 'CAMPAIGN_TARGETING', 'AD_GROUP', 'AD_GROUP_TARGETING', 'PIN_PROMOTION',
   'PIN_PROMOTION_TARGETING', 'KEYWORD', 'PRODUCT_GROUP', 'PRODUCT_GROUP_TARGETING', 'PRODUCT_ITEM',
 ] as const;
 export const GRANULARITIES = ['DAY', 'WEEK', 'MONTH', 'HOUR'] as const;
-export const REPORT_COLUMNS: ReadonlySet<string> = new Set(reportEnums.columns);
+const REPORT_COLUMNS: ReadonlySet<string> = new Set(reportEnums.columns);
 const TARGETING_ENUM: ReadonlySet<string> = new Set(reportEnums.targeting_types);
 const MAX_TYPES = reportEnums.targeting_types_max;
 const WINDOWS = [0, 1, 7, 14, 30, 60];
@@ -61,7 +61,7 @@ const dateString = z
   .refine((s) => { const d = new Date(`${s}T00:00:00Z`); return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s; }, 'is not a calendar date');
 const attribution = z.int().refine((v) => WINDOWS.includes(v), `must be one of ${WINDOWS.join(', ')}`).optional();
 
-export const CustomReportSchema = z
+const CustomReportSchema = z
   .object({
     name: z.string().regex(/^[a-z][a-z0-9_]{0,59}$/, 'must start with a lower-case letter and hold only a-z, 0-9 and _ (at most 60 characters)')
       .meta({ title: 'Name', description: 'The stream is called custom_<name>.', order: 0 }),

@@ -5,7 +5,7 @@ import { schemaOf } from '../streams/definitions';
 import type { StreamRegistry } from '../streams/registry';
 import { describeJson, HOW_TO_CATALOG } from './input-files';
 
-export function airbyteStream(def: StreamDefinition): AirbyteStream {
+function airbyteStream(def: StreamDefinition): AirbyteStream {
   const incremental = def.kind === 'analytics';
   return {
     name: def.name,

@@ -36,7 +36,7 @@ export function sliceWithReports(start: Day, end: Day, today: Day, windowDays: n
 }
 
 /** Whether a stream's older days come from reports: it names a reporting level and does not opt out. */
-export function readsReports(def: AnalyticsDefinition): boolean {
+function readsReports(def: AnalyticsDefinition): boolean {
   return def.report !== false && def.level !== undefined;
 }
 

@@ -28,7 +28,7 @@ export interface ReportReadDeps {
 
 const runners = new WeakMap<Requester, ReportRunner>();
 /** One report runner per read (per requester), so its counters cover every stream. */
-export function reportRunnerFor(deps: ReportReadDeps): ReportRunner {
+function reportRunnerFor(deps: ReportReadDeps): ReportRunner {
   let runner = runners.get(deps.requester);
   if (!runner) {
     runner = new ReportRunner(deps.requester, (level, message) => deps.log(level, message), reportPolicyFromEnv());

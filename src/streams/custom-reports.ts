@@ -20,7 +20,7 @@ export function columnType(column: string): 'number' | 'string' | 'boolean' {
   return STRING_COLUMN.test(column) ? 'string' : 'number';
 }
 
-export function customPrimaryKey(report: Pick<CustomReport, 'level' | 'granularity'>): string[] {
+function customPrimaryKey(report: Pick<CustomReport, 'level' | 'granularity'>): string[] {
   const key = [LEVEL_ID_KEY[baseLevel(report.level)]];
   if (isTargetingLevel(report.level)) key.push('targeting_type', 'targeting_value');
   key.push('date');
@@ -28,7 +28,7 @@ export function customPrimaryKey(report: Pick<CustomReport, 'level' | 'granulari
   return key;
 }
 
-export function customSchema(report: CustomReport): Record<string, unknown> {
+function customSchema(report: CustomReport): Record<string, unknown> {
   const properties: Record<string, unknown> = {
     ad_account_id: { type: ['null', 'string'], description: 'Ad account the row belongs to.' },
     currency: { type: ['null', 'string'], description: "The ad account's currency code: *_DOLLAR and *_MICRO_DOLLAR amounts are in this currency." },
