@@ -2,7 +2,7 @@
  * How the engine reads one planned window of one partition: through the synchronous endpoints or through
  * asynchronous reports, chosen by the window's planned source (window-plan.ts). Both yield the same events.
  */
-import { PartitionReports } from '../reports/history';
+import { PartitionReports } from '../reports/partition-reports';
 import type { AnalyticsDefinition, Partition } from '../streams/definition';
 import type { KeyCase } from '../streams/transforms';
 import type { ReadContext, StreamEvent } from './context';
