@@ -27,9 +27,9 @@ export const TARGETING_TYPES_PER_REPORT = 5;
 export const PAGE_SIZE = 250;
 
 /**
- * Items of one parent list kept in memory for the streams it feeds (the ad accounts, boards, campaigns
- * … of one partition). A million ids is some 50 MB of memory, far above any real account (Pinterest caps
- * an ad account's campaigns in the thousands), so reaching it means a list that does not end.
+ * Items of one parent list kept in memory for the streams it feeds (the boards, campaigns, ads … of one
+ * partition). A million ids is some 50–70 MB of memory and far more entities than an account manages by
+ * hand, so reaching it means a list that does not end, and the read stops rather than run out of memory.
  */
 export const MAX_SHARED_LIST_ITEMS = 1_000_000;
 
