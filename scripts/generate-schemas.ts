@@ -37,7 +37,7 @@ import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
 import { existsSync } from 'fs';
 import { FULL_OPENAPI, OPENAPI_FIXTURE } from '../reference';
-import type { AnalyticsDefinition, ListDefinition, StreamDefinition } from '../src/engine/definition';
+import type { AnalyticsDefinition, ListDefinition, StreamDefinition } from '../src/streams/definition';
 import { STREAMS } from '../src/streams/definitions';
 
 // ---------------------------------------------------------------------------------------------

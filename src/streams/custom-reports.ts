@@ -4,9 +4,9 @@
  * key (the level's id, targeting type and value on targeting levels, date, hour) and cursor `date`.
  */
 import type { ConnectorConfig } from '../config/schema';
-import type { AnalyticsDefinition } from '../engine/definition';
+import { LEVEL_ID_KEY, baseLevel, customLimits, isTargetingLevel, type CustomReport } from '../config/custom-reports';
 import enums from '../schemas/pinterest-enums.json';
-import { LEVEL_ID_KEY, baseLevel, customLimits, isTargetingLevel, type CustomReport } from './custom-config';
+import type { AnalyticsDefinition } from './definition';
 
 const COLUMN_TYPES = enums.column_types as Record<string, string>;
 const STRING_COLUMN = /(_ID|_NAME|_STATUS|_LABEL|_LABELS|_TAG|_URL|_BRAND|_DESCRIPTION|_CATEGORY|_TYPE|_CURRENCY|_OPTIMIZATION)$/;
@@ -20,7 +20,7 @@ export function columnType(column: string): 'number' | 'string' | 'boolean' {
   return STRING_COLUMN.test(column) ? 'string' : 'number';
 }
 
-export function customPrimaryKey(report: Pick<CustomReport, 'level' | 'granularity'>): string[] {
+function customPrimaryKey(report: Pick<CustomReport, 'level' | 'granularity'>): string[] {
   const key = [LEVEL_ID_KEY[baseLevel(report.level)]];
   if (isTargetingLevel(report.level)) key.push('targeting_type', 'targeting_value');
   key.push('date');
@@ -28,7 +28,7 @@ export function customPrimaryKey(report: Pick<CustomReport, 'level' | 'granulari
   return key;
 }
 
-export function customSchema(report: CustomReport): Record<string, unknown> {
+function customSchema(report: CustomReport): Record<string, unknown> {
   const properties: Record<string, unknown> = {
     ad_account_id: { type: ['null', 'string'], description: 'Ad account the row belongs to.' },
     currency: { type: ['null', 'string'], description: "The ad account's currency code: *_DOLLAR and *_MICRO_DOLLAR amounts are in this currency." },
@@ -50,7 +50,9 @@ export function customSchema(report: CustomReport): Record<string, unknown> {
 }
 
 /** The definitions of the config's custom reports (none without `custom_reports`). */
-export function customStreams(config: Pick<ConnectorConfig, 'custom_reports' | 'click_window_days' | 'engagement_window_days' | 'view_window_days' | 'conversion_report_time'>): AnalyticsDefinition[] {
+export function customStreams(
+  config: Pick<ConnectorConfig, 'custom_reports' | 'click_window_days' | 'engagement_window_days' | 'view_window_days' | 'conversion_report_time' | 'reporting_timezone'>,
+): AnalyticsDefinition[] {
   return (config.custom_reports ?? []).map((r) => {
     const limits = customLimits(r.level, r.granularity);
     const attribution = {
@@ -71,29 +73,21 @@ export function customStreams(config: Pick<ConnectorConfig, 'custom_reports' | '
       cursorField: 'date',
       cursorScope: 'partition',
       lastDay: 'today',
-      params: () => ({ columns: r.columns.join(','), ...attribution }),
-      report: {
-        level: r.level,
+      level: { name: baseLevel(r.level), targeting: isTargetingLevel(r.level) },
+      request: () => ({
+        columns: r.columns,
         granularity: r.granularity,
+        attribution,
+        reportingTimezone: config.reporting_timezone,
+        entityStatuses: r.entity_statuses,
+      }),
+      report: {
         historyDays: limits.historyDays,
         maxDays: limits.maxDays,
         reportsOnly: true,
         startDate: r.start_date,
         targetingTypes: r.targeting_types,
-        filters: statusFilters(r),
       },
     } satisfies AnalyticsDefinition;
   });
-}
-
-/** The report's status filter for its own level's entities, in Pinterest's summary statuses. */
-function statusFilters(r: CustomReport): Record<string, string[]> | undefined {
-  if (!r.entity_statuses) return undefined;
-  const base = baseLevel(r.level);
-  const active = base === 'PIN_PROMOTION' ? 'APPROVED' : 'RUNNING';
-  const values = r.entity_statuses.map((s) => (s === 'ACTIVE' ? active : s));
-  if (base === 'CAMPAIGN') return { campaign_statuses: values };
-  if (base === 'AD_GROUP') return { ad_group_statuses: values };
-  if (base === 'PIN_PROMOTION') return { ad_statuses: values };
-  return undefined;
 }

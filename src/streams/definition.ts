@@ -5,7 +5,10 @@
  */
 import type { ConnectorConfig } from '../config/schema';
 import type { RateLimitCategory } from '../http/rate-limiter';
-import type { KeyCase, Row, TransformContext } from '../streams/transforms';
+import type { KeyCase, Row, TransformContext } from './transforms';
+
+/** Records travel through the engine in batches: one hand-off per batch, not per record. */
+export const RECORD_BATCH = 500;
 
 /**
  * Another stream's list that feeds this one (its items' ids), fetched once per read and shared: by the
@@ -59,14 +62,14 @@ interface BaseDefinition {
   /** Path under the base URL; every {field} is filled from the partition. */
   path: string;
   partition: PartitionSpec;
-  /** Query parameters the config decides (beyond paging, ids and dates). */
-  params?: (config: ConnectorConfig) => Record<string, string | number | boolean | undefined>;
   /** OAuth scopes beyond the common ones: a 403 names them, and the stream fails alone. */
   scopes?: string[];
 }
 
 export interface ListDefinition extends BaseDefinition {
   kind: 'list';
+  /** Query parameters the config decides (beyond paging and ids). */
+  params?: (config: ConnectorConfig) => Record<string, string | number | boolean | undefined>;
   /** Answers for the route itself that mean the endpoint is gone upstream: complete empty with a warning. */
   routeGone?: KnownAnswer[];
   /** One request per partition without page_size or bookmark (the endpoint has no paging). */
@@ -86,6 +89,10 @@ export interface AnalyticsDefinition extends BaseDefinition {
   cursorField: 'date';
   /** Per-partition cursors (ad accounts) or one cursor for the stream (pins, the user). */
   cursorScope: 'partition' | 'stream';
+  /** Pinterest's ads reporting level of the rows; organic analytics have none. */
+  level?: ReportingLevel;
+  /** What the config makes of the request; with `level`, the parts both the synchronous query and the report body are built from. */
+  request: (config: ConnectorConfig) => Omit<AnalyticsRequestParts, 'level'>;
   lastDay: 'today' | 'yesterday';
   /** What the rows are, for the schema: ads-analytics columns, or daily metrics of the endpoint's metric_types. */
   rows: 'ads_columns' | 'daily_metrics';
@@ -102,16 +109,14 @@ export interface AnalyticsDefinition extends BaseDefinition {
    */
   stream?: { key?: string; record: (element: unknown, partition: Partition, keys: KeyCase, what: string) => Row };
   /**
-   * Days older than today − 89 come from asynchronous reports at this level (src/reports). Ads-analytics
-   * streams under /ad_accounts/{id}/… get it from their path when unset; `false` keeps a stream at 90 days.
+   * Streams with a reporting level read the days older than today − 89 from
+   * asynchronous reports (src/reports); these settings are for custom reports. `false` keeps a stream at 90 days.
    */
   report?: ReportSettings | false;
 }
 
-/** How a stream's days are read from asynchronous reports (src/reports); all but `level` are for custom reports. */
+/** How a custom report's days are read from asynchronous reports. */
 export interface ReportSettings {
-  level: string;
-  granularity?: 'DAY' | 'WEEK' | 'MONTH' | 'HOUR';
   /** Days back (today included) and days per report; default 914 and 186. */
   historyDays?: number;
   maxDays?: number;
@@ -119,9 +124,38 @@ export interface ReportSettings {
   reportsOnly?: boolean;
   /** The stream's own first day, instead of the config's start_date. */
   startDate?: string;
+  /** The report's own targeting types (else the stream's `targeting` types that reports take). */
   targetingTypes?: readonly string[];
-  /** Extra body fields (status filters). */
-  filters?: Record<string, unknown>;
+}
+
+/** An ads reporting level (ADVERTISER, CAMPAIGN, AD_GROUP, PIN_PROMOTION …); targeting rows are its targeting level `<name>_TARGETING`. */
+export interface ReportingLevel {
+  name: string;
+  targeting: boolean;
+}
+
+export type Granularity = 'DAY' | 'WEEK' | 'MONTH' | 'HOUR';
+
+/**
+ * The structured parts of an analytics request: the synchronous query string and the asynchronous report
+ * body are both built from them (streams/request-parts.ts), so a setting never reaches one and not the other.
+ */
+export interface AnalyticsRequestParts {
+  level?: ReportingLevel;
+  columns?: readonly string[];
+  granularity?: Granularity;
+  attribution?: {
+    click_window_days?: number;
+    engagement_window_days?: number;
+    view_window_days?: number;
+    conversion_report_time?: string;
+  };
+  /** Unset: not sent (Pinterest reports UTC days). */
+  reportingTimezone?: string;
+  /** Only entities of the level in these statuses (ACTIVE, PAUSED, ARCHIVED). */
+  entityStatuses?: readonly string[];
+  /** Query parameters only the synchronous endpoint has (metric_types, app_types, split_field). */
+  syncOnly?: Record<string, string>;
 }
 
 export type StreamDefinition = ListDefinition | AnalyticsDefinition;

@@ -76,7 +76,7 @@ class RetryableReportProblem extends Error {
   constructor(message: string, readonly recreate: boolean) { super(message); }
 }
 
-export class ReportEngine {
+export class ReportRunner {
   readonly stats: ReportStats = { created: 0, polls: 0, downloads: 0, bytes: 0, recreated: 0, redownloaded: 0 };
   readonly policy: ReportPolicy;
 

@@ -1,17 +1,18 @@
 /**
  * `custom_reports` of the config: each entry becomes a stream `custom_<name>` read through the report engine.
- * Validated field by field against the report API's enums (src/reports/report-enums.json, generated from
+ * Validated field by field against the report API's enums (src/pinterest/report-enums.json, generated from
  * Pinterest's OpenAPI description); every message names the report and the field.
  */
 import { z } from 'zod';
-import reportEnums from './report-enums.json';
+import { REPORT_LIMITS } from '../pinterest/limits';
+import reportEnums from '../pinterest/report-enums.json';
 
-export const CUSTOM_LEVELS = [
+const CUSTOM_LEVELS = [
   'ADVERTISER', 'ADVERTISER_TARGETING', 'CAMPAIGN', 'CAMPAIGN_TARGETING', 'AD_GROUP', 'AD_GROUP_TARGETING', 'PIN_PROMOTION',
   'PIN_PROMOTION_TARGETING', 'KEYWORD', 'PRODUCT_GROUP', 'PRODUCT_GROUP_TARGETING', 'PRODUCT_ITEM',
 ] as const;
 export const GRANULARITIES = ['DAY', 'WEEK', 'MONTH', 'HOUR'] as const;
-export const REPORT_COLUMNS: ReadonlySet<string> = new Set(reportEnums.columns);
+const REPORT_COLUMNS: ReadonlySet<string> = new Set(reportEnums.columns);
 const TARGETING_ENUM: ReadonlySet<string> = new Set(reportEnums.targeting_types);
 const MAX_TYPES = reportEnums.targeting_types_max;
 const WINDOWS = [0, 1, 7, 14, 30, 60];
@@ -49,9 +50,9 @@ export function targetingTypeAllowedAt(level: string, type: string): boolean {
 
 /** Pinterest's limits per report: days back (today included) and days per report. */
 export function customLimits(level: string, granularity: string): { historyDays: number; maxDays: number } {
-  if (granularity === 'HOUR') return { historyDays: 8, maxDays: 3 };
-  if (baseLevel(level) === 'PRODUCT_ITEM') return { historyDays: 92, maxDays: 31 };
-  return { historyDays: 914, maxDays: 186 };
+  if (granularity === 'HOUR') return REPORT_LIMITS.hour;
+  if (baseLevel(level) === 'PRODUCT_ITEM') return REPORT_LIMITS.productItem;
+  return REPORT_LIMITS.default;
 }
 
 const dateString = z
@@ -60,7 +61,7 @@ const dateString = z
   .refine((s) => { const d = new Date(`${s}T00:00:00Z`); return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s; }, 'is not a calendar date');
 const attribution = z.int().refine((v) => WINDOWS.includes(v), `must be one of ${WINDOWS.join(', ')}`).optional();
 
-export const CustomReportSchema = z
+const CustomReportSchema = z
   .object({
     name: z.string().regex(/^[a-z][a-z0-9_]{0,59}$/, 'must start with a lower-case letter and hold only a-z, 0-9 and _ (at most 60 characters)')
       .meta({ title: 'Name', description: 'The stream is called custom_<name>.', order: 0 }),
