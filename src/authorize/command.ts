@@ -51,7 +51,7 @@ export async function authorize(args: AuthorizeArgs, io: AuthorizeIO): Promise<n
     secrets.add(clientSecret);
     secrets.add(Buffer.from(`${clientId}:${clientSecret}`).toString('base64'));
     if (args.clientSecretFrom === 'argument') {
-      say('Warning: --client-secret is readable by every user of this machine in the process list while the sign-in waits; set PINTEREST_CLIENT_SECRET or pass --client-secret - to read it from stdin instead.');
+      say('Warning: --client-secret is readable by every user of this machine in the process list while the sign-in waits; set PINTEREST_CLIENT_SECRET or pass --client-secret-stdin and write it on stdin instead.');
     }
     const apiUrl = validateBaseUrl(env.PINTEREST_API_URL || DEFAULT_API_URL);
     const oauthUrl = env.PINTEREST_OAUTH_URL || DEFAULT_OAUTH_URL;
@@ -94,7 +94,7 @@ function checkArgs(args: AuthorizeArgs): { clientId: string; clientSecret: strin
   const clientId = args.clientId?.trim();
   const clientSecret = args.clientSecret?.trim();
   if (!clientId) throw configError('--client-id is empty: give the "App id" of your Pinterest app.');
-  if (!clientSecret) throw configError('The app secret is missing or empty: set PINTEREST_CLIENT_SECRET to the "App secret key" of your Pinterest app, or pass --client-secret - and write it on stdin.');
+  if (!clientSecret) throw configError('The app secret is missing or empty: set PINTEREST_CLIENT_SECRET to the "App secret key" of your Pinterest app, or pass --client-secret-stdin and write it on stdin.');
   if (clientSecret.length < MIN_CREDENTIAL_LENGTH) throw configError(`The app secret is ${clientSecret.length} character(s) long; a Pinterest "App secret key" has at least ${MIN_CREDENTIAL_LENGTH}: copy the whole value.`);
   if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw configError(`--port must be a port number (0-65535), got ${args.port}.`);
   if (!(args.timeoutSeconds > 0)) throw configError(`--timeout must be a number of seconds above 0, got ${args.timeoutSeconds}.`);
