@@ -12,6 +12,7 @@ import { http, HttpResponse } from 'msw';
 import { AD_USD, BASE_CONFIG, useFakePinterest } from '../../test_kit/msw-pinterest';
 import { API, OAUTH_CONFIG, runConnector, tempFiles, type RunResult } from '../../test_kit/in-process';
 import type { RetryPolicy } from '../../src/http/requester';
+import { tempPathFor } from '../../src/config/write-back';
 import { recordFigure } from '../../test_kit/reliability';
 import { catalogFor } from '../../test_kit/catalog';
 import { type Json } from '../../test_kit/constants';
@@ -199,17 +200,18 @@ describe('data and files', () => {
     };
     const control = (r: RunResult) => r.messages.filter((m) => m.type === 'CONTROL');
 
-    test('a config that is a symlink: the target is updated and the link stays a link', async () => {
+    test('a config that is a symlink: the target is updated (its mode kept) and the link stays a link', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'sp-link-'));
       const target = join(dir, 'real-config.json');
-      writeFileSync(target, JSON.stringify(BASE_CONFIG));
+      writeFileSync(target, JSON.stringify(BASE_CONFIG), { mode: 0o640 });
+      chmodSync(target, 0o640);
       const link = join(dir, 'config.json');
       symlinkSync(target, link);
       const r = await rotatedRead(link);
       expect(control(r)).toHaveLength(1);
       expect(lstatSync(link).isSymbolicLink()).toBe(true);
       expect(JSON.parse(readFileSync(target, 'utf8')).credentials.refresh_token).toBe('pinr.rotated-refresh-token-NEW');
-      expect(statSync(target).mode & 0o777).toBe(0o600);
+      expect(statSync(target).mode & 0o777).toBe(0o640);
     }, CASE_TIMEOUT);
 
     test('a read-only config is left alone, with a WARN; the CONTROL message still goes out', async () => {
@@ -230,7 +232,7 @@ describe('data and files', () => {
       writeFileSync(path, JSON.stringify(BASE_CONFIG));
       const victim = join(dir, 'victim.txt');
       writeFileSync(victim, 'untouched');
-      symlinkSync(victim, join(dir, `.config.json.${process.pid}.tmp`));
+      symlinkSync(victim, tempPathFor(path));
       const r = await rotatedRead(path);
       expect(control(r)).toHaveLength(1);
       expect(readFileSync(victim, 'utf8')).toBe('untouched');
