@@ -554,17 +554,17 @@ describe('through the connector: rotation and credentials errors', () => {
     expect(r.records('boards')).toEqual([{ id: '1' }]);
   });
 
-  test('with --write-config the config file is replaced atomically, its mode kept', async () => {
+  test('with --write-config the config file is replaced atomically, mode 0600', async () => {
     server.use(http.post(`${API}/oauth/token`, () => HttpResponse.json({ access_token: 'pina.acc-0123456789abc', expires_in: 3600, refresh_token: ROTATED })));
     withBoards();
     const raw = { ...OAUTH_CONFIG, window_days: 30 };
     const f = tempFiles({ config: raw, catalog: catalogFor([{ name: 'boards' }]) });
-    const { ino: inodeBefore, mode: modeBefore } = statSync(f.config);
+    const inodeBefore = statSync(f.config).ino;
     const r = await runConnector(['read', '--config', f.config, '--catalog', f.catalog, '--write-config']);
     expect(r.exitCode).toBe(0);
     expect(JSON.parse(readFileSync(f.config, 'utf8'))).toEqual({ ...raw, credentials: { ...raw.credentials, refresh_token: ROTATED } });
     const st = statSync(f.config);
-    expect(st.mode & 0o777).toBe(modeBefore & 0o777);
+    expect(st.mode & 0o777).toBe(0o600);
     expect(st.ino).not.toBe(inodeBefore); // a new file renamed over the old one, not rewritten in place
     expect(readdirSync(dirname(f.config)).sort()).toEqual(['catalog.json', 'config.json']); // no temp file left
     expect(r.messages.filter((m) => m.type === 'CONTROL')).toHaveLength(1);

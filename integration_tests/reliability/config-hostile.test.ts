@@ -2,7 +2,7 @@
  * Hostile configs and answers around the config: thousands of unknown keys give 20 warnings and a count,
  * not thousands of lines; no validation error quotes a credential; `check` puts no ad account id that is
  * not digits into a path; `--write-config` removes what a killed run left at its temporary name and keeps
- * the file's mode and owner. In-process runs against a raw loopback server: each well under a second, a
+ * the file's owner (mode 0600). In-process runs against a raw loopback server: each well under a second, a
  * few MB beyond the test process.
  */
 import { chmodSync, chownSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -88,7 +88,7 @@ describe('--write-config', () => {
     expect(readdirSync(dirname(config))).toEqual(['config.json']);
   });
 
-  test('the file keeps its mode and (when root can give it back) its owner', async () => {
+  test('the file keeps its owner (root gives it back) and becomes owner-only, 0600 as the contract says', async () => {
     rotate = true;
     const { config } = tempFiles({ config: oauth });
     chmodSync(config, 0o640);
@@ -99,7 +99,7 @@ describe('--write-config', () => {
     expect(status(r)?.status).toBe('SUCCEEDED');
     const after = statSync(config);
     expect(after.ino).not.toBe(before.ino);
-    expect(after.mode & 0o7777).toBe(0o640);
+    expect(after.mode & 0o7777).toBe(0o600);
     expect([after.uid, after.gid]).toEqual([before.uid, before.gid]);
     if (asRoot) expect(after.uid).toBe(4321);
     expect(JSON.parse(readFileSync(config, 'utf8')).credentials.refresh_token).toBe(ROTATED);

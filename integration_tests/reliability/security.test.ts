@@ -200,7 +200,7 @@ describe('data and files', () => {
     };
     const control = (r: RunResult) => r.messages.filter((m) => m.type === 'CONTROL');
 
-    test('a config that is a symlink: the target is updated (its mode kept) and the link stays a link', async () => {
+    test('a config that is a symlink: the target is updated (mode 0600) and the link stays a link', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'sp-link-'));
       const target = join(dir, 'real-config.json');
       writeFileSync(target, JSON.stringify(BASE_CONFIG), { mode: 0o640 });
@@ -211,7 +211,7 @@ describe('data and files', () => {
       expect(control(r)).toHaveLength(1);
       expect(lstatSync(link).isSymbolicLink()).toBe(true);
       expect(JSON.parse(readFileSync(target, 'utf8')).credentials.refresh_token).toBe('pinr.rotated-refresh-token-NEW');
-      expect(statSync(target).mode & 0o777).toBe(0o640);
+      expect(statSync(target).mode & 0o777).toBe(0o600);
     }, CASE_TIMEOUT);
 
     test('a read-only config is left alone, with a WARN; the CONTROL message still goes out', async () => {

@@ -3,7 +3,7 @@
  * the old one, so a crash never leaves a half-written config. The temporary file has one fixed name per
  * config (a stale one from a killed run is removed first, and one in flight is removed when the process
  * exits), is created exclusively (a planted file or link at that name is never followed) and owner-only
- * until it takes the old file's mode and owner.
+ * until it takes the old file's owner and owner permissions (never group or other: it holds a secret).
  */
 import { chownSync, unlinkSync } from 'node:fs';
 import { lstat, open, realpath, rename, stat, unlink } from 'node:fs/promises';
@@ -28,8 +28,8 @@ function removeOnExit(path: string): void {
 export const tempPathFor = (path: string): string => join(dirname(path), `.${basename(path)}.source-pinterest.tmp`);
 
 /**
- * Replaces the file at `path` with `text`. `keep` is the file whose mode and owner the new one takes (when it
- * exists); the new file is 0600 otherwise. The path itself is replaced: a symlink at `path` becomes a file.
+ * Replaces the file at `path` with `text`. `keep` is the file whose owner (and owner permissions) the new one
+ * takes; the new file is 0600 otherwise. The path itself is replaced: a symlink at `path` becomes a file.
  */
 export async function replaceFile(path: string, text: string, keep?: { mode: number; uid: number; gid: number }): Promise<void> {
   const tmp = tempPathFor(path);
@@ -41,7 +41,7 @@ export async function replaceFile(path: string, text: string, keep?: { mode: num
   try {
     try {
       await file.writeFile(text);
-      await file.chmod(keep ? keep.mode & 0o7777 : 0o600);
+      await file.chmod(keep ? ownerOnly(keep.mode) : 0o600);
       if (keep) await keepOwner(tmp, keep);
       await file.sync();
     } finally {
@@ -56,6 +56,9 @@ export async function replaceFile(path: string, text: string, keep?: { mode: num
   }
 }
 
+/** The old file's permissions for its owner (at least read and write), none for anyone else: mode 0600 for a usual file. */
+export const ownerOnly = (mode: number): number => (mode & 0o700) | 0o600;
+
 /** Root can give the file back to its owner; anyone else keeps it (a change of owner is not theirs to make). */
 async function keepOwner(path: string, keep: { uid: number; gid: number }): Promise<void> {
   if (typeof process.getuid !== 'function') return;
@@ -68,7 +71,7 @@ async function keepOwner(path: string, keep: { uid: number; gid: number }): Prom
 
 /**
  * `--write-config`: the config at `path` (through symlinks: the link keeps pointing at the updated file) gets
- * `config`, keeping its mode and owner. A file without any write bit is the user's way to say "do not touch"
+ * `config`, keeping its owner (a root container must not take a person's file from them), mode 0600. A file without any write bit is the user's way to say "do not touch"
  * (root could write it anyway): it is left alone.
  */
 export async function writeConfigAtomically(path: string, config: Record<string, unknown>): Promise<void> {
