@@ -4,6 +4,7 @@
  * created before 2025-09-25 get a refresh token that renews on every refresh).
  */
 import { configError, ConnectorError } from '../errors';
+import { readBody } from '../http/requester';
 import { MIN_CREDENTIAL_LENGTH, SecretMask } from '../util/secrets';
 
 /** The token answer is a few hundred bytes; a larger one is not Pinterest's and is not read further. */
@@ -82,25 +83,13 @@ export async function exchangeCode(req: ExchangeRequest): Promise<ExchangedToken
 
 /** The answer's text, refused past MAX_TOKEN_ANSWER_BYTES (an endless answer must not fill memory). */
 async function readCapped(res: Response, host: string): Promise<string> {
-  const announced = Number(res.headers.get('content-length'));
+  const announced = Number(res.headers.get('content-length') ?? NaN);
   const tooLarge = () => configError(`The token endpoint ${host} sent an answer over ${MAX_TOKEN_ANSWER_BYTES / 1024} KiB (HTTP ${res.status}); a token answer is a few hundred bytes: nothing was written. Check PINTEREST_API_URL.`);
   if (Number.isFinite(announced) && announced > MAX_TOKEN_ANSWER_BYTES) {
     void res.body?.cancel().catch(() => undefined);
     throw tooLarge();
   }
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_TOKEN_ANSWER_BYTES) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  const body = await readBody(res, announced, MAX_TOKEN_ANSWER_BYTES);
+  if (body === 'too large') throw tooLarge();
+  return body.toString('utf8');
 }
