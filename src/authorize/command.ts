@@ -120,7 +120,7 @@ async function finishSignIn(request: RedirectRequest, p: Pending): Promise<Outco
 const MAX_REDIRECT_TEXT = 300;
 
 /** A redirect's text as printed: control characters (a terminal's escape sequences, newlines) removed, cut. */
-export function printable(text: string): string {
+function printable(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '').slice(0, MAX_REDIRECT_TEXT);
 }
 

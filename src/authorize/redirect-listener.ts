@@ -14,11 +14,11 @@ export interface RedirectRequest {
 }
 
 /** How long a request may take to arrive whole, and the browser to take the answer page: a slow or stuck client is dropped. */
-export const LISTENER_REQUEST_TIMEOUT_MS = 10_000;
-export const PAGE_ANSWER_TIMEOUT_MS = 5_000;
+const LISTENER_REQUEST_TIMEOUT_MS = 10_000;
+const PAGE_ANSWER_TIMEOUT_MS = 5_000;
 
 /** The Host values a browser sends for the redirect URI (http://localhost:PORT/) or a loopback address of it. */
-export function loopbackHosts(port: number): string[] {
+function loopbackHosts(port: number): string[] {
   return [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`];
 }
 

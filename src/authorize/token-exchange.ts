@@ -8,10 +8,10 @@ import { readBody } from '../http/requester';
 import { MIN_CREDENTIAL_LENGTH, SecretMask } from '../util/secrets';
 
 /** The token answer is a few hundred bytes; a larger one is not Pinterest's and is not read further. */
-export const MAX_TOKEN_ANSWER_BYTES = 64 * 1024;
+const MAX_TOKEN_ANSWER_BYTES = 64 * 1024;
 
 /** Longest part of the token endpoint's own text quoted in an error. */
-export const TOKEN_ERROR_SNIPPET = 300;
+const TOKEN_ERROR_SNIPPET = 300;
 
 export interface ExchangedTokens { refreshToken: string; grantedScopes?: string[] }
 

@@ -36,7 +36,7 @@ const TOP_LEVEL_KEYS = Object.keys(ConfigSchema.shape);
 const CREDENTIAL_KEYS = [...new Set([...Object.keys(OAuthCredentials.shape), ...Object.keys(AccessTokenCredentials.shape)])];
 
 /** Unknown keys named one by one; past this many, one line counts the rest (a generated config may hold millions). */
-export const MAX_UNKNOWN_KEY_WARNINGS = 20;
+const MAX_UNKNOWN_KEY_WARNINGS = 20;
 
 /** Longest key quoted (and compared with the known ones): a key is a name, not a document. */
 const MAX_KEY_SHOWN = 80;

@@ -57,7 +57,7 @@ export async function replaceFile(path: string, text: string, keep?: { mode: num
 }
 
 /** The old file's permissions for its owner (at least read and write), none for anyone else: mode 0600 for a usual file. */
-export const ownerOnly = (mode: number): number => (mode & 0o700) | 0o600;
+const ownerOnly = (mode: number): number => (mode & 0o700) | 0o600;
 
 /** Root can give the file back to its owner; anyone else keeps it (a change of owner is not theirs to make). */
 async function keepOwner(path: string, keep: { uid: number; gid: number }): Promise<void> {

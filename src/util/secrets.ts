@@ -12,9 +12,9 @@ export const MIN_CREDENTIAL_LENGTH = 16;
 const MIN_MASKED_LENGTH = 4;
 
 /** A fragment of a secret at a cut edge longer than this is masked: it narrows a guess too much. */
-export const MAX_EDGE_FRAGMENT = 4;
+const MAX_EDGE_FRAGMENT = 4;
 
-export const MASK = '****';
+const MASK = '****';
 
 /** The spellings of `value` that may appear in text: raw, URL/form-encoded (both hex cases), JSON-escaped. */
 export function spellingsOf(value: string): string[] {
