@@ -53,7 +53,12 @@ export class MessageWriter {
     let line = JSON.stringify(message);
     // The plain line first (the common case holds no secret); only a line that does is built again, masked.
     if (message.type !== 'CONTROL' && this.secrets.size > 0 && this.secrets.occursIn(line)) {
-      line = JSON.stringify(message, (_key, value: unknown) => (typeof value === 'string' ? this.secrets.mask(value) : value));
+      try {
+        line = JSON.stringify(message, (_key, value: unknown) => (typeof value === 'string' ? this.secrets.mask(value) : value));
+      } catch {
+        // A replacer costs stack per level: a row nested near the limit is masked in its text instead.
+        line = this.secrets.mask(line);
+      }
     }
     this.counts.messages++;
     if (message.type === 'RECORD') this.counts.records++;
