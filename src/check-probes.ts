@@ -24,10 +24,21 @@ export function scopeFindings(granted: readonly string[]): ScopeFindings {
 }
 
 /**
+ * Pinterest's ad account ids are digits. One from an answer that is anything else ("../x", "1?y=") is not
+ * put into a request path: the answer is not Pinterest's, or not one to trust.
+ */
+function requireNumericAdAccountId(id: string): void {
+  if (!/^[0-9]{1,30}$/.test(id)) {
+    throw new ConnectorError(`Pinterest listed an ad account whose id ${JSON.stringify(id.slice(0, 40))} is not a number: it was not used in a request. Check PINTEREST_API_URL.`, 'system_error');
+  }
+}
+
+/**
  * One ad-account analytics request (one day, no ids: the cheapest valid analytics request) with the
  * configured columns and attribution settings. A 400 becomes a config error naming those fields.
  */
 export async function probeAnalyticsSettings(requester: Requester, config: ConnectorConfig, adAccountId: string, day: Day): Promise<void> {
+  requireNumericAdAccountId(adAccountId);
   const settings = attributionParams(config);
   try {
     await requester.json({

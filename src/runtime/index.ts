@@ -11,7 +11,7 @@ import { controlConfig } from '../protocol/messages';
 import type { MessageWriter } from '../protocol/output';
 import { today as todayFromEnv } from '../util/dates';
 import { DayClock } from '../engine/clock';
-import { writeConfigAtomically } from './config-file';
+import { writeConfigAtomically } from '../config/write-back';
 
 export interface RuntimeOptions {
   config: ConnectorConfig;
