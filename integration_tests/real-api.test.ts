@@ -4,14 +4,14 @@
  * attribution settings Pinterest refuses, scopes in check, beta targeting types, the reporting time zone,
  * and midnight during a read.
  */
-import { AD_GROUP_TARGETING_TYPES, AD_TARGETING_TYPES, CAMPAIGN_TARGETING_TYPES, startSimulator, type Level, type Simulator, type SimulatorOptions, type LoggedRequest } from './simulator';
+import { AD_GROUP_TARGETING_TYPES, AD_TARGETING_TYPES, CAMPAIGN_TARGETING_TYPES, startSimulator, type Level, type Simulator, type SimulatorOptions, type LoggedRequest } from '../simulator';
 import { runConnector, tempFiles, type RunResult } from '../test_kit/in-process';
 import { checkRequestAgainstOpenApi } from '../test_kit/openapi';
 import { catalogFor } from '../test_kit/catalog';
 import { recordDiff } from '../test_kit/read-checks';
 import { TODAY } from '../test_kit/constants';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 
 async function withSim<T>(opts: SimulatorOptions, body: (sim: Simulator) => Promise<T>): Promise<T> {

@@ -4,14 +4,14 @@
  * failure in the middle of a sync.
  */
 import type { ConnectorConfig } from './config/schema';
-import { DEFAULT_COLUMNS } from './config/schema';
 import { attributionParams } from './config/attribution';
 import { OPTIONAL_SCOPES, REQUIRED_SCOPES } from './config/spec';
 import { ConnectorError } from './errors';
 import { ApiError } from './http/errors';
 import type { Requester } from './http/requester';
+import { adsAnalyticsParts } from './streams/definitions';
+import { syncQuery } from './streams/request-parts';
 import type { Day } from './util/dates';
-
 
 export interface ScopeFindings { missing: string[]; leftOut: string[] }
 
@@ -24,16 +24,27 @@ export function scopeFindings(granted: readonly string[]): ScopeFindings {
 }
 
 /**
+ * Pinterest's ad account ids are digits. One from an answer that is anything else ("../x", "1?y=") is not
+ * put into a request path: the answer is not Pinterest's, or not one to trust.
+ */
+function requireNumericAdAccountId(id: string): void {
+  if (!/^[0-9]{1,30}$/.test(id)) {
+    throw new ConnectorError(`Pinterest listed an ad account whose id ${JSON.stringify(id.slice(0, 40))} is not a number: it was not used in a request. Check PINTEREST_API_URL.`, 'system_error');
+  }
+}
+
+/**
  * One ad-account analytics request (one day, no ids: the cheapest valid analytics request) with the
  * configured columns and attribution settings. A 400 becomes a config error naming those fields.
  */
 export async function probeAnalyticsSettings(requester: Requester, config: ConnectorConfig, adAccountId: string, day: Day): Promise<void> {
+  requireNumericAdAccountId(adAccountId);
   const settings = attributionParams(config);
   try {
     await requester.json({
       path: `/ad_accounts/${adAccountId}/analytics`,
       category: 'ads_analytics',
-      query: { start_date: day, end_date: day, columns: (config.columns ?? DEFAULT_COLUMNS).join(','), granularity: 'DAY', ...settings },
+      query: syncQuery(adsAnalyticsParts(config), { start: day, end: day }),
     });
   } catch (err) {
     if (!(err instanceof ApiError) || err.status !== 400) throw err;

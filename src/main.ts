@@ -28,15 +28,17 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
       async (a) => { exit = await read({ config: a.config, catalog: a.catalog, state: a.state, writeConfig: a['write-config'] }, io); })
     .command('authorize', 'Sign in to Pinterest in a browser and write a config with a refresh token', (y) => y
       .option('client-id', { type: 'string', demandOption: true, describe: 'Your Pinterest app\'s App id' })
-      .option('client-secret', { type: 'string', describe: 'Your Pinterest app\'s App secret key (or set PINTEREST_CLIENT_SECRET, kept out of shell history)' })
+      .option('client-secret', { type: 'string', describe: 'Your Pinterest app\'s App secret key. Prefer PINTEREST_CLIENT_SECRET or --client-secret-stdin: a value given here is visible in the process list while the sign-in waits' })
+      .option('client-secret-stdin', { type: 'boolean', default: false, describe: 'Read the App secret key from the first line of stdin' })
       .option('port', { type: 'number', default: DEFAULT_PORT, describe: 'Port of the redirect URI http://localhost:PORT/ (register it in the app)' })
       .option('out', { type: 'string', default: 'config.json', describe: 'The config file to write (mode 0600)' })
       .option('force', { type: 'boolean', default: false, describe: 'Replace the --out file if it exists' })
       .option('browser', { type: 'boolean', default: true, describe: 'Open the consent page in a browser (--no-browser: only print the link)' })
       .option('timeout', { type: 'number', default: DEFAULT_TIMEOUT_SECONDS, describe: 'Seconds to wait for the sign-in' }),
       async (a) => {
+        const secret = await clientSecretFrom(a['client-secret'], a['client-secret-stdin'], io.env ?? process.env, process.stdin);
         exit = await authorize(
-          { clientId: a['client-id'], clientSecret: a['client-secret'] ?? (io.env ?? process.env).PINTEREST_CLIENT_SECRET ?? '', port: a.port, out: a.out, force: a.force, browser: a.browser, timeoutSeconds: a.timeout },
+          { clientId: a['client-id'], clientSecret: secret.value, clientSecretFrom: secret.from, port: a.port, out: a.out, force: a.force, browser: a.browser, timeoutSeconds: a.timeout },
           { env: io.env, say },
         );
       })
@@ -80,6 +82,26 @@ function packageVersion(): string {
 }
 
 class UsageError extends Error {}
+
+/** Longest app secret read from stdin: a secret is a line, not a file. */
+const MAX_STDIN_SECRET_BYTES = 4096;
+
+/**
+ * The app secret: `--client-secret-stdin` reads the first line of stdin; without an option PINTEREST_CLIENT_SECRET.
+ * A value on the command line still works (with a warning): the process list shows it while the sign-in waits.
+ */
+async function clientSecretFrom(option: string | undefined, fromStdin: boolean, env: NodeJS.ProcessEnv, stdin: NodeJS.ReadableStream): Promise<{ value: string; from?: 'argument' | 'environment' | 'stdin' }> {
+  if (fromStdin) {
+    let text = '';
+    for await (const chunk of stdin) {
+      text += chunk.toString();
+      if (text.includes('\n') || text.length > MAX_STDIN_SECRET_BYTES) break;
+    }
+    return { value: text.split(/\r?\n/)[0], from: 'stdin' };
+  }
+  if (option !== undefined) return { value: option, from: 'argument' };
+  return { value: env.PINTEREST_CLIENT_SECRET ?? '', from: 'environment' };
+}
 
 /** --config, and --write-config for every command that may refresh the token (check, discover, read). */
 function withConfig<T>(y: Argv<T>) {

@@ -1,8 +1,8 @@
-/** The fixed day every suite takes as today (PINTEREST_TODAY), so simulator data and expected records stay put. */
-export const TODAY = '2026-06-30';
+/** The fixed day every suite takes as today (PINTEREST_TODAY). */
+export { TODAY } from '../simulator/test-day';
 
 /** A test's message, loosely typed: the protocol schema, not TypeScript, is what checks its shape. */
-export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type Json = Record<string, any>;
 
 /** A day `n` days after `day` (YYYY-MM-DD, UTC). */
 export function addDays(day: string, n: number): string {

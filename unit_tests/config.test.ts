@@ -202,7 +202,7 @@ describe('config files', () => {
 describe('end_date older than today − 913 (reports serve 914 days; ads analytics reach that far)', () => {
   // TODAY is 2026-06-30, so the earliest day is 2023-12-30 (today − 913).
   const server = setupServer(
-    http.post(`${API}/oauth/token`, () => HttpResponse.json({ access_token: 'pina.acc', expires_in: 3600 })),
+    http.post(`${API}/oauth/token`, () => HttpResponse.json({ access_token: 'pina.acc-0123456789abc', expires_in: 3600 })),
     http.get(`${API}/boards`, () => HttpResponse.json({ items: [], bookmark: null })),
     http.get(`${API}/user_account`, () => HttpResponse.json({ username: 'me', id: '1' })),
     http.get(`${API}/ad_accounts`, () => HttpResponse.json({ items: [], bookmark: null })),

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { openApiSubset, protocolSchema, serializeFixture } from '../scripts/lib/derive-fixtures';
-import { FULL_OPENAPI, FULL_PROTOCOL, OPENAPI_FIXTURE, PROTOCOL_FIXTURE, fullReferenceDocsPresent } from '../test_kit/reference-docs';
+import { FULL_OPENAPI, FULL_PROTOCOL, OPENAPI_FIXTURE, PROTOCOL_FIXTURE, fullReferenceDocsPresent } from '../reference';
 
 const whenPresent = fullReferenceDocsPresent() ? describe : describe.skip;
 
@@ -28,7 +28,7 @@ describe('the OpenAPI subset keeps what the tests rely on', () => {
       if (!node || typeof node !== 'object') return;
       for (const [k, v] of Object.entries(node)) {
         if (k === '$ref' && typeof v === 'string') {
-          const target = v.slice(2).split('/').reduce((n: any, part) => n?.[part], doc); // eslint-disable-line @typescript-eslint/no-explicit-any
+          const target = v.slice(2).split('/').reduce((n: any, part) => n?.[part], doc);
           if (target === undefined) missing.push(v);
         } else walk(v);
       }

@@ -81,7 +81,7 @@ describe('spec, check, discover and a read of all streams', () => {
     note(r);
     expect(r.exitCode).toBe(0);
     expect(r.messages.filter((m) => m.type === 'CONNECTION_STATUS').map((m) => m.connectionStatus.status)).toEqual(['SUCCEEDED']);
-    f = tempFiles({ config: { credentials: { ...OAUTH_CONFIG.credentials, client_secret: 'wrong-secret' } } });
+    f = tempFiles({ config: { credentials: { ...OAUTH_CONFIG.credentials, client_secret: 'wrong-secret-0123456789' } } });
     r = await runConnector(['check', '--config', f.config]);
     note(r);
     expect(r.exitCode).toBe(0);
@@ -89,7 +89,7 @@ describe('spec, check, discover and a read of all streams', () => {
     expect(statuses).toHaveLength(1);
     expect(statuses[0].connectionStatus.status).toBe('FAILED');
     expect(r.traces()).toEqual([]);
-    expect(r.stdout).not.toContain('wrong-secret');
+    expect(r.stdout).not.toContain('wrong-secret-0123456789');
   });
 
   test('discover', async () => {

@@ -421,8 +421,8 @@ describe('access tokens', () => {
   const token = (access: string, extra: Record<string, unknown> = {}) => json({ access_token: access, expires_in: 3600, token_type: 'bearer', ...extra });
 
   test('the refresh request: POST form grant_type=refresh_token (continuous_refresh=true), Basic base64(client_id:client_secret), no bearer', async () => {
-    const { tokens, tokenCalls } = oauth([token('pina.A')]);
-    await expect(tokens.token()).resolves.toBe('pina.A');
+    const { tokens, tokenCalls } = oauth([token('pina.A-access-0123456789')]);
+    await expect(tokens.token()).resolves.toBe('pina.A-access-0123456789');
     expect(tokenCalls).toHaveLength(1);
     const { request, body } = tokenCalls[0];
     expect(request.method).toBe('POST');
@@ -433,15 +433,15 @@ describe('access tokens', () => {
   });
 
   test('a 401 triggers one refresh, and the request is repeated with the new token', async () => {
-    const { r, tokenCalls } = oauth([token('pina.A'), token('pina.B')]);
+    const { r, tokenCalls } = oauth([token('pina.A-access-0123456789'), token('pina.B-access-0123456789')]);
     const calls = sequence('/boards', [apiError(401, 'Authentication failed.', 2), OK]);
     await expect(get(r)).resolves.toEqual({ items: [1], bookmark: null });
     expect(tokenCalls).toHaveLength(2);
-    expect(calls.map((c) => c.auth)).toEqual(['Bearer pina.A', 'Bearer pina.B']);
+    expect(calls.map((c) => c.auth)).toEqual(['Bearer pina.A-access-0123456789', 'Bearer pina.B-access-0123456789']);
   });
 
   test('a second 401 after the refresh is a config_error saying to re-authenticate', async () => {
-    const { r, tokenCalls } = oauth([token('pina.A'), token('pina.B')]);
+    const { r, tokenCalls } = oauth([token('pina.A-access-0123456789'), token('pina.B-access-0123456789')]);
     const calls = sequence('/boards', [apiError(401, 'Authentication failed.', 2)]);
     const err = await rejection(get(r));
     expect(err.failureType).toBe('config_error');
@@ -452,55 +452,55 @@ describe('access tokens', () => {
 
   test('the token is cached until shortly before expires_in', async () => {
     let now = 1_000_000;
-    const { tokens, tokenCalls } = oauth([token('pina.A'), token('pina.B')], () => now);
-    expect(await tokens.token()).toBe('pina.A');
-    expect(await tokens.token()).toBe('pina.A');
+    const { tokens, tokenCalls } = oauth([token('pina.A-access-0123456789'), token('pina.B-access-0123456789')], () => now);
+    expect(await tokens.token()).toBe('pina.A-access-0123456789');
+    expect(await tokens.token()).toBe('pina.A-access-0123456789');
     now += 3_539_000; // a minute before expiry: still good
-    expect(await tokens.token()).toBe('pina.A');
+    expect(await tokens.token()).toBe('pina.A-access-0123456789');
     expect(tokenCalls).toHaveLength(1);
     now += 2_000; // inside the last minute: refreshed
-    expect(await tokens.token()).toBe('pina.B');
+    expect(await tokens.token()).toBe('pina.B-access-0123456789');
     expect(tokenCalls).toHaveLength(2);
   });
 
   test('a short-lived token is refreshed at half-life; a missing expires_in counts as an hour', async () => {
     let now = 0;
-    const short = oauth([token('pina.A', { expires_in: 20 }), json({ access_token: 'pina.B' })], () => now);
+    const short = oauth([token('pina.A-access-0123456789', { expires_in: 20 }), json({ access_token: 'pina.B-access-0123456789' })], () => now);
     await short.tokens.token();
     now = 9_999;
-    expect(await short.tokens.token()).toBe('pina.A');
+    expect(await short.tokens.token()).toBe('pina.A-access-0123456789');
     now = 10_001;
-    expect(await short.tokens.token()).toBe('pina.B');
+    expect(await short.tokens.token()).toBe('pina.B-access-0123456789');
     now = 10_001 + 3_539_000;
-    expect(await short.tokens.token()).toBe('pina.B');
+    expect(await short.tokens.token()).toBe('pina.B-access-0123456789');
     expect(short.tokenCalls).toHaveLength(2);
   });
 
   test('concurrent callers share one refresh', async () => {
-    const { tokens, tokenCalls } = oauth([async () => { await delay(40); return token('pina.A')(); }]);
+    const { tokens, tokenCalls } = oauth([async () => { await delay(40); return token('pina.A-access-0123456789')(); }]);
     const got = await Promise.all(Array.from({ length: 10 }, () => tokens.token()));
-    expect(new Set(got)).toEqual(new Set(['pina.A']));
+    expect(new Set(got)).toEqual(new Set(['pina.A-access-0123456789']));
     expect(tokenCalls).toHaveLength(1);
   });
 
   test('concurrent requests rejected with the same token cause one refresh, not one each', async () => {
-    const { r, tokenCalls } = oauth([token('pina.A'), token('pina.B'), token('pina.C'), token('pina.D')]);
+    const { r, tokenCalls } = oauth([token('pina.A-access-0123456789'), token('pina.B-access-0123456789'), token('pina.C'), token('pina.D')]);
     let n = 0;
     server.use(http.get(`${API}/boards`, async ({ request }) => {
       // Answers arrive spread out, so that later 401s come after the first refresh finished.
       await delay(10 * (n++ % 5));
-      return request.headers.get('authorization') === 'Bearer pina.A' ? apiError(401, 'Authentication failed.', 2)() : OK();
+      return request.headers.get('authorization') === 'Bearer pina.A-access-0123456789' ? apiError(401, 'Authentication failed.', 2)() : OK();
     }));
     await expect(Promise.all(Array.from({ length: 5 }, () => get(r)))).resolves.toHaveLength(5);
     expect(tokenCalls).toHaveLength(2);
   });
 
   test('a rotated refresh token is handed over once and used for the next refresh', async () => {
-    const { tokens, tokenCalls, rotated } = oauth([token('pina.A', { refresh_token: 'pinr.rotated' }), token('pina.B', { refresh_token: 'pinr.rotated' })]);
+    const { tokens, tokenCalls, rotated } = oauth([token('pina.A-access-0123456789', { refresh_token: 'pinr.rotated-0123456789' }), token('pina.B-access-0123456789', { refresh_token: 'pinr.rotated-0123456789' })]);
     await tokens.token();
     await tokens.refresh();
-    expect(rotated).toEqual(['pinr.rotated']);
-    expect(new URLSearchParams(tokenCalls[1].body).get('refresh_token')).toBe('pinr.rotated');
+    expect(rotated).toEqual(['pinr.rotated-0123456789']);
+    expect(new URLSearchParams(tokenCalls[1].body).get('refresh_token')).toBe('pinr.rotated-0123456789');
   });
 
   test('token endpoint 401 → config_error naming client_id and client_secret', async () => {
@@ -521,8 +521,8 @@ describe('access tokens', () => {
   });
 
   test('token endpoint 5xx is retried like any request', async () => {
-    const { tokens, tokenCalls } = oauth([apiError(502, 'Bad gateway'), token('pina.A')]);
-    await expect(tokens.token()).resolves.toBe('pina.A');
+    const { tokens, tokenCalls } = oauth([apiError(502, 'Bad gateway'), token('pina.A-access-0123456789')]);
+    await expect(tokens.token()).resolves.toBe('pina.A-access-0123456789');
     expect(tokenCalls).toHaveLength(2);
   });
 
@@ -537,7 +537,7 @@ describe('through the connector: rotation and credentials errors', () => {
   const withBoards = () => server.use(http.get(`${API}/boards`, () => HttpResponse.json({ items: [{ id: '1' }], bookmark: null })));
 
   test('a rotated refresh token reaches a CONTROL message with the whole updated config; the file is untouched', async () => {
-    server.use(http.post(`${API}/oauth/token`, () => HttpResponse.json({ access_token: 'pina.acc', expires_in: 3600, refresh_token: ROTATED })));
+    server.use(http.post(`${API}/oauth/token`, () => HttpResponse.json({ access_token: 'pina.acc-0123456789abc', expires_in: 3600, refresh_token: ROTATED })));
     withBoards();
     const raw = { ...OAUTH_CONFIG, lookback_days: 3, _note: 'kept as is' };
     const f = tempFiles({ config: raw, catalog: catalogFor([{ name: 'boards' }]) });
@@ -555,7 +555,7 @@ describe('through the connector: rotation and credentials errors', () => {
   });
 
   test('with --write-config the config file is replaced atomically, mode 0600', async () => {
-    server.use(http.post(`${API}/oauth/token`, () => HttpResponse.json({ access_token: 'pina.acc', expires_in: 3600, refresh_token: ROTATED })));
+    server.use(http.post(`${API}/oauth/token`, () => HttpResponse.json({ access_token: 'pina.acc-0123456789abc', expires_in: 3600, refresh_token: ROTATED })));
     withBoards();
     const raw = { ...OAUTH_CONFIG, window_days: 30 };
     const f = tempFiles({ config: raw, catalog: catalogFor([{ name: 'boards' }]) });
@@ -571,7 +571,7 @@ describe('through the connector: rotation and credentials errors', () => {
   });
 
   test('no rotation, no CONTROL message and no rewrite', async () => {
-    server.use(http.post(`${API}/oauth/token`, () => HttpResponse.json({ access_token: 'pina.acc', expires_in: 3600, refresh_token: OAUTH_CONFIG.credentials.refresh_token })));
+    server.use(http.post(`${API}/oauth/token`, () => HttpResponse.json({ access_token: 'pina.acc-0123456789abc', expires_in: 3600, refresh_token: OAUTH_CONFIG.credentials.refresh_token })));
     withBoards();
     const f = tempFiles({ config: OAUTH_CONFIG, catalog: catalogFor([{ name: 'boards' }]) });
     const before = statSync(f.config);

@@ -4,7 +4,7 @@ import { API, OAUTH_CONFIG, runConnector, tempFiles } from '../test_kit/in-proce
 import { catalogFor } from '../test_kit/catalog';
 
 const server = setupServer(
-  http.post(`${API}/oauth/token`, () => HttpResponse.json({ access_token: 'pina.acc', expires_in: 3600, token_type: 'bearer' })),
+  http.post(`${API}/oauth/token`, () => HttpResponse.json({ access_token: 'pina.acc-0123456789abc', expires_in: 3600, token_type: 'bearer' })),
   http.get(`${API}/boards`, ({ request }) => {
     const b = new URL(request.url).searchParams.get('bookmark');
     return b ? HttpResponse.json({ items: [{ id: '2', name: 'b2' }], bookmark: null }) : HttpResponse.json({ items: [{ id: '1', name: 'b1' }], bookmark: 'p2' });

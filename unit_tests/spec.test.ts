@@ -281,7 +281,7 @@ const ajv = new Ajv({ strict: false, allErrors: true });
 addFormats(ajv);
 const validateSpec = ajv.compile(cs);
 
-const VALID_OAUTH = { auth_method: 'oauth2.0', client_id: 'cid', client_secret: 'csecret', refresh_token: 'pinr.rt' };
+const VALID_OAUTH = { auth_method: 'oauth2.0', client_id: 'cid', client_secret: 'csecret-0123456789abc', refresh_token: 'pinr.rt-0123456789abcd' };
 const baseConfig = () => ({ credentials: { ...VALID_OAUTH } });
 
 interface Case { name: string; config: Record<string, unknown>; ok: boolean }

@@ -53,7 +53,7 @@ describe('connection', () => {
   });
 
   test('failed: a revoked refresh token is FAILED with a re-authenticate message', async () => {
-    const path = h.write('revoked.json', { ...h.config, credentials: { ...(h.config.credentials as object), refresh_token: 'pinr_revoked' } });
+    const path = h.write('revoked.json', { ...h.config, credentials: { ...(h.config.credentials as object), refresh_token: 'pinr_revoked_0123456789' } });
     const run = await h.run(['check', '--config', path]);
     const status = run.ofType('CONNECTION_STATUS')[0].connectionStatus;
     expect(status.status).toBe('FAILED');

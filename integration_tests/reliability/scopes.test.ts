@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { STREAMS } from '../../src/streams/definitions';
-import { DEFAULT_SCOPES, startSimulator, type Simulator } from '../simulator';
+import { DEFAULT_SCOPES, startSimulator, type Simulator } from '../../simulator';
 import { exactProblems, hasStackLines, truthOf } from '../../test_kit/reliability';
 import { fullCatalog } from '../../test_kit/catalog';
 import { TODAY } from '../../test_kit/constants';

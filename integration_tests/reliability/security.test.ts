@@ -12,6 +12,7 @@ import { http, HttpResponse } from 'msw';
 import { AD_USD, BASE_CONFIG, useFakePinterest } from '../../test_kit/msw-pinterest';
 import { API, OAUTH_CONFIG, runConnector, tempFiles, type RunResult } from '../../test_kit/in-process';
 import type { RetryPolicy } from '../../src/http/requester';
+import { tempPathFor } from '../../src/config/write-back';
 import { recordFigure } from '../../test_kit/reliability';
 import { catalogFor } from '../../test_kit/catalog';
 import { type Json } from '../../test_kit/constants';
@@ -94,7 +95,7 @@ describe('secrets never appear outside a CONTROL message', () => {
   }, CASE_TIMEOUT);
 
   test('4. a secret with characters JSON escapes is masked in its escaped form', async () => {
-    const secret = 'se"cr\\et\tQ9';
+    const secret = 'se"cr\\et\tQ9-0123456789';
     fake.server.use(http.post(`${API}/oauth/token`, ({ request }) => {
       const decoded = Buffer.from((request.headers.get('authorization') ?? '').replace(/^Basic /, ''), 'base64').toString('utf8');
       return HttpResponse.json({ code: 2, message: `Unknown client ${decoded}` }, { status: 401 });
@@ -106,10 +107,10 @@ describe('secrets never appear outside a CONTROL message', () => {
   }, CASE_TIMEOUT);
 
   test.each([
-    ['a newline', 'pina_abc\ndef'],
-    ['a NUL', 'pina_abc\u0000def'],
-    ['a character outside Latin-1', 'pina_abc\u2028def'],
-    ['Cyrillic letters', 'pina_токен'],
+    ['a newline', 'pina_abc\ndef0123456789'],
+    ['a NUL', 'pina_abc\u0000def0123456789'],
+    ['a character outside Latin-1', 'pina_abc\u2028def0123456789'],
+    ['Cyrillic letters', 'pina_токен0123456789'],
   ])('4. an access token with %s is a config error at load, with no request', async (_what, accessToken) => {
     const r = await readWith({ ...BASE_CONFIG, credentials: { auth_method: 'access_token', access_token: accessToken } }, ['boards']);
     expect(r.traces()[0].failure_type).toBe('config_error');
@@ -199,10 +200,11 @@ describe('data and files', () => {
     };
     const control = (r: RunResult) => r.messages.filter((m) => m.type === 'CONTROL');
 
-    test('a config that is a symlink: the target is updated and the link stays a link', async () => {
+    test('a config that is a symlink: the target is updated (mode 0600) and the link stays a link', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'sp-link-'));
       const target = join(dir, 'real-config.json');
-      writeFileSync(target, JSON.stringify(BASE_CONFIG));
+      writeFileSync(target, JSON.stringify(BASE_CONFIG), { mode: 0o640 });
+      chmodSync(target, 0o640);
       const link = join(dir, 'config.json');
       symlinkSync(target, link);
       const r = await rotatedRead(link);
@@ -230,7 +232,7 @@ describe('data and files', () => {
       writeFileSync(path, JSON.stringify(BASE_CONFIG));
       const victim = join(dir, 'victim.txt');
       writeFileSync(victim, 'untouched');
-      symlinkSync(victim, join(dir, `.config.json.${process.pid}.tmp`));
+      symlinkSync(victim, tempPathFor(path));
       const r = await rotatedRead(path);
       expect(control(r)).toHaveLength(1);
       expect(readFileSync(victim, 'utf8')).toBe('untouched');

@@ -1,21 +1,23 @@
 /**
  * Where authorize writes the config: checked before the sign-in (a person should not sign in only to learn
  * the file cannot be written), then created exclusively (never overwriting an existing file unless forced),
- * owner-only.
+ * owner-only (mode 0600).
  */
 import { constants } from 'node:fs';
-import { access, chmod, lstat, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { access, chmod, lstat, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { configError } from '../errors';
+import { replaceFile } from '../config/write-back';
 
-/** The path to write, resolved; refuses an existing file without `force` and a folder that is not writable. */
+/**
+ * The path to write; refuses an existing file without `force` and a folder that is not writable. With
+ * `force` a symlink at the path is itself replaced, never the file it points to (which may be anyone's).
+ */
 export async function prepareOutput(path: string, force: boolean): Promise<string> {
   const existing = await lstat(path).catch(() => undefined);
   if (existing) {
-    const target = existing.isSymbolicLink() ? await realpath(path).catch(() => path) : path;
-    if ((await stat(target).catch(() => undefined))?.isDirectory()) throw configError(`--out ${path} is a folder: name a file in it, e.g. ${join(path, 'config.json')}.`);
+    if ((await stat(path).catch(() => undefined))?.isDirectory()) throw configError(`--out ${path} is a folder: name a file in it, e.g. ${join(path, 'config.json')}.`);
     if (!force) throw configError(`${path} already exists: nothing was changed. Pass --force to replace it, or --out another file.`);
-    path = target;
   }
   const folder = dirname(path);
   const folderStat = await stat(folder).catch(() => undefined);
@@ -41,13 +43,9 @@ export async function writeConfigFile(path: string, config: Record<string, unkno
     await chmod(path, 0o600); // a umask cannot widen it, but an odd filesystem might ignore `mode`
     return;
   }
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.authorize.tmp`);
   try {
-    await writeFile(tmp, text, { flag: 'wx', mode: 0o600 });
-    await chmod(tmp, 0o600);
-    await rename(tmp, path);
+    await replaceFile(path, text);
   } catch (err) {
-    await unlink(tmp).catch(() => undefined);
     throw configError(`Cannot write ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)}).`);
   }
 }

@@ -13,6 +13,15 @@ export interface RedirectRequest {
   respond(status: number, html: string): Promise<void>;
 }
 
+/** How long a request may take to arrive whole, and the browser to take the answer page: a slow or stuck client is dropped. */
+const LISTENER_REQUEST_TIMEOUT_MS = 10_000;
+const PAGE_ANSWER_TIMEOUT_MS = 5_000;
+
+/** The Host values a browser sends for the redirect URI (http://localhost:PORT/) or a loopback address of it. */
+function loopbackHosts(port: number): string[] {
+  return [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`];
+}
+
 export class RedirectListener {
   private servers: http.Server[] = [];
   private waiting?: (request: RedirectRequest) => void;
@@ -39,7 +48,9 @@ export class RedirectListener {
   }
 
   private listen(port: number, host: string, required: boolean): Promise<void> {
-    const server = http.createServer((req, res) => this.handle(req, res));
+    const server = http.createServer({ requestTimeout: LISTENER_REQUEST_TIMEOUT_MS, headersTimeout: LISTENER_REQUEST_TIMEOUT_MS, keepAliveTimeout: 1000 }, (req, res) => this.handle(req, res));
+    // One request per connection: a client that pipelines more cannot queue work behind the redirect.
+    server.maxRequestsPerSocket = 1;
     return new Promise((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) => {
         // A second loopback address may not exist (no IPv6): only a taken port matters there.
@@ -55,7 +66,21 @@ export class RedirectListener {
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    // A page on another site can make the browser send requests here, or (DNS rebinding) send them under its
+    // own host name: only the loopback names of this port are this command's.
+    if (!loopbackHosts(this.port).includes((req.headers.host ?? '').toLowerCase())) {
+      res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+      res.end('This server answers only http://localhost:' + this.port + '/\n');
+      return;
+    }
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      res.writeHead(400, { connection: 'close' });
+      res.end();
+      return;
+    }
     const params = url.searchParams;
     const isRedirect = req.method === 'GET' && url.pathname === '/' && (params.has('code') || params.has('error'));
     if (!isRedirect || this.arrived) {
@@ -69,10 +94,14 @@ export class RedirectListener {
       params,
       respond: (status, html) =>
         new Promise((resolve) => {
-          // A browser that went away must not keep the command waiting: 'close' settles it too.
-          res.once('close', () => resolve());
+          // A browser that went away, or a client that never reads its answer, must not keep the command
+          // waiting: 'close' settles it, and so does a timer that drops the connection.
+          const timer = setTimeout(() => { res.destroy(); resolve(); }, PAGE_ANSWER_TIMEOUT_MS);
+          timer.unref();
+          const done = () => { clearTimeout(timer); resolve(); };
+          res.once('close', done);
           res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', connection: 'close' });
-          res.end(html, () => resolve());
+          res.end(html, done);
         }),
     };
     this.arrived = request;

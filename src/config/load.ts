@@ -6,6 +6,7 @@ import { parseJsonExact } from '../http/json-exact';
 import { unknownKeyWarnings } from './unknown-keys';
 import { defaultLookbackDays } from './attribution';
 import { ConfigSchema, type ConnectorConfig } from './schema';
+import { SecretMask } from '../util/secrets';
 
 /** Reads a file named on the command line; any failure is the user's to fix (config_error). */
 export async function readTextFile(path: string, what: string): Promise<string> {
@@ -66,13 +67,22 @@ export function parseConfig(raw: unknown): ConnectorConfig {
     throw configError('The config must be a JSON object.');
   }
   const result = ConfigSchema.safeParse(raw);
-  if (!result.success) throw configError(`Invalid config: ${formatIssues(result.error.issues)}.`);
+  if (!result.success) throw configError(withoutCredentialValues(`Invalid config: ${formatIssues(result.error.issues)}.`, raw));
   const config: ConnectorConfig = { ...result.data, lookback_days: result.data.lookback_days ?? defaultLookbackDays(result.data) };
   checkCredentialCharacters(config);
   if (config.start_date && config.end_date && config.end_date < config.start_date) {
     throw configError(`Invalid config: 'end_date' (${config.end_date}) is before 'start_date' (${config.start_date}).`);
   }
   return config;
+}
+
+/** A validation message never quotes a credential, whatever a rule's message might say about its value. */
+function withoutCredentialValues(message: string, raw: object): string {
+  const credentials = (raw as { credentials?: unknown }).credentials;
+  if (!credentials || typeof credentials !== 'object') return message;
+  const mask = new SecretMask();
+  for (const [field, value] of Object.entries(credentials)) if (field !== 'client_id' && field !== 'auth_method' && typeof value === 'string') mask.add(value);
+  return mask.mask(message);
 }
 
 /**

@@ -5,7 +5,9 @@
  */
 import { z } from 'zod';
 import enums from '../schemas/pinterest-enums.json';
-import { CustomReportsSchema } from '../reports/custom-config';
+import { MAX_SYNC_WINDOW_DAYS, SYNC_HISTORY_DAYS } from '../pinterest/limits';
+import { CustomReportsSchema } from './custom-reports';
+import { MIN_CREDENTIAL_LENGTH } from '../util/secrets';
 
 export const ATTRIBUTION_WINDOWS = [0, 1, 7, 14, 30, 60] as const;
 export const ENTITY_STATUSES = ['ACTIVE', 'PAUSED', 'ARCHIVED'] as const;
@@ -49,6 +51,16 @@ const dateField = (title: string, description: string, order: number) =>
 const secret = (title: string, description: string, order: number) =>
   z.string().min(1, 'must not be empty').meta({ title, description, order, airbyte_secret: true });
 
+/**
+ * A credential the connector masks in its output: one shorter than any real Pinterest token or app secret
+ * is refused, since masking it would rewrite ordinary text (a secret "type" or "05-30" would edit every line).
+ */
+const credential = (title: string, description: string, order: number) =>
+  z.string().min(MIN_CREDENTIAL_LENGTH, {
+    error: (issue) => (issue.input === '' ? 'must not be empty' : `must be at least ${MIN_CREDENTIAL_LENGTH} characters: a Pinterest credential is longer (copy the whole value)`),
+  })
+    .meta({ title, description, order, airbyte_secret: true });
+
 const attributionWindow = (title: string, description: string, fallback: number, order: number) =>
   z
     .int()
@@ -60,15 +72,15 @@ export const OAuthCredentials = z
   .object({
     auth_method: z.literal('oauth2.0').meta({ order: 0 }),
     client_id: secret('Client ID', 'The Client ID of your Pinterest app.', 1),
-    client_secret: secret('Client Secret', 'The Client Secret of your Pinterest app.', 2),
-    refresh_token: secret('Refresh Token', 'A refresh token of your Pinterest app with the scopes boards:read, pins:read, user_accounts:read and ads:read (and boards:read_secret, pins:read_secret, catalogs:read for secret boards and pins and the catalog streams).', 3),
+    client_secret: credential('Client Secret', 'The Client Secret of your Pinterest app.', 2),
+    refresh_token: credential('Refresh Token', 'A refresh token of your Pinterest app with the scopes boards:read, pins:read, user_accounts:read and ads:read (and boards:read_secret, pins:read_secret, catalogs:read for secret boards and pins and the catalog streams).', 3),
   })
   .meta({ title: 'OAuth2.0' });
 
 export const AccessTokenCredentials = z
   .object({
     auth_method: z.literal('access_token').meta({ order: 0 }),
-    access_token: secret('Access Token', 'A Pinterest access token with the scopes boards:read, pins:read, user_accounts:read and ads:read (and boards:read_secret, pins:read_secret, catalogs:read for secret boards and pins and the catalog streams). It cannot be refreshed: syncs fail once it expires.', 1),
+    access_token: credential('Access Token', 'A Pinterest access token with the scopes boards:read, pins:read, user_accounts:read and ads:read (and boards:read_secret, pins:read_secret, catalogs:read for secret boards and pins and the catalog streams). It cannot be refreshed: syncs fail once it expires.', 1),
   })
   .meta({ title: 'Access Token' });
 
@@ -92,14 +104,14 @@ export const ConfigSchema = z
     lookback_days: z
       .int()
       .min(0)
-      .max(89)
+      .max(SYNC_HISTORY_DAYS - 1)
       .optional()
       .meta({ title: 'Lookback Days', description: 'Incremental reads start this many days before the saved cursor, so that late conversions are read again. Default: the longest of the three attribution windows + 2 days for Pinterest to settle them (32 with the default windows), at most 89.', order: 5 }),
     window_days: z
       .int()
       .min(15)
-      .max(90)
-      .default(90)
+      .max(MAX_SYNC_WINDOW_DAYS)
+      .default(MAX_SYNC_WINDOW_DAYS)
       .meta({ title: 'Window Days', description: 'The longest date window of one analytics request; backfills are cut into windows of at most this many days.', order: 6 }),
     columns: z
       .array(z.enum(ANALYTICS_COLUMNS as [string, ...string[]], { error: (issue) => `${JSON.stringify(issue.input)} is not a Pinterest analytics column (see the columns enum of Pinterest's API)` }))

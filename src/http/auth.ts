@@ -5,6 +5,7 @@
  */
 import { ConnectorError } from '../errors';
 import type { Credentials } from '../config/schema';
+import { MIN_CREDENTIAL_LENGTH } from '../util/secrets';
 import { ApiError } from './errors';
 import { tokenRefusal } from './pinterest-errors';
 import type { Requester, TokenSource } from './requester';
@@ -122,6 +123,13 @@ export class OAuthTokens implements TokenSource {
     }
     if (typeof body.access_token !== 'string' || body.access_token === '') {
       throw new ConnectorError('Pinterest answered the token refresh without an access_token.', 'transient_error');
+    }
+    // A token this short could not be masked without rewriting ordinary text: no real Pinterest token is.
+    if (body.access_token.length < MIN_CREDENTIAL_LENGTH) {
+      throw new ConnectorError(`Pinterest answered the token refresh with an access_token of ${body.access_token.length} characters (under ${MIN_CREDENTIAL_LENGTH}): not a Pinterest token. Check PINTEREST_API_URL.`, 'system_error');
+    }
+    if (typeof body.refresh_token === 'string' && body.refresh_token !== '' && body.refresh_token.length < MIN_CREDENTIAL_LENGTH) {
+      throw new ConnectorError(`Pinterest answered the token refresh with a refresh_token of ${body.refresh_token.length} characters (under ${MIN_CREDENTIAL_LENGTH}): not a Pinterest token, so it was not kept. Check PINTEREST_API_URL.`, 'system_error');
     }
     this.hooks.addSecret?.(body.access_token);
     const expiresIn = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 3600;

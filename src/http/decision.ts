@@ -7,6 +7,7 @@ import { ConnectorError, configError } from '../errors';
 import { ApiError } from './errors';
 import { MAX_JSON_DEPTH, jsonDepthExceeds, parseJsonExact } from './json-exact';
 import { isScopeRefusal, ScopeRefusedError } from './pinterest-errors';
+import { maskedSnippet } from '../util/secrets';
 
 export type Attempt =
   | { kind: 'ok'; body: unknown }
@@ -100,8 +101,9 @@ function redirectError(what: string, status: number, headers: Headers): Connecto
   return configError(`Pinterest answered ${what} with a redirect (HTTP ${status}) to ${snippet(target)}; the connector follows no redirect for a request that carries credentials. Check PINTEREST_API_URL.`);
 }
 
+/** An answer quoted in an error: masked before it is cut, since an echo may hold a credential across the cut. */
 export function snippet(text: string): string {
-  return text.replace(/\s+/g, ' ').trim().slice(0, 200);
+  return maskedSnippet(text, 200);
 }
 
 export function networkProblem(err: unknown, host?: string): string {

@@ -333,7 +333,7 @@ export class Requester {
  * arrive (arrayBuffer() would hold the chunks and their concatenation at once: twice a large answer).
  * A body longer than announced is cut there; a shorter one is returned short (the caller sees the gap).
  */
-async function readBody(response: Response, length: number, limit: number): Promise<Buffer | 'too large'> {
+export async function readBody(response: Response, length: number, limit: number): Promise<Buffer | 'too large'> {
   if (!response.body) return Buffer.alloc(0);
   if (!Number.isFinite(length) || length < 0 || (response.headers.get('content-encoding') ?? 'identity').toLowerCase() !== 'identity') {
     // No usable length (chunked, or compressed): count the decoded bytes and stop at the limit.

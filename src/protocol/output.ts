@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { AirbyteMessage, LogLevel } from './messages';
 import { log as logMessage } from './messages';
+import { processSecrets, SecretMask } from '../util/secrets';
 
 const FLUSH_BYTES = 64 * 1024;
 const LEVELS: Record<string, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -19,13 +20,13 @@ const MESSAGE_LEVEL: Record<LogLevel, number> = { TRACE: 5, DEBUG: 10, INFO: 20,
  * checkpoint should reach the platform as soon as it is true.
  *
  * Secrets registered with `addSecret` are masked in every message but CONTROL (which exists precisely to
- * carry an updated credential), in the form they take inside a JSON line (escaped), so that an error body
- * that echoes a request cannot print one.
+ * carry an updated credential), so that an error body that echoes a request cannot print one. Only string
+ * values are masked, never keys or the message's structure: the line stays the message it was.
  */
 export class MessageWriter {
   private buffer: string[] = [];
   private bufferedBytes = 0;
-  private secrets: string[] = [];
+  private readonly secrets = new SecretMask();
   private readonly minLevel: number;
   private pending: Promise<void> = Promise.resolve();
   private drained?: Promise<void>;
@@ -37,24 +38,28 @@ export class MessageWriter {
   }
 
   addSecret(value: string | undefined): void {
-    if (!value || value.length < 4) return;
-    // The line is JSON: a secret with quotes, backslashes or control characters appears escaped in it.
-    for (const form of new Set([value, JSON.stringify(value).slice(1, -1)])) if (!this.secrets.includes(form)) this.secrets.push(form);
-    // Longest first: a secret that contains another is masked whole.
-    this.secrets.sort((a, b) => b.length - a.length);
+    this.secrets.add(value);
+    // Error snippets are cut below the writer; they must be masked before the cut.
+    processSecrets.add(value);
   }
 
   redact(text: string): string {
-    let result = text;
-    for (const s of this.secrets) if (result.includes(s)) result = result.split(s).join('****');
-    return result;
+    return this.secrets.mask(text);
   }
 
   /** Queues a message; resolves once it is buffered or, when the buffer flushed, once the pipe took it. */
   write(message: AirbyteMessage): Promise<void> | void {
     if (this.stopped) return this.stopped;
     let line = JSON.stringify(message);
-    if (message.type !== 'CONTROL' && this.secrets.length > 0) line = this.redact(line);
+    // The plain line first (the common case holds no secret); only a line that does is built again, masked.
+    if (message.type !== 'CONTROL' && this.secrets.size > 0 && this.secrets.occursIn(line)) {
+      try {
+        line = JSON.stringify(message, (_key, value: unknown) => (typeof value === 'string' ? this.secrets.mask(value) : value));
+      } catch {
+        // A replacer costs stack per level: a row nested near the limit is masked in its text instead.
+        line = this.secrets.mask(line);
+      }
+    }
     this.counts.messages++;
     if (message.type === 'RECORD') this.counts.records++;
     this.buffer.push(line);
