@@ -66,12 +66,15 @@ function answer(e: Entry): Response {
   return HttpResponse.json(e.body as Record<string, unknown>, { status: e.status, headers: e.headers });
 }
 
-/** A requester whose token source refreshes against msw (each refresh hands out pina.1, pina.2, …). */
+/** The access token the n-th refresh hands out (as long as a real one: shorter ones are refused). */
+const tokenNumber = (n: number) => `pina_corpus_access_token_${n}`;
+
+/** A requester whose token source refreshes against msw (each refresh hands out the next numbered token). */
 function oauthRequester(tokenAnswer?: (n: number) => Response, now: () => number = Date.now) {
   const tokenCalls: string[] = [];
   server.use(http.post(`${API}/oauth/token`, async ({ request }) => {
     tokenCalls.push(await request.text());
-    return tokenAnswer ? tokenAnswer(tokenCalls.length) : HttpResponse.json({ access_token: `pina.${tokenCalls.length}`, token_type: 'bearer', expires_in: 2592000 });
+    return tokenAnswer ? tokenAnswer(tokenCalls.length) : HttpResponse.json({ access_token: tokenNumber(tokenCalls.length), token_type: 'bearer', expires_in: 2592000 });
   }));
   const limiter = new RateLimiter(budgetsFromEnv('off'), 4);
   limiters.push(limiter);
@@ -133,7 +136,7 @@ describe.each(API_ENTRIES.map((e) => [e.id, e] as const))('API answer %s', (_id,
       expect(calls).toHaveLength(1);
     }
     expect(tokenCalls).toHaveLength(x.refresh ? 2 : 1);
-    if (x.refresh) expect(calls).toEqual(['Bearer pina.1', 'Bearer pina.2']);
+    if (x.refresh) expect(calls).toEqual([`Bearer ${tokenNumber(1)}`, `Bearer ${tokenNumber(2)}`]);
   });
 
   test(`for good: ${x.failure_type}, naming the cause`, async () => {
@@ -152,7 +155,7 @@ describe.each(TOKEN_ENTRIES.map((e) => [e.id, e] as const))('token endpoint answ
   if (e.status >= 200 && e.status < 300) {
     test(`the access token is kept about ${x.token_lifetime_days} days and the rotated refresh token is handed over`, async () => {
       let now = 1_000_000;
-      const { tokens, tokenCalls, rotated } = oauthRequester((n) => (n === 1 ? answer(e) : HttpResponse.json({ access_token: 'pina.next', expires_in: 2592000 })), () => now);
+      const { tokens, tokenCalls, rotated } = oauthRequester((n) => (n === 1 ? answer(e) : HttpResponse.json({ access_token: tokenNumber(2), expires_in: 2592000 })), () => now);
       const access = (e.body as { access_token: string }).access_token;
       await expect(tokens.token()).resolves.toBe(access);
       expect(rotated).toEqual([x.rotated_refresh_token]);
@@ -160,7 +163,7 @@ describe.each(TOKEN_ENTRIES.map((e) => [e.id, e] as const))('token endpoint answ
       await expect(tokens.token()).resolves.toBe(access);
       expect(tokenCalls).toHaveLength(1);
       now += DAY_MS;
-      await expect(tokens.token()).resolves.toBe('pina.next');
+      await expect(tokens.token()).resolves.toBe(tokenNumber(2));
       // The next refresh sends the rotated refresh token.
       expect(new URLSearchParams(tokenCalls[1]).get('refresh_token')).toBe(x.rotated_refresh_token);
     });

@@ -269,7 +269,7 @@ describe('the token endpoint\'s refusals, as Pinterest words them', () => {
 
   test('wrong app credentials (401 code 2 on the token endpoint): one config_error that says to check client_id / client_secret', async () => {
     const config = oauthConfig(sim);
-    config.credentials.client_secret = 'not-the-secret';
+    config.credentials.client_secret = 'not-the-app-secret-at-all';
     const run = await spawnConnector(['read', '--config', write('wrong-secret.json', config), '--catalog', SMALL], { env: connectorEnv(sim) });
     expect(run.exitCode).not.toBe(0);
     expect(tokenRequests(sim).map((r) => r.status)).toEqual([401]);
@@ -278,7 +278,7 @@ describe('the token endpoint\'s refusals, as Pinterest words them', () => {
     expect(errors[0].failure_type).toBe('config_error');
     expect(errors[0].message).toMatch(/Check client_id and client_secret/);
     expect(errors[0].message).not.toMatch(/run authorize again/);
-    expect(run.stdout + run.stderr).not.toContain('not-the-secret');
+    expect(run.stdout + run.stderr).not.toContain('not-the-app-secret-at-all');
   });
 
   test('every refresh answer carries a new refresh token: the read hands it back in one CONTROL message', async () => {
