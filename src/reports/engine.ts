@@ -334,7 +334,7 @@ async function safeText(response: Response): Promise<string> {
 }
 
 function formatMinutes(ms: number): string {
-  return ms >= 60_000 ? `${Math.round(ms / 60_000)} minutes` : `${Math.round(ms / 1000)} s`;
+  return ms >= 60_000 ? `${Math.round(ms / 60_000)} minutes` : `${Math.round(ms / 100) / 10} s`;
 }
 
 function problemOf(err: unknown): string {
