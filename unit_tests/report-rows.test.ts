@@ -7,7 +7,7 @@
  */
 import { PassThrough } from 'node:stream';
 import { ConnectorError } from '../src/errors';
-import { MalformedJsonError } from '../src/http/json-stream';
+import { ArrayElementSplitter, MalformedJsonError } from '../src/http/json-stream';
 import { MessageWriter } from '../src/protocol/output';
 import { record } from '../src/protocol/messages';
 import { ReportJsonSplitter } from '../src/reports/parse';
@@ -54,6 +54,16 @@ describe('bounds', () => {
     const splitter = new ReportJsonSplitter({ maxTotalBytes: 100 });
     const error = refusal(() => splitter.push(Buffer.from(`[${'{"A":1},'.repeat(20)}`)));
     expect(error.message).toBe('the body is larger than the limit of 100 bytes');
+  });
+
+  test.each(['{"11": 5}', '{"11": true}', '{"11": [5]}', '[1, 2]', '{"11": [null]}'])('%s (a member or row that is a scalar) is refused, not truncated', (body) => {
+    expect(refusal(() => rowsOf([Buffer.from(body)])).truncated).toBe(false);
+  });
+
+  test('the elements mode gives scalar elements too', () => {
+    const splitter = new ArrayElementSplitter();
+    expect(splitter.push(Buffer.from('[1, -2.5e3, "x,]", true, null, {"a": [1]}]'))).toEqual(['1', '-2.5e3', '"x,]"', 'true', 'null', '{"a": [1]}']);
+    splitter.end();
   });
 
   test('a depth of exactly 64 is read', () => {

@@ -82,9 +82,22 @@ export class JsonStreamTokenizer {
     this.stack = new Uint8Array(this.limits.maxDepth + 1);
   }
 
-  /** Feeds one chunk; returns the items it finished. */
+  /** Feeds one chunk; returns the items it finished (`rows` mode: with their keys). */
   push(input: Buffer): JsonItem[] {
-    const out: JsonItem[] = [];
+    const out: Array<JsonItem | string> = [];
+    this.scan(input, out);
+    return out.map((item) => (typeof item === 'string' ? { text: item } : item));
+  }
+
+  /** Feeds one chunk; returns the texts of the items it finished (`elements` mode: no object per item, the hot path of analytics). */
+  pushTexts(input: Buffer): string[] {
+    if (this.rows) return this.push(input).map((item) => item.text);
+    const out: string[] = [];
+    this.scan(input, out); // elements mode emits texts only
+    return out;
+  }
+
+  private scan(input: Buffer, out: Array<JsonItem | string>): void {
     let chunk = input;
     this.total += chunk.length;
     if (this.total > this.limits.maxTotalBytes) throw new MalformedJsonError(`the body is larger than the limit of ${this.limits.maxTotalBytes} bytes`, false);
@@ -110,6 +123,9 @@ export class JsonStreamTokenizer {
         continue;
       }
       if (c <= 32) continue;
+      // A byte of a number or literal inside an item (most bytes outside strings): nothing to track.
+      if (c !== QUOTE && c !== COMMA && c !== COLON && c !== OPEN_BRACE && c !== CLOSE_BRACE && c !== OPEN_BRACKET && c !== CLOSE_BRACKET
+        && (this.itemStart !== -1 || this.depth !== this.targetDepth) && this.started && !this.afterKey) continue;
       if (!this.started) {
         this.started = true;
         if (this.rows && c !== OPEN_BRACE && c !== OPEN_BRACKET) throw new MalformedJsonError('a JSON report must be an object or a list', false);
@@ -176,7 +192,6 @@ export class JsonStreamTokenizer {
       this.keyStart = -2;
       if (this.keyBytes > this.limits.maxItemBytes) throw new MalformedJsonError(`a member name is longer than the limit of ${this.limits.maxItemBytes} bytes`, false);
     }
-    return out;
   }
 
   /** After the last chunk: throws when the body ended early or is not of the expected shape. */
@@ -211,7 +226,7 @@ export class JsonStreamTokenizer {
     }
   }
 
-  private finishItem(chunk: Buffer, end: number): JsonItem {
+  private finishItem(chunk: Buffer, end: number): JsonItem | string {
     let text: string;
     if (this.pieces.length > 0) {
       this.pieces.push(chunk.subarray(0, end));
@@ -222,7 +237,7 @@ export class JsonStreamTokenizer {
       text = chunk.toString('utf8', this.itemStart, end);
     }
     this.itemStart = -1;
-    if (!this.rows) return { text: text.trim() };
+    if (!this.rows) return text.trim();
     return this.depth === 2 ? { key: this.key, text } : { text };
   }
 }
@@ -237,10 +252,7 @@ export class ArrayElementSplitter {
   }
 
   push(chunk: Buffer): string[] {
-    const items = this.tokenizer.push(chunk);
-    const out = new Array<string>(items.length);
-    for (let i = 0; i < items.length; i++) out[i] = items[i].text;
-    return out;
+    return this.tokenizer.pushTexts(chunk);
   }
 
   end(): void {
