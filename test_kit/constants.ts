@@ -2,7 +2,7 @@
 export const TODAY = '2026-06-30';
 
 /** A test's message, loosely typed: the protocol schema, not TypeScript, is what checks its shape. */
-export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type Json = Record<string, any>;
 
 /** A day `n` days after `day` (YYYY-MM-DD, UTC). */
 export function addDays(day: string, n: number): string {

@@ -7,7 +7,7 @@
  */
 import { parse } from 'yaml';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any;
 
 /** Path prefixes of every operation the connector, its simulator or its tests may call. */
 export const OPENAPI_PATH_PREFIXES = ['/oauth/', '/user_account', '/users/', '/ad_accounts', '/boards', '/pins', '/catalogs'];
