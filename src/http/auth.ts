@@ -152,7 +152,7 @@ function refreshTokenExpiry(body: { refresh_token_expires_at?: unknown; refresh_
 }
 
 /** The credentials of the config, as the token sources need them (the config's schema is not imported here). */
-export type TokenCredentials =
+type TokenCredentials =
   | { auth_method: 'access_token'; access_token: string }
   | { auth_method: 'oauth2.0'; client_id: string; client_secret: string; refresh_token: string };
 

@@ -10,7 +10,7 @@ import { ConnectorError, configError } from '../errors';
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Redirect hops a download may take (a pre-signed link may point at a regional endpoint). */
-export const MAX_DOWNLOAD_REDIRECTS = 5;
+const MAX_DOWNLOAD_REDIRECTS = 5;
 
 /**
  * The request's deadline as a watchdog over the time spent waiting on the network, headers and body
@@ -40,7 +40,7 @@ export function requestDeadline(controller: AbortController, budgetMs: number, r
   };
 }
 
-export function isLoopbackHost(hostname: string): boolean {
+function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
   return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host) || /^::ffff:127(\.\d{1,3}){3}$/.test(host);
 }
@@ -124,7 +124,7 @@ export function discardBody(response: Response): void {
   void response.body?.cancel().catch(() => undefined);
 }
 
-export interface BoundedRequest {
+interface BoundedRequest {
   method?: 'GET' | 'POST';
   headers: Record<string, string>;
   body?: string;

@@ -16,10 +16,10 @@ const QUOTE = 34, BACKSLASH = 92, COLON = 58, COMMA = 44;
 const OPEN_BRACE = 123, CLOSE_BRACE = 125, OPEN_BRACKET = 91, CLOSE_BRACKET = 93;
 
 /** One item (row) longer than this is refused: a string that never ends stops here. */
-export const MAX_ITEM_BYTES = 16 * 1024 * 1024;
+const MAX_ITEM_BYTES = 16 * 1024 * 1024;
 
 /** Index of the next quote or backslash at or after `from` (−1 when none): a string's plain run is skipped in one search. */
-export function nextStringStop(chunk: Buffer, from: number): number {
+function nextStringStop(chunk: Buffer, from: number): number {
   const q = chunk.indexOf(QUOTE, from);
   const b = chunk.indexOf(BACKSLASH, from);
   return q < 0 ? b : b < 0 ? q : Math.min(q, b);
@@ -32,7 +32,7 @@ export class MalformedJsonError extends Error {
   }
 }
 
-export type EmitMode = { mode: 'elements'; key?: string } | { mode: 'rows' };
+type EmitMode = { mode: 'elements'; key?: string } | { mode: 'rows' };
 
 export interface TokenizerLimits {
   maxDepth: number;
@@ -42,7 +42,7 @@ export interface TokenizerLimits {
   maxTotalBytes: number;
 }
 
-export const DEFAULT_TOKENIZER_LIMITS: TokenizerLimits = { maxDepth: MAX_JSON_DEPTH, maxItemBytes: MAX_ITEM_BYTES, maxTotalBytes: Infinity };
+const DEFAULT_TOKENIZER_LIMITS: TokenizerLimits = { maxDepth: MAX_JSON_DEPTH, maxItemBytes: MAX_ITEM_BYTES, maxTotalBytes: Infinity };
 
 /** One item: its JSON text, and in `rows` mode the top-level key it was filed under (absent for a bare array). */
 export interface JsonItem { key?: string; text: string }

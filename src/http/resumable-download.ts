@@ -13,7 +13,7 @@ import { ChannelClosedError } from '../util/async';
 import { contentLength, isEncoded, type Watchdog } from './bounded-fetch';
 
 /** The bounds of one streamed answer (the requester's retry policy carries them). */
-export interface StreamedAnswerLimits {
+interface StreamedAnswerLimits {
   /** One element (row) held across chunks. */
   maxElementBytes: number;
   /** Decoded bytes of the whole answer. */
