@@ -6,7 +6,7 @@ module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.(ts|mjs|js)$': swc },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
-  testMatch: ['<rootDir>/unit_tests/**/*.test.ts', '<rootDir>/integration_tests/**/*.test.ts'],
+  testMatch: ['<rootDir>/unit_tests/**/*.test.ts', '<rootDir>/integration_tests/**/*.test.ts', '<rootDir>/simulator/**/*.test.ts'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   testTimeout: 60000,
 };

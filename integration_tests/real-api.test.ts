@@ -4,7 +4,7 @@
  * attribution settings Pinterest refuses, scopes in check, beta targeting types, the reporting time zone,
  * and midnight during a read.
  */
-import { AD_GROUP_TARGETING_TYPES, AD_TARGETING_TYPES, CAMPAIGN_TARGETING_TYPES, startSimulator, type Level, type Simulator, type SimulatorOptions, type LoggedRequest } from './simulator';
+import { AD_GROUP_TARGETING_TYPES, AD_TARGETING_TYPES, CAMPAIGN_TARGETING_TYPES, startSimulator, type Level, type Simulator, type SimulatorOptions, type LoggedRequest } from '../simulator';
 import { runConnector, tempFiles, type RunResult } from '../test_kit/in-process';
 import { checkRequestAgainstOpenApi } from '../test_kit/openapi';
 import { catalogFor } from '../test_kit/catalog';

@@ -12,9 +12,9 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { DEFAULT_COLUMNS } from '../src/config/schema';
-import { streamOfRequest } from '../integration_tests/simulator/streams';
-import { MAIN, ROOT } from '../test_kit/spawn';
-import { TODAY } from '../test_kit/constants';
+import { streamOfRequest } from '../simulator';
+import { MAIN, ROOT } from './lib/connector-process';
+import { TODAY } from '../simulator/test-day';
 import { STREAMS } from '../src/streams/definitions';
 
 const args = process.argv.slice(2);
@@ -29,7 +29,7 @@ const WORK = mkdtempSync(join(tmpdir(), 'source-pinterest-bench-'));
 interface Sim { url: string; control: string; pid: number; clientId: string; clientSecret: string; refreshToken: string; stop(): Promise<string> }
 
 async function startSim(size: string, extra: string[] = []): Promise<Sim> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'integration_tests/simulator/cli.ts'), '--size', size, '--today', TODAY, '--cache-mb', '4096', ...extra], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'simulator/cli.ts'), '--size', size, '--today', TODAY, '--cache-mb', '4096', ...extra], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

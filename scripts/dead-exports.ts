@@ -11,8 +11,7 @@ import ts from 'typescript';
 
 const ROOT = resolve(__dirname, '..');
 /** The folders whose exports are checked. */
-// integration_tests/simulator is the simulator's old home, checked until it moves to simulator/.
-const CHECKED = ['src', 'simulator', 'integration_tests/simulator', 'test_kit', 'scripts/lib', 'reference'];
+const CHECKED = ['src', 'simulator', 'test_kit', 'scripts/lib', 'reference'];
 /** The folders whose files count as users. */
 const USERS = [...CHECKED, 'scripts', 'unit_tests', 'integration_tests'];
 /** Exports kept on purpose although nothing imports them: "path: name". */

@@ -6,9 +6,8 @@
 import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { startSimulator, streamOfRequest, DEFAULT_CREDENTIALS } from '../integration_tests/simulator';
-import { MAIN, ROOT, spawnConnector, type Spawned } from '../test_kit/spawn';
-import { lastStates } from '../test_kit/messages';
+import { startSimulator, streamOfRequest, DEFAULT_CREDENTIALS } from '../simulator';
+import { lastStates, MAIN, ROOT, spawnConnector, type Spawned } from './lib/connector-process';
 
 const OUT = join(ROOT, '.demo-output');
 

@@ -8,9 +8,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_COLUMNS } from '../src/config/schema';
-import { startSimulator, STREAM_NAMES } from '../integration_tests/simulator';
-import { ACCEPTANCE_CONFIG } from '../test_kit/acceptance';
-import { TODAY } from '../test_kit/constants';
+import { startSimulator } from '../simulator';
+import { ACCEPTANCE_CONFIG } from './lib/acceptance-config';
+import { TODAY } from '../simulator/test-day';
 import { STREAMS } from '../src/streams/definitions';
 
 const PER_STREAM = 3;
@@ -42,7 +42,7 @@ async function main() {
   const sim = await startSimulator({ today: TODAY });
   try {
     const truth = sim.groundTruth({ today: TODAY, columns: [...DEFAULT_COLUMNS], windowDays: ACCEPTANCE_CONFIG.window_days });
-    const lines = STREAM_NAMES.flatMap((stream) =>
+    const lines = STREAMS.map((d) => d.name).flatMap((stream) =>
       truth.records[stream].slice(0, PER_STREAM).map((data) => JSON.stringify({ stream, data, emitted_at: 1782777600000 })),
     );
     writeFileSync(join(__dirname, '..', 'integration_tests', 'expected_records.jsonl'), lines.join('\n') + '\n');

@@ -1,10 +1,10 @@
 /**
- * npm run generate:fixtures — rewrites test_kit/fixtures from the full reference documents (Pinterest's
+ * npm run generate:fixtures — rewrites reference/ from the full reference documents (Pinterest's
  * OpenAPI description and Airbyte's protocol schema; REFERENCE_DOCS_DIR says where they are). The tests
  * read only the committed fixtures; unit_tests/fixtures.test.ts fails when they fall behind the documents.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { FULL_OPENAPI, FULL_PROTOCOL, OPENAPI_FIXTURE, PROTOCOL_FIXTURE, fullReferenceDocsPresent } from '../test_kit/reference-docs';
+import { FULL_OPENAPI, FULL_PROTOCOL, OPENAPI_FIXTURE, PROTOCOL_FIXTURE, fullReferenceDocsPresent } from '../reference';
 import { openApiSubset, protocolSchema, serializeFixture } from './lib/derive-fixtures';
 
 if (!fullReferenceDocsPresent()) {

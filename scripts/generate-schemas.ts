@@ -4,7 +4,7 @@
  *
  *   npx tsx scripts/generate-schemas.ts
  *
- * Input: Pinterest's full OpenAPI description (OPENAPI_PATH, or the reference copy test_kit/reference-docs.ts
+ * Input: Pinterest's full OpenAPI description (OPENAPI_PATH, or the reference copy reference/index.ts
  * names). The output is committed, so neither the connector, its tests nor its Docker image need that file.
  *
  * What the generator emits (rules agreed for the connector, see docs/contract.md §3–§4):
@@ -36,8 +36,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
 import { existsSync } from 'fs';
-import { FULL_OPENAPI, OPENAPI_FIXTURE } from '../test_kit/reference-docs';
-import type { AnalyticsDefinition, ListDefinition, StreamDefinition } from '../src/engine/definition';
+import { FULL_OPENAPI, OPENAPI_FIXTURE } from '../reference';
+import type { AnalyticsDefinition, ListDefinition, StreamDefinition } from '../src/streams/definition';
 import { STREAMS } from '../src/streams/definitions';
 
 // ---------------------------------------------------------------------------------------------

@@ -6,9 +6,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { discoverCatalog } from '../src/engine/catalog';
-import type { StreamDefinition } from '../src/engine/definition';
-import { reportHistoryDays } from '../src/reports/history';
+import type { StreamDefinition } from '../src/streams/definition';
+import { reportHistoryDays } from '../src/engine/window-plan';
 import { STREAMS } from '../src/streams/definitions';
+import { streamRegistry } from '../src/streams/registry';
 
 export const STREAMS_DOC = join(__dirname, '..', 'docs', 'streams.md');
 export const TABLE_START = '<!-- stream table: written by `npm run generate:docs` from src/streams/definitions.ts; do not edit by hand -->';
@@ -55,7 +56,7 @@ function daysBack(def: StreamDefinition): string {
 
 /** The table, one row per registry stream, in registry order. */
 export function renderStreamTable(): string {
-  const catalog = new Map(discoverCatalog().streams.map((s) => [s.name, s]));
+  const catalog = new Map(discoverCatalog(streamRegistry()).streams.map((s) => [s.name, s]));
   const rows = STREAMS.map((def) => {
     const s = catalog.get(def.name)!;
     const key = (s.source_defined_primary_key ?? []).map((k) => k.join('.')).join(', ');

@@ -8,10 +8,12 @@
  * a report is ready after POLLS_PER_REPORT polls; budgets: ads_analytics 300/min, ads_read 1,000/min
  * (per Pinterest user and app: every connection using the same token shares them).
  */
-import type { AnalyticsDefinition } from '../src/engine/definition';
-import { reportLevelOf } from '../src/reports/history';
-import { REPORT_LIMITS, REPORT_TARGETING_TYPES, TARGETING_TYPES_PER_REPORT } from '../src/reports/limits';
-import { MAX_IDS_PER_REQUEST, MAX_TARGETING_TYPES_PER_REQUEST, STREAMS } from '../src/streams/definitions';
+import type { AnalyticsDefinition } from '../src/streams/definition';
+import {
+  MAX_IDS_PER_REQUEST, MAX_TARGETING_TYPES_PER_REQUEST, REPORT_LIMITS, REPORT_TARGETING_TYPES, TARGETING_TYPES_PER_REPORT,
+} from '../src/pinterest/limits';
+import { STREAMS } from '../src/streams/definitions';
+import { reportLevel } from '../src/streams/request-parts';
 
 const BUDGET_PER_MIN = { ads_analytics: 300, ads_read: 1000 };
 const POLLS_PER_REPORT = 3;
@@ -21,7 +23,7 @@ const WINDOW_DAYS = 90;
 const LOOKBACK_DAYS = 32;
 
 const ceil = Math.ceil;
-const ads = STREAMS.filter((s): s is AnalyticsDefinition => s.kind === 'analytics' && reportLevelOf(s) !== undefined);
+const ads = STREAMS.filter((s): s is AnalyticsDefinition => s.kind === 'analytics' && reportLevel(s.level) !== undefined);
 
 /** Entities of a level, named by its id key (campaign_id …) or its list (campaigns …). */
 function entities(level: string, nAds: number): number {
@@ -40,7 +42,7 @@ function analyticsRequests(nAds: number, syncDays: number, reportDays: number): 
     const syncGroups = def.targeting ? ceil(def.targeting.types.length / MAX_TARGETING_TYPES_PER_REQUEST) : 1;
     sync += ceil(ids / MAX_IDS_PER_REQUEST) * ceil(syncDays / WINDOW_DAYS) * syncGroups;
     if (reportDays > 0) {
-      const level = reportLevelOf(def)!;
+      const level = reportLevel(def.level)!;
       const types = def.targeting ? def.targeting.types.filter((t) => (REPORT_TARGETING_TYPES[level] ?? []).includes(t)).length : 0;
       const groups = def.targeting ? ceil(types / TARGETING_TYPES_PER_REPORT) : 1;
       reports += ceil(reportDays / REPORT_LIMITS.default.maxDays) * groups;

@@ -44,7 +44,7 @@ for f in Dockerfile .dockerignore metadata.yaml package.json package-lock.json s
   [[ -f $f ]] || fail "missing $f"
 done
 [[ -d node_modules/tsx && -d node_modules/yaml ]] || fail "node_modules is not installed (run npm ci first; the simulator needs tsx and the metadata check needs yaml)"
-[[ -f integration_tests/simulator/cli.ts ]] || fail "integration_tests/simulator/cli.ts is missing (the Pinterest API simulator)"
+[[ -f simulator/cli.ts ]] || fail "simulator/cli.ts is missing (the Pinterest API simulator)"
 avail_kb=$(df -Pk "${TMPDIR:-/tmp}" | awk 'NR==2 {print $4}')
 (( avail_kb > 3 * 512 * 1024 )) || fail "less than 1.5 GiB free under ${TMPDIR:-/tmp} ($((avail_kb / 1024)) MiB); the build needs about 1 GiB"
 log "node $(node --version), npm $(npm --version), $((avail_kb / 1024)) MiB free"
@@ -198,12 +198,12 @@ if grep -q -- '--max-old-space-size=384' "$WORK/ovr.err"; then cat "$WORK/ovr.er
 pass "75% of a 512 MiB limit (384 MiB) when limited; untouched without a limit or with the user's own setting"
 
 # ---------------------------------------------------------------- simulator
-# start_simulator PREFIX [FLAGS...]: starts integration_tests/simulator/cli.ts in its own process group
+# start_simulator PREFIX [FLAGS...]: starts simulator/cli.ts in its own process group
 # (setsid: npx, tsx and node then stop with one kill of that group), stdout to PREFIX.out and stderr to
 # PREFIX.err; waits up to 60 s for its JSON line; sets STARTED_PID.
 start_simulator() {
   local prefix=$1; shift
-  setsid npx --no-install tsx integration_tests/simulator/cli.ts --port 0 --today "$TODAY" "$@" > "$prefix.out" 2> "$prefix.err" &
+  setsid npx --no-install tsx simulator/cli.ts --port 0 --today "$TODAY" "$@" > "$prefix.out" 2> "$prefix.err" &
   STARTED_PID=$!
   local i
   for ((i = 0; i < 600; i++)); do

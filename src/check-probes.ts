@@ -4,14 +4,14 @@
  * failure in the middle of a sync.
  */
 import type { ConnectorConfig } from './config/schema';
-import { DEFAULT_COLUMNS } from './config/schema';
 import { attributionParams } from './config/attribution';
 import { OPTIONAL_SCOPES, REQUIRED_SCOPES } from './config/spec';
 import { ConnectorError } from './errors';
 import { ApiError } from './http/errors';
 import type { Requester } from './http/requester';
+import { adsAnalyticsParts } from './streams/definitions';
+import { syncQuery } from './streams/request-parts';
 import type { Day } from './util/dates';
-
 
 export interface ScopeFindings { missing: string[]; leftOut: string[] }
 
@@ -33,7 +33,7 @@ export async function probeAnalyticsSettings(requester: Requester, config: Conne
     await requester.json({
       path: `/ad_accounts/${adAccountId}/analytics`,
       category: 'ads_analytics',
-      query: { start_date: day, end_date: day, columns: (config.columns ?? DEFAULT_COLUMNS).join(','), granularity: 'DAY', ...settings },
+      query: syncQuery(adsAnalyticsParts(config), { start: day, end: day }),
     });
   } catch (err) {
     if (!(err instanceof ApiError) || err.status !== 400) throw err;

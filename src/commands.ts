@@ -9,7 +9,7 @@ import type { ConnectorConfig } from './config/schema';
 import { ConnectorError, failureTypeOf, messageOf } from './errors';
 import { discoverCatalog, selectStreams } from './engine/catalog';
 import type { ReadContext } from './engine/context';
-import { PartitionResolver } from './engine/partitions';
+import { AccountLookups } from './engine/accounts';
 import { runRead } from './engine/read';
 import { createRuntime, type RuntimeOptions } from './runtime';
 import { SharedLists } from './engine/shared-lists';
@@ -19,11 +19,11 @@ import { OAuthTokens } from './http/auth';
 import { ApiError } from './http/errors';
 import * as msg from './protocol/messages';
 import type { MessageWriter } from './protocol/output';
-import { earliestDay } from './engine/slicer';
 import { probeAnalyticsSettings, scopeFindings, type ScopeFindings } from './check-probes';
 import { REQUIRED_SCOPES } from './config/spec';
-import { REPORT_LIMITS } from './reports/limits';
+import { REPORT_LIMITS } from './pinterest/limits';
 import { checkCustomReports } from './reports/custom-check';
+import { streamRegistry, type StreamRegistry } from './streams/registry';
 import { Semaphore } from './util/async';
 import { addDays, today as todayFromEnv } from './util/dates';
 
@@ -34,9 +34,11 @@ export interface CommandIO {
   say?: (line: string) => void;
   /** Test hooks: shorter backoff and other retry settings. */
   runtime?: Pick<RuntimeOptions, 'retry' | 'budgets'>;
+  /** Test hook: the streams a command knows (default: the built-in ones and the config's custom reports). */
+  registry?: (config: ConnectorConfig) => StreamRegistry;
 }
 
-export function loadSpec(): Record<string, unknown> {
+function loadSpec(): Record<string, unknown> {
   // spec.json sits at the package root, beside dist/ and src/.
   return JSON.parse(readFileSync(join(__dirname, '..', 'spec.json'), 'utf8'));
 }
@@ -51,7 +53,7 @@ export async function discover(args: { config: string; writeConfig?: boolean }, 
   return guard(io, async () => {
     const { config } = await loadConfig(args.config, warnTo(io));
     validateDates(config, io.env);
-    await io.writer.write({ type: 'CATALOG', catalog: discoverCatalog(config) });
+    await io.writer.write({ type: 'CATALOG', catalog: discoverCatalog((io.registry ?? streamRegistry)(config)) });
     return 0;
   });
 }
@@ -64,8 +66,8 @@ export async function check(args: { config: string; writeConfig?: boolean }, io:
     validateDates(config, io.env);
     // check refreshes the token too: a rotated refresh token must reach the CONTROL message and, if asked, the file.
     runtime = createRuntime({ config, rawConfig: raw, writer: io.writer, env: io.env, configPathToUpdate: args.writeConfig ? args.config : undefined, ...io.runtime });
-    const partitions = new PartitionResolver(runtime.requester, config.ad_account_ids);
-    const user = await partitions.userAccount();
+    const accounts = new AccountLookups(runtime.requester, config.ad_account_ids);
+    const user = await accounts.userAccount();
     const tokens = runtime.tokens;
     // Only what the data needs is required; a missing optional scope is named in the SUCCEEDED message.
     let scopes: ScopeFindings = { missing: [], leftOut: [] };
@@ -73,12 +75,12 @@ export async function check(args: { config: string; writeConfig?: boolean }, io:
       scopes = scopeFindings(tokens.grantedScopes);
       if (scopes.missing.length) throw new ConnectorError(`The refresh token lacks the scope${scopes.missing.length > 1 ? 's' : ''} ${scopes.missing.join(', ')}, which the streams need: re-authenticate and grant ${scopes.missing.length > 1 ? 'them' : 'it'}.`, 'config_error');
     }
-    const accounts = await partitions.listAdAccounts();
+    const adAccounts = await accounts.listAdAccounts();
     // Attribution settings Pinterest refuses fail here, not in the middle of a sync.
-    if (accounts.length > 0) await probeAnalyticsSettings(runtime.requester, config, accounts[0].id, runtime.today);
-    await checkCustomReports(runtime.requester, config, accounts[0]?.id, runtime.today);
+    if (adAccounts.length > 0) await probeAnalyticsSettings(runtime.requester, config, adAccounts[0].id, runtime.today);
+    await checkCustomReports(runtime.requester, config, adAccounts[0]?.id, runtime.today);
     const notes = scopes.leftOut.length ? ` The token works, but ${scopes.leftOut.join('; ')}: re-authenticate granting the missing scopes to read them.` : '';
-    await io.writer.write(msg.connectionStatus(true, `Connected as ${user.username}; ${accounts.length} ad account(s) readable.${notes}`));
+    await io.writer.write(msg.connectionStatus(true, `Connected as ${user.username}; ${adAccounts.length} ad account(s) readable.${notes}`));
     return 0;
   } catch (err) {
     if (err instanceof ConnectorError) {
@@ -106,28 +108,28 @@ export async function read(args: ReadArgs, io: CommandIO): Promise<number> {
   return guard(io, async () => {
     const { config, raw } = await loadConfig(args.config, warnTo(io));
     validateDates(config, io.env);
-    const selected = selectStreams(await readCatalogFile(args.catalog), config);
+    const registry = (io.registry ?? streamRegistry)(config);
+    const selected = selectStreams(await readCatalogFile(args.catalog), registry);
     const states = parseInputState(args.state ? await readStateFile(args.state) : undefined);
     const runtime = createRuntime({
       config, rawConfig: raw, writer: io.writer, env: io.env, configPathToUpdate: args.writeConfig ? args.config : undefined, ...io.runtime,
     });
     try {
-      const shared = new SharedLists();
       const ctx: ReadContext = {
         config,
+        registry,
         requester: runtime.requester,
         today: runtime.today,
         clock: runtime.clock,
-        partitions: new PartitionResolver(runtime.requester, config.ad_account_ids),
-        shared,
+        accounts: new AccountLookups(runtime.requester, config.ad_account_ids),
+        shared: new SharedLists({ config, requester: runtime.requester, registry }),
         log: (level, message) => { void io.writer.log(level, message); },
         responses: new Semaphore(config.concurrency),
       };
-      shared.bind(ctx);
       // Credentials first: a bad secret is one clear error, not one per stream. A fixed access token is
       // only known to be good once Pinterest takes it (the user account is needed by most reads anyway).
       await runtime.tokens.token();
-      if (config.credentials.auth_method === 'access_token') await ctx.partitions.userAccount();
+      if (config.credentials.auth_method === 'access_token') await ctx.accounts.userAccount();
       const summaries = await runRead(ctx, selected, states, io.writer);
       const stats = runtime.requester.stats;
       const failed = summaries.filter((s) => s.status === 'INCOMPLETE');

@@ -13,10 +13,11 @@ import { MAIN, spawnConnector, type Spawned, type SpawnOptions } from './spawn';
 import { TODAY } from './constants';
 import { ofType, records, states, statuses } from './messages';
 import { connectorEnv, oauthConfig } from './simulator-run';
-import { startSimulator, type Simulator, type SimulatorOptions, type GroundTruth } from '../integration_tests/simulator';
+import { startSimulator, type Simulator, type SimulatorOptions, type GroundTruth } from '../simulator';
 import { protocolErrors } from './protocol';
+import { ACCEPTANCE_CONFIG } from '../scripts/lib/acceptance-config';
 
-export const ACCEPTANCE_CONFIG = { window_days: 30, lookback_days: 3 };
+export { ACCEPTANCE_CONFIG };
 
 export interface Harness {
   sim: Simulator;

@@ -1,5 +1,6 @@
 /** Configured catalogs for tests: from discovered streams (as CAT configures them), or minimal by name. */
 import { discoverCatalog } from '../src/engine/catalog';
+import { streamRegistry } from '../src/streams/registry';
 import type { Json } from './constants';
 
 export type CatalogMode =
@@ -29,7 +30,7 @@ export function configureCatalog(streams: Json[], mode: CatalogMode = 'first'): 
 
 /** Every stream of the registry (or those named in `only`); `incremental` configures the incremental ones so. */
 export function fullCatalog(mode: 'full_refresh' | 'incremental' = 'full_refresh', only?: string[]): Json {
-  const streams = discoverCatalog().streams.filter((s) => !only || only.includes(s.name));
+  const streams = discoverCatalog(streamRegistry()).streams.filter((s) => !only || only.includes(s.name));
   return configureCatalog(streams as unknown as Json[], mode === 'incremental' ? 'incremental_or_full' : 'full_refresh');
 }
 

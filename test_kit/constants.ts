@@ -1,5 +1,5 @@
-/** The fixed day every suite takes as today (PINTEREST_TODAY), so simulator data and expected records stay put. */
-export const TODAY = '2026-06-30';
+/** The fixed day every suite takes as today (PINTEREST_TODAY). */
+export { TODAY } from '../simulator/test-day';
 
 /** A test's message, loosely typed: the protocol schema, not TypeScript, is what checks its shape. */
 export type Json = Record<string, any>;

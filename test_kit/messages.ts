@@ -21,12 +21,7 @@ export const statuses = (messages: Json[], stream: string): string[] => statusTr
 export const logs = (messages: Json[], level?: string): string[] =>
   messages.filter((m) => m.type === 'LOG' && (!level || m.log.level === level)).map((m) => m.log.message);
 
-/** The last STATE of each stream, in the per-stream array form Airbyte hands back to the next run. */
-export function lastStates(messages: Json[]): Json[] {
-  const last = new Map<string, Json>();
-  for (const m of messages) if (m.type === 'STATE') last.set(m.state.stream.stream_descriptor.name, m.state);
-  return [...last.values()].map((s) => ({ type: 'STREAM', stream: s.stream }));
-}
+export { lastStates } from '../scripts/lib/connector-process';
 
 /**
  * Records that a checkpoint vouches for: per stream, those emitted before that stream's last STATE (what a

@@ -1,6 +1,6 @@
 /**
  * Checks requests the connector makes against Pinterest's OpenAPI description (the operations the
- * connector may call, committed in test_kit/fixtures; OPENAPI_PATH overrides it):
+ * connector may call, committed in reference/; OPENAPI_PATH overrides it):
  * the operation exists for the (templated) path, path parameters fit their schema, every query parameter
  * is declared for the operation and its value fits the declared schema (type, enum, pattern, format,
  * minimum/maximum, minItems/maxItems), and every required parameter is present.
@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
-import { OPENAPI_FIXTURE } from './reference-docs';
+import { OPENAPI_FIXTURE } from '../reference';
 
 export const OPENAPI_PATH = process.env.OPENAPI_PATH || OPENAPI_FIXTURE;
 

@@ -1,12 +1,12 @@
 /**
- * Validates Airbyte messages against the official protocol schema (committed as JSON in test_kit/fixtures;
+ * Validates Airbyte messages against the official protocol schema (committed as JSON in reference/;
  * AIRBYTE_PROTOCOL_PATH overrides it).
  */
 import { readFileSync } from 'node:fs';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
-import { PROTOCOL_FIXTURE } from './reference-docs';
+import { PROTOCOL_FIXTURE } from '../reference';
 
 export const PROTOCOL_PATH = process.env.AIRBYTE_PROTOCOL_PATH ?? PROTOCOL_FIXTURE;
 

@@ -10,7 +10,7 @@ import { DEFAULT_COLUMNS } from '../src/config/schema';
 import { TODAY, type Json } from './constants';
 import { canonical, records } from './messages';
 import { STREAMS_BY_NAME } from '../src/streams/definitions';
-import type { FaultKind, GroundTruth, LoggedRequest, Simulator } from '../integration_tests/simulator';
+import type { FaultKind, GroundTruth, LoggedRequest, Simulator } from '../simulator';
 
 export const ALL_FAULTS: FaultKind[] = ['http500', 'http502', 'http503', 'drop', 'truncate', 'slow', 'spurious400'];
 

@@ -5,7 +5,7 @@
  * OpenAPI parameter definitions, the exact list requests a read must make (the bookmarks taken from the
  * simulator itself), ids and records from its dataset and ground truth.
  */
-import { groundTruthFor, startSimulator, type GroundTruth, type GroundTruthConfig, type LoggedRequest, type Simulator, type SimulatorOptions, type SizeKnobs } from '../integration_tests/simulator';
+import { groundTruthFor, startSimulator, type GroundTruth, type GroundTruthConfig, type LoggedRequest, type Simulator, type SimulatorOptions, type SizeKnobs } from '../simulator';
 import type { FakePinterest } from './msw-pinterest';
 import type { RunResult } from './in-process';
 import { checkRequestAgainstOpenApi } from './openapi';

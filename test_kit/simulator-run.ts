@@ -1,5 +1,5 @@
 /** What a spawned connector needs to run against a simulator: its environment and a config with its credentials. */
-import type { Simulator } from '../integration_tests/simulator';
+import type { Simulator } from '../simulator';
 import { TODAY, type Json } from './constants';
 
 /** The simulator's URL, the fixed calendar, no client-side rate limiting, millisecond backoff. */

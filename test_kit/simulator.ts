@@ -1,2 +1,2 @@
-/** The simulator (integration_tests/simulator), as the suites outside integration_tests reach it: through the kit. */
-export { startSimulator, streamOfRequest, type Simulator, type SimulatorOptions, type GroundTruth } from '../integration_tests/simulator';
+/** The simulator (simulator), as the suites outside integration_tests reach it: through the kit. */
+export { startSimulator, streamOfRequest, type Simulator, type SimulatorOptions, type GroundTruth } from '../simulator';

@@ -10,7 +10,7 @@ import { AUTHORIZE_SCOPES } from '../src/authorize/consent';
 import { defaultLookbackDays } from '../src/config/attribution';
 import { parseConfig } from '../src/config/load';
 import { STREAMS } from '../src/streams/definitions';
-import { startSimulator, type Simulator } from '../integration_tests/simulator';
+import { startSimulator, type Simulator } from '../simulator';
 import { TODAY } from '../test_kit/constants';
 import { runConnector, tempFiles } from '../test_kit/in-process';
 import { connectorEnv } from '../test_kit/simulator-run';

@@ -10,6 +10,7 @@ import { ConnectorError } from '../src/errors';
 import { loadConfig } from '../src/config/load';
 import { editDistance, nearestKey, unknownKeyWarnings } from '../src/config/unknown-keys';
 import { selectStreams, discoverCatalog } from '../src/engine/catalog';
+import { streamRegistry } from '../src/streams/registry';
 import { readCatalogFile, stateFromText } from '../src/engine/input-files';
 import { parseInputState } from '../src/engine/state';
 
@@ -103,7 +104,7 @@ describe('state files', () => {
 
   test.each([
     ['a config', JSON.stringify({ credentials: CREDS, start_date: '2026-05-01' }), /looks like a config, not a state/],
-    ['a CATALOG message', JSON.stringify({ type: 'CATALOG', catalog: discoverCatalog() }), /looks like a CATALOG message \(discover's output\), not a state/],
+    ['a CATALOG message', JSON.stringify({ type: 'CATALOG', catalog: discoverCatalog(streamRegistry()) }), /looks like a CATALOG message \(discover's output\), not a state/],
     ['a configured catalog', JSON.stringify({ streams: [{ stream: { name: 'boards' }, sync_mode: 'full_refresh' }] }), /looks like a configured catalog, not a state/],
     ['a RECORD line', recordLine, /looks like a RECORD message/],
     ['output without any STATE', [logLine, recordLine].join('\n'), /holds 2 JSON lines \(Airbyte messages: LOG ×1, RECORD ×1\) and no STATE message/],
@@ -115,23 +116,23 @@ describe('state files', () => {
 
 describe('catalog files', () => {
   test.each([
-    ['the discovered catalog', discoverCatalog(), /looks like a discovered catalog .* not a configured catalog/],
-    ["discover's CATALOG message", { type: 'CATALOG', catalog: discoverCatalog() }, /looks like a CATALOG message \(discover's output\), not a configured catalog/],
+    ['the discovered catalog', discoverCatalog(streamRegistry()), /looks like a discovered catalog .* not a configured catalog/],
+    ["discover's CATALOG message", { type: 'CATALOG', catalog: discoverCatalog(streamRegistry()) }, /looks like a CATALOG message \(discover's output\), not a configured catalog/],
     ['a config', { credentials: CREDS }, /looks like a config, not a configured catalog/],
     ['a STATE message', JSON.parse(stateLine('boards', '2026-01-01')), /looks like a STATE message/],
   ])('%s is refused, named, with the shape to use', (_name, value, message) => {
-    const text = configErrorOf(() => selectStreams(value));
+    const text = configErrorOf(() => selectStreams(value, streamRegistry()));
     expect(text).toMatch(message);
     expect(text).toContain('"sync_mode": "full_refresh"');
   });
 
   test("discover's whole output (JSON lines) is named as a command's output", async () => {
-    const path = file('discover.jsonl', [logLine, JSON.stringify({ type: 'CATALOG', catalog: discoverCatalog() })].join('\n'));
+    const path = file('discover.jsonl', [logLine, JSON.stringify({ type: 'CATALOG', catalog: discoverCatalog(streamRegistry()) })].join('\n'));
     await expect(readCatalogFile(path)).rejects.toThrow(/holds 2 JSON lines \(Airbyte messages: LOG ×1, CATALOG ×1\): the output of a command, not a configured catalog/);
   });
 
   test('a configured catalog still selects its streams', () => {
-    const selected = selectStreams({ streams: [{ stream: { name: 'boards' }, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' }] });
+    const selected = selectStreams({ streams: [{ stream: { name: 'boards' }, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' }] }, streamRegistry());
     expect(selected.map((s) => s.def.name)).toEqual(['boards']);
   });
 });

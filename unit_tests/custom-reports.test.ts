@@ -3,8 +3,9 @@
  * the stream definitions built from it (schema, key, limits), and the level/column rules.
  */
 import { parseConfig } from '../src/config/load';
-import { columnAllowedAt, customLimits, targetingTypeAllowedAt } from '../src/reports/custom-config';
-import { customStreams, columnType } from '../src/reports/custom-streams';
+import { columnAllowedAt, customLimits, targetingTypeAllowedAt } from '../src/config/custom-reports';
+import { customStreams, columnType } from '../src/streams/custom-reports';
+import { reportBody, requestParts } from '../src/streams/request-parts';
 import { OAUTH_CONFIG } from '../test_kit/in-process';
 
 const config = (custom_reports: unknown) => ({ ...OAUTH_CONFIG, custom_reports });
@@ -72,9 +73,15 @@ describe('custom stream definitions', () => {
   });
 
   test('limits, attribution and filters reach the report settings', () => {
-    expect(hourly.report).toMatchObject({ level: 'PIN_PROMOTION', granularity: 'HOUR', historyDays: 8, maxDays: 3, reportsOnly: true });
+    expect(hourly.level).toEqual({ name: 'PIN_PROMOTION', targeting: false });
+    expect(hourly.request(c)).toMatchObject({ granularity: 'HOUR' });
+    expect(hourly.report).toMatchObject({ historyDays: 8, maxDays: 3, reportsOnly: true });
     expect(items.report).toMatchObject({ historyDays: 92, maxDays: 31, startDate: '2020-01-01' });
-    expect(gender.params!(c)).toMatchObject({ click_window_days: 7, engagement_window_days: 30, view_window_days: 1 });
+    expect(gender.request(c).attribution).toMatchObject({ click_window_days: 7, engagement_window_days: 30, view_window_days: 1 });
+    const day = { start: '2024-01-01', end: '2024-01-01' };
+    expect(reportBody(requestParts(gender, c), day, ['GENDER'])).toMatchObject({ level: 'ADVERTISER_TARGETING', granularity: 'WEEK', targeting_types: ['GENDER'] });
+    // A status filter exists for the campaign, ad group and ad levels only.
+    expect(reportBody(requestParts(items, c), day)).not.toHaveProperty('campaign_statuses');
     expect(customLimits('PRODUCT_ITEM', 'HOUR')).toEqual({ historyDays: 8, maxDays: 3 });
     expect(customLimits('CAMPAIGN', 'WEEK')).toEqual({ historyDays: 914, maxDays: 186 });
   });

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { openApiSubset, protocolSchema, serializeFixture } from '../scripts/lib/derive-fixtures';
-import { FULL_OPENAPI, FULL_PROTOCOL, OPENAPI_FIXTURE, PROTOCOL_FIXTURE, fullReferenceDocsPresent } from '../test_kit/reference-docs';
+import { FULL_OPENAPI, FULL_PROTOCOL, OPENAPI_FIXTURE, PROTOCOL_FIXTURE, fullReferenceDocsPresent } from '../reference';
 
 const whenPresent = fullReferenceDocsPresent() ? describe : describe.skip;
 

@@ -4,7 +4,8 @@
  */
 import { http, HttpResponse } from 'msw';
 import { ConnectorError } from '../src/errors';
-import { bookmarkPages, PAGE_SIZE } from '../src/engine/paginator';
+import { bookmarkPages } from '../src/engine/paginator';
+import { PAGE_SIZE } from '../src/pinterest/limits';
 import { StaticToken } from '../src/http/auth';
 import { budgetsFromEnv, RateLimiter } from '../src/http/rate-limiter';
 import { Requester, type RequestSpec } from '../src/http/requester';

@@ -31,7 +31,7 @@ function anchorsOf(markdown: string): Set<string> {
 }
 
 const connectorSource = sourceText(['src', 'bin']);
-const everySource = connectorSource + sourceText(['scripts', 'integration_tests', 'unit_tests', 'test_kit']).replace(/readme\.test/g, '') + read('Dockerfile') + read('.ci/run');
+const everySource = connectorSource + sourceText(['scripts', 'simulator', 'integration_tests', 'unit_tests', 'test_kit']).replace(/readme\.test/g, '') + read('Dockerfile') + read('.ci/run');
 
 describe.each(DOCS)('%s', (doc) => {
   const text = read(doc);

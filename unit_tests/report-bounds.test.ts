@@ -9,7 +9,7 @@ import { StaticToken } from '../src/http/auth';
 import { MAX_TIMER_MS, checkDownloadUrl, isInternalHost } from '../src/http/bounded-fetch';
 import { budgetsFromEnv, RateLimiter } from '../src/http/rate-limiter';
 import { Requester } from '../src/http/requester';
-import { ReportEngine, type ReportChunk, type ReportPolicy } from '../src/reports/engine';
+import { ReportRunner, type ReportChunk, type ReportPolicy } from '../src/reports/report-runner';
 import { API } from '../test_kit/in-process';
 import { useLimiters, useMswServer } from '../test_kit/msw-server';
 
@@ -26,7 +26,7 @@ function engine(policy: Partial<ReportPolicy>) {
   limiters.push(limiter);
   const requester = new Requester({ baseUrl: API, limiter, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2, timeoutMs: 5000 } });
   requester.setTokenSource(new StaticToken('pina.secret'));
-  return new ReportEngine(requester, () => undefined, { pollScheduleMs: [5], ...policy });
+  return new ReportRunner(requester, () => undefined, { pollScheduleMs: [5], ...policy });
 }
 
 async function drain(gen: AsyncGenerator<ReportChunk>): Promise<number> {

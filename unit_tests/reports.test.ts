@@ -1,8 +1,8 @@
 /**
- * The report engine (src/reports): its states against msw — create, poll, download from another host
+ * The report runner (src/reports): its states against msw — create, poll, download from another host
  * with no credential, FAILED/EXPIRED reports created anew, expired links refreshed, cut downloads resumed
  * without a row given twice, bounded retries ending in a transient error — and its pure parts: the
- * streaming JSON and CSV parsers, the row → record mapping and the history slicer.
+ * streaming JSON and CSV parsers and the row → record mapping.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,18 +11,15 @@ import { ConnectorError } from '../src/errors';
 import { StaticToken } from '../src/http/auth';
 import { budgetsFromEnv, RateLimiter } from '../src/http/rate-limiter';
 import { Requester } from '../src/http/requester';
-import { ReportCancelled, ReportEngine, type ReportChunk, type ReportPolicy } from '../src/reports/engine';
-import { reportLevelOf, sliceWithReports } from '../src/reports/history';
+import { ReportCancelled, ReportRunner, type ReportChunk, type ReportPolicy } from '../src/reports/report-runner';
 import { CsvSplitter, MalformedCsvError, ReportJsonSplitter, normalizeHeader } from '../src/reports/parse';
 import { csvHeader, csvReportRecord, jsonReportRecord, shapeFromSchema } from '../src/reports/records';
-import { slice, streamRange } from '../src/engine/slicer';
-import { periodWindows } from '../src/reports/history';
 import { STREAMS, schemaOf } from '../src/streams/definitions';
-import type { AnalyticsDefinition } from '../src/engine/definition';
+import type { AnalyticsDefinition } from '../src/streams/definition';
 import { MalformedJsonError } from '../src/http/json-stream';
 import { checkDownloadUrl } from '../src/http/bounded-fetch';
 import { KeyCase } from '../src/streams/transforms';
-import { addDays, daysBetween } from '../src/util/dates';
+import { addDays } from '../src/util/dates';
 import { API } from '../test_kit/in-process';
 import { useLimiters, useMswServer } from '../test_kit/msw-server';
 
@@ -44,7 +41,7 @@ function engine(policy: Partial<ReportPolicy> = {}, apiBase = API) {
   const requester = new Requester({ baseUrl: apiBase, limiter, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2, timeoutMs: 2000 } });
   requester.setTokenSource(new StaticToken('pina.secret'));
   const logs: string[] = [];
-  return { engine: new ReportEngine(requester, (_l, m) => logs.push(m), { ...FAST, ...policy }), logs };
+  return { engine: new ReportRunner(requester, (_l, m) => logs.push(m), { ...FAST, ...policy }), logs };
 }
 
 const SPEC = { adAccountId: ACCOUNT, body: { start_date: '2025-01-01', end_date: '2025-01-31', granularity: 'DAY', level: 'CAMPAIGN', columns: ['SPEND_IN_DOLLAR'] }, label: 'test report' };
@@ -318,63 +315,5 @@ describe('report rows as records', () => {
     });
     expect(() => csvReportRecord(header, ['1'], ctx, shape, 'x')).toThrow(/1 fields where the header has 5/);
     expect(() => csvReportRecord(header, ['1', '2025-01-01', 'abc', '', ''], ctx, shape, 'x')).toThrow(/not a number/);
-  });
-});
-
-describe('the history seam', () => {
-  const today = '2026-06-30';
-  test('report windows (≤ 186 days) up to today − 90, then synchronous windows, covering every day once, in order', () => {
-    for (const back of [0, 50, 89, 90, 91, 186, 275, 400, 913]) {
-      for (const endBack of [0, 60, 89, 90, 200]) {
-        const start = addDays(today, -back);
-        const end = addDays(today, -endBack);
-        const ws = sliceWithReports(start, end, today, 30, 186, slice);
-        if (start > end) { expect(ws).toEqual([]); continue; }
-        expect(ws[0].start).toBe(start);
-        expect(ws[ws.length - 1].end).toBe(end);
-        for (let i = 1; i < ws.length; i++) expect(ws[i].start).toBe(addDays(ws[i - 1].end, 1));
-        for (const w of ws) {
-          const days = daysBetween(w.start, w.end) + 1;
-          if (w.source === 'report') { expect(days).toBeLessThanOrEqual(186); expect(w.end <= addDays(today, -90)).toBe(true); }
-          else { expect(days).toBeLessThanOrEqual(30); expect(w.start >= addDays(today, -89)).toBe(true); }
-        }
-      }
-    }
-  });
-  test('without start_date a report stream starts at today − 89 too; an older start is clamped to its limit', () => {
-    expect(streamRange({ today, lastDay: 'today', historyDays: 914 })).toMatchObject({ start: addDays(today, -89), clamped: false });
-    expect(streamRange({ today, lastDay: 'today', historyDays: 8 })).toMatchObject({ start: addDays(today, -7), clamped: false });
-    expect(streamRange({ today, lastDay: 'today', historyDays: 914, startDate: '2020-01-01' })).toMatchObject({ start: addDays(today, -913), clamped: true });
-    expect(streamRange({ today, lastDay: 'today', historyDays: 8, startDate: addDays(today, -30) })).toMatchObject({ start: addDays(today, -7), clamped: true });
-  });
-
-  test('WEEK and MONTH windows hold whole periods, within the per-report limit, from a period start not older than the limit', () => {
-    const earliest = addDays(today, -913);
-    for (const from of [earliest, addDays(today, -400), addDays(today, -17), today]) {
-      for (const [gran, max] of [['WEEK', 186], ['MONTH', 186], ['WEEK', 31], ['MONTH', 31]] as const) {
-        const ws = periodWindows(from, today, earliest, max, gran);
-        expect(ws.length).toBeGreaterThan(0);
-        expect(ws[0].start >= earliest).toBe(true);
-        expect(ws[ws.length - 1].end).toBe(today);
-        for (let i = 0; i < ws.length; i++) {
-          const w = ws[i];
-          expect(daysBetween(w.start, w.end) + 1).toBeLessThanOrEqual(max);
-          if (gran === 'WEEK') expect(new Date(`${w.start}T00:00:00Z`).getUTCDay()).toBe(1);
-          else expect(w.start.slice(8)).toBe('01');
-          if (i > 0) expect(w.start).toBe(addDays(ws[i - 1].end, 1));
-        }
-      }
-    }
-    const days = periodWindows(addDays(today, -10), today, addDays(today, -7), 3, 'DAY');
-    expect(days.map((w) => [w.start, w.end])).toEqual([[addDays(today, -7), addDays(today, -5)], [addDays(today, -4), addDays(today, -2)], [addDays(today, -1), today]]);
-  });
-
-  test('the report level follows the stream\'s endpoint', () => {
-    const level = (name: string) => reportLevelOf(STREAMS.find((s) => s.name === name) as AnalyticsDefinition);
-    expect(['campaign_analytics', 'ad_group_analytics', 'ad_analytics', 'ad_analytics_daily', 'campaign_targeting_analytics', 'ad_group_targeting_analytics', 'ad_targeting_analytics', 'pin_analytics', 'user_account_analytics'].map(level))
-      .toEqual(['CAMPAIGN', 'AD_GROUP', 'PIN_PROMOTION', 'PIN_PROMOTION', 'CAMPAIGN_TARGETING', 'AD_GROUP_TARGETING', 'PIN_PROMOTION_TARGETING', undefined, undefined]);
-    const account = { kind: 'analytics', category: 'ads_analytics', path: '/ad_accounts/{ad_account_id}/targeting_analytics' } as AnalyticsDefinition;
-    expect(reportLevelOf(account)).toBe('ADVERTISER_TARGETING');
-    expect(reportLevelOf({ ...account, path: '/ad_accounts/{ad_account_id}/analytics' })).toBe('ADVERTISER');
   });
 });

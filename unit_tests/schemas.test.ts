@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import { OPENAPI_FIXTURE } from '../test_kit/reference-docs';
+import { OPENAPI_FIXTURE } from '../reference';
 import { STREAMS as DEFINITIONS, STREAMS_BY_NAME } from '../src/streams/definitions';
 import {
   generateAll,

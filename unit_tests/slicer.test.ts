@@ -6,7 +6,8 @@
  * slicer-tz.test.ts runs the same properties with the process in other time zones: the functions are
  * exported for that (`slicerProperties`).
  */
-import { earliestDay, resumeStart, slice, splitWindow, streamRange, windowLength, MAX_WINDOW_DAYS, type Window } from '../src/engine/slicer';
+import { earliestDay, resumeStart, slice, splitWindow, streamRange, windowLength, type Window } from '../src/engine/slicer';
+import { MAX_SYNC_WINDOW_DAYS } from '../src/pinterest/limits';
 import { addDays, daysBetween, isDay, today } from '../src/util/dates';
 import { prng } from '../test_kit/prng';
 
@@ -177,7 +178,7 @@ export function slicerProperties(label: string, iterations = 1000): void {
     });
 
     test('bad window sizes are refused; a size above 90 is capped at the API limit', () => {
-      expect(MAX_WINDOW_DAYS).toBe(90);
+      expect(MAX_SYNC_WINDOW_DAYS).toBe(90);
       expect(() => slice('2026-01-01', '2026-01-31', 0)).toThrow();
       expect(() => slice('2026-01-01', '2026-01-31', 1.5)).toThrow();
       expect(() => slice('2026-01-01', '2026-01-31', Number.NaN)).toThrow();

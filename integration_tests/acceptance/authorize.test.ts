@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { parseConfig } from '../../src/config/load';
 import { AUTHORIZE_SCOPES, consentUrl, listenHosts } from '../../src/authorize/consent';
 import { shouldOpenBrowser } from '../../src/authorize/browser';
-import { launchConnector } from '../../test_kit/spawn';
+import { watchConnector, type Finished } from '../../test_kit/watched-connector';
 import { TODAY } from '../../test_kit/constants';
-import { startSimulator, type Simulator } from '../simulator';
+import { startSimulator, type Simulator } from '../../simulator';
 
 let sim: Simulator;
 let dir: string;
@@ -27,29 +27,13 @@ beforeAll(async () => {
 afterAll(async () => { await sim?.close(); });
 beforeEach(() => sim.setConsent('allow'));
 
-interface Finished { exitCode: number | null; stdout: string; stderr: string }
-
 /** Runs authorize; `consent` resolves with the URL it printed (or never, when it fails before printing one). */
 function startAuthorize(args: string[], env: Record<string, string> = {}) {
   return startConnector(['authorize', '--no-browser', ...args], env);
 }
 
-/** The connector as a process whose stderr is watched as it comes (authorize talks to a person there). */
-function startConnector(args: string[], env: Record<string, string> = {}) {
-  const child = launchConnector(args, { PINTEREST_API_URL: sim.url, PINTEREST_OAUTH_URL: sim.url.replace(/\/v5$/, '/oauth/'), ...env });
-  let stdout = '';
-  let stderr = '';
-  let announce: (url: URL) => void;
-  const consent = new Promise<URL>((resolve) => { announce = resolve; });
-  child.stdout.on('data', (d) => { stdout += d; });
-  child.stderr.on('data', (d) => {
-    stderr += d;
-    const m = /^\s*(http\S+\/oauth\/\?\S+)$/m.exec(stderr);
-    if (m) announce(new URL(m[1]));
-  });
-  const finished = new Promise<Finished>((resolve) => child.on('close', (exitCode) => resolve({ exitCode, stdout, stderr })));
-  return { consent, finished, child };
-}
+const startConnector = (args: string[], env: Record<string, string> = {}) =>
+  watchConnector(args, { PINTEREST_API_URL: sim.url, PINTEREST_OAUTH_URL: sim.url.replace(/\/v5$/, '/oauth/'), ...env });
 
 const defaultArgs = (out: string, extra: string[] = []) =>
   ['--client-id', sim.credentials.clientId, '--client-secret', sim.credentials.clientSecret, '--port', '0', '--out', out, ...extra];

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../../test_kit/spawn';
-import { streamOfRequest } from '../simulator';
+import { streamOfRequest } from '../../simulator';
 import { CatRun, primaryKeyOf, recordValidator, startHarness, type Harness } from '../../test_kit/acceptance';
 import { configureCatalog } from '../../test_kit/catalog';
 import { canonical } from '../../test_kit/messages';

@@ -5,7 +5,7 @@
  */
 import { DEFAULT_COLUMNS } from '../../src/config/schema';
 import { addDays } from '../../src/util/dates';
-import type { SimulatorOptions } from '../simulator';
+import type { SimulatorOptions } from '../../simulator';
 import { REPORT_ENV, expectEqualsTruth, isAdsAnalytics } from '../../test_kit/reports';
 import { CatRun, startHarness, type Harness } from '../../test_kit/acceptance';
 import { configureCatalog } from '../../test_kit/catalog';

@@ -5,7 +5,7 @@
  * user_interests empty with a warning, asked once (not retried).
  */
 import { STREAMS } from '../../src/streams/definitions';
-import { DEFAULT_SCOPES } from '../simulator';
+import { DEFAULT_SCOPES } from '../../simulator';
 import { startHarness } from '../../test_kit/acceptance';
 import { configureCatalog } from '../../test_kit/catalog';
 import { canonical } from '../../test_kit/messages';

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGzip } from 'node:zlib';
 import { launchConnector, spawnConnector } from '../../test_kit/spawn';
-import { startSimulator, type Simulator } from '../simulator';
+import { startSimulator, type Simulator } from '../../simulator';
 import { recordFigure } from '../../test_kit/reliability';
 import { fullCatalog } from '../../test_kit/catalog';
 import { TODAY, type Json } from '../../test_kit/constants';

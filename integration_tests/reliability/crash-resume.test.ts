@@ -8,7 +8,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSimulator, type Simulator } from '../simulator';
+import { startSimulator, type Simulator } from '../../simulator';
 import { lostRecords, pool, recordFigure, truthOf } from '../../test_kit/reliability';
 import { fullCatalog } from '../../test_kit/catalog';
 import { TODAY, type Json } from '../../test_kit/constants';

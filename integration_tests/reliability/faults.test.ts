@@ -8,7 +8,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSimulator } from '../simulator';
+import { startSimulator } from '../../simulator';
 import { ALL_FAULTS, exactProblems, faultCounts, pool, recordFigure, truthOf } from '../../test_kit/reliability';
 import { fullCatalog } from '../../test_kit/catalog';
 import { TODAY } from '../../test_kit/constants';

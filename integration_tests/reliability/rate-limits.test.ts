@@ -8,7 +8,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSimulator, type LoggedRequest } from '../simulator';
+import { startSimulator, type LoggedRequest } from '../../simulator';
 import { STREAMS } from '../../src/streams/definitions';
 import { exactProblems, hasStackLines, lostRecords, pool, recordFigure, truthOf } from '../../test_kit/reliability';
 import { fullCatalog } from '../../test_kit/catalog';

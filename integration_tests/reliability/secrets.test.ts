@@ -13,7 +13,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { http, HttpResponse } from 'msw';
-import { startSimulator, type Simulator } from '../simulator';
+import { startSimulator, type Simulator } from '../../simulator';
 import { validateBaseUrl } from '../../src/http/requester';
 import { AD_EUR, AD_USD, BASE_CONFIG, useFakePinterest } from '../../test_kit/msw-pinterest';
 import { API, runConnector, tempFiles } from '../../test_kit/in-process';

@@ -2,7 +2,7 @@
  * Derives the test fixtures from the two reference documents the project is built against: Pinterest's
  * OpenAPI description (only the operations under the path prefixes the connector and its simulator use,
  * with every component they reference) and Airbyte's protocol schema (as JSON). The results are committed
- * under test_kit/fixtures, so a clone with nothing beside it runs every test; `npm run generate:fixtures`
+ * under reference/, so a clone with nothing beside it runs every test; `npm run generate:fixtures`
  * rewrites them from the full documents, and a test checks they are current whenever those are present.
  */
 import { parse } from 'yaml';

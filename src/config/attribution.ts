@@ -2,10 +2,11 @@
  * The attribution settings: the query parameters every ads-analytics request carries, and the lookback
  * default that follows from the windows (pure functions, so the spec's description and tests state them).
  */
+import { SYNC_HISTORY_DAYS } from '../pinterest/limits';
 import type { ConnectorConfig } from './schema';
 
 /** Pinterest serves the last 90 days (today − 89 … today): a lookback can never usefully reach further. */
-export const MAX_LOOKBACK_DAYS = 89;
+export const MAX_LOOKBACK_DAYS = SYNC_HISTORY_DAYS - 1;
 /** Pinterest asks to allow about 37 hours before conversion data settles: two more days are re-read. */
 export const SETTLING_DAYS = 2;
 

@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import enums from '../schemas/pinterest-enums.json';
-import { CustomReportsSchema } from '../reports/custom-config';
+import { MAX_SYNC_WINDOW_DAYS, SYNC_HISTORY_DAYS } from '../pinterest/limits';
+import { CustomReportsSchema } from './custom-reports';
 
 export const ATTRIBUTION_WINDOWS = [0, 1, 7, 14, 30, 60] as const;
 export const ENTITY_STATUSES = ['ACTIVE', 'PAUSED', 'ARCHIVED'] as const;
@@ -92,14 +93,14 @@ export const ConfigSchema = z
     lookback_days: z
       .int()
       .min(0)
-      .max(89)
+      .max(SYNC_HISTORY_DAYS - 1)
       .optional()
       .meta({ title: 'Lookback Days', description: 'Incremental reads start this many days before the saved cursor, so that late conversions are read again. Default: the longest of the three attribution windows + 2 days for Pinterest to settle them (32 with the default windows), at most 89.', order: 5 }),
     window_days: z
       .int()
       .min(15)
-      .max(90)
-      .default(90)
+      .max(MAX_SYNC_WINDOW_DAYS)
+      .default(MAX_SYNC_WINDOW_DAYS)
       .meta({ title: 'Window Days', description: 'The longest date window of one analytics request; backfills are cut into windows of at most this many days.', order: 6 }),
     columns: z
       .array(z.enum(ANALYTICS_COLUMNS as [string, ...string[]], { error: (issue) => `${JSON.stringify(issue.input)} is not a Pinterest analytics column (see the columns enum of Pinterest's API)` }))

@@ -3,22 +3,19 @@
  * and per window the requests for every id batch (≤250 ids) and targeting-type group (≤14 types).
  * A checkpoint follows each finished window, so a killed read restarted from its last state loses nothing.
  */
-import { ConnectorError } from '../errors';
-import { ApiError, ResponseTooLargeError, RetriesExhaustedError } from '../http/errors';
-import { parseJsonExact } from '../http/json-exact';
+import { SYNC_HISTORY_DAYS } from '../pinterest/limits';
+import type { AnalyticsDefinition, Partition } from '../streams/definition';
 import { KeyCase } from '../streams/transforms';
-import { batches, chunk, mergeTasks } from '../util/async';
+import { mergeTasks } from '../util/async';
 import { maxDay, type Day } from '../util/dates';
-import type { AnalyticsDefinition, Partition } from './definition';
-import { RECORD_BATCH, fillPath, type ReadContext, type StreamEvent } from './context';
-import { resolvePartitions } from './partition-router';
-import { API_HISTORY_DAYS, earliestDay, resumeStart, slice, splitWindow, streamRange, windowLength, type Window } from './slicer';
-import { TargetingTypes, typesNamedIn } from './targeting-types';
-import { PartitionReports, planWindows, reportHistoryDays, type SourcedWindow } from '../reports/history';
+import type { ReadContext, StreamEvent } from './context';
+import { resolvePartitions } from './partitions';
+import { resumeStart, slice, streamRange, windowLength } from './slicer';
 import { advance, parseCursorState, partitionCursor, serializeCursorState, type CursorState } from './state';
-
-/** Requests of one window run this many at a time per partition (the rate limiter bounds the total). */
-const REQUESTS_PER_WINDOW = 4;
+import { SyncWindowSource, partitionLabel, type ReadProgress, type SyncReadJob } from './sync-window-source';
+import { TargetingTypes } from './targeting-types';
+import { planWindows, reportHistoryDays } from './window-plan';
+import { PartitionSources } from './window-source';
 
 export interface AnalyticsReadOptions {
   incremental: boolean;
@@ -26,18 +23,9 @@ export interface AnalyticsReadOptions {
   onUnknownField: (field: string) => void;
 }
 
-interface Progress { skipped: Set<string>; split: number; earliestWarned?: Day; outside: number; outsideExample?: string }
-
 /** What every part of one stream's analytics read shares. */
-interface Job {
-  def: AnalyticsDefinition;
-  ctx: ReadContext;
+interface Job extends SyncReadJob {
   range: { start: Day; end: Day };
-  keys: KeyCase;
-  progress: Progress;
-  targeting?: TargetingTypes;
-  /** Set for streams whose older days come from asynchronous reports: the days back they reach. */
-  historyDays?: number;
 }
 
 export async function* readAnalytics(def: AnalyticsDefinition, ctx: ReadContext, opts: AnalyticsReadOptions): AsyncGenerator<StreamEvent> {
@@ -48,15 +36,15 @@ export async function* readAnalytics(def: AnalyticsDefinition, ctx: ReadContext,
   if (!historyDays && config.end_date && range.start > range.end) {
     ctx.log('WARN', `${def.name}: end_date ${config.end_date} is before today − 89, older than Pinterest serves this stream; it yields no records.`);
   } else if (range.clamped) {
-    ctx.log('WARN', `${def.name}: start_date ${startDate} is older than Pinterest serves; reading from ${range.start} (today − ${(historyDays ?? 90) - 1}).`);
+    ctx.log('WARN', `${def.name}: start_date ${startDate} is older than Pinterest serves; reading from ${range.start} (today − ${(historyDays ?? SYNC_HISTORY_DAYS) - 1}).`);
   }
   const saved: CursorState = opts.incremental ? parseCursorState(def.name, opts.inputState) : {};
   const partitions = await resolvePartitions(def.partition, ctx);
   const keys = new KeyCase(opts.onUnknownField);
-  const progress: Progress = { skipped: new Set(), split: 0, outside: 0 };
+  const progress: ReadProgress = { skipped: new Set(), split: 0, outside: 0 };
   warnFutureCursors(def.name, saved, range.end, ctx);
 
-  const job: Job = { def, ctx, range, keys, progress, historyDays };
+  const job: Job = { def, ctx, range, keys, progress };
   if (def.targeting) {
     const chosen = config.targeting_types;
     const types = chosen ? def.targeting.types.filter((t) => chosen.includes(t)) : def.targeting.types;
@@ -83,7 +71,7 @@ export async function* readAnalytics(def: AnalyticsDefinition, ctx: ReadContext,
 }
 
 async function* readPerPartition(job: Job, partitions: Partition[], saved: CursorState): AsyncGenerator<StreamEvent> {
-  const { def, ctx, range, historyDays } = job;
+  const { def, ctx, range } = job;
   // Partitions this read knows keep their cursor even when the saved state had only a top date.
   let working: CursorState = { date: saved.date, partitions: { ...(saved.partitions ?? {}) } };
   for (const p of partitions) {
@@ -96,9 +84,7 @@ async function* readPerPartition(job: Job, partitions: Partition[], saved: Curso
     partitions.map(async (p) => {
       const cursor = partitionCursor(saved, p.key);
       const from = resumeStart(range.start, cursor, ctx.config.lookback_days);
-      const windows: Array<Window & { source?: SourcedWindow['source'] }> = historyDays
-        ? planWindows(def, from, range.end, ctx.today, ctx.config.window_days, slice)
-        : slice(from, range.end, ctx.config.window_days);
+      const windows = planWindows(def, ctx.config, from, range.end, ctx.today);
       // An account whose id list fails fails on its own (below), after the healthy accounts are read.
       let ids: string[] | undefined;
       let failure: unknown;
@@ -116,16 +102,15 @@ async function* readPerPartition(job: Job, partitions: Partition[], saved: Curso
   const tasks = plans.map((plan) => async function* (): AsyncGenerator<StreamEvent | Advance> {
     if (plan.failure !== undefined) throw plan.failure;
     let cursor = plan.cursor;
-    const reports = historyDays ? new PartitionReports(def, ctx, plan.partition, plan.windows as SourcedWindow[], job.keys) : undefined;
+    const sources = new PartitionSources(job, plan.partition, plan.windows);
     try {
       for (const window of plan.windows) {
-        if (window.source === 'report') yield* reports!.read(window as SourcedWindow, plan.ids);
-        else yield* readWindow(job, plan.partition, window, plan.ids);
+        yield* sources.read(window, plan.ids);
         cursor = cursor ? maxDay(cursor, window.end) : window.end;
         yield { kind: 'advance', partition: plan.partition.key!, date: cursor };
       }
     } finally {
-      reports?.close();
+      sources.close();
     }
   });
   for await (const event of mergeTasks(tasks, ctx.config.concurrency)) {
@@ -144,165 +129,16 @@ async function* readPerStream(job: Job, partitions: Partition[], saved: CursorSt
   let cursor = saved.date;
   const windows = slice(resumeStart(range.start, cursor, ctx.config.lookback_days), range.end, ctx.config.window_days);
   yield { kind: 'estimate', rows: partitions.length * windows.reduce((d, w) => d + windowLength(w), 0) };
+  const sources = partitions.map((p) => ({ label: partitionLabel(p), source: new SyncWindowSource(job, p) }));
   for (const window of windows) {
-    const tasks = partitions
-      .filter((p) => !progress.skipped.has(partitionLabel(p)))
-      .map((p) => () => readWindow(job, p, window, undefined));
+    const tasks = sources
+      .filter((p) => !progress.skipped.has(p.label))
+      .map((p) => () => p.source.read(window, undefined));
     yield* mergeTasks(tasks, ctx.config.concurrency);
     cursor = cursor ? maxDay(cursor, window.end) : window.end;
     yield { kind: 'checkpoint', state: { date: cursor } };
   }
   yield { kind: 'checkpoint', state: cursor ? { date: cursor } : {} };
-}
-
-/** Every request of one partition's window: id batches × targeting-type groups. */
-async function* readWindow(job: Job, partition: Partition, window: Window, ids: string[] | undefined): AsyncGenerator<StreamEvent> {
-  const { def } = job;
-  if (ids && ids.length === 0) return;
-  job.ctx.log('DEBUG', `${def.name}: ${partitionLabel(partition)}, window ${window.start}…${window.end}${ids ? `, ${ids.length} id(s)` : ''}`);
-  const batches: Array<string[] | undefined> = ids ? chunk(ids, def.ids!.batchSize) : [undefined];
-  const groups: Array<readonly string[] | undefined> = job.targeting ? job.targeting.groups(partitionLabel(partition)) : [undefined];
-  const units = batches.flatMap((batch) => groups.map((types) => ({ batch, types })));
-  const tasks = units.map((u) => () => readUnit(job, partition, window, u.batch, u.types));
-  yield* mergeTasks(tasks, REQUESTS_PER_WINDOW);
-}
-
-async function* readUnit(job: Job, partition: Partition, window: Window, batch: string[] | undefined, types: readonly string[] | undefined): AsyncGenerator<StreamEvent> {
-  const { def, ctx, keys, progress } = job;
-  const path = fillPath(def.path, partition);
-  // Holding a slot from request to last record bounds the answers in progress, whatever the concurrency.
-  const release = await ctx.responses.acquire();
-  // The earliest day Pinterest serves is decided now, not when the windows were cut: midnight may have passed.
-  const served = servedPart(job, window);
-  if (!served) {
-    release();
-    return;
-  }
-  window = served;
-  const query: Record<string, string | number | boolean | undefined> = {
-    start_date: window.start,
-    end_date: window.end,
-    ...def.params?.(ctx.config),
-  };
-  if (batch && def.ids) query[def.ids.param] = batch.join(',');
-  if (types) query.targeting_types = types.join(',');
-  const what = `GET ${path} (${window.start}…${window.end})`;
-  const asked = batch ? new Set(batch) : undefined;
-  let emitted = 0;
-  try {
-    if (def.stream) {
-      // Rows are read as the answer arrives: a 30 MB answer is never held whole.
-      const { key, record } = def.stream;
-      for await (const texts of ctx.requester.arrayStream({ path, category: def.category, query }, key)) {
-        const data = texts.map((text) => record(parseElement(text, what), partition, keys, what));
-        countOutside(job, data, window, asked);
-        emitted += data.length;
-        yield { kind: 'records', data };
-      }
-    } else {
-      const body = await ctx.requester.json({ path, category: def.category, query });
-      for (const data of batches(def.select!(body, partition, keys, what), RECORD_BATCH)) {
-        countOutside(job, data, window, asked);
-        emitted += data.length;
-        yield { kind: 'records', data };
-      }
-    }
-  } catch (err) {
-    release();
-    // Once rows of this request are out, it cannot be split or skipped without emitting them twice:
-    // the stream fails and its state stays before this window.
-    if (emitted > 0) throw err;
-    const clock = ctx.clock;
-    if (clock && err instanceof ApiError && err.status === 400 && isHistoryLimit(err)
-      && (window.start < earliestDay(clock.today()) || clock.observeRefusedStart(window.start, API_HISTORY_DAYS))) {
-      // Refused although the clock had not seen midnight (it had not seen the server's new day yet): re-clamp and go on.
-      yield* readUnit(job, partition, window, batch, types);
-      return;
-    }
-    if (def.skipPartitionOn && err instanceof ApiError && def.skipPartitionOn.includes(err.status)) {
-      const label = partitionLabel(partition);
-      if (!progress.skipped.has(label)) {
-        progress.skipped.add(label);
-        ctx.log('WARN', `${def.name}: skipping ${label}: Pinterest answered HTTP ${err.status} (${err.apiMessage}).`);
-      }
-      return;
-    }
-    if (types && job.targeting && err instanceof ApiError && err.status === 400 && !isHistoryLimit(err)) {
-      yield* readWithoutRefusedTypes(job, partition, window, batch, types, err);
-      return;
-    }
-    const halves = (err instanceof RetriesExhaustedError || err instanceof ResponseTooLargeError) ? splitWindow(window) : undefined;
-    if (halves) {
-      progress.split++;
-      ctx.log('WARN', `${def.name}: ${what} failed (${(err as ConnectorError).message}); splitting the window in two.`);
-      for (const half of halves) yield* readUnit(job, partition, half, batch, types);
-      return;
-    }
-    throw err;
-  } finally {
-    release();
-  }
-}
-
-/**
- * A targeting request refused with 400: the types Pinterest names are left out and the rest read again;
- * when it names none, the group is halved until the refused type is alone. The refusal is the stream's
- * error only when every selected type is refused (then it is not about a type at all).
- */
-async function* readWithoutRefusedTypes(job: Job, partition: Partition, window: Window, batch: string[] | undefined, types: readonly string[], err: ApiError): AsyncGenerator<StreamEvent> {
-  const targeting = job.targeting!;
-  const label = partitionLabel(partition);
-  const named = typesNamedIn(err.apiMessage, types);
-  let refused: readonly string[] = named;
-  let rest: Array<readonly string[]> = [types.filter((t) => !named.includes(t))];
-  if (named.length === 0) {
-    if (types.length > 1) {
-      const half = Math.ceil(types.length / 2);
-      rest = [types.slice(0, half), types.slice(half)];
-    } else {
-      refused = types;
-      rest = [];
-    }
-  }
-  if (refused.length > 0 && targeting.refuse(label, refused, `HTTP 400: ${err.apiMessage}`)) throw err;
-  for (const group of rest) {
-    // A type refused meanwhile (by another request of this account) is not asked again.
-    const wanted = group.filter((t) => !targeting.isRefused(label, t));
-    if (wanted.length > 0) yield* readUnit(job, partition, window, batch, wanted);
-  }
-}
-
-/**
- * The part of a window Pinterest serves today (as of now): the window itself, its days from the earliest
- * served day on (midnight passed during the read; warned once per new day), or nothing.
- */
-function servedPart(job: Job, window: Window): Window | undefined {
-  const { ctx, def, progress } = job;
-  if (!ctx.clock) return window;
-  const earliest = earliestDay(ctx.clock.today());
-  if (window.start >= earliest) return window;
-  if (progress.earliestWarned !== earliest) {
-    progress.earliestWarned = earliest;
-    ctx.log('WARN', `${def.name}: a new UTC day began during the read; Pinterest now serves analytics from ${earliest}, so older days of this read's range are no longer available and are left out.`);
-  }
-  return window.end < earliest ? undefined : { start: earliest, end: window.end };
-}
-
-/** Pinterest's refusal of a start date older than it serves (not a refusal of the request's other values). */
-export const isHistoryLimit = (err: ApiError): boolean => /only get data from the last 90 days/i.test(err.apiMessage);
-
-/** Rows dated outside the window, or for an id not in the request: counted, for one warning at the end. */
-function countOutside(job: Job, rows: Array<Record<string, unknown>>, window: Window, asked: Set<string> | undefined): void {
-  const idKey = job.def.primaryKey[0];
-  for (const row of rows) {
-    const date = row.date;
-    const outsideWindow = typeof date === 'string' && (date < window.start || date.slice(0, 10) > window.end);
-    const notAsked = asked !== undefined && !asked.has(String(row[idKey]));
-    if (outsideWindow || notAsked) {
-      job.progress.outside++;
-      job.progress.outsideExample ??= `${idKey} ${String(row[idKey])} on ${String(date)}, asked ${window.start}…${window.end}`;
-    }
-  }
 }
 
 /** A saved cursor after the last day Pinterest serves reads nothing: say so, naming the stream and the date. */
@@ -313,16 +149,3 @@ function warnFutureCursors(stream: string, saved: CursorState, lastDay: Day, ctx
   ctx.log('WARN', `${stream}: the saved state is at ${latest}, after today's last readable day ${lastDay} (a clock ahead, PINTEREST_TODAY, or a corrupt state); nothing is read until then. Reset the stream to read again.`);
 }
 
-function parseElement(text: string, what: string): unknown {
-  try {
-    return parseJsonExact(text);
-  } catch {
-    throw new ConnectorError(`Pinterest answered ${what} with a row that is not valid JSON; the read stops rather than skip data.`, 'transient_error');
-  }
-}
-
-function partitionLabel(p: Partition): string {
-  if (p.pin_id) return `pin ${p.pin_id}`;
-  if (p.ad_account_id) return `ad account ${p.ad_account_id}`;
-  return 'the user account';
-}

@@ -1,11 +1,11 @@
 import { configError } from '../errors';
 import type { AirbyteStream, ConfiguredAirbyteCatalog, ConfiguredAirbyteStream } from '../protocol/messages';
-import { STREAMS, STREAMS_BY_NAME, schemaOf } from '../streams/definitions';
-import { customStreams } from '../reports/custom-streams';
-import type { StreamDefinition } from './definition';
+import type { StreamDefinition } from '../streams/definition';
+import { schemaOf } from '../streams/definitions';
+import type { StreamRegistry } from '../streams/registry';
 import { describeJson, HOW_TO_CATALOG } from './input-files';
 
-export function airbyteStream(def: StreamDefinition): AirbyteStream {
+function airbyteStream(def: StreamDefinition): AirbyteStream {
   const incremental = def.kind === 'analytics';
   return {
     name: def.name,
@@ -16,14 +16,13 @@ export function airbyteStream(def: StreamDefinition): AirbyteStream {
   };
 }
 
-/** The fixed streams, then one `custom_<name>` per custom report of the config. */
-export const discoverCatalog = (config?: Parameters<typeof customStreams>[0]) => ({ streams: [...STREAMS, ...(config ? customStreams(config) : [])].map(airbyteStream) });
+/** Every stream of the registry: the fixed streams, then one `custom_<name>` per custom report of the config. */
+export const discoverCatalog = (registry: StreamRegistry) => ({ streams: registry.streams.map(airbyteStream) });
 
 export interface SelectedStream { def: StreamDefinition; incremental: boolean }
 
 /** Checks the configured catalog against what the connector has: unknown streams or modes are config errors. */
-export function selectStreams(raw: unknown, config?: Parameters<typeof customStreams>[0]): SelectedStream[] {
-  const custom = new Map(config ? customStreams(config).map((d) => [d.name, d] as const) : []);
+export function selectStreams(raw: unknown, registry: StreamRegistry): SelectedStream[] {
   const catalog = raw as ConfiguredAirbyteCatalog;
   const looks = describeJson(raw);
   if (!catalog || typeof catalog !== 'object' || !Array.isArray(catalog.streams) || (looks && looks !== 'a configured catalog' && looks !== 'a catalog')) {
@@ -37,7 +36,7 @@ export function selectStreams(raw: unknown, config?: Parameters<typeof customStr
   catalog.streams.forEach((entry: ConfiguredAirbyteStream, i) => {
     const name = entry?.stream?.name;
     if (typeof name !== 'string') { problems.push(`streams[${i}] has no stream.name`); return; }
-    const def = STREAMS_BY_NAME.get(name) ?? custom.get(name);
+    const def = registry.get(name);
     if (!def) { problems.push(`stream '${name}' does not exist`); unknown = true; return; }
     const modes = airbyteStream(def).supported_sync_modes as string[];
     if (!modes.includes(entry.sync_mode)) { problems.push(`stream '${name}' does not support sync_mode ${JSON.stringify(entry.sync_mode)} (it supports ${modes.join(', ')})`); return; }
@@ -48,7 +47,7 @@ export function selectStreams(raw: unknown, config?: Parameters<typeof customStr
   if (problems.length) {
     // A huge broken catalog gets a short message: the first problems and how many more.
     const more = problems.length > 10 ? `; and ${problems.length - 10} more problem(s)` : '';
-    const known = unknown ? ` (known streams: ${[...STREAMS_BY_NAME.keys()].join(', ')})` : '';
+    const known = unknown ? ` (known streams: ${registry.names().join(', ')})` : '';
     throw configError(`Invalid catalog: ${problems.slice(0, 10).join('; ')}${more}${known}.`);
   }
   return selected;

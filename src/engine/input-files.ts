@@ -11,7 +11,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const MESSAGE_TYPES = ['RECORD', 'STATE', 'LOG', 'SPEC', 'CONNECTION_STATUS', 'CATALOG', 'TRACE', 'CONTROL'];
 
 export const HOW_TO_CATALOG = 'A configured catalog is {"streams": [{"stream": <a stream of discover\'s CATALOG>, "sync_mode": "full_refresh", "destination_sync_mode": "overwrite"}, …]}.';
-export const HOW_TO_STATE = 'A state file is the STATE lines a read printed (one JSON message per line, or the whole output of the read), or the list of their "state" objects.';
+const HOW_TO_STATE = 'A state file is the STATE lines a read printed (one JSON message per line, or the whole output of the read), or the list of their "state" objects.';
 
 /** What a parsed JSON file looks like, in words; undefined when it is none of the shapes people mix up. */
 export function describeJson(value: unknown): string | undefined {
@@ -45,7 +45,7 @@ function messageTypes(values: unknown[]): string | undefined {
 type Parsed = { kind: 'json'; value: unknown } | { kind: 'lines'; values: unknown[] } | { kind: 'empty' };
 
 /** One JSON document, or JSON lines (a connector's output); anything else is named as not JSON. */
-export function parseJsonOrLines(text: string, what: string, path: string): Parsed {
+function parseJsonOrLines(text: string, what: string, path: string): Parsed {
   if (text.trim() === '') return { kind: 'empty' };
   try {
     return { kind: 'json', value: JSON.parse(text) };

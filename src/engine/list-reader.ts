@@ -7,17 +7,18 @@ import { ApiError } from '../http/errors';
 import type { RequestSpec } from '../http/requester';
 import { ConnectorError } from '../errors';
 import { chunk, mergeTasks } from '../util/async';
-import type { KnownAnswer, ListDefinition, Partition } from './definition';
-import { fillPath, type ReadContext, type StreamEvent } from './context';
+import type { KnownAnswer, ListDefinition, Partition } from '../streams/definition';
+import type { ReadContext, StreamEvent } from './context';
 import { bookmarkPages } from './paginator';
-import { resolvePartitions } from './partition-router';
+import { resolvePartitions } from './partitions';
+import { fillPath } from './paths';
 
 type Item = Record<string, unknown>;
 
 export async function* readList(def: ListDefinition, ctx: ReadContext): AsyncGenerator<StreamEvent> {
   if (def.setupAdAccounts) {
     // The set-up list of the read (configured accounts, or every readable one): no request of its own.
-    const items = (await ctx.partitions.listAdAccounts()).map((a) => ({ ...a.item }));
+    const items = (await ctx.accounts.listAdAccounts()).map((a) => ({ ...a.item }));
     if (items.length > 0) yield { kind: 'records', data: items };
     return;
   }

@@ -6,8 +6,8 @@
  */
 import { ConnectorError } from '../errors';
 import type { RequestSpec, Requester } from '../http/requester';
+import { PAGE_SIZE } from '../pinterest/limits';
 
-export const PAGE_SIZE = 250;
 /** Empty pages that still carry a new bookmark, in a row, before the list is taken to be looping. */
 const MAX_EMPTY_PAGES = 100;
 

@@ -13,8 +13,9 @@ import type { SelectedStream } from './catalog';
 import type { ReadContext } from './context';
 import { readList } from './list-reader';
 import type { StreamStates } from './state';
-import { parentsOf, type StreamDefinition } from './definition';
-import { STREAMS_BY_NAME, schemaOf } from '../streams/definitions';
+import { parentsOf, type StreamDefinition } from '../streams/definition';
+import { schemaOf } from '../streams/definitions';
+import type { StreamRegistry } from '../streams/registry';
 
 const PROGRESS_INTERVAL_MS = 30_000;
 
@@ -37,7 +38,7 @@ export async function runRead(
   try {
     // Lists first, parents before the streams they feed (boards before board pins, sections before their
     // pins), then analytics: each shared list is fetched once.
-    const depths = selected.map((s) => (s.def.kind === 'analytics' ? Infinity : listDepth(s.def)));
+    const depths = selected.map((s) => (s.def.kind === 'analytics' ? Infinity : listDepth(s.def, ctx.registry)));
     const phases = [...new Set(depths)].sort((a, b) => a - b).map((d) => selected.filter((_, i) => depths[i] === d));
     for (const phase of phases) {
       if (phase.length === 0) continue;
@@ -121,8 +122,8 @@ async function* runStream(
 }
 
 /** How many lists stand above a list stream (0 for one that draws on none). */
-function listDepth(def: StreamDefinition, seen: string[] = []): number {
+function listDepth(def: StreamDefinition, registry: StreamRegistry, seen: string[] = []): number {
   if (seen.includes(def.name)) throw new Error(`stream parents form a cycle: ${[...seen, def.name].join(' → ')}`);
-  const parents = parentsOf(def).map((ref) => STREAMS_BY_NAME.get(ref.stream)).filter((p): p is StreamDefinition => p !== undefined);
-  return parents.reduce((depth, p) => Math.max(depth, 1 + listDepth(p, [...seen, def.name])), 0);
+  const parents = parentsOf(def).map((ref) => registry.get(ref.stream)).filter((p): p is StreamDefinition => p !== undefined);
+  return parents.reduce((depth, p) => Math.max(depth, 1 + listDepth(p, registry, [...seen, def.name])), 0);
 }

@@ -6,26 +6,31 @@
  * When the list's own stream is part of the read it runs first and feeds the list as it emits; otherwise
  * the first stream that needs it fetches it (ids only, nothing emitted).
  */
-import { STREAMS, STREAMS_BY_NAME } from '../streams/definitions';
-import { parentsOf, type ListDefinition, type ParentRef, type Partition } from './definition';
-import type { ReadContext } from './context';
-import { fillPath } from './context';
+import type { ConnectorConfig } from '../config/schema';
+import { ConnectorError } from '../errors';
+import type { Requester } from '../http/requester';
+import { MAX_SHARED_LIST_ITEMS } from '../pinterest/limits';
+import type { ListDefinition, ParentRef, Partition } from '../streams/definition';
+import type { StreamRegistry } from '../streams/registry';
 import { bookmarkPages } from './paginator';
+import { fillPath } from './paths';
 
 type Item = Record<string, unknown>;
 
+export interface SharedListsDeps {
+  config: ConnectorConfig;
+  requester: Requester;
+  registry: StreamRegistry;
+  /** Ids one list may hold (the limit of Pinterest's facts; tests pass a small one). */
+  maxItems?: number;
+}
+
 export class SharedLists {
   private readonly lists = new Map<string, Promise<string[]>>();
-  private ctx?: ReadContext;
+  private readonly maxItems: number;
 
-  bind(ctx: ReadContext): void {
-    this.ctx = ctx;
-  }
-
-  /** The filters under which other streams draw on the list of `stream` (one per distinct `where`). */
-  static consumersOf(stream: string): ParentRef[] {
-    const refs = STREAMS.flatMap(parentsOf).filter((ref) => ref.stream === stream);
-    return [...new Map(refs.map((ref) => [whereKey(ref), ref])).values()];
+  constructor(private readonly deps: SharedListsDeps) {
+    this.maxItems = deps.maxItems ?? MAX_SHARED_LIST_ITEMS;
   }
 
   /**
@@ -33,7 +38,7 @@ export class SharedLists {
    * call with each item and a `done`/`failed` pair. Consumers of the list wait for it instead of fetching it.
    */
   feed(stream: string, path: string): { add(item: Item): void; done(): void; failed(err: unknown): void } {
-    const collectors = SharedLists.consumersOf(stream).map((ref) => {
+    const collectors = this.deps.registry.consumersOf(stream).map((ref) => {
       const ids: string[] = [];
       let resolve!: (ids: string[]) => void;
       let reject!: (err: unknown) => void;
@@ -45,7 +50,7 @@ export class SharedLists {
     });
     return {
       add: (item) => {
-        for (const c of collectors) if (matches(item, c.ref)) c.ids.push(String(item.id));
+        for (const c of collectors) if (matches(item, c.ref)) this.keep(c.ids, item, stream, path);
       },
       done: () => collectors.forEach((c) => c.resolve(c.ids)),
       failed: (err) => collectors.forEach((c) => { this.lists.delete(c.k); c.reject(err); }),
@@ -54,7 +59,7 @@ export class SharedLists {
 
   /** The ids of a parent's list within one of the parent's partitions. */
   async ids(ref: ParentRef, partition: Partition): Promise<string[]> {
-    const def = STREAMS_BY_NAME.get(ref.stream) as ListDefinition | undefined;
+    const def = this.deps.registry.get(ref.stream) as ListDefinition | undefined;
     if (!def || def.kind !== 'list') throw new Error(`stream ${ref.stream} is not a list another stream can draw from`);
     const path = fillPath(def.path, partition);
     const k = listKey(path, ref);
@@ -72,12 +77,23 @@ export class SharedLists {
   }
 
   private async fetch(def: ListDefinition, path: string, ref: ParentRef): Promise<string[]> {
-    const ctx = this.ctx!;
+    const { requester, config } = this.deps;
     const ids: string[] = [];
-    for await (const page of bookmarkPages(ctx.requester, { path, category: def.category, query: def.params?.(ctx.config) })) {
-      for (const item of page as Item[]) if (matches(item, ref)) ids.push(String(item.id));
+    for await (const page of bookmarkPages(requester, { path, category: def.category, query: def.params?.(config) })) {
+      for (const item of page as Item[]) if (matches(item, ref)) this.keep(ids, item, def.name, path);
     }
     return ids;
+  }
+
+  /** Adds an item's id, unless the list has outgrown what a read keeps in memory: then the read of it stops. */
+  private keep(ids: string[], item: Item, stream: string, path: string): void {
+    if (ids.length >= this.maxItems) {
+      throw new ConnectorError(
+        `The ${stream} list at ${path} has more than ${this.maxItems} items, more than a read keeps in memory for the streams it feeds; the read stops rather than grow without bound.`,
+        'system_error',
+      );
+    }
+    ids.push(String(item.id));
   }
 }
 

@@ -2,15 +2,13 @@
  * Date windows for analytics: pure functions over UTC days, so that they can be tested exhaustively.
  * A window of N days is start … start + N − 1, both ends inclusive, as Pinterest's start_date/end_date are.
  */
+import { MAX_SYNC_WINDOW_DAYS, SYNC_HISTORY_DAYS } from '../pinterest/limits';
 import { addDays, daysBetween, maxDay, minDay, type Day } from '../util/dates';
 
 export interface Window { start: Day; end: Day }
 
-/** Pinterest serves the last 90 days: today − 89 … today. */
-export const API_HISTORY_DAYS = 90;
-export const MAX_WINDOW_DAYS = 90;
-
-export const earliestDay = (today: Day): Day => addDays(today, -(API_HISTORY_DAYS - 1));
+/** The earliest day the synchronous endpoints serve: today − 89. */
+export const earliestDay = (today: Day): Day => addDays(today, -(SYNC_HISTORY_DAYS - 1));
 
 export interface RangeInput {
   today: Day;
@@ -44,7 +42,7 @@ export function resumeStart(rangeStart: Day, cursor: Day | undefined, lookbackDa
 /** Consecutive windows covering start … end, each at most `windowDays` long; none when start > end. */
 export function slice(start: Day, end: Day, windowDays: number): Window[] {
   if (!Number.isInteger(windowDays) || windowDays < 1) throw new Error(`windowDays must be a positive integer, got ${windowDays}`);
-  const size = Math.min(windowDays, MAX_WINDOW_DAYS);
+  const size = Math.min(windowDays, MAX_SYNC_WINDOW_DAYS);
   const out: Window[] = [];
   if (start > end) return out;
   let s = start;

@@ -7,29 +7,16 @@ import type { ConnectorConfig } from '../config/schema';
 import { ConnectorError } from '../errors';
 import { ApiError } from '../http/errors';
 import type { Requester } from '../http/requester';
+import { customStreams } from '../streams/custom-reports';
+import { reportBody, requestParts } from '../streams/request-parts';
 import { addDays, type Day } from '../util/dates';
-import { customStreams } from './custom-streams';
 
 export async function checkCustomReports(requester: Requester, config: ConnectorConfig, adAccountId: string | undefined, today: Day): Promise<void> {
   if (!adAccountId) return;
   for (const def of customStreams(config)) {
-    const settings = def.report || undefined;
-    const params = def.params?.(config) ?? {};
-    const day = settings?.granularity === 'HOUR' ? today : addDays(today, -1);
-    const body: Record<string, unknown> = {
-      start_date: day,
-      end_date: day,
-      granularity: settings?.granularity ?? 'DAY',
-      level: settings?.level,
-      columns: String(params.columns).split(','),
-      click_window_days: params.click_window_days,
-      engagement_window_days: params.engagement_window_days,
-      view_window_days: params.view_window_days,
-      conversion_report_time: params.conversion_report_time,
-      report_format: 'JSON',
-      ...(settings?.targetingTypes ? { targeting_types: settings.targetingTypes } : {}),
-      ...settings?.filters,
-    };
+    const parts = requestParts(def, config);
+    const day = parts.granularity === 'HOUR' ? today : addDays(today, -1);
+    const body = reportBody(parts, { start: day, end: day }, (def.report || undefined)?.targetingTypes);
     try {
       await requester.json({ method: 'POST', path: `/ad_accounts/${encodeURIComponent(adAccountId)}/reports`, category: 'ads_analytics', jsonBody: body });
     } catch (err) {

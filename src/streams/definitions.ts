@@ -7,37 +7,42 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConnectorConfig } from '../config/schema';
 import { DEFAULT_COLUMNS } from '../config/schema';
-import { attributionParams } from '../config/attribution';
-import type { AnalyticsDefinition, ListDefinition, StreamDefinition } from '../engine/definition';
+import { MAX_IDS_PER_REQUEST, MAX_TARGETING_TYPES_PER_REQUEST } from '../pinterest/limits';
 import enums from '../schemas/pinterest-enums.json';
+import type { AnalyticsDefinition, AnalyticsRequestParts, ListDefinition, StreamDefinition } from './definition';
 import { adsAnalyticsRecord, dailyMetricsRows, targetingRecord } from './transforms';
-
-export const MAX_IDS_PER_REQUEST = 250;
-export const MAX_TARGETING_TYPES_PER_REQUEST = 14;
 
 const entityStatuses = (c: ConnectorConfig) => ({ entity_statuses: c.entity_statuses.join(',') });
 
-/** Parameters every ads-analytics request carries (DAY granularity; attribution as configured). */
-const adsAnalyticsParams = (c: ConnectorConfig) => ({
-  columns: (c.columns ?? DEFAULT_COLUMNS).join(','),
-  granularity: 'DAY',
-  ...attributionParams(c),
-});
+/** What every ads-analytics request asks for: the configured columns by DAY, attribution and time zone as configured. */
+export function adsAnalyticsParts(c: ConnectorConfig): Omit<AnalyticsRequestParts, 'level'> {
+  return {
+    columns: c.columns ?? DEFAULT_COLUMNS,
+    granularity: 'DAY',
+    attribution: {
+      click_window_days: c.click_window_days,
+      engagement_window_days: c.engagement_window_days,
+      view_window_days: c.view_window_days,
+      conversion_report_time: c.conversion_report_time,
+    },
+    reportingTimezone: c.reporting_timezone,
+  };
+}
 
 const list = (d: Omit<ListDefinition, 'kind'>): ListDefinition => ({ kind: 'list', ...d });
 
 /** Pinterest's ads reporting levels: where their rows live and which list their ids come from. */
 type AdsLevel = 'ad_account' | 'campaign' | 'ad_group' | 'ad';
-const LEVELS: Record<AdsLevel, { base: string; idKey: string; entities?: { stream: string; param: string } }> = {
-  ad_account: { base: '/ad_accounts/{ad_account_id}', idKey: 'ad_account_id' },
-  campaign: { base: '/ad_accounts/{ad_account_id}/campaigns', idKey: 'campaign_id', entities: { stream: 'campaigns', param: 'campaign_ids' } },
-  ad_group: { base: '/ad_accounts/{ad_account_id}/ad_groups', idKey: 'ad_group_id', entities: { stream: 'ad_groups', param: 'ad_group_ids' } },
-  ad: { base: '/ad_accounts/{ad_account_id}/ads', idKey: 'ad_id', entities: { stream: 'ads', param: 'ad_ids' } },
+const LEVELS: Record<AdsLevel, { base: string; idKey: string; reportLevel: string; entities?: { stream: string; param: string } }> = {
+  ad_account: { base: '/ad_accounts/{ad_account_id}', idKey: 'ad_account_id', reportLevel: 'ADVERTISER' },
+  campaign: { base: '/ad_accounts/{ad_account_id}/campaigns', idKey: 'campaign_id', reportLevel: 'CAMPAIGN', entities: { stream: 'campaigns', param: 'campaign_ids' } },
+  ad_group: { base: '/ad_accounts/{ad_account_id}/ad_groups', idKey: 'ad_group_id', reportLevel: 'AD_GROUP', entities: { stream: 'ad_groups', param: 'ad_group_ids' } },
+  ad: { base: '/ad_accounts/{ad_account_id}/ads', idKey: 'ad_id', reportLevel: 'PIN_PROMOTION', entities: { stream: 'ads', param: 'ad_ids' } },
 };
 
 /** An ads-analytics stream: per ad account × window (× ≤250 entity ids below the account level). */
 const adsAnalytics = (name: string, level: AdsLevel, opts: { targeting?: boolean; lastDay?: 'today' | 'yesterday' } = {}): AnalyticsDefinition => {
-  const { base, idKey, entities } = LEVELS[level];
+  const { base, idKey, reportLevel, entities } = LEVELS[level];
   return {
     kind: 'analytics',
     name,
@@ -50,7 +55,8 @@ const adsAnalytics = (name: string, level: AdsLevel, opts: { targeting?: boolean
     lastDay: opts.lastDay ?? 'today',
     rows: 'ads_columns',
     ids: entities && { from: { stream: entities.stream }, param: entities.param, batchSize: MAX_IDS_PER_REQUEST },
-    params: adsAnalyticsParams,
+    level: { name: reportLevel, targeting: !!opts.targeting },
+    request: adsAnalyticsParts,
     ...(opts.targeting
       ? {
           targeting: { types: (enums.targeting_types as Record<string, string[]>)[level] ?? [], perRequest: MAX_TARGETING_TYPES_PER_REQUEST },
@@ -72,7 +78,8 @@ const catalogList = (name: string, path: string): ListDefinition =>
 
 const BOARDS = { stream: 'boards' };
 
-export const STREAMS: StreamDefinition[] = [
+/** The built-in streams (fixed: a command's registry adds the config's custom reports, see registry.ts). */
+export const STREAMS: readonly StreamDefinition[] = Object.freeze([
   list({ name: 'boards', primaryKey: ['id'], category: 'org_read', path: '/boards', partition: { by: 'none' } }),
   list({ name: 'pins', primaryKey: ['id'], category: 'org_read', path: '/pins', partition: { by: 'none' } }),
   list({ name: 'followers', primaryKey: ['username'], category: 'ads_read', path: '/user_account/followers', partition: { by: 'none' } }),
@@ -96,7 +103,7 @@ export const STREAMS: StreamDefinition[] = [
     lastDay: 'today',
     rows: 'daily_metrics',
     skipPartitionOn: [403, 404],
-    params: () => ({ metric_types: enums.pin_standard_metric_types.join(','), app_types: 'ALL', split_field: 'NO_SPLIT' }),
+    request: () => ({ syncOnly: { metric_types: enums.pin_standard_metric_types.join(','), app_types: 'ALL', split_field: 'NO_SPLIT' } }),
     select: (body, p, keys, what) => dailyMetricsRows(body, 'pin_id', p.pin_id!, keys, what),
   },
   {
@@ -110,7 +117,7 @@ export const STREAMS: StreamDefinition[] = [
     cursorScope: 'stream',
     lastDay: 'today',
     rows: 'daily_metrics',
-    params: () => ({ metric_types: enums.user_account_metric_types.join(','), split_field: 'NO_SPLIT' }),
+    request: () => ({ syncOnly: { metric_types: enums.user_account_metric_types.join(','), split_field: 'NO_SPLIT' } }),
     select: (body, p, keys, what) => dailyMetricsRows(body, 'user_id', p.user_id!, keys, what),
   },
   adsAnalytics('campaign_analytics', 'campaign'),
@@ -143,13 +150,10 @@ export const STREAMS: StreamDefinition[] = [
   catalogList('catalogs', '/catalogs'),
   catalogList('catalogs_feeds', '/catalogs/feeds'),
   catalogList('catalogs_product_groups', '/catalogs/product_groups'),
-];
+]);
 
-/** Live lookups over STREAMS (a definition added at run time, as a test does, is seen at once). */
-export const STREAMS_BY_NAME = {
-  get: (name: string): StreamDefinition | undefined => STREAMS.find((s) => s.name === name),
-  keys: (): string[] => STREAMS.map((s) => s.name),
-};
+/** The built-in streams by name. */
+export const STREAMS_BY_NAME: ReadonlyMap<string, StreamDefinition> = new Map(STREAMS.map((s) => [s.name, s]));
 
 const loadedSchemas = new Map<string, Record<string, unknown>>();
 /** A stream's JSON schema: its own, or the generated src/schemas/<name>.json (read once). */

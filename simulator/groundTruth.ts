@@ -1,0 +1,273 @@
+// Expected records and request counts of a full-refresh read, computed from the dataset directly (no
+// HTTP), row by row of the endpoint table (endpoints.ts). Record shapes follow docs/contract.md §4.
+import { DEFAULT_SCOPES } from './auth';
+import { entitiesOf } from './dataset';
+import { ENDPOINTS, STREAM_NAMES, type Endpoint, type ListSpec, type TruthKind } from './endpoints';
+import { PIN_STANDARD_METRIC_TYPES } from './enums';
+import {
+  entityDays,
+  entityTargeting,
+  cellValue,
+  fillRow,
+  HISTORY_DAYS,
+  ID_COLUMN,
+  isAnalyticsColumn,
+  isTargetingType,
+  metricsContext,
+  PIN_METRIC_TYPES,
+  pinDay,
+  planColumns,
+  TARGETING_TYPES,
+  targetingRowExists,
+  targetingSub,
+  userDay,
+  USER_METRIC_TYPES,
+} from './metrics';
+import { Query } from './params';
+import { formatDay, parseDay } from './rng';
+import { REPORT_UNSUPPORTED_COLUMNS, reportAcceptsType } from './reports';
+import type { Dataset, EntityMeta, GroundTruth, GroundTruthConfig, Json, Level, SimulatorOptions, StreamName } from './types';
+import { pinWithMetrics, visibleBoards, visiblePins } from './views';
+
+const PAGE = 250;
+const REPORT_LEVEL_OF: Record<Level, string> = { ad_account: 'ADVERTISER', campaign: 'CAMPAIGN', ad_group: 'AD_GROUP', ad: 'PIN_PROMOTION' };
+const pages = (n: number) => Math.max(1, Math.ceil(n / PAGE));
+
+/** The one stream of the table's row computed by `kind` (at `level`, for analytics). */
+function streamOf(kind: TruthKind, level?: Level, targeting = false): StreamName {
+  const row = ENDPOINTS.find((e) => e.truth === kind && e.level === level && !!e.targeting === targeting);
+  if (!row) throw new Error(`no endpoint row computes ${kind}${level ? ` at level ${level}` : ''}`);
+  return row.streams[0];
+}
+
+function emptyRecord<T>(make: () => T): Record<StreamName, T> {
+  const out = {} as Record<StreamName, T>;
+  for (const s of STREAM_NAMES) out[s] = make();
+  return out;
+}
+
+export function computeGroundTruth(ds: Dataset, opts: SimulatorOptions, cfg: GroundTruthConfig): GroundTruth {
+  const ctx = metricsContext(ds);
+  const scopes = opts.scopes ?? DEFAULT_SCOPES;
+  const todayDay = cfg.today ? parseDay(cfg.today) : ds.todayDay;
+  if (Number.isNaN(todayDay)) throw new Error(`groundTruth: bad today '${cfg.today}'`);
+  const statuses = new Set(cfg.entityStatuses ?? ['ACTIVE', 'PAUSED', 'ARCHIVED']);
+  const windowDays = cfg.windowDays ?? 90;
+  if (!(windowDays >= 1)) throw new Error('groundTruth: windowDays must be ≥ 1');
+  for (const c of cfg.columns) if (!isAnalyticsColumn(c)) throw new Error(`groundTruth: unknown column ${c}`);
+  const pinTypes = Array.from(new Set(cfg.pinMetricTypes ?? [...PIN_STANDARD_METRIC_TYPES]));
+  for (const t of pinTypes) if (!PIN_METRIC_TYPES.includes(t)) throw new Error(`groundTruth: unknown pin metric ${t}`);
+  const userTypes = Array.from(new Set(cfg.userMetricTypes ?? [...USER_METRIC_TYPES]));
+
+  const earliest = todayDay - 89;
+  const sd = cfg.startDate ? parseDay(cfg.startDate) : earliest;
+  const ed = cfg.endDate ? parseDay(cfg.endDate) : todayDay;
+  if (Number.isNaN(sd) || Number.isNaN(ed)) throw new Error('groundTruth: bad startDate/endDate');
+  const start = Math.max(earliest, sd);
+  // Ads analytics reach today − 913 through asynchronous reports; organic analytics stay at 90 days.
+  const adsStart = Math.max(todayDay - (HISTORY_DAYS - 1), sd);
+  const end = Math.min(todayDay, ed);
+  const dailyEnd = Math.min(end, todayDay - 1);
+  const span = (a: number, b: number) => Math.max(0, b - a + 1);
+  const windows = (a: number, b: number) => Math.ceil(span(a, b) / windowDays);
+
+  const accounts = cfg.adAccountIds
+    ? cfg.adAccountIds.map((id) => {
+        const a = ds.adAccountById.get(id);
+        if (!a) throw new Error(`groundTruth: unknown ad account ${id}`);
+        return a;
+      })
+    : ds.adAccounts;
+
+  const records = emptyRecord<Record<string, unknown>[]>(() => []);
+  const counts = emptyRecord<number>(() => 0);
+  const minRequests = emptyRecord<number>(() => 0);
+  const minReports = emptyRecord<number>(() => 0);
+  const push = (s: StreamName, r: Record<string, unknown>) => {
+    counts[s]++;
+    if (!cfg.countsOnly) records[s].push(r);
+  };
+  const pushItems = (s: StreamName, items: Json[]) => {
+    counts[s] += items.length;
+    if (!cfg.countsOnly) records[s].push(...items);
+  };
+
+  // ---- the plain lists, then the ad accounts, pins and interests ---------------------------
+  for (const e of ENDPOINTS) if (e.list) listTruth(e, e.list, { ds, ctx, scopes, accounts, statuses }, pushItems, minRequests);
+  pushItems(streamOf('ad_accounts'), accounts.map((a) => a.item));
+  const pins = visiblePins(ds, scopes, cfg.includeProtectedPins ?? false);
+  const pinsStream = streamOf('pins');
+  pushItems(pinsStream, pins.map((p) => (cfg.pinMetrics ? pinWithMetrics(ctx, p) : p.item)));
+  minRequests[pinsStream] = pages(pins.length);
+  const interests = opts.interestsGone ? [] : ds.interests;
+  const interestsStream = streamOf('interests');
+  pushItems(interestsStream, interests);
+  minRequests[interestsStream] = pages(interests.length);
+
+  // ---- entities and ads analytics ----------------------------------------------------------
+  const entityLists: Record<Level, number> = { ad_account: 0, campaign: 0, ad_group: 0, ad: 0 };
+  const levels = [...new Set(ENDPOINTS.filter((e) => e.truth === 'ads_analytics').map((e) => e.level!))];
+  for (const level of levels) {
+    const listStream = ENDPOINTS.find((e) => e.truth === 'entities' && e.level === level)?.streams[0];
+    // the second stream of a level's analytics endpoint reads it by day up to yesterday
+    const [anStream, dailyStream] = ENDPOINTS.find((e) => e.truth === 'ads_analytics' && e.level === level && !e.targeting)!.streams;
+    const tgStream = streamOf('ads_analytics', level, true);
+    const specs = planColumns(cfg.columns, level);
+    const raw: number[] = new Array(specs.length);
+    const idKey = ID_COLUMN[level].toLowerCase();
+    const lowerNames = specs.map((s) => s.name.toLowerCase());
+    const types = Array.from(new Set(cfg.targetingTypes?.[level] ?? TARGETING_TYPES[level]));
+    for (const t of types) if (!isTargetingType(level, t)) throw new Error(`groundTruth: ${t} is not a ${level} targeting type`);
+    const typeGroups = Math.ceil(types.length / 14);
+    const reportLevel = `${REPORT_LEVEL_OF[level]}_TARGETING`;
+    const reportTypes = new Set(types.filter((t) => reportAcceptsType(reportLevel, t)));
+    const historyWindows = Math.ceil(span(adsStart, Math.min(end, earliest - 1)) / 186);
+
+    for (const acc of accounts) {
+      const ents = entitiesOf(ds, level, acc.id).filter((e) => level === 'ad_account' || statuses.has(e.status));
+      if (listStream) {
+        pushItems(listStream, ents.map((e) => e.item));
+        minRequests[listStream] += pages(ents.length);
+        entityLists[level] += pages(ents.length);
+      }
+      const batches = Math.ceil(ents.length / PAGE);
+      minRequests[anStream] += batches * windows(start, end);
+      minRequests[tgStream] += batches * windows(start, end) * typeGroups;
+      if (dailyStream) minRequests[dailyStream] += batches * windows(start, dailyEnd);
+      if (batches > 0) {
+        minReports[anStream] += historyWindows;
+        minReports[tgStream] += historyWindows * Math.ceil(reportTypes.size / 5);
+        if (dailyStream) minReports[dailyStream] += historyWindows;
+      }
+
+      const row = (e: EntityMeta, d: number, sub: number, idValue: string): Record<string, unknown> => {
+        fillRow(ctx, e, d, sub, specs, raw);
+        const r: Record<string, unknown> = { [idKey]: idValue, date: formatDay(d) };
+        for (let i = 0; i < specs.length; i++) {
+          if (d < earliest && REPORT_UNSUPPORTED_COLUMNS.has(specs[i].name)) continue;
+          const v = cellValue(specs[i], e, raw[i]);
+          if (v !== undefined) r[lowerNames[i]] = v;
+        }
+        r.ad_account_id = acc.id;
+        r.currency = acc.currency;
+        return r;
+      };
+      for (const e of ents) {
+        const days = entityDays(ctx, e, adsStart, end);
+        for (const d of days) {
+          push(anStream, row(e, d, 0, e.id));
+          if (dailyStream && d <= dailyEnd) push(dailyStream, row(e, d, 0, e.id));
+        }
+        if (types.length) {
+          for (const cell of entityTargeting(ctx, e, types)) {
+            for (const d of days) {
+              if (!targetingRowExists(ctx, e, d, cell)) continue;
+              if (d < earliest && !reportTypes.has(cell.type)) continue; // reports do not take this type
+              const r = row(e, d, targetingSub(cell.typeIdx, cell.valueIdx), String(e.id));
+              r.targeting_type = cell.type;
+              r.targeting_value = String(cell.value);
+              push(tgStream, r);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  // ---- organic analytics -------------------------------------------------------------------
+  const organicDays: number[] = [];
+  for (let d = Math.max(start, ds.dataStartDay); d <= Math.min(end, ds.todayDay); d++) organicDays.push(d);
+  const refusedPins: { pinId: string; status: 403 | 404 }[] = [];
+  const pinAnalytics = streamOf('pin_analytics');
+  const userAnalytics = streamOf('user_analytics');
+  for (const p of pins) {
+    if (!p.owned) continue;
+    if (p.refuse) {
+      refusedPins.push({ pinId: p.id, status: p.refuse });
+      minRequests[pinAnalytics] += windows(start, end) > 0 ? 1 : 0;
+      continue;
+    }
+    minRequests[pinAnalytics] += windows(start, end);
+    for (const d of organicDays) {
+      const dm = pinDay(ctx, p, d, pinTypes, formatDay(d));
+      const r: Record<string, unknown> = { pin_id: p.id, date: dm.date, data_status: dm.data_status };
+      for (const [k, v] of Object.entries(dm.metrics)) r[k.toLowerCase()] = v;
+      push(pinAnalytics, r);
+    }
+  }
+  minRequests[userAnalytics] = windows(start, end);
+  for (const d of organicDays) {
+    const dm = userDay(ctx, ds.userKey, d, userTypes, formatDay(d));
+    const r: Record<string, unknown> = { user_id: ds.user.id, date: dm.date, data_status: dm.data_status };
+    for (const [k, v] of Object.entries(dm.metrics)) r[k.toLowerCase()] = v;
+    push(userAnalytics, r);
+  }
+
+  const sharedOk = ds.adAccounts.length;
+  return {
+    records,
+    counts,
+    minRequests,
+    minReports,
+    setupRequests: {
+      token: 1,
+      userAccount: 1,
+      adAccountsList: cfg.adAccountIds ? 0 : pages(sharedOk),
+      adAccountGets: cfg.adAccountIds ? cfg.adAccountIds.length : 0,
+      entityLists: { campaign: entityLists.campaign, ad_group: entityLists.ad_group, ad: entityLists.ad },
+      pinsList: pages(pins.length),
+    },
+    dateRange: {
+      start: formatDay(start),
+      end: formatDay(end),
+      dailyEnd: formatDay(dailyEnd),
+      days: span(start, end),
+      dailyDays: span(start, dailyEnd),
+    },
+    adAccountIds: accounts.map((a) => a.id),
+    refusedPins,
+  };
+}
+
+interface ListTruthInput {
+  ds: Dataset;
+  ctx: ReturnType<typeof metricsContext>;
+  scopes: string[];
+  accounts: Dataset['adAccounts'];
+  statuses: ReadonlySet<string>;
+}
+
+/** The parents a partitioned list is read for, in the order the connector reads them. */
+function partitions(spec: ListSpec, t: ListTruthInput): string[] {
+  if (spec.parent === undefined) return [''];
+  if (spec.parent === 'ad_account') return t.accounts.map((a) => a.id);
+  const boards = visibleBoards(t.ds, t.scopes).map((b) => String(b.id));
+  if (spec.parent === 'board') return boards;
+  return boards.flatMap((b) => (t.ds.accountLists.sections.get(b) ?? []).map((s) => String(s.id)));
+}
+
+/** A list row's records (the parent id carried into items that lack it) and its fewest requests. */
+function listTruth(
+  e: Endpoint,
+  spec: ListSpec,
+  t: ListTruthInput,
+  pushItems: (s: StreamName, items: Json[]) => void,
+  minRequests: Record<StreamName, number>,
+): void {
+  const stream = e.streams[0];
+  const parents = partitions(spec, t);
+  // Without a scope the row needs, the stream fails on its first request.
+  if (!e.scopes.every((s) => t.scopes.includes(s))) {
+    minRequests[stream] += parents.length > 0 ? 1 : 0;
+    return;
+  }
+  const carried = (items: Json[], value: string) =>
+    spec.carries ? items.map((it) => (it[spec.carries!] === undefined || it[spec.carries!] === null ? { ...it, [spec.carries!]: value } : it)) : items;
+  for (const parentId of parents) {
+    for (const params of spec.readQueries?.(t.ds, parentId, t.statuses) ?? [new URLSearchParams()]) {
+      const items = spec.items({ ds: t.ds, ctx: t.ctx, parentId, q: new Query(params), scopes: t.scopes });
+      pushItems(stream, carried(items, parentId));
+      minRequests[stream] += spec.paged === false ? 1 : pages(items.length);
+    }
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * The streams one command knows: the built-in ones and the config's custom reports. Built once per
+ * command and handed to the engine, which reads no module-global list.
+ */
+import { customStreams } from './custom-reports';
+import { parentsOf, type ParentRef, type StreamDefinition } from './definition';
+import { STREAMS } from './definitions';
+
+export class StreamRegistry {
+  private readonly byName: ReadonlyMap<string, StreamDefinition>;
+
+  constructor(readonly streams: readonly StreamDefinition[]) {
+    const byName = new Map<string, StreamDefinition>();
+    for (const def of streams) {
+      if (byName.has(def.name)) throw new Error(`stream ${def.name} is defined twice`);
+      byName.set(def.name, def);
+    }
+    this.byName = byName;
+  }
+
+  get(name: string): StreamDefinition | undefined {
+    return this.byName.get(name);
+  }
+
+  names(): string[] {
+    return [...this.byName.keys()];
+  }
+
+  /** The filters under which other streams draw on the list of `stream` (one per distinct `where`). */
+  consumersOf(stream: string): ParentRef[] {
+    const refs = this.streams.flatMap(parentsOf).filter((ref) => ref.stream === stream);
+    return [...new Map(refs.map((ref) => [JSON.stringify(Object.entries(ref.where ?? {}).sort()), ref])).values()];
+  }
+}
+
+type CustomReportConfig = Parameters<typeof customStreams>[0];
+
+/** The built-in streams, then one `custom_<name>` per custom report of the config (none without a config). */
+export function streamRegistry(config?: CustomReportConfig): StreamRegistry {
+  return new StreamRegistry([...STREAMS, ...(config ? customStreams(config) : [])]);
+}
