@@ -34,7 +34,7 @@ test("metadata.yaml's suggested streams are streams of the registry", () => {
 });
 
 test('every incremental CAT test allows the default lookback as threshold_days', () => {
-  const defaults = parseConfig({ credentials: { auth_method: 'access_token', access_token: 'x' } });
+  const defaults = parseConfig({ credentials: { auth_method: 'access_token', access_token: 'pina_placeholder_access_token' } });
   const tests = cat.acceptance_tests.incremental.tests;
   expect(tests.length).toBeGreaterThan(0);
   for (const t of tests) expect(t.threshold_days).toBe(defaultLookbackDays(defaults));

@@ -11,12 +11,13 @@ import { ConnectorError } from '../src/errors';
 import { StaticToken } from '../src/http/auth';
 import { budgetsFromEnv, RateLimiter } from '../src/http/rate-limiter';
 import { Requester } from '../src/http/requester';
-import { ReportCancelled, ReportRunner, assertDownloadUrl, type ReportChunk, type ReportPolicy } from '../src/reports/report-runner';
+import { ReportCancelled, ReportRunner, type ReportChunk, type ReportPolicy } from '../src/reports/report-runner';
 import { CsvSplitter, MalformedCsvError, ReportJsonSplitter, normalizeHeader } from '../src/reports/parse';
 import { csvHeader, csvReportRecord, jsonReportRecord, shapeFromSchema } from '../src/reports/records';
 import { STREAMS, schemaOf } from '../src/streams/definitions';
 import type { AnalyticsDefinition } from '../src/streams/definition';
 import { MalformedJsonError } from '../src/http/json-stream';
+import { checkDownloadUrl } from '../src/http/bounded-fetch';
 import { KeyCase } from '../src/streams/transforms';
 import { addDays } from '../src/util/dates';
 import { API } from '../test_kit/in-process';
@@ -31,10 +32,13 @@ const ACCOUNT = '549755885175';
 const REPORTS = `${API}/ad_accounts/${ACCOUNT}/reports`;
 const FAST: Partial<ReportPolicy> = { pollScheduleMs: [1], maxCreations: 3, maxDownloads: 4 };
 
-function engine(policy: Partial<ReportPolicy> = {}) {
+/** An API on loopback (answered by msw): the link policy then lets loopback http download hosts through. */
+const LOOPBACK_API = 'http://localhost:9/v5';
+
+function engine(policy: Partial<ReportPolicy> = {}, apiBase = API) {
   const limiter = new RateLimiter(budgetsFromEnv('off'), 4);
   limiters.push(limiter);
-  const requester = new Requester({ baseUrl: API, limiter, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2, timeoutMs: 2000 } });
+  const requester = new Requester({ baseUrl: apiBase, limiter, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2, timeoutMs: 2000 } });
   requester.setTokenSource(new StaticToken('pina.secret'));
   const logs: string[] = [];
   return { engine: new ReportRunner(requester, (_l, m) => logs.push(m), { ...FAST, ...policy }), logs };
@@ -53,15 +57,16 @@ async function collect(gen: AsyncGenerator<ReportChunk>): Promise<string[]> {
 }
 
 /** The report API: statuses in turn for polls; `creates` counts POSTs and keeps their bodies. */
-function reportApi(statuses: Array<{ report_status: string; url?: string | null; size?: number }>) {
+function reportApi(statuses: Array<{ report_status: string; url?: string | null; size?: number }>, apiBase = API) {
+  const reports = `${apiBase}/ad_accounts/${ACCOUNT}/reports`;
   const creates: Array<{ body: unknown; type: string | null; auth: string | null }> = [];
   let polls = 0;
   server.use(
-    http.post(REPORTS, async ({ request }) => {
+    http.post(reports, async ({ request }) => {
       creates.push({ body: await request.json(), type: request.headers.get('content-type'), auth: request.headers.get('authorization') });
       return HttpResponse.json({ report_status: 'IN_PROGRESS', token: `t${creates.length}`, message: null });
     }),
-    http.get(REPORTS, ({ request }) => {
+    http.get(reports, ({ request }) => {
       expect(new URL(request.url).searchParams.get('token')).toBe(`t${creates.length}`);
       return HttpResponse.json(statuses[Math.min(polls++, statuses.length - 1)]);
     }),
@@ -162,8 +167,8 @@ describe('report engine states', () => {
   test('a cut download is downloaded again and resumed after the rows given: none twice, none lost', async () => {
     const big = JSON.stringify({ '11': Array.from({ length: 4000 }, (_, i) => ({ CAMPAIGN_ID: '11', DATE: addDays('2025-01-01', i % 31), N: i })) });
     const host = await loopbackFiles([[big, true], [big, false]]);
-    reportApi([{ ...FINISHED, url: host.url, size: big.length }]);
-    const { engine: e } = engine();
+    reportApi([{ ...FINISHED, url: host.url, size: big.length }], LOOPBACK_API);
+    const { engine: e } = engine({}, LOOPBACK_API);
     const chunks: number[] = [];
     const rows: string[] = [];
     for await (const c of e.rows(SPEC)) if (c.kind === 'json') { chunks.push(c.rows.length); rows.push(...c.rows.map((r) => r.text)); }
@@ -179,8 +184,8 @@ describe('report engine states', () => {
     const a = JSON.stringify({ '11': Array.from({ length: 3000 }, (_, i) => ({ N: i })) });
     const b = JSON.stringify({ '11': Array.from({ length: 3000 }, (_, i) => ({ N: i + 1 })) });
     const host = await loopbackFiles([[a, true], [b, false]]);
-    reportApi([{ ...FINISHED, url: host.url }]);
-    const { engine: e } = engine();
+    reportApi([{ ...FINISHED, url: host.url }], LOOPBACK_API);
+    const { engine: e } = engine({}, LOOPBACK_API);
     const err = await collect(e.rows(SPEC)).catch((x) => x);
     expect(err).toBeInstanceOf(ConnectorError);
     expect(err.message).toMatch(/differs/);
@@ -188,8 +193,8 @@ describe('report engine states', () => {
 
   test('downloads that keep breaking end, bounded, in a transient error', async () => {
     const host = await loopbackFiles([[FILE, true]]);
-    reportApi([{ ...FINISHED, url: host.url }]);
-    const { engine: e } = engine();
+    reportApi([{ ...FINISHED, url: host.url }], LOOPBACK_API);
+    const { engine: e } = engine({}, LOOPBACK_API);
     const err = await collect(e.rows(SPEC)).catch((x) => x);
     expect(err.failureType).toBe('transient_error');
     expect(err.message).toMatch(/could not be downloaded/);
@@ -205,9 +210,9 @@ describe('report engine states', () => {
     );
     expect(await collect(engine().engine.rows(SPEC))).toHaveLength(3);
     expect(hops).toBe(1);
-    expect(() => assertDownloadUrl('http://bucket.example.net/f.json')).toThrow(/only https/);
-    expect(() => assertDownloadUrl('https://user:pw@bucket.example.net/f.json')).toThrow(/credentials/);
-    expect(() => assertDownloadUrl('http://127.0.0.1:9/f.json')).not.toThrow();
+    expect(() => checkDownloadUrl('http://bucket.example.net/f.json', API)).toThrow(/only https/);
+    expect(() => checkDownloadUrl('https://user:pw@bucket.example.net/f.json', API)).toThrow(/credentials/);
+    expect(() => checkDownloadUrl('http://127.0.0.1:9/f.json', 'http://127.0.0.1:8/v5')).not.toThrow();
   });
 
   test('decoded bytes are bounded', async () => {

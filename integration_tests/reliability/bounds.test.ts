@@ -19,6 +19,7 @@ import { fullCatalog } from '../../test_kit/catalog';
 import { TODAY, type Json } from '../../test_kit/constants';
 import { errorTraces, statusTraces } from '../../test_kit/messages';
 import { accessTokenConfig, connectorEnv } from '../../test_kit/simulator-run';
+import { addDays } from '../../src/util/dates';
 
 const RSS_LIMIT_MB = 512;
 const PRELOAD = join(__dirname, 'report-rss.cjs');
@@ -157,16 +158,39 @@ describe('bounded time and memory against hostile answers (spawned, peak RSS mea
     expect(rssMb).toBeLessThan(RSS_LIMIT_MB);
   }, 120_000);
 
-  test('a streamed answer of one byte every 200 ms: each attempt ends at the overall deadline, then the stream fails', async () => {
+  // Bound: request_timeout (1 s here) × 6 attempts + backoff, for headers and body together.
+  test('a streamed answer of one byte every 200 ms: each attempt ends at the request timeout, then the stream fails', async () => {
     const { run, rssMb } = await runAgainst('drip feed (streamed answer)', /\/campaigns\/analytics\?/, (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.write('[');
       const timer = setInterval(() => res.write(' '), 200);
       res.on('close', () => clearInterval(timer));
-    }, ['campaign_analytics', 'boards'], { PINTEREST_REQUEST_TIMEOUT_MS: '1000', PINTEREST_REQUEST_DEADLINE_MS: '1500' }, { start_date: TODAY });
+    }, ['campaign_analytics', 'boards'], { PINTEREST_REQUEST_TIMEOUT_MS: '1000' }, { start_date: TODAY });
     const errors = errorTraces(run.messages);
     expect(errors.every((e) => e.failure_type === 'transient_error')).toBe(true);
-    expect(errors.map((e) => e.message).join('\n')).toMatch(/campaign_analytics: Pinterest did not answer GET \/ad_accounts\/\d+\/campaigns\/analytics after 6 attempts \(last problem: the answer took longer than the deadline of 2 s\)/);
+    expect(errors.map((e) => e.message).join('\n')).toMatch(/campaign_analytics: Pinterest did not answer GET \/ad_accounts\/\d+\/campaigns\/analytics after 6 attempts \(last problem: timed out: the request took longer than its deadline of 1 s \(headers and body\)\)/);
+    expect(statusTraces(run.messages, 'boards').map((s) => s.status)).toContain('COMPLETE');
+    expect(rssMb).toBeLessThan(RSS_LIMIT_MB);
+  }, 120_000);
+
+  // The report path has the API answers' bounds: nesting depth 64, rows of 16 MiB. Peak RSS under 512 MB.
+  test('a JSON report file nested 1,000,000 levels deep (2 MB): a clear transient error for its stream, INCOMPLETE, no crash', async () => {
+    const depth = 1_000_000;
+    const deep = Buffer.from(`{"1": [{"CAMPAIGN_ID": "1", "DATE": "${TODAY}", "X": ${'['.repeat(depth)}${']'.repeat(depth)}}]}`);
+    const { run, rssMb } = await runAgainst('report file nested 1,000,000 deep', /\/reports\?token=|\/deep-report\.json/, (req, res) => {
+      if (req.url!.includes('deep-report')) {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': deep.length });
+        res.end(deep);
+        return;
+      }
+      // Every poll: finished, with a link to the deep file on this (loopback) host.
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ report_status: 'FINISHED', url: `http://${req.headers.host}/deep-report.json`, size: deep.length }));
+    }, ['campaign_analytics', 'boards'], { PINTEREST_REPORT_POLL_MS: '20' }, { start_date: addDays(TODAY, -200) });
+    const errors = errorTraces(run.messages);
+    expect(errors.map((e) => e.message).join('\n')).toMatch(/campaign_analytics: .*the report file has an unexpected shape \(nested deeper than 64 levels\); no window is skipped/);
+    expect(errors.every((e) => e.failure_type === 'transient_error')).toBe(true);
+    expect(statusTraces(run.messages, 'campaign_analytics').map((s) => s.status)).toContain('INCOMPLETE');
     expect(statusTraces(run.messages, 'boards').map((s) => s.status)).toContain('COMPLETE');
     expect(rssMb).toBeLessThan(RSS_LIMIT_MB);
   }, 120_000);

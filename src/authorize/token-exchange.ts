@@ -4,7 +4,7 @@
  * created before 2025-09-25 get a refresh token that renews on every refresh).
  */
 import { configError, ConnectorError } from '../errors';
-import { readBody } from '../http/requester';
+import { readBounded } from '../http/bounded-fetch';
 import { MIN_CREDENTIAL_LENGTH, SecretMask } from '../util/secrets';
 
 /** The token answer is a few hundred bytes; a larger one is not Pinterest's and is not read further. */
@@ -89,7 +89,7 @@ async function readCapped(res: Response, host: string): Promise<string> {
     void res.body?.cancel().catch(() => undefined);
     throw tooLarge();
   }
-  const body = await readBody(res, announced, MAX_TOKEN_ANSWER_BYTES);
+  const body = await readBounded(res, MAX_TOKEN_ANSWER_BYTES);
   if (body === 'too large') throw tooLarge();
   return body.toString('utf8');
 }

@@ -4,7 +4,6 @@
  * handed to `onRotated` (the engine turns it into a CONTROL message and, if asked, writes the config file).
  */
 import { ConnectorError } from '../errors';
-import type { Credentials } from '../config/schema';
 import { MIN_CREDENTIAL_LENGTH } from '../util/secrets';
 import { ApiError } from './errors';
 import { tokenRefusal } from './pinterest-errors';
@@ -156,8 +155,13 @@ function refreshTokenExpiry(body: { refresh_token_expires_at?: unknown; refresh_
   return undefined;
 }
 
+/** The credentials of the config, as the token sources need them (the config's schema is not imported here). */
+type TokenCredentials =
+  | { auth_method: 'access_token'; access_token: string }
+  | { auth_method: 'oauth2.0'; client_id: string; client_secret: string; refresh_token: string };
+
 export function tokenSourceFor(
-  credentials: Credentials,
+  credentials: TokenCredentials,
   requester: Requester,
   onRotated: (refreshToken: string) => void | Promise<void>,
   hooks?: OAuthHooks,

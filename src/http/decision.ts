@@ -17,8 +17,12 @@ export type Attempt =
   | { kind: 'spurious400'; error: ApiError; delayMs?: number }
   | { kind: 'fail'; error: ConnectorError };
 
-/** An answer a stream declares final for its route (e.g. the interests endpoint's shutdown 503): never retried. */
-export interface KnownAnswer { status: number; code?: number }
+/** An error answer that is an answer, not a fault: never retried (e.g. a 503 with code 4197, "ramped down"). */
+export interface KnownAnswer {
+  status: number;
+  /** Pinterest's `code` in the body; any code when absent. */
+  code?: number;
+}
 
 /** The decision for an answer read whole (`bytes`); 3xx answers need no body. */
 export function decide(status: number, headers: Headers, bytes: Buffer, what: string, known?: readonly KnownAnswer[]): Attempt {

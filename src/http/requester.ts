@@ -10,8 +10,9 @@ import { Agent } from 'undici';
 import { ConnectorError, QuotaExhaustedError, configError } from '../errors';
 import { sleep } from '../util/async';
 import { ResponseTooLargeError, RetriesExhaustedError } from './errors';
-import { decide, isDnsFailure, networkProblem, rateLimitWait, type Attempt } from './decision';
+import { decide, isDnsFailure, networkProblem, rateLimitWait, type Attempt, type KnownAnswer } from './decision';
 import { ResumableArrayDownload } from './resumable-download';
+import { boundedFetch, contentLength, discardBody, isEncoded, readBounded, requestDeadline, validateBaseUrl, type Watchdog } from './bounded-fetch';
 import { Channel } from '../util/async';
 import type { RateLimitCategory, RateLimiter } from './rate-limiter';
 
@@ -21,8 +22,9 @@ export interface RetryPolicy {
   maxDelayMs: number;
   spurious400Attempts: number; // the "last 90 days" 400 on a valid window
   spurious400DelayMs: number;
-  timeoutMs: number;        // headers and body of an answer read whole; each wait for the next chunk of a streamed one
-  /** Time a streamed answer may spend waiting on the network, all chunks together (a drip feed ends here). */
+  /** request_timeout_seconds: one attempt's time waiting on the network, headers and whole body together. */
+  timeoutMs: number;
+  /** A cap on that time below timeoutMs (tests shorten it; production leaves it above the timeout). */
   deadlineMs: number;
   /** Decoded bytes of a streamed answer (analytics rows, read as they arrive). */
   maxResponseBytes: number;
@@ -63,16 +65,10 @@ export interface RequestSpec {
   /** false for the token endpoint, which carries its own Basic authorization. */
   auth?: boolean;
   /** Error answers that are final for this request (e.g. a 503 with code 4197, "ramped down"): never retried. */
-  knownAnswers?: Array<{ status: number; code?: number }>;
+  knownAnswers?: readonly KnownAnswer[];
   /** Consume a 2xx body as it arrives (arrayStream); returns the attempt's outcome. */
   onBody?: (response: Response, what: string, watchdog: Watchdog) => Promise<Attempt>;
 }
-
-/**
- * The request timeout as a watchdog: it runs while we wait on the network and is paused while our own
- * consumer works on what arrived (a slow destination must not make Pinterest look slow).
- */
-export interface Watchdog { pause(): void; resume(): void }
 
 export interface TokenSource {
   token(): Promise<string>;
@@ -97,21 +93,8 @@ export interface RequesterOptions {
 export interface RequestStats { requests: number; retries: number; rateLimited: number }
 
 
-/** Only https, or http on loopback (tests and the simulator); anything else could leak the token. */
-export function validateBaseUrl(raw: string, variable = 'PINTEREST_API_URL'): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw configError(`${variable} is not a URL: ${raw}`);
-  }
-  const loopback = ['localhost', '127.0.0.1', '[::1]', '::1'].includes(url.hostname) || /^127(\.\d{1,3}){3}$/.test(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw configError(`${variable} must be an https:// URL (or http:// on loopback), got ${url.protocol}//${url.host}`);
-  }
-  return raw.replace(/\/+$/, '');
-}
-
+/** The API's base URL check lives at the edge; re-exported for the commands that check PINTEREST_API_URL. */
+export { validateBaseUrl };
 
 export class Requester {
   readonly baseUrl: string;
@@ -266,33 +249,31 @@ export class Requester {
     let bytes: Buffer;
     const startedAt = Date.now();
     const controller = new AbortController();
-    const watchdog = requestWatchdog(controller, this.retry.timeoutMs, this.retry.deadlineMs);
+    const budgetMs = Math.min(this.retry.timeoutMs, this.retry.deadlineMs);
+    const watchdog = requestDeadline(controller, budgetMs, `timed out: the request took longer than its deadline of ${formatSeconds(budgetMs)} (headers and body)`);
     watchdog.resume();
     try {
-      // `dispatcher` is undici's extension of RequestInit (its npm and bundled typings differ, not the object).
-      const init: Record<string, unknown> = {
+      response = await boundedFetch(this.buildUrl(spec), {
         method: spec.method ?? 'GET',
         headers,
         body,
         signal: controller.signal,
         dispatcher: this.dispatcher,
         // Every request carries a credential (and the token request a body): none is re-sent to another host.
-        redirect: 'manual',
-      };
-      response = await fetch(this.buildUrl(spec), init as RequestInit);
+        maxRedirects: 0,
+      });
       this.opts.onServerDate?.(response.headers.get('date'));
       if (token && response.status !== 401) this.tokens?.accepted?.(token);
       // Method, path and status only: query values (bookmarks, ids) and headers stay out of the log.
       this.opts.log?.('DEBUG', `${what} → HTTP ${response.status} in ${Date.now() - startedAt} ms`);
       if (response.status >= 300 && response.status < 400) {
-        void response.body?.cancel().catch(() => undefined);
+        discardBody(response);
         return decide(response.status, response.headers, Buffer.alloc(0), what);
       }
-      const length = Number(response.headers.get('content-length') ?? NaN);
+      const length = contentLength(response.headers);
       const limit = spec.onBody ? this.retry.maxResponseBytes : this.retry.maxBodyBytes;
       if (length > limit) {
-        // Not awaited: a body stream whose cancel never settles (seen with interceptors) must not hang the read.
-        void response.body?.cancel().catch(() => undefined);
+        discardBody(response);
         return { kind: 'fail', error: new ResponseTooLargeError(what, length, limit) };
       }
       if (spec.onBody && response.status >= 200 && response.status < 300) {
@@ -300,12 +281,10 @@ export class Requester {
         return await spec.onBody(response, what, watchdog);
       }
       // Bytes, not text: the length check counts what was sent, and a large answer stays compact (UTF-8).
-      const read = await readBody(response, length, this.retry.maxBodyBytes);
+      const read = await readBounded(response, this.retry.maxBodyBytes);
       if (read === 'too large') return { kind: 'fail', error: new ResponseTooLargeError(what, undefined, this.retry.maxBodyBytes) };
       bytes = read;
-      // With a Content-Encoding, Content-Length counts the compressed bytes, not the decoded body.
-      const encoded = (response.headers.get('content-encoding') ?? 'identity').toLowerCase() !== 'identity';
-      if (Number.isFinite(length) && !encoded && bytes.length !== length) {
+      if (Number.isFinite(length) && !isEncoded(response.headers) && bytes.length !== length) {
         return { kind: 'retry', problem: `truncated body (${bytes.length} of ${length} bytes)` };
       }
     } catch (err) {
@@ -328,71 +307,6 @@ export class Requester {
   }
 }
 
-/**
- * The body as one Buffer. With a Content-Length the chunks are copied into a buffer of that size as they
- * arrive (arrayBuffer() would hold the chunks and their concatenation at once: twice a large answer).
- * A body longer than announced is cut there; a shorter one is returned short (the caller sees the gap).
- */
-export async function readBody(response: Response, length: number, limit: number): Promise<Buffer | 'too large'> {
-  if (!response.body) return Buffer.alloc(0);
-  if (!Number.isFinite(length) || length < 0 || (response.headers.get('content-encoding') ?? 'identity').toLowerCase() !== 'identity') {
-    // No usable length (chunked, or compressed): count the decoded bytes and stop at the limit.
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.length;
-      if (total > limit) {
-        void reader.cancel().catch(() => undefined);
-        return 'too large';
-      }
-      chunks.push(value);
-    }
-    return Buffer.concat(chunks, total);
-  }
-  const out = Buffer.allocUnsafe(length);
-  let at = 0;
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    const n = Math.min(chunk.length, length - at);
-    if (n > 0) out.set(n === chunk.length ? chunk : chunk.subarray(0, n), at);
-    at += chunk.length;
-  }
-  return at === length ? out : out.subarray(0, Math.min(at, length));
+function formatSeconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
 }
-
-
-
-/**
- * The request timeout as a watchdog over time spent waiting on the network: each wait is bounded by
- * `timeoutMs`, and all of one request's waits together by `deadlineMs` (one byte every few seconds ends).
- */
-function requestWatchdog(controller: AbortController, timeoutMs: number, deadlineMs: number): Watchdog {
-  let timer: NodeJS.Timeout | undefined;
-  let waitedMs = 0;
-  let since = 0;
-  const pause = () => {
-    if (timer === undefined) return;
-    clearTimeout(timer);
-    timer = undefined;
-    waitedMs += Date.now() - since;
-  };
-  return {
-    pause,
-    resume: () => {
-      pause();
-      since = Date.now();
-      const left = deadlineMs - waitedMs;
-      const overall = left <= timeoutMs;
-      timer = setTimeout(
-        () => controller.abort(new DOMException(overall ? `the answer took longer than the deadline of ${Math.round(deadlineMs / 1000)} s` : 'the request timed out', 'TimeoutError')),
-        Math.max(0, Math.min(timeoutMs, left)),
-      );
-    },
-  };
-}
-
-
-
-

@@ -10,7 +10,15 @@ import { networkProblem, snippet } from './decision';
 import { ResponseTooLargeError } from './errors';
 import { ArrayElementSplitter, MalformedJsonError } from './json-stream';
 import { ChannelClosedError } from '../util/async';
-import type { RetryPolicy, Watchdog } from './requester';
+import { contentLength, isEncoded, type Watchdog } from './bounded-fetch';
+
+/** The bounds of one streamed answer (the requester's retry policy carries them). */
+interface StreamedAnswerLimits {
+  /** One element (row) held across chunks. */
+  maxElementBytes: number;
+  /** Decoded bytes of the whole answer. */
+  maxResponseBytes: number;
+}
 
 export class ResumableArrayDownload {
   /** Elements given so far, over all attempts. */
@@ -18,15 +26,15 @@ export class ResumableArrayDownload {
 
   constructor(
     private readonly key: string | undefined,
-    private readonly limits: Pick<RetryPolicy, 'maxElementBytes' | 'maxResponseBytes'>,
+    private readonly limits: StreamedAnswerLimits,
     private readonly emit: (elements: string[]) => Promise<void>,
   ) {}
 
   /** Reads one attempt's answer (a 2xx); its outcome tells the requester to accept, retry or fail. */
   async consume(response: Response, what: string, watchdog: Watchdog): Promise<Attempt> {
     const splitter = new ArrayElementSplitter(this.key, this.limits.maxElementBytes);
-    const length = Number(response.headers.get('content-length') ?? NaN);
-    const encoded = (response.headers.get('content-encoding') ?? 'identity').toLowerCase() !== 'identity';
+    const length = contentLength(response.headers);
+    const encoded = isEncoded(response.headers);
     this.prefix.restart();
     let received = 0;
     let first = true;

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { ConnectorError } from '../errors';
 import type { AirbyteMessage, LogLevel } from './messages';
 import { log as logMessage } from './messages';
 import { processSecrets, SecretMask } from '../util/secrets';
@@ -50,7 +51,7 @@ export class MessageWriter {
   /** Queues a message; resolves once it is buffered or, when the buffer flushed, once the pipe took it. */
   write(message: AirbyteMessage): Promise<void> | void {
     if (this.stopped) return this.stopped;
-    let line = JSON.stringify(message);
+    let line = serialize(message);
     // The plain line first (the common case holds no secret); only a line that does is built again, masked.
     if (message.type !== 'CONTROL' && this.secrets.size > 0 && this.secrets.occursIn(line)) {
       try {
@@ -104,5 +105,15 @@ export class MessageWriter {
       }
     }
     return this.pending;
+  }
+}
+
+/** A record too deep for JSON.stringify's stack fails its stream with a clear error, not the whole read. */
+function serialize(message: AirbyteMessage): string {
+  try {
+    return JSON.stringify(message);
+  } catch (err) {
+    if (message.type !== 'RECORD' || !(err instanceof RangeError)) throw err;
+    throw new ConnectorError(`A record of ${message.record.stream} is nested too deeply to be written; the read of this stream stops.`, 'transient_error');
   }
 }

@@ -4,114 +4,29 @@
  *   of row objects; a top-level array of rows is accepted too. Each row comes out as its own text.
  * - CSV: a header line, then one row per line (RFC 4180 quoting, CRLF or LF, a UTF-8 BOM tolerated).
  */
-import { MalformedJsonError, nextStringStop } from '../http/json-stream';
-
-const QUOTE = 34, BACKSLASH = 92;
-const OPEN_BRACE = 123, CLOSE_BRACE = 125, OPEN_BRACKET = 91, CLOSE_BRACKET = 93;
+import { JsonStreamTokenizer, type JsonItem, type TokenizerLimits } from '../http/json-stream';
 
 /** One row of a JSON report: its text, and the top-level key it was filed under (absent for a bare array). */
-export interface JsonReportRow { key?: string; text: string }
+export type JsonReportRow = JsonItem;
 
 /**
- * Splits `{"<key>": [{row}, …], …}` (or `[{row}, …]`) into rows. Containers are tracked as a stack of
- * 'o'/'a'; a row is an object directly inside an array that is the top level or a top-level member.
+ * Splits `{"<key>": [{row}, …], …}` (or `[{row}, …]`) into rows: the one streaming tokenizer in its `rows`
+ * mode, with the API answers' bounds (nesting depth, row size; the total is the report's own limit).
  */
 export class ReportJsonSplitter {
-  private stack: number[] = [];
-  private inString = false;
-  private escape = false;
-  private rowStart = -1;        // −1: no row; −2: a row continues from the previous chunk
-  private pieces: Buffer[] = [];
-  private keyStart = -1;
-  private keyPieces: Buffer[] = [];
-  private key: string | undefined;
-  private started = false;
-  /** A top-level member name was read: its value (a list) comes next. */
-  private afterKey = false;
+  private readonly tokenizer: JsonStreamTokenizer;
+
+  constructor(limits: Partial<TokenizerLimits> = {}) {
+    this.tokenizer = new JsonStreamTokenizer({ mode: 'rows' }, limits);
+  }
 
   push(chunk: Buffer): JsonReportRow[] {
-    const out: JsonReportRow[] = [];
-    const n = chunk.length;
-    if (this.rowStart === -2) this.rowStart = 0;
-    if (this.keyStart === -2) this.keyStart = 0;
-    for (let i = 0; i < n; i++) {
-      const c = chunk[i];
-      if (this.inString) {
-        if (this.escape) { this.escape = false; continue; }
-        if (c === BACKSLASH) { this.escape = true; continue; }
-        if (c !== QUOTE) {
-          const next = nextStringStop(chunk, i);
-          if (next < 0) { i = n - 1; continue; }
-          i = next - 1;
-          continue;
-        }
-        this.inString = false;
-        if (this.keyStart >= 0) {
-          this.keyPieces.push(chunk.subarray(this.keyStart, i + 1));
-          this.key = JSON.parse(Buffer.concat(this.keyPieces).toString('utf8')) as string;
-          this.keyPieces = [];
-          this.keyStart = -1;
-        }
-        continue;
-      }
-      if (c <= 32 || c === 44 || c === 58) continue; // whitespace , :
-      if (!this.started) {
-        this.started = true;
-        if (c !== OPEN_BRACE && c !== OPEN_BRACKET) throw new MalformedJsonError('a JSON report must be an object or a list', false);
-      }
-      const topObject = this.stack.length === 1 && this.stack[0] === OPEN_BRACE;
-      if (topObject && this.afterKey && c !== OPEN_BRACKET) throw new MalformedJsonError('a member of the report is not a list of rows', false);
-      if (c === QUOTE) {
-        this.inString = true;
-        // A member name of the top-level object: the entity id (or date) its rows are filed under.
-        if (topObject) { this.keyStart = i; this.keyPieces = []; this.afterKey = true; }
-        continue;
-      }
-      if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-        if (c === OPEN_BRACE && this.rowStart === -1 && this.atRowLevel()) this.rowStart = i;
-        this.afterKey = false;
-        this.stack.push(c);
-        continue;
-      }
-      if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
-        const open = this.stack.pop();
-        if (open === undefined || (open === OPEN_BRACE) !== (c === CLOSE_BRACE)) throw new MalformedJsonError('unbalanced brackets', false);
-        if (c === CLOSE_BRACE && this.rowStart !== -1 && this.atRowLevel()) out.push(this.finishRow(chunk, i + 1));
-        continue;
-      }
-      // A scalar where rows are expected (e.g. [1, 2]): not a report we understand.
-      if (this.atRowLevel() && this.rowStart === -1) throw new MalformedJsonError('a report row is not an object', false);
-    }
-    if (this.rowStart >= 0) { this.pieces.push(chunk.subarray(this.rowStart)); this.rowStart = -2; }
-    if (this.keyStart >= 0) { this.keyPieces.push(chunk.subarray(this.keyStart)); this.keyStart = -2; }
-    return out;
+    return this.tokenizer.push(chunk);
   }
 
   /** After the last chunk: throws when the file ended early. */
   end(): void {
-    if (!this.started) throw new MalformedJsonError('the report file is empty', true);
-    if (this.inString || this.stack.length !== 0 || this.rowStart !== -1) throw new MalformedJsonError('the file ended before the JSON did', true);
-  }
-
-  /** Inside an array that is the top level, or the value of a top-level member. */
-  private atRowLevel(): boolean {
-    const d = this.stack.length;
-    if (d === 1) return this.stack[0] === OPEN_BRACKET;
-    return d === 2 && this.stack[0] === OPEN_BRACE && this.stack[1] === OPEN_BRACKET;
-  }
-
-  private finishRow(chunk: Buffer, end: number): JsonReportRow {
-    let text: string;
-    if (this.pieces.length > 0) {
-      this.pieces.push(chunk.subarray(0, end));
-      text = Buffer.concat(this.pieces).toString('utf8');
-      this.pieces = [];
-    } else {
-      text = chunk.toString('utf8', this.rowStart, end);
-    }
-    this.rowStart = -1;
-    const d = this.stack.length;
-    return d === 2 ? { key: this.key, text } : { text };
+    this.tokenizer.end();
   }
 }
 

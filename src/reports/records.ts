@@ -5,6 +5,7 @@
  */
 import { ConnectorError } from '../errors';
 import type { KeyCase, Row, TransformContext } from '../streams/transforms';
+import { parseJsonExact } from '../http/json-exact';
 import { normalizeHeader } from './parse';
 
 const ID_KEYS = new Set(['campaign_id', 'ad_group_id', 'ad_id', 'ad_account_id', 'advertiser_id', 'pin_id', 'pin_promotion_id', 'promo_id', 'order_line_id', 'keyword_id', 'product_group_id', 'product_item_id']);
@@ -32,6 +33,17 @@ export function shapeFromSchema(schema: Record<string, unknown>, idKey?: string)
   return { idKey, numeric, boolean: bool };
 }
 
+/**
+ * A record without a prototype: a column named `__proto__` stays an ordinary key and cannot lend the
+ * record an inherited `date` or id that would keep the real one from being filled in.
+ */
+function newRecord(ctx: TransformContext): Row {
+  const out = Object.create(null) as Row;
+  out.ad_account_id = ctx.ad_account_id;
+  out.currency = ctx.currency;
+  return out;
+}
+
 function finish(out: Row, key: string | undefined, shape: RowShape): Row {
   if (shape.idKey && (out[shape.idKey] === undefined || out[shape.idKey] === null) && key !== undefined && !DAY.test(key)) out[shape.idKey] = key;
   if (out.date === undefined && key !== undefined && DAY.test(key)) out.date = key;
@@ -50,12 +62,13 @@ function finish(out: Row, key: string | undefined, shape: RowShape): Row {
 export function jsonReportRecord(text: string, key: string | undefined, ctx: TransformContext, keys: KeyCase, shape: RowShape, what: string): Row {
   let row: unknown;
   try {
-    row = JSON.parse(text);
+    // Exact: ids sent as numbers beyond 2^53 keep every digit, as on the synchronous path.
+    row = parseJsonExact(text);
   } catch {
     throw new ConnectorError(`${what}: a row of the report file is not valid JSON; the window is not skipped, the read stops.`, 'transient_error');
   }
   if (typeof row !== 'object' || row === null || Array.isArray(row)) throw new ConnectorError(`${what}: a report row is not an object.`, 'transient_error');
-  const out: Row = { ad_account_id: ctx.ad_account_id, currency: ctx.currency };
+  const out = newRecord(ctx);
   const src = row as Row;
   for (const k in src) {
     const name = keys.lower(k);
@@ -75,7 +88,7 @@ export function csvReportRecord(header: string[], fields: string[], ctx: Transfo
   if (fields.length !== header.length) {
     throw new ConnectorError(`${what}: a CSV row has ${fields.length} fields where the header has ${header.length}; the read stops rather than guess.`, 'transient_error');
   }
-  const out: Row = { ad_account_id: ctx.ad_account_id, currency: ctx.currency };
+  const out = newRecord(ctx);
   for (let i = 0; i < header.length; i++) {
     const name = header[i];
     const text = fields[i];

@@ -9,6 +9,7 @@
  * rows already given (checked identical, as the requester does for streamed answers).
  */
 import { ConnectorError } from '../errors';
+import { MAX_TIMER_MS, contentLength, discardBody, fetchWithoutCredentials, isEncoded } from '../http/bounded-fetch';
 import { MalformedJsonError } from '../http/json-stream';
 import type { Requester } from '../http/requester';
 import { GivenPrefix } from '../http/resumable-download';
@@ -22,13 +23,19 @@ export interface ReportPolicy {
   pollScheduleMs: number[];
   /** A report not FINISHED after this long is given up and created anew (Pinterest keeps one for an hour). */
   maxWaitMs: number;
+  /**
+   * Everything one report window may take: creations, polls, re-creations and downloads together. A status
+   * that cycles or never finishes, or a download announced as huge, ends here with a transient error.
+   */
+  maxWindowMs: number;
   /** Creations of one report (FAILED, CANCELLED, EXPIRED, too slow) before the read stops. */
   maxCreations: number;
   /** Downloads of one report (expired link, cut or broken file) before the read stops. */
   maxDownloads: number;
-  /** Download deadline: this much, plus the announced size at `minBytesPerSecond`. */
+  /** Download deadline: this much, plus the announced size at `minBytesPerSecond`, at most `maxDownloadMs`. */
   downloadBaseMs: number;
   minBytesPerSecond: number;
+  maxDownloadMs: number;
   /** Decoded bytes one file may have at most (a gzip bomb or a runaway file stops here). */
   maxDecodedBytes: number;
   /** A link older than this is refreshed by polling before the download starts (Pinterest's last 5 minutes). */
@@ -38,10 +45,12 @@ export interface ReportPolicy {
 export const DEFAULT_REPORT_POLICY: ReportPolicy = {
   pollScheduleMs: POLL_SCHEDULE_SECONDS.map((s) => s * 1000),
   maxWaitMs: 55 * 60_000,
+  maxWindowMs: 2 * 60 * 60_000,
   maxCreations: 5,
   maxDownloads: 6,
   downloadBaseMs: 120_000,
   minBytesPerSecond: 1024 * 1024,
+  maxDownloadMs: 60 * 60_000,
   maxDecodedBytes: 16 * 1024 ** 3,
   linkFreshMs: 4 * 60_000,
 };
@@ -63,7 +72,8 @@ export type ReportChunk =
 
 export interface ReportStats { created: number; polls: number; downloads: number; bytes: number; recreated: number; redownloaded: number }
 
-interface Ready { token: string; url: string; size?: number; at: number }
+/** A finished report's link; `deadline` is the end of its window's time (epoch ms), carried over re-creations. */
+interface Ready { token: string; url: string; size?: number; at: number; deadline: number }
 
 const TERMINAL_BAD = new Set(['FAILED', 'CANCELLED', 'EXPIRED', 'DOES_NOT_EXIST']);
 
@@ -120,14 +130,15 @@ export class ReportRunner {
   }
 
   /** Polls on the schedule until FINISHED with a link; a failed or vanished report asks to be created anew. */
-  async waitReady(spec: ReportSpec, token: string, cancelled?: () => boolean): Promise<Ready> {
+  async waitReady(spec: ReportSpec, token: string, cancelled?: () => boolean, deadline = this.windowDeadline()): Promise<Ready> {
     const started = Date.now();
     for (let n = 0; ; n++) {
       const delays = this.policy.pollScheduleMs;
-      await sleep(delays[Math.min(n, delays.length - 1)]);
+      await sleep(Math.min(delays[Math.min(n, delays.length - 1)], Math.max(0, deadline - Date.now())));
       if (cancelled?.()) throw new ReportCancelled(spec.label);
+      this.checkWindow(spec, deadline);
       const { status, url, size } = await this.poll(spec, token);
-      if (status === 'FINISHED' && url) return { token, url, size, at: Date.now() };
+      if (status === 'FINISHED' && url) return { token, url, size, at: Date.now(), deadline };
       if (TERMINAL_BAD.has(status)) throw new RetryableReportProblem(`Pinterest reported the report ${spec.label} as ${status}`, true);
       if (Date.now() - started > this.policy.maxWaitMs) {
         throw new RetryableReportProblem(`the report ${spec.label} was not ready after ${Math.round((Date.now() - started) / 60_000)} minutes`, true);
@@ -136,13 +147,14 @@ export class ReportRunner {
   }
 
   /** Create and wait; a report Pinterest fails is created again (bounded). */
-  async prepare(spec: ReportSpec, cancelled?: () => boolean): Promise<Ready> {
+  async prepare(spec: ReportSpec, cancelled?: () => boolean, deadline = this.windowDeadline()): Promise<Ready> {
     let last = '';
     for (let creation = 1; creation <= this.policy.maxCreations; creation++) {
       if (cancelled?.()) throw new ReportCancelled(spec.label);
+      this.checkWindow(spec, deadline);
       try {
         const token = await this.create(spec);
-        return await this.waitReady(spec, token, cancelled);
+        return await this.waitReady(spec, token, cancelled, deadline);
       } catch (err) {
         if (!(err instanceof RetryableReportProblem)) throw err;
         last = err.message;
@@ -187,7 +199,7 @@ export class ReportRunner {
         if (err.recreate) {
           if (++creations > this.policy.maxCreations) break;
           this.stats.recreated++;
-          ready = await this.prepare(spec);
+          ready = await this.prepare(spec, undefined, ready.deadline);
         } else {
           ready = await this.refresh(spec, ready);
         }
@@ -198,22 +210,43 @@ export class ReportRunner {
 
   /** A fresh link for the same report; a report Pinterest has dropped is prepared again. */
   private async refresh(spec: ReportSpec, ready: Ready): Promise<Ready> {
+    this.checkWindow(spec, ready.deadline);
     const { status, url, size } = await this.poll(spec, ready.token);
-    if (status === 'FINISHED' && url) return { token: ready.token, url, size, at: Date.now() };
+    if (status === 'FINISHED' && url) return { token: ready.token, url, size, at: Date.now(), deadline: ready.deadline };
     this.log('INFO', `${spec.label}: the report is ${status} when asked for a fresh link; asking for it again.`);
     this.stats.recreated++;
-    return this.prepare(spec);
+    return this.prepare(spec, undefined, ready.deadline);
+  }
+
+  private windowDeadline(): number {
+    return Date.now() + this.policy.maxWindowMs;
+  }
+
+  /** The window's time is spent: the read stops (transient), the state stays before the window. */
+  private checkWindow(spec: ReportSpec, deadline: number): void {
+    if (Date.now() < deadline) return;
+    throw new ConnectorError(`${spec.label}: the report was not read within ${formatMinutes(this.policy.maxWindowMs)} (creation, polls and downloads of one window together); the window is not skipped: the state stays before it and the next sync asks again.`, 'transient_error');
+  }
+
+  /**
+   * The size-based download deadline: a base, plus the announced size at the slowest accepted pace, at most
+   * `maxDownloadMs` and never past the window's deadline (a huge or absurd `size` cannot overflow the timer).
+   */
+  downloadDeadlineMs(size: number | undefined, windowDeadline: number): number {
+    const bySize = this.policy.downloadBaseMs + Math.ceil(((size ?? 0) / this.policy.minBytesPerSecond) * 1000);
+    return Math.max(1, Math.min(bySize, this.policy.maxDownloadMs, windowDeadline - Date.now(), MAX_TIMER_MS));
   }
 
   /** The file at the pre-signed link, parsed as it arrives. Throws RetryableReportProblem for what a new download may cure. */
   private async *download(spec: ReportSpec, ready: Ready): AsyncGenerator<ReportChunk> {
-    const deadlineMs = this.policy.downloadBaseMs + Math.ceil(((ready.size ?? 0) / this.policy.minBytesPerSecond) * 1000);
+    this.checkWindow(spec, ready.deadline);
+    const deadlineMs = this.downloadDeadlineMs(ready.size, ready.deadline);
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new DOMException('the download timed out', 'TimeoutError')), deadlineMs);
     this.stats.downloads++;
     let response: Response;
     try {
-      response = await fetchWithoutCredentials(ready.url, controller.signal);
+      response = await fetchWithoutCredentials(ready.url, controller.signal, this.requester.baseUrl);
     } catch (err) {
       clearTimeout(timer);
       if (err instanceof ConnectorError) throw err;
@@ -226,11 +259,11 @@ export class ReportRunner {
         throw new RetryableReportProblem(`the download link was refused (HTTP ${response.status}${/expired/i.test(text) ? ', expired' : ''})`, false);
       }
       if (response.status < 200 || response.status >= 300) {
-        void response.body?.cancel().catch(() => undefined);
+        discardBody(response);
         throw new RetryableReportProblem(`the download answered HTTP ${response.status}`, false);
       }
-      const length = Number(response.headers.get('content-length') ?? NaN);
-      const encoded = (response.headers.get('content-encoding') ?? 'identity').toLowerCase() !== 'identity';
+      const length = contentLength(response.headers);
+      const encoded = isEncoded(response.headers);
       const type = (response.headers.get('content-type') ?? '').toLowerCase();
       const urlPath = new URL(ready.url).pathname.toLowerCase();
       const reader = (response.body as ReadableStream<Uint8Array>).getReader();
@@ -281,39 +314,6 @@ export class ReportRunner {
   }
 }
 
-/**
- * GET the link with no credential at all. The link's host is not Pinterest's API: only https (or http on
- * loopback, for tests) is accepted, on every redirect hop too, and no Authorization header is ever set.
- */
-export async function fetchWithoutCredentials(url: string, signal: AbortSignal, maxRedirects = 5): Promise<Response> {
-  let current = url;
-  for (let hop = 0; ; hop++) {
-    assertDownloadUrl(current);
-    const response = await fetch(current, { method: 'GET', redirect: 'manual', signal, headers: { accept: 'application/json, text/csv, */*' } });
-    if (response.status >= 300 && response.status < 400 && response.headers.get('location')) {
-      void response.body?.cancel().catch(() => undefined);
-      if (hop >= maxRedirects) throw new ConnectorError(`The report download was redirected more than ${maxRedirects} times; the read stops.`, 'transient_error');
-      current = new URL(response.headers.get('location')!, current).toString();
-      continue;
-    }
-    return response;
-  }
-}
-
-export function assertDownloadUrl(raw: string): void {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConnectorError('Pinterest gave a report link that is not a URL; the read stops.', 'transient_error');
-  }
-  const loopback = ['localhost', '127.0.0.1', '[::1]', '::1'].includes(url.hostname) || /^127(\.\d{1,3}){3}$/.test(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw new ConnectorError(`Pinterest gave a report link over ${url.protocol}// to ${url.host}; only https is accepted, and the read stops.`, 'transient_error');
-  }
-  if (url.username || url.password) throw new ConnectorError('Pinterest gave a report link carrying credentials; the read stops.', 'transient_error');
-}
-
 function pickParser(first: Buffer, contentType: string, path: string): ReportJsonSplitter | CsvSplitter {
   let i = 0;
   if (first[0] === 0xef && first[1] === 0xbb && first[2] === 0xbf) i = 3;
@@ -331,6 +331,10 @@ async function safeText(response: Response): Promise<string> {
   } catch {
     return '';
   }
+}
+
+function formatMinutes(ms: number): string {
+  return ms >= 60_000 ? `${Math.round(ms / 60_000)} minutes` : `${Math.round(ms / 100) / 10} s`;
 }
 
 function problemOf(err: unknown): string {

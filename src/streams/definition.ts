@@ -4,6 +4,7 @@
  * own beyond its record selector.
  */
 import type { ConnectorConfig } from '../config/schema';
+import type { KnownAnswer } from '../http/decision';
 import type { RateLimitCategory } from '../http/rate-limiter';
 import type { KeyCase, Row, TransformContext } from './transforms';
 
@@ -46,12 +47,8 @@ export interface IdBatches {
   batchSize: number;
 }
 
-/** An error answer that is an answer, not a fault: never retried (e.g. a 503 with code 4197, "ramped down"). */
-export interface KnownAnswer {
-  status: number;
-  /** Pinterest's `code` in the body; any code when absent. */
-  code?: number;
-}
+
+export type { KnownAnswer };
 
 interface BaseDefinition {
   name: string;
