@@ -8,7 +8,9 @@ export const MESSAGES = {
   pinForbidden: 'Not authorized to access board or Pin.',
   pinNotFound: 'Pin not found.',
   adAccountForbidden: 'You are not permitted to access that resource.',
-  invalidRefreshToken: 'Invalid refresh token: it is unknown, expired or has been revoked.',
+  // Pinterest's words for a dead refresh token (401, code 283) and for a token without a route's scope (401, code 3).
+  invalidGrant: 'The authorization grant is invalid',
+  missingScope: 'Your token does not have sufficient permissions to perform this operation. Please ensure your token is authorized with the correct set of scopes.',
   rampedDown: 'The endpoint has been ramped down and is currently not accepting any traffic.',
 } as const;
 
@@ -39,6 +41,11 @@ export function json(status: number, value: unknown, headers?: Record<string, st
   return { status, body: Buffer.from(JSON.stringify(value)), headers };
 }
 
+/** Pinterest's error body; real ones carry `"status":"failure"` beside code and message. */
+export function failure(status: number, code: number, message: string, headers?: Record<string, string>): Answer {
+  return json(status, { code, message, status: 'failure' }, headers);
+}
+
 export function errorAnswer(e: ApiError): Answer {
-  return json(e.status, { code: e.code, message: e.message });
+  return failure(e.status, e.code, e.message);
 }

@@ -3,9 +3,12 @@
 import { randomBytes } from 'node:crypto';
 import type http from 'node:http';
 
-import { ApiError, json, MESSAGES, type Answer } from './answers';
+import { ApiError, failure, json, MESSAGES, type Answer } from './answers';
 import type { ConsentFlow } from './consent';
 import type { Credentials, SimulatorOptions } from './types';
+
+/** Pinterest's access tokens live 30 days (`expires_in: 2592000`). */
+export const ACCESS_TOKEN_TTL_SECONDS = 30 * 86400;
 
 export const DEFAULT_SCOPES = ['boards:read', 'boards:read_secret', 'pins:read', 'pins:read_secret', 'user_accounts:read', 'ads:read', 'catalogs:read'];
 
@@ -24,8 +27,9 @@ export interface TokenInfo {
 export class TokenAuthority {
   private tokens = new Map<string, TokenInfo>();
   private staticExpired = false;
+  /** The latest refresh token, and every one still accepted (all of them unless rotation revokes the old). */
   private refreshToken: string;
-  private refreshValid = true;
+  private validRefreshTokens = new Set<string>();
   private refreshSeq = 0;
 
   constructor(
@@ -34,10 +38,11 @@ export class TokenAuthority {
     private readonly consent: ConsentFlow,
   ) {
     this.refreshToken = creds.refreshToken;
+    this.validRefreshTokens.add(creds.refreshToken);
   }
 
   revokeRefreshToken(): void {
-    this.refreshValid = false;
+    this.validRefreshTokens.clear();
   }
   expireAccessTokens(): void {
     for (const t of this.tokens.values()) t.expiresAt = 0;
@@ -51,12 +56,8 @@ export class TokenAuthority {
   authorize(req: http.IncomingMessage, required: string[]): TokenInfo {
     const tok = this.authenticate(req);
     const missing = required.filter((s) => !tok.scopes.includes(s));
-    if (missing.length)
-      throw new ApiError(
-        403,
-        3,
-        `Your application consumer does not have the required scope(s): ${missing.join(', ')}. Re-authorize the app with these scopes.`,
-      );
+    // Pinterest answers a missing scope with 401 code 3 (not 403), without naming the scope.
+    if (missing.length) throw new ApiError(401, 3, MESSAGES.missingScope);
     return tok;
   }
 
@@ -89,39 +90,39 @@ export class TokenAuthority {
       const i = dec.indexOf(':');
       ok = i > 0 && dec.slice(0, i) === this.creds.clientId && dec.slice(i + 1) === this.creds.clientSecret;
     }
-    if (!ok) return json(401, { code: 2, message: MESSAGES.authFailed });
+    if (!ok) return failure(401, 2, MESSAGES.authFailed);
     const ct = String(req.headers['content-type'] ?? '');
     if (!ct.toLowerCase().includes('application/x-www-form-urlencoded'))
-      return json(400, { code: 1, message: 'Invalid request: the body must be application/x-www-form-urlencoded' });
+      return failure(400, 1, 'Invalid request: the body must be application/x-www-form-urlencoded');
     const form = new URLSearchParams(body);
     const grant = form.get('grant_type');
-    if (!grant) return json(400, { code: 1, message: 'Missing request body parameter: grant_type' });
+    if (!grant) return failure(400, 1, 'Missing request body parameter: grant_type');
     if (grant === 'authorization_code') {
       // A new sign-in replaces the app's refresh token (the simulator keeps one valid refresh token).
       return this.consent.exchange(form, (scopes) => ({ ...this.issueAccessToken(scopes), ...this.newRefreshToken() }));
     }
-    if (grant !== 'refresh_token') return json(400, { code: 1, message: `Unsupported grant_type: ${grant}` });
+    if (grant !== 'refresh_token') return failure(400, 1, `Unsupported grant_type: ${grant}`);
     const rt = form.get('refresh_token');
-    if (!rt) return json(400, { code: 1, message: 'Missing request body parameter: refresh_token' });
-    if (!this.refreshValid || rt !== this.refreshToken) return json(400, { code: 1, message: MESSAGES.invalidRefreshToken });
+    if (!rt) return failure(400, 1, 'Missing request body parameter: refresh_token');
+    if (!this.validRefreshTokens.has(rt)) return failure(401, 283, MESSAGES.invalidGrant);
     if (this.opts.legacyApp && form.get('continuous_refresh') !== 'true') {
-      return json(400, { code: 1, message: 'Legacy refresh tokens are no longer supported; apps created before September 25, 2025 must set continuous_refresh=true.' });
+      return failure(400, 1, 'Legacy refresh tokens are no longer supported; apps created before September 25, 2025 must set continuous_refresh=true.');
     }
     let scopes = this.scopes();
     const asked = form.get('scope');
     if (asked) {
       const want = asked.split(/[,\s]+/).filter(Boolean);
       const unknown = want.filter((s) => !scopes.includes(s));
-      if (unknown.length) return json(400, { code: 1, message: `Invalid scope: ${unknown.join(', ')}` });
+      if (unknown.length) return failure(400, 1, `Invalid scope: ${unknown.join(', ')}`);
       scopes = want;
     }
-    const out: Record<string, unknown> = { ...this.issueAccessToken(scopes), response_type: 'refresh_token' };
-    if (this.opts.rotateRefreshToken) Object.assign(out, this.newRefreshToken());
+    // Continuous refresh: every answer carries a new refresh token (the spec requires it).
+    const out: Record<string, unknown> = { ...this.issueAccessToken(scopes), ...this.newRefreshToken(!this.opts.rotateRefreshToken), response_type: 'refresh_token' };
     return json(200, out, { 'cache-control': 'no-store' });
   }
 
   private issueAccessToken(scopes: string[]): Record<string, unknown> {
-    const ttl = this.opts.accessTokenTtlSeconds ?? 3600;
+    const ttl = this.opts.accessTokenTtlSeconds ?? ACCESS_TOKEN_TTL_SECONDS;
     const access = 'pina_' + randomBytes(24).toString('base64url');
     this.tokens.set(access, { expiresAt: Date.now() + ttl * 1000, scopes });
     const rtTtl = this.opts.refreshTokenTtlSeconds ?? 60 * 86400;
@@ -135,11 +136,15 @@ export class TokenAuthority {
     };
   }
 
-  /** A new refresh token becomes the valid one; the old one is refused from now on. */
-  private newRefreshToken(): { refresh_token: string } {
+  /**
+   * A new refresh token becomes the current one; the old ones stay accepted only with `keepOld` (whether
+   * Pinterest still takes an old one after continuous refresh is unconfirmed, so both are simulated).
+   */
+  private newRefreshToken(keepOld = false): { refresh_token: string } {
     this.refreshSeq++;
     this.refreshToken = `pinr_${randomBytes(18).toString('base64url')}_${this.refreshSeq}`;
-    this.refreshValid = true;
+    if (!keepOld) this.validRefreshTokens.clear();
+    this.validRefreshTokens.add(this.refreshToken);
     return { refresh_token: this.refreshToken };
   }
 }

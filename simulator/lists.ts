@@ -54,7 +54,7 @@ export class ListEndpoints {
       const status = gone === 410 ? 410 : 404;
       return json(status, { code: status, message: status === 410 ? 'This endpoint has been removed.' : `Resource not found: GET /v5${path}` });
     }
-    if (username !== this.ds.user.username) throw new ApiError(404, 50, 'User not found.');
+    if (username !== this.ds.user.username) throw new ApiError(404, 30, 'User not found.');
     return this.page(path, q, this.ds.interests);
   }
 

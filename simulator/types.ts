@@ -93,9 +93,9 @@ export interface SimulatorOptions {
   today?: string;
   size?: Partial<SizeKnobs>;
   credentials?: Partial<Credentials>;
-  /** default 3600 */
+  /** default 2592000 (30 days, as Pinterest) */
   accessTokenTtlSeconds?: number;
-  /** each refresh returns a new refresh_token and invalidates the old one */
+  /** every refresh returns a new refresh_token; with this knob the old one is refused from then on */
   rotateRefreshToken?: boolean;
   /** an access token stops working after this many authenticated requests (401), as if it expired early */
   accessTokenMaxRequests?: number;
@@ -117,7 +117,7 @@ export interface SimulatorOptions {
   faults?: FaultOptions;
   /** /users/{username}/interests/follow answers 404 (true or 404) or 410 for the route itself, or 503 with code 4197 (ramped down) */
   interestsGone?: boolean | 404 | 410 | 503;
-  /** scopes the tokens have (default DEFAULT_SCOPES, catalogs:read included); a missing scope gives 403 {code:3} */
+  /** scopes the tokens have (default DEFAULT_SCOPES, catalogs:read included); a missing scope gives 401 {code:3} */
   scopes?: string[];
   /** delay before every answer */
   latencyMs?: number;

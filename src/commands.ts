@@ -17,6 +17,7 @@ import { parseInputState } from './engine/state';
 import { readCatalogFile, readStateFile } from './engine/input-files';
 import { OAuthTokens } from './http/auth';
 import { ApiError } from './http/errors';
+import { ScopeRefusedError } from './http/pinterest-errors';
 import * as msg from './protocol/messages';
 import type { MessageWriter } from './protocol/output';
 import { probeAnalyticsSettings, scopeFindings, type ScopeFindings } from './check-probes';
@@ -95,9 +96,9 @@ export async function check(args: { config: string; writeConfig?: boolean }, io:
 }
 
 function describeCheckFailure(err: ConnectorError): string {
-  if (err instanceof ApiError && err.status === 403) {
+  if (err instanceof ApiError && (err.status === 403 || err instanceof ScopeRefusedError)) {
     const scope = err.apiCode === 3 || /scope/i.test(err.apiMessage) ? ` The token lacks a required scope (${REQUIRED_SCOPES.join(', ')}): re-authenticate and grant it.` : '';
-    return `${err.message}.${scope}`;
+    return `${err.message.replace(/\.$/, '')}.${scope}`;
   }
   return err.message;
 }

@@ -20,6 +20,8 @@ const TABLE: Row[] = [
   ['400 code 12', 400, {}, { code: 12, message: 'Something went wrong' }, { kind: 'retry', problem: 'HTTP 400: Something went wrong' }],
   ['400 other', 400, {}, { code: 1, message: 'Invalid parameters' }, { kind: 'fail' }],
   ['401', 401, {}, { code: 2, message: 'Authentication failed.' }, { kind: 'unauthorized' }],
+  ['401 code 3: a missing scope, not an expired token', 401, {}, { code: 3, message: 'Your token does not have sufficient permissions to perform this operation.' }, { kind: 'fail' }],
+  ['401 code 29: catalogs without catalogs:read', 401, {}, { code: 29, message: 'You are not permitted to access that resource.' }, { kind: 'fail' }],
   ['403', 403, {}, { code: 3, message: 'missing scope' }, { kind: 'fail' }],
   ['404', 404, {}, { code: 50, message: 'Pin not found.' }, { kind: 'fail' }],
   ['408', 408, {}, 'timeout', { kind: 'retry', problem: 'HTTP 408: timeout' }],

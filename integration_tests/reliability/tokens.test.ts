@@ -3,6 +3,8 @@
  * delivered); short-lived tokens are refreshed ahead of time; a revoked refresh token is a config_error that
  * says to re-authenticate (read) or one FAILED connection status (check); a rotated refresh token reaches a
  * CONTROL message carrying the whole updated config, the next run works with it, and the old one is revoked.
+ * The token endpoint's refusals in Pinterest's words: a dead refresh token (401 code 283) says to run
+ * authorize again, wrong app credentials (401 code 2) to check client_id / client_secret.
  */
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -238,5 +240,53 @@ describe('continuous refresh and the refresh token\'s expiry', () => {
     const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
     expect(await logs(soon, 'WARN')).toMatch(new RegExp(`The refresh token expires on (${day(9)}|${day(10)}) \\(in \\d day\\(s\\)\\): re-authenticate`));
     expect(await logs(later, 'INFO')).toMatch(new RegExp(`The refresh token is valid until (${day(59)}|${day(60)})`));
+  });
+});
+
+describe('the token endpoint\'s refusals, as Pinterest words them', () => {
+  let sim: Simulator;
+  beforeAll(async () => { sim = await startSimulator({ today: TODAY }); });
+  afterAll(async () => { await sim?.close(); });
+  beforeEach(() => sim.resetLog());
+
+  test('a revoked refresh token (401 code 283): one config_error that says to run authorize again', async () => {
+    const revoked = await startSimulator({ today: TODAY });
+    try {
+      revoked.revokeRefreshToken();
+      const run = await spawnConnector(['read', '--config', write('revoked-283.json', oauthConfig(revoked)), '--catalog', catalog], { env: connectorEnv(revoked) });
+      expect(run.exitCode).not.toBe(0);
+      expect(tokenRequests(revoked).map((r) => r.status)).toEqual([401]);
+      const errors = errorTraces(run.messages);
+      expect(errors).toHaveLength(1);
+      expect(errors[0].failure_type).toBe('config_error');
+      expect(errors[0].message).toContain('the refresh token is invalid, expired or revoked: run authorize again');
+      expect(errors[0].message).toContain('code 283');
+      expect(errors[0].message).not.toMatch(/client_secret/);
+    } finally {
+      await revoked.close();
+    }
+  });
+
+  test('wrong app credentials (401 code 2 on the token endpoint): one config_error that says to check client_id / client_secret', async () => {
+    const config = oauthConfig(sim);
+    config.credentials.client_secret = 'not-the-app-secret-at-all';
+    const run = await spawnConnector(['read', '--config', write('wrong-secret.json', config), '--catalog', SMALL], { env: connectorEnv(sim) });
+    expect(run.exitCode).not.toBe(0);
+    expect(tokenRequests(sim).map((r) => r.status)).toEqual([401]);
+    const errors = errorTraces(run.messages);
+    expect(errors).toHaveLength(1);
+    expect(errors[0].failure_type).toBe('config_error');
+    expect(errors[0].message).toMatch(/Check client_id and client_secret/);
+    expect(errors[0].message).not.toMatch(/run authorize again/);
+    expect(run.stdout + run.stderr).not.toContain('not-the-app-secret-at-all');
+  });
+
+  test('every refresh answer carries a new refresh token: the read hands it back in one CONTROL message', async () => {
+    const run = await spawnConnector(['read', '--config', write('every-answer.json', oauthConfig(sim)), '--catalog', SMALL], { env: connectorEnv(sim) });
+    expect(errorTraces(run.messages)).toEqual([]);
+    expect(tokenRequests(sim)).toHaveLength(1);
+    const control = run.messages.filter((m) => m.type === 'CONTROL');
+    expect(control).toHaveLength(1);
+    expect(control[0].control.connectorConfig.config.credentials.refresh_token).toBe(sim.currentRefreshToken());
   });
 });

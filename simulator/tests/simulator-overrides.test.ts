@@ -24,10 +24,10 @@ const get = async (path: string, token = sim.credentials.staticAccessToken) => {
 };
 
 test('a refused route answers Pinterest\'s refusal for the status; the same route of another account and other routes of this one answer normally', async () => {
-  expect(await get(`/ad_accounts/${account}/ads?page_size=250`)).toEqual({ status: 403, body: { code: 29, message: 'You are not permitted to access that resource.' } });
+  expect(await get(`/ad_accounts/${account}/ads?page_size=250`)).toEqual({ status: 403, body: { code: 29, message: 'You are not permitted to access that resource.', status: 'failure' } });
   expect((await get(`/ad_accounts/${sim.data.adAccounts[0].id}/ads?page_size=250`)).status).toBe(200);
   expect((await get(`/ad_accounts/${account}/campaigns?page_size=250`)).status).toBe(200);
-  expect(await get(`/users/${sim.data.user.username}/interests/follow`)).toEqual({ status: 410, body: { code: 410, message: 'Gone for good.' } });
+  expect(await get(`/users/${sim.data.user.username}/interests/follow`)).toEqual({ status: 410, body: { code: 410, message: 'Gone for good.', status: 'failure' } });
 });
 
 test('a refusal comes after authentication: a bad token is still a 401', async () => {

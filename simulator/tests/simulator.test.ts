@@ -316,7 +316,7 @@ describe('Pinterest API simulator', () => {
       expect(one).toEqual(list[0]);
       const unknown = await c.get('/ad_accounts/123456789');
       expect(unknown.status).toBe(403);
-      expect(unknown.json).toEqual({ code: 29, message: 'You are not permitted to access that resource.' });
+      expect(unknown.json).toEqual({ code: 29, message: 'You are not permitted to access that resource.', status: 'failure' });
       expect((await c.get('/ad_accounts/123456789/campaigns')).status).toBe(403);
       expect((await c.get('/ad_accounts/abc')).status).toBe(400);
     });
@@ -371,7 +371,7 @@ describe('Pinterest API simulator', () => {
     test('the 90-day limits', async () => {
       const tooOld = await c.get(an(), { ...base(), start_date: day(-90), end_date: day(-80) });
       expect(tooOld.status).toBe(400);
-      expect(tooOld.json).toEqual({ code: 1, message: 'You can only get data from the last 90 days' });
+      expect(tooOld.json).toEqual({ code: 1, message: 'You can only get data from the last 90 days', status: 'failure' });
       expect((await c.get(an(), { ...base(), start_date: day(-89), end_date: day(0) })).status).toBe(200);
       expect((await c.get(an(), { ...base(), start_date: day(-5), end_date: day(-6) })).status).toBe(400);
       expect((await c.get(an(), { ...base(), start_date: day(-89), end_date: day(1) })).status).toBe(200); // 90 days after start
@@ -539,18 +539,21 @@ describe('Pinterest API simulator', () => {
         body: `grant_type=refresh_token&refresh_token=${sim.credentials.refreshToken}`,
       });
       expect(wrong.status).toBe(401);
-      expect(wrong.json).toEqual({ code: 2, message: 'Authentication failed.' });
+      expect(wrong.json).toEqual({ code: 2, message: 'Authentication failed.', status: 'failure' });
+      // Pinterest's answer for a dead refresh token: 401 code 283.
       const badRt = await tokenFor(sim, 'pinr_nope');
-      expect(badRt.status).toBe(400);
-      expect(badRt.json.code).toBe(1);
-      expect(badRt.json.message).toMatch(/^Invalid refresh token/);
+      expect(badRt.status).toBe(401);
+      expect(badRt.json).toEqual({ code: 283, message: 'The authorization grant is invalid', status: 'failure' });
+      // Access tokens live 30 days; every answer carries a new refresh token, and (without rotation) the old one still works.
       const ok = await tokenFor(sim);
-      expect(ok.json).toMatchObject({ token_type: 'bearer', expires_in: 3600, response_type: 'refresh_token' });
+      expect(ok.json).toMatchObject({ token_type: 'bearer', expires_in: 2592000, response_type: 'refresh_token' });
       expect(ok.json.access_token).toMatch(/^pina_/);
-      expect(ok.json.refresh_token).toBeUndefined();
+      expect(ok.json.refresh_token).toMatch(/^pinr_/);
+      expect(ok.json.refresh_token).not.toBe(sim.credentials.refreshToken);
+      expect((await tokenFor(sim)).status).toBe(200);
       const none = await request(`${sim.url}/boards`);
       expect(none.status).toBe(401);
-      expect(none.json).toEqual({ code: 2, message: 'Authentication failed.' });
+      expect(none.json).toEqual({ code: 2, message: 'Authentication failed.', status: 'failure' });
       const junk = await request(`${sim.url}/boards`, { headers: { authorization: 'Bearer pina_junk' } });
       expect(junk.status).toBe(401);
       const stat = await request(`${sim.url}/boards`, { headers: { authorization: `Bearer ${DEFAULT_CREDENTIALS.staticAccessToken}` } });
@@ -566,7 +569,7 @@ describe('Pinterest API simulator', () => {
         expect(first.json.refresh_token).toMatch(/^pinr_/);
         expect(first.json.refresh_token_expires_in).toBeGreaterThan(0);
         expect(s.currentRefreshToken()).toBe(first.json.refresh_token);
-        expect((await tokenFor(s, DEFAULT_CREDENTIALS.refreshToken)).status).toBe(400); // the old one is gone
+        expect((await tokenFor(s, DEFAULT_CREDENTIALS.refreshToken)).status).toBe(401); // the old one is gone
         const second = await tokenFor(s, first.json.refresh_token);
         expect(second.status).toBe(200);
         const auth = { authorization: `Bearer ${second.json.access_token}` };
@@ -580,22 +583,22 @@ describe('Pinterest API simulator', () => {
         expect((await request(`${s.url}/user_account`, { headers: { authorization: `Bearer ${third.json.access_token}` } })).status).toBe(200);
         s.revokeRefreshToken();
         const revoked = await tokenFor(s, s.currentRefreshToken());
-        expect(revoked.status).toBe(400);
-        expect(revoked.json.message).toMatch(/^Invalid refresh token/);
+        expect(revoked.status).toBe(401);
+        expect(revoked.json.code).toBe(283);
       } finally {
         await s.close();
       }
     });
 
-    test('missing scopes give 403 code 3; secret boards need boards:read_secret', async () => {
+    test('missing scopes give 401 code 3 (as Pinterest); secret boards need boards:read_secret', async () => {
       const s = await startSimulator({ today: TODAY, scopes: ['boards:read', 'pins:read', 'user_accounts:read'] });
       try {
         const cl = new Client(s);
         await cl.login();
         const r = await cl.get('/ad_accounts');
-        expect(r.status).toBe(403);
+        expect(r.status).toBe(401);
         expect(r.json.code).toBe(3);
-        expect(r.json.message).toContain('scope');
+        expect(r.json.message).toContain('scopes');
         const boards = await cl.all('/boards');
         expect(boards.every((b) => b.privacy !== 'SECRET')).toBe(true);
         expect(boards.length).toBeLessThan(s.data.boards.length);
@@ -762,14 +765,14 @@ describe('Pinterest API simulator', () => {
       }
     });
 
-    test('a token without catalogs:read: 403 code 3 naming the scope on the catalog routes only', async () => {
+    test('a token without catalogs:read: 401 code 3 on the catalog routes only', async () => {
       const g = await startSimulator({ today: TODAY, scopes: DEFAULT_SCOPES.filter((s) => s !== 'catalogs:read') });
       try {
         const gc = new Client(g);
         await gc.login();
         for (const p of ['/catalogs', '/catalogs/feeds', '/catalogs/product_groups']) {
           const r = await gc.get(p);
-          expect([p, r.status, r.json.code, r.json.message.includes('catalogs:read')]).toEqual([p, 403, 3, true]);
+          expect([p, r.status, r.json.code, r.json.status]).toEqual([p, 401, 3, 'failure']);
         }
         expect((await gc.get('/boards')).status).toBe(200);
         const gt = g.groundTruth({ columns: ['SPEND_IN_DOLLAR'] });

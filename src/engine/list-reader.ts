@@ -4,6 +4,7 @@
  * returns them, plus the parent ids the definition carries. Feeds the lists other streams draw from.
  */
 import { ApiError } from '../http/errors';
+import { ScopeRefusedError, scopeRefusalFor } from '../http/pinterest-errors';
 import type { RequestSpec } from '../http/requester';
 import { ConnectorError } from '../errors';
 import { chunk, mergeTasks } from '../util/async';
@@ -58,6 +59,7 @@ async function* readPartition(def: ListDefinition, ctx: ReadContext, partition: 
       return;
     }
     feed.failed(err);
+    if (err instanceof ScopeRefusedError) throw scopeRefusalFor(def.name, def.scopes, err);
     if (err instanceof ApiError && err.status === 403 && def.scopes?.length) {
       throw new ConnectorError(`${def.name} needs the OAuth scope ${def.scopes.join(', ')}, which the token may lack (HTTP 403: ${err.apiMessage}). Re-authenticate granting it, or deselect the stream.`, 'config_error');
     }

@@ -3,9 +3,10 @@
  * until shortly before `expires_in`, refreshed once when Pinterest rejects it. A rotated refresh token is
  * handed to `onRotated` (the engine turns it into a CONTROL message and, if asked, writes the config file).
  */
-import { configError, ConnectorError } from '../errors';
+import { ConnectorError } from '../errors';
 import { MIN_CREDENTIAL_LENGTH } from '../util/secrets';
 import { ApiError } from './errors';
+import { tokenRefusal } from './pinterest-errors';
 import type { Requester, TokenSource } from './requester';
 
 /** The shortest time a refreshed token is used before it is refreshed ahead of time. */
@@ -116,12 +117,7 @@ export class OAuthTokens implements TokenSource {
         form: { grant_type: 'refresh_token', refresh_token: this.refreshToken, continuous_refresh: 'true' },
       });
     } catch (err) {
-      if (err instanceof ApiError) {
-        if (err.status === 401 || /client/i.test(err.apiMessage)) {
-          throw configError(`Pinterest rejected the app credentials while refreshing the access token (HTTP ${err.status}: ${err.apiMessage}). Check client_id and client_secret.`);
-        }
-        throw configError(`Pinterest refused to refresh the access token (HTTP ${err.status}: ${err.apiMessage}). The refresh token is invalid, expired or revoked: re-authenticate the source to get a new one.`);
-      }
+      if (err instanceof ApiError) throw tokenRefusal(err);
       throw err;
     }
     if (typeof body.access_token !== 'string' || body.access_token === '') {

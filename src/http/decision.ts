@@ -6,6 +6,7 @@
 import { ConnectorError, configError } from '../errors';
 import { ApiError } from './errors';
 import { MAX_JSON_DEPTH, jsonDepthExceeds, parseJsonExact } from './json-exact';
+import { isScopeRefusal, ScopeRefusedError } from './pinterest-errors';
 import { maskedSnippet } from '../util/secrets';
 
 export type Attempt =
@@ -47,6 +48,8 @@ export function decide(status: number, headers: Headers, bytes: Buffer, what: st
     const wait = rateLimitWait(headers);
     return { kind: 'retry', problem: `HTTP ${status}: ${apiMessage}`, delayMs: wait.waitMs };
   }
+  // A missing scope is a 401 too, but no refreshed token would carry the scope: fail without refreshing.
+  if (isScopeRefusal(status, apiCode)) return { kind: 'fail', error: new ScopeRefusedError(status, apiCode, apiMessage, what) };
   const error = new ApiError(status, apiCode, apiMessage, what, 'config_error');
   if (status === 401) return { kind: 'unauthorized', error };
   if (status === 400) {
