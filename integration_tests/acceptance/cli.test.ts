@@ -93,3 +93,20 @@ test('a config given as --state is refused, named as a config', async () => {
   expect(run.traces().map((t) => t.error.message)).toEqual([expect.stringMatching(/Invalid state: .* looks like a config, not a state\. A state file is the STATE lines a read printed/)]);
   expect(run.records()).toEqual([]);
 });
+
+test('a misspelled option is refused before anything runs, naming it and the option meant', async () => {
+  const cases: Array<[string[], string]> = [
+    [['check', '--confg', h.configPath], 'unknown option --confg; did you mean --config?'],
+    [['check', '--config', h.configPath, '--write-confg'], 'unknown option --write-confg; did you mean --write-config?'],
+    [['read', '--config', h.configPath, '--catalog', 'c.json', '--stat=s.json'], 'unknown option --stat; did you mean --state?'],
+  ];
+  for (const [args, message] of cases) {
+    const run = await h.run(args);
+    expect(run.exitCode).toBe(1);
+    expect(run.traces().map((t) => [t.error.failure_type, t.error.message])).toEqual([['config_error', `Invalid command line: ${message}`]]);
+    expect(run.result.stderr).toContain(`${message} (--help shows the usage)`);
+  }
+  // camelCase and --no- forms of known options are still taken
+  const run = await h.run(['check', '--config', h.configPath, '--no-write-config']);
+  expect(run.ofType('CONNECTION_STATUS')[0].connectionStatus.status).toBe('SUCCEEDED');
+});
