@@ -4,8 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig } from './config/load';
-import type { ConnectorConfig } from './config/schema';
+import { loadConfig, type ConfigDates } from './config/load';
 import { ConnectorError, failureTypeOf, messageOf } from './errors';
 import { discoverCatalog, selectStreams } from './engine/catalog';
 import type { ReadContext } from './engine/context';
@@ -49,8 +48,7 @@ export async function spec(io: CommandIO): Promise<number> {
 /** discover makes no request, so it never refreshes the token; `writeConfig` is accepted for one uniform command line. */
 export async function discover(args: { config: string; writeConfig?: boolean }, io: CommandIO): Promise<number> {
   return guard(io, async () => {
-    const { config } = await loadConfig(args.config, warnTo(io));
-    validateDates(config, io.env);
+    const { config } = await loadConfig(args.config, warnTo(io), configDates(io.env));
     await io.writer.write({ type: 'CATALOG', catalog: discoverCatalog(config) });
     return 0;
   });
@@ -60,8 +58,7 @@ export async function discover(args: { config: string; writeConfig?: boolean }, 
 export async function check(args: { config: string; writeConfig?: boolean }, io: CommandIO): Promise<number> {
   let runtime: ReturnType<typeof createRuntime> | undefined;
   try {
-    const { config, raw } = await loadConfig(args.config, warnTo(io));
-    validateDates(config, io.env);
+    const { config, raw } = await loadConfig(args.config, warnTo(io), configDates(io.env));
     // check refreshes the token too: a rotated refresh token must reach the CONTROL message and, if asked, the file.
     runtime = createRuntime({ config, rawConfig: raw, writer: io.writer, env: io.env, configPathToUpdate: args.writeConfig ? args.config : undefined, ...io.runtime });
     const partitions = new PartitionResolver(runtime.requester, config.ad_account_ids);
@@ -104,8 +101,7 @@ export interface ReadArgs { config: string; catalog: string; state?: string; wri
 
 export async function read(args: ReadArgs, io: CommandIO): Promise<number> {
   return guard(io, async () => {
-    const { config, raw } = await loadConfig(args.config, warnTo(io));
-    validateDates(config, io.env);
+    const { config, raw } = await loadConfig(args.config, warnTo(io), configDates(io.env));
     const selected = selectStreams(await readCatalogFile(args.catalog), config);
     const states = parseInputState(args.state ? await readStateFile(args.state) : undefined);
     const runtime = createRuntime({
@@ -145,14 +141,10 @@ export async function read(args: ReadArgs, io: CommandIO): Promise<number> {
 /** Config warnings (unknown keys) as WARN log messages. */
 const warnTo = (io: CommandIO) => (message: string) => { void io.writer.log('WARN', message); };
 
-/** end_date older than the API serves can never be read: a config error, named. */
-function validateDates(config: ConnectorConfig, env: NodeJS.ProcessEnv | undefined): void {
+/** Today, and the earliest day ads analytics reach (today − 913, through asynchronous reports), for the config's date rules. */
+function configDates(env: NodeJS.ProcessEnv | undefined): ConfigDates {
   const today = todayFromEnv(env ?? process.env);
-  // Ads analytics reach today − 913 through asynchronous reports (pin and user analytics warn and stay empty).
-  const earliest = addDays(today, -(REPORT_LIMITS.default.historyDays - 1));
-  if (config.end_date && config.end_date < earliest) {
-    throw new ConnectorError(`Invalid config: 'end_date' ${config.end_date} is older than the ${REPORT_LIMITS.default.historyDays} days Pinterest's reports serve (the earliest day is ${earliest}).`, 'config_error');
-  }
+  return { today, earliest: addDays(today, -(REPORT_LIMITS.default.historyDays - 1)) };
 }
 
 /** A command's failure is one TRACE ERROR with its failure type, and a non-zero exit. */
