@@ -15,7 +15,7 @@ import { resolvePartitions } from './partition-router';
 import { API_HISTORY_DAYS, earliestDay, resumeStart, slice, splitWindow, streamRange, windowLength, type Window } from './slicer';
 import { TargetingTypes, typesNamedIn } from './targeting-types';
 import { PartitionReports, planWindows, reportHistoryDays, type SourcedWindow } from '../reports/history';
-import { advance, parseCursorState, partitionCursor, serializeCursorState, type CursorState } from './state';
+import { advance, parseCursorState, partitionCursor, serializeCursorState, withTopDate, type CursorState } from './state';
 
 /** Requests of one window run this many at a time per partition (the rate limiter bounds the total). */
 const REQUESTS_PER_WINDOW = 4;
@@ -85,12 +85,13 @@ export async function* readAnalytics(def: AnalyticsDefinition, ctx: ReadContext,
 async function* readPerPartition(job: Job, partitions: Partition[], saved: CursorState): AsyncGenerator<StreamEvent> {
   const { def, ctx, range, historyDays } = job;
   // Partitions this read knows keep their cursor even when the saved state had only a top date.
-  let working: CursorState = { date: saved.date, partitions: { ...(saved.partitions ?? {}) } };
+  let working: CursorState = { partitions: { ...(saved.partitions ?? {}) } };
   for (const p of partitions) {
     const cursor = partitionCursor(saved, p.key);
     if (cursor && p.key) working.partitions![p.key] = { date: cursor };
   }
-  if (Object.keys(working.partitions!).length === 0) working = saved.date ? { date: saved.date } : {};
+  const covered = partitions.flatMap((p) => (p.key === undefined ? [] : [p.key]));
+  working = Object.keys(working.partitions!).length === 0 ? (saved.date ? { date: saved.date } : {}) : withTopDate(working, covered);
 
   const plans = await Promise.all(
     partitions.map(async (p) => {
@@ -130,7 +131,7 @@ async function* readPerPartition(job: Job, partitions: Partition[], saved: Curso
   });
   for await (const event of mergeTasks(tasks, ctx.config.concurrency)) {
     if (event.kind === 'advance') {
-      working = advance(working, event.partition, event.date);
+      working = advance(working, event.partition, event.date, covered);
       yield { kind: 'checkpoint', state: serializeCursorState(working) };
     } else {
       yield event;

@@ -88,12 +88,28 @@ export function partitionCursor(state: CursorState, partition: string | undefine
   return state.partitions[partition]?.date;
 }
 
-/** The state after `partition` finished a window ending on `date`; the top date is the smallest partition date. */
-export function advance(state: CursorState, partition: string | undefined, date: Day): CursorState {
+/**
+ * The state after `partition` finished a window ending on `date`. The top date is the smallest partition date
+ * over `covered` (the partitions this read covers) and is left out while one of them has no entry yet: a tool
+ * that reads only `date` must never see more progress than was made. Without `covered`, every partition of
+ * the state counts.
+ */
+export function advance(state: CursorState, partition: string | undefined, date: Day, covered?: readonly string[]): CursorState {
   if (partition === undefined) return { date };
-  const partitions = { ...(state.partitions ?? {}), [partition]: { date } };
-  const top = Object.values(partitions).reduce<Day | undefined>((min, p) => (min === undefined || p.date < min ? p.date : min), undefined);
-  return { date: top, partitions };
+  return withTopDate({ partitions: { ...(state.partitions ?? {}), [partition]: { date } } }, covered);
+}
+
+/** `partitions` with the top date they allow (see `advance`). */
+export function withTopDate(state: CursorState, covered?: readonly string[]): CursorState {
+  const partitions = state.partitions ?? {};
+  const keys = covered ?? Object.keys(partitions);
+  let top: Day | undefined;
+  for (const key of keys) {
+    const entry = partitions[key];
+    if (!entry) return { partitions };
+    if (top === undefined || entry.date < top) top = entry.date;
+  }
+  return top === undefined ? { partitions } : { date: top, partitions };
 }
 
 export function serializeCursorState(state: CursorState): Record<string, unknown> {
