@@ -10,6 +10,11 @@ import { configureCatalog } from '../../test_kit/catalog';
 import { TODAY } from '../../test_kit/constants';
 import { addDays } from '../../src/util/dates';
 
+import { spawnedRunsTimeout } from '../../test_kit/timeouts';
+
+// Each test spawns up to four runs of the connector.
+jest.setTimeout(spawnedRunsTimeout(4));
+
 let h: Harness;
 beforeAll(async () => { h = await startHarness(); });
 afterAll(async () => { await h?.close(); });

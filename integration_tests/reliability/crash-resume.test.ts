@@ -14,6 +14,7 @@ import { fullCatalog } from '../../test_kit/catalog';
 import { TODAY, type Json } from '../../test_kit/constants';
 import { canonical, committedRecords, errorTraces, lastStates } from '../../test_kit/messages';
 import { prng } from '../../test_kit/prng';
+import { spawnedRunsTimeout } from '../../test_kit/timeouts';
 import { connectorEnv, oauthConfig } from '../../test_kit/simulator-run';
 import { spawnConnector, type Spawned } from '../../test_kit/spawn';
 import { STREAMS } from '../../src/streams/definitions';
@@ -63,7 +64,7 @@ beforeAll(async () => {
     outcomes[i] = { n, signal, killed, states, resumed, lost };
     recordFigure({ suite: 'crash-resume', crashPoints: 1, recordsChecked: lost.total, recordsLost: lost.lost, note: `${signal} after message ${n}` });
   });
-}, 170_000);
+}, spawnedRunsTimeout(2 * (SIGKILL_POINTS + SIGTERM_POINTS), { parallel: 2 }));
 
 afterAll(async () => { await sim?.close(); });
 
