@@ -12,7 +12,7 @@ import { PartitionResolver } from './engine/partitions';
 import { runRead } from './engine/read';
 import { createRuntime, type RuntimeOptions } from './runtime';
 import { SharedLists } from './engine/shared-lists';
-import { parseInputState } from './engine/state';
+import { parseInputState, stateWarnings } from './engine/state';
 import { readCatalogFile, readStateFile } from './engine/input-files';
 import { OAuthTokens } from './http/auth';
 import { ApiError } from './http/errors';
@@ -90,6 +90,8 @@ export async function check(args: { config: string; writeConfig?: boolean }, io:
 }
 
 function describeCheckFailure(err: ConnectorError): string {
+  // check keeps no state: a promise that "the next sync resumes" means nothing here.
+  if (err.failureType === 'transient_error') return err.message.replace(/;?\s*(the next sync resumes from (the saved state|there))\.?$/i, '.').replace(/\s*The state of finished windows is saved\.?$/, '');
   if (err instanceof ApiError && err.status === 403) {
     const scope = err.apiCode === 3 || /scope/i.test(err.apiMessage) ? ` The token lacks a required scope (${REQUIRED_SCOPES.join(', ')}): re-authenticate and grant it.` : '';
     return `${err.message}.${scope}`;
@@ -104,6 +106,9 @@ export async function read(args: ReadArgs, io: CommandIO): Promise<number> {
     const { config, raw } = await loadConfig(args.config, warnTo(io), configDates(io.env));
     const selected = selectStreams(await readCatalogFile(args.catalog), config);
     const states = parseInputState(args.state ? await readStateFile(args.state) : undefined);
+    const streams = discoverCatalog(config).streams;
+    const incremental = streams.filter((s) => s.supported_sync_modes.includes('incremental')).map((s) => s.name);
+    for (const warning of stateWarnings(states, new Set(streams.map((s) => s.name)), new Set(incremental))) await io.writer.log('WARN', warning);
     const runtime = createRuntime({
       config, rawConfig: raw, writer: io.writer, env: io.env, configPathToUpdate: args.writeConfig ? args.config : undefined, ...io.runtime,
     });

@@ -54,6 +54,16 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
   try {
     const badLevel = logLevelProblem((io.env ?? process.env).LOG_LEVEL);
     if (badLevel) {
+      // Reported as each command reports a bad environment: check's FAILED status, authorize's line for a person.
+      const command = argv.find((a) => !a.startsWith('-'));
+      if (command === 'authorize') {
+        say(`authorize failed: ${badLevel}`);
+        return 1;
+      }
+      if (command === 'check') {
+        await io.writer.write(msg.connectionStatus(false, badLevel));
+        return 0;
+      }
       await io.writer.write(msg.traceError(badLevel, 'config_error'));
       return 1;
     }

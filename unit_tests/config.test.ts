@@ -3,6 +3,13 @@
  * date rules that need "today" (end_date older than today − 913) through the commands.
  */
 import { writeFileSync } from 'node:fs';
+import * as fsPromises from 'node:fs/promises';
+
+// Root reads any file: a refused read is made by the test (readFile passes through otherwise).
+jest.mock('node:fs/promises', () => {
+  const actual = jest.requireActual('node:fs/promises');
+  return { ...actual, readFile: jest.fn(actual.readFile) };
+});
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { loadConfig, parseConfig } from '../src/config/load';
@@ -303,5 +310,17 @@ describe('every problem at once, with the name meant', () => {
     expect(message).toContain("'start_date' 2026-07-01 is after today (2026-06-30)");
     expect(message).toContain("'custom_reports.0.start_date' 2027-01-01 is after today (2026-06-30)");
     expect(parseConfig(base({ start_date: '2026-06-30' }), dates).start_date).toBe('2026-06-30');
+  });
+});
+
+describe('a config the connector may not read', () => {
+  test("EACCES names the permission problem and Docker's --user flag", async () => {
+    const f = tempFiles({ config: base() });
+    const denied = Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+    jest.mocked(fsPromises.readFile).mockRejectedValueOnce(denied);
+    await expect(loadConfig(f.config)).rejects.toMatchObject({
+      failureType: 'config_error',
+      message: expect.stringContaining(`permission denied (EACCES). Make it readable by the user running the connector; with docker run, add --user "$(id -u):$(id -g)"`),
+    });
   });
 });

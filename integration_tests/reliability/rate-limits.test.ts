@@ -56,7 +56,7 @@ describe('a tight per-category limit slows the read but loses nothing', () => {
         await sim.close();
       }
     });
-  }, spawnedRunsTimeout(cases.length, { parallel: 2 }));
+  }, spawnedRunsTimeout(cases.length, { perRunMs: 120_000 })); // each read is slowed by the limit on purpose
 
   test.each(cases.map((c) => c.name))('%s: exit 0 and exactly the ground truth', (name) => {
     const { run, problems } = results.get(name)!;

@@ -18,6 +18,10 @@ export async function readTextFile(path: string, what: string): Promise<string> 
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EISDIR') throw configError(`The ${what} path ${path} is a folder, not a file: name the JSON file inside it (for example ${join(path, `${what}.json`)}).`);
+    if (code === 'EACCES') {
+      // In Docker the container's user is often not the file's owner.
+      throw configError(`Cannot read the ${what} file ${path}: permission denied (EACCES). Make it readable by the user running the connector; with docker run, add --user "$(id -u):$(id -g)" so the container runs as the file's owner.`);
+    }
     throw configError(`Cannot read the ${what} file ${path}: ${code === 'ENOENT' ? 'it does not exist' : code ?? String(err)}.`);
   }
 }

@@ -15,7 +15,7 @@ import { resolvePartitions } from './partition-router';
 import { API_HISTORY_DAYS, earliestDay, resumeStart, slice, splitWindow, streamRange, windowLength, type Window } from './slicer';
 import { TargetingTypes, typesNamedIn } from './targeting-types';
 import { PartitionReports, planWindows, reportHistoryDays, type SourcedWindow } from '../reports/history';
-import { advance, parseCursorState, partitionCursor, serializeCursorState, withTopDate, type CursorState } from './state';
+import { advance, explainStart, parseCursorState, partitionCursor, serializeCursorState, withTopDate, type CursorState } from './state';
 
 /** Requests of one window run this many at a time per partition (the rate limiter bounds the total). */
 const REQUESTS_PER_WINDOW = 4;
@@ -111,6 +111,7 @@ async function* readPerPartition(job: Job, partitions: Partition[], saved: Curso
       return { partition: p, windows, ids, cursor, failure };
     }),
   );
+  logStarts(job, plans.map((plan) => ({ label: partitionLabel(plan.partition), cursor: plan.cursor, from: plan.windows[0]?.start })));
   yield { kind: 'estimate', rows: plans.reduce((n, plan) => n + (plan.failure !== undefined ? 0 : (plan.ids?.length ?? 1)) * plan.windows.reduce((d, w) => d + windowLength(w), 0), 0) };
 
   type Advance = { kind: 'advance'; partition: string; date: Day };
@@ -144,6 +145,7 @@ async function* readPerStream(job: Job, partitions: Partition[], saved: CursorSt
   const { ctx, range, progress } = job;
   let cursor = saved.date;
   const windows = slice(resumeStart(range.start, cursor, ctx.config.lookback_days), range.end, ctx.config.window_days);
+  logStarts(job, [{ label: 'the stream', cursor, from: windows[0]?.start }]);
   yield { kind: 'estimate', rows: partitions.length * windows.reduce((d, w) => d + windowLength(w), 0) };
   for (const window of windows) {
     const tasks = partitions
@@ -154,6 +156,24 @@ async function* readPerStream(job: Job, partitions: Partition[], saved: CursorSt
     yield { kind: 'checkpoint', state: { date: cursor } };
   }
   yield { kind: 'checkpoint', state: cursor ? { date: cursor } : {} };
+}
+
+/**
+ * Where each partition starts and why: one INFO line per stream (partitions grouped by start), and one DEBUG
+ * line per partition. A partition without a window reads nothing.
+ */
+function logStarts(job: Job, starts: Array<{ label: string; cursor: Day | undefined; from: Day | undefined }>): void {
+  const { def, ctx, range } = job;
+  const startDate = (def.report && def.report.startDate) || ctx.config.start_date;
+  const groups = new Map<string, string[]>();
+  for (const s of starts) {
+    const text = s.from === undefined ? `nothing to read (up to ${range.end} is done)` : (() => { const p = explainStart(range, startDate, s.cursor, ctx.config.lookback_days, s.from); return `${p.from} (${p.why})`; })();
+    ctx.log('DEBUG', `${def.name}: ${s.label} starts at ${text}, through ${range.end}.`);
+    groups.set(text, [...(groups.get(text) ?? []), s.label]);
+  }
+  if (groups.size === 0) return;
+  const parts = [...groups].map(([text, labels]) => (starts.length === 1 ? `starts at ${text}` : `${labels.length} partition(s) start at ${text}`));
+  ctx.log('INFO', `${def.name}: ${parts.join('; ')}; through ${range.end}.`);
 }
 
 /** Every request of one partition's window: id batches × targeting-type groups. */

@@ -118,3 +118,42 @@ export function serializeCursorState(state: CursorState): Record<string, unknown
   if (state.partitions) out.partitions = state.partitions;
   return out;
 }
+
+/**
+ * Saved states this read cannot use as they are, one warning each: a stream the connector does not have (a
+ * renamed or removed stream, a typo), or an incremental stream's state without `date` or `partitions` (another
+ * connector's shape): such a stream is read again from its start, which must not happen silently.
+ */
+export function stateWarnings(states: StreamStates, known: ReadonlySet<string>, incremental: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (const [stream, state] of states) {
+    if (!known.has(stream)) {
+      out.push(`The input state names stream '${stream}', which this connector does not have; its state is ignored.`);
+      continue;
+    }
+    if (!incremental.has(stream) || Object.keys(state).length === 0) continue;
+    const foreign = Object.keys(state).filter((key) => key !== 'date' && key !== 'partitions');
+    if (state.date === undefined && state.partitions === undefined) {
+      out.push(`The input state of stream '${stream}' has neither 'date' nor 'partitions' (it has ${foreign.map((k) => `'${k}'`).join(', ')}); the stream is read from its start.`);
+    } else if (foreign.length) {
+      out.push(`The input state of stream '${stream}' has key(s) this connector does not keep (${foreign.map((k) => `'${k}'`).join(', ')}); they are ignored.`);
+    }
+  }
+  return out;
+}
+
+/** Where a partition's read starts and why, for the log. */
+export interface StartPoint {
+  from: Day;
+  why: string;
+}
+
+/**
+ * The reason for `resumeStart`'s answer: the saved cursor less the lookback, or the stream's first day —
+ * start_date, or the earliest day the stream reaches (start_date older than that, or not set).
+ */
+export function explainStart(range: { start: Day }, startDate: Day | undefined, cursor: Day | undefined, lookbackDays: number, from: Day): StartPoint {
+  if (cursor && from > range.start) return { from, why: `cursor ${cursor} − lookback ${lookbackDays} day(s)` };
+  const first = startDate && startDate === range.start ? 'start_date' : startDate ? `the earliest day the stream reaches (start_date ${startDate} is older)` : 'the earliest day the stream reaches (no start_date)';
+  return { from, why: cursor ? `${first}; cursor ${cursor} − lookback ${lookbackDays} day(s) is earlier` : first };
+}

@@ -117,6 +117,10 @@ export class OAuthTokens implements TokenSource {
       });
     } catch (err) {
       if (err instanceof ApiError) {
+        // No token endpoint at all: the API URL is wrong (often /v5 left out), not the token.
+        if (err.status === 404) {
+          throw configError(`There is no token endpoint at ${this.requester.baseUrl}/oauth/token (HTTP 404): the API URL is wrong. PINTEREST_API_URL must be Pinterest's API base with its version, like https://api.pinterest.com/v5.`);
+        }
         if (err.status === 401 || /client/i.test(err.apiMessage)) {
           throw configError(`Pinterest rejected the app credentials while refreshing the access token (HTTP ${err.status}: ${err.apiMessage}). Check client_id and client_secret.`);
         }
