@@ -10,6 +10,12 @@ import { CatRun, startHarness, type Harness } from '../../test_kit/acceptance';
 import { configureCatalog } from '../../test_kit/catalog';
 import { canonical } from '../../test_kit/messages';
 import { STREAMS } from '../../src/streams/definitions';
+import { spawnedRunsTimeout } from '../../test_kit/timeouts';
+
+// Every test spawns a read or two (the re-read test up to five per incremental stream, set below).
+jest.setTimeout(spawnedRunsTimeout(2));
+const SAMPLES_PER_STREAM = 5;
+const INCREMENTAL_STREAMS = STREAMS.filter((d) => d.kind === 'analytics').length;
 
 let h: Harness;
 let streams: Array<Record<string, any>>;
@@ -72,7 +78,7 @@ function sampleCheckpoints(states: Array<Record<string, any>>): Array<{ state: R
   if (withCounts.length < 3) return withCounts.slice(-1);
   const inner = withCounts.slice(1, -1);
   const step = Math.max(1, Math.floor(inner.length / 5));
-  return inner.filter((_, i) => i % step === 0).slice(0, 5);
+  return inner.filter((_, i) => i % step === 0).slice(0, SAMPLES_PER_STREAM);
 }
 
 test('read_sequential_slices: a re-read from a checkpoint reads at least total âˆ’ recordCount so far, and with what came before holds every record', async () => {
@@ -99,7 +105,7 @@ test('read_sequential_slices: a re-read from a checkpoint reads at least total â
     });
   }
   expect(checked).toBeGreaterThanOrEqual(streams.length);
-});
+}, spawnedRunsTimeout(INCREMENTAL_STREAMS * SAMPLES_PER_STREAM, { parallel: 2 }));
 
 test('state_with_abnormally_large_values: abnormal_state.json yields no records and a state per stream', async () => {
   const abnormal = JSON.parse(readFileSync(join(ROOT, 'integration_tests/abnormal_state.json'), 'utf8'));
