@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig } from './config/load';
+import { loadConfig, type ConfigDates } from './config/load';
 import type { ConnectorConfig } from './config/schema';
 import { ConnectorError, failureTypeOf, messageOf } from './errors';
 import { discoverCatalog, selectStreams } from './engine/catalog';
@@ -13,7 +13,7 @@ import { AccountLookups } from './engine/accounts';
 import { runRead } from './engine/read';
 import { createRuntime, type RuntimeOptions } from './runtime';
 import { SharedLists } from './engine/shared-lists';
-import { parseInputState } from './engine/state';
+import { parseInputState, stateWarnings } from './engine/state';
 import { readCatalogFile, readStateFile } from './engine/input-files';
 import { OAuthTokens } from './http/auth';
 import { ApiError } from './http/errors';
@@ -52,8 +52,7 @@ export async function spec(io: CommandIO): Promise<number> {
 /** discover makes no request, so it never refreshes the token; `writeConfig` is accepted for one uniform command line. */
 export async function discover(args: { config: string; writeConfig?: boolean }, io: CommandIO): Promise<number> {
   return guard(io, async () => {
-    const { config } = await loadConfig(args.config, warnTo(io));
-    validateDates(config, io.env);
+    const { config } = await loadConfig(args.config, warnTo(io), configDates(io.env));
     await io.writer.write({ type: 'CATALOG', catalog: discoverCatalog((io.registry ?? streamRegistry)(config)) });
     return 0;
   });
@@ -63,8 +62,7 @@ export async function discover(args: { config: string; writeConfig?: boolean }, 
 export async function check(args: { config: string; writeConfig?: boolean }, io: CommandIO): Promise<number> {
   let runtime: ReturnType<typeof createRuntime> | undefined;
   try {
-    const { config, raw } = await loadConfig(args.config, warnTo(io));
-    validateDates(config, io.env);
+    const { config, raw } = await loadConfig(args.config, warnTo(io), configDates(io.env));
     // check refreshes the token too: a rotated refresh token must reach the CONTROL message and, if asked, the file.
     runtime = createRuntime({ config, rawConfig: raw, writer: io.writer, env: io.env, configPathToUpdate: args.writeConfig ? args.config : undefined, ...io.runtime });
     const accounts = new AccountLookups(runtime.requester, config.ad_account_ids);
@@ -96,6 +94,8 @@ export async function check(args: { config: string; writeConfig?: boolean }, io:
 }
 
 function describeCheckFailure(err: ConnectorError): string {
+  // check keeps no state: a promise that "the next sync resumes" means nothing here.
+  if (err.failureType === 'transient_error') return err.message.replace(/;?\s*(the next sync resumes from (the saved state|there))\.?$/i, '.').replace(/\s*The state of finished windows is saved\.?$/, '');
   if (err instanceof ApiError && (err.status === 403 || err instanceof ScopeRefusedError)) {
     const scope = err.apiCode === 3 || /scope/i.test(err.apiMessage) ? ` The token lacks a required scope (${REQUIRED_SCOPES.join(', ')}): re-authenticate and grant it.` : '';
     return `${err.message.replace(/\.$/, '')}.${scope}`;
@@ -107,11 +107,13 @@ export interface ReadArgs { config: string; catalog: string; state?: string; wri
 
 export async function read(args: ReadArgs, io: CommandIO): Promise<number> {
   return guard(io, async () => {
-    const { config, raw } = await loadConfig(args.config, warnTo(io));
-    validateDates(config, io.env);
+    const { config, raw } = await loadConfig(args.config, warnTo(io), configDates(io.env));
     const registry = (io.registry ?? streamRegistry)(config);
     const selected = selectStreams(await readCatalogFile(args.catalog), registry);
     const states = parseInputState(args.state ? await readStateFile(args.state) : undefined);
+    const streams = discoverCatalog(registry).streams;
+    const incremental = streams.filter((s) => s.supported_sync_modes.includes('incremental')).map((s) => s.name);
+    for (const warning of stateWarnings(states, new Set(streams.map((s) => s.name)), new Set(incremental))) await io.writer.log('WARN', warning);
     const runtime = createRuntime({
       config, rawConfig: raw, writer: io.writer, env: io.env, configPathToUpdate: args.writeConfig ? args.config : undefined, ...io.runtime,
     });
@@ -148,14 +150,10 @@ export async function read(args: ReadArgs, io: CommandIO): Promise<number> {
 /** Config warnings (unknown keys) as WARN log messages. */
 const warnTo = (io: CommandIO) => (message: string) => { void io.writer.log('WARN', message); };
 
-/** end_date older than the API serves can never be read: a config error, named. */
-function validateDates(config: ConnectorConfig, env: NodeJS.ProcessEnv | undefined): void {
+/** Today, and the earliest day ads analytics reach (today − 913, through asynchronous reports), for the config's date rules. */
+function configDates(env: NodeJS.ProcessEnv | undefined): ConfigDates {
   const today = todayFromEnv(env ?? process.env);
-  // Ads analytics reach today − 913 through asynchronous reports (pin and user analytics warn and stay empty).
-  const earliest = addDays(today, -(REPORT_LIMITS.default.historyDays - 1));
-  if (config.end_date && config.end_date < earliest) {
-    throw new ConnectorError(`Invalid config: 'end_date' ${config.end_date} is older than the ${REPORT_LIMITS.default.historyDays} days Pinterest's reports serve (the earliest day is ${earliest}).`, 'config_error');
-  }
+  return { today, earliest: addDays(today, -(REPORT_LIMITS.default.historyDays - 1)) };
 }
 
 /** A command's failure is one TRACE ERROR with its failure type, and a non-zero exit. */

@@ -9,6 +9,7 @@ import { DEFAULT_PORT } from './authorize/consent';
 import { MessageWriter, logLevelProblem } from './protocol/output';
 import * as msg from './protocol/messages';
 import { messageOf } from './errors';
+import { nearestKey } from './util/nearest';
 
 export async function main(argv: string[], io: CommandIO): Promise<number> {
   let exit = 0;
@@ -44,6 +45,8 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
       })
     .demandCommand(1, 'Name a command: spec, check, discover, read or authorize.')
     .strictCommands()
+    // A misspelled option (--write-confg) must not be ignored: it would silently lose a rotated token.
+    .strictOptions()
     .help()
     .alias('help', 'h')
     .version(packageVersion())
@@ -53,9 +56,21 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
   try {
     const badLevel = logLevelProblem((io.env ?? process.env).LOG_LEVEL);
     if (badLevel) {
+      // Reported as each command reports a bad environment: check's FAILED status, authorize's line for a person.
+      const command = argv.find((a) => !a.startsWith('-'));
+      if (command === 'authorize') {
+        say(`authorize failed: ${badLevel}`);
+        return 1;
+      }
+      if (command === 'check') {
+        await io.writer.write(msg.connectionStatus(false, badLevel));
+        return 0;
+      }
       await io.writer.write(msg.traceError(badLevel, 'config_error'));
       return 1;
     }
+    const unknown = unknownOptions(argv);
+    if (unknown) throw new UsageError(unknown);
     // With a callback yargs hands over its help and version text instead of printing it to stdout.
     await parser.parseAsync(argv, {}, (_err, _args, output) => { if (output) say(output); });
   } catch (err) {
@@ -65,7 +80,9 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
       say('\nName a command: spec, check, discover, read or authorize.');
       return 2;
     }
-    await io.writer.write(msg.traceError(err instanceof UsageError ? `Invalid command line: ${err.message}` : messageOf(err), err instanceof UsageError ? 'config_error' : 'system_error'));
+    // authorize talks to a person: its stdout carries no protocol message, not even for a usage error.
+    const forPerson = err instanceof UsageError && argv.find((a) => !a.startsWith('-')) === 'authorize';
+    if (!forPerson) await io.writer.write(msg.traceError(err instanceof UsageError ? `Invalid command line: ${err.message}` : messageOf(err), err instanceof UsageError ? 'config_error' : 'system_error'));
     if (err instanceof UsageError) say(`Invalid command line: ${err.message} (--help shows the usage).`);
     exit = 1;
   }
@@ -101,6 +118,39 @@ async function clientSecretFrom(option: string | undefined, fromStdin: boolean, 
   }
   if (option !== undefined) return { value: option, from: 'argument' };
   return { value: env.PINTEREST_CLIENT_SECRET ?? '', from: 'environment' };
+}
+
+/** Each command's options (yargs also takes them in camelCase, and --no-<flag> for booleans). */
+const COMMAND_OPTIONS: Record<string, readonly string[]> = {
+  spec: [],
+  check: ['config', 'write-config'],
+  discover: ['config', 'write-config'],
+  read: ['config', 'write-config', 'catalog', 'state'],
+  authorize: ['client-id', 'client-secret', 'client-secret-stdin', 'port', 'out', 'force', 'browser', 'timeout'],
+};
+const GLOBAL_OPTIONS = ['help', 'version'];
+
+/**
+ * The options on the command line that the command does not take, named as typed with the nearest one meant
+ * ("unknown option --confg; did you mean --config?"). Checked before yargs, whose "Missing required argument:
+ * config" for `--confg` would hide the slip.
+ */
+export function unknownOptions(argv: readonly string[]): string | undefined {
+  const command = argv.find((a) => !a.startsWith('-'));
+  if (command === undefined || !(command in COMMAND_OPTIONS)) return undefined;
+  const known = [...COMMAND_OPTIONS[command], ...GLOBAL_OPTIONS];
+  const accepted = new Set([...known, 'h', 'v']);
+  const problems: string[] = [];
+  for (const arg of argv) {
+    if (arg === '--') break;
+    if (!arg.startsWith('-') || /^-\d/.test(arg)) continue;
+    const typed = arg.split('=')[0];
+    const name = typed.replace(/^-+/, '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    if (accepted.has(name) || (name.startsWith('no-') && accepted.has(name.slice(3)))) continue;
+    const near = nearestKey(name, known);
+    problems.push(`unknown option ${typed}${near ? `; did you mean --${near}?` : ''}`);
+  }
+  return problems.length ? problems.join('; ') : undefined;
 }
 
 /** --config, and --write-config for every command that may refresh the token (check, discover, read). */

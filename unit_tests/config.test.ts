@@ -3,6 +3,13 @@
  * date rules that need "today" (end_date older than today − 913) through the commands.
  */
 import { writeFileSync } from 'node:fs';
+import * as fsPromises from 'node:fs/promises';
+
+// Root reads any file: a refused read is made by the test (readFile passes through otherwise).
+jest.mock('node:fs/promises', () => {
+  const actual = jest.requireActual('node:fs/promises');
+  return { ...actual, readFile: jest.fn(actual.readFile) };
+});
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { loadConfig, parseConfig } from '../src/config/load';
@@ -270,5 +277,50 @@ describe('end_date older than today − 913 (reports serve 914 days; ads analyti
       expect(r.traces()).toEqual([expect.objectContaining({ failure_type: 'config_error', message: expect.stringContaining("'window_days'") })]);
     }
     expect(seen).toEqual([]);
+  });
+});
+
+describe('every problem at once, with the name meant', () => {
+  const dates = { today: '2026-06-30', earliest: '2023-12-30' };
+
+  test('a bad report name does not hide its bad columns; a column or targeting type near a known one is named', () => {
+    let message = '';
+    try {
+      parseConfig(base({
+        columns: ['SPEND_IN_MICRO_DOLAR'],
+        custom_reports: [
+          { name: 'Bad Name', level: 'CAMPAIGN', columns: ['SPEND_IN_MICRO_DOLLARS', 'CAMPAIGN_NAME'] },
+          { name: 'by_gender', level: 'CAMPAIGN_TARGETING', columns: ['SPEND_IN_MICRO_DOLLAR'], targeting_types: ['GENDR'] },
+        ],
+      }), dates);
+    } catch (err) { message = (err as Error).message; }
+    expect(message).toContain(`'columns.0' "SPEND_IN_MICRO_DOLAR" is not a Pinterest analytics column; did you mean SPEND_IN_MICRO_DOLLAR?`);
+    expect(message).toContain("'custom_reports.0.name' must start with a lower-case letter");
+    expect(message).toContain(`'custom_reports.0.columns.0' (report "Bad Name"): "SPEND_IN_MICRO_DOLLARS" is not a Pinterest report column; did you mean SPEND_IN_MICRO_DOLLAR?`);
+    expect(message).toContain(`"GENDR" is not a targeting type reports take at level CAMPAIGN_TARGETING; did you mean GENDER?`);
+  });
+
+  test('date rules against today join the schema problems in one message', () => {
+    const err = rejection({ credentials: ACCESS, start_date: '2026-07-01', window_days: 5, custom_reports: [{ name: 'later', level: 'CAMPAIGN', columns: ['SPEND_IN_MICRO_DOLLAR'], start_date: '2027-01-01' }] });
+    expect(err.message).toContain("'window_days'");
+    expect(err.message).not.toContain('after today'); // without today, no rule that needs it
+    let message = '';
+    try { parseConfig({ credentials: ACCESS, start_date: '2026-07-01', window_days: 5, custom_reports: [{ name: 'later', level: 'CAMPAIGN', columns: ['SPEND_IN_MICRO_DOLLAR'], start_date: '2027-01-01' }] }, dates); } catch (e) { message = (e as Error).message; }
+    expect(message).toContain("'window_days'");
+    expect(message).toContain("'start_date' 2026-07-01 is after today (2026-06-30)");
+    expect(message).toContain("'custom_reports.0.start_date' 2027-01-01 is after today (2026-06-30)");
+    expect(parseConfig(base({ start_date: '2026-06-30' }), dates).start_date).toBe('2026-06-30');
+  });
+});
+
+describe('a config the connector may not read', () => {
+  test("EACCES names the permission problem and Docker's --user flag", async () => {
+    const f = tempFiles({ config: base() });
+    const denied = Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+    jest.mocked(fsPromises.readFile).mockRejectedValueOnce(denied);
+    await expect(loadConfig(f.config)).rejects.toMatchObject({
+      failureType: 'config_error',
+      message: expect.stringContaining(`permission denied (EACCES). Make it readable by the user running the connector; with docker run, add --user "$(id -u):$(id -g)"`),
+    });
   });
 });

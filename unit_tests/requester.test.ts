@@ -80,8 +80,13 @@ describe('retries', () => {
 
   test('backoff is capped at maxDelayMs', async () => {
     const calls = sequence('/boards', [apiError(500, 'Internal'), apiError(500, 'Internal'), apiError(500, 'Internal'), OK]);
-    await get(makeRequester({ retry: { maxAttempts: 6, baseDelayMs: 1000, maxDelayMs: 30 } }));
-    for (const g of gaps(calls)) expect(g).toBeLessThan(200);
+    // The delays it chose, not the time it took: a loaded machine stretches every wait.
+    const r = makeRequester({ retry: { maxAttempts: 6, baseDelayMs: 1000, maxDelayMs: 30 } });
+    const backoff = jest.spyOn(r as unknown as { backoff(attempt: number): number }, 'backoff');
+    await get(r);
+    expect(calls).toHaveLength(4);
+    expect(backoff.mock.results).toHaveLength(3);
+    for (const chosen of backoff.mock.results) expect(chosen.value).toBeLessThanOrEqual(30);
   });
 
   test.each([502, 503, 504, 408])('HTTP %i is retried, then succeeds', async (status) => {
@@ -215,7 +220,8 @@ describe('429 and rate-limit headers', () => {
     const calls = sequence('/boards', [() => HttpResponse.json({ code: 8, message: 'rate limit' }, { status: 429, headers: { 'x-ratelimit-reset': String((Date.now() + 120) / 1000) } }), OK]);
     await get(makeRequester());
     expect(gaps(calls)[0]).toBeGreaterThanOrEqual(80);
-    expect(gaps(calls)[0]).toBeLessThan(1000);
+    // read as seconds to wait, ~1.8e9 s would be beyond max_rate_limit_wait: a QuotaExhaustedError, not a retry
+    expect(calls).toHaveLength(2);
   });
 
   test('a 429 without headers backs off and retries', async () => {
@@ -256,19 +262,19 @@ describe('429 and rate-limit headers', () => {
   });
 
   test('a 429 while other requests of the category are waiting holds the whole category, not another one', async () => {
-    const boards = sequence('/boards', [apiError(429, 'rate limit', 8, { 'retry-after': '0.12' }), OK]);
+    const boards = sequence('/boards', [apiError(429, 'rate limit', 8, { 'retry-after': '1' }), OK]);
     const accounts = sequence('/ad_accounts', [OK]);
     const r = makeRequester();
     const first = get(r, '/boards', 'org_read');
-    await delay(30); // the 429 has been answered; the category is blocked for ~120 ms
-    const t0 = performance.now();
+    while (boards.length === 0) await delay(10); // the 429 has been answered; the category is blocked for 1 s
     await get(r, '/ad_accounts', 'ads_read');
-    expect(performance.now() - t0).toBeLessThan(70);
     const second = get(r, '/boards', 'org_read');
     await Promise.all([first, second]);
     expect(boards).toHaveLength(3);
-    expect(boards[2].at - boards[0].at).toBeGreaterThanOrEqual(115);
+    expect(boards[2].at - boards[0].at).toBeGreaterThanOrEqual(995);
+    // the other category went first, while this one was held
     expect(accounts).toHaveLength(1);
+    expect(accounts[0].at).toBeLessThan(boards[1].at);
   });
 
   test('X-RateLimit-Remaining 0 on a success holds the category until X-RateLimit-Reset', async () => {
@@ -295,10 +301,8 @@ describe('429 and rate-limit headers', () => {
     expect(q.message).toMatch(/max_rate_limit_wait_seconds/);
     expect(analytics).toHaveLength(1);
 
-    // Later requests of the category fail at once, without a request.
-    const t0 = performance.now();
+    // Later requests of the category fail at once, without a request (a wait would outlast the test).
     await expect(get(r, '/ad_accounts/1/campaigns/analytics', 'ads_analytics')).rejects.toBe(q);
-    expect(performance.now() - t0).toBeLessThan(50);
     expect(analytics).toHaveLength(1);
     expect(limiterOf(r).exhaustedCategories()).toEqual([q]);
 
@@ -658,19 +662,16 @@ describe('rate limiter', () => {
   // did not space (all requests within a few ms) or spaced 15 % too tight would still fail.
   const JITTER_MS = 40;
 
-  test('a category budget of 4 per 300 ms: no 300 ms window holds more than 4 requests, and it is not much slower', async () => {
+  test('a category budget of 4 per 300 ms: no 300 ms window holds more than 4 requests', async () => {
     const calls = sequence('/ad_accounts/1/campaigns/analytics', [json([])]);
     sequence('/boards', [OK]);
     const r = makeRequester({ budgets: only({ ads_analytics: { limit: 4, windowMs: 300 } }), concurrency: 8 });
     await get(r, '/boards', 'org_read'); // warms the shared code paths, so that the first timestamp is not late
-    const started = performance.now();
     await Promise.all(Array.from({ length: 6 }, () => get(r, '/ad_accounts/1/campaigns/analytics', 'ads_analytics')));
-    const elapsed = performance.now() - started;
     expect(calls).toHaveLength(6);
     const times = calls.map((c) => c.at);
     expect(maxInWindow(times, 300 - JITTER_MS)).toBeLessThanOrEqual(4);
     expect(times[5] - times[0]).toBeGreaterThanOrEqual(5 * 75 - JITTER_MS);
-    expect(elapsed).toBeLessThan(5 * 76 + 300);
   });
 
   test('the universal budget spaces requests of all categories together', async () => {
@@ -685,14 +686,14 @@ describe('rate limiter', () => {
   test('budgets of different categories do not slow each other', async () => {
     const a = sequence('/boards', [OK]);
     const b = sequence('/ad_accounts/1/ads/analytics', [json([])]);
-    const r = makeRequester({ budgets: only({ ads_analytics: { limit: 2, windowMs: 400 } }) });
+    const r = makeRequester({ budgets: only({ ads_analytics: { limit: 2, windowMs: 2000 } }) });
     const slow = Promise.all([get(r, '/ad_accounts/1/ads/analytics', 'ads_analytics'), get(r, '/ad_accounts/1/ads/analytics', 'ads_analytics')]);
-    const t0 = performance.now();
     await Promise.all(Array.from({ length: 5 }, () => get(r, '/boards', 'org_read')));
-    expect(performance.now() - t0).toBeLessThan(200);
     await slow;
     expect(a).toHaveLength(5);
-    expect(b[1].at - b[0].at).toBeGreaterThanOrEqual(150); // spaced ~202 ms (less the first request's extra latency)
+    // spaced ~1010 ms (less the first request's extra latency); the other category's five went in between
+    expect(b[1].at - b[0].at).toBeGreaterThanOrEqual(750);
+    for (const call of a) expect(call.at).toBeLessThan(b[1].at);
   });
 
   test('at most `concurrency` requests are in flight', async () => {

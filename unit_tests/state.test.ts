@@ -3,7 +3,7 @@
  * analytics cursor state, and its per-partition semantics.
  */
 import { ConnectorError } from '../src/errors';
-import { advance, parseCursorState, parseInputState, partitionCursor, serializeCursorState, type CursorState } from '../src/engine/state';
+import { advance, parseCursorState, parseInputState, partitionCursor, serializeCursorState, withTopDate, type CursorState } from '../src/engine/state';
 import { prng } from '../test_kit/prng';
 
 
@@ -199,6 +199,19 @@ describe('advance', () => {
     s = advance(s, '2', '2026-06-20');
     expect(s.date).toBe('2026-06-10');
     expect(s.partitions).toEqual({ '1': { date: '2026-06-10' }, '2': { date: '2026-06-20' } });
+  });
+
+  test('no top date while a covered partition has no entry; then the smallest over the covered ones only', () => {
+    const covered = ['1', '2', '3'];
+    let s: CursorState = { partitions: { gone: { date: '2026-01-01' } } };
+    s = advance(s, '1', '2026-06-10', covered);
+    expect(s).toEqual({ partitions: { gone: { date: '2026-01-01' }, '1': { date: '2026-06-10' } } });
+    s = advance(s, '2', '2026-05-01', covered);
+    expect(s.date).toBeUndefined();
+    s = advance(s, '3', '2026-06-20', covered);
+    // an ad account no longer read ('gone') keeps its entry but does not hold the top date back
+    expect(s.date).toBe('2026-05-01');
+    expect(withTopDate({ date: '2026-06-30', partitions: { '1': { date: '2026-06-01' } } }, covered)).toEqual({ partitions: { '1': { date: '2026-06-01' } } });
   });
 
   test('the input state is not mutated', () => {

@@ -82,6 +82,8 @@ test('a sign-in writes a complete config (0600) that check accepts; the page say
   expect(done.exitCode).toBe(0);
   expect(done.stdout).toBe('');
   expect(done.stderr).toContain(`Wrote ${out}`);
+  // the whole next command, with the flag that keeps a rotated token (`node dist/main.js` outside a container)
+  expect(done.stderr).toMatch(new RegExp(`Next: (node dist/main\\.js )?check --config ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} --write-config`));
   expectNoSecrets(done, browser.redirect.searchParams.get('code'));
 
   expect(statSync(out).mode & 0o777).toBe(0o600);
@@ -236,6 +238,14 @@ test('a consent page on plain http off loopback is refused before anything is se
   expect(existsSync(out)).toBe(false);
 });
 
+test('without --client-id: the usage on stderr, stdout empty, a non-zero exit', async () => {
+  const run = startAuthorize(['--out', freshPath()]);
+  const done = await run.finished;
+  expect(done.exitCode).toBe(1);
+  expect(done.stdout).toBe('');
+  expect(done.stderr).toContain('Missing required argument: client-id');
+});
+
 test('inside a container (the container env var) it listens on all interfaces and says so; the secret may come from PINTEREST_CLIENT_SECRET', async () => {
   const out = freshPath();
   const args = defaultArgs(out).filter((a) => a !== '--client-secret' && a !== sim.credentials.clientSecret);
@@ -244,7 +254,7 @@ test('inside a container (the container env var) it listens on all interfaces an
   expect(browser.status).toBe(200);
   const done = await run.finished;
   expect(done.exitCode).toBe(0);
-  expect(done.stderr).toMatch(/Inside a container: listening on all interfaces; publish the port with -p \d+:\d+/);
+  expect(done.stderr).toMatch(/Inside a container: listening on all interfaces; publish the port with -p 127\.0\.0\.1:\d+:\d+/);
   expect(JSON.parse(readFileSync(out, 'utf8')).credentials.client_secret).toBe(sim.credentials.clientSecret);
 });
 

@@ -7,6 +7,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startHarness, type Harness } from '../../test_kit/acceptance';
 import { configureCatalog } from '../../test_kit/catalog';
+import { TODAY } from '../../test_kit/constants';
+import { addDays } from '../../src/util/dates';
+
+import { spawnedRunsTimeout } from '../../test_kit/timeouts';
+
+// Each test spawns up to four runs of the connector.
+jest.setTimeout(spawnedRunsTimeout(4));
 
 let h: Harness;
 beforeAll(async () => { h = await startHarness(); });
@@ -92,4 +99,50 @@ test('a config given as --state is refused, named as a config', async () => {
   expect(run.exitCode).toBe(1);
   expect(run.traces().map((t) => t.error.message)).toEqual([expect.stringMatching(/Invalid state: .* looks like a config, not a state\. A state file is the STATE lines a read printed/)]);
   expect(run.records()).toEqual([]);
+});
+
+test('a misspelled option is refused before anything runs, naming it and the option meant', async () => {
+  const cases: Array<[string[], string]> = [
+    [['check', '--confg', h.configPath], 'unknown option --confg; did you mean --config?'],
+    [['check', '--config', h.configPath, '--write-confg'], 'unknown option --write-confg; did you mean --write-config?'],
+    [['read', '--config', h.configPath, '--catalog', 'c.json', '--stat=s.json'], 'unknown option --stat; did you mean --state?'],
+  ];
+  for (const [args, message] of cases) {
+    const run = await h.run(args);
+    expect(run.exitCode).toBe(1);
+    expect(run.traces().map((t) => [t.error.failure_type, t.error.message])).toEqual([['config_error', `Invalid command line: ${message}`]]);
+    expect(run.result.stderr).toContain(`${message} (--help shows the usage)`);
+  }
+  // camelCase and --no- forms of known options are still taken
+  const run = await h.run(['check', '--config', h.configPath, '--no-write-config']);
+  expect(run.ofType('CONNECTION_STATUS')[0].connectionStatus.status).toBe('SUCCEEDED');
+});
+
+test('a start_date after today is a config error naming the field, in check and in read (not an empty COMPLETE sync)', async () => {
+  const path = h.write('future-start.json', { ...h.config, start_date: addDays(TODAY, 1) });
+  const check = await h.run(['check', '--config', path]);
+  expect(check.ofType('CONNECTION_STATUS').map((m) => [m.connectionStatus.status, m.connectionStatus.message])).toEqual([
+    ['FAILED', expect.stringContaining(`'start_date' ${addDays(TODAY, 1)} is after today (${TODAY})`)],
+  ]);
+  const catalog = h.write('future-start-catalog.json', configureCatalog((await h.run(['discover', '--config', h.configPath])).ofType('CATALOG')[0].catalog.streams.filter((s: { name: string }) => s.name === 'campaign_analytics'), 'incremental'));
+  const read = await h.run(['read', '--config', path, '--catalog', catalog]);
+  expect(read.exitCode).toBe(1);
+  expect(read.traces().map((t) => [t.error.failure_type, t.error.message])).toEqual([['config_error', expect.stringContaining("'start_date'")]]);
+  expect(read.ofType('RECORD')).toEqual([]);
+  // today itself is a start (a one-day read)
+  const todayOnly = h.write('today-start.json', { ...h.config, start_date: TODAY });
+  expect((await h.run(['check', '--config', todayOnly])).ofType('CONNECTION_STATUS')[0].connectionStatus.status).toBe('SUCCEEDED');
+});
+
+test('every invalid field of a config is named in one run, with the column meant', async () => {
+  const path = h.write('many-wrong.json', {
+    ...h.config,
+    window_days: 5,
+    custom_reports: [{ name: 'Spend', level: 'CAMPAIGN', columns: ['SPEND_IN_MICRO_DOLLARS'] }],
+  });
+  const run = await h.run(['check', '--config', path]);
+  const message = run.ofType('CONNECTION_STATUS')[0].connectionStatus.message as string;
+  expect(message).toContain("'window_days'");
+  expect(message).toContain("'custom_reports.0.name'");
+  expect(message).toContain(`'custom_reports.0.columns.0' (report "Spend"): "SPEND_IN_MICRO_DOLLARS" is not a Pinterest report column; did you mean SPEND_IN_MICRO_DOLLAR?`);
 });

@@ -10,6 +10,12 @@ import { CatRun, startHarness, type Harness } from '../../test_kit/acceptance';
 import { configureCatalog } from '../../test_kit/catalog';
 import { canonical } from '../../test_kit/messages';
 import { STREAMS } from '../../src/streams/definitions';
+import { spawnedRunsTimeout } from '../../test_kit/timeouts';
+
+// Every test spawns a read or two (the re-read test up to five per incremental stream, set below).
+jest.setTimeout(spawnedRunsTimeout(2));
+const SAMPLES_PER_STREAM = 5;
+const INCREMENTAL_STREAMS = STREAMS.filter((d) => d.kind === 'analytics').length;
 
 let h: Harness;
 let streams: Array<Record<string, any>>;
@@ -72,7 +78,7 @@ function sampleCheckpoints(states: Array<Record<string, any>>): Array<{ state: R
   if (withCounts.length < 3) return withCounts.slice(-1);
   const inner = withCounts.slice(1, -1);
   const step = Math.max(1, Math.floor(inner.length / 5));
-  return inner.filter((_, i) => i % step === 0).slice(0, 5);
+  return inner.filter((_, i) => i % step === 0).slice(0, SAMPLES_PER_STREAM);
 }
 
 test('read_sequential_slices: a re-read from a checkpoint reads at least total − recordCount so far, and with what came before holds every record', async () => {
@@ -99,7 +105,7 @@ test('read_sequential_slices: a re-read from a checkpoint reads at least total �
     });
   }
   expect(checked).toBeGreaterThanOrEqual(streams.length);
-});
+}, spawnedRunsTimeout(INCREMENTAL_STREAMS * SAMPLES_PER_STREAM, { parallel: 2 }));
 
 test('state_with_abnormally_large_values: abnormal_state.json yields no records and a state per stream', async () => {
   const abnormal = JSON.parse(readFileSync(join(ROOT, 'integration_tests/abnormal_state.json'), 'utf8'));
@@ -108,4 +114,32 @@ test('state_with_abnormally_large_values: abnormal_state.json yields no records 
   expect(run.exitCode).toBe(0);
   expect(run.records()).toHaveLength(0);
   for (const s of streams) expect([s.name, run.states(s.name).length > 0]).toEqual([s.name, true]);
+});
+
+test('a state for a stream this connector lacks, or of another shape, is one WARN naming it; the log says where each stream starts and why', async () => {
+  const catalog = h.write('campaign-catalog.json', configureCatalog(streams.filter((s) => s.name === 'campaign_analytics'), 'incremental'));
+  const cursorOf = lastStates(first).find((s) => s.stream.stream_descriptor.name === 'campaign_analytics')!.stream.stream_state;
+  const state = h.write('odd-state.json', [
+    { type: 'STREAM', stream: { stream_descriptor: { name: 'campaign_analytics' }, stream_state: { cursor: '2026-06-01' } } },
+    { type: 'STREAM', stream: { stream_descriptor: { name: 'campaign_analytic' }, stream_state: { date: '2026-06-01' } } },
+  ]);
+  const odd = await h.run(['read', '--config', h.configPath, '--catalog', catalog, '--state', state]);
+  expect(odd.exitCode).toBe(0);
+  const warnings = odd.ofType('LOG').filter((m) => m.log.level === 'WARN').map((m) => m.log.message);
+  expect(warnings).toEqual([
+    "The input state of stream 'campaign_analytics' has neither 'date' nor 'partitions' (it has 'cursor'); the stream is read from its start.",
+    "The input state names stream 'campaign_analytic', which this connector does not have; its state is ignored.",
+  ]);
+  const infos = odd.ofType('LOG').filter((m) => m.log.level === 'INFO').map((m) => m.log.message as string);
+  expect(infos).toContainEqual(expect.stringMatching(/^campaign_analytics: 3 partition\(s\) start at \d{4}-\d{2}-\d{2} \((start_date|the earliest day the stream reaches.*)\); through \d{4}-\d{2}-\d{2}\.$/));
+
+  const good = h.write('good-state.json', [{ type: 'STREAM', stream: { stream_descriptor: { name: 'campaign_analytics' }, stream_state: cursorOf } }]);
+  const resumed = await h.run(['read', '--config', h.configPath, '--catalog', catalog, '--state', good], { env: { LOG_LEVEL: 'debug' } });
+  expect(resumed.ofType('LOG').filter((m) => m.log.level === 'WARN')).toEqual([]);
+  const debug = resumed.ofType('LOG').filter((m) => m.log.level === 'DEBUG').map((m) => m.log.message as string).filter((m) => /^campaign_analytics: ad account \d+ starts at /.test(m));
+  expect(debug).toHaveLength(3);
+  for (const [account, p] of Object.entries(cursorOf.partitions as Record<string, { date: string }>)) {
+    expect(debug).toContainEqual(expect.stringContaining(`campaign_analytics: ad account ${account} starts at `));
+    expect(debug.find((m) => m.includes(account))).toMatch(new RegExp(`\\(cursor ${p.date} − lookback \\d+ day\\(s\\)\\)`));
+  }
 });

@@ -51,6 +51,9 @@ test('without --write-config, check still hands the rotated token over in a CONT
   expect(check.ofType('CONNECTION_STATUS').map((m) => m.connectionStatus.status)).toEqual(['SUCCEEDED']);
   expect(check.ofType('CONTROL').map((m) => m.control.connectorConfig.config.credentials.refresh_token)).toEqual([h.sim.currentRefreshToken()]);
   expect(readFileSync(config, 'utf8')).toBe(before);
+  expect(check.ofType('LOG').filter((m) => m.log.level === 'WARN').map((m) => m.log.message)).toEqual([
+    expect.stringMatching(/old one in your config file no longer works.*rerun with --write-config.*copy control\.connectorConfig\.config from the CONTROL message/),
+  ]);
   // which is why the flag matters: the token left in the file was revoked by that rotation
   const next = await h.run(['check', '--config', config]);
   expect(next.ofType('CONNECTION_STATUS').map((m) => [m.connectionStatus.status, m.connectionStatus.message])).toEqual([

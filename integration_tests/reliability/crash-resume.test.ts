@@ -12,8 +12,9 @@ import { startSimulator, type Simulator } from '../../simulator';
 import { lostRecords, pool, recordFigure, truthOf } from '../../test_kit/reliability';
 import { fullCatalog } from '../../test_kit/catalog';
 import { TODAY, type Json } from '../../test_kit/constants';
-import { committedRecords, errorTraces, lastStates } from '../../test_kit/messages';
+import { canonical, committedRecords, errorTraces, lastStates } from '../../test_kit/messages';
 import { prng } from '../../test_kit/prng';
+import { spawnedRunsTimeout } from '../../test_kit/timeouts';
 import { connectorEnv, oauthConfig } from '../../test_kit/simulator-run';
 import { spawnConnector, type Spawned } from '../../test_kit/spawn';
 import { STREAMS } from '../../src/streams/definitions';
@@ -63,7 +64,7 @@ beforeAll(async () => {
     outcomes[i] = { n, signal, killed, states, resumed, lost };
     recordFigure({ suite: 'crash-resume', crashPoints: 1, recordsChecked: lost.total, recordsLost: lost.lost, note: `${signal} after message ${n}` });
   });
-}, 170_000);
+}, spawnedRunsTimeout(2 * (SIGKILL_POINTS + SIGTERM_POINTS), { parallel: 2 }));
 
 afterAll(async () => { await sim?.close(); });
 
@@ -112,6 +113,46 @@ describe.each(points)('%s at seeded point #%i', (signal, i) => {
       expect(o.killed.messages.length - notice).toBeLessThan(200);
       for (const s of o.killed.messages.filter((m) => m.type === 'STATE')) expect(typeof s.state.sourceStats.recordCount).toBe('number');
     });
+  }
+});
+
+/**
+ * What a STATE claims that the run had not read: for each partition date D (and the top date, over every
+ * ad account), a ground-truth record of that stream (and account) dated up to D that no message before the
+ * STATE carried — in this run, or checkpointed by the run it resumed from. And a top date while an ad
+ * account has no entry.
+ */
+function overclaims(messages: Json[], before: Map<string, Json[]>, accounts: string[]): string[] {
+  const seen = new Map<string, Set<string>>();
+  const add = (stream: string, data: Json) => (seen.get(stream) ?? seen.set(stream, new Set()).get(stream)!).add(canonical(data));
+  for (const [stream, recs] of before) for (const r of recs) add(stream, r);
+  const problems: string[] = [];
+  const missingUpTo = (stream: string, date: string, account?: string) => (truth.records[stream] ?? []).filter((r: Json) =>
+    typeof r.date === 'string' && r.date.slice(0, 10) <= date && (account === undefined || String(r.ad_account_id) === account) && !seen.get(stream)?.has(canonical(r)));
+  messages.forEach((m, at) => {
+    if (m.type === 'RECORD') add(m.record.stream, m.record.data);
+    if (m.type !== 'STATE' || problems.length >= 5) return;
+    const stream = m.state.stream.stream_descriptor.name as string;
+    const state = m.state.stream.stream_state ?? {};
+    if (!state.partitions) return;
+    if (state.date !== undefined && accounts.some((a) => !state.partitions[a])) problems.push(`${stream} at message ${at}: top date ${state.date} before every ad account has an entry`);
+    if (state.date !== undefined && missingUpTo(stream, state.date).length) problems.push(`${stream} at message ${at}: top date ${state.date} claims ${missingUpTo(stream, state.date).length} unread record(s)`);
+    for (const [account, p] of Object.entries(state.partitions as Record<string, { date: string }>)) {
+      const missing = missingUpTo(stream, p.date, account);
+      if (missing.length) problems.push(`${stream} at message ${at}: ad account ${account} at ${p.date} claims ${missing.length} unread record(s), e.g. ${canonical(missing[0]).slice(0, 120)}`);
+    }
+  });
+  return problems;
+}
+
+test('every STATE of a partitioned stream, killed run and restart alike, claims no more than was read', () => {
+  const accounts = sim.data.adAccounts.map((a) => a.id);
+  expect(accounts).toHaveLength(3);
+  const partitioned = (o: CrashOutcome) => o.killed.messages.filter((m) => m.type === 'STATE' && m.state.stream.stream_state?.partitions).length;
+  expect(outcomes.filter((o) => partitioned(o) > 0).length).toBeGreaterThan(3);
+  for (const o of outcomes) {
+    expect({ point: o.n, killed: overclaims(o.killed.messages, new Map(), accounts) }).toEqual({ point: o.n, killed: [] });
+    expect({ point: o.n, resumed: overclaims(o.resumed.messages, committedRecords(o.killed.messages), accounts) }).toEqual({ point: o.n, resumed: [] });
   }
 });
 

@@ -11,6 +11,9 @@ import { catalogFor, fullCatalog } from '../../test_kit/catalog';
 import { TODAY } from '../../test_kit/constants';
 import { errorTraces } from '../../test_kit/messages';
 import { spawnConnector } from '../../test_kit/spawn';
+import { connectorEnv, oauthConfig } from '../../test_kit/simulator-run';
+import { spawnedRunsTimeout } from '../../test_kit/timeouts';
+import { startSimulator, type Simulator } from '../../simulator';
 
 const fake = useFakePinterest();
 const ACCESS_TOKEN_CONFIG = { ...BASE_CONFIG, credentials: { auth_method: 'access_token', access_token: 'pina.fixture-access-token' } };
@@ -65,3 +68,38 @@ test('a host name that does not resolve is named, and not called an outage at Pi
   expect(error.message).toMatch(/network error reaching pinterest-connector-test\.invalid/);
   expect(error.message).not.toMatch(/outage at Pinterest/);
 }, 60_000);
+
+describe('diagnoses that point the right way', () => {
+  let sim: Simulator;
+  beforeAll(async () => { sim = await startSimulator({ today: TODAY }); });
+  afterAll(async () => { await sim?.close(); });
+
+  test('a PINTEREST_API_URL without /v5 (404 on the token endpoint) is named as a URL problem, not a revoked token', async () => {
+    const files = tempFiles({ config: oauthConfig(sim) });
+    const check = await spawnConnector(['check', '--config', files.config], { env: connectorEnv(sim, { PINTEREST_API_URL: sim.url.replace(/\/v5$/, '') }) });
+    const [status] = check.messages.filter((m) => m.type === 'CONNECTION_STATUS').map((m) => m.connectionStatus);
+    expect(status.status).toBe('FAILED');
+    expect(status.message).toMatch(/the API URL is wrong\. PINTEREST_API_URL must be Pinterest's API base with its version/);
+    expect(status.message).not.toMatch(/revoked|re-authenticate/);
+  }, spawnedRunsTimeout(1));
+
+  test('check without a network does not promise that a next sync resumes', async () => {
+    const files = tempFiles({ config: ACCESS_TOKEN_CONFIG });
+    const check = await spawnConnector(['check', '--config', files.config], {
+      env: { PINTEREST_API_URL: 'https://pinterest-connector-test.invalid/v5', PINTEREST_TODAY: TODAY, PINTEREST_RETRY_BASE_MS: '1' },
+    });
+    const [status] = check.messages.filter((m) => m.type === 'CONNECTION_STATUS').map((m) => m.connectionStatus);
+    expect(status.status).toBe('FAILED');
+    expect(status.message).toMatch(/did not resolve/);
+    expect(status.message).not.toMatch(/resumes/);
+  }, spawnedRunsTimeout(1));
+
+  test('a bad LOG_LEVEL is reported as check reports a bad environment: a FAILED status, exit 0', async () => {
+    const files = tempFiles({ config: ACCESS_TOKEN_CONFIG });
+    const check = await spawnConnector(['check', '--config', files.config], { env: { LOG_LEVEL: 'loud', PINTEREST_TODAY: TODAY } });
+    expect(check.exitCode).toBe(0);
+    expect(check.messages.map((m) => [m.type, m.connectionStatus?.status, m.connectionStatus?.message])).toEqual([
+      ['CONNECTION_STATUS', 'FAILED', expect.stringMatching(/LOG_LEVEL must be one of debug, info, warn, error; got "loud"/)],
+    ]);
+  }, spawnedRunsTimeout(1));
+});

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { startSimulator, type LoggedRequest } from '../../simulator';
 import { STREAMS } from '../../src/streams/definitions';
 import { exactProblems, hasStackLines, lostRecords, pool, recordFigure, truthOf } from '../../test_kit/reliability';
+import { spawnedRunsTimeout } from '../../test_kit/timeouts';
 import { fullCatalog } from '../../test_kit/catalog';
 import { TODAY, type Json } from '../../test_kit/constants';
 import { committedRecords, errorTraces, lastStates, statusTraces } from '../../test_kit/messages';
@@ -31,7 +32,8 @@ describe('a tight per-category limit slows the read but loses nothing', () => {
   const LIMIT = { limit: 15, windowMs: 1000 };
   const cases = [
     { name: 'matching PINTEREST_RATE_LIMITS, rate-limit headers', headers: true, budget: JSON.stringify({ ads_analytics: LIMIT, org_analytics: LIMIT }) },
-    { name: 'no client budget, bare 429s without Retry-After', headers: false, budget: 'off' },
+    // 32 requests at once pass 15 a second even when a loaded machine sends each slowly: 429s are sure to come.
+    { name: 'no client budget, bare 429s without Retry-After', headers: false, budget: 'off', concurrency: 32 },
   ];
   const results = new Map<string, { run: Spawned; log: LoggedRequest[]; problems: string[] }>();
 
@@ -40,7 +42,7 @@ describe('a tight per-category limit slows the read but loses nothing', () => {
       const sim = await startSimulator({ today: TODAY, rateLimits: { ads_analytics: LIMIT, org_analytics: LIMIT }, rateLimitHeaders: c.headers });
       try {
         const run = await spawnConnector(
-          ['read', '--config', write(`config-${c.headers}.json`, oauthConfig(sim, { window_days: 90 })), '--catalog', write('catalog-full.json', fullCatalog())],
+          ['read', '--config', write(`config-${c.headers}.json`, oauthConfig(sim, { window_days: 90, ...('concurrency' in c ? { concurrency: c.concurrency } : {}) })), '--catalog', write('catalog-full.json', fullCatalog())],
           { env: connectorEnv(sim, { PINTEREST_RATE_LIMITS: c.budget }) },
         );
         const truth = truthOf(sim);
@@ -55,7 +57,7 @@ describe('a tight per-category limit slows the read but loses nothing', () => {
         await sim.close();
       }
     });
-  }, 60_000);
+  }, spawnedRunsTimeout(cases.length, { perRunMs: 120_000 })); // each read is slowed by the limit on purpose
 
   test.each(cases.map((c) => c.name))('%s: exit 0 and exactly the ground truth', (name) => {
     const { run, problems } = results.get(name)!;
@@ -83,6 +85,7 @@ describe('a tight per-category limit slows the read but loses nothing', () => {
 describe('an exhausted daily quota checkpoints, reports RATE_LIMITED and resumes', () => {
   const QUOTA = 60;
   const MAX_WAIT_S = 5;
+  const CONCURRENCY = 8;
   const runs: Array<{ run: Spawned; first429?: number; log: LoggedRequest[] }> = [];
   let truth: ReturnType<typeof truthOf>;
 
@@ -90,7 +93,7 @@ describe('an exhausted daily quota checkpoints, reports RATE_LIMITED and resumes
     const sim = await startSimulator({ today: TODAY, dailyQuota: { ads_analytics: QUOTA } });
     try {
       truth = truthOf(sim);
-      const config = write('config-quota.json', oauthConfig(sim, { max_rate_limit_wait_seconds: MAX_WAIT_S }));
+      const config = write('config-quota.json', oauthConfig(sim, { max_rate_limit_wait_seconds: MAX_WAIT_S, concurrency: CONCURRENCY }));
       const catalog = write('catalog-incremental.json', fullCatalog('incremental'));
       let state: Json[] | undefined;
       // The first run spends the quota; each next run starts after the quota reset, from the last state.
@@ -108,7 +111,7 @@ describe('an exhausted daily quota checkpoints, reports RATE_LIMITED and resumes
     }
     const lost = lostRecords([...runs.slice(0, -1).map((r) => committedRecords(r.run.messages)), runs[runs.length - 1].run.messages], truth);
     recordFigure({ suite: 'rate-limits', rateLimited: runs.reduce((n, r) => n + r.log.filter((x) => x.status === 429).length, 0), recordsChecked: lost.total, recordsLost: lost.lost, note: `daily quota ${QUOTA}: ${runs.length - 1} quota stop(s) resumed, ${runs.length} runs` });
-  }, 90_000);
+  }, spawnedRunsTimeout(6));
 
   const first = () => runs[0].run;
 
@@ -118,10 +121,12 @@ describe('an exhausted daily quota checkpoints, reports RATE_LIMITED and resumes
     expect(first().junk).toEqual([]);
   });
 
-  test(`it ends within max_rate_limit_wait_seconds (${MAX_WAIT_S} s) of the first 429`, () => {
-    const { run, first429 } = runs[0];
-    expect(run.endedAt - first429!).toBeLessThan(MAX_WAIT_S * 1000);
-    expect(run.ms).toBeLessThan(MAX_WAIT_S * 1000 + 10_000);
+  test(`a quota that resets beyond max_rate_limit_wait_seconds (${MAX_WAIT_S} s) is not waited for: the category stops at its first 429s`, () => {
+    // Counted, not timed: after the first 429 only the requests already on their way may still go out.
+    const { log, first429 } = runs[0];
+    const after = log.filter((r) => r.category === 'ads_analytics' && r.at > first429!);
+    expect(after.length).toBeLessThanOrEqual(CONCURRENCY);
+    expect(errorTraces(first().messages).some((e) => /longer than max_rate_limit_wait_seconds/.test(e.message))).toBe(true);
   });
 
   test('every ads_analytics stream ends INCOMPLETE with reason RATE_LIMITED and a quota_reset in the future', () => {
@@ -192,7 +197,7 @@ describe('the older x-userendpoint-ratelimit-* headers (issue 13 item 7)', () =>
     } finally {
       await sim.close();
     }
-  }, 60_000);
+  }, spawnedRunsTimeout(1));
 
   test('the read completes with exactly the ground truth', () => {
     expect(errorTraces(run.messages)).toEqual([]);

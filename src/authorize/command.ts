@@ -69,7 +69,7 @@ export async function authorize(args: AuthorizeArgs, io: AuthorizeIO): Promise<n
     say(`  ${url}`);
     say('');
     say(`Waiting up to ${args.timeoutSeconds} s for Pinterest to send the browser back to ${redirectUri} (Ctrl-C stops).`);
-    if (inContainer) say(`Inside a container: listening on all interfaces; publish the port with -p ${listener.port}:${listener.port}.`);
+    if (inContainer) say(`Inside a container: listening on all interfaces; publish the port with -p 127.0.0.1:${listener.port}:${listener.port}.`);
     if (args.port === 0) say(`--port 0 picked port ${listener.port}: the app must accept ${redirectUri} as a redirect URI.`);
     if (shouldOpenBrowser(env, !args.browser, inContainer)) (io.openBrowser ?? openInBrowser)(url);
 
@@ -80,7 +80,7 @@ export async function authorize(args: AuthorizeArgs, io: AuthorizeIO): Promise<n
       say(`Warning: Pinterest did not grant ${outcome.missingScopes.join(', ')}: streams that need them will fail or leave data out (secret boards and pins need the *_secret scopes, the catalog streams catalogs:read).`);
     }
     say(`Signed in. Wrote ${out} (mode 0600) with the app's credentials and the refresh token.`);
-    say(`Next: check --config ${args.out}`);
+    say(`Next: ${inContainer ? 'check' : 'node dist/main.js check'} --config ${args.out} --write-config (--write-config keeps the refresh token Pinterest may rotate in the file).`);
     return 0;
   } catch (err) {
     say(`authorize failed: ${messageOf(err)}`);

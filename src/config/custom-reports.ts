@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { REPORT_LIMITS } from '../pinterest/limits';
 import reportEnums from '../pinterest/report-enums.json';
+import { nearestKey } from '../util/nearest';
 
 const CUSTOM_LEVELS = [
   'ADVERTISER', 'ADVERTISER_TARGETING', 'CAMPAIGN', 'CAMPAIGN_TARGETING', 'AD_GROUP', 'AD_GROUP_TARGETING', 'PIN_PROMOTION',
@@ -78,26 +79,35 @@ const CustomReportSchema = z
     entity_statuses: z.array(z.enum(['ACTIVE', 'PAUSED', 'ARCHIVED'])).min(1).optional()
       .meta({ title: 'Entity Statuses', description: 'Only entities of the report\'s level in these statuses (campaign, ad group or ad levels).', order: 10 }),
   })
+  // Checked even when another field of the report is wrong, so every problem is named in one run.
   .superRefine((r, ctx) => {
     const at = `(report ${JSON.stringify(r.name)})`;
-    r.columns.forEach((c, i) => {
-      if (!REPORT_COLUMNS.has(c)) ctx.addIssue({ code: 'custom', path: ['columns', i], message: `${at}: ${JSON.stringify(c)} is not a Pinterest report column` });
-      else if (!columnAllowedAt(r.level, c)) ctx.addIssue({ code: 'custom', path: ['columns', i], message: `${at}: ${c} is not valid at level ${r.level}` });
+    const level = (CUSTOM_LEVELS as readonly string[]).includes(r.level) ? r.level : undefined;
+    (Array.isArray(r.columns) ? r.columns : []).forEach((c, i) => {
+      if (typeof c !== 'string') return;
+      if (!REPORT_COLUMNS.has(c)) {
+        const near = nearestKey(c, REPORT_COLUMNS);
+        ctx.addIssue({ code: 'custom', path: ['columns', i], message: `${at}: ${JSON.stringify(c)} is not a Pinterest report column${near ? `; did you mean ${near}?` : ''}` });
+      } else if (level && !columnAllowedAt(level, c)) ctx.addIssue({ code: 'custom', path: ['columns', i], message: `${at}: ${c} is not valid at level ${level}` });
     });
-    if (isTargetingLevel(r.level)) {
-      if (!r.targeting_types || r.targeting_types.length === 0) {
-        ctx.addIssue({ code: 'custom', path: ['targeting_types'], message: `${at}: level ${r.level} needs targeting_types (1 to ${MAX_TYPES})` });
+    if (!level) return;
+    const types = Array.isArray(r.targeting_types) ? r.targeting_types : r.targeting_types === undefined ? undefined : [];
+    if (isTargetingLevel(level)) {
+      if (!types || types.length === 0) {
+        ctx.addIssue({ code: 'custom', path: ['targeting_types'], message: `${at}: level ${level} needs targeting_types (1 to ${MAX_TYPES})` });
       } else {
-        if (r.targeting_types.length > MAX_TYPES) ctx.addIssue({ code: 'custom', path: ['targeting_types'], message: `${at}: at most ${MAX_TYPES} targeting types per report, got ${r.targeting_types.length}` });
-        r.targeting_types.forEach((t, i) => {
-          if (!targetingTypeAllowedAt(r.level, t)) ctx.addIssue({ code: 'custom', path: ['targeting_types', i], message: `${at}: ${JSON.stringify(t)} is not a targeting type reports take at level ${r.level}` });
+        if (types.length > MAX_TYPES) ctx.addIssue({ code: 'custom', path: ['targeting_types'], message: `${at}: at most ${MAX_TYPES} targeting types per report, got ${types.length}` });
+        types.forEach((t, i) => {
+          if (typeof t !== 'string' || targetingTypeAllowedAt(level, t)) return;
+          const near = TARGETING_ENUM.has(t) ? undefined : nearestKey(t, TARGETING_ENUM);
+          ctx.addIssue({ code: 'custom', path: ['targeting_types', i], message: `${at}: ${JSON.stringify(t)} is not a targeting type reports take at level ${level}${near ? `; did you mean ${near}?` : ''}` });
         });
-        if (new Set(r.targeting_types).size !== r.targeting_types.length) ctx.addIssue({ code: 'custom', path: ['targeting_types'], message: `${at}: a targeting type is listed twice` });
+        if (new Set(types).size !== types.length) ctx.addIssue({ code: 'custom', path: ['targeting_types'], message: `${at}: a targeting type is listed twice` });
       }
     } else if (r.targeting_types !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['targeting_types'], message: `${at}: targeting_types are only for the *_TARGETING levels, not ${r.level}` });
+      ctx.addIssue({ code: 'custom', path: ['targeting_types'], message: `${at}: targeting_types are only for the *_TARGETING levels, not ${level}` });
     }
-  });
+  }, { when: (payload) => typeof payload.value === 'object' && payload.value !== null && !Array.isArray(payload.value) });
 
 export type CustomReport = z.output<typeof CustomReportSchema>;
 
@@ -107,9 +117,10 @@ export const CustomReportsSchema = z
   .superRefine((reports, ctx) => {
     const seen = new Map<string, number>();
     reports.forEach((r, i) => {
+      if (typeof r?.name !== 'string') return;
       if (seen.has(r.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `(report ${JSON.stringify(r.name)}): the name is already used by custom_reports.${seen.get(r.name)}` });
       else seen.set(r.name, i);
     });
-  })
+  }, { when: (payload) => Array.isArray(payload.value) })
   .optional()
   .meta({ title: 'Custom Reports', description: 'Extra report streams (custom_<name>) at any reporting level, with your columns, DAY/WEEK/MONTH/HOUR granularity and optional targeting types. See the README.', order: 17 });

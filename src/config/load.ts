@@ -7,6 +7,7 @@ import { unknownKeyWarnings } from './unknown-keys';
 import { defaultLookbackDays } from './attribution';
 import { ConfigSchema, type ConnectorConfig } from './schema';
 import { SecretMask } from '../util/secrets';
+import { daysBetween, isDay, type Day } from '../util/dates';
 
 /** Reads a file named on the command line; any failure is the user's to fix (config_error). */
 export async function readTextFile(path: string, what: string): Promise<string> {
@@ -18,6 +19,10 @@ export async function readTextFile(path: string, what: string): Promise<string> 
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EISDIR') throw configError(`The ${what} path ${path} is a folder, not a file: name the JSON file inside it (for example ${join(path, `${what}.json`)}).`);
+    if (code === 'EACCES') {
+      // In Docker the container's user is often not the file's owner.
+      throw configError(`Cannot read the ${what} file ${path}: permission denied (EACCES). Make it readable by the user running the connector; with docker run, add --user "$(id -u):$(id -g)" so the container runs as the file's owner.`);
+    }
     throw configError(`Cannot read the ${what} file ${path}: ${code === 'ENOENT' ? 'it does not exist' : code ?? String(err)}.`);
   }
 }
@@ -61,18 +66,27 @@ export function formatIssues(issues: z.core.$ZodIssue[], root = 'config'): strin
     .join('; ') + more;
 }
 
-/** Validates a parsed config; the error message names every field that is wrong and how. */
-export function parseConfig(raw: unknown): ConnectorConfig {
+/** What the date rules compare with: today, and the earliest day any stream reaches. */
+export interface ConfigDates {
+  today: Day;
+  earliest: Day;
+}
+
+/**
+ * Validates a parsed config; the error message names every field that is wrong and how, all at once (a fix
+ * of one field must not reveal the next problem only on the next run). With `dates`, the rules that need
+ * today are checked too.
+ */
+export function parseConfig(raw: unknown, dates?: ConfigDates): ConnectorConfig {
   if (raw === undefined || raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw configError('The config must be a JSON object.');
   }
   const result = ConfigSchema.safeParse(raw);
-  if (!result.success) throw configError(withoutCredentialValues(`Invalid config: ${formatIssues(result.error.issues)}.`, raw));
+  const problems: string[] = result.success ? [] : [formatIssues(result.error.issues)];
+  problems.push(...dateProblems(raw as Record<string, unknown>, dates));
+  if (!result.success || problems.length) throw configError(withoutCredentialValues(`Invalid config: ${problems.join('; ')}.`, raw));
   const config: ConnectorConfig = { ...result.data, lookback_days: result.data.lookback_days ?? defaultLookbackDays(result.data) };
   checkCredentialCharacters(config);
-  if (config.start_date && config.end_date && config.end_date < config.start_date) {
-    throw configError(`Invalid config: 'end_date' (${config.end_date}) is before 'start_date' (${config.start_date}).`);
-  }
   return config;
 }
 
@@ -83,6 +97,31 @@ function withoutCredentialValues(message: string, raw: object): string {
   const mask = new SecretMask();
   for (const [field, value] of Object.entries(credentials)) if (field !== 'client_id' && field !== 'auth_method' && typeof value === 'string') mask.add(value);
   return mask.mask(message);
+}
+
+/**
+ * The date rules between fields and against today, on the raw values that are days (a malformed one is
+ * already named by the schema). A start after today would be a silent empty sync; an end older than any
+ * stream reaches can never be read.
+ */
+function dateProblems(raw: Record<string, unknown>, dates: ConfigDates | undefined): string[] {
+  const out: string[] = [];
+  const day = (v: unknown): Day | undefined => (isDay(v) ? v : undefined);
+  const start = day(raw.start_date);
+  const end = day(raw.end_date);
+  if (start && end && end < start) out.push(`'end_date' (${end}) is before 'start_date' (${start})`);
+  if (!dates) return out;
+  if (start && start > dates.today) out.push(`'start_date' ${start} is after today (${dates.today}): nothing could be read; set a day up to today`);
+  if (end && end < dates.earliest) {
+    out.push(`'end_date' ${end} is older than the ${daysBetween(dates.earliest, dates.today) + 1} days Pinterest's reports serve (the earliest day is ${dates.earliest})`);
+  }
+  if (Array.isArray(raw.custom_reports)) {
+    raw.custom_reports.forEach((report, i) => {
+      const reportStart = day((report as Record<string, unknown> | null)?.start_date);
+      if (reportStart && reportStart > dates.today) out.push(`'custom_reports.${i}.start_date' ${reportStart} is after today (${dates.today}): nothing could be read`);
+    });
+  }
+  return out;
 }
 
 /**
@@ -105,12 +144,12 @@ function checkCredentialCharacters(config: ConnectorConfig): void {
  * Reads and validates the config file. Unknown (likely misspelled) keys are reported to `warn`; when the config
  * is refused, they are named in the error too, since a misspelled key is often why a field is missing.
  */
-export async function loadConfig(path: string, warn?: (message: string) => void): Promise<{ config: ConnectorConfig; raw: Record<string, unknown> }> {
+export async function loadConfig(path: string, warn?: (message: string) => void, dates?: ConfigDates): Promise<{ config: ConnectorConfig; raw: Record<string, unknown> }> {
   const raw = await readJsonFile(path, 'config');
   const warnings = unknownKeyWarnings(raw);
   let config: ConnectorConfig;
   try {
-    config = parseConfig(raw);
+    config = parseConfig(raw, dates);
   } catch (err) {
     if (warnings.length && err instanceof ConnectorError) throw configError(`${err.message} ${warnings.join(' ')}`);
     throw err;

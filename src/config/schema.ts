@@ -8,6 +8,7 @@ import enums from '../schemas/pinterest-enums.json';
 import { MAX_SYNC_WINDOW_DAYS, SYNC_HISTORY_DAYS } from '../pinterest/limits';
 import { CustomReportsSchema } from './custom-reports';
 import { MIN_CREDENTIAL_LENGTH } from '../util/secrets';
+import { nearestKey } from '../util/nearest';
 
 export const ATTRIBUTION_WINDOWS = [0, 1, 7, 14, 30, 60] as const;
 export const ENTITY_STATUSES = ['ACTIVE', 'PAUSED', 'ARCHIVED'] as const;
@@ -32,6 +33,12 @@ export const DEFAULT_COLUMNS: readonly string[] = [
   'TOTAL_PAGE_VISIT', 'TOTAL_SIGNUP', 'TOTAL_LEAD', 'TOTAL_CUSTOM', 'CHECKOUT_ROAS', 'TOTAL_WEB_SESSIONS',
   'TOTAL_VIDEO_3SEC_VIEWS', 'TOTAL_VIDEO_P100_COMPLETE', 'TOTAL_VIDEO_MRC_VIEWS',
 ];
+
+/** "; did you mean X?" for a string close to a known name. */
+const didYouMean = (input: unknown, known: readonly string[]): string | undefined => {
+  const near = typeof input === 'string' ? nearestKey(input, known) : undefined;
+  return near ? `; did you mean ${near}?` : undefined;
+};
 
 const DATE_PATTERN = '^[0-9]{4}-[0-9]{2}-[0-9]{2}$';
 
@@ -114,7 +121,7 @@ export const ConfigSchema = z
       .default(MAX_SYNC_WINDOW_DAYS)
       .meta({ title: 'Window Days', description: 'The longest date window of one analytics request; backfills are cut into windows of at most this many days.', order: 6 }),
     columns: z
-      .array(z.enum(ANALYTICS_COLUMNS as [string, ...string[]], { error: (issue) => `${JSON.stringify(issue.input)} is not a Pinterest analytics column (see the columns enum of Pinterest's API)` }))
+      .array(z.enum(ANALYTICS_COLUMNS as [string, ...string[]], { error: (issue) => `${JSON.stringify(issue.input)} is not a Pinterest analytics column${didYouMean(issue.input, ANALYTICS_COLUMNS) ?? " (see the columns enum of Pinterest's API)"}` }))
       .min(1, 'must list at least one column')
       .optional()
       .meta({ title: 'Analytics Columns', description: 'The metric columns requested for the ads analytics and targeting streams (Pinterest column names). Default: the set the README lists.', order: 7 }),
@@ -131,7 +138,7 @@ export const ConfigSchema = z
       .default('TIME_OF_AD_ACTION')
       .meta({ title: 'Conversion Report Time', description: 'Whether a conversion is reported on the day of the ad action or of the conversion.', order: 12 }),
     targeting_types: z
-      .array(z.enum(TARGETING_TYPES as [string, ...string[]], { error: (issue) => `${JSON.stringify(issue.input)} is not a Pinterest targeting type (one of ${TARGETING_TYPES.join(', ')})` }))
+      .array(z.enum(TARGETING_TYPES as [string, ...string[]], { error: (issue) => `${JSON.stringify(issue.input)} is not a Pinterest targeting type${didYouMean(issue.input, TARGETING_TYPES) ?? ` (one of ${TARGETING_TYPES.join(', ')})`}` }))
       .min(1, 'must list at least one targeting type')
       .optional()
       .meta({ title: 'Targeting Types', description: 'The breakdowns the targeting-analytics streams read; each stream reads those of its level. AGE_BUCKET_AND_GENDER and CREATIVE_ENHANCEMENTS are a beta that some accounts lack: a type Pinterest refuses is left out with a warning. Default: every type of each level.', order: 15 }),

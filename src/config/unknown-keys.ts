@@ -3,34 +3,10 @@
  * back to its default is the worst kind of ignored: each unknown key gets a warning naming the nearest known
  * key. Keys starting with `_` are notes and stay silent.
  */
+import { nearestKey } from '../util/nearest';
 import { AccessTokenCredentials, ConfigSchema, OAuthCredentials } from './schema';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** Optimal-string-alignment distance: insertions, deletions, substitutions and swaps of neighbours cost 1. */
-export function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[a.length][b.length];
-}
-
-/** The known key closest to `key`, when it is close enough to be a slip (2 edits, or a third of the key). */
-export function nearestKey(key: string, known: readonly string[]): string | undefined {
-  const lower = key.toLowerCase();
-  let best: { key: string; distance: number } | undefined;
-  for (const candidate of known) {
-    const distance = editDistance(lower, candidate);
-    if (!best || distance < best.distance) best = { key: candidate, distance };
-  }
-  return best && best.distance <= Math.max(2, Math.floor(key.length / 3)) ? best.key : undefined;
-}
 
 const TOP_LEVEL_KEYS = Object.keys(ConfigSchema.shape);
 const CREDENTIAL_KEYS = [...new Set([...Object.keys(OAuthCredentials.shape), ...Object.keys(AccessTokenCredentials.shape)])];

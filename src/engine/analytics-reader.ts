@@ -11,7 +11,7 @@ import { maxDay, type Day } from '../util/dates';
 import type { ReadContext, StreamEvent } from './context';
 import { resolvePartitions } from './partitions';
 import { resumeStart, slice, streamRange, windowLength } from './slicer';
-import { advance, parseCursorState, partitionCursor, serializeCursorState, type CursorState } from './state';
+import { advance, explainStart, parseCursorState, partitionCursor, serializeCursorState, withTopDate, type CursorState } from './state';
 import { SyncWindowSource, partitionLabel, type ReadProgress, type SyncReadJob } from './sync-window-source';
 import { TargetingTypes } from './targeting-types';
 import { planWindows, reportHistoryDays } from './window-plan';
@@ -73,12 +73,13 @@ export async function* readAnalytics(def: AnalyticsDefinition, ctx: ReadContext,
 async function* readPerPartition(job: Job, partitions: Partition[], saved: CursorState): AsyncGenerator<StreamEvent> {
   const { def, ctx, range } = job;
   // Partitions this read knows keep their cursor even when the saved state had only a top date.
-  let working: CursorState = { date: saved.date, partitions: { ...(saved.partitions ?? {}) } };
+  let working: CursorState = { partitions: { ...(saved.partitions ?? {}) } };
   for (const p of partitions) {
     const cursor = partitionCursor(saved, p.key);
     if (cursor && p.key) working.partitions![p.key] = { date: cursor };
   }
-  if (Object.keys(working.partitions!).length === 0) working = saved.date ? { date: saved.date } : {};
+  const covered = partitions.flatMap((p) => (p.key === undefined ? [] : [p.key]));
+  working = Object.keys(working.partitions!).length === 0 ? (saved.date ? { date: saved.date } : {}) : withTopDate(working, covered);
 
   const plans = await Promise.all(
     partitions.map(async (p) => {
@@ -96,6 +97,7 @@ async function* readPerPartition(job: Job, partitions: Partition[], saved: Curso
       return { partition: p, windows, ids, cursor, failure };
     }),
   );
+  logStarts(job, plans.map((plan) => ({ label: partitionLabel(plan.partition), cursor: plan.cursor, from: plan.windows[0]?.start })));
   yield { kind: 'estimate', rows: plans.reduce((n, plan) => n + (plan.failure !== undefined ? 0 : (plan.ids?.length ?? 1)) * plan.windows.reduce((d, w) => d + windowLength(w), 0), 0) };
 
   type Advance = { kind: 'advance'; partition: string; date: Day };
@@ -115,7 +117,7 @@ async function* readPerPartition(job: Job, partitions: Partition[], saved: Curso
   });
   for await (const event of mergeTasks(tasks, ctx.config.concurrency)) {
     if (event.kind === 'advance') {
-      working = advance(working, event.partition, event.date);
+      working = advance(working, event.partition, event.date, covered);
       yield { kind: 'checkpoint', state: serializeCursorState(working) };
     } else {
       yield event;
@@ -128,6 +130,7 @@ async function* readPerStream(job: Job, partitions: Partition[], saved: CursorSt
   const { ctx, range, progress } = job;
   let cursor = saved.date;
   const windows = slice(resumeStart(range.start, cursor, ctx.config.lookback_days), range.end, ctx.config.window_days);
+  logStarts(job, [{ label: 'the stream', cursor, from: windows[0]?.start }]);
   yield { kind: 'estimate', rows: partitions.length * windows.reduce((d, w) => d + windowLength(w), 0) };
   const sources = partitions.map((p) => ({ label: partitionLabel(p), source: new SyncWindowSource(job, p) }));
   for (const window of windows) {
@@ -139,6 +142,24 @@ async function* readPerStream(job: Job, partitions: Partition[], saved: CursorSt
     yield { kind: 'checkpoint', state: { date: cursor } };
   }
   yield { kind: 'checkpoint', state: cursor ? { date: cursor } : {} };
+}
+
+/**
+ * Where each partition starts and why: one INFO line per stream (partitions grouped by start), and one DEBUG
+ * line per partition. A partition without a window reads nothing.
+ */
+function logStarts(job: Job, starts: Array<{ label: string; cursor: Day | undefined; from: Day | undefined }>): void {
+  const { def, ctx, range } = job;
+  const startDate = (def.report && def.report.startDate) || ctx.config.start_date;
+  const groups = new Map<string, string[]>();
+  for (const s of starts) {
+    const text = s.from === undefined ? `nothing to read (up to ${range.end} is done)` : (() => { const p = explainStart(range, startDate, s.cursor, ctx.config.lookback_days, s.from); return `${p.from} (${p.why})`; })();
+    ctx.log('DEBUG', `${def.name}: ${s.label} starts at ${text}, through ${range.end}.`);
+    groups.set(text, [...(groups.get(text) ?? []), s.label]);
+  }
+  if (groups.size === 0) return;
+  const parts = [...groups].map(([text, labels]) => (starts.length === 1 ? `starts at ${text}` : `${labels.length} partition(s) start at ${text}`));
+  ctx.log('INFO', `${def.name}: ${parts.join('; ')}; through ${range.end}.`);
 }
 
 /** A saved cursor after the last day Pinterest serves reads nothing: say so, naming the stream and the date. */

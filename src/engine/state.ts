@@ -88,12 +88,28 @@ export function partitionCursor(state: CursorState, partition: string | undefine
   return state.partitions[partition]?.date;
 }
 
-/** The state after `partition` finished a window ending on `date`; the top date is the smallest partition date. */
-export function advance(state: CursorState, partition: string | undefined, date: Day): CursorState {
+/**
+ * The state after `partition` finished a window ending on `date`. The top date is the smallest partition date
+ * over `covered` (the partitions this read covers) and is left out while one of them has no entry yet: a tool
+ * that reads only `date` must never see more progress than was made. Without `covered`, every partition of
+ * the state counts.
+ */
+export function advance(state: CursorState, partition: string | undefined, date: Day, covered?: readonly string[]): CursorState {
   if (partition === undefined) return { date };
-  const partitions = { ...(state.partitions ?? {}), [partition]: { date } };
-  const top = Object.values(partitions).reduce<Day | undefined>((min, p) => (min === undefined || p.date < min ? p.date : min), undefined);
-  return { date: top, partitions };
+  return withTopDate({ partitions: { ...(state.partitions ?? {}), [partition]: { date } } }, covered);
+}
+
+/** `partitions` with the top date they allow (see `advance`). */
+export function withTopDate(state: CursorState, covered?: readonly string[]): CursorState {
+  const partitions = state.partitions ?? {};
+  const keys = covered ?? Object.keys(partitions);
+  let top: Day | undefined;
+  for (const key of keys) {
+    const entry = partitions[key];
+    if (!entry) return { partitions };
+    if (top === undefined || entry.date < top) top = entry.date;
+  }
+  return top === undefined ? { partitions } : { date: top, partitions };
 }
 
 export function serializeCursorState(state: CursorState): Record<string, unknown> {
@@ -101,4 +117,43 @@ export function serializeCursorState(state: CursorState): Record<string, unknown
   if (state.date) out.date = state.date;
   if (state.partitions) out.partitions = state.partitions;
   return out;
+}
+
+/**
+ * Saved states this read cannot use as they are, one warning each: a stream the connector does not have (a
+ * renamed or removed stream, a typo), or an incremental stream's state without `date` or `partitions` (another
+ * connector's shape): such a stream is read again from its start, which must not happen silently.
+ */
+export function stateWarnings(states: StreamStates, known: ReadonlySet<string>, incremental: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (const [stream, state] of states) {
+    if (!known.has(stream)) {
+      out.push(`The input state names stream '${stream}', which this connector does not have; its state is ignored.`);
+      continue;
+    }
+    if (!incremental.has(stream) || Object.keys(state).length === 0) continue;
+    const foreign = Object.keys(state).filter((key) => key !== 'date' && key !== 'partitions');
+    if (state.date === undefined && state.partitions === undefined) {
+      out.push(`The input state of stream '${stream}' has neither 'date' nor 'partitions' (it has ${foreign.map((k) => `'${k}'`).join(', ')}); the stream is read from its start.`);
+    } else if (foreign.length) {
+      out.push(`The input state of stream '${stream}' has key(s) this connector does not keep (${foreign.map((k) => `'${k}'`).join(', ')}); they are ignored.`);
+    }
+  }
+  return out;
+}
+
+/** Where a partition's read starts and why, for the log. */
+export interface StartPoint {
+  from: Day;
+  why: string;
+}
+
+/**
+ * The reason for `resumeStart`'s answer: the saved cursor less the lookback, or the stream's first day —
+ * start_date, or the earliest day the stream reaches (start_date older than that, or not set).
+ */
+export function explainStart(range: { start: Day }, startDate: Day | undefined, cursor: Day | undefined, lookbackDays: number, from: Day): StartPoint {
+  if (cursor && from > range.start) return { from, why: `cursor ${cursor} − lookback ${lookbackDays} day(s)` };
+  const first = startDate && startDate === range.start ? 'start_date' : startDate ? `the earliest day the stream reaches (start_date ${startDate} is older)` : 'the earliest day the stream reaches (no start_date)';
+  return { from, why: cursor ? `${first}; cursor ${cursor} − lookback ${lookbackDays} day(s) is earlier` : first };
 }

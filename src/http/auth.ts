@@ -3,7 +3,7 @@
  * until shortly before `expires_in`, refreshed once when Pinterest rejects it. A rotated refresh token is
  * handed to `onRotated` (the engine turns it into a CONTROL message and, if asked, writes the config file).
  */
-import { ConnectorError } from '../errors';
+import { configError, ConnectorError } from '../errors';
 import { MIN_CREDENTIAL_LENGTH } from '../util/secrets';
 import { ApiError } from './errors';
 import { tokenRefusal } from './pinterest-errors';
@@ -117,7 +117,13 @@ export class OAuthTokens implements TokenSource {
         form: { grant_type: 'refresh_token', refresh_token: this.refreshToken, continuous_refresh: 'true' },
       });
     } catch (err) {
-      if (err instanceof ApiError) throw tokenRefusal(err);
+      if (err instanceof ApiError) {
+        // No token endpoint at all: the API URL is wrong (often /v5 left out), not the token.
+        if (err.status === 404) {
+          throw configError(`There is no token endpoint at ${this.requester.baseUrl}/oauth/token (HTTP 404): the API URL is wrong. PINTEREST_API_URL must be Pinterest's API base with its version, like https://api.pinterest.com/v5.`);
+        }
+        throw tokenRefusal(err);
+      }
       throw err;
     }
     if (typeof body.access_token !== 'string' || body.access_token === '') {

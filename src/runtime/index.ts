@@ -75,10 +75,22 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
           writer.log('WARN', `Could not write the rotated refresh token into ${opts.configPathToUpdate} (${(err as NodeJS.ErrnoException).code ?? String(err)}); take it from the CONTROL message, or make the file's folder writable by the container's user.`);
         }
       }
-      writer.log('INFO', 'Pinterest rotated the refresh token; the updated config was sent in a CONTROL message' + (written ? ' and written to the config file.' : '.'));
+      writer.log(written ? 'INFO' : 'WARN', rotatedTokenMessage(opts.configPathToUpdate, written));
   }, { addSecret: (secret) => writer.addSecret(secret), log: (level, message) => { void writer.log(level, message); } });
   requester.setTokenSource(tokens);
   return { requester, limiter, tokens, today: todayFromEnv(env), clock, close: async () => { await limiter.stop(); await requester.close(); } };
+}
+
+/**
+ * Airbyte keeps the new token from the CONTROL message; a person at a terminal has only the file, which now
+ * holds a dead token unless it was rewritten: say what to do in their words.
+ */
+export function rotatedTokenMessage(configPath: string | undefined, written: boolean): string {
+  if (written) return `Pinterest rotated the refresh token; the new one was written to ${configPath} (and sent in a CONTROL message).`;
+  const how = configPath
+    ? 'fix the file\'s permissions'
+    : 'rerun with --write-config to have the connector write it there';
+  return `Pinterest rotated the refresh token: the old one in your config file no longer works. Under Airbyte nothing is lost (the new config went out in a CONTROL message); by hand, ${how}, or copy control.connectorConfig.config from the CONTROL message on stdout into the config file now.`;
 }
 
 /** PINTEREST_RETRY_BASE_MS, _REQUEST_TIMEOUT_MS and _REQUEST_DEADLINE_MS shorten waits for tests and benchmarks; production keeps the defaults. */
