@@ -6,7 +6,7 @@ import { defineConfig } from 'eslint/config';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const TESTS = ['unit_tests/**', 'integration_tests/**/*.test.ts', 'test_kit/**'];
+const TESTS = ['unit_tests/**', 'integration_tests/**/*.test.ts', 'simulator/tests/**', 'test_kit/**'];
 
 export default defineConfig(
   {
@@ -41,7 +41,7 @@ export default defineConfig(
     // Production code and the simulator have no `any`, and keep it that way. Tests, the test kit and
     // scripts poke at parsed JSON of unknown shape, where `any` is the honest type.
     files: ['**/*.ts'],
-    ignores: ['src/**', 'simulator/**'],
+    ignores: ['src/**', 'simulator/**/!(tests)/**', 'simulator/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {

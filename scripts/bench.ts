@@ -18,22 +18,53 @@ import { TODAY } from '../simulator/test-day';
 import { STREAMS } from '../src/streams/definitions';
 
 const args = process.argv.slice(2);
-const arg = (name: string, fallback: string) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : fallback; };
-const SIZES = arg('sizes', 'S,M,L').split(',').filter((s) => s !== 'none');
+const arg = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const SIZES = arg('sizes', 'S,M,L')
+  .split(',')
+  .filter((s) => s !== 'none');
 const PAIRS = Number(arg('pairs', '2'));
 const RATE_LIMITED_SIZE = arg('rate-limited-size', 'M');
 const HISTORY_SIZE = arg('history-size', 'S');
 const REPORT_GB = Number(arg('report-gb', '0'));
 const WORK = mkdtempSync(join(tmpdir(), 'source-pinterest-bench-'));
 
-interface Sim { url: string; control: string; pid: number; clientId: string; clientSecret: string; refreshToken: string; stop(): Promise<string> }
+interface Sim {
+  url: string;
+  control: string;
+  pid: number;
+  clientId: string;
+  clientSecret: string;
+  refreshToken: string;
+  stop(): Promise<string>;
+}
 
 async function startSim(size: string, extra: string[] = []): Promise<Sim> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'simulator/cli.ts'), '--size', size, '--today', TODAY, '--cache-mb', '4096', ...extra], {
-    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(ROOT, 'simulator/cli.ts'),
+      '--size',
+      size,
+      '--today',
+      TODAY,
+      '--cache-mb',
+      '4096',
+      ...extra,
+    ],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
-  child.stderr.on('data', (d) => { stderr += d; });
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
   const first = await new Promise<string>((resolve, reject) => {
     const rl = createInterface({ input: child.stdout });
     rl.once('line', resolve);
@@ -42,23 +73,43 @@ async function startSim(size: string, extra: string[] = []): Promise<Sim> {
   const info = JSON.parse(first);
   return {
     ...info,
-    stop: () => new Promise((resolve) => { child.once('exit', () => resolve(stderr)); process.kill(info.pid, 'SIGTERM'); }),
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve(stderr));
+        process.kill(info.pid, 'SIGTERM');
+      }),
   };
 }
 
 async function control(sim: Sim, op: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${sim.control}/${op}`, { method: body === undefined && op !== 'reset-log' ? 'GET' : 'POST', body: body === undefined ? undefined : JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  const res = await fetch(`${sim.control}/${op}`, {
+    method: body === undefined && op !== 'reset-log' ? 'GET' : 'POST',
+    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: { 'content-type': 'application/json' },
+  });
   return res.json();
 }
 
-interface Measured { wall: number; cpu: number; rssMb: number; bytes: number; firstRecordMs?: number; tail: string; exit: number }
+interface Measured {
+  wall: number;
+  cpu: number;
+  rssMb: number;
+  bytes: number;
+  firstRecordMs?: number;
+  tail: string;
+  exit: number;
+}
 
 /** Runs a command under GNU time, draining stdout as a pipe (as Airbyte does), counting bytes. */
 function measure(argv: string[], env: Record<string, string>): Promise<Measured> {
   const timeFile = join(WORK, `time-${Date.now()}-${Math.random()}.txt`);
   return new Promise((resolve, reject) => {
     const started = Date.now();
-    const child = spawn('/usr/bin/time', ['-f', '%e %U %S %M', '-o', timeFile, ...argv], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn('/usr/bin/time', ['-f', '%e %U %S %M', '-o', timeFile, ...argv], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let bytes = 0;
     let firstRecordMs: number | undefined;
     // Only the last chunks are kept (the final LOG line has the per-stream counts): the bench must stay cheap.
@@ -72,25 +123,56 @@ function measure(argv: string[], env: Record<string, string>): Promise<Measured>
     child.on('error', reject);
     child.on('close', (code) => {
       const [wall, user, sys, rssKb] = readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
-      resolve({ wall, cpu: user + sys, rssMb: rssKb / 1024, bytes, firstRecordMs, tail: Buffer.concat(tail).toString('utf8'), exit: code ?? -1 });
+      resolve({
+        wall,
+        cpu: user + sys,
+        rssMb: rssKb / 1024,
+        bytes,
+        firstRecordMs,
+        tail: Buffer.concat(tail).toString('utf8'),
+        exit: code ?? -1,
+      });
     });
   });
 }
 
 function connectorFiles(sim: Sim, extra: Record<string, unknown> = {}) {
   const config = join(WORK, 'config.json');
-  writeFileSync(config, JSON.stringify({ credentials: { auth_method: 'oauth2.0', client_id: sim.clientId, client_secret: sim.clientSecret, refresh_token: sim.refreshToken }, ...extra }));
+  writeFileSync(
+    config,
+    JSON.stringify({
+      credentials: {
+        auth_method: 'oauth2.0',
+        client_id: sim.clientId,
+        client_secret: sim.clientSecret,
+        refresh_token: sim.refreshToken,
+      },
+      ...extra,
+    }),
+  );
   const catalogPath = join(WORK, 'catalog.json');
   if (!existsSync(catalogPath)) {
     const out = execSync(`node ${MAIN} discover --config ${config}`, { cwd: ROOT }).toString();
     const streams = JSON.parse(out.split('\n').find((l) => l.includes('"CATALOG"'))!).catalog.streams;
-    writeFileSync(catalogPath, JSON.stringify({ streams: streams.map((s: any) => ({ stream: s, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' })) }));
+    writeFileSync(
+      catalogPath,
+      JSON.stringify({
+        streams: streams.map((s: any) => ({
+          stream: s,
+          sync_mode: 'full_refresh',
+          destination_sync_mode: 'overwrite',
+        })),
+      }),
+    );
   }
   return { config, catalog: catalogPath };
 }
 
 function recordsFromTail(tail: string): Map<string, number> {
-  const line = tail.split('\n').reverse().find((l) => l.includes('Read finished:'));
+  const line = tail
+    .split('\n')
+    .reverse()
+    .find((l) => l.includes('Read finished:'));
   const out = new Map<string, number>();
   if (!line) return out;
   const message: string = JSON.parse(line).log.message;
@@ -110,17 +192,35 @@ async function benchSize(size: string): Promise<void> {
     await control(sim, 'reset-log');
     const warm = await measure(connectorArgv, env);
     if (warm.exit !== 0) throw new Error(`the connector failed on size ${size}`);
-    const log: Array<{ method: string; path: string; query: Record<string, string | string[]> }> = await control(sim, 'log');
-    const paths = log.filter((r) => r.method === 'GET').map((r) => {
-      const q = new URLSearchParams();
-      for (const [k, v] of Object.entries(r.query)) for (const x of [v].flat()) q.append(k, x);
-      return `${r.path}?${q}`;
-    });
+    const log: Array<{ method: string; path: string; query: Record<string, string | string[]> }> = await control(
+      sim,
+      'log',
+    );
+    const paths = log
+      .filter((r) => r.method === 'GET')
+      .map((r) => {
+        const q = new URLSearchParams();
+        for (const [k, v] of Object.entries(r.query)) for (const x of [v].flat()) q.append(k, x);
+        return `${r.path}?${q}`;
+      });
     const made = new Map<string, number>();
-    for (const r of log) { const s = streamOfRequest(r.method, r.path) ?? 'set-up'; made.set(s, (made.get(s) ?? 0) + 1); }
+    for (const r of log) {
+      const s = streamOfRequest(r.method, r.path) ?? 'set-up';
+      made.set(s, (made.get(s) ?? 0) + 1);
+    }
     const truth = await control(sim, 'ground-truth', { today: TODAY, columns: DEFAULT_COLUMNS, countsOnly: true });
     const plan = join(WORK, `plan-${size}.json`);
-    writeFileSync(plan, JSON.stringify({ url: sim.url, clientId: sim.clientId, clientSecret: sim.clientSecret, refreshToken: sim.refreshToken, paths, concurrency: 8 }));
+    writeFileSync(
+      plan,
+      JSON.stringify({
+        url: sim.url,
+        clientId: sim.clientId,
+        clientSecret: sim.clientSecret,
+        refreshToken: sim.refreshToken,
+        paths,
+        concurrency: 8,
+      }),
+    );
 
     const pairs: Array<{ connector: Measured; floor: Measured }> = [];
     for (let i = 0; i < PAIRS; i++) {
@@ -134,13 +234,19 @@ async function benchSize(size: string): Promise<void> {
     const best = pairs.reduce((a, b) => (b.connector.wall < a.connector.wall ? b : a));
 
     console.log(`\n## Size ${size}: ${fmt(total, 0)} records, ${fmt(best.connector.bytes / 1e6)} MB of output`);
-    console.log('| run | wall s | records/s | output MB/s | CPU s | peak RSS MB | first record s | floor wall s | connector / floor |');
+    console.log(
+      '| run | wall s | records/s | output MB/s | CPU s | peak RSS MB | first record s | floor wall s | connector / floor |',
+    );
     console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
     pairs.forEach((p, i) => {
       const c = p.connector;
-      console.log(`| ${i + 1} | ${fmt(c.wall, 2)} | ${fmt(total / c.wall, 0)} | ${fmt(c.bytes / 1e6 / c.wall)} | ${fmt(c.cpu, 2)} | ${fmt(c.rssMb, 0)} | ${c.firstRecordMs !== undefined ? fmt(c.firstRecordMs / 1000, 2) : '–'} | ${fmt(p.floor.wall, 2)} | ${fmt(c.wall / p.floor.wall, 2)} |`);
+      console.log(
+        `| ${i + 1} | ${fmt(c.wall, 2)} | ${fmt(total / c.wall, 0)} | ${fmt(c.bytes / 1e6 / c.wall)} | ${fmt(c.cpu, 2)} | ${fmt(c.rssMb, 0)} | ${c.firstRecordMs !== undefined ? fmt(c.firstRecordMs / 1000, 2) : '–'} | ${fmt(p.floor.wall, 2)} | ${fmt(c.wall / p.floor.wall, 2)} |`,
+      );
     });
-    console.log(`simulator CPU over the whole size (warm-up + ${PAIRS} pairs): ${fmt((simStats.cpuUserMicros + simStats.cpuSystemMicros) / 1e6, 1)} s`);
+    console.log(
+      `simulator CPU over the whole size (warm-up + ${PAIRS} pairs): ${fmt((simStats.cpuUserMicros + simStats.cpuSystemMicros) / 1e6, 1)} s`,
+    );
     console.log('\n| stream | records | requests made | minimum | made / minimum |');
     console.log('|---|---:|---:|---:|---:|');
     const min: Record<string, number> = truth.minRequests;
@@ -151,7 +257,9 @@ async function benchSize(size: string): Promise<void> {
       const m = made.get(key) ?? 0;
       const want = key.split('|').reduce((n, s) => n + (min[s] ?? 0), 0);
       // A stream without requests of its own (ad_accounts: the set-up list) shows 0 / 0.
-      console.log(`| ${stream} | ${fmt(count, 0)} | ${m}${shared ? '*' : ''} | ${want}${shared ? '*' : ''} | ${want === 0 && m === 0 ? '–' : fmt(m / want, 2)} |`);
+      console.log(
+        `| ${stream} | ${fmt(count, 0)} | ${m}${shared ? '*' : ''} | ${want}${shared ? '*' : ''} | ${want === 0 && m === 0 ? '–' : fmt(m / want, 2)} |`,
+      );
     }
     console.log(`(set-up requests: ${made.get('set-up') ?? 0}; * streams that share one endpoint, counted together)`);
   } finally {
@@ -165,12 +273,26 @@ async function benchSize(size: string): Promise<void> {
  */
 async function benchRateLimited(size: string): Promise<void> {
   const budget = { ads_analytics: { limit: 300, windowMs: 6000 } };
-  const sim = await startSim(size, ['--size-json', JSON.stringify({ adAccounts: 24, sharedAdAccounts: 0 }), '--rate-limits', JSON.stringify(budget), '--rate-limit-headers']);
+  const sim = await startSim(size, [
+    '--size-json',
+    JSON.stringify({ adAccounts: 24, sharedAdAccounts: 0 }),
+    '--rate-limits',
+    JSON.stringify(budget),
+    '--rate-limit-headers',
+  ]);
   try {
     const files = connectorFiles(sim, { window_days: 15 });
     await control(sim, 'reset-log');
     const run = await measure([process.execPath, MAIN, 'read', '--config', files.config, '--catalog', files.catalog], {
-      PINTEREST_API_URL: sim.url, PINTEREST_TODAY: TODAY, PINTEREST_RATE_LIMITS: JSON.stringify({ ...budget, ads_read: null, org_read: null, org_analytics: null, universal: null }),
+      PINTEREST_API_URL: sim.url,
+      PINTEREST_TODAY: TODAY,
+      PINTEREST_RATE_LIMITS: JSON.stringify({
+        ...budget,
+        ads_read: null,
+        org_read: null,
+        org_analytics: null,
+        universal: null,
+      }),
     });
     const log: Array<{ category: string; at: number; status: number }> = await control(sim, 'log');
     const analytics = log.filter((r) => r.category === 'ads_analytics');
@@ -179,10 +301,14 @@ async function benchRateLimited(size: string): Promise<void> {
     const achieved = (ok.length - 1) / span;
     const allowed = budget.ads_analytics.limit / (budget.ads_analytics.windowMs / 1000);
     const limited = analytics.length - ok.length;
-    console.log(`\n## Rate-limited run (size ${size} with 24 ad accounts, window_days 15; ads_analytics limited to ${budget.ads_analytics.limit} per ${budget.ads_analytics.windowMs / 1000} s = ${allowed}/s, Pinterest's 300/min scaled 10× in time)`);
+    console.log(
+      `\n## Rate-limited run (size ${size} with 24 ad accounts, window_days 15; ads_analytics limited to ${budget.ads_analytics.limit} per ${budget.ads_analytics.windowMs / 1000} s = ${allowed}/s, Pinterest's 300/min scaled 10× in time)`,
+    );
     console.log('| analytics requests | answered 429 | achieved rate /s | share of allowed | wall s | exit |');
     console.log('|---:|---:|---:|---:|---:|---:|');
-    console.log(`| ${analytics.length} | ${limited} (${fmt((100 * limited) / analytics.length, 2)} %) | ${fmt(achieved, 1)} | ${fmt((100 * achieved) / allowed, 1)} % | ${fmt(run.wall, 2)} | ${run.exit} |`);
+    console.log(
+      `| ${analytics.length} | ${limited} (${fmt((100 * limited) / analytics.length, 2)} %) | ${fmt(achieved, 1)} | ${fmt((100 * achieved) / allowed, 1)} % | ${fmt(run.wall, 2)} | ${run.exit} |`,
+    );
   } finally {
     await sim.stop();
   }
@@ -193,16 +319,39 @@ const ADS_ANALYTICS = /^(campaign|ad_group|ad|ad_account)(_targeting)?_analytics
 /** The ads-analytics streams, incremental, from a fresh discover (the history sections read only these). */
 function historyFiles(sim: Sim, name: string, config: Record<string, unknown>, only?: string) {
   const configPath = join(WORK, `${name}-config.json`);
-  writeFileSync(configPath, JSON.stringify({ credentials: { auth_method: 'oauth2.0', client_id: sim.clientId, client_secret: sim.clientSecret, refresh_token: sim.refreshToken }, ...config }));
+  writeFileSync(
+    configPath,
+    JSON.stringify({
+      credentials: {
+        auth_method: 'oauth2.0',
+        client_id: sim.clientId,
+        client_secret: sim.clientSecret,
+        refresh_token: sim.refreshToken,
+      },
+      ...config,
+    }),
+  );
   const out = execSync(`node ${MAIN} discover --config ${configPath}`, { cwd: ROOT }).toString();
-  const streams = JSON.parse(out.split('\n').find((l) => l.includes('"CATALOG"'))!).catalog.streams
-    .filter((s: any) => (only ? s.name === only : ADS_ANALYTICS.test(s.name)));
+  const streams = JSON.parse(out.split('\n').find((l) => l.includes('"CATALOG"'))!).catalog.streams.filter((s: any) =>
+    only ? s.name === only : ADS_ANALYTICS.test(s.name),
+  );
   const catalogPath = join(WORK, `${name}-catalog.json`);
-  writeFileSync(catalogPath, JSON.stringify({ streams: streams.map((s: any) => ({ stream: s, sync_mode: 'incremental', destination_sync_mode: 'append', cursor_field: ['date'] })) }));
+  writeFileSync(
+    catalogPath,
+    JSON.stringify({
+      streams: streams.map((s: any) => ({
+        stream: s,
+        sync_mode: 'incremental',
+        destination_sync_mode: 'append',
+        cursor_field: ['date'],
+      })),
+    }),
+  );
   return { config: configPath, catalog: catalogPath, streams: streams.map((s: any) => s.name as string) };
 }
 
-const daysBefore = (n: number) => new Date(Date.parse(`${TODAY}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
+const daysBefore = (n: number) =>
+  new Date(Date.parse(`${TODAY}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
 
 /**
  * A two-year backfill of the ads-analytics streams: 640 days from asynchronous reports (the simulator takes
@@ -213,27 +362,49 @@ async function benchHistory(size: string): Promise<void> {
   const sim = await startSim(size, ['--reports', JSON.stringify({ pollsUntilReady: 2 })]);
   try {
     const files = historyFiles(sim, 'history', { start_date: daysBefore(730) });
-    const env = { PINTEREST_API_URL: sim.url, PINTEREST_TODAY: TODAY, PINTEREST_RATE_LIMITS: 'off', PINTEREST_REPORT_POLL_MS: '500' };
+    const env = {
+      PINTEREST_API_URL: sim.url,
+      PINTEREST_TODAY: TODAY,
+      PINTEREST_RATE_LIMITS: 'off',
+      PINTEREST_REPORT_POLL_MS: '500',
+    };
     await control(sim, 'reset-log');
-    const run = await measure([process.execPath, MAIN, 'read', '--config', files.config, '--catalog', files.catalog], env);
+    const run = await measure(
+      [process.execPath, MAIN, 'read', '--config', files.config, '--catalog', files.catalog],
+      env,
+    );
     if (run.exit !== 0) throw new Error(`the history backfill failed at size ${size}`);
     const log: Array<{ method: string; path: string }> = await control(sim, 'log');
     const reports = log.filter((r) => r.path.endsWith('/reports'));
     const made = reports.filter((r) => r.method === 'POST').length;
     const polls = reports.length - made;
     const stats = await control(sim, 'stats');
-    const truth = await control(sim, 'ground-truth', { today: TODAY, columns: DEFAULT_COLUMNS, startDate: daysBefore(730), countsOnly: true });
+    const truth = await control(sim, 'ground-truth', {
+      today: TODAY,
+      columns: DEFAULT_COLUMNS,
+      startDate: daysBefore(730),
+      countsOnly: true,
+    });
     const minimum = files.streams.reduce((n: number, s: string) => n + (truth.minReports[s] ?? 0), 0);
     const records = [...recordsFromTail(run.tail).values()].reduce((a, b) => a + b, 0);
 
     const syncFiles = historyFiles(sim, 'history-sync', { start_date: daysBefore(89) });
-    const sync = await measure([process.execPath, MAIN, 'read', '--config', syncFiles.config, '--catalog', syncFiles.catalog], env);
+    const sync = await measure(
+      [process.execPath, MAIN, 'read', '--config', syncFiles.config, '--catalog', syncFiles.catalog],
+      env,
+    );
     const syncRecords = [...recordsFromTail(sync.tail).values()].reduce((a, b) => a + b, 0);
 
-    console.log(`\n## Two-year backfill (size ${size}): ${files.streams.length} ads-analytics streams from ${daysBefore(730)}, 640 days from reports`);
-    console.log('| reports made | minimum | polls per report | downloaded MB | download MB/s (over the run) | records | records/s | peak RSS MB | wall s | 90-day synchronous read: records/s |');
+    console.log(
+      `\n## Two-year backfill (size ${size}): ${files.streams.length} ads-analytics streams from ${daysBefore(730)}, 640 days from reports`,
+    );
+    console.log(
+      '| reports made | minimum | polls per report | downloaded MB | download MB/s (over the run) | records | records/s | peak RSS MB | wall s | 90-day synchronous read: records/s |',
+    );
     console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-    console.log(`| ${made} | ${minimum} | ${fmt(polls / Math.max(1, made), 2)} | ${fmt(stats.reports.bytes / 1e6, 2)} | ${fmt(stats.reports.bytes / 1e6 / run.wall, 2)} | ${fmt(records, 0)} | ${fmt(records / run.wall, 0)} | ${fmt(run.rssMb, 0)} | ${fmt(run.wall, 2)} | ${fmt(syncRecords / sync.wall, 0)} |`);
+    console.log(
+      `| ${made} | ${minimum} | ${fmt(polls / Math.max(1, made), 2)} | ${fmt(stats.reports.bytes / 1e6, 2)} | ${fmt(stats.reports.bytes / 1e6 / run.wall, 2)} | ${fmt(records, 0)} | ${fmt(records / run.wall, 0)} | ${fmt(run.rssMb, 0)} | ${fmt(run.wall, 2)} | ${fmt(syncRecords / sync.wall, 0)} |`,
+    );
   } finally {
     await sim.stop();
   }
@@ -245,14 +416,43 @@ async function benchCustom(size: string): Promise<void> {
   try {
     const reports = [
       { name: 'bench_day', level: 'PIN_PROMOTION', columns: DEFAULT_COLUMNS, start_date: daysBefore(730) },
-      { name: 'bench_hour', level: 'CAMPAIGN', granularity: 'HOUR', columns: ['SPEND_IN_MICRO_DOLLAR', 'TOTAL_IMPRESSION', 'TOTAL_CLICKTHROUGH'], start_date: daysBefore(7) },
+      {
+        name: 'bench_hour',
+        level: 'CAMPAIGN',
+        granularity: 'HOUR',
+        columns: ['SPEND_IN_MICRO_DOLLAR', 'TOTAL_IMPRESSION', 'TOTAL_CLICKTHROUGH'],
+        start_date: daysBefore(7),
+      },
     ];
     const configPath = join(WORK, 'custom-config.json');
-    writeFileSync(configPath, JSON.stringify({ credentials: { auth_method: 'oauth2.0', client_id: sim.clientId, client_secret: sim.clientSecret, refresh_token: sim.refreshToken }, custom_reports: reports }));
+    writeFileSync(
+      configPath,
+      JSON.stringify({
+        credentials: {
+          auth_method: 'oauth2.0',
+          client_id: sim.clientId,
+          client_secret: sim.clientSecret,
+          refresh_token: sim.refreshToken,
+        },
+        custom_reports: reports,
+      }),
+    );
     const out = execSync(`node ${MAIN} discover --config ${configPath}`, { cwd: ROOT }).toString();
-    const streams = JSON.parse(out.split('\n').find((l) => l.includes('"CATALOG"'))!).catalog.streams.filter((s: any) => s.name.startsWith('custom_'));
+    const streams = JSON.parse(out.split('\n').find((l) => l.includes('"CATALOG"'))!).catalog.streams.filter((s: any) =>
+      s.name.startsWith('custom_'),
+    );
     const catalogPath = join(WORK, 'custom-catalog.json');
-    writeFileSync(catalogPath, JSON.stringify({ streams: streams.map((s: any) => ({ stream: s, sync_mode: 'incremental', destination_sync_mode: 'append', cursor_field: ['date'] })) }));
+    writeFileSync(
+      catalogPath,
+      JSON.stringify({
+        streams: streams.map((s: any) => ({
+          stream: s,
+          sync_mode: 'incremental',
+          destination_sync_mode: 'append',
+          cursor_field: ['date'],
+        })),
+      }),
+    );
     const gt = await control(sim, 'ground-truth', { today: TODAY, columns: DEFAULT_COLUMNS, countsOnly: true });
     const accounts = gt.adAccountIds.length;
     console.log(`\n## Custom reports (size ${size}, ${accounts} ad accounts; two polls per report, every 0.5 s)`);
@@ -261,16 +461,26 @@ async function benchCustom(size: string): Promise<void> {
     for (const [i, r] of reports.entries()) {
       const one = join(WORK, `custom-catalog-${i}.json`);
       const all = JSON.parse(readFileSync(catalogPath, 'utf8'));
-      writeFileSync(one, JSON.stringify({ streams: all.streams.filter((s: any) => s.stream.name === `custom_${r.name}`) }));
+      writeFileSync(
+        one,
+        JSON.stringify({ streams: all.streams.filter((s: any) => s.stream.name === `custom_${r.name}`) }),
+      );
       await control(sim, 'reset-log');
-      const run = await measure([process.execPath, MAIN, 'read', '--config', configPath, '--catalog', one], { PINTEREST_API_URL: sim.url, PINTEREST_TODAY: TODAY, PINTEREST_RATE_LIMITS: 'off', PINTEREST_REPORT_POLL_MS: '500' });
+      const run = await measure([process.execPath, MAIN, 'read', '--config', configPath, '--catalog', one], {
+        PINTEREST_API_URL: sim.url,
+        PINTEREST_TODAY: TODAY,
+        PINTEREST_RATE_LIMITS: 'off',
+        PINTEREST_REPORT_POLL_MS: '500',
+      });
       const log: Array<{ method: string; path: string }> = await control(sim, 'log');
       const made = log.filter((x) => x.method === 'POST' && x.path.endsWith('/reports')).length;
       const polls = log.filter((x) => x.method === 'GET' && x.path.endsWith('/reports')).length;
       const days = r.granularity === 'HOUR' ? 8 : 731;
       const minimum = accounts * Math.ceil(days / (r.granularity === 'HOUR' ? 3 : 186));
       const records = [...recordsFromTail(run.tail).values()].reduce((a, b) => a + b, 0);
-      console.log(`| custom_${r.name} (${r.level}, ${r.granularity ?? 'DAY'}) | ${made} | ${minimum} | ${fmt(polls / Math.max(1, made), 2)} | ${fmt(records, 0)} | ${fmt(run.rssMb, 0)} | ${fmt(run.wall, 2)} |`);
+      console.log(
+        `| custom_${r.name} (${r.level}, ${r.granularity ?? 'DAY'}) | ${made} | ${minimum} | ${fmt(polls / Math.max(1, made), 2)} | ${fmt(records, 0)} | ${fmt(run.rssMb, 0)} | ${fmt(run.wall, 2)} |`,
+      );
     }
   } finally {
     await sim.stop();
@@ -282,8 +492,17 @@ async function benchCustom(size: string): Promise<void> {
  * repeats (streamed), read by the connector; peak RSS must stay flat (< 256 MB) however large the file.
  */
 async function benchReportMemory(gb: number): Promise<void> {
-  const config = { start_date: daysBefore(275), end_date: daysBefore(90), columns: ['SPEND_IN_MICRO_DOLLAR', 'TOTAL_IMPRESSION', 'TOTAL_CLICKTHROUGH'] };
-  const env = (sim: Sim) => ({ PINTEREST_API_URL: sim.url, PINTEREST_TODAY: TODAY, PINTEREST_RATE_LIMITS: 'off', PINTEREST_REPORT_POLL_MS: '50' });
+  const config = {
+    start_date: daysBefore(275),
+    end_date: daysBefore(90),
+    columns: ['SPEND_IN_MICRO_DOLLAR', 'TOTAL_IMPRESSION', 'TOTAL_CLICKTHROUGH'],
+  };
+  const env = (sim: Sim) => ({
+    PINTEREST_API_URL: sim.url,
+    PINTEREST_TODAY: TODAY,
+    PINTEREST_RATE_LIMITS: 'off',
+    PINTEREST_REPORT_POLL_MS: '50',
+  });
   // A first read learns the size of the one report file; the second serves it repeated past the target.
   const probe = await startSim('DEFAULT');
   let fileBytes = 0;
@@ -292,7 +511,10 @@ async function benchReportMemory(gb: number): Promise<void> {
     const gt = await control(probe, 'ground-truth', { today: TODAY, columns: config.columns, countsOnly: true });
     Object.assign(config, { ad_account_ids: [gt.adAccountIds[0]] });
     const files = historyFiles(probe, 'memory-probe', config, 'campaign_analytics');
-    const run = await measure([process.execPath, MAIN, 'read', '--config', files.config, '--catalog', files.catalog], env(probe));
+    const run = await measure(
+      [process.execPath, MAIN, 'read', '--config', files.config, '--catalog', files.catalog],
+      env(probe),
+    );
     if (run.exit !== 0) throw new Error('the memory probe read failed');
     const stats = await control(probe, 'stats');
     fileBytes = stats.reports.bytes / Math.max(1, stats.reports.downloads);
@@ -303,13 +525,20 @@ async function benchReportMemory(gb: number): Promise<void> {
   const sim = await startSim('DEFAULT', ['--reports', JSON.stringify({ repeat }), '--no-request-log']);
   try {
     const files = historyFiles(sim, 'memory', config, 'campaign_analytics');
-    const run = await measure([process.execPath, MAIN, 'read', '--config', files.config, '--catalog', files.catalog], env(sim));
+    const run = await measure(
+      [process.execPath, MAIN, 'read', '--config', files.config, '--catalog', files.catalog],
+      env(sim),
+    );
     const stats = await control(sim, 'stats');
     const records = [...recordsFromTail(run.tail).values()].reduce((a, b) => a + b, 0);
-    console.log(`\n## Report file of ${fmt(stats.reports.bytes / 1e9, 2)} GB (campaign_analytics, ${stats.reports.downloads} report(s), each file's members repeated ${repeat}×)`);
+    console.log(
+      `\n## Report file of ${fmt(stats.reports.bytes / 1e9, 2)} GB (campaign_analytics, ${stats.reports.downloads} report(s), each file's members repeated ${repeat}×)`,
+    );
     console.log('| downloaded GB | records | output GB | wall s | download MB/s | peak RSS MB | exit |');
     console.log('|---:|---:|---:|---:|---:|---:|---:|');
-    console.log(`| ${fmt(stats.reports.bytes / 1e9, 2)} | ${fmt(records, 0)} | ${fmt(run.bytes / 1e9, 2)} | ${fmt(run.wall, 1)} | ${fmt(stats.reports.bytes / 1e6 / run.wall, 1)} | ${fmt(run.rssMb, 0)} | ${run.exit} |`);
+    console.log(
+      `| ${fmt(stats.reports.bytes / 1e9, 2)} | ${fmt(records, 0)} | ${fmt(run.bytes / 1e9, 2)} | ${fmt(run.wall, 1)} | ${fmt(stats.reports.bytes / 1e6 / run.wall, 1)} | ${fmt(run.rssMb, 0)} | ${run.exit} |`,
+    );
   } finally {
     await sim.stop();
   }
@@ -317,8 +546,12 @@ async function benchReportMemory(gb: number): Promise<void> {
 
 async function main(): Promise<void> {
   execSync('npm run build', { cwd: ROOT, stdio: 'ignore' });
-  console.log(`# source-pinterest benchmark — ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}`);
-  console.log(`Full-refresh read of all ${STREAMS.length} streams, default columns, window_days 90, today ${TODAY}; rate limits off; ${PAIRS} connector/floor pairs per size.`);
+  console.log(
+    `# source-pinterest benchmark — ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}`,
+  );
+  console.log(
+    `Full-refresh read of all ${STREAMS.length} streams, default columns, window_days 90, today ${TODAY}; rate limits off; ${PAIRS} connector/floor pairs per size.`,
+  );
   for (const size of SIZES) await benchSize(size);
   if (RATE_LIMITED_SIZE !== 'none') await benchRateLimited(RATE_LIMITED_SIZE);
   if (HISTORY_SIZE !== 'none') await benchHistory(HISTORY_SIZE);
@@ -326,4 +559,7 @@ async function main(): Promise<void> {
   if (REPORT_GB > 0) await benchReportMemory(REPORT_GB);
 }
 
-main().catch((err) => { console.error(err); process.exitCode = 1; });
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});

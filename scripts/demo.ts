@@ -21,14 +21,32 @@ async function main(): Promise<void> {
 
   const today = new Date().toISOString().slice(0, 10);
   const sim = await startSimulator({ today, rotateRefreshToken: false });
-  const env = { PINTEREST_API_URL: sim.url, PINTEREST_TODAY: today, PINTEREST_RATE_LIMITS: 'off', LOG_LEVEL: 'info', PINTEREST_REPORT_POLL_MS: '100' };
+  const env = {
+    PINTEREST_API_URL: sim.url,
+    PINTEREST_TODAY: today,
+    PINTEREST_RATE_LIMITS: 'off',
+    LOG_LEVEL: 'info',
+    PINTEREST_REPORT_POLL_MS: '100',
+  };
   try {
     const config = {
-      credentials: { auth_method: 'oauth2.0', client_id: DEFAULT_CREDENTIALS.clientId, client_secret: DEFAULT_CREDENTIALS.clientSecret, refresh_token: DEFAULT_CREDENTIALS.refreshToken },
+      credentials: {
+        auth_method: 'oauth2.0',
+        client_id: DEFAULT_CREDENTIALS.clientId,
+        client_secret: DEFAULT_CREDENTIALS.clientSecret,
+        refresh_token: DEFAULT_CREDENTIALS.refreshToken,
+      },
       lookback_days: 7,
       window_days: 30,
       // One custom report (issue 11): weekly campaign spend, read through Pinterest's asynchronous reports.
-      custom_reports: [{ name: 'campaign_weekly', level: 'CAMPAIGN', granularity: 'WEEK', columns: ['SPEND_IN_MICRO_DOLLAR', 'TOTAL_IMPRESSION', 'TOTAL_CLICKTHROUGH'] }],
+      custom_reports: [
+        {
+          name: 'campaign_weekly',
+          level: 'CAMPAIGN',
+          granularity: 'WEEK',
+          columns: ['SPEND_IN_MICRO_DOLLAR', 'TOTAL_IMPRESSION', 'TOTAL_CLICKTHROUGH'],
+        },
+      ],
     };
     const configPath = write('config.json', config);
     console.log(`Pinterest API simulator at ${sim.url} (today ${today})\n`);
@@ -38,28 +56,55 @@ async function main(): Promise<void> {
     const check = await step('check', ['check', '--config', configPath], env);
     const status = check.messages.find((m) => m.type === 'CONNECTION_STATUS')?.connectionStatus;
     const discover = await step('discover', ['discover', '--config', configPath], env);
-    const streams: Array<Record<string, any>> = discover.messages.find((m) => m.type === 'CATALOG')?.catalog.streams ?? [];
-    console.log(`spec: ${specOk ? 'ok' : 'MISSING'}  check: ${status?.status} (${status?.message ?? ''})  discover: ${streams.length} streams\n`);
+    const streams: Array<Record<string, any>> =
+      discover.messages.find((m) => m.type === 'CATALOG')?.catalog.streams ?? [];
+    console.log(
+      `spec: ${specOk ? 'ok' : 'MISSING'}  check: ${status?.status} (${status?.message ?? ''})  discover: ${streams.length} streams\n`,
+    );
 
     const full = catalog(streams, () => 'full_refresh');
     sim.resetLog();
-    const read1 = await step('read-full-refresh', ['read', '--config', configPath, '--catalog', write('catalog_full_refresh.json', full)], env);
+    const read1 = await step(
+      'read-full-refresh',
+      ['read', '--config', configPath, '--catalog', write('catalog_full_refresh.json', full)],
+      env,
+    );
     const requests1 = countRequests(sim.requestLog);
     const state = lastStates(read1.messages);
     const statePath = write('state.json', state);
 
-    const incremental = catalog(streams, (s) => (s.supported_sync_modes.includes('incremental') ? 'incremental' : 'full_refresh'));
+    const incremental = catalog(streams, (s) =>
+      s.supported_sync_modes.includes('incremental') ? 'incremental' : 'full_refresh',
+    );
     sim.resetLog();
-    const read2 = await step('read-incremental', ['read', '--config', configPath, '--catalog', write('catalog_incremental.json', incremental), '--state', statePath], env);
+    const read2 = await step(
+      'read-incremental',
+      [
+        'read',
+        '--config',
+        configPath,
+        '--catalog',
+        write('catalog_incremental.json', incremental),
+        '--state',
+        statePath,
+      ],
+      env,
+    );
     const requests2 = countRequests(sim.requestLog);
 
     printSummary(`Full refresh of all ${streams.length} streams`, read1, requests1);
     printSummary(`Incremental from that state (lookback ${config.lookback_days} days)`, read2, requests2);
-    const weekly = read1.messages.filter((m) => m.type === 'RECORD' && m.record.stream === 'custom_campaign_weekly').map((m) => m.record.data);
-    console.log(`Custom report custom_campaign_weekly (level CAMPAIGN, granularity WEEK: rows dated the Monday of their week): ${weekly.length} records, e.g.`);
+    const weekly = read1.messages
+      .filter((m) => m.type === 'RECORD' && m.record.stream === 'custom_campaign_weekly')
+      .map((m) => m.record.data);
+    console.log(
+      `Custom report custom_campaign_weekly (level CAMPAIGN, granularity WEEK: rows dated the Monday of their week): ${weekly.length} records, e.g.`,
+    );
     for (const r of weekly.slice(0, 3)) console.log(`  ${JSON.stringify(r)}`);
     console.log('');
-    console.log(`Raw messages: ${relative(process.cwd(), OUT)}/ (read-full-refresh.jsonl, read-incremental.jsonl, config, catalogs, state)`);
+    console.log(
+      `Raw messages: ${relative(process.cwd(), OUT)}/ (read-full-refresh.jsonl, read-incremental.jsonl, config, catalogs, state)`,
+    );
     const failed = [read1, read2].some((r) => r.exitCode !== 0) || !specOk || status?.status !== 'SUCCEEDED';
     if (failed) {
       console.error('\nThe demo did not run cleanly: see the TRACE messages in the raw output.');
@@ -78,13 +123,19 @@ function write(name: string, content: unknown): string {
 
 function catalog(streams: Array<Record<string, any>>, mode: (s: Record<string, any>) => string) {
   return {
-    streams: streams.map((s) => ({ stream: s, sync_mode: mode(s), destination_sync_mode: mode(s) === 'incremental' ? 'append_dedup' : 'overwrite', primary_key: s.source_defined_primary_key })),
+    streams: streams.map((s) => ({
+      stream: s,
+      sync_mode: mode(s),
+      destination_sync_mode: mode(s) === 'incremental' ? 'append_dedup' : 'overwrite',
+      primary_key: s.source_defined_primary_key,
+    })),
   };
 }
 
 async function step(name: string, args: string[], env: Record<string, string>): Promise<Spawned> {
   const result = await spawnConnector(args, { env, rawOutput: join(OUT, `${name}.jsonl`) });
-  if (result.junk.length) throw new Error(`${name}: stdout carried non-JSON lines: ${result.junk.slice(0, 3).join(' | ')}`);
+  if (result.junk.length)
+    throw new Error(`${name}: stdout carried non-JSON lines: ${result.junk.slice(0, 3).join(' | ')}`);
   return result;
 }
 
@@ -92,7 +143,9 @@ function countRequests(log: Array<{ path: string; method: string }>): Map<string
   const out = new Map<string, number>();
   for (const r of log) {
     // Asynchronous reports (create and polls) are not one stream's by path: counted together.
-    const stream = /^\/ad_accounts\/\d+\/reports$/.test(r.path) ? 'reports' : streamOfRequest(r.method, r.path) ?? 'set-up';
+    const stream = /^\/ad_accounts\/\d+\/reports$/.test(r.path)
+      ? 'reports'
+      : (streamOfRequest(r.method, r.path) ?? 'set-up');
     out.set(stream, (out.get(stream) ?? 0) + 1);
   }
   return out;
@@ -109,7 +162,10 @@ function printSummary(title: string, result: Spawned, requests: Map<string, numb
       const name = m.trace.stream_status.stream_descriptor.name;
       const r = rows.get(name) ?? { records: 0 };
       if (m.trace.stream_status.status === 'STARTED') r.start = m.trace.emitted_at;
-      else if (m.trace.stream_status.status !== 'RUNNING') { r.end = m.trace.emitted_at; r.status = m.trace.stream_status.status; }
+      else if (m.trace.stream_status.status !== 'RUNNING') {
+        r.end = m.trace.emitted_at;
+        r.status = m.trace.stream_status.status;
+      }
       rows.set(name, r);
     } else if (m.type === 'STATE') {
       const name = m.state.stream.stream_descriptor.name;
@@ -123,19 +179,30 @@ function printSummary(title: string, result: Spawned, requests: Map<string, numb
   const table = [...rows.entries()].map(([name, r]) => [
     name,
     String(r.records),
-    String(requests.get(name) ?? (name.startsWith('ad_analytics') ? `${requests.get('ad_analytics|ad_analytics_daily') ?? 0}*`
-      : name.startsWith('custom_') ? `${requests.get('reports') ?? 0}†` : 0)),
+    String(
+      requests.get(name) ??
+        (name.startsWith('ad_analytics')
+          ? `${requests.get('ad_analytics|ad_analytics_daily') ?? 0}*`
+          : name.startsWith('custom_')
+            ? `${requests.get('reports') ?? 0}†`
+            : 0),
+    ),
     r.start && r.end ? ((r.end - r.start) / 1000).toFixed(2) : '',
     r.cursor ?? '–',
     r.status ?? '',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i >= 4 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 || i >= 4 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   console.log(line(header));
   for (const row of table) console.log(line(row));
   const setup = requests.get('set-up') ?? 0;
-  console.log(`(+ ${setup} set-up requests: token, user account, ad accounts; * ad_analytics and ad_analytics_daily share one endpoint, counted together;`);
-  console.log(` † asynchronous report requests, creates and polls, of all reports; the downloads go to another host)\n`);
+  console.log(
+    `(+ ${setup} set-up requests: token, user account, ad accounts; * ad_analytics and ad_analytics_daily share one endpoint, counted together;`,
+  );
+  console.log(
+    ` † asynchronous report requests, creates and polls, of all reports; the downloads go to another host)\n`,
+  );
 }
 
 main().catch((err) => {

@@ -41,15 +41,30 @@ function configuredCatalog() {
 async function main() {
   const sim = await startSimulator({ today: TODAY });
   try {
-    const truth = sim.groundTruth({ today: TODAY, columns: [...DEFAULT_COLUMNS], windowDays: ACCEPTANCE_CONFIG.window_days });
+    const truth = sim.groundTruth({
+      today: TODAY,
+      columns: [...DEFAULT_COLUMNS],
+      windowDays: ACCEPTANCE_CONFIG.window_days,
+    });
     const lines = STREAMS.map((d) => d.name).flatMap((stream) =>
-      truth.records[stream].slice(0, PER_STREAM).map((data) => JSON.stringify({ stream, data, emitted_at: 1782777600000 })),
+      truth.records[stream]
+        .slice(0, PER_STREAM)
+        .map((data) => JSON.stringify({ stream, data, emitted_at: 1782777600000 })),
     );
     writeFileSync(join(__dirname, '..', 'integration_tests', 'expected_records.jsonl'), lines.join('\n') + '\n');
-    writeFileSync(join(__dirname, '..', 'integration_tests', 'configured_catalog.json'), JSON.stringify(configuredCatalog(), null, 2) + '\n');
+    writeFileSync(
+      join(__dirname, '..', 'integration_tests', 'configured_catalog.json'),
+      JSON.stringify(configuredCatalog(), null, 2) + '\n',
+    );
     // A state far in the future for every incremental stream: CAT's state_with_abnormally_large_values.
-    const abnormal = STREAMS.filter((d) => d.kind === 'analytics').map((d) => ({ type: 'STREAM', stream: { stream_descriptor: { name: d.name }, stream_state: { date: '3021-01-01' } } }));
-    writeFileSync(join(__dirname, '..', 'integration_tests', 'abnormal_state.json'), JSON.stringify(abnormal, null, 2) + '\n');
+    const abnormal = STREAMS.filter((d) => d.kind === 'analytics').map((d) => ({
+      type: 'STREAM',
+      stream: { stream_descriptor: { name: d.name }, stream_state: { date: '3021-01-01' } },
+    }));
+    writeFileSync(
+      join(__dirname, '..', 'integration_tests', 'abnormal_state.json'),
+      JSON.stringify(abnormal, null, 2) + '\n',
+    );
     console.log(`wrote ${lines.length} expected records`);
   } finally {
     await sim.close();

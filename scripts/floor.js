@@ -60,4 +60,7 @@ async function main() {
   await Promise.all(Array.from({ length: plan.concurrency || 8 }, worker));
   await flush();
 }
-main().catch((err) => { console.error(err); process.exitCode = 1; });
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});

@@ -8,7 +8,9 @@ import { FULL_OPENAPI, FULL_PROTOCOL, OPENAPI_FIXTURE, PROTOCOL_FIXTURE, fullRef
 import { openApiSubset, protocolSchema, serializeFixture } from './lib/derive-fixtures';
 
 if (!fullReferenceDocsPresent()) {
-  process.stderr.write(`generate-fixtures: the reference documents are not at ${FULL_OPENAPI} and ${FULL_PROTOCOL} (set REFERENCE_DOCS_DIR)\n`);
+  process.stderr.write(
+    `generate-fixtures: the reference documents are not at ${FULL_OPENAPI} and ${FULL_PROTOCOL} (set REFERENCE_DOCS_DIR)\n`,
+  );
   process.exit(1);
 }
 writeFileSync(OPENAPI_FIXTURE, serializeFixture(openApiSubset(readFileSync(FULL_OPENAPI, 'utf8'))));

@@ -18,4 +18,6 @@ const out = {
 };
 const target = path.resolve(__dirname, '../src/pinterest/report-enums.json');
 fs.writeFileSync(target, JSON.stringify(out, null, 1) + '\n');
-console.log(`wrote ${target}: ${out.columns.length} columns, ${out.levels.length} levels, ${out.targeting_types.length} targeting types`);
+console.log(
+  `wrote ${target}: ${out.columns.length} columns, ${out.levels.length} levels, ${out.targeting_types.length} targeting types`,
+);

@@ -54,8 +54,10 @@ const MAX_REF_RECURSION = 4;
 
 /** Stream names, keys, cursors and shapes come from the one registry: src/streams/definitions.ts. */
 export const definitions = (): readonly StreamDefinition[] => STREAMS;
-const adsAnalyticsStreams = () => STREAMS.filter((d): d is AnalyticsDefinition => d.kind === 'analytics' && d.rows === 'ads_columns');
-const dailyMetricsStreams = () => STREAMS.filter((d): d is AnalyticsDefinition => d.kind === 'analytics' && d.rows === 'daily_metrics');
+const adsAnalyticsStreams = () =>
+  STREAMS.filter((d): d is AnalyticsDefinition => d.kind === 'analytics' && d.rows === 'ads_columns');
+const dailyMetricsStreams = () =>
+  STREAMS.filter((d): d is AnalyticsDefinition => d.kind === 'analytics' && d.rows === 'daily_metrics');
 
 /** The targeting level of a targeting stream's path: /ad_accounts/{id}/<level>s/targeting_analytics, or the account. */
 export function targetingLevel(apiPath: string): string {
@@ -122,7 +124,8 @@ function deref(doc: OpenApiDoc, node: OasSchema): OasSchema {
 /** The GET operation of a path; placeholders match by position ({section_id} and {board_section_id} alike). */
 function getOperation(doc: OpenApiDoc, apiPath: string): OasSchema {
   const shape = (p: string) => p.replace(/\{[^}]+\}/g, '{}');
-  const key = apiPath in (doc?.paths ?? {}) ? apiPath : Object.keys(doc?.paths ?? {}).find((p) => shape(p) === shape(apiPath));
+  const key =
+    apiPath in (doc?.paths ?? {}) ? apiPath : Object.keys(doc?.paths ?? {}).find((p) => shape(p) === shape(apiPath));
   const op = key ? doc.paths[key]?.get : undefined;
   if (!op) fail(`GET ${apiPath} not found in the OpenAPI file`);
   return op;
@@ -198,10 +201,6 @@ interface Shape {
   items?: Shape;
   /** true when this shape stands for a cut recursion (emitted as `{}`). */
   cut?: boolean;
-}
-
-function emptyShape(): Shape {
-  return { types: new Set() };
 }
 
 function unionTypes(a: Set<string> | null, b: Set<string> | null): Set<string> | null {
@@ -372,7 +371,10 @@ export function buildListSchema(doc: OpenApiDoc, def: ListDefinition): JsonObjec
   const converted = convertSchema(doc, listItemSchema(doc, def.path));
   const props = (converted.properties ?? {}) as JsonObject;
   for (const field of Object.keys(def.carry ?? {})) {
-    props[field] ??= withDescription(NULL_STRING, `Id of the ${field.replace(/_id$/, '').replace(/_/g, ' ')} the item was listed under.`);
+    props[field] ??= withDescription(
+      NULL_STRING,
+      `Id of the ${field.replace(/_id$/, '').replace(/_/g, ' ')} the item was listed under.`,
+    );
   }
   for (const [field, schema] of Object.entries(def.extraFields ?? {})) props[field] ??= schema as JsonObject;
   // Primary-key fields: ids and names are strings (they already are in the API; enforce it).
@@ -536,10 +538,12 @@ function organicAnalyticsProperties(idKey: string, idDescription: string, metric
 export function buildAnalyticsSchema(doc: OpenApiDoc, enums: PinterestEnums, def: AnalyticsDefinition): JsonObject {
   const idKey = def.primaryKey[0];
   if (def.rows === 'ads_columns') return rootSchema(adsAnalyticsProperties(enums, idKey, def.targeting !== undefined));
-  const metrics = idKey === 'pin_id'
-    ? enums.pin_metric_types
-    : enumOf(doc, getQueryParameter(doc, def.path, 'metric_types').schema?.items, `${def.path} metric_types items`);
-  const description = idKey === 'pin_id' ? 'Pin id.' : idKey === 'user_id' ? "The token user's account id." : `${idKey}.`;
+  const metrics =
+    idKey === 'pin_id'
+      ? enums.pin_metric_types
+      : enumOf(doc, getQueryParameter(doc, def.path, 'metric_types').schema?.items, `${def.path} metric_types items`);
+  const description =
+    idKey === 'pin_id' ? 'Pin id.' : idKey === 'user_id' ? "The token user's account id." : `${idKey}.`;
   return rootSchema(organicAnalyticsProperties(idKey, description, metrics));
 }
 
@@ -561,7 +565,9 @@ export function generateFromDoc(doc: OpenApiDoc): Record<string, object> {
 }
 
 /** Every generated file, keyed by file name (relative to src/schemas). Pure: reads, never writes. */
-export function generateAll(openapiPath: string = process.env.OPENAPI_PATH || DEFAULT_OPENAPI_PATH): Record<string, object> {
+export function generateAll(
+  openapiPath: string = process.env.OPENAPI_PATH || DEFAULT_OPENAPI_PATH,
+): Record<string, object> {
   return generateFromDoc(loadOpenApi(openapiPath));
 }
 
@@ -577,7 +583,9 @@ function main(): void {
   for (const [name, value] of Object.entries(files)) {
     fs.writeFileSync(path.join(SCHEMAS_DIR, name), serialize(value));
   }
-  process.stderr.write(`generate-schemas: wrote ${Object.keys(files).length} files to ${SCHEMAS_DIR} from ${openapiPath}\n`);
+  process.stderr.write(
+    `generate-schemas: wrote ${Object.keys(files).length} files to ${SCHEMAS_DIR} from ${openapiPath}\n`,
+  );
 }
 
 if (require.main === module) {

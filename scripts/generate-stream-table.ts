@@ -12,7 +12,8 @@ import { STREAMS } from '../src/streams/definitions';
 import { streamRegistry } from '../src/streams/registry';
 
 export const STREAMS_DOC = join(__dirname, '..', 'docs', 'streams.md');
-export const TABLE_START = '<!-- stream table: written by `npm run generate:docs` from src/streams/definitions.ts; do not edit by hand -->';
+export const TABLE_START =
+  '<!-- stream table: written by `npm run generate:docs` from src/streams/definitions.ts; do not edit by hand -->';
 export const TABLE_END = '<!-- end of the generated stream table -->';
 
 const SYNCHRONOUS_DAYS = 90;
@@ -33,7 +34,11 @@ function partition(def: StreamDefinition): string {
   if (p.by === 'user') parts.push("the token's user");
   if (p.by === 'ad_account') parts.push('ad account');
   if (p.by === 'parent') {
-    const where = p.parent.where ? ` with ${Object.entries(p.parent.where).map(([k, v]) => `${k}: ${String(v)}`).join(', ')}` : '';
+    const where = p.parent.where
+      ? ` with ${Object.entries(p.parent.where)
+          .map(([k, v]) => `${k}: ${String(v)}`)
+          .join(', ')}`
+      : '';
     parts.push(`each ${entityOf[p.parent.stream] ?? p.parent.stream}${where}`);
   }
   if (def.ids) {
@@ -80,7 +85,8 @@ export function renderStreamTable(): string {
 export function withStreamTable(text: string): string {
   const start = text.indexOf(TABLE_START);
   const end = text.indexOf(TABLE_END);
-  if (start < 0 || end < start) throw new Error(`${STREAMS_DOC} has no generated-table markers (${TABLE_START} … ${TABLE_END})`);
+  if (start < 0 || end < start)
+    throw new Error(`${STREAMS_DOC} has no generated-table markers (${TABLE_START} … ${TABLE_END})`);
   return text.slice(0, start) + renderStreamTable() + text.slice(end + TABLE_END.length);
 }
 

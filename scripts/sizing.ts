@@ -10,7 +10,11 @@
  */
 import type { AnalyticsDefinition } from '../src/streams/definition';
 import {
-  MAX_IDS_PER_REQUEST, MAX_TARGETING_TYPES_PER_REQUEST, REPORT_LIMITS, REPORT_TARGETING_TYPES, TARGETING_TYPES_PER_REPORT,
+  MAX_IDS_PER_REQUEST,
+  MAX_TARGETING_TYPES_PER_REQUEST,
+  REPORT_LIMITS,
+  REPORT_TARGETING_TYPES,
+  TARGETING_TYPES_PER_REPORT,
 } from '../src/pinterest/limits';
 import { STREAMS } from '../src/streams/definitions';
 import { reportLevel } from '../src/streams/request-parts';
@@ -23,7 +27,9 @@ const WINDOW_DAYS = 90;
 const LOOKBACK_DAYS = 32;
 
 const ceil = Math.ceil;
-const ads = STREAMS.filter((s): s is AnalyticsDefinition => s.kind === 'analytics' && reportLevel(s.level) !== undefined);
+const ads = STREAMS.filter(
+  (s): s is AnalyticsDefinition => s.kind === 'analytics' && reportLevel(s.level) !== undefined,
+);
 
 /** Entities of a level, named by its id key (campaign_id …) or its list (campaigns …). */
 function entities(level: string, nAds: number): number {
@@ -43,7 +49,9 @@ function analyticsRequests(nAds: number, syncDays: number, reportDays: number): 
     sync += ceil(ids / MAX_IDS_PER_REQUEST) * ceil(syncDays / WINDOW_DAYS) * syncGroups;
     if (reportDays > 0) {
       const level = reportLevel(def.level)!;
-      const types = def.targeting ? def.targeting.types.filter((t) => (REPORT_TARGETING_TYPES[level] ?? []).includes(t)).length : 0;
+      const types = def.targeting
+        ? def.targeting.types.filter((t) => (REPORT_TARGETING_TYPES[level] ?? []).includes(t)).length
+        : 0;
       const groups = def.targeting ? ceil(types / TARGETING_TYPES_PER_REPORT) : 1;
       reports += ceil(reportDays / REPORT_LIMITS.default.maxDays) * groups;
     }
@@ -51,7 +59,8 @@ function analyticsRequests(nAds: number, syncDays: number, reportDays: number): 
   return { sync, reports };
 }
 
-const listRequests = (nAds: number) => ['campaigns', 'ad_groups', 'ads'].reduce((n, l) => n + Math.max(1, ceil(entities(l, nAds) / 250)), 0);
+const listRequests = (nAds: number) =>
+  ['campaigns', 'ad_groups', 'ads'].reduce((n, l) => n + Math.max(1, ceil(entities(l, nAds) / 250)), 0);
 
 function fmtTime(minutes: number): string {
   if (minutes < 1) return `${Math.max(1, Math.round(minutes * 60))} s`;
@@ -67,13 +76,20 @@ for (const accounts of [1, 10, 100, 500]) {
     const lists = listRequests(nAds) * accounts;
     const backAnalytics = accounts * (back.sync + back.reports * (1 + POLLS_PER_REPORT));
     const dailyAnalytics = accounts * daily.sync;
-    const least = (analytics: number) => Math.max(analytics / BUDGET_PER_MIN.ads_analytics, lists / BUDGET_PER_MIN.ads_read);
-    rows.push(`| ${accounts} | ${nAds.toLocaleString('en-US')} | ${(accounts * back.reports).toLocaleString('en-US')} | ${(backAnalytics + lists).toLocaleString('en-US')} | ${fmtTime(least(backAnalytics))} | ${(dailyAnalytics + lists).toLocaleString('en-US')} | ${fmtTime(least(dailyAnalytics))} |`);
+    const least = (analytics: number) =>
+      Math.max(analytics / BUDGET_PER_MIN.ads_analytics, lists / BUDGET_PER_MIN.ads_read);
+    rows.push(
+      `| ${accounts} | ${nAds.toLocaleString('en-US')} | ${(accounts * back.reports).toLocaleString('en-US')} | ${(backAnalytics + lists).toLocaleString('en-US')} | ${fmtTime(least(backAnalytics))} | ${(dailyAnalytics + lists).toLocaleString('en-US')} | ${fmtTime(least(dailyAnalytics))} |`,
+    );
   }
 }
 
-console.log(`Computed by \`npm run sizing\` for the ${ads.length} ads-analytics streams: a two-year backfill (${BACKFILL_DAYS} days: ${BACKFILL_DAYS - SYNC_DAYS} from reports in ≤ ${REPORT_LIMITS.default.maxDays}-day windows, ≤ ${TARGETING_TYPES_PER_REPORT} targeting types each, ${POLLS_PER_REPORT} polls per report; ${SYNC_DAYS} synchronous) and a daily sync (${LOOKBACK_DAYS}-day lookback). An account of N ads has N/20 campaigns and N/5 ad groups. Requests count ads_analytics (reports, polls, synchronous windows) and ads_read (entity lists); the least wall time is what Pinterest's Standard budgets allow (ads_analytics ${BUDGET_PER_MIN.ads_analytics}/min, ads_read ${BUDGET_PER_MIN.ads_read}/min, per user and app), before report preparation and download time.`);
+console.log(
+  `Computed by \`npm run sizing\` for the ${ads.length} ads-analytics streams: a two-year backfill (${BACKFILL_DAYS} days: ${BACKFILL_DAYS - SYNC_DAYS} from reports in ≤ ${REPORT_LIMITS.default.maxDays}-day windows, ≤ ${TARGETING_TYPES_PER_REPORT} targeting types each, ${POLLS_PER_REPORT} polls per report; ${SYNC_DAYS} synchronous) and a daily sync (${LOOKBACK_DAYS}-day lookback). An account of N ads has N/20 campaigns and N/5 ad groups. Requests count ads_analytics (reports, polls, synchronous windows) and ads_read (entity lists); the least wall time is what Pinterest's Standard budgets allow (ads_analytics ${BUDGET_PER_MIN.ads_analytics}/min, ads_read ${BUDGET_PER_MIN.ads_read}/min, per user and app), before report preparation and download time.`,
+);
 console.log('');
-console.log('| ad accounts | ads per account | reports | backfill requests | backfill least wall time | daily requests | daily least wall time |');
+console.log(
+  '| ad accounts | ads per account | reports | backfill requests | backfill least wall time | daily requests | daily least wall time |',
+);
 console.log('|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) console.log(r);

@@ -1,7 +1,7 @@
 // Ads entities of the simulated account: ad accounts (several currencies, owned and shared), and per
 // account the campaigns, ad groups and ads with their flights, statuses and analytics attributes.
 import type { GenerationContext } from './dataset-common';
-import { FANCY, pad, TOPICS } from './dataset-common';
+import { FANCY, TOPICS } from './dataset-common';
 import type { AdAccountMeta, EntityMeta, Json, PinMeta } from './types';
 import { dayToEpochSeconds, hash, unit, type Rng } from './rng';
 import type { EntityStatus, SizeKnobs } from './types';
@@ -19,7 +19,18 @@ const CURRENCIES: { code: string; decimals: number; fx: number; country: string 
   { code: 'MXN', decimals: 2, fx: 17.0, country: 'MX' },
 ];
 
-const WORDS = ['Spring', 'Summer', 'Autumn', 'Holiday', 'Evergreen', 'Brand', 'Retarget', 'Prospecting', 'Catalog', 'Video'];
+const WORDS = [
+  'Spring',
+  'Summer',
+  'Autumn',
+  'Holiday',
+  'Evergreen',
+  'Brand',
+  'Retarget',
+  'Prospecting',
+  'Catalog',
+  'Video',
+];
 const OBJECTIVES = ['AWARENESS', 'CONSIDERATION', 'WEB_CONVERSION', 'CATALOG_SALES', 'VIDEO_COMPLETION'];
 
 const CAMPAIGN_BASE = 626_700_000_0000; // 13 digits, below Number.MAX_SAFE_INTEGER
@@ -65,7 +76,10 @@ function trackingUrls(r: Rng, id: string): Json | null {
   };
 }
 
-export function generateAdAccounts(g: GenerationContext, unknownFields: boolean): { adAccounts: AdAccountMeta[]; adAccountById: Map<string, AdAccountMeta> } {
+export function generateAdAccounts(
+  g: GenerationContext,
+  unknownFields: boolean,
+): { adAccounts: AdAccountMeta[]; adAccountById: Map<string, AdAccountMeta> } {
   const { r, k, off, nowSec, username, userId } = g;
   const adAccounts: AdAccountMeta[] = [];
   const adAccountById = new Map<string, AdAccountMeta>();
@@ -77,7 +91,8 @@ export function generateAdAccounts(g: GenerationContext, unknownFields: boolean)
     const created = nowSec - 86400 * (400 + Math.floor(r.next() * 900));
     const item: Json = {
       id,
-      name: i === 0 ? `${username} main account` : `Ad account ${i + 1} (${cur.code})${i % 3 === 1 ? ' – Europe ✦' : ''}`,
+      name:
+        i === 0 ? `${username} main account` : `Ad account ${i + 1} (${cur.code})${i % 3 === 1 ? ' – Europe ✦' : ''}`,
       owner: shared ? { id: String(1_299_000_000_000 + i), username: `agency_partner_${i}` } : { id: userId, username },
       country: cur.country,
       currency: cur.code,
@@ -98,7 +113,12 @@ export function generateAdEntities(
   g: GenerationContext,
   adAccounts: AdAccountMeta[],
   ownedPins: PinMeta[],
-): { campaigns: Map<string, EntityMeta[]>; adGroups: Map<string, EntityMeta[]>; ads: Map<string, EntityMeta[]>; entityById: Map<string, EntityMeta> } {
+): {
+  campaigns: Map<string, EntityMeta[]>;
+  adGroups: Map<string, EntityMeta[]>;
+  ads: Map<string, EntityMeta[]>;
+  entityById: Map<string, EntityMeta>;
+} {
   const { seed, r, k, off, todayDay, dataStartDay } = g;
   const campaigns = new Map<string, EntityMeta[]>();
   const adGroups = new Map<string, EntityMeta[]>();
@@ -124,9 +144,16 @@ export function generateAdEntities(
           ? `${WORDS[ci % WORDS.length]} ${FANCY[ci % FANCY.length]} ${ci}`
           : `${WORDS[ci % WORDS.length]} ${TOPICS[(ci * 3) % TOPICS.length]} ${ci + 1}`;
       const created = dayToEpochSeconds((fs ?? todayDay - 10) - 3) + (hash(seed, key, 3) % 86400);
-      const dailyCap = unit(seed, key, 4) < 0.5 ? null : Math.round((20 + (hash(seed, key, 5) % 500)) * acc.fx) * 1_000_000;
+      const dailyCap =
+        unit(seed, key, 4) < 0.5 ? null : Math.round((20 + (hash(seed, key, 5) % 500)) * acc.fx) * 1_000_000;
       const summary =
-        status === 'ACTIVE' ? (fe !== null && fe < todayDay ? 'COMPLETED' : 'RUNNING') : status === 'PAUSED' ? 'PAUSED' : status;
+        status === 'ACTIVE'
+          ? fe !== null && fe < todayDay
+            ? 'COMPLETED'
+            : 'RUNNING'
+          : status === 'PAUSED'
+            ? 'PAUSED'
+            : status;
       const cbo = unit(seed, key, 6) < 0.2;
       const item: Json = {
         id,
@@ -185,7 +212,12 @@ export function generateAdEntities(
         const budget = cbo ? null : Math.round((10 + (hash(seed, gkey, 3) % 300)) * acc.fx) * 1_000_000;
         const bidStrategy = ['AUTOMATIC_BID', 'MAX_BID', 'TARGET_AVG'][hash(seed, gkey, 4) % 3];
         const gcreated = created + 3600 * (1 + gi);
-        const billable = objective === 'AWARENESS' ? 'IMPRESSION' : objective === 'VIDEO_COMPLETION' ? 'VIDEO_V_50_MRC' : 'CLICKTHROUGH';
+        const billable =
+          objective === 'AWARENESS'
+            ? 'IMPRESSION'
+            : objective === 'VIDEO_COMPLETION'
+              ? 'VIDEO_V_50_MRC'
+              : 'CLICKTHROUGH';
         const gitem: Json = {
           id: gid,
           ad_account_id: acc.id,
@@ -214,7 +246,13 @@ export function generateAdEntities(
           pacing_delivery_type: 'STANDARD',
           conversion_learning_mode_type: objective === 'WEB_CONVERSION' ? 'ACTIVE' : null,
           summary_status:
-            gstatus === 'ACTIVE' ? (gfe !== null && gfe < todayDay ? 'COMPLETED' : 'RUNNING') : gstatus === 'PAUSED' ? 'PAUSED' : gstatus,
+            gstatus === 'ACTIVE'
+              ? gfe !== null && gfe < todayDay
+                ? 'COMPLETED'
+                : 'RUNNING'
+              : gstatus === 'PAUSED'
+                ? 'PAUSED'
+                : gstatus,
           feed_profile_id: '0',
           billable_event: billable,
           id_type: undefined,

@@ -27,7 +27,14 @@ import {
 } from './metrics';
 import { ByteWriter, utf8 } from './bytes';
 import { adAccountOf, boolParam, enumParam, idList, type Query } from './params';
-import { refuseAttribution, refuseReportingTimezone, refuseTargetingTypes, settleDays, type SimClock, unsettle } from './api-quirks';
+import {
+  refuseAttribution,
+  refuseReportingTimezone,
+  refuseTargetingTypes,
+  settleDays,
+  type SimClock,
+  unsettle,
+} from './api-quirks';
 import { formatDay, parseDay } from './rng';
 import type { Level, SimulatorOptions } from './types';
 
@@ -43,8 +50,10 @@ function requiredAnalyticsParams(q: Query): { columns: string[]; gran: string } 
   if (!columns || columns.length === 0) throw bad('Missing required parameter: columns');
   const gran = q.one('granularity');
   if (gran === undefined) throw bad('Missing required parameter: granularity');
-  if (!GRANULARITIES.includes(gran)) throw bad(`Invalid parameter granularity: '${gran}' is not one of ${GRANULARITIES.join(', ')}`);
-  for (const c of columns) if (!isAnalyticsColumn(c)) throw bad(`Invalid parameter columns: '${c}' is not a valid column`);
+  if (!GRANULARITIES.includes(gran))
+    throw bad(`Invalid parameter granularity: '${gran}' is not one of ${GRANULARITIES.join(', ')}`);
+  for (const c of columns)
+    if (!isAnalyticsColumn(c)) throw bad(`Invalid parameter columns: '${c}' is not a valid column`);
   return { columns, gran };
 }
 
@@ -104,17 +113,23 @@ export class AnalyticsEndpoints {
       const t = q.list('targeting_types');
       if (!t || t.length === 0) throw bad('Missing required parameter: targeting_types');
       if (t.length > 14) throw bad(`Invalid parameter targeting_types: at most 14 items are allowed, got ${t.length}`);
-      for (const x of t) if (!isTargetingType(level, x)) throw bad(`Invalid parameter targeting_types: '${x}' is not a valid ${level} targeting type`);
+      for (const x of t)
+        if (!isTargetingType(level, x))
+          throw bad(`Invalid parameter targeting_types: '${x}' is not a valid ${level} targeting type`);
       types = Array.from(new Set(t));
       refuseTargetingTypes(this.opts, types);
       const at = q.list('attribution_types');
       if (at) {
         if (at.length > 2) throw bad('Invalid parameter attribution_types: at most 2 items are allowed');
-        for (const x of at) if (!TARGETING_ATTRIBUTION_TYPES.includes(x)) throw bad(`Invalid parameter attribution_types: '${x}'`);
+        for (const x of at)
+          if (!TARGETING_ATTRIBUTION_TYPES.includes(x)) throw bad(`Invalid parameter attribution_types: '${x}'`);
       }
     }
     const settle = this.attribution(q);
-    const aggregate = !targeting && (level === 'campaign' || level === 'ad_group') ? (boolParam(q, 'aggregate_report_rows') ?? false) : false;
+    const aggregate =
+      !targeting && (level === 'campaign' || level === 'ad_group')
+        ? (boolParam(q, 'aggregate_report_rows') ?? false)
+        : false;
     const [d0, d1] = this.dates(q, gran === 'HOUR');
     if (gran === 'HOUR') throw bad('granularity HOUR is not supported by this simulator');
 
@@ -135,14 +150,26 @@ export class AnalyticsEndpoints {
 
   /** Attribution windows, report time and time zone, as every ads-analytics endpoint validates them. */
   private attribution(q: Query): number | undefined {
-    const [click, engagement, view] = ['click_window_days', 'engagement_window_days', 'view_window_days'].map((w) => enumParam(q, w, WINDOW_DAYS));
+    const [click, engagement, view] = ['click_window_days', 'engagement_window_days', 'view_window_days'].map((w) =>
+      enumParam(q, w, WINDOW_DAYS),
+    );
     enumParam(q, 'conversion_report_time', ['TIME_OF_AD_ACTION', 'TIME_OF_CONVERSION']);
-    refuseReportingTimezone(this.opts, enumParam(q, 'reporting_timezone', ['PINTEREST_TIME_ZONE', 'AD_ACCOUNT_TIME_ZONE']));
+    refuseReportingTimezone(
+      this.opts,
+      enumParam(q, 'reporting_timezone', ['PINTEREST_TIME_ZONE', 'AD_ACCOUNT_TIME_ZONE']),
+    );
     refuseAttribution(this.opts, click, engagement, view);
     return settleDays(this.opts, click, engagement, view);
   }
 
-  private dailyJson(idKey: string, ents: EntityMeta[], specs: ColSpec[], d0: number, d1: number, settle?: number): Buffer[] {
+  private dailyJson(
+    idKey: string,
+    ents: EntityMeta[],
+    specs: ColSpec[],
+    d0: number,
+    d1: number,
+    settle?: number,
+  ): Buffer[] {
     const w = new ByteWriter();
     const raw: number[] = new Array(specs.length);
     const dateKey = utf8(',"DATE":"');
@@ -168,7 +195,14 @@ export class AnalyticsEndpoints {
     return w.chunks();
   }
 
-  private targetingJson(level: Level, ents: EntityMeta[], types: string[], specs: ColSpec[], d0: number, d1: number): Buffer[] {
+  private targetingJson(
+    level: Level,
+    ents: EntityMeta[],
+    types: string[],
+    specs: ColSpec[],
+    d0: number,
+    d1: number,
+  ): Buffer[] {
     const idKey = ID_COLUMN[level];
     const asNumber = this.opts.targetingIdsAsNumbers !== false;
     const w = new ByteWriter();
@@ -205,7 +239,15 @@ export class AnalyticsEndpoints {
   }
 
   /** TOTAL / WEEK / MONTH (and DAY with aggregate_report_rows): sums of the daily values. */
-  private aggregated(idKey: string, ents: EntityMeta[], specs: ColSpec[], d0: number, d1: number, gran: string, aggregate: boolean): Json[] {
+  private aggregated(
+    idKey: string,
+    ents: EntityMeta[],
+    specs: ColSpec[],
+    d0: number,
+    d1: number,
+    gran: string,
+    aggregate: boolean,
+  ): Json[] {
     const bucketOf = (d: number): string | undefined => {
       if (gran === 'TOTAL') return undefined;
       if (gran === 'DAY') return formatDay(d);
@@ -229,7 +271,8 @@ export class AnalyticsEndpoints {
         specs.forEach((s, i) => {
           const v = vals[i];
           if (v === undefined) return;
-          if (typeof v === 'number' && s.kind !== 'attr') row![s.name] = Math.round((((row![s.name] as number) ?? 0) + v) * 1e6) / 1e6;
+          if (typeof v === 'number' && s.kind !== 'attr')
+            row![s.name] = Math.round((((row![s.name] as number) ?? 0) + v) * 1e6) / 1e6;
           else row![s.name] = v;
         });
       }
@@ -247,7 +290,9 @@ export class AnalyticsEndpoints {
     const [d0, d1] = this.dates(q);
     const types = q.list('metric_types');
     if (!types || types.length === 0) throw bad('Missing required parameter: metric_types');
-    for (const t of types) if (!PIN_METRIC_TYPES.includes(t)) throw bad(`Invalid parameter metric_types: '${t}' is not a valid Pin metric type`);
+    for (const t of types)
+      if (!PIN_METRIC_TYPES.includes(t))
+        throw bad(`Invalid parameter metric_types: '${t}' is not a valid Pin metric type`);
     enumParam(q, 'app_types', ['ALL', 'MOBILE', 'TABLET', 'WEB']);
     enumParam(q, 'split_field', ['NO_SPLIT', 'APP_TYPE']);
     const adAcc = q.one('ad_account_id');
@@ -268,9 +313,20 @@ export class AnalyticsEndpoints {
     const [d0, d1] = this.dates(q);
     const types = q.list('metric_types') ?? [...USER_METRIC_TYPES];
     if (types.length === 0) throw bad('Invalid parameter metric_types: at least 1 item is required');
-    for (const t of types) if (!USER_METRIC_TYPES.includes(t)) throw bad(`Invalid parameter metric_types: '${t}' is not a valid metric type`);
+    for (const t of types)
+      if (!USER_METRIC_TYPES.includes(t))
+        throw bad(`Invalid parameter metric_types: '${t}' is not a valid metric type`);
     enumParam(q, 'from_claimed_content', ['OTHER', 'CLAIMED', 'BOTH']);
-    enumParam(q, 'pin_format', ['ALL', 'ORGANIC_IMAGE', 'ORGANIC_PRODUCT', 'ORGANIC_VIDEO', 'ADS_STANDARD', 'ADS_PRODUCT', 'ADS_VIDEO', 'ADS_IDEA']);
+    enumParam(q, 'pin_format', [
+      'ALL',
+      'ORGANIC_IMAGE',
+      'ORGANIC_PRODUCT',
+      'ORGANIC_VIDEO',
+      'ADS_STANDARD',
+      'ADS_PRODUCT',
+      'ADS_VIDEO',
+      'ADS_IDEA',
+    ]);
     enumParam(q, 'app_types', ['ALL', 'MOBILE', 'TABLET', 'WEB']);
     enumParam(q, 'content_type', ['ALL', 'PAID', 'ORGANIC']);
     enumParam(q, 'source', ['ALL', 'YOUR_PINS', 'OTHER_PINS']);

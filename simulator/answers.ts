@@ -10,7 +10,8 @@ export const MESSAGES = {
   adAccountForbidden: 'You are not permitted to access that resource.',
   // Pinterest's words for a dead refresh token (401, code 283) and for a token without a route's scope (401, code 3).
   invalidGrant: 'The authorization grant is invalid',
-  missingScope: 'Your token does not have sufficient permissions to perform this operation. Please ensure your token is authorized with the correct set of scopes.',
+  missingScope:
+    'Your token does not have sufficient permissions to perform this operation. Please ensure your token is authorized with the correct set of scopes.',
   rampedDown: 'The endpoint has been ramped down and is currently not accepting any traffic.',
 } as const;
 

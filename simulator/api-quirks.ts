@@ -31,7 +31,9 @@ export function refuseTargetingTypes(opts: SimulatorOptions, types: string[]): v
 /** With `refuseReportingTimezone`, AD_ACCOUNT_TIME_ZONE (a closed beta) is refused. */
 export function refuseReportingTimezone(opts: SimulatorOptions, value: string | undefined): void {
   if (opts.refuseReportingTimezone && value === 'AD_ACCOUNT_TIME_ZONE') {
-    throw bad('Invalid parameter reporting_timezone: AD_ACCOUNT_TIME_ZONE is not available for this ad account (closed beta).');
+    throw bad(
+      'Invalid parameter reporting_timezone: AD_ACCOUNT_TIME_ZONE is not available for this ad account (closed beta).',
+    );
   }
 }
 
@@ -45,13 +47,17 @@ const DAY_MS = 86_400_000;
 export class SimClock {
   private offset = 0;
   private requests = 0;
-  constructor(private readonly datasetDay: number, private readonly opts: SimulatorOptions) {}
+  constructor(
+    private readonly datasetDay: number,
+    private readonly opts: SimulatorOptions,
+  ) {}
 
   /** Counts an API request; the day advances when the knob's count is reached (before this one is answered). */
   onRequest(path: string): void {
     if (this.opts.advanceDayCounting !== undefined && !path.includes(this.opts.advanceDayCounting)) return;
     this.requests++;
-    if (this.opts.advanceDayAfterRequests !== undefined && this.requests === this.opts.advanceDayAfterRequests + 1) this.offset++;
+    if (this.opts.advanceDayAfterRequests !== undefined && this.requests === this.opts.advanceDayAfterRequests + 1)
+      this.offset++;
   }
 
   advance(days = 1): void {
@@ -77,7 +83,13 @@ const CONVERSION_COLUMN = /CONVERSION|CHECKOUT|SIGNUP|LEAD|ADD_TO_CART|PAGE_VISI
  * of processing) have passed on the clock: at age a of settle days, (a + 1) / (settle + 1) of the final value.
  * Ground truth holds the final values. `raw` holds fillRow's numbers for `specs`, changed in place.
  */
-export function unsettle(specs: ReadonlyArray<{ name: string; kind: string }>, raw: number[], ageDays: number, settleDays: number, wholeUnits: boolean): void {
+export function unsettle(
+  specs: ReadonlyArray<{ name: string; kind: string }>,
+  raw: number[],
+  ageDays: number,
+  settleDays: number,
+  wholeUnits: boolean,
+): void {
   if (ageDays >= settleDays) return;
   const share = (Math.max(0, ageDays) + 1) / (settleDays + 1);
   for (let i = 0; i < specs.length; i++) {
@@ -85,12 +97,18 @@ export function unsettle(specs: ReadonlyArray<{ name: string; kind: string }>, r
     if (Number.isNaN(raw[i]) || !CONVERSION_COLUMN.test(s.name)) continue;
     if (s.kind === 'count') raw[i] = Math.floor(raw[i] * share);
     // Micro amounts of a currency without minor units stay whole units (multiples of 10^6).
-    else if (s.kind === 'micro') raw[i] = wholeUnits ? Math.floor((raw[i] * share) / 1e6) * 1e6 : Math.floor(raw[i] * share);
+    else if (s.kind === 'micro')
+      raw[i] = wholeUnits ? Math.floor((raw[i] * share) / 1e6) * 1e6 : Math.floor(raw[i] * share);
   }
 }
 
 /** The settle time of a request's windows (the API's defaults when absent), or undefined when the knob is off. */
-export function settleDays(opts: SimulatorOptions, click?: string, engagement?: string, view?: string): number | undefined {
+export function settleDays(
+  opts: SimulatorOptions,
+  click?: string,
+  engagement?: string,
+  view?: string,
+): number | undefined {
   if (!opts.lateConversions) return undefined;
   return Math.max(Number(click ?? 30), Number(engagement ?? 30), Number(view ?? 1)) + 2;
 }

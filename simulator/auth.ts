@@ -10,7 +10,15 @@ import type { Credentials, SimulatorOptions } from './types';
 /** Pinterest's access tokens live 30 days (`expires_in: 2592000`). */
 export const ACCESS_TOKEN_TTL_SECONDS = 30 * 86400;
 
-export const DEFAULT_SCOPES = ['boards:read', 'boards:read_secret', 'pins:read', 'pins:read_secret', 'user_accounts:read', 'ads:read', 'catalogs:read'];
+export const DEFAULT_SCOPES = [
+  'boards:read',
+  'boards:read_secret',
+  'pins:read',
+  'pins:read_secret',
+  'user_accounts:read',
+  'ads:read',
+  'catalogs:read',
+];
 
 /** The scopes the app was granted (and a refresh may narrow). */
 export function grantedScopes(opts: SimulatorOptions): string[] {
@@ -77,7 +85,8 @@ export class TokenAuthority {
     const info = this.tokens.get(t);
     if (!info || info.expiresAt <= Date.now()) throw new ApiError(401, 2, MESSAGES.authFailed);
     info.uses = (info.uses ?? 0) + 1;
-    if (this.opts.accessTokenMaxRequests !== undefined && info.uses > this.opts.accessTokenMaxRequests) throw new ApiError(401, 2, MESSAGES.authFailed);
+    if (this.opts.accessTokenMaxRequests !== undefined && info.uses > this.opts.accessTokenMaxRequests)
+      throw new ApiError(401, 2, MESSAGES.authFailed);
     return info;
   }
 
@@ -106,7 +115,11 @@ export class TokenAuthority {
     if (!rt) return failure(400, 1, 'Missing request body parameter: refresh_token');
     if (!this.validRefreshTokens.has(rt)) return failure(401, 283, MESSAGES.invalidGrant);
     if (this.opts.legacyApp && form.get('continuous_refresh') !== 'true') {
-      return failure(400, 1, 'Legacy refresh tokens are no longer supported; apps created before September 25, 2025 must set continuous_refresh=true.');
+      return failure(
+        400,
+        1,
+        'Legacy refresh tokens are no longer supported; apps created before September 25, 2025 must set continuous_refresh=true.',
+      );
     }
     let scopes = this.scopes();
     const asked = form.get('scope');
@@ -117,7 +130,11 @@ export class TokenAuthority {
       scopes = want;
     }
     // Continuous refresh: every answer carries a new refresh token (the spec requires it).
-    const out: Record<string, unknown> = { ...this.issueAccessToken(scopes), ...this.newRefreshToken(!this.opts.rotateRefreshToken), response_type: 'refresh_token' };
+    const out: Record<string, unknown> = {
+      ...this.issueAccessToken(scopes),
+      ...this.newRefreshToken(!this.opts.rotateRefreshToken),
+      response_type: 'refresh_token',
+    };
     return json(200, out, { 'cache-control': 'no-store' });
   }
 

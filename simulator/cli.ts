@@ -34,7 +34,15 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 
-import { startSimulator, SIZES, type FaultKind, type RateCategory, type RateLimitSpec, type SimulatorOptions, type SizeKnobs } from './index';
+import {
+  startSimulator,
+  SIZES,
+  type FaultKind,
+  type RateCategory,
+  type RateLimitSpec,
+  type SimulatorOptions,
+  type SizeKnobs,
+} from './index';
 
 export const RATE_LIMIT_PRESETS: Record<string, Partial<Record<RateCategory, RateLimitSpec>>> = {
   standard: {
@@ -91,9 +99,12 @@ async function main(): Promise<void> {
   const size: SizeKnobs = { ...SIZES[preset], ...(str(args, 'size-json') ? JSON.parse(str(args, 'size-json')!) : {}) };
   const rl = str(args, 'rate-limits');
   let rateLimits: SimulatorOptions['rateLimits'] = false;
-  let dailyQuota: SimulatorOptions['dailyQuota'] = str(args, 'daily-quota') ? JSON.parse(str(args, 'daily-quota')!) : undefined;
+  let dailyQuota: SimulatorOptions['dailyQuota'] = str(args, 'daily-quota')
+    ? JSON.parse(str(args, 'daily-quota')!)
+    : undefined;
   if (rl === 'standard') rateLimits = RATE_LIMIT_PRESETS.standard;
-  else if (rl === 'trial') dailyQuota = { ads_analytics: 1000, ads_read: 1000, org_read: 1000, org_analytics: 1000, ...(dailyQuota ?? {}) };
+  else if (rl === 'trial')
+    dailyQuota = { ads_analytics: 1000, ads_read: 1000, org_read: 1000, org_analytics: 1000, ...(dailyQuota ?? {}) };
   else if (rl && rl !== 'off') rateLimits = JSON.parse(rl);
   const gone = args.get('interests-gone');
   const opts: SimulatorOptions = {

@@ -22,20 +22,35 @@ export interface ConsentAnswer {
   headers?: Record<string, string>;
 }
 
-interface IssuedCode { redirectUri: string; scopes: string[]; expiresAt: number; used: boolean }
+interface IssuedCode {
+  redirectUri: string;
+  scopes: string[];
+  expiresAt: number;
+  used: boolean;
+}
 
 const CODE_TTL_MS = 10 * 60_000;
 
 const page = (status: number, text: string): ConsentAnswer => ({
   status,
   contentType: 'text/html; charset=utf-8',
-  body: Buffer.from(`<!doctype html><title>Pinterest</title><p>${text.replace(/[<>&]/g, (c) => `&#${c.charCodeAt(0)};`)}</p>`),
+  body: Buffer.from(
+    `<!doctype html><title>Pinterest</title><p>${text.replace(/[<>&]/g, (c) => `&#${c.charCodeAt(0)};`)}</p>`,
+  ),
 });
 
-const json = (status: number, value: unknown): ConsentAnswer => ({ status, contentType: 'application/json; charset=utf-8', body: Buffer.from(JSON.stringify(value)) });
+const json = (status: number, value: unknown): ConsentAnswer => ({
+  status,
+  contentType: 'application/json; charset=utf-8',
+  body: Buffer.from(JSON.stringify(value)),
+});
 
 /** What a code exchange asked for (no secrets), so tests can see the client's request. */
-export interface CodeExchange { redirectUri: string | null; continuousRefresh: string | null; accepted: boolean }
+export interface CodeExchange {
+  redirectUri: string | null;
+  continuousRefresh: string | null;
+  accepted: boolean;
+}
 
 export class ConsentFlow {
   private codes = new Map<string, IssuedCode>();
@@ -54,7 +69,8 @@ export class ConsentFlow {
   }
 
   setMode(mode: string): void {
-    if (!(CONSENT_MODES as string[]).includes(mode)) throw new Error(`unknown consent mode ${mode} (one of ${CONSENT_MODES.join(', ')})`);
+    if (!(CONSENT_MODES as string[]).includes(mode))
+      throw new Error(`unknown consent mode ${mode} (one of ${CONSENT_MODES.join(', ')})`);
     this.mode = mode as ConsentMode;
   }
 
@@ -68,7 +84,8 @@ export class ConsentFlow {
     } catch {
       return page(400, 'Missing or invalid redirect_uri.');
     }
-    if (target.protocol !== 'http:' && target.protocol !== 'https:') return page(400, 'Invalid redirect_uri: http or https only.');
+    if (target.protocol !== 'http:' && target.protocol !== 'https:')
+      return page(400, 'Invalid redirect_uri: http or https only.');
     if (this.registeredRedirectUris && !this.registeredRedirectUris.includes(redirect!)) {
       return page(400, `The redirect_uri ${redirect} is not registered for this app.`);
     }
@@ -89,7 +106,12 @@ export class ConsentFlow {
       target.searchParams.set('code', code);
     }
     if (state) target.searchParams.set('state', this.mode === 'wrong_state' ? `${state}-not-yours` : state);
-    return { status: 302, contentType: 'text/plain; charset=utf-8', body: Buffer.from(''), headers: { location: target.toString() } };
+    return {
+      status: 302,
+      contentType: 'text/plain; charset=utf-8',
+      body: Buffer.from(''),
+      headers: { location: target.toString() },
+    };
   }
 
   /**
@@ -100,13 +122,21 @@ export class ConsentFlow {
   exchange(form: URLSearchParams, issue: (scopes: string[]) => Record<string, unknown>): ConsentAnswer {
     const code = form.get('code');
     const redirect = form.get('redirect_uri');
-    const record: CodeExchange = { redirectUri: redirect, continuousRefresh: form.get('continuous_refresh'), accepted: false };
+    const record: CodeExchange = {
+      redirectUri: redirect,
+      continuousRefresh: form.get('continuous_refresh'),
+      accepted: false,
+    };
     this.exchanges.push(record);
     if (!code) return json(400, { code: 1, message: 'Missing request body parameter: code' });
     if (!redirect) return json(400, { code: 1, message: 'Missing request body parameter: redirect_uri' });
     const issued = this.codes.get(code);
     if (!issued || issued.used || issued.expiresAt <= Date.now() || issued.redirectUri !== redirect) {
-      return json(400, { code: 1, message: 'Invalid authorization code: it is unknown, expired, already used or was issued for another redirect_uri.' });
+      return json(400, {
+        code: 1,
+        message:
+          'Invalid authorization code: it is unknown, expired, already used or was issued for another redirect_uri.',
+      });
     }
     issued.used = true;
     record.accepted = true;

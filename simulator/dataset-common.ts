@@ -19,8 +19,26 @@ export interface GenerationContext {
   userId: string;
 }
 
-export const TOPICS = ['Home Décor', 'Recipes', 'Outfits', 'Garden', 'Wedding', 'Travel', 'Beauty', 'DIY', 'Fitness', 'Kids'];
-export const FANCY = ['– Noël 🎄', '· インテリア', '(ß-test) "quoted"', '— Café & Crème', '🔥 Best sellers', ' / Größe'];
+export const TOPICS = [
+  'Home Décor',
+  'Recipes',
+  'Outfits',
+  'Garden',
+  'Wedding',
+  'Travel',
+  'Beauty',
+  'DIY',
+  'Fitness',
+  'Kids',
+];
+export const FANCY = [
+  '– Noël 🎄',
+  '· インテリア',
+  '(ß-test) "quoted"',
+  '— Café & Crème',
+  '🔥 Best sellers',
+  ' / Größe',
+];
 
 export function isoSeconds(epochSeconds: number): string {
   return new Date(epochSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');

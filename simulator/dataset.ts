@@ -5,7 +5,7 @@
 import { generateAdAccounts, generateAdEntities } from './ads-data';
 import { pad, type GenerationContext } from './dataset-common';
 import { dayToEpochSeconds, formatDay, hash, Rng } from './rng';
-import type { AdAccountMeta, Dataset, EntityMeta, Level, SizeKnobs } from './types';
+import type { Dataset, EntityMeta, Level, SizeKnobs } from './types';
 import { generateAccountLists } from './account-lists';
 import { generateBoards, generateFollowers, generateInterests, generatePins, userProfile } from './organic-data';
 
@@ -58,7 +58,8 @@ export function generateDataset(seed: number, todayDay: number, k: SizeKnobs, un
 }
 
 export function entitiesOf(ds: Dataset, level: Level, accountId: string): EntityMeta[] {
-  if (level === 'ad_account') return [ds.accountLists.accountEntity.get(accountId)].filter((e): e is EntityMeta => e !== undefined);
+  if (level === 'ad_account')
+    return [ds.accountLists.accountEntity.get(accountId)].filter((e): e is EntityMeta => e !== undefined);
   const m = level === 'campaign' ? ds.campaigns : level === 'ad_group' ? ds.adGroups : ds.ads;
   return m.get(accountId) ?? [];
 }

@@ -6,7 +6,7 @@ import type { AnalyticsEndpoints } from './analytics';
 import { ApiError, bad, json, type Answer } from './answers';
 import type { ListEndpoints } from './lists';
 import type { MetricsContext } from './metrics';
-import { adAccountOf, boolParam, enumParam, idList, Query } from './params';
+import { adAccountOf, boolParam, enumParam, idList, type Query } from './params';
 import type { Dataset, Json, Level, RateCategory, StreamName } from './types';
 import { pinWithMetrics, visibleBoards, visiblePins } from './views';
 import { entitiesOf } from './dataset';
@@ -39,7 +39,8 @@ export interface ListSpec {
 }
 
 /** The ground-truth computation of an endpoint that is not a plain list (groundTruth.ts). */
-export type TruthKind = 'ad_accounts' | 'pins' | 'interests' | 'entities' | 'ads_analytics' | 'pin_analytics' | 'user_analytics';
+export type TruthKind =
+  'ad_accounts' | 'pins' | 'interests' | 'entities' | 'ads_analytics' | 'pin_analytics' | 'user_analytics';
 
 export interface Handlers {
   ds: Dataset;
@@ -117,18 +118,48 @@ const adsAnalytics = (prefix: string, level: Level, targeting: boolean, streams:
 
 export const ENDPOINTS: readonly Endpoint[] = [
   { path: '/oauth/token', method: 'POST', category: 'org_read', scopes: [], streams: [], kind: 'token' },
-  { path: '/user_account', method: 'GET', category: 'org_read', scopes: USER, streams: [], setup: true, serve: (h) => json(200, h.ds.user) },
   {
-    path: '/user_account/analytics', method: 'GET', category: 'org_analytics', scopes: USER, streams: ['user_account_analytics'],
-    analytics: true, truth: 'user_analytics', serve: (h, r) => h.analytics.userAnalytics(r.q),
+    path: '/user_account',
+    method: 'GET',
+    category: 'org_read',
+    scopes: USER,
+    streams: [],
+    setup: true,
+    serve: (h) => json(200, h.ds.user),
   },
-  { path: '/user_account/followers', method: 'GET', category: 'ads_read', scopes: USER, streams: ['followers'], list: { items: ({ ds }) => ds.followers } },
   {
-    path: '/users/{username}/interests/follow', method: 'GET', category: 'org_read', scopes: USER, streams: ['user_interests'],
-    truth: 'interests', serve: (h, r) => h.lists.interests(r.params.username, r.path, r.q),
+    path: '/user_account/analytics',
+    method: 'GET',
+    category: 'org_analytics',
+    scopes: USER,
+    streams: ['user_account_analytics'],
+    analytics: true,
+    truth: 'user_analytics',
+    serve: (h, r) => h.analytics.userAnalytics(r.q),
   },
   {
-    path: '/boards', method: 'GET', category: 'org_read', scopes: BOARDS, streams: ['boards'],
+    path: '/user_account/followers',
+    method: 'GET',
+    category: 'ads_read',
+    scopes: USER,
+    streams: ['followers'],
+    list: { items: ({ ds }) => ds.followers },
+  },
+  {
+    path: '/users/{username}/interests/follow',
+    method: 'GET',
+    category: 'org_read',
+    scopes: USER,
+    streams: ['user_interests'],
+    truth: 'interests',
+    serve: (h, r) => h.lists.interests(r.params.username, r.path, r.q),
+  },
+  {
+    path: '/boards',
+    method: 'GET',
+    category: 'org_read',
+    scopes: BOARDS,
+    streams: ['boards'],
     list: {
       items: ({ ds, q, scopes }) => {
         enumParam(q, 'privacy', ['ALL', 'PUBLIC', 'PROTECTED', 'SECRET', 'PUBLIC_AND_SECRET']);
@@ -139,9 +170,14 @@ export const ENDPOINTS: readonly Endpoint[] = [
     },
   },
   {
-    path: '/boards/{board_id}/sections', method: 'GET', category: 'org_read', scopes: BOARDS, streams: ['board_sections'],
+    path: '/boards/{board_id}/sections',
+    method: 'GET',
+    category: 'org_read',
+    scopes: BOARDS,
+    streams: ['board_sections'],
     list: {
-      parent: 'board', carries: 'board_id',
+      parent: 'board',
+      carries: 'board_id',
       items: ({ ds, q, parentId }) => {
         optionalAdAccount(ds, q);
         return ds.accountLists.sections.get(parentId) ?? [];
@@ -149,9 +185,14 @@ export const ENDPOINTS: readonly Endpoint[] = [
     },
   },
   {
-    path: '/boards/{board_id}/pins', method: 'GET', category: 'org_read', scopes: PINS, streams: ['board_pins'],
+    path: '/boards/{board_id}/pins',
+    method: 'GET',
+    category: 'org_read',
+    scopes: PINS,
+    streams: ['board_pins'],
     list: {
-      parent: 'board', carries: 'board_id',
+      parent: 'board',
+      carries: 'board_id',
       items: ({ ds, ctx, q, parentId, scopes }) => {
         optionalAdAccount(ds, q);
         const creative = q.list('creative_types');
@@ -164,9 +205,14 @@ export const ENDPOINTS: readonly Endpoint[] = [
     },
   },
   {
-    path: '/boards/{board_id}/sections/{section_id}/pins', method: 'GET', category: 'org_read', scopes: PINS, streams: ['board_section_pins'],
+    path: '/boards/{board_id}/sections/{section_id}/pins',
+    method: 'GET',
+    category: 'org_read',
+    scopes: PINS,
+    streams: ['board_section_pins'],
     list: {
-      parent: 'board_section', carries: 'board_section_id',
+      parent: 'board_section',
+      carries: 'board_section_id',
       items: ({ ds, q, parentId }) => {
         optionalAdAccount(ds, q);
         return (ds.accountLists.sectionPins.get(parentId) ?? []).map((p) => p.item);
@@ -174,7 +220,11 @@ export const ENDPOINTS: readonly Endpoint[] = [
     },
   },
   {
-    path: '/catalogs', method: 'GET', category: 'catalogs_read', scopes: CATALOGS, streams: ['catalogs'],
+    path: '/catalogs',
+    method: 'GET',
+    category: 'catalogs_read',
+    scopes: CATALOGS,
+    streams: ['catalogs'],
     list: {
       items: ({ ds, q }) => {
         optionalAdAccount(ds, q);
@@ -183,18 +233,28 @@ export const ENDPOINTS: readonly Endpoint[] = [
     },
   },
   {
-    path: '/catalogs/feeds', method: 'GET', category: 'catalogs_read', scopes: CATALOGS, streams: ['catalogs_feeds'],
+    path: '/catalogs/feeds',
+    method: 'GET',
+    category: 'catalogs_read',
+    scopes: CATALOGS,
+    streams: ['catalogs_feeds'],
     list: {
       items: ({ ds, q }) => {
         optionalAdAccount(ds, q);
         const catalogId = q.one('catalog_id');
-        return ds.accountLists.feeds.filter((f) => catalogId === undefined || ds.accountLists.feedCatalog.get(f.id as string) === catalogId);
+        return ds.accountLists.feeds.filter(
+          (f) => catalogId === undefined || ds.accountLists.feedCatalog.get(f.id as string) === catalogId,
+        );
       },
       filterKey: (q) => q.one('catalog_id') ?? '',
     },
   },
   {
-    path: '/catalogs/product_groups', method: 'GET', category: 'catalogs_read', scopes: CATALOGS, streams: ['catalogs_product_groups'],
+    path: '/catalogs/product_groups',
+    method: 'GET',
+    category: 'catalogs_read',
+    scopes: CATALOGS,
+    streams: ['catalogs_product_groups'],
     list: {
       items: ({ ds, q }) => {
         optionalAdAccount(ds, q);
@@ -203,28 +263,64 @@ export const ENDPOINTS: readonly Endpoint[] = [
         const ids = q.list('id');
         if (ids && ids.length > 1000) throw bad('Invalid parameter id: at most 1000 items are allowed');
         return ds.accountLists.productGroups.filter(
-          (g) => (catalogId === undefined || g.catalog_id === catalogId) && (feedId === undefined || g.feed_id === feedId) && (!ids || ids.includes(g.id as string)),
+          (g) =>
+            (catalogId === undefined || g.catalog_id === catalogId) &&
+            (feedId === undefined || g.feed_id === feedId) &&
+            (!ids || ids.includes(g.id as string)),
         );
       },
       filterKey: (q) => `${q.one('catalog_id') ?? ''}|${q.one('feed_id') ?? ''}|${q.list('id')?.join(',') ?? ''}`,
     },
   },
-  { path: '/pins', method: 'GET', category: 'org_read', scopes: PINS, streams: ['pins'], truth: 'pins', serve: (h, r) => h.lists.pins(r.q, r.scopes) },
   {
-    path: '/pins/{pin_id}/analytics', method: 'GET', category: 'org_analytics', scopes: PINS, streams: ['pin_analytics'],
-    analytics: true, truth: 'pin_analytics', serve: (h, r) => h.analytics.pinAnalytics(r.params.pin_id, r.q),
+    path: '/pins',
+    method: 'GET',
+    category: 'org_read',
+    scopes: PINS,
+    streams: ['pins'],
+    truth: 'pins',
+    serve: (h, r) => h.lists.pins(r.q, r.scopes),
   },
-  { path: '/ad_accounts', method: 'GET', category: 'ads_read', scopes: ADS, streams: ['ad_accounts'], setup: true, truth: 'ad_accounts', serve: (h, r) => h.lists.adAccounts(r.path, r.q) },
   {
-    path: '/ad_accounts/{ad_account_id}', method: 'GET', category: 'ads_read', scopes: ADS, streams: [], setup: true,
+    path: '/pins/{pin_id}/analytics',
+    method: 'GET',
+    category: 'org_analytics',
+    scopes: PINS,
+    streams: ['pin_analytics'],
+    analytics: true,
+    truth: 'pin_analytics',
+    serve: (h, r) => h.analytics.pinAnalytics(r.params.pin_id, r.q),
+  },
+  {
+    path: '/ad_accounts',
+    method: 'GET',
+    category: 'ads_read',
+    scopes: ADS,
+    streams: ['ad_accounts'],
+    setup: true,
+    truth: 'ad_accounts',
+    serve: (h, r) => h.lists.adAccounts(r.path, r.q),
+  },
+  {
+    path: '/ad_accounts/{ad_account_id}',
+    method: 'GET',
+    category: 'ads_read',
+    scopes: ADS,
+    streams: [],
+    setup: true,
     serve: (h, r) => json(200, adAccountOf(h.ds, r.params.ad_account_id).item),
   },
   adsAnalytics('', 'ad_account', false, ['ad_account_analytics']),
   adsAnalytics('', 'ad_account', true, ['ad_account_targeting_analytics']),
   {
-    path: '/ad_accounts/{ad_account_id}/audiences', method: 'GET', category: 'ads_read', scopes: ADS, streams: ['audiences'],
+    path: '/ad_accounts/{ad_account_id}/audiences',
+    method: 'GET',
+    category: 'ads_read',
+    scopes: ADS,
+    streams: ['audiences'],
     list: {
-      parent: 'ad_account', carries: 'ad_account_id',
+      parent: 'ad_account',
+      carries: 'ad_account_id',
       items: ({ ds, q, parentId }) => {
         enumParam(q, 'order', ORDER);
         if ((enumParam(q, 'ownership_type', ['OWNED', 'RECEIVED']) ?? 'OWNED') === 'RECEIVED') return [];
@@ -234,9 +330,14 @@ export const ENDPOINTS: readonly Endpoint[] = [
     },
   },
   {
-    path: '/ad_accounts/{ad_account_id}/customer_lists', method: 'GET', category: 'ads_read', scopes: ADS, streams: ['customer_lists'],
+    path: '/ad_accounts/{ad_account_id}/customer_lists',
+    method: 'GET',
+    category: 'ads_read',
+    scopes: ADS,
+    streams: ['customer_lists'],
     list: {
-      parent: 'ad_account', carries: 'ad_account_id',
+      parent: 'ad_account',
+      carries: 'ad_account_id',
       items: ({ ds, q, parentId }) => {
         enumParam(q, 'order', ORDER);
         return ds.accountLists.customerLists.get(parentId) ?? [];
@@ -244,10 +345,16 @@ export const ENDPOINTS: readonly Endpoint[] = [
     },
   },
   {
-    path: '/ad_accounts/{ad_account_id}/conversion_tags', method: 'GET', category: 'ads_read', scopes: ADS, streams: ['conversion_tags'],
+    path: '/ad_accounts/{ad_account_id}/conversion_tags',
+    method: 'GET',
+    category: 'ads_read',
+    scopes: ADS,
+    streams: ['conversion_tags'],
     list: {
       // Not paged: the OpenAPI file declares no page_size or bookmark here.
-      parent: 'ad_account', carries: 'ad_account_id', paged: false,
+      parent: 'ad_account',
+      carries: 'ad_account_id',
+      paged: false,
       items: ({ ds, q, parentId }) => {
         const tags = ds.accountLists.conversionTags.get(parentId) ?? [];
         return boolParam(q, 'filter_deleted') ? tags.filter((t) => t.status !== 'DELETED') : tags;
@@ -255,34 +362,60 @@ export const ENDPOINTS: readonly Endpoint[] = [
     },
   },
   {
-    path: '/ad_accounts/{ad_account_id}/keywords', method: 'GET', category: 'ads_read', scopes: ADS, streams: ['keywords'],
+    path: '/ad_accounts/{ad_account_id}/keywords',
+    method: 'GET',
+    category: 'ads_read',
+    scopes: ADS,
+    streams: ['keywords'],
     list: {
-      parent: 'ad_account', carries: 'ad_account_id',
+      parent: 'ad_account',
+      carries: 'ad_account_id',
       items: ({ ds, q, parentId }) => {
         const campaignId = q.one('campaign_id');
         const adGroupId = q.one('ad_group_id');
         const adGroupIds = idList(q, 'ad_group_ids', false, 250, 18);
-        for (const v of [campaignId, adGroupId]) if (v !== undefined && !/^\d{1,18}$/.test(v)) throw bad(`Invalid parameter: '${v}' does not match ^\\d+$`);
+        for (const v of [campaignId, adGroupId])
+          if (v !== undefined && !/^\d{1,18}$/.test(v)) throw bad(`Invalid parameter: '${v}' does not match ^\\d+$`);
         const matchTypes = q.list('match_types');
-        for (const m of matchTypes ?? []) if (!MATCH_TYPES.includes(m)) throw bad(`Invalid parameter match_types: '${m}'`);
+        for (const m of matchTypes ?? [])
+          if (!MATCH_TYPES.includes(m)) throw bad(`Invalid parameter match_types: '${m}'`);
         const ex = ds.accountLists;
         let items: Json[];
-        if (adGroupIds || adGroupId) items = (adGroupIds ?? [adGroupId!]).flatMap((g) => (ds.entityById.get(g)?.accountId === parentId ? ex.adGroupKeywords.get(g) ?? [] : []));
+        if (adGroupIds || adGroupId)
+          items = (adGroupIds ?? [adGroupId!]).flatMap((g) =>
+            ds.entityById.get(g)?.accountId === parentId ? (ex.adGroupKeywords.get(g) ?? []) : [],
+          );
         else if (campaignId) items = [];
         else items = ex.accountKeywords.get(parentId) ?? [];
         return matchTypes ? items.filter((k) => matchTypes.includes(k.match_type as string)) : items;
       },
-      filterKey: (q) => `${q.list('ad_group_ids')?.join(',') ?? q.one('ad_group_id') ?? q.one('campaign_id') ?? ''}|${q.list('match_types')?.join(',') ?? ''}`,
+      filterKey: (q) =>
+        `${q.list('ad_group_ids')?.join(',') ?? q.one('ad_group_id') ?? q.one('campaign_id') ?? ''}|${q.list('match_types')?.join(',') ?? ''}`,
       // The account's own keywords, then those of its ad groups, ≤ 250 ad group ids a request.
       readQueries: (ds, accountId, statuses) => {
         const groups = entitiesOf(ds, 'ad_group', accountId).filter((g) => statuses.has(g.status));
         const batches: URLSearchParams[] = [new URLSearchParams()];
-        for (let i = 0; i < groups.length; i += 250) batches.push(new URLSearchParams({ ad_group_ids: groups.slice(i, i + 250).map((g) => g.id).join(',') }));
+        for (let i = 0; i < groups.length; i += 250)
+          batches.push(
+            new URLSearchParams({
+              ad_group_ids: groups
+                .slice(i, i + 250)
+                .map((g) => g.id)
+                .join(','),
+            }),
+          );
         return batches;
       },
     },
   },
-  { path: '/ad_accounts/{ad_account_id}/reports', method: 'GET', category: 'ads_analytics', scopes: ADS, streams: [], kind: 'reports' },
+  {
+    path: '/ad_accounts/{ad_account_id}/reports',
+    method: 'GET',
+    category: 'ads_analytics',
+    scopes: ADS,
+    streams: [],
+    kind: 'reports',
+  },
   entityList('campaigns', 'campaign'),
   entityList('ad_groups', 'ad_group'),
   entityList('ads', 'ad'),
@@ -364,14 +497,16 @@ function parentOf(ds: Dataset, spec: ListSpec, r: EndpointRequest): string {
   if (!visibleBoards(ds, r.scopes).some((b) => b.id === boardId)) throw new ApiError(404, 40, 'Board not found.');
   if (spec.parent === 'board') return boardId;
   const sectionId = r.params.section_id;
-  if (!(ds.accountLists.sections.get(boardId) ?? []).some((s) => s.id === sectionId)) throw new ApiError(404, 40, 'Board section not found.');
+  if (!(ds.accountLists.sections.get(boardId) ?? []).some((s) => s.id === sectionId))
+    throw new ApiError(404, 40, 'Board section not found.');
   return sectionId;
 }
 
 /** Answers a list row: the parent checked, the items computed, then one page of them (or all, when not paged). */
 export function serveList(h: Handlers, spec: ListSpec, r: EndpointRequest): Answer {
   const parentId = parentOf(h.ds, spec, r);
-  if (spec.paged === false) for (const p of ['page_size', 'bookmark']) if (r.q.has(p)) throw bad(`Unknown parameter: ${p}`);
+  if (spec.paged === false)
+    for (const p of ['page_size', 'bookmark']) if (r.q.has(p)) throw bad(`Unknown parameter: ${p}`);
   const items = spec.items({ ds: h.ds, ctx: h.ctx, parentId, q: r.q, scopes: r.scopes });
   if (spec.paged === false) return json(200, { items });
   return h.lists.page(spec.filterKey ? `${r.path}|${spec.filterKey(r.q)}` : r.path, r.q, items);

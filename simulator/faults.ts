@@ -51,7 +51,9 @@ export function serverErrorAnswer(kind: 'http500' | 'http502' | 'http503'): Answ
     return {
       status: 502,
       contentType: 'text/html; charset=utf-8',
-      body: Buffer.from('<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n'),
+      body: Buffer.from(
+        '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n',
+      ),
     };
   return {
     status: 503,

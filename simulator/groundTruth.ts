@@ -26,11 +26,25 @@ import {
 import { Query } from './params';
 import { formatDay, parseDay } from './rng';
 import { REPORT_UNSUPPORTED_COLUMNS, reportAcceptsType } from './reports';
-import type { Dataset, EntityMeta, GroundTruth, GroundTruthConfig, Json, Level, SimulatorOptions, StreamName } from './types';
+import type {
+  Dataset,
+  EntityMeta,
+  GroundTruth,
+  GroundTruthConfig,
+  Json,
+  Level,
+  SimulatorOptions,
+  StreamName,
+} from './types';
 import { pinWithMetrics, visibleBoards, visiblePins } from './views';
 
 const PAGE = 250;
-const REPORT_LEVEL_OF: Record<Level, string> = { ad_account: 'ADVERTISER', campaign: 'CAMPAIGN', ad_group: 'AD_GROUP', ad: 'PIN_PROMOTION' };
+const REPORT_LEVEL_OF: Record<Level, string> = {
+  ad_account: 'ADVERTISER',
+  campaign: 'CAMPAIGN',
+  ad_group: 'AD_GROUP',
+  ad: 'PIN_PROMOTION',
+};
 const pages = (n: number) => Math.max(1, Math.ceil(n / PAGE));
 
 /** The one stream of the table's row computed by `kind` (at `level`, for analytics). */
@@ -93,11 +107,18 @@ export function computeGroundTruth(ds: Dataset, opts: SimulatorOptions, cfg: Gro
   };
 
   // ---- the plain lists, then the ad accounts, pins and interests ---------------------------
-  for (const e of ENDPOINTS) if (e.list) listTruth(e, e.list, { ds, ctx, scopes, accounts, statuses }, pushItems, minRequests);
-  pushItems(streamOf('ad_accounts'), accounts.map((a) => a.item));
+  for (const e of ENDPOINTS)
+    if (e.list) listTruth(e, e.list, { ds, ctx, scopes, accounts, statuses }, pushItems, minRequests);
+  pushItems(
+    streamOf('ad_accounts'),
+    accounts.map((a) => a.item),
+  );
   const pins = visiblePins(ds, scopes, cfg.includeProtectedPins ?? false);
   const pinsStream = streamOf('pins');
-  pushItems(pinsStream, pins.map((p) => (cfg.pinMetrics ? pinWithMetrics(ctx, p) : p.item)));
+  pushItems(
+    pinsStream,
+    pins.map((p) => (cfg.pinMetrics ? pinWithMetrics(ctx, p) : p.item)),
+  );
   minRequests[pinsStream] = pages(pins.length);
   const interests = opts.interestsGone ? [] : ds.interests;
   const interestsStream = streamOf('interests');
@@ -110,14 +131,17 @@ export function computeGroundTruth(ds: Dataset, opts: SimulatorOptions, cfg: Gro
   for (const level of levels) {
     const listStream = ENDPOINTS.find((e) => e.truth === 'entities' && e.level === level)?.streams[0];
     // the second stream of a level's analytics endpoint reads it by day up to yesterday
-    const [anStream, dailyStream] = ENDPOINTS.find((e) => e.truth === 'ads_analytics' && e.level === level && !e.targeting)!.streams;
+    const [anStream, dailyStream] = ENDPOINTS.find(
+      (e) => e.truth === 'ads_analytics' && e.level === level && !e.targeting,
+    )!.streams;
     const tgStream = streamOf('ads_analytics', level, true);
     const specs = planColumns(cfg.columns, level);
     const raw: number[] = new Array(specs.length);
     const idKey = ID_COLUMN[level].toLowerCase();
     const lowerNames = specs.map((s) => s.name.toLowerCase());
     const types = Array.from(new Set(cfg.targetingTypes?.[level] ?? TARGETING_TYPES[level]));
-    for (const t of types) if (!isTargetingType(level, t)) throw new Error(`groundTruth: ${t} is not a ${level} targeting type`);
+    for (const t of types)
+      if (!isTargetingType(level, t)) throw new Error(`groundTruth: ${t} is not a ${level} targeting type`);
     const typeGroups = Math.ceil(types.length / 14);
     const reportLevel = `${REPORT_LEVEL_OF[level]}_TARGETING`;
     const reportTypes = new Set(types.filter((t) => reportAcceptsType(reportLevel, t)));
@@ -126,7 +150,10 @@ export function computeGroundTruth(ds: Dataset, opts: SimulatorOptions, cfg: Gro
     for (const acc of accounts) {
       const ents = entitiesOf(ds, level, acc.id).filter((e) => level === 'ad_account' || statuses.has(e.status));
       if (listStream) {
-        pushItems(listStream, ents.map((e) => e.item));
+        pushItems(
+          listStream,
+          ents.map((e) => e.item),
+        );
         minRequests[listStream] += pages(ents.length);
         entityLists[level] += pages(ents.length);
       }
@@ -262,7 +289,11 @@ function listTruth(
     return;
   }
   const carried = (items: Json[], value: string) =>
-    spec.carries ? items.map((it) => (it[spec.carries!] === undefined || it[spec.carries!] === null ? { ...it, [spec.carries!]: value } : it)) : items;
+    spec.carries
+      ? items.map((it) =>
+          it[spec.carries!] === undefined || it[spec.carries!] === null ? { ...it, [spec.carries!]: value } : it,
+        )
+      : items;
   for (const parentId of parents) {
     for (const params of spec.readQueries?.(t.ds, parentId, t.statuses) ?? [new URLSearchParams()]) {
       const items = spec.items({ ds: t.ds, ctx: t.ctx, parentId, q: new Query(params), scopes: t.scopes });

@@ -8,12 +8,29 @@ import type { ReportApi } from './reports';
 import { SimServer, type SimulatorStats } from './server';
 import { DEFAULT_SIZE } from './sizes';
 import type { CodeExchange } from './consent';
-import type { ConsentMode, Credentials, FaultKind, GroundTruth, GroundTruthConfig, LoggedRequest, SimulatorOptions, SizeKnobs } from './types';
+import type {
+  ConsentMode,
+  Credentials,
+  FaultKind,
+  GroundTruth,
+  GroundTruthConfig,
+  LoggedRequest,
+  SimulatorOptions,
+  SizeKnobs,
+} from './types';
 
 export * from './types';
 export { SIZES, DEFAULT_SIZE } from './sizes';
 export { REPORT_TARGETING_TYPES, reportAcceptsType } from './reports';
-export { ENDPOINTS, STREAM_NAMES, streamForPath, streamOfRequest, type Endpoint, type ListSpec, type StreamOfPath } from './endpoints';
+export {
+  ENDPOINTS,
+  STREAM_NAMES,
+  streamForPath,
+  streamOfRequest,
+  type Endpoint,
+  type ListSpec,
+  type StreamOfPath,
+} from './endpoints';
 export { CONSENT_MODES, type CodeExchange } from './consent';
 export { MESSAGES } from './answers';
 export { DEFAULT_SCOPES } from './auth';
@@ -123,4 +140,3 @@ export function groundTruthFor(opts: SimulatorOptions, cfg: GroundTruthConfig): 
   addExtraItemFields(ds, opts.extraItemFields);
   return computeGroundTruth(ds, { ...opts, seed }, cfg);
 }
-

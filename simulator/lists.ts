@@ -24,7 +24,8 @@ function decodeBookmark(bm: string, sig: number): number {
 function pageSizeOf(q: Query): number {
   const v = q.one('page_size');
   if (v === undefined) return 25;
-  if (!/^\d+$/.test(v) || +v < 1 || +v > 250) throw bad(`Invalid parameter page_size: '${v}' must be an integer between 1 and 250`);
+  if (!/^\d+$/.test(v) || +v < 1 || +v > 250)
+    throw bad(`Invalid parameter page_size: '${v}' must be an integer between 1 and 250`);
   return +v;
 }
 
@@ -52,7 +53,10 @@ export class ListEndpoints {
     if (gone === 503) return json(503, { code: 4197, message: MESSAGES.rampedDown });
     if (gone) {
       const status = gone === 410 ? 410 : 404;
-      return json(status, { code: status, message: status === 410 ? 'This endpoint has been removed.' : `Resource not found: GET /v5${path}` });
+      return json(status, {
+        code: status,
+        message: status === 410 ? 'This endpoint has been removed.' : `Resource not found: GET /v5${path}`,
+      });
     }
     if (username !== this.ds.user.username) throw new ApiError(404, 30, 'User not found.');
     return this.page(path, q, this.ds.interests);
@@ -81,23 +85,38 @@ export class ListEndpoints {
     const acc = adAccountOf(this.ds, accountId);
     const statuses = q.list('entity_statuses') ?? ['ACTIVE', 'PAUSED'];
     for (const s of statuses)
-      if (!(ENTITY_STATUSES as readonly string[]).includes(s)) throw bad(`Invalid parameter entity_statuses: '${s}' is not one of ${ENTITY_STATUSES.join(', ')}`);
+      if (!(ENTITY_STATUSES as readonly string[]).includes(s))
+        throw bad(`Invalid parameter entity_statuses: '${s}' is not one of ${ENTITY_STATUSES.join(', ')}`);
     const order = enumParam(q, 'order', ['ASCENDING', 'DESCENDING']);
     const campaignIds = idList(q, 'campaign_ids', false, 250, 18);
     const adGroupIds = level !== 'campaign' ? idList(q, 'ad_group_ids', false) : undefined;
     const adIds = level === 'ad' ? idList(q, 'ad_ids', false) : undefined;
     const kinds = [campaignIds, adGroupIds, adIds].filter((x) => x !== undefined).length;
-    if (kinds > 1) throw bad(`Invalid ad account ${level === 'ad' ? 'ads' : 'group'} parameters: use only one of campaign_ids, ad_group_ids${level === 'ad' ? ', ad_ids' : ''}.`);
+    if (kinds > 1)
+      throw bad(
+        `Invalid ad account ${level === 'ad' ? 'ads' : 'group'} parameters: use only one of campaign_ids, ad_group_ids${level === 'ad' ? ', ad_ids' : ''}.`,
+      );
     if (level === 'ad_group') boolParam(q, 'translate_interests_to_names');
     const st = new Set(statuses);
     const cs = campaignIds && new Set(campaignIds);
     const gs = adGroupIds && new Set(adGroupIds);
     const as = adIds && new Set(adIds);
     let list = entitiesOf(this.ds, level, acc.id).filter(
-      (e) => st.has(e.status) && (!cs || cs.has(e.campaignId)) && (!gs || gs.has(e.adGroupId!)) && (!as || as.has(e.id)),
+      (e) =>
+        st.has(e.status) && (!cs || cs.has(e.campaignId)) && (!gs || gs.has(e.adGroupId!)) && (!as || as.has(e.id)),
     );
     if (order === 'DESCENDING') list = list.slice().reverse();
-    return this.page(path + '|' + [...st].sort().join(',') + '|' + (campaignIds ?? adGroupIds ?? adIds ?? []).join(',') + '|' + (order ?? ''), q, list.map((e) => e.item));
+    return this.page(
+      path +
+        '|' +
+        [...st].sort().join(',') +
+        '|' +
+        (campaignIds ?? adGroupIds ?? adIds ?? []).join(',') +
+        '|' +
+        (order ?? ''),
+      q,
+      list.map((e) => e.item),
+    );
   }
 
   pins(q: Query, scopes: string[]): Answer {
@@ -115,6 +134,10 @@ export class ListEndpoints {
     if (pinType === 'PRIVATE') pins = pins.filter((p) => p.secretBoard);
     if (creative) pins = pins.filter((p) => creative.includes(p.item.creative_type as string));
     const items = withMetrics ? pins.map((p) => pinWithMetrics(this.ctx, p)) : pins.map((p) => p.item);
-    return this.page('/pins|' + [filter, includeProtected, pinType, creative?.join(','), withMetrics].join('|'), q, items);
+    return this.page(
+      '/pins|' + [filter, includeProtected, pinType, creative?.join(','), withMetrics].join('|'),
+      q,
+      items,
+    );
   }
 }

@@ -12,7 +12,7 @@ import {
   PIN_VIDEO_METRIC_TYPES,
   USER_ACCOUNT_METRIC_TYPES,
 } from './enums';
-import { ByteWriter } from './bytes';
+import { type ByteWriter } from './bytes';
 import { hash, mix32, parseDay, unit } from './rng';
 import type { Level } from './types';
 
@@ -34,23 +34,70 @@ export interface ColSpec {
   keyBytes: Buffer;
 }
 
-export const ID_COLUMN: Record<Level, string> = { ad_account: 'AD_ACCOUNT_ID', campaign: 'CAMPAIGN_ID', ad_group: 'AD_GROUP_ID', ad: 'AD_ID' };
+export const ID_COLUMN: Record<Level, string> = {
+  ad_account: 'AD_ACCOUNT_ID',
+  campaign: 'CAMPAIGN_ID',
+  ad_group: 'AD_GROUP_ID',
+  ad: 'AD_ID',
+};
 
 const ATTR_COLUMNS = new Set([
-  'CAMPAIGN_NAME', 'CAMPAIGN_BRAND_LABEL', 'PIN_ID', 'CAMPAIGN_ID', 'ADVERTISER_ID', 'AD_ACCOUNT_ID', 'PIN_PROMOTION_ID',
-  'AD_ID', 'AD_GROUP_ID', 'CAMPAIGN_ENTITY_STATUS', 'CAMPAIGN_OBJECTIVE_TYPE', 'AD_GROUP_NAME', 'AD_GROUP_BUDGET_TYPE',
-  'AD_GROUP_BUDGET_IN_LOCAL_CURRENCY', 'AD_GROUP_ENTITY_STATUS', 'AD_GROUP_BID_MULTIPLIER', 'PROMO_ID', 'PROMO_NAME',
-  'ORDER_LINE_ID', 'ORDER_LINE_NAME', 'AD_NAME', 'CAMPAIGN_LIFETIME_SPEND_CAP', 'AD_GROUP_OPTIMIZATION',
-  'CAMPAIGN_DAILY_SPEND_CAP', 'CAMPAIGN_BUDGET_OPTIMIZATION', 'IS_PREMIERE_CAMPAIGN', 'PRODUCT_GROUP_AD_IMAGE_TAG',
-  'PRODUCT_GROUP_AD_VIDEO_TAG', 'VIDEO_LENGTH',
+  'CAMPAIGN_NAME',
+  'CAMPAIGN_BRAND_LABEL',
+  'PIN_ID',
+  'CAMPAIGN_ID',
+  'ADVERTISER_ID',
+  'AD_ACCOUNT_ID',
+  'PIN_PROMOTION_ID',
+  'AD_ID',
+  'AD_GROUP_ID',
+  'CAMPAIGN_ENTITY_STATUS',
+  'CAMPAIGN_OBJECTIVE_TYPE',
+  'AD_GROUP_NAME',
+  'AD_GROUP_BUDGET_TYPE',
+  'AD_GROUP_BUDGET_IN_LOCAL_CURRENCY',
+  'AD_GROUP_ENTITY_STATUS',
+  'AD_GROUP_BID_MULTIPLIER',
+  'PROMO_ID',
+  'PROMO_NAME',
+  'ORDER_LINE_ID',
+  'ORDER_LINE_NAME',
+  'AD_NAME',
+  'CAMPAIGN_LIFETIME_SPEND_CAP',
+  'AD_GROUP_OPTIMIZATION',
+  'CAMPAIGN_DAILY_SPEND_CAP',
+  'CAMPAIGN_BUDGET_OPTIMIZATION',
+  'IS_PREMIERE_CAMPAIGN',
+  'PRODUCT_GROUP_AD_IMAGE_TAG',
+  'PRODUCT_GROUP_AD_VIDEO_TAG',
+  'VIDEO_LENGTH',
 ]);
 
 /** Columns whose values are not numbers (strings or booleans) when present. */
 export const NON_NUMERIC_COLUMNS: readonly string[] = [
-  'CAMPAIGN_NAME', 'CAMPAIGN_BRAND_LABEL', 'PIN_ID', 'CAMPAIGN_ID', 'ADVERTISER_ID', 'AD_ACCOUNT_ID', 'PIN_PROMOTION_ID',
-  'AD_ID', 'AD_GROUP_ID', 'CAMPAIGN_ENTITY_STATUS', 'CAMPAIGN_OBJECTIVE_TYPE', 'AD_GROUP_NAME', 'AD_GROUP_BUDGET_TYPE',
-  'AD_GROUP_ENTITY_STATUS', 'PROMO_ID', 'PROMO_NAME', 'ORDER_LINE_ID', 'ORDER_LINE_NAME', 'AD_NAME',
-  'AD_GROUP_OPTIMIZATION', 'CAMPAIGN_BUDGET_OPTIMIZATION', 'IS_PREMIERE_CAMPAIGN', 'PRODUCT_GROUP_AD_IMAGE_TAG',
+  'CAMPAIGN_NAME',
+  'CAMPAIGN_BRAND_LABEL',
+  'PIN_ID',
+  'CAMPAIGN_ID',
+  'ADVERTISER_ID',
+  'AD_ACCOUNT_ID',
+  'PIN_PROMOTION_ID',
+  'AD_ID',
+  'AD_GROUP_ID',
+  'CAMPAIGN_ENTITY_STATUS',
+  'CAMPAIGN_OBJECTIVE_TYPE',
+  'AD_GROUP_NAME',
+  'AD_GROUP_BUDGET_TYPE',
+  'AD_GROUP_ENTITY_STATUS',
+  'PROMO_ID',
+  'PROMO_NAME',
+  'ORDER_LINE_ID',
+  'ORDER_LINE_NAME',
+  'AD_NAME',
+  'AD_GROUP_OPTIMIZATION',
+  'CAMPAIGN_BUDGET_OPTIMIZATION',
+  'IS_PREMIERE_CAMPAIGN',
+  'PRODUCT_GROUP_AD_IMAGE_TAG',
   'PRODUCT_GROUP_AD_VIDEO_TAG',
 ];
 
@@ -185,7 +232,8 @@ export function entityDays(ctx: MetricsContext, ent: EntityMeta, d0: number, d1:
   if (d0 < ctx.dataStartDay) {
     const [hs, he] = historyFlight(ctx, ent);
     const thr = ctx.dayCoverage * 4294967296;
-    for (let d = Math.max(d0, hs); d <= Math.min(d1, he); d++) if (hash(ctx.seed, ent.key, d, 0, 0xd1) < thr) out.push(d);
+    for (let d = Math.max(d0, hs); d <= Math.min(d1, he); d++)
+      if (hash(ctx.seed, ent.key, d, 0, 0xd1) < thr) out.push(d);
   }
   const a = Math.max(d0, ent.flightStart, ctx.dataStartDay);
   const b = Math.min(d1, ent.flightEnd, ctx.todayDay);
@@ -208,7 +256,14 @@ function roundTo(x: number, decimals: number): number {
  * currency); rates as millionths (value = raw / 1e6); attribute columns 0 (value from attrValue).
  * cellValue() turns a raw number into the JSON value.
  */
-export function fillRow(ctx: MetricsContext, ent: EntityMeta, day: number, sub: number, specs: ColSpec[], out: number[]): void {
+export function fillRow(
+  ctx: MetricsContext,
+  ent: EntityMeta,
+  day: number,
+  sub: number,
+  specs: ColSpec[],
+  out: number[],
+): void {
   const rowHash = hash(ctx.seed, ent.key, day, sub, 0x0a);
   const dayFactor = ent.scale * (0.3 + 1.4 * ((rowHash & 0xffff) / 65536));
   const fx = ent.account.fx;
@@ -288,12 +343,23 @@ export const TARGETING_TYPES: Record<Level, readonly string[]> = {
   ad: AD_TARGETING_TYPES,
 };
 
-const ALL_TARGETING = Array.from(new Set([...CAMPAIGN_TARGETING_TYPES, ...AD_GROUP_TARGETING_TYPES, ...AD_TARGETING_TYPES]));
+const ALL_TARGETING = Array.from(
+  new Set([...CAMPAIGN_TARGETING_TYPES, ...AD_GROUP_TARGETING_TYPES, ...AD_TARGETING_TYPES]),
+);
 const TARGETING_INDEX = new Map<string, number>(ALL_TARGETING.map((t, i) => [t, i]));
 
 /** Possible values per targeting type. Numbers are sent as JSON numbers (LOCATION 500, audience ids). */
 const TARGETING_POOLS: Record<string, (string | number)[]> = {
-  KEYWORD: ['christmas decor ideas', 'déco de noël', 'インテリア 北欧', '🎄 tree ideas', 'wedding "boho" dress', 'cocina fácil', 'backyard patio', 'back\\slash & co'],
+  KEYWORD: [
+    'christmas decor ideas',
+    'déco de noël',
+    'インテリア 北欧',
+    '🎄 tree ideas',
+    'wedding "boho" dress',
+    'cocina fácil',
+    'backyard patio',
+    'back\\slash & co',
+  ],
   APPTYPE: ['iphone', 'ipad', 'web', 'web_mobile', 'android_mobile', 'android_tablet'],
   GENDER: ['female', 'male', 'unknown'],
   LOCATION: [500, 501, 502, 503, 504, 505, 506, 507, 508, 510, 511, 512],
@@ -346,13 +412,20 @@ export function entityTargeting(ctx: MetricsContext, ent: EntityMeta, types: str
 }
 
 export function targetingRowExists(ctx: MetricsContext, ent: EntityMeta, day: number, cell: TargetingCell): boolean {
-  return hash(ctx.seed, ent.key, day, targetingSub(cell.typeIdx, cell.valueIdx), 0x7a) < ctx.targetingRowCoverage * 4294967296;
+  return (
+    hash(ctx.seed, ent.key, day, targetingSub(cell.typeIdx, cell.valueIdx), 0x7a) <
+    ctx.targetingRowCoverage * 4294967296
+  );
 }
 
 // ---- organic analytics ----------------------------------------------------------------------
 
-export const PIN_METRIC_TYPES: readonly string[] = Array.from(new Set([...PIN_STANDARD_METRIC_TYPES, ...PIN_VIDEO_METRIC_TYPES]));
-const PIN_VIDEO_ONLY = new Set<string>(PIN_VIDEO_METRIC_TYPES.filter((m) => !(PIN_STANDARD_METRIC_TYPES as readonly string[]).includes(m)));
+export const PIN_METRIC_TYPES: readonly string[] = Array.from(
+  new Set([...PIN_STANDARD_METRIC_TYPES, ...PIN_VIDEO_METRIC_TYPES]),
+);
+const PIN_VIDEO_ONLY = new Set<string>(
+  PIN_VIDEO_METRIC_TYPES.filter((m) => !(PIN_STANDARD_METRIC_TYPES as readonly string[]).includes(m)),
+);
 const PIN_METRIC_MAG: Record<string, number> = {
   IMPRESSION: 300,
   OUTBOUND_CLICK: 6,
@@ -381,7 +454,8 @@ export function pinDay(ctx: MetricsContext, pin: PinMeta, day: number, types: st
   if (day < pin.createdDay) return { date, data_status: 'BEFORE_PIN_CREATED', metrics: {} };
   const rowHash = hash(ctx.seed, pin.key, day, 0, 0x91);
   const f = (0.1 + 3 * unit(ctx.seed, pin.key, 40) ** 2) * (0.3 + 1.4 * ((rowHash & 0xffff) / 65536));
-  const val = (m: string) => Math.floor((PIN_METRIC_MAG[m] ?? 1) * f * (0.2 + 1.6 * (mix32(rowHash ^ hashName(m)) / 4294967296)));
+  const val = (m: string) =>
+    Math.floor((PIN_METRIC_MAG[m] ?? 1) * f * (0.2 + 1.6 * (mix32(rowHash ^ hashName(m)) / 4294967296)));
   const metrics: Record<string, number> = {};
   for (const m of types) {
     if (!pin.video && PIN_VIDEO_ONLY.has(m)) continue;
@@ -405,7 +479,13 @@ export function pinLifetime(ctx: MetricsContext, pin: PinMeta): Record<string, n
 
 export const USER_METRIC_TYPES: readonly string[] = USER_ACCOUNT_METRIC_TYPES;
 
-export function userDay(ctx: MetricsContext, userKey: number, day: number, types: string[], date: string): DailyMetrics {
+export function userDay(
+  ctx: MetricsContext,
+  userKey: number,
+  day: number,
+  types: string[],
+  date: string,
+): DailyMetrics {
   const rowHash = hash(ctx.seed, userKey, day, 0, 0x77);
   const f = 0.6 + 0.8 * ((rowHash & 0xffff) / 65536);
   const v = (name: string, mag: number) => Math.floor(mag * f * (0.5 + mix32(rowHash ^ hashName(name)) / 4294967296));

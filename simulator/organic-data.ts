@@ -6,9 +6,31 @@ import type { Json, PinMeta } from './types';
 import { dayToEpochSeconds, hash, unit } from './rng';
 
 const INTEREST_NAMES = [
-  'Home decor', 'Food and drinks', 'Women’s fashion', 'DIY and crafts', 'Travel', 'Beauty', 'Art', 'Gardening',
-  'Décoration d’intérieur', 'レシピ', 'Architektur', 'Fotografía', 'Quotes', 'Weddings', 'Tattoos', 'Animals',
-  'Health', 'Education', 'Sport', 'Men’s fashion', 'Design', 'Event planning', 'Parenting', 'Vehicles', 'Technology',
+  'Home decor',
+  'Food and drinks',
+  'Women’s fashion',
+  'DIY and crafts',
+  'Travel',
+  'Beauty',
+  'Art',
+  'Gardening',
+  'Décoration d’intérieur',
+  'レシピ',
+  'Architektur',
+  'Fotografía',
+  'Quotes',
+  'Weddings',
+  'Tattoos',
+  'Animals',
+  'Health',
+  'Education',
+  'Sport',
+  'Men’s fashion',
+  'Design',
+  'Event planning',
+  'Parenting',
+  'Vehicles',
+  'Technology',
 ];
 
 export type BoardEntry = { item: Json; privacy: string };
@@ -30,14 +52,21 @@ export function generateBoards(g: GenerationContext): { boards: BoardEntry[]; bo
         id,
         created_at: isoSeconds(created),
         board_pins_modified_at: isoSeconds(created + 86400 * Math.floor(r.next() * 25)),
-        name: i % 5 === 2 ? `${TOPICS[i % TOPICS.length]} ${FANCY[i % FANCY.length]}` : `${TOPICS[i % TOPICS.length]} ideas ${i + 1}`,
-        description: i % 4 === 0 ? null : `Board ${i + 1}: ${TOPICS[(i + 3) % TOPICS.length].toLowerCase()} inspiration`,
+        name:
+          i % 5 === 2
+            ? `${TOPICS[i % TOPICS.length]} ${FANCY[i % FANCY.length]}`
+            : `${TOPICS[i % TOPICS.length]} ideas ${i + 1}`,
+        description:
+          i % 4 === 0 ? null : `Board ${i + 1}: ${TOPICS[(i + 3) % TOPICS.length].toLowerCase()} inspiration`,
         collaborator_count: i % 6 === 0 ? 2 : 0,
         pin_count: 0,
         follower_count: Math.floor(r.next() * 5000),
         media: {
           image_cover_url: i % 9 === 8 ? null : `https://i.pinimg.com/400x300/${pad(i, 2)}/cover.jpg`,
-          pin_thumbnail_urls: [`https://i.pinimg.com/150x150/${pad(i, 2)}/a.jpg`, `https://i.pinimg.com/150x150/${pad(i, 2)}/b.jpg`],
+          pin_thumbnail_urls: [
+            `https://i.pinimg.com/150x150/${pad(i, 2)}/a.jpg`,
+            `https://i.pinimg.com/150x150/${pad(i, 2)}/b.jpg`,
+          ],
         },
         owner: { username },
         privacy,
@@ -49,7 +78,11 @@ export function generateBoards(g: GenerationContext): { boards: BoardEntry[]; bo
 }
 
 /** Pins spread over the boards; each board's pin_count follows. */
-export function generatePins(g: GenerationContext, boards: BoardEntry[], boardIds: string[]): { pins: PinMeta[]; pinById: Map<string, PinMeta> } {
+export function generatePins(
+  g: GenerationContext,
+  boards: BoardEntry[],
+  boardIds: string[],
+): { pins: PinMeta[]; pinById: Map<string, PinMeta> } {
   const { seed, k, off, todayDay, username } = g;
   const pins: PinMeta[] = [];
   const pinById = new Map<string, PinMeta>();
@@ -60,7 +93,17 @@ export function generatePins(g: GenerationContext, boards: BoardEntry[], boardId
   for (let i = 0; i < nPins; i++) {
     const key = 300_000_000 + i;
     const id = `${1125}${pad(off, 5)}${pad(i * 37 + 11, 9)}`;
-    pins.push({ id, key, owned: ownedFlags[i], video: false, protectedBoard: false, secretBoard: false, createdDay: 0, refuse: 0, item: {} });
+    pins.push({
+      id,
+      key,
+      owned: ownedFlags[i],
+      video: false,
+      protectedBoard: false,
+      secretBoard: false,
+      createdDay: 0,
+      refuse: 0,
+      item: {},
+    });
   }
   const boardCount = new Array<number>(boardIds.length).fill(0);
   let refusals = 0;
@@ -82,7 +125,9 @@ export function generatePins(g: GenerationContext, boards: BoardEntry[], boardId
         isNew = true;
       }
     }
-    p.createdDay = isNew ? todayDay - 1 - Math.floor(unit(seed, p.key, 24) * 60) : todayDay - 200 - Math.floor(unit(seed, p.key, 25) * 1500);
+    p.createdDay = isNew
+      ? todayDay - 1 - Math.floor(unit(seed, p.key, 24) * 60)
+      : todayDay - 200 - Math.floor(unit(seed, p.key, 25) * 1500);
     if (p.owned) {
       ownedSeen++;
       // deterministic refusals: roughly refusingPinRate of the owned pins, alternating 404 / 403
@@ -94,8 +139,17 @@ export function generatePins(g: GenerationContext, boards: BoardEntry[], boardId
     }
     const created = dayToEpochSeconds(p.createdDay) + Math.floor(unit(seed, p.key, 26) * 86400);
     const topic = TOPICS[hash(seed, p.key, 27) % TOPICS.length];
-    const img = (size: string, w: number, h: number) => ({ width: w, height: h, url: `https://i.pinimg.com/${size}/${p.id.slice(-6)}.jpg` });
-    const images = { '150x150': img('150x150', 150, 150), '400x300': img('400x300', 400, 300), '600x': img('600x', 600, 900), '1200x': img('1200x', 1200, 1800) };
+    const img = (size: string, w: number, h: number) => ({
+      width: w,
+      height: h,
+      url: `https://i.pinimg.com/${size}/${p.id.slice(-6)}.jpg`,
+    });
+    const images = {
+      '150x150': img('150x150', 150, 150),
+      '400x300': img('400x300', 400, 300),
+      '600x': img('600x', 600, 900),
+      '1200x': img('1200x', 1200, 1800),
+    };
     const media: Json = p.video
       ? {
           media_type: 'video',
@@ -112,7 +166,10 @@ export function generatePins(g: GenerationContext, boards: BoardEntry[], boardId
       created_at: isoSeconds(created),
       link: unit(seed, p.key, 29) < 0.2 ? null : `https://shop.example.com/p/${p.key}?utm_source=pinterest&x=é`,
       title: unit(seed, p.key, 30) < 0.1 ? null : `${topic} ${p.owned ? 'idea' : 'saved'} #${p.key - 300_000_000}`,
-      description: unit(seed, p.key, 31) < 0.15 ? '' : `${topic} — ${FANCY[hash(seed, p.key, 32) % FANCY.length]} line one\nline two`,
+      description:
+        unit(seed, p.key, 31) < 0.15
+          ? ''
+          : `${topic} — ${FANCY[hash(seed, p.key, 32) % FANCY.length]} line one\nline two`,
       dominant_color: `#${(hash(seed, p.key, 33) & 0xffffff).toString(16).padStart(6, '0')}`,
       alt_text: unit(seed, p.key, 34) < 0.5 ? null : `Photo of ${topic.toLowerCase()}`,
       creative_type: p.video ? 'VIDEO' : 'REGULAR',
@@ -148,11 +205,12 @@ export function generateInterests(g: GenerationContext): Json[] {
   for (let i = 0; i < k.interests; i++) {
     const base = INTEREST_NAMES[i % INTEREST_NAMES.length];
     const name = i < INTEREST_NAMES.length ? base : `${base} ${Math.floor(i / INTEREST_NAMES.length) + 1}`;
-    const slug = name
-      .toLowerCase()
-      .normalize('NFKD')
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-|-$/g, '') || `interest-${i}`;
+    const slug =
+      name
+        .toLowerCase()
+        .normalize('NFKD')
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '') || `interest-${i}`;
     const id = String(935_000_000_000 + i * 1_117 + (off % 1000));
     interests.push({ id, key: slug, name, canonical_url: `https://www.pinterest.com/ideas/${slug}/${id}/` });
   }

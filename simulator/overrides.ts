@@ -11,7 +11,10 @@ const DEFAULT_REFUSAL: Record<Refusal['status'], { code: number; message: string
 };
 
 /** The refusal a request to `path` (without /v5) gets, if any: an exact path or a RegExp over it. */
-export function refusalFor(refusals: Refusal[] | undefined, path: string): { status: number; code: number; message: string } | undefined {
+export function refusalFor(
+  refusals: Refusal[] | undefined,
+  path: string,
+): { status: number; code: number; message: string } | undefined {
   const hit = refusals?.find((r) => (typeof r.path === 'string' ? r.path === path : r.path.test(path)));
   if (!hit) return undefined;
   const fallback = DEFAULT_REFUSAL[hit.status];
@@ -25,8 +28,14 @@ export function addExtraItemFields(ds: Dataset, extra: ExtraItemFields | undefin
     if (fields) for (const item of items) Object.assign(item, fields);
   };
   const entityItems = (m: Dataset['campaigns']) => [...m.values()].flat().map((e) => e.item);
-  add(ds.boards.map((b) => b.item), extra.boards);
-  add(ds.pins.map((p) => p.item), extra.pins);
+  add(
+    ds.boards.map((b) => b.item),
+    extra.boards,
+  );
+  add(
+    ds.pins.map((p) => p.item),
+    extra.pins,
+  );
   add(ds.followers, extra.followers);
   add(ds.interests, extra.interests);
   add(entityItems(ds.campaigns), extra.campaigns);

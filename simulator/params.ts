@@ -34,7 +34,8 @@ export class Query {
 export function enumParam(q: Query, name: string, allowed: readonly (string | number)[]): string | undefined {
   const v = q.one(name);
   if (v === undefined) return undefined;
-  if (!allowed.map(String).includes(v)) throw bad(`Invalid parameter ${name}: '${v}' is not one of ${allowed.join(', ')}`);
+  if (!allowed.map(String).includes(v))
+    throw bad(`Invalid parameter ${name}: '${v}' is not one of ${allowed.join(', ')}`);
   return v;
 }
 
@@ -55,7 +56,8 @@ export function idList(q: Query, name: string, required: boolean, max = 250, max
   if (v.length > max) throw bad(`Invalid parameter ${name}: at most ${max} items are allowed, got ${v.length}`);
   for (const id of v) {
     if (!/^\d+$/.test(id)) throw bad(`Invalid parameter ${name}: '${id}' does not match ^\\d+$`);
-    if (maxLength && id.length > maxLength) throw bad(`Invalid parameter ${name}: '${id}' is longer than ${maxLength} characters`);
+    if (maxLength && id.length > maxLength)
+      throw bad(`Invalid parameter ${name}: '${id}' is longer than ${maxLength} characters`);
   }
   return v;
 }

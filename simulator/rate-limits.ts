@@ -72,7 +72,8 @@ export class RateLimiter {
     w.push(now);
     if (!this.opts.rateLimitHeaders) return {};
     const secs = Math.max(1, Math.ceil((w[0] + spec.windowMs - now) / 1000));
-    if (this.opts.rateLimitHeaders === 'userendpoint') return { headers: userEndpointHeaders(spec.limit, Math.max(0, spec.limit - w.length), secs) };
+    if (this.opts.rateLimitHeaders === 'userendpoint')
+      return { headers: userEndpointHeaders(spec.limit, Math.max(0, spec.limit - w.length), secs) };
     return {
       headers: {
         'x-ratelimit-limit': String(spec.limit),

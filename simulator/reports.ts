@@ -12,8 +12,6 @@ import {
   entityDays,
   entityTargeting,
   fillRow,
-  ID_COLUMN,
-  isAnalyticsColumn,
   planColumns,
   targetingRowExists,
   targetingSub,
@@ -23,14 +21,40 @@ import { formatDay, hash, parseDay, strHash } from './rng';
 import type { Level, ReportKnobs } from './types';
 
 export const REPORT_LEVELS = [
-  'ADVERTISER', 'ADVERTISER_TARGETING', 'CAMPAIGN', 'CAMPAIGN_TARGETING', 'AD_GROUP', 'AD_GROUP_TARGETING', 'PIN_PROMOTION',
-  'PIN_PROMOTION_TARGETING', 'KEYWORD', 'PRODUCT_GROUP', 'PRODUCT_GROUP_TARGETING', 'PRODUCT_ITEM', 'PRODUCT_ITEM_TARGETING',
+  'ADVERTISER',
+  'ADVERTISER_TARGETING',
+  'CAMPAIGN',
+  'CAMPAIGN_TARGETING',
+  'AD_GROUP',
+  'AD_GROUP_TARGETING',
+  'PIN_PROMOTION',
+  'PIN_PROMOTION_TARGETING',
+  'KEYWORD',
+  'PRODUCT_GROUP',
+  'PRODUCT_GROUP_TARGETING',
+  'PRODUCT_ITEM',
+  'PRODUCT_ITEM_TARGETING',
 ] as const;
 
 /** TargetingTypeFilter's enum (it differs from the synchronous endpoints' list). */
 export const REPORT_TARGETING_TYPES = [
-  'KEYWORD', 'APPTYPE', 'GENDER', 'LOCATION', 'PLACEMENT', 'COUNTRY', 'TARGETED_INTEREST', 'PINNER_INTEREST', 'AUDIENCE_INCLUDE',
-  'GEO', 'AGE_BUCKET', 'REGION', 'MEDIA_TYPE', 'AGE_BUCKET_AND_GENDER', 'AUDIENCE_MULTIPLIER', 'CREATIVE_ENHANCEMENTS', 'LOCAL_ADS_STORE_CODE',
+  'KEYWORD',
+  'APPTYPE',
+  'GENDER',
+  'LOCATION',
+  'PLACEMENT',
+  'COUNTRY',
+  'TARGETED_INTEREST',
+  'PINNER_INTEREST',
+  'AUDIENCE_INCLUDE',
+  'GEO',
+  'AGE_BUCKET',
+  'REGION',
+  'MEDIA_TYPE',
+  'AGE_BUCKET_AND_GENDER',
+  'AUDIENCE_MULTIPLIER',
+  'CREATIVE_ENHANCEMENTS',
+  'LOCAL_ADS_STORE_CODE',
 ];
 
 /** Whether a report at this targeting level accepts the type. */
@@ -46,24 +70,48 @@ export const REPORT_UNSUPPORTED_COLUMNS = new Set(['QUIZ_PIN_RESULT_OPEN']);
 
 /** The dataset level whose entities (or synthetic children of them) a report level reads. */
 const SIM_LEVEL: Record<string, Level> = {
-  ADVERTISER: 'ad_account', CAMPAIGN: 'campaign', AD_GROUP: 'ad_group', PIN_PROMOTION: 'ad', KEYWORD: 'ad_group', PRODUCT_GROUP: 'ad_group', PRODUCT_ITEM: 'ad_group',
+  ADVERTISER: 'ad_account',
+  CAMPAIGN: 'campaign',
+  AD_GROUP: 'ad_group',
+  PIN_PROMOTION: 'ad',
+  KEYWORD: 'ad_group',
+  PRODUCT_GROUP: 'ad_group',
+  PRODUCT_ITEM: 'ad_group',
 };
 /** The id column a row carries per level (none where the file's key is the only id). */
-const ROW_ID_COLUMN: Record<string, string | undefined> = { ADVERTISER: 'AD_ACCOUNT_ID', CAMPAIGN: 'CAMPAIGN_ID', AD_GROUP: 'AD_GROUP_ID', PIN_PROMOTION: 'AD_ID', PRODUCT_GROUP: 'PRODUCT_GROUP_ID' };
+const ROW_ID_COLUMN: Record<string, string | undefined> = {
+  ADVERTISER: 'AD_ACCOUNT_ID',
+  CAMPAIGN: 'CAMPAIGN_ID',
+  AD_GROUP: 'AD_GROUP_ID',
+  PIN_PROMOTION: 'AD_ID',
+  PRODUCT_GROUP: 'PRODUCT_GROUP_ID',
+};
 /** Record key of the level's id (custom-report ground truth). */
 export const LEVEL_ID_KEY: Record<string, string> = {
-  ADVERTISER: 'ad_account_id', CAMPAIGN: 'campaign_id', AD_GROUP: 'ad_group_id', PIN_PROMOTION: 'ad_id', KEYWORD: 'keyword_id', PRODUCT_GROUP: 'product_group_id', PRODUCT_ITEM: 'product_item_id',
+  ADVERTISER: 'ad_account_id',
+  CAMPAIGN: 'campaign_id',
+  AD_GROUP: 'ad_group_id',
+  PIN_PROMOTION: 'ad_id',
+  KEYWORD: 'keyword_id',
+  PRODUCT_GROUP: 'product_group_id',
+  PRODUCT_ITEM: 'product_item_id',
 };
 const CSV_ID_COLUMN: Record<string, string> = { KEYWORD: 'KEYWORD_ID', PRODUCT_ITEM: 'PRODUCT_ITEM_ID' };
 const WINDOW_DAYS = [0, 1, 7, 14, 30, 60];
 const GRANULARITIES = ['TOTAL', 'DAY', 'HOUR', 'WEEK', 'MONTH'];
-const SUMMARY_TO_SIM: Record<string, string> = { RUNNING: 'ACTIVE', APPROVED: 'ACTIVE', PAUSED: 'PAUSED', ARCHIVED: 'ARCHIVED' };
+const SUMMARY_TO_SIM: Record<string, string> = {
+  RUNNING: 'ACTIVE',
+  APPROVED: 'ACTIVE',
+  PAUSED: 'PAUSED',
+  ARCHIVED: 'ARCHIVED',
+};
 
 /** Entity columns belong to a level and those below it (the connector's rule, as Pinterest refuses them). */
 function columnAllowedAt(base: string, column: string): boolean {
   if (column.startsWith('CAMPAIGN_')) return base !== 'ADVERTISER';
   if (column.startsWith('AD_GROUP_')) return !['ADVERTISER', 'CAMPAIGN'].includes(base);
-  if (['AD_ID', 'AD_NAME', 'AD_STATUS', 'PIN_ID'].includes(column) || column.startsWith('PIN_PROMOTION_')) return base === 'PIN_PROMOTION';
+  if (['AD_ID', 'AD_NAME', 'AD_STATUS', 'PIN_ID'].includes(column) || column.startsWith('PIN_PROMOTION_'))
+    return base === 'PIN_PROMOTION';
   if (column.startsWith('PRODUCT_GROUP_')) return base === 'PRODUCT_GROUP' || base === 'PRODUCT_ITEM';
   if (column.startsWith('PRODUCT_ITEM_')) return base === 'PRODUCT_ITEM';
   return true;
@@ -74,13 +122,13 @@ function monthOf(d: number): number {
   const t = new Date(d * 86_400_000);
   return Math.round(Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), 1) / 86_400_000);
 }
-function nextMonthOf(d: number): number {
-  const t = new Date(monthOf(d) * 86_400_000);
-  return Math.round(Date.UTC(t.getUTCFullYear(), t.getUTCMonth() + 1, 1) / 86_400_000);
-}
 
 export class ReportError extends Error {
-  constructor(readonly status: number, readonly code: number, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -187,20 +235,23 @@ export class ReportApi {
   }
 
   private create(accountId: string, query: URLSearchParams, raw: string): unknown {
-    if ([...query.keys()].length > 0) throw bad('This endpoint does not support URL query parameters; send the parameters as a JSON body.');
+    if ([...query.keys()].length > 0)
+      throw bad('This endpoint does not support URL query parameters; send the parameters as a JSON body.');
     let b: Record<string, unknown>;
     try {
       b = JSON.parse(raw);
     } catch {
       throw bad('Invalid request body: it must be a JSON object.');
     }
-    if (typeof b !== 'object' || b === null || Array.isArray(b)) throw bad('Invalid request body: it must be a JSON object.');
+    if (typeof b !== 'object' || b === null || Array.isArray(b))
+      throw bad('Invalid request body: it must be a JSON object.');
     const req = this.validate(b);
     const key = `${accountId}|${req.level}|${req.start}|${req.end}|${req.types.join(',')}|${req.columns.join(',')}`;
     const n = (this.creations.get(key) ?? 0) + 1;
     this.creations.set(key, n);
     const h = strHash(key);
-    const rate = (r: number | undefined, salt: number, attempt = 1) => !!r && hash(this.seed, h, attempt, salt) / 4294967296 < r;
+    const rate = (r: number | undefined, salt: number, attempt = 1) =>
+      !!r && hash(this.seed, h, attempt, salt) / 4294967296 < r;
     const token = `rpt_${(++this.seq).toString(36)}_${(hash(this.seed, h, n) >>> 0).toString(36)}`;
     this.reports.set(token, {
       token,
@@ -219,18 +270,22 @@ export class ReportApi {
   }
 
   private validate(b: Record<string, unknown>): ReportRequest {
-    for (const f of ['start_date', 'end_date', 'granularity', 'level', 'columns']) if (b[f] === undefined) throw bad(`Missing required parameter: ${f}`);
+    for (const f of ['start_date', 'end_date', 'granularity', 'level', 'columns'])
+      if (b[f] === undefined) throw bad(`Missing required parameter: ${f}`);
     const level = String(b.level);
-    if (!(REPORT_LEVELS as readonly string[]).includes(level)) throw bad(`Invalid parameter level: '${level}' is not one of ${REPORT_LEVELS.join(', ')}`);
+    if (!(REPORT_LEVELS as readonly string[]).includes(level))
+      throw bad(`Invalid parameter level: '${level}' is not one of ${REPORT_LEVELS.join(', ')}`);
     const gran = String(b.granularity);
     if (!GRANULARITIES.includes(gran)) throw bad(`Invalid parameter granularity: '${gran}'`);
     if (gran === 'TOTAL') throw bad(`granularity ${gran} is not supported by this simulator's reports`);
-    if (!Array.isArray(b.columns) || b.columns.length === 0) throw bad('Invalid parameter columns: at least 1 item is required');
+    if (!Array.isArray(b.columns) || b.columns.length === 0)
+      throw bad('Invalid parameter columns: at least 1 item is required');
     const columns = (b.columns as unknown[]).map(String);
     const base = level.replace(/_TARGETING$/, '');
     for (const c of columns) {
       // Report columns beyond the synchronous enum are accepted (the simulator has no values for them).
-      if (!/^[A-Z][A-Z0-9_]*$/.test(c) || REPORT_UNSUPPORTED_COLUMNS.has(c)) throw bad(`Invalid parameter columns: '${c}' is not a valid reporting column`);
+      if (!/^[A-Z][A-Z0-9_]*$/.test(c) || REPORT_UNSUPPORTED_COLUMNS.has(c))
+        throw bad(`Invalid parameter columns: '${c}' is not a valid reporting column`);
       if (!columnAllowedAt(base, c)) throw bad(`Invalid parameter columns: '${c}' is not available at level ${level}`);
       if (this.knobs.refuseColumns?.includes(c)) throw bad(`Column ${c} is not available for this ad account.`);
     }
@@ -242,7 +297,10 @@ export class ReportApi {
     const productItem = level.startsWith('PRODUCT_ITEM');
     const back = gran === 'HOUR' ? 8 : productItem ? 92 : 914;
     const span = gran === 'HOUR' ? 3 : productItem ? 31 : 186;
-    if (sd < today - (back - 1)) throw bad(`start_date ${formatDay(sd)} is too far in the past: reports go back at most ${back} days before the current date in UTC.`);
+    if (sd < today - (back - 1))
+      throw bad(
+        `start_date ${formatDay(sd)} is too far in the past: reports go back at most ${back} days before the current date in UTC.`,
+      );
     if (ed > today) throw bad(`end_date ${formatDay(ed)} is in the future.`);
     if (ed < sd) throw bad('end_date must not be before start_date.');
     if (ed - sd + 1 > span) throw bad(`The date range of a report may span at most ${span} days; got ${ed - sd + 1}.`);
@@ -250,15 +308,23 @@ export class ReportApi {
     let types: string[] = [];
     if (b.targeting_types !== undefined) {
       if (!targeting) throw bad(`targeting_types requires a level ending in _TARGETING, got ${level}.`);
-      if (!Array.isArray(b.targeting_types) || b.targeting_types.length === 0) throw bad('Invalid parameter targeting_types: at least 1 item is required');
-      if (b.targeting_types.length > 5) throw bad(`Invalid parameter targeting_types: at most 5 items are allowed, got ${b.targeting_types.length}`);
+      if (!Array.isArray(b.targeting_types) || b.targeting_types.length === 0)
+        throw bad('Invalid parameter targeting_types: at least 1 item is required');
+      if (b.targeting_types.length > 5)
+        throw bad(`Invalid parameter targeting_types: at most 5 items are allowed, got ${b.targeting_types.length}`);
       types = (b.targeting_types as unknown[]).map(String);
-      for (const t of types) if (!reportAcceptsType(level, t)) throw bad(`Invalid parameter targeting_types: '${t}' is not available at level ${level}`);
+      for (const t of types)
+        if (!reportAcceptsType(level, t))
+          throw bad(`Invalid parameter targeting_types: '${t}' is not available at level ${level}`);
     } else if (targeting) throw bad(`Level ${level} requires targeting_types.`);
     for (const w of ['click_window_days', 'engagement_window_days', 'view_window_days']) {
-      if (b[w] !== undefined && !WINDOW_DAYS.includes(Number(b[w]))) throw bad(`Invalid parameter ${w}: '${String(b[w])}'`);
+      if (b[w] !== undefined && !WINDOW_DAYS.includes(Number(b[w])))
+        throw bad(`Invalid parameter ${w}: '${String(b[w])}'`);
     }
-    if (b.conversion_report_time !== undefined && !['TIME_OF_AD_ACTION', 'TIME_OF_CONVERSION'].includes(String(b.conversion_report_time))) {
+    if (
+      b.conversion_report_time !== undefined &&
+      !['TIME_OF_AD_ACTION', 'TIME_OF_CONVERSION'].includes(String(b.conversion_report_time))
+    ) {
       throw bad(`Invalid parameter conversion_report_time: '${String(b.conversion_report_time)}'`);
     }
     const format = b.report_format === undefined ? 'JSON' : String(b.report_format);
@@ -266,8 +332,22 @@ export class ReportApi {
     const simLevel = SIM_LEVEL[base];
     if (!simLevel) throw bad(`level ${level} is not supported by this simulator's reports`);
     const filter = (b.campaign_statuses ?? b.ad_group_statuses ?? b.ad_statuses) as unknown;
-    const statuses = Array.isArray(filter) ? new Set(filter.map((x) => SUMMARY_TO_SIM[String(x)] ?? String(x))) : undefined;
-    return { level, simLevel, targeting, start: sd, end: ed, columns, types, format: this.knobs.format ?? (format as 'JSON' | 'CSV'), base, granularity: gran, statuses };
+    const statuses = Array.isArray(filter)
+      ? new Set(filter.map((x) => SUMMARY_TO_SIM[String(x)] ?? String(x)))
+      : undefined;
+    return {
+      level,
+      simLevel,
+      targeting,
+      start: sd,
+      end: ed,
+      columns,
+      types,
+      format: this.knobs.format ?? (format as 'JSON' | 'CSV'),
+      base,
+      granularity: gran,
+      statuses,
+    };
   }
 
   private poll(accountId: string, query: URLSearchParams): unknown {
@@ -276,7 +356,8 @@ export class ReportApi {
     const r = this.reports.get(token);
     this.stats.polls++;
     if (!r || r.accountId !== accountId) return { report_status: 'DOES_NOT_EXIST', url: null, size: null };
-    if (Date.now() - r.createdAt > (this.knobs.reportTtlMs ?? 3_600_000)) return { report_status: 'EXPIRED', url: null, size: null };
+    if (Date.now() - r.createdAt > (this.knobs.reportTtlMs ?? 3_600_000))
+      return { report_status: 'EXPIRED', url: null, size: null };
     r.polls++;
     if (r.polls <= (this.knobs.pollsUntilReady ?? 1)) return { report_status: 'IN_PROGRESS', url: null, size: null };
     if (r.fails) {
@@ -288,7 +369,11 @@ export class ReportApi {
     r.links.set(nonce, Date.now() + (this.knobs.linkTtlMs ?? 300_000));
     const ext = r.req.format === 'CSV' ? 'csv' : 'json';
     const prefix = this.knobs.redirect ? 'r' : 'f';
-    return { report_status: 'FINISHED', url: `${this.downloadBase}/${prefix}/${token}/${nonce}/report.${ext}?X-Amz-Expires=300&X-Amz-Signature=${nonce}`, size: this.fileSize(r) };
+    return {
+      report_status: 'FINISHED',
+      url: `${this.downloadBase}/${prefix}/${token}/${nonce}/report.${ext}?X-Amz-Expires=300&X-Amz-Signature=${nonce}`,
+      size: this.fileSize(r),
+    };
   }
 
   // ---- the download host ------------------------------------------------------------------
@@ -350,7 +435,10 @@ export class ReportApi {
         const more = res.write(i === 0 ? inner : Buffer.concat([Buffer.from(','), inner]));
         i++;
         this.stats.bytes += inner.length;
-        if (!more) { res.once('drain', pump); return; }
+        if (!more) {
+          res.once('drain', pump);
+          return;
+        }
       }
       res.end('}');
     };
@@ -392,7 +480,9 @@ export class ReportApi {
 
   /** The report's rows, as the synchronous endpoints would give them for the same days (DAY), or per hour / week / month. */
   rows(accountId: string, req: ReportRequest): Array<{ ent: EntityMeta; cells: Record<string, unknown> }> {
-    const specs = planColumns(req.columns, req.simLevel).filter((s) => !ROW_ID_COLUMN[req.base] || s.name !== ROW_ID_COLUMN[req.base]);
+    const specs = planColumns(req.columns, req.simLevel).filter(
+      (s) => !ROW_ID_COLUMN[req.base] || s.name !== ROW_ID_COLUMN[req.base],
+    );
     const idCol = ROW_ID_COLUMN[req.base];
     const raw: number[] = new Array(specs.length);
     const out: Array<{ ent: EntityMeta; cells: Record<string, unknown> }> = [];
@@ -417,10 +507,16 @@ export class ReportApi {
         const seen = new Set<number>();
         for (const d of days) {
           const p = req.granularity === 'WEEK' ? mondayOf(d) : monthOf(d);
-          if (!seen.has(p)) { seen.add(p); slots.push({ day: p, sub: req.granularity === 'WEEK' ? 0x20000 : 0x30000, extra: {} }); }
+          if (!seen.has(p)) {
+            seen.add(p);
+            slots.push({ day: p, sub: req.granularity === 'WEEK' ? 0x20000 : 0x30000, extra: {} });
+          }
         }
       } else if (req.granularity === 'HOUR') {
-        for (const d of days) for (let h = 0; h < 24; h++) if (hash(this.seed, e.key, d, h, 0xb0) / 4294967296 < 0.25) slots.push({ day: d, sub: 0x10000 * (h + 1), extra: { HOUR: h } });
+        for (const d of days)
+          for (let h = 0; h < 24; h++)
+            if (hash(this.seed, e.key, d, h, 0xb0) / 4294967296 < 0.25)
+              slots.push({ day: d, sub: 0x10000 * (h + 1), extra: { HOUR: h } });
       } else for (const d of days) slots.push({ day: d, sub: 0, extra: {} });
       if (!req.targeting) {
         for (const sl of slots) put(sl.day, sl.sub, sl.extra);
@@ -429,7 +525,11 @@ export class ReportApi {
       for (const cell of entityTargeting(this.ctx, e, req.types)) {
         for (const sl of slots) {
           if (!targetingRowExists(this.ctx, e, sl.day, cell)) continue;
-          put(sl.day, sl.sub + targetingSub(cell.typeIdx, cell.valueIdx), { ...sl.extra, TARGETING_TYPE: cell.type, TARGETING_VALUE: cell.value });
+          put(sl.day, sl.sub + targetingSub(cell.typeIdx, cell.valueIdx), {
+            ...sl.extra,
+            TARGETING_TYPE: cell.type,
+            TARGETING_VALUE: cell.value,
+          });
         }
       }
     }
@@ -440,21 +540,51 @@ export class ReportApi {
    * Ground truth of a custom report: the records a connector should give for it over start … end (whole
    * periods), in the record shape of docs/contract.md §4.
    */
-  customTruth(cfg: { level: string; granularity?: string; columns: string[]; targetingTypes?: string[]; start: string; end: string; adAccountIds?: string[]; statuses?: string[] }): Array<Record<string, unknown>> {
+  customTruth(cfg: {
+    level: string;
+    granularity?: string;
+    columns: string[];
+    targetingTypes?: string[];
+    start: string;
+    end: string;
+    adAccountIds?: string[];
+    statuses?: string[];
+  }): Array<Record<string, unknown>> {
     const base = cfg.level.replace(/_TARGETING$/, '');
     const req: ReportRequest = {
-      level: cfg.level, simLevel: SIM_LEVEL[base], targeting: cfg.level.endsWith('_TARGETING'), start: parseDay(cfg.start), end: parseDay(cfg.end),
-      columns: cfg.columns, types: cfg.targetingTypes ?? [], format: 'JSON', base, granularity: cfg.granularity ?? 'DAY',
+      level: cfg.level,
+      simLevel: SIM_LEVEL[base],
+      targeting: cfg.level.endsWith('_TARGETING'),
+      start: parseDay(cfg.start),
+      end: parseDay(cfg.end),
+      columns: cfg.columns,
+      types: cfg.targetingTypes ?? [],
+      format: 'JSON',
+      base,
+      granularity: cfg.granularity ?? 'DAY',
       statuses: cfg.statuses ? new Set(cfg.statuses) : undefined,
     };
     const out: Array<Record<string, unknown>> = [];
     for (const acc of this.ds.adAccounts) {
       if (cfg.adAccountIds && !cfg.adAccountIds.includes(acc.id)) continue;
       for (const { ent, cells } of this.rows(acc.id, req)) {
-        const r: Record<string, unknown> = { ad_account_id: acc.id, currency: acc.currency, [LEVEL_ID_KEY[base]]: ent.id };
+        const r: Record<string, unknown> = {
+          ad_account_id: acc.id,
+          currency: acc.currency,
+          [LEVEL_ID_KEY[base]]: ent.id,
+        };
         for (const [k, v] of Object.entries(cells)) r[k.toLowerCase()] = v;
         if (r.targeting_value !== undefined) r.targeting_value = String(r.targeting_value);
-        for (const k of ['campaign_id', 'ad_group_id', 'ad_id', 'advertiser_id', 'pin_id', 'pin_promotion_id', 'product_group_id']) if (r[k] !== undefined && r[k] !== null) r[k] = String(r[k]);
+        for (const k of [
+          'campaign_id',
+          'ad_group_id',
+          'ad_id',
+          'advertiser_id',
+          'pin_id',
+          'pin_promotion_id',
+          'product_group_id',
+        ])
+          if (r[k] !== undefined && r[k] !== null) r[k] = String(r[k]);
         out.push(r);
       }
     }
@@ -468,11 +598,21 @@ export class ReportApi {
       const seen = new Set<string>();
       // A CSV file has no keys: every row names its entity in a column.
       const idCol = ROW_ID_COLUMN[r.req.base] ?? CSV_ID_COLUMN[r.req.base];
-      for (const h of [...(idCol ? [idCol] : []), 'DATE', ...(r.req.granularity === 'HOUR' ? ['HOUR'] : []), ...(r.req.targeting ? ['TARGETING_TYPE', 'TARGETING_VALUE'] : []), ...planColumns(r.req.columns, r.req.simLevel).map((s) => s.name)]) {
-        if (!seen.has(h)) { seen.add(h); header.push(h); }
+      for (const h of [
+        ...(idCol ? [idCol] : []),
+        'DATE',
+        ...(r.req.granularity === 'HOUR' ? ['HOUR'] : []),
+        ...(r.req.targeting ? ['TARGETING_TYPE', 'TARGETING_VALUE'] : []),
+        ...planColumns(r.req.columns, r.req.simLevel).map((s) => s.name),
+      ]) {
+        if (!seen.has(h)) {
+          seen.add(h);
+          header.push(h);
+        }
       }
       const lines = [header.join(',')];
-      for (const { ent, cells } of rows) lines.push(header.map((h) => csvCell(h === idCol ? ent.id : cells[h])).join(','));
+      for (const { ent, cells } of rows)
+        lines.push(header.map((h) => csvCell(h === idCol ? ent.id : cells[h])).join(','));
       return Buffer.from(lines.join('\r\n') + '\r\n');
     }
     // JSON: one member per entity id, its rows in date order.

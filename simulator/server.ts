@@ -51,7 +51,13 @@ export class SimServer {
   private started = Date.now();
   private cpuStart = process.cpuUsage();
   readonly clock: SimClock;
-  private statsData = { requests: 0, byStatus: {} as Record<string, number>, byCategory: {} as Record<string, number>, faults: 0, bytesOut: 0 };
+  private statsData = {
+    requests: 0,
+    byStatus: {} as Record<string, number>,
+    byCategory: {} as Record<string, number>,
+    faults: 0,
+    bytesOut: 0,
+  };
   url = '';
 
   constructor(
@@ -68,13 +74,20 @@ export class SimServer {
     this.rateLimiter = new RateLimiter(opts);
     this.faults = new FaultInjector(opts);
     this.cache = new Lru(opts.cacheMaxBytes ?? 256 * 1024 * 1024);
-    this.handlers = { ds, ctx: this.ctx, lists: new ListEndpoints(ds, this.ctx, opts), analytics: new AnalyticsEndpoints(ds, this.ctx, opts, this.clock) };
+    this.handlers = {
+      ds,
+      ctx: this.ctx,
+      lists: new ListEndpoints(ds, this.ctx, opts),
+      analytics: new AnalyticsEndpoints(ds, this.ctx, opts, this.clock),
+    };
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch((err) => {
         // never let a handler bug kill the process; answer 500 when still possible
         try {
           if (!res.headersSent) {
-            const body = Buffer.from(JSON.stringify({ code: 0, message: `simulator bug: ${String(err?.stack ?? err)}` }));
+            const body = Buffer.from(
+              JSON.stringify({ code: 0, message: `simulator bug: ${String(err?.stack ?? err)}` }),
+            );
             res.writeHead(500, { 'content-type': 'application/json', 'content-length': body.length });
             res.end(body);
           } else res.destroy();
@@ -218,7 +231,14 @@ export class SimServer {
     } else path = path.slice(3) || '/';
     if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
     const route = req.url?.startsWith('/v5') ? matchRoute(path) : null;
-    const entry: LoggedRequest = { method, path, query: q.record(), status: 0, category: route?.endpoint.category ?? 'none', at };
+    const entry: LoggedRequest = {
+      method,
+      path,
+      query: q.record(),
+      status: 0,
+      category: route?.endpoint.category ?? 'none',
+      at,
+    };
     if (this.opts.logRequests !== false) this.log.push(entry);
     this.statsData.requests++;
     if (route) this.clock.onRequest(path);
@@ -284,7 +304,15 @@ export class SimServer {
     entry.durationMs = Date.now() - at;
   }
 
-  private process(route: Route, path: string, q: Query, req: http.IncomingMessage, body: string, url: URL, spurious: boolean): Answer {
+  private process(
+    route: Route,
+    path: string,
+    q: Query,
+    req: http.IncomingMessage,
+    body: string,
+    url: URL,
+    spurious: boolean,
+  ): Answer {
     try {
       if (route.endpoint.kind === 'token') return this.auth.token(req, body);
       const tok = this.auth.authorize(req, route.endpoint.scopes);
@@ -296,7 +324,12 @@ export class SimServer {
       if (route.endpoint.kind === 'reports') {
         // Asynchronous reports (reports.ts): never cached, a poll's answer changes.
         adAccountOf(this.ds, route.params.ad_account_id);
-        const a = this.reportApi.handle(String(req.method).toUpperCase(), route.params.ad_account_id, url.searchParams, body);
+        const a = this.reportApi.handle(
+          String(req.method).toUpperCase(),
+          route.params.ad_account_id,
+          url.searchParams,
+          body,
+        );
         return { ...json(a.status, a.body), headers: rl.headers };
       }
       const cacheKey = `${this.clock.day}|${tok.scopes.length}|${tok.scopes.includes('boards:read_secret') ? 1 : 0}${tok.scopes.includes('pins:read_secret') ? 1 : 0}|${url.pathname}${url.search}`;

@@ -89,4 +89,9 @@ const L: SizeKnobs = {
   interests: 100,
 };
 
-export const SIZES: { S: SizeKnobs; M: SizeKnobs; L: SizeKnobs; DEFAULT: SizeKnobs } = { S, M, L, DEFAULT: DEFAULT_SIZE };
+export const SIZES: { S: SizeKnobs; M: SizeKnobs; L: SizeKnobs; DEFAULT: SizeKnobs } = {
+  S,
+  M,
+  L,
+  DEFAULT: DEFAULT_SIZE,
+};

@@ -4,10 +4,24 @@
 export type ConsentMode = 'allow' | 'deny' | 'wrong_state' | 'invalid_code';
 
 export type RateCategory = 'ads_analytics' | 'ads_read' | 'org_read' | 'org_analytics' | 'catalogs_read';
-export const RATE_CATEGORIES: readonly RateCategory[] = ['ads_analytics', 'ads_read', 'org_read', 'org_analytics', 'catalogs_read'];
+export const RATE_CATEGORIES: readonly RateCategory[] = [
+  'ads_analytics',
+  'ads_read',
+  'org_read',
+  'org_analytics',
+  'catalogs_read',
+];
 
 export type FaultKind = 'http500' | 'http502' | 'http503' | 'drop' | 'truncate' | 'slow' | 'spurious400';
-export const FAULT_KINDS: readonly FaultKind[] = ['http500', 'http502', 'http503', 'drop', 'truncate', 'slow', 'spurious400'];
+export const FAULT_KINDS: readonly FaultKind[] = [
+  'http500',
+  'http502',
+  'http503',
+  'drop',
+  'truncate',
+  'slow',
+  'spurious400',
+];
 
 export type EntityStatus = 'ACTIVE' | 'PAUSED' | 'ARCHIVED' | 'DRAFT' | 'DELETED_DRAFT';
 export const ENTITY_STATUSES: readonly EntityStatus[] = ['ACTIVE', 'PAUSED', 'ARCHIVED', 'DRAFT', 'DELETED_DRAFT'];
@@ -84,7 +98,9 @@ export interface Refusal {
   message?: string;
 }
 
-export type ExtraItemFields = Partial<Record<'boards' | 'pins' | 'followers' | 'interests' | 'campaigns' | 'ad_groups' | 'ads', Record<string, unknown>>>;
+export type ExtraItemFields = Partial<
+  Record<'boards' | 'pins' | 'followers' | 'interests' | 'campaigns' | 'ad_groups' | 'ads', Record<string, unknown>>
+>;
 
 export interface SimulatorOptions {
   /** default 1; all data deterministic from seed + sizes + today */

@@ -32,7 +32,7 @@ export function visiblePins(ds: Dataset, scopes: string[], includeProtected: boo
 export function pinWithMetrics(ctx: MetricsContext, p: PinMeta): Json {
   if (!p.owned) return { ...p.item, pin_metrics: null };
   const last90: DailyMetrics[] = [];
-  for (let d = ctx.todayDay - 89; d <= ctx.todayDay; d++) last90.push(pinDay(ctx, p, d, ['IMPRESSION', 'OUTBOUND_CLICK', 'PIN_CLICK', 'SAVE', 'SAVE_RATE'], formatDay(d)));
+  for (let d = ctx.todayDay - 89; d <= ctx.todayDay; d++)
+    last90.push(pinDay(ctx, p, d, ['IMPRESSION', 'OUTBOUND_CLICK', 'PIN_CLICK', 'SAVE', 'SAVE_RATE'], formatDay(d)));
   return { ...p.item, pin_metrics: { '90d': summarise(last90), lifetime_metrics: pinLifetime(ctx, p) } };
 }
-

@@ -13,13 +13,18 @@ import { adsAnalyticsParts } from './streams/definitions';
 import { syncQuery } from './streams/request-parts';
 import type { Day } from './util/dates';
 
-export interface ScopeFindings { missing: string[]; leftOut: string[] }
+export interface ScopeFindings {
+  missing: string[];
+  leftOut: string[];
+}
 
 /** The required scopes the token lacks, and what each missing optional scope leaves out. */
 export function scopeFindings(granted: readonly string[]): ScopeFindings {
   return {
     missing: REQUIRED_SCOPES.filter((s) => !granted.includes(s)),
-    leftOut: Object.entries(OPTIONAL_SCOPES).filter(([s]) => !granted.includes(s)).map(([s, what]) => `without ${s} ${what}`),
+    leftOut: Object.entries(OPTIONAL_SCOPES)
+      .filter(([s]) => !granted.includes(s))
+      .map(([s, what]) => `without ${s} ${what}`),
   };
 }
 
@@ -29,7 +34,10 @@ export function scopeFindings(granted: readonly string[]): ScopeFindings {
  */
 function requireNumericAdAccountId(id: string): void {
   if (!/^[0-9]{1,30}$/.test(id)) {
-    throw new ConnectorError(`Pinterest listed an ad account whose id ${JSON.stringify(id.slice(0, 40))} is not a number: it was not used in a request. Check PINTEREST_API_URL.`, 'system_error');
+    throw new ConnectorError(
+      `Pinterest listed an ad account whose id ${JSON.stringify(id.slice(0, 40))} is not a number: it was not used in a request. Check PINTEREST_API_URL.`,
+      'system_error',
+    );
   }
 }
 
@@ -37,7 +45,12 @@ function requireNumericAdAccountId(id: string): void {
  * One ad-account analytics request (one day, no ids: the cheapest valid analytics request) with the
  * configured columns and attribution settings. A 400 becomes a config error naming those fields.
  */
-export async function probeAnalyticsSettings(requester: Requester, config: ConnectorConfig, adAccountId: string, day: Day): Promise<void> {
+export async function probeAnalyticsSettings(
+  requester: Requester,
+  config: ConnectorConfig,
+  adAccountId: string,
+  day: Day,
+): Promise<void> {
   requireNumericAdAccountId(adAccountId);
   const settings = attributionParams(config);
   try {
@@ -48,7 +61,9 @@ export async function probeAnalyticsSettings(requester: Requester, config: Conne
     });
   } catch (err) {
     if (!(err instanceof ApiError) || err.status !== 400) throw err;
-    const fields = Object.entries(settings).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`);
+    const fields = Object.entries(settings)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${k}=${v}`);
     const named = [...Object.keys(settings), 'columns'].filter((k) => err.apiMessage.includes(k));
     throw new ConnectorError(
       `Pinterest refuses analytics requests with this config's settings (${fields.join(', ')}${config.columns ? ', the configured columns' : ''}): ` +

@@ -64,7 +64,14 @@ export async function check(args: { config: string; writeConfig?: boolean }, io:
   try {
     const { config, raw } = await loadConfig(args.config, warnTo(io), configDates(io.env));
     // check refreshes the token too: a rotated refresh token must reach the CONTROL message and, if asked, the file.
-    runtime = createRuntime({ config, rawConfig: raw, writer: io.writer, env: io.env, configPathToUpdate: args.writeConfig ? args.config : undefined, ...io.runtime });
+    runtime = createRuntime({
+      config,
+      rawConfig: raw,
+      writer: io.writer,
+      env: io.env,
+      configPathToUpdate: args.writeConfig ? args.config : undefined,
+      ...io.runtime,
+    });
     const accounts = new AccountLookups(runtime.requester, config.ad_account_ids);
     const user = await accounts.userAccount();
     const tokens = runtime.tokens;
@@ -72,14 +79,22 @@ export async function check(args: { config: string; writeConfig?: boolean }, io:
     let scopes: ScopeFindings = { missing: [], leftOut: [] };
     if (tokens instanceof OAuthTokens && tokens.grantedScopes) {
       scopes = scopeFindings(tokens.grantedScopes);
-      if (scopes.missing.length) throw new ConnectorError(`The refresh token lacks the scope${scopes.missing.length > 1 ? 's' : ''} ${scopes.missing.join(', ')}, which the streams need: re-authenticate and grant ${scopes.missing.length > 1 ? 'them' : 'it'}.`, 'config_error');
+      if (scopes.missing.length)
+        throw new ConnectorError(
+          `The refresh token lacks the scope${scopes.missing.length > 1 ? 's' : ''} ${scopes.missing.join(', ')}, which the streams need: re-authenticate and grant ${scopes.missing.length > 1 ? 'them' : 'it'}.`,
+          'config_error',
+        );
     }
     const adAccounts = await accounts.listAdAccounts();
     // Attribution settings Pinterest refuses fail here, not in the middle of a sync.
     if (adAccounts.length > 0) await probeAnalyticsSettings(runtime.requester, config, adAccounts[0].id, runtime.today);
     await checkCustomReports(runtime.requester, config, adAccounts[0]?.id, runtime.today);
-    const notes = scopes.leftOut.length ? ` The token works, but ${scopes.leftOut.join('; ')}: re-authenticate granting the missing scopes to read them.` : '';
-    await io.writer.write(msg.connectionStatus(true, `Connected as ${user.username}; ${adAccounts.length} ad account(s) readable.${notes}`));
+    const notes = scopes.leftOut.length
+      ? ` The token works, but ${scopes.leftOut.join('; ')}: re-authenticate granting the missing scopes to read them.`
+      : '';
+    await io.writer.write(
+      msg.connectionStatus(true, `Connected as ${user.username}; ${adAccounts.length} ad account(s) readable.${notes}`),
+    );
     return 0;
   } catch (err) {
     if (err instanceof ConnectorError) {
@@ -95,15 +110,26 @@ export async function check(args: { config: string; writeConfig?: boolean }, io:
 
 function describeCheckFailure(err: ConnectorError): string {
   // check keeps no state: a promise that "the next sync resumes" means nothing here.
-  if (err.failureType === 'transient_error') return err.message.replace(/;?\s*(the next sync resumes from (the saved state|there))\.?$/i, '.').replace(/\s*The state of finished windows is saved\.?$/, '');
+  if (err.failureType === 'transient_error')
+    return err.message
+      .replace(/;?\s*(the next sync resumes from (the saved state|there))\.?$/i, '.')
+      .replace(/\s*The state of finished windows is saved\.?$/, '');
   if (err instanceof ApiError && (err.status === 403 || err instanceof ScopeRefusedError)) {
-    const scope = err.apiCode === 3 || /scope/i.test(err.apiMessage) ? ` The token lacks a required scope (${REQUIRED_SCOPES.join(', ')}): re-authenticate and grant it.` : '';
+    const scope =
+      err.apiCode === 3 || /scope/i.test(err.apiMessage)
+        ? ` The token lacks a required scope (${REQUIRED_SCOPES.join(', ')}): re-authenticate and grant it.`
+        : '';
     return `${err.message.replace(/\.$/, '')}.${scope}`;
   }
   return err.message;
 }
 
-export interface ReadArgs { config: string; catalog: string; state?: string; writeConfig?: boolean }
+export interface ReadArgs {
+  config: string;
+  catalog: string;
+  state?: string;
+  writeConfig?: boolean;
+}
 
 export async function read(args: ReadArgs, io: CommandIO): Promise<number> {
   return guard(io, async () => {
@@ -113,9 +139,15 @@ export async function read(args: ReadArgs, io: CommandIO): Promise<number> {
     const states = parseInputState(args.state ? await readStateFile(args.state) : undefined);
     const streams = discoverCatalog(registry).streams;
     const incremental = streams.filter((s) => s.supported_sync_modes.includes('incremental')).map((s) => s.name);
-    for (const warning of stateWarnings(states, new Set(streams.map((s) => s.name)), new Set(incremental))) await io.writer.log('WARN', warning);
+    for (const warning of stateWarnings(states, new Set(streams.map((s) => s.name)), new Set(incremental)))
+      await io.writer.log('WARN', warning);
     const runtime = createRuntime({
-      config, rawConfig: raw, writer: io.writer, env: io.env, configPathToUpdate: args.writeConfig ? args.config : undefined, ...io.runtime,
+      config,
+      rawConfig: raw,
+      writer: io.writer,
+      env: io.env,
+      configPathToUpdate: args.writeConfig ? args.config : undefined,
+      ...io.runtime,
     });
     try {
       const ctx: ReadContext = {
@@ -126,7 +158,9 @@ export async function read(args: ReadArgs, io: CommandIO): Promise<number> {
         clock: runtime.clock,
         accounts: new AccountLookups(runtime.requester, config.ad_account_ids),
         shared: new SharedLists({ config, requester: runtime.requester, registry }),
-        log: (level, message) => { void io.writer.log(level, message); },
+        log: (level, message) => {
+          void io.writer.log(level, message);
+        },
         responses: new Semaphore(config.concurrency),
       };
       // Credentials first: a bad secret is one clear error, not one per stream. A fixed access token is
@@ -148,7 +182,9 @@ export async function read(args: ReadArgs, io: CommandIO): Promise<number> {
 }
 
 /** Config warnings (unknown keys) as WARN log messages. */
-const warnTo = (io: CommandIO) => (message: string) => { void io.writer.log('WARN', message); };
+const warnTo = (io: CommandIO) => (message: string) => {
+  void io.writer.log('WARN', message);
+};
 
 /** Today, and the earliest day ads analytics reach (today − 913, through asynchronous reports), for the config's date rules. */
 function configDates(env: NodeJS.ProcessEnv | undefined): ConfigDates {

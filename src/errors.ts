@@ -17,7 +17,8 @@ export class ConnectorError extends Error {
   }
 }
 
-export const configError = (message: string, internal?: string) => new ConnectorError(message, 'config_error', internal);
+export const configError = (message: string, internal?: string) =>
+  new ConnectorError(message, 'config_error', internal);
 
 /** Raised when a rate-limit category's quota is spent for longer than max_rate_limit_wait_seconds. */
 export class QuotaExhaustedError extends ConnectorError {

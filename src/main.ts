@@ -14,35 +14,103 @@ import { nearestKey } from './util/nearest';
 export async function main(argv: string[], io: CommandIO): Promise<number> {
   let exit = 0;
   // Text for people (help, version, usage) goes to stderr: stdout carries Airbyte messages only.
-  const say = io.say ?? ((line: string) => { process.stderr.write(line + '\n'); });
+  const say =
+    io.say ??
+    ((line: string) => {
+      process.stderr.write(line + '\n');
+    });
   const parser = yargs(argv)
     .scriptName('source-pinterest')
     .usage('$0 <command> [options]')
-    .command('spec', 'Print the connector specification', {}, async () => { exit = await spec(io); })
-    .command('check', 'Check the credentials and permissions', (y) => withConfig(y),
-      async (a) => { exit = await check({ config: a.config, writeConfig: a['write-config'] }, io); })
-    .command('discover', 'Print the catalog of streams', (y) => withConfig(y),
-      async (a) => { exit = await discover({ config: a.config, writeConfig: a['write-config'] }, io); })
-    .command('read', 'Read records', (y) => withConfig(y)
-      .option('catalog', { type: 'string', demandOption: true, describe: 'Path to the configured catalog JSON' })
-      .option('state', { type: 'string', describe: 'Path to the state: a saved state JSON, or the output of the previous read (its last STATE per stream is used)' }),
-      async (a) => { exit = await read({ config: a.config, catalog: a.catalog, state: a.state, writeConfig: a['write-config'] }, io); })
-    .command('authorize', 'Sign in to Pinterest in a browser and write a config with a refresh token', (y) => y
-      .option('client-id', { type: 'string', demandOption: true, describe: 'Your Pinterest app\'s App id' })
-      .option('client-secret', { type: 'string', describe: 'Your Pinterest app\'s App secret key. Prefer PINTEREST_CLIENT_SECRET or --client-secret-stdin: a value given here is visible in the process list while the sign-in waits' })
-      .option('client-secret-stdin', { type: 'boolean', default: false, describe: 'Read the App secret key from the first line of stdin' })
-      .option('port', { type: 'number', default: DEFAULT_PORT, describe: 'Port of the redirect URI http://localhost:PORT/ (register it in the app)' })
-      .option('out', { type: 'string', default: 'config.json', describe: 'The config file to write (mode 0600)' })
-      .option('force', { type: 'boolean', default: false, describe: 'Replace the --out file if it exists' })
-      .option('browser', { type: 'boolean', default: true, describe: 'Open the consent page in a browser (--no-browser: only print the link)' })
-      .option('timeout', { type: 'number', default: DEFAULT_TIMEOUT_SECONDS, describe: 'Seconds to wait for the sign-in' }),
+    .command('spec', 'Print the connector specification', {}, async () => {
+      exit = await spec(io);
+    })
+    .command(
+      'check',
+      'Check the credentials and permissions',
+      (y) => withConfig(y),
       async (a) => {
-        const secret = await clientSecretFrom(a['client-secret'], a['client-secret-stdin'], io.env ?? process.env, process.stdin);
+        exit = await check({ config: a.config, writeConfig: a['write-config'] }, io);
+      },
+    )
+    .command(
+      'discover',
+      'Print the catalog of streams',
+      (y) => withConfig(y),
+      async (a) => {
+        exit = await discover({ config: a.config, writeConfig: a['write-config'] }, io);
+      },
+    )
+    .command(
+      'read',
+      'Read records',
+      (y) =>
+        withConfig(y)
+          .option('catalog', { type: 'string', demandOption: true, describe: 'Path to the configured catalog JSON' })
+          .option('state', {
+            type: 'string',
+            describe:
+              'Path to the state: a saved state JSON, or the output of the previous read (its last STATE per stream is used)',
+          }),
+      async (a) => {
+        exit = await read({ config: a.config, catalog: a.catalog, state: a.state, writeConfig: a['write-config'] }, io);
+      },
+    )
+    .command(
+      'authorize',
+      'Sign in to Pinterest in a browser and write a config with a refresh token',
+      (y) =>
+        y
+          .option('client-id', { type: 'string', demandOption: true, describe: "Your Pinterest app's App id" })
+          .option('client-secret', {
+            type: 'string',
+            describe:
+              "Your Pinterest app's App secret key. Prefer PINTEREST_CLIENT_SECRET or --client-secret-stdin: a value given here is visible in the process list while the sign-in waits",
+          })
+          .option('client-secret-stdin', {
+            type: 'boolean',
+            default: false,
+            describe: 'Read the App secret key from the first line of stdin',
+          })
+          .option('port', {
+            type: 'number',
+            default: DEFAULT_PORT,
+            describe: 'Port of the redirect URI http://localhost:PORT/ (register it in the app)',
+          })
+          .option('out', { type: 'string', default: 'config.json', describe: 'The config file to write (mode 0600)' })
+          .option('force', { type: 'boolean', default: false, describe: 'Replace the --out file if it exists' })
+          .option('browser', {
+            type: 'boolean',
+            default: true,
+            describe: 'Open the consent page in a browser (--no-browser: only print the link)',
+          })
+          .option('timeout', {
+            type: 'number',
+            default: DEFAULT_TIMEOUT_SECONDS,
+            describe: 'Seconds to wait for the sign-in',
+          }),
+      async (a) => {
+        const secret = await clientSecretFrom(
+          a['client-secret'],
+          a['client-secret-stdin'],
+          io.env ?? process.env,
+          process.stdin,
+        );
         exit = await authorize(
-          { clientId: a['client-id'], clientSecret: secret.value, clientSecretFrom: secret.from, port: a.port, out: a.out, force: a.force, browser: a.browser, timeoutSeconds: a.timeout },
+          {
+            clientId: a['client-id'],
+            clientSecret: secret.value,
+            clientSecretFrom: secret.from,
+            port: a.port,
+            out: a.out,
+            force: a.force,
+            browser: a.browser,
+            timeoutSeconds: a.timeout,
+          },
           { env: io.env, say },
         );
-      })
+      },
+    )
     .demandCommand(1, 'Name a command: spec, check, discover, read or authorize.')
     .strictCommands()
     // A misspelled option (--write-confg) must not be ignored: it would silently lose a rotated token.
@@ -52,7 +120,9 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     .version(packageVersion())
     .alias('version', 'v')
     .exitProcess(false)
-    .fail((message, err) => { throw err ?? new UsageError(message); });
+    .fail((message, err) => {
+      throw err ?? new UsageError(message);
+    });
   try {
     const badLevel = logLevelProblem((io.env ?? process.env).LOG_LEVEL);
     if (badLevel) {
@@ -72,7 +142,9 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     const unknown = unknownOptions(argv);
     if (unknown) throw new UsageError(unknown);
     // With a callback yargs hands over its help and version text instead of printing it to stdout.
-    await parser.parseAsync(argv, {}, (_err, _args, output) => { if (output) say(output); });
+    await parser.parseAsync(argv, {}, (_err, _args, output) => {
+      if (output) say(output);
+    });
   } catch (err) {
     if (err instanceof UsageError && !argv.some((a) => !a.startsWith('-'))) {
       // A person ran it bare: show what it does rather than a protocol message.
@@ -82,7 +154,13 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     }
     // authorize talks to a person: its stdout carries no protocol message, not even for a usage error.
     const forPerson = err instanceof UsageError && argv.find((a) => !a.startsWith('-')) === 'authorize';
-    if (!forPerson) await io.writer.write(msg.traceError(err instanceof UsageError ? `Invalid command line: ${err.message}` : messageOf(err), err instanceof UsageError ? 'config_error' : 'system_error'));
+    if (!forPerson)
+      await io.writer.write(
+        msg.traceError(
+          err instanceof UsageError ? `Invalid command line: ${err.message}` : messageOf(err),
+          err instanceof UsageError ? 'config_error' : 'system_error',
+        ),
+      );
     if (err instanceof UsageError) say(`Invalid command line: ${err.message} (--help shows the usage).`);
     exit = 1;
   }
@@ -107,7 +185,12 @@ const MAX_STDIN_SECRET_BYTES = 4096;
  * The app secret: `--client-secret-stdin` reads the first line of stdin; without an option PINTEREST_CLIENT_SECRET.
  * A value on the command line still works (with a warning): the process list shows it while the sign-in waits.
  */
-async function clientSecretFrom(option: string | undefined, fromStdin: boolean, env: NodeJS.ProcessEnv, stdin: NodeJS.ReadableStream): Promise<{ value: string; from?: 'argument' | 'environment' | 'stdin' }> {
+async function clientSecretFrom(
+  option: string | undefined,
+  fromStdin: boolean,
+  env: NodeJS.ProcessEnv,
+  stdin: NodeJS.ReadableStream,
+): Promise<{ value: string; from?: 'argument' | 'environment' | 'stdin' }> {
   if (fromStdin) {
     let text = '';
     for await (const chunk of stdin) {
@@ -157,7 +240,11 @@ export function unknownOptions(argv: readonly string[]): string | undefined {
 function withConfig<T>(y: Argv<T>) {
   return y
     .option('config', { type: 'string', demandOption: true, describe: 'Path to the config JSON' })
-    .option('write-config', { type: 'boolean', default: false, describe: 'Write a rotated refresh token back into the --config file (for docker run users)' });
+    .option('write-config', {
+      type: 'boolean',
+      default: false,
+      describe: 'Write a rotated refresh token back into the --config file (for docker run users)',
+    });
 }
 
 /** After SIGTERM/SIGINT, how long the last lines may wait for a reader that does not drain stdout. */
@@ -178,7 +265,10 @@ if (require.main === module) {
         process.exit(signal === 'SIGTERM' ? 143 : 130);
       }
       // No record after the notice; and a destination that stopped reading the pipe must not keep us alive.
-      const notice = msg.log('WARN', `Received ${signal}; stopping. The next sync resumes from the last state message.`);
+      const notice = msg.log(
+        'WARN',
+        `Received ${signal}; stopping. The next sync resumes from the last state message.`,
+      );
       void writer.stop(notice, STOP_TIMEOUT_MS).finally(() => process.exit(signal === 'SIGTERM' ? 143 : 130));
     });
   }

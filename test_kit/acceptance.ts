@@ -31,7 +31,10 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(simOpts: SimulatorOptions = {}, configExtra: Record<string, unknown> = {}): Promise<Harness> {
+export async function startHarness(
+  simOpts: SimulatorOptions = {},
+  configExtra: Record<string, unknown> = {},
+): Promise<Harness> {
   if (!existsSync(MAIN)) throw new Error('dist/main.js is missing: run `npm run build` first (npm test does it).');
   const sim = await startSimulator({ today: TODAY, ...simOpts });
   const dir = mkdtempSync(join(tmpdir(), 'source-pinterest-cat-'));
@@ -51,7 +54,8 @@ export async function startHarness(simOpts: SimulatorOptions = {}, configExtra: 
     configPath,
     write,
     run: async (args, opts) => new CatRun(await spawnConnector(args, { ...opts, env: { ...env, ...opts?.env } })),
-    truth: () => sim.groundTruth({ today: TODAY, columns: [...DEFAULT_COLUMNS], windowDays: ACCEPTANCE_CONFIG.window_days }),
+    truth: () =>
+      sim.groundTruth({ today: TODAY, columns: [...DEFAULT_COLUMNS], windowDays: ACCEPTANCE_CONFIG.window_days }),
     close: () => sim.close(),
   };
 }
@@ -64,18 +68,41 @@ export class CatRun {
     if (result.junk.length) throw new Error(`stdout carried non-JSON lines: ${result.junk.slice(0, 3).join(' | ')}`);
     for (const m of this.messages) {
       const errors = protocolErrors(m);
-      if (errors.length) throw new Error(`a message violates the Airbyte protocol (${errors.join('; ')}): ${JSON.stringify(m).slice(0, 300)}`);
+      if (errors.length)
+        throw new Error(
+          `a message violates the Airbyte protocol (${errors.join('; ')}): ${JSON.stringify(m).slice(0, 300)}`,
+        );
     }
   }
-  get exitCode() { return this.result.exitCode; }
-  ofType(type: string) { return ofType(this.messages, type); }
+  get exitCode() {
+    return this.result.exitCode;
+  }
+  ofType(type: string) {
+    return ofType(this.messages, type);
+  }
   /** RECORD payloads (`m.record`: stream, data, emitted_at), of one stream or all. */
-  records(stream?: string) { return this.ofType('RECORD').filter((m) => !stream || m.record.stream === stream).map((m) => m.record); }
-  data(stream?: string) { return records(this.messages, stream); }
-  states(stream?: string) { return states(this.messages, stream); }
-  traces(type = 'ERROR') { return this.ofType('TRACE').filter((m) => m.trace.type === type).map((m) => m.trace); }
-  statuses(stream: string): string[] { return statuses(this.messages, stream); }
-  streamsWithRecords() { return new Set(this.records().map((r) => r.stream)); }
+  records(stream?: string) {
+    return this.ofType('RECORD')
+      .filter((m) => !stream || m.record.stream === stream)
+      .map((m) => m.record);
+  }
+  data(stream?: string) {
+    return records(this.messages, stream);
+  }
+  states(stream?: string) {
+    return states(this.messages, stream);
+  }
+  traces(type = 'ERROR') {
+    return this.ofType('TRACE')
+      .filter((m) => m.trace.type === type)
+      .map((m) => m.trace);
+  }
+  statuses(stream: string): string[] {
+    return statuses(this.messages, stream);
+  }
+  streamsWithRecords() {
+    return new Set(this.records().map((r) => r.stream));
+  }
 }
 
 /** CAT's record validation: draft-7, strict types, CAT's date-time regex, and no undeclared top-level fields. */
@@ -88,4 +115,6 @@ export function recordValidator(schema: Record<string, unknown>) {
 }
 
 export const primaryKeyOf = (stream: Record<string, any>, data: Record<string, any>): string =>
-  JSON.stringify((stream.source_defined_primary_key as string[][]).map((path) => path.reduce((v: any, k) => v?.[k], data)));
+  JSON.stringify(
+    (stream.source_defined_primary_key as string[][]).map((path) => path.reduce((v: any, k) => v?.[k], data)),
+  );

@@ -5,7 +5,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface SeenRequest { method: string; path: string; headers: http.IncomingHttpHeaders; body: string }
+export interface SeenRequest {
+  method: string;
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
 
 export type Answer = (req: SeenRequest, res: http.ServerResponse) => void;
 
@@ -21,13 +26,23 @@ export interface HostileServer {
 }
 
 export async function startHostileServer(initial?: Answer): Promise<HostileServer> {
-  let handler: Answer = initial ?? ((_req, res) => { res.writeHead(404); res.end(); });
+  let handler: Answer =
+    initial ??
+    ((_req, res) => {
+      res.writeHead(404);
+      res.end();
+    });
   const seen: SeenRequest[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const request = { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const request = {
+        method: req.method ?? 'GET',
+        path: req.url ?? '/',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       seen.push(request);
       handler(request, res);
     });
@@ -38,8 +53,14 @@ export async function startHostileServer(initial?: Answer): Promise<HostileServe
     origin,
     api: `${origin}/v5`,
     seen,
-    answer: (h) => { handler = h; },
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    answer: (h) => {
+      handler = h;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -49,7 +70,12 @@ export function sendJson(res: http.ServerResponse, status: number, body: unknown
   res.end(text);
 }
 
-export function sendText(res: http.ServerResponse, status: number, text: string, headers: http.OutgoingHttpHeaders = {}): void {
+export function sendText(
+  res: http.ServerResponse,
+  status: number,
+  text: string,
+  headers: http.OutgoingHttpHeaders = {},
+): void {
   res.writeHead(status, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
 }

@@ -16,7 +16,12 @@ import { errorTraces, logs, records, states, statuses } from './messages';
 export const API = 'https://api.pinterest.com/v5';
 
 /** Short backoff so that retries cost milliseconds in tests. */
-export const FAST_RETRY: Partial<RetryPolicy> = { baseDelayMs: 1, maxDelayMs: 5, spurious400DelayMs: 1, timeoutMs: 2000 };
+export const FAST_RETRY: Partial<RetryPolicy> = {
+  baseDelayMs: 1,
+  maxDelayMs: 5,
+  spurious400DelayMs: 1,
+  timeoutMs: 2000,
+};
 
 export interface RunResult {
   exitCode: number;
@@ -37,9 +42,16 @@ export interface RunOptions {
 export async function runConnector(args: string[], opts: RunOptions = {}): Promise<RunResult> {
   const out = new PassThrough();
   let stdout = '';
-  out.on('data', (d) => { stdout += d.toString(); });
+  out.on('data', (d) => {
+    stdout += d.toString();
+  });
   const writer = new MessageWriter(out, 'debug');
-  const env = { PINTEREST_API_URL: API, PINTEREST_TODAY: TODAY, PINTEREST_RATE_LIMITS: 'off', ...opts.env } as NodeJS.ProcessEnv;
+  const env = {
+    PINTEREST_API_URL: API,
+    PINTEREST_TODAY: TODAY,
+    PINTEREST_RATE_LIMITS: 'off',
+    ...opts.env,
+  } as NodeJS.ProcessEnv;
   const exitCode = await main(args, { writer, env, runtime: { retry: { ...FAST_RETRY, ...opts.retry } } });
   await writer.flush();
   const messages = parseAndValidate(stdout);
@@ -72,5 +84,10 @@ export function tempFiles(files: Record<string, unknown>): Record<string, string
 }
 
 export const OAUTH_CONFIG = {
-  credentials: { auth_method: 'oauth2.0', client_id: 'client-id-1', client_secret: 'client-secret-XYZ', refresh_token: 'pinr.refresh-token-ABC' },
+  credentials: {
+    auth_method: 'oauth2.0',
+    client_id: 'client-id-1',
+    client_secret: 'client-secret-XYZ',
+    refresh_token: 'pinr.refresh-token-ABC',
+  },
 };

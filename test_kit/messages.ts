@@ -9,14 +9,25 @@ export const records = (messages: Json[], stream?: string): Json[] =>
 
 /** STATE payloads (`m.state`), of one stream or all. */
 export const states = (messages: Json[], stream?: string): Json[] =>
-  messages.filter((m) => m.type === 'STATE' && (!stream || m.state.stream?.stream_descriptor?.name === stream)).map((m) => m.state);
+  messages
+    .filter((m) => m.type === 'STATE' && (!stream || m.state.stream?.stream_descriptor?.name === stream))
+    .map((m) => m.state);
 
-export const errorTraces = (messages: Json[]): Json[] => messages.filter((m) => m.type === 'TRACE' && m.trace.type === 'ERROR').map((m) => m.trace.error);
+export const errorTraces = (messages: Json[]): Json[] =>
+  messages.filter((m) => m.type === 'TRACE' && m.trace.type === 'ERROR').map((m) => m.trace.error);
 
 export const statusTraces = (messages: Json[], stream: string): Json[] =>
-  messages.filter((m) => m.type === 'TRACE' && m.trace.type === 'STREAM_STATUS' && m.trace.stream_status.stream_descriptor.name === stream).map((m) => m.trace.stream_status);
+  messages
+    .filter(
+      (m) =>
+        m.type === 'TRACE' &&
+        m.trace.type === 'STREAM_STATUS' &&
+        m.trace.stream_status.stream_descriptor.name === stream,
+    )
+    .map((m) => m.trace.stream_status);
 
-export const statuses = (messages: Json[], stream: string): string[] => statusTraces(messages, stream).map((s) => s.status);
+export const statuses = (messages: Json[], stream: string): string[] =>
+  statusTraces(messages, stream).map((s) => s.status);
 
 export const logs = (messages: Json[], level?: string): string[] =>
   messages.filter((m) => m.type === 'LOG' && (!level || m.log.level === level)).map((m) => m.log.message);
@@ -29,7 +40,9 @@ export { lastStates } from '../scripts/lib/connector-process';
  */
 export function committedRecords(messages: Json[]): Map<string, Json[]> {
   const lastStateAt = new Map<string, number>();
-  messages.forEach((m, i) => { if (m.type === 'STATE') lastStateAt.set(m.state.stream.stream_descriptor.name, i); });
+  messages.forEach((m, i) => {
+    if (m.type === 'STATE') lastStateAt.set(m.state.stream.stream_descriptor.name, i);
+  });
   const out = new Map<string, Json[]>();
   messages.forEach((m, i) => {
     if (m.type !== 'RECORD') return;
@@ -40,4 +53,9 @@ export function committedRecords(messages: Json[]): Map<string, Json[]> {
 }
 
 /** A record's identity for set comparisons: sorted keys and their values. */
-export const canonical = (data: Json): string => JSON.stringify(Object.keys(data).sort().map((k) => [k, data[k]]));
+export const canonical = (data: Json): string =>
+  JSON.stringify(
+    Object.keys(data)
+      .sort()
+      .map((k) => [k, data[k]]),
+  );

@@ -32,14 +32,12 @@ export const AD_EUR = '549755885176';
 
 // ---------------------------------------------------------------------------------------------- dates
 
-
 /** start … end inclusive. */
 function daysIn(start: string, end: string): string[] {
   const out: string[] = [];
   for (let d = start; d <= end; d = addDays(d, 1)) out.push(d);
   return out;
 }
-
 
 // ---------------------------------------------------------------------------------------------- dataset
 
@@ -107,25 +105,89 @@ function buildDataset(opts: FixtureOptions = {}): Dataset {
     }));
   });
   return {
-    user: { id: USER.id, username: USER.username, account_type: 'BUSINESS', board_count: 3, pin_count: 4, follower_count: 2 },
+    user: {
+      id: USER.id,
+      username: USER.username,
+      account_type: 'BUSINESS',
+      board_count: 3,
+      pin_count: 4,
+      follower_count: 2,
+    },
     adAccounts: [
-      { id: AD_USD, name: 'US account', currency: 'USD', country: 'US', owner: { id: USER.id, username: USER.username }, permissions: ['OWNER'], created_time: 1700000000, updated_time: 1700000001 },
-      { id: AD_EUR, name: 'EU account', currency: 'EUR', country: 'FR', owner: { id: USER.id, username: USER.username }, permissions: ['ADMIN'], created_time: 1700000002, updated_time: 1700000003 },
+      {
+        id: AD_USD,
+        name: 'US account',
+        currency: 'USD',
+        country: 'US',
+        owner: { id: USER.id, username: USER.username },
+        permissions: ['OWNER'],
+        created_time: 1700000000,
+        updated_time: 1700000001,
+      },
+      {
+        id: AD_EUR,
+        name: 'EU account',
+        currency: 'EUR',
+        country: 'FR',
+        owner: { id: USER.id, username: USER.username },
+        permissions: ['ADMIN'],
+        created_time: 1700000002,
+        updated_time: 1700000003,
+      },
     ],
     campaigns,
     adGroups,
     ads,
     boards: [1, 2, 3].map((i) => ({
-      id: `60000000${i}`, name: `Board ${i}`, description: `Board number ${i}`, privacy: i === 3 ? 'SECRET' : 'PUBLIC',
-      owner: { username: USER.username }, pin_count: i, follower_count: 10 * i, collaborator_count: 0, created_at: `2025-0${i}-01T00:00:00Z`,
+      id: `60000000${i}`,
+      name: `Board ${i}`,
+      description: `Board number ${i}`,
+      privacy: i === 3 ? 'SECRET' : 'PUBLIC',
+      owner: { username: USER.username },
+      pin_count: i,
+      follower_count: 10 * i,
+      collaborator_count: 0,
+      created_at: `2025-0${i}-01T00:00:00Z`,
     })),
     pins: [
-      { id: '7001', title: 'Owned pin', board_id: '600000001', is_owner: true, creative_type: 'REGULAR', created_at: '2025-01-01T00:00:00Z' },
-      { id: '7002', title: 'Owned pin, analytics 404', board_id: '600000001', is_owner: true, creative_type: 'REGULAR', created_at: '2025-01-02T00:00:00Z' },
-      { id: '7003', title: 'Saved pin of someone else', board_id: '600000002', is_owner: false, parent_pin_id: '8888', creative_type: 'REGULAR', created_at: '2025-01-03T00:00:00Z' },
-      { id: '7004', title: 'Owned video pin', board_id: '600000002', is_owner: true, creative_type: 'VIDEO', created_at: '2025-01-04T00:00:00Z' },
+      {
+        id: '7001',
+        title: 'Owned pin',
+        board_id: '600000001',
+        is_owner: true,
+        creative_type: 'REGULAR',
+        created_at: '2025-01-01T00:00:00Z',
+      },
+      {
+        id: '7002',
+        title: 'Owned pin, analytics 404',
+        board_id: '600000001',
+        is_owner: true,
+        creative_type: 'REGULAR',
+        created_at: '2025-01-02T00:00:00Z',
+      },
+      {
+        id: '7003',
+        title: 'Saved pin of someone else',
+        board_id: '600000002',
+        is_owner: false,
+        parent_pin_id: '8888',
+        creative_type: 'REGULAR',
+        created_at: '2025-01-03T00:00:00Z',
+      },
+      {
+        id: '7004',
+        title: 'Owned video pin',
+        board_id: '600000002',
+        is_owner: true,
+        creative_type: 'VIDEO',
+        created_at: '2025-01-04T00:00:00Z',
+      },
     ],
-    followers: [{ type: 'user', username: 'follower_one' }, { type: 'user', username: 'follower_two' }],
+    followers: [
+      { type: 'user', username: 'follower_one' },
+      { type: 'user', username: 'follower_two' },
+    ],
     interests: [
       { id: '901', key: 'cooking', name: 'Cooking', canonical_url: 'https://www.pinterest.com/ideas/cooking/901/' },
       { id: '902', key: 'travel', name: 'Travel', canonical_url: 'https://www.pinterest.com/ideas/travel/902/' },
@@ -174,8 +236,18 @@ function adsAnalyticsRow(entity: string, id: string, date: string, columns: stri
 }
 
 /** The `metrics` of one targeting row: the entity id, DATE and the columns for (id, type, value, day). */
-function targetingMetrics(entity: string, id: string, type: string, value: string | number, date: string, columns: string[]): Json {
-  return { ...adsAnalyticsRow(entity, `${id}/${type}/${value}`, date, columns), [ID_COLUMN[entity]]: entity === 'ads' ? Number(id) : id };
+function targetingMetrics(
+  entity: string,
+  id: string,
+  type: string,
+  value: string | number,
+  date: string,
+  columns: string[],
+): Json {
+  return {
+    ...adsAnalyticsRow(entity, `${id}/${type}/${value}`, date, columns),
+    [ID_COLUMN[entity]]: entity === 'ads' ? Number(id) : id,
+  };
 }
 
 /** One daily_metrics entry of pin / user analytics. */
@@ -212,7 +284,9 @@ export interface FakePinterest {
   /** When true, the token endpoint returns a new refresh token (→ CONTROL message). */
   rotateRefreshToken: boolean;
   /** Fields added to every item of a list (e.g. a field Pinterest added that the schema does not know). */
-  extraItemFields: Partial<Record<'boards' | 'pins' | 'followers' | 'interests' | 'campaigns' | 'ad_groups' | 'ads', Json>>;
+  extraItemFields: Partial<
+    Record<'boards' | 'pins' | 'followers' | 'interests' | 'campaigns' | 'ad_groups' | 'ads', Json>
+  >;
   /** Registry streams this fake has no data for: it answers them with empty lists (the simulator has their data). */
   unmodelled: string[];
   reset(): void;
@@ -229,7 +303,9 @@ function createFakePinterest(opts: FixtureOptions = {}): FakePinterest {
     data,
     requests: [],
     requestsTo(path, method = 'GET') {
-      return fake.requests.filter((r) => r.method === method && (typeof path === 'string' ? r.path === path : path.test(r.path)));
+      return fake.requests.filter(
+        (r) => r.method === method && (typeof path === 'string' ? r.path === path : path.test(r.path)),
+      );
     },
     openApiProblems() {
       return fake.requests.flatMap((r) => checkRequestAgainstOpenApi(r.method, r.url));
@@ -251,17 +327,29 @@ function createFakePinterest(opts: FixtureOptions = {}): FakePinterest {
   const injected = (request: Request): Response | undefined => {
     const url = new URL(request.url);
     const query = Object.fromEntries(url.searchParams);
-    const i = failures.findIndex((f) => (!f.method || f.method === request.method) && f.path.test(apiPath(url)) && (!f.when || f.when(query)) && (f.times === undefined || f.times > 0));
+    const i = failures.findIndex(
+      (f) =>
+        (!f.method || f.method === request.method) &&
+        f.path.test(apiPath(url)) &&
+        (!f.when || f.when(query)) &&
+        (f.times === undefined || f.times > 0),
+    );
     if (i < 0) return undefined;
     const f = failures[i];
     if (f.times !== undefined) f.times--;
-    return HttpResponse.json(f.body ?? { code: f.status, message: `injected HTTP ${f.status}` }, { status: f.status, headers: f.headers }) as Response;
+    return HttpResponse.json(f.body ?? { code: f.status, message: `injected HTTP ${f.status}` }, {
+      status: f.status,
+      headers: f.headers,
+    }) as Response;
   };
 
   const authorized = (request: Request) => request.headers.get('authorization') === `Bearer ${ACCESS_TOKEN}`;
 
   /** Wraps a GET handler: injected failures, bearer check, page_size check. */
-  const get = (path: string, answer: (url: URL, params: Record<string, string>) => Response | Promise<Response>): RequestHandler =>
+  const get = (
+    path: string,
+    answer: (url: URL, params: Record<string, string>) => Response | Promise<Response>,
+  ): RequestHandler =>
     http.get(`${API}${path}`, ({ request, params }) => {
       const hit = injected(request);
       if (hit) return hit;
@@ -272,7 +360,8 @@ function createFakePinterest(opts: FixtureOptions = {}): FakePinterest {
 
   const page = (name: string, items: Json[], url: URL): Response => {
     const size = url.searchParams.has('page_size') ? Number(url.searchParams.get('page_size')) : 25;
-    if (!Number.isInteger(size) || size < 1 || size > 250) return error(400, `Invalid page_size ${url.searchParams.get('page_size')}`, 1);
+    if (!Number.isInteger(size) || size < 1 || size > 250)
+      return error(400, `Invalid page_size ${url.searchParams.get('page_size')}`, 1);
     const bookmark = url.searchParams.get('bookmark');
     let offset = 0;
     if (bookmark !== null) {
@@ -299,7 +388,8 @@ function createFakePinterest(opts: FixtureOptions = {}): FakePinterest {
   const window = (url: URL): Response | string[] => {
     const start = url.searchParams.get('start_date');
     const end = url.searchParams.get('end_date');
-    if (!start || !end || !/^\d{4}-\d{2}-\d{2}$/.test(start) || !/^\d{4}-\d{2}-\d{2}$/.test(end)) return error(400, 'start_date and end_date are required (YYYY-MM-DD)', 1);
+    if (!start || !end || !/^\d{4}-\d{2}-\d{2}$/.test(start) || !/^\d{4}-\d{2}-\d{2}$/.test(end))
+      return error(400, 'start_date and end_date are required (YYYY-MM-DD)', 1);
     if (start < EARLIEST) return error(400, 'You can only get data from the last 90 days.', 1);
     if (end < start) return error(400, 'end_date must not be before start_date', 1);
     if (daysIn(start, end).length > 90) return error(400, 'The date range cannot be more than 90 days.', 1);
@@ -330,12 +420,19 @@ function createFakePinterest(opts: FixtureOptions = {}): FakePinterest {
         return HttpResponse.json(mine.flatMap((id) => days.map((d) => adsAnalyticsRow(entity, id, d, columns))));
       }
       const types = (url.searchParams.get('targeting_types') ?? '').split(',').filter(Boolean);
-      if (types.length === 0 || types.length > 14) return error(400, `targeting_types must list 1 to 14 types, got ${types.length}`, 1);
-      const rows = mine.flatMap((id) => days.flatMap((d) => types.flatMap((t) => (TARGETING_VALUES[t] ?? []).map((value) => ({
-        targeting_type: t,
-        targeting_value: value,
-        metrics: targetingMetrics(entity, id, t, value, d, columns),
-      })))));
+      if (types.length === 0 || types.length > 14)
+        return error(400, `targeting_types must list 1 to 14 types, got ${types.length}`, 1);
+      const rows = mine.flatMap((id) =>
+        days.flatMap((d) =>
+          types.flatMap((t) =>
+            (TARGETING_VALUES[t] ?? []).map((value) => ({
+              targeting_type: t,
+              targeting_value: value,
+              metrics: targetingMetrics(entity, id, t, value, d, columns),
+            })),
+          ),
+        ),
+      );
       return HttpResponse.json({ data: rows });
     });
 
@@ -347,7 +444,9 @@ function createFakePinterest(opts: FixtureOptions = {}): FakePinterest {
     const types = metricTypes.length ? metricTypes : defaults;
     const summary: Json = {};
     for (const t of types) summary[t] = days.reduce((s, d) => s + (metricValue(id, d, t) ?? 0), 0);
-    return HttpResponse.json({ all: { daily_metrics: days.map((d) => dailyMetric(id, d, types)), summary_metrics: summary } }) as Response;
+    return HttpResponse.json({
+      all: { daily_metrics: days.map((d) => dailyMetric(id, d, types)), summary_metrics: summary },
+    }) as Response;
   };
 
   const handlers: RequestHandler[] = [
@@ -358,9 +457,12 @@ function createFakePinterest(opts: FixtureOptions = {}): FakePinterest {
       if (request.headers.get('authorization') !== basic) return error(401, 'Invalid client credentials', 2);
       const form = new URLSearchParams(await request.text());
       if (form.get('grant_type') !== 'refresh_token') return error(400, 'unsupported grant_type', 1);
-      if (![OAUTH_CONFIG.credentials.refresh_token, ROTATED_REFRESH_TOKEN].includes(form.get('refresh_token') ?? '')) return error(400, 'Invalid refresh token', 1);
+      if (![OAUTH_CONFIG.credentials.refresh_token, ROTATED_REFRESH_TOKEN].includes(form.get('refresh_token') ?? ''))
+        return error(400, 'Invalid refresh token', 1);
       return HttpResponse.json({
-        access_token: ACCESS_TOKEN, token_type: 'bearer', expires_in: 2592000,
+        access_token: ACCESS_TOKEN,
+        token_type: 'bearer',
+        expires_in: 2592000,
         scope: 'boards:read,boards:read_secret,pins:read,pins:read_secret,user_accounts:read,ads:read',
         ...(fake.rotateRefreshToken ? { refresh_token: ROTATED_REFRESH_TOKEN, refresh_token_expires_in: 5184000 } : {}),
       });
@@ -368,7 +470,9 @@ function createFakePinterest(opts: FixtureOptions = {}): FakePinterest {
     get('/user_account', () => HttpResponse.json(data.user) as Response),
     get('/user_account/followers', (url) => page('followers', data.followers, url)),
     get('/user_account/analytics', (url) => organic(url, USER.id, false, ['ENGAGEMENT', 'IMPRESSION', 'SAVE'])),
-    get('/users/:username/interests/follow', (url, params) => (params.username === USER.username ? page('interests', data.interests, url) : error(404, 'User not found.'))),
+    get('/users/:username/interests/follow', (url, params) =>
+      params.username === USER.username ? page('interests', data.interests, url) : error(404, 'User not found.'),
+    ),
     get('/boards', (url) => page('boards', data.boards, url)),
     get('/pins', (url) => page('pins', data.pins, url)),
     get('/pins/:pin_id/analytics', (url, params) => {
@@ -382,9 +486,21 @@ function createFakePinterest(opts: FixtureOptions = {}): FakePinterest {
       const acc = account(params);
       return acc ? (HttpResponse.json(acc) as Response) : error(404, 'Ad account not found.');
     }),
-    get('/ad_accounts/:ad_account_id/campaigns', (url, params) => (account(params) ? page('campaigns', byStatus(data.campaigns[params.ad_account_id], url), url) : error(404, 'Ad account not found.'))),
-    get('/ad_accounts/:ad_account_id/ad_groups', (url, params) => (account(params) ? page('ad_groups', byStatus(data.adGroups[params.ad_account_id], url), url) : error(404, 'Ad account not found.'))),
-    get('/ad_accounts/:ad_account_id/ads', (url, params) => (account(params) ? page('ads', byStatus(data.ads[params.ad_account_id], url), url) : error(404, 'Ad account not found.'))),
+    get('/ad_accounts/:ad_account_id/campaigns', (url, params) =>
+      account(params)
+        ? page('campaigns', byStatus(data.campaigns[params.ad_account_id], url), url)
+        : error(404, 'Ad account not found.'),
+    ),
+    get('/ad_accounts/:ad_account_id/ad_groups', (url, params) =>
+      account(params)
+        ? page('ad_groups', byStatus(data.adGroups[params.ad_account_id], url), url)
+        : error(404, 'Ad account not found.'),
+    ),
+    get('/ad_accounts/:ad_account_id/ads', (url, params) =>
+      account(params)
+        ? page('ads', byStatus(data.ads[params.ad_account_id], url), url)
+        : error(404, 'Ad account not found.'),
+    ),
     get('/ad_accounts/:ad_account_id/analytics', (url, params) => {
       const acc = account(params);
       if (!acc) return error(404, 'Ad account not found.');
@@ -392,7 +508,13 @@ function createFakePinterest(opts: FixtureOptions = {}): FakePinterest {
       if (!Array.isArray(days)) return days;
       const columns = (url.searchParams.get('columns') ?? '').split(',').filter(Boolean);
       if (columns.length === 0) return error(400, 'columns is required', 1);
-      return HttpResponse.json(days.map((d) => ({ ...adsAnalyticsRow('campaigns', acc.id, d, columns), CAMPAIGN_ID: undefined, AD_ACCOUNT_ID: acc.id })));
+      return HttpResponse.json(
+        days.map((d) => ({
+          ...adsAnalyticsRow('campaigns', acc.id, d, columns),
+          CAMPAIGN_ID: undefined,
+          AD_ACCOUNT_ID: acc.id,
+        })),
+      );
     }),
     adsAnalytics('campaigns', 'campaign_ids', false),
     adsAnalytics('ad_groups', 'ad_group_ids', false),
@@ -415,7 +537,12 @@ function createFakePinterest(opts: FixtureOptions = {}): FakePinterest {
   const server = setupServer(...handlers);
   server.events.on('request:start', ({ request }) => {
     const url = new URL(request.url);
-    fake.requests.push({ method: request.method, path: apiPath(url), query: Object.fromEntries(url.searchParams), url: request.url });
+    fake.requests.push({
+      method: request.method,
+      path: apiPath(url),
+      query: Object.fromEntries(url.searchParams),
+      url: request.url,
+    });
   });
   fake.server = server;
   return fake;

@@ -16,6 +16,8 @@ export function useMswServer(): SetupServer {
 /** Limiters a test creates are stopped after it (their timers would keep jest waiting). */
 export function useLimiters(): RateLimiter[] {
   const limiters: RateLimiter[] = [];
-  afterEach(async () => { await Promise.all(limiters.splice(0).map((l) => l.stop())); });
+  afterEach(async () => {
+    await Promise.all(limiters.splice(0).map((l) => l.stop()));
+  });
   return limiters;
 }

@@ -46,14 +46,21 @@ const ajv = new Ajv({ strict: false, allErrors: true });
 addFormats(ajv);
 const validators = new Map<string, ValidateFunction>();
 
-interface RawOperation { template: string; method: string; params: Param[] }
+interface RawOperation {
+  template: string;
+  method: string;
+  params: Param[];
+}
 
 /** The operations and their dereferenced parameters, straight from the YAML (slow: ~1 s to parse). */
 function extract(): { basePath: string; operations: RawOperation[] } {
   const doc = parse(readFileSync(OPENAPI_PATH, 'utf8')) as Json;
   const pointer = (ref: string): Json => {
     if (!ref.startsWith('#/')) throw new Error(`external $ref not supported: ${ref}`);
-    return ref.slice(2).split('/').reduce((node: Json, part) => node?.[part.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
+    return ref
+      .slice(2)
+      .split('/')
+      .reduce((node: Json, part) => node?.[part.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
   };
   /** Parameter schemas are small and not recursive: inline every $ref (depth-limited for safety). */
   const deref = (node: Json, depth = 0): Json => {
@@ -122,7 +129,10 @@ function load(): Loaded {
     const pattern = segments
       .map((s) => {
         const m = /^\{(\w+)\}$/.exec(s);
-        if (m) { pathNames.push(m[1]); return '([^/]+)'; }
+        if (m) {
+          pathNames.push(m[1]);
+          return '([^/]+)';
+        }
         return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
       })
       .join('/');
@@ -192,12 +202,21 @@ function schemaProblems(schema: Json, value: unknown, label: string): string[] {
   const validate = validatorFor(schema);
   if (validate(value)) return [];
   const list = value as unknown[];
-  const shown = Array.isArray(value) && list.length > 20 ? `[${list.length} items: ${JSON.stringify(list.slice(0, 3)).slice(1, -1)}, …]` : JSON.stringify(value);
-  return (validate.errors ?? []).map((e) => `${label}: ${shown} ${e.instancePath ? `${e.instancePath} ` : ''}${e.message}${e.params && 'allowedValues' in e.params ? ` (${(e.params as { allowedValues: unknown[] }).allowedValues.length} allowed values)` : ''}`);
+  const shown =
+    Array.isArray(value) && list.length > 20
+      ? `[${list.length} items: ${JSON.stringify(list.slice(0, 3)).slice(1, -1)}, …]`
+      : JSON.stringify(value);
+  return (validate.errors ?? []).map(
+    (e) =>
+      `${label}: ${shown} ${e.instancePath ? `${e.instancePath} ` : ''}${e.message}${e.params && 'allowedValues' in e.params ? ` (${(e.params as { allowedValues: unknown[] }).allowedValues.length} allowed values)` : ''}`,
+  );
 }
 
 /** The operation an absolute or base-relative URL maps to (the most literal template wins). */
-export function findOperation(method: string, url: string): { op: Operation; path: string; values: Record<string, string> } | undefined {
+export function findOperation(
+  method: string,
+  url: string,
+): { op: Operation; path: string; values: Record<string, string> } | undefined {
   const { basePath, operations } = load();
   const u = new URL(url, 'https://api.pinterest.com');
   let path = u.pathname;
@@ -209,7 +228,9 @@ export function findOperation(method: string, url: string): { op: Operation; pat
   if (!op) return undefined;
   const m = op.regex.exec(path)!;
   const values: Record<string, string> = {};
-  op.pathNames.forEach((n, i) => { values[n] = decodeURIComponent(m[i + 1]); });
+  op.pathNames.forEach((n, i) => {
+    values[n] = decodeURIComponent(m[i + 1]);
+  });
   return { op, path, values };
 }
 
@@ -228,7 +249,10 @@ export function checkRequestAgainstOpenApi(method: string, url: string): string[
 
   for (const [name, value] of Object.entries(values)) {
     const p = op.params.get(`path:${name}`);
-    if (!p) { problems.push(`${where}: path parameter ${name} is not declared`); continue; }
+    if (!p) {
+      problems.push(`${where}: path parameter ${name} is not declared`);
+      continue;
+    }
     problems.push(...schemaProblems(p.schema, coerce(value, p.schema), `${where} path ${name}`));
   }
 
@@ -236,21 +260,32 @@ export function checkRequestAgainstOpenApi(method: string, url: string): string[
   for (const [k, v] of u.searchParams) query.set(k, [...(query.get(k) ?? []), v]);
   for (const [name, rawValues] of query) {
     const p = op.params.get(`query:${name}`);
-    if (!p) { problems.push(`${where}: query parameter '${name}' is not declared for this operation`); continue; }
+    if (!p) {
+      problems.push(`${where}: query parameter '${name}' is not declared for this operation`);
+      continue;
+    }
     const label = `${where} ?${name}`;
     if (p.schema?.type === 'array') {
-      if (!p.explode && rawValues.length > 1) problems.push(`${label}: sent ${rawValues.length} times, but it is explode:false (one comma-separated value)`);
+      if (!p.explode && rawValues.length > 1)
+        problems.push(`${label}: sent ${rawValues.length} times, but it is explode:false (one comma-separated value)`);
       const items = rawValues.flatMap((v) => v.split(','));
       if (items.some((i) => i === '')) problems.push(`${label}: empty item in ${JSON.stringify(rawValues.join(','))}`);
       const itemSchema = p.schema.items ?? {};
-      problems.push(...schemaProblems(p.schema, items.map((i) => coerce(i, itemSchema)), label));
+      problems.push(
+        ...schemaProblems(
+          p.schema,
+          items.map((i) => coerce(i, itemSchema)),
+          label,
+        ),
+      );
     } else {
       if (rawValues.length > 1) problems.push(`${label}: sent ${rawValues.length} times for a single-valued parameter`);
       problems.push(...schemaProblems(p.schema, coerce(rawValues[0], p.schema), label));
     }
   }
   for (const p of op.params.values()) {
-    if (p.in === 'query' && p.required && !query.has(p.name)) problems.push(`${where}: required query parameter '${p.name}' is missing`);
+    if (p.in === 'query' && p.required && !query.has(p.name))
+      problems.push(`${where}: required query parameter '${p.name}' is missing`);
   }
   return problems;
 }

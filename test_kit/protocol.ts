@@ -39,7 +39,8 @@ export function parseAndValidate(stdout: string): Array<Record<string, any>> {
       throw new Error(`stdout line is not JSON: ${line.slice(0, 200)}`);
     }
     const errors = protocolErrors(message);
-    if (errors.length) throw new Error(`stdout line violates the Airbyte protocol (${errors.join('; ')}): ${line.slice(0, 300)}`);
+    if (errors.length)
+      throw new Error(`stdout line violates the Airbyte protocol (${errors.join('; ')}): ${line.slice(0, 300)}`);
     out.push(message);
   }
   return out;

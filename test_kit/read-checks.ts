@@ -28,18 +28,32 @@ export interface RecordedRequest {
 export type SyncMode = 'full_refresh' | 'incremental';
 export type StreamSelection = string | { name: string; sync_mode?: SyncMode };
 
-
 /** Runs `read` with the given config, streams and state (the per-stream array, or any raw value). */
-export async function read(config: Json, streams: StreamSelection[], state?: unknown, env?: Record<string, string>): Promise<RunResult> {
+export async function read(
+  config: Json,
+  streams: StreamSelection[],
+  state?: unknown,
+  env?: Record<string, string>,
+): Promise<RunResult> {
   const selection = streams.map((s) => (typeof s === 'string' ? { name: s } : s));
   const files = tempFiles({ config, catalog: catalogFor(selection), ...(state !== undefined ? { state } : {}) });
-  const args = ['read', '--config', files.config, '--catalog', files.catalog, ...(state !== undefined ? ['--state', files.state] : [])];
+  const args = [
+    'read',
+    '--config',
+    files.config,
+    '--catalog',
+    files.catalog,
+    ...(state !== undefined ? ['--state', files.state] : []),
+  ];
   return runConnector(args, { env });
 }
 
 /** The per-stream state array Airbyte hands back. */
 export function streamStateInput(states: Record<string, unknown>): unknown[] {
-  return Object.entries(states).map(([name, stream_state]) => ({ type: 'STREAM', stream: { stream_descriptor: { name }, stream_state } }));
+  return Object.entries(states).map(([name, stream_state]) => ({
+    type: 'STREAM',
+    stream: { stream_descriptor: { name }, stream_state },
+  }));
 }
 
 // ---------------------------------------------------------------------------------------------- checks
@@ -57,7 +71,10 @@ export function stateCountProblems(r: RunResult, stream: string): { problems: st
     if (m.type === 'STATE' && m.state.stream.stream_descriptor.name === stream) {
       states++;
       const count = m.state.sourceStats?.recordCount;
-      if (count !== since) problems.push(`state #${states} of ${stream} says recordCount ${count}, ${since} records were emitted since the previous one`);
+      if (count !== since)
+        problems.push(
+          `state #${states} of ${stream} says recordCount ${count}, ${since} records were emitted since the previous one`,
+        );
       since = 0;
     }
   }
@@ -78,7 +95,10 @@ export function recordSchemaProblems(stream: string, records: Json[]): string[] 
   }
   const out: string[] = [];
   for (const rec of records) {
-    if (!v(rec)) out.push(`${stream} ${JSON.stringify(rec).slice(0, 120)}: ${(v.errors ?? []).map((e) => `${e.instancePath} ${e.message}`).join('; ')}`);
+    if (!v(rec))
+      out.push(
+        `${stream} ${JSON.stringify(rec).slice(0, 120)}: ${(v.errors ?? []).map((e) => `${e.instancePath} ${e.message}`).join('; ')}`,
+      );
     if (out.length > 5) break;
   }
   return out;
@@ -86,7 +106,11 @@ export function recordSchemaProblems(stream: string, records: Json[]): string[] 
 
 /** A request as `path?k=v&…` with keys sorted, for exact request lists. */
 export function describeRequest(r: RecordedRequest, omit: string[] = []): string {
-  const q = Object.entries(r.query).filter(([k]) => !omit.includes(k)).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join('&');
+  const q = Object.entries(r.query)
+    .filter(([k]) => !omit.includes(k))
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}=${v}`)
+    .join('&');
   return q ? `${r.path}?${q}` : r.path;
 }
 
@@ -115,16 +139,25 @@ export function expectCleanRead(r: RunResult, fake: { openApiProblems(): string[
 
 /** Sorts records by their identity, for order-independent comparison. */
 export const sorted = (records: Json[]): Json[] =>
-  records.map((r) => [canonical(r), r] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
+  records
+    .map((r) => [canonical(r), r] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, r]) => r);
 
 /**
  * Compares record multisets by value (order-free, fast on tens of thousands of records): the records
  * missing from `actual`, those not expected, and duplicates, each listed up to 5. All empty when equal.
  */
-export function recordDiff(actual: Json[], expected: Json[]): { missing: string[]; unexpected: string[]; counts: [number, number] } {
+export function recordDiff(
+  actual: Json[],
+  expected: Json[],
+): { missing: string[]; unexpected: string[]; counts: [number, number] } {
   const count = (list: Json[]) => {
     const m = new Map<string, number>();
-    for (const r of list) { const k = canonical(r); m.set(k, (m.get(k) ?? 0) + 1); }
+    for (const r of list) {
+      const k = canonical(r);
+      m.set(k, (m.get(k) ?? 0) + 1);
+    }
     return m;
   };
   const a = count(actual);
@@ -138,6 +171,9 @@ export function recordDiff(actual: Json[], expected: Json[]): { missing: string[
 
 /** Asserts that `actual` holds exactly the `expected` records (any order). */
 export function expectSameRecords(actual: Json[], expected: Json[]): void {
-  expect(recordDiff(actual, expected)).toEqual({ missing: [], unexpected: [], counts: [expected.length, expected.length] });
+  expect(recordDiff(actual, expected)).toEqual({
+    missing: [],
+    unexpected: [],
+    counts: [expected.length, expected.length],
+  });
 }
-

@@ -14,11 +14,13 @@ import type { FaultKind, GroundTruth, LoggedRequest, Simulator } from '../simula
 
 export const ALL_FAULTS: FaultKind[] = ['http500', 'http502', 'http503', 'drop', 'truncate', 'slow', 'spurious400'];
 
-export const truthOf = (sim: Simulator, columns: readonly string[] = DEFAULT_COLUMNS): GroundTruth => sim.groundTruth({ today: TODAY, columns: [...columns], windowDays: 30 });
+export const truthOf = (sim: Simulator, columns: readonly string[] = DEFAULT_COLUMNS): GroundTruth =>
+  sim.groundTruth({ today: TODAY, columns: [...columns], windowDays: 30 });
 
 // ------------------------------------------------------------------------------------------ comparisons
 
-export const primaryKey = (stream: string, data: Json): string => JSON.stringify(STREAMS_BY_NAME.get(stream)!.primaryKey.map((k) => data[k]));
+export const primaryKey = (stream: string, data: Json): string =>
+  JSON.stringify(STREAMS_BY_NAME.get(stream)!.primaryKey.map((k) => data[k]));
 
 /** Problems of one full read against the ground truth: missing, unexpected, count mismatch, duplicate keys. */
 export function exactProblems(messages: Json[], truth: GroundTruth, streams?: string[]): string[] {
@@ -29,21 +31,27 @@ export function exactProblems(messages: Json[], truth: GroundTruth, streams?: st
     const keys = got.map((d) => primaryKey(stream, d));
     const dupes = keys.length - new Set(keys).size;
     if (dupes) problems.push(`${stream}: ${dupes} duplicate primary key(s)`);
-    if (got.length !== expected.length) problems.push(`${stream}: ${got.length} records, ground truth ${expected.length}`);
+    if (got.length !== expected.length)
+      problems.push(`${stream}: ${got.length} records, ground truth ${expected.length}`);
     const have = new Set(got.map(canonical));
     const want = new Set(expected.map(canonical));
     const missing = [...want].filter((c) => !have.has(c));
     const extra = [...have].filter((c) => !want.has(c));
     if (missing.length) problems.push(`${stream}: ${missing.length} missing, e.g. ${missing[0].slice(0, 200)}`);
-    if (extra.length) problems.push(`${stream}: ${extra.length} not in the ground truth, e.g. ${extra[0].slice(0, 200)}`);
+    if (extra.length)
+      problems.push(`${stream}: ${extra.length} not in the ground truth, e.g. ${extra[0].slice(0, 200)}`);
   }
   return problems;
 }
 
 /** Ground-truth records that no part of `parts` holds (per stream, by canonical form). Returns the count and samples. */
-export function lostRecords(parts: Array<Map<string, Json[]> | Json[]>, truth: GroundTruth): { lost: number; total: number; samples: string[] } {
+export function lostRecords(
+  parts: Array<Map<string, Json[]> | Json[]>,
+  truth: GroundTruth,
+): { lost: number; total: number; samples: string[] } {
   const have = new Map<string, Set<string>>();
-  const add = (stream: string, data: Json) => (have.get(stream) ?? have.set(stream, new Set()).get(stream)!).add(canonical(data));
+  const add = (stream: string, data: Json) =>
+    (have.get(stream) ?? have.set(stream, new Set()).get(stream)!).add(canonical(data));
   for (const part of parts) {
     if (part instanceof Map) for (const [s, recs] of part) for (const r of recs) add(s, r);
     else for (const m of part) if (m.type === 'RECORD') add(m.record.stream, m.record.data);
@@ -77,7 +85,10 @@ export function stateAfterFailure(messages: Json[]): string[] {
     const stream = m.trace.error.stream_descriptor?.name;
     for (const later of messages.slice(i + 1)) {
       if (later.type !== 'STATE') continue;
-      if (!stream || later.state.stream.stream_descriptor.name === stream) out.push(`STATE of ${later.state.stream.stream_descriptor.name} after the error "${m.trace.error.message.slice(0, 80)}"`);
+      if (!stream || later.state.stream.stream_descriptor.name === stream)
+        out.push(
+          `STATE of ${later.state.stream.stream_descriptor.name} after the error "${m.trace.error.message.slice(0, 80)}"`,
+        );
     }
   });
   return out;
@@ -90,12 +101,14 @@ export const hasStackLines = (text: string) => /\n\s+at /.test(text) || /^\s+at 
 export async function pool<T, R>(items: T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i], i);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await fn(items[i], i);
+      }
+    }),
+  );
   return results;
 }
 
@@ -127,9 +140,16 @@ export function recordFigure(figure: Figure): void {
 
 /** `npx tsx test_kit/reliability.ts <figures.jsonl>`: the totals for docs/reliability.md. */
 function summarize(file: string): void {
-  const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Figure);
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Figure);
   const faults: Record<string, number> = {};
-  let crash = 0, bad = 0, checked = 0, lost = 0, limited = 0;
+  let crash = 0,
+    bad = 0,
+    checked = 0,
+    lost = 0,
+    limited = 0;
   const bySuite: Record<string, number> = {};
   const peakRssMb: Record<string, number> = {};
   for (const f of lines) {
@@ -143,7 +163,24 @@ function summarize(file: string): void {
     bySuite[f.suite] = (bySuite[f.suite] ?? 0) + 1;
   }
   const totalFaults = Object.values(faults).reduce((a, b) => a + b, 0);
-  process.stdout.write(JSON.stringify({ runs: lines.length, bySuite, faultsInjected: totalFaults, faultsByKind: faults, crashPointsResumed: crash, badInputsTried: bad, rateLimitedAnswersWaitedOut: limited, recordsChecked: checked, recordsLost: lost, peakRssMb }, null, 2) + '\n');
+  process.stdout.write(
+    JSON.stringify(
+      {
+        runs: lines.length,
+        bySuite,
+        faultsInjected: totalFaults,
+        faultsByKind: faults,
+        crashPointsResumed: crash,
+        badInputsTried: bad,
+        rateLimitedAnswersWaitedOut: limited,
+        recordsChecked: checked,
+        recordsLost: lost,
+        peakRssMb,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
 }
 
 if (require.main === module) summarize(process.argv[2] ?? '/tmp/reliability-figures.jsonl');

@@ -15,7 +15,8 @@ export function secretFragmentsIn(text: string, secrets: Iterable<string | undef
     if (!secret || secret.length < FRAGMENT) continue;
     for (const spelling of spellingsOf(secret)) {
       for (const fragment of [spelling.slice(0, FRAGMENT), spelling.slice(-FRAGMENT)]) {
-        if (text.includes(fragment)) found.push(`${JSON.stringify(fragment)} of the secret starting ${JSON.stringify(secret.slice(0, 3))}`);
+        if (text.includes(fragment))
+          found.push(`${JSON.stringify(fragment)} of the secret starting ${JSON.stringify(secret.slice(0, 3))}`);
       }
     }
   }
@@ -37,11 +38,14 @@ export function withoutControl(stdout: string): string {
 }
 
 /** Fails naming each output (`stdout`, `stderr`, `page` …) that holds a fragment of a secret. */
-export function expectNoSecrets(outputs: Record<string, string | undefined>, secrets: Iterable<string | undefined>): void {
+export function expectNoSecrets(
+  outputs: Record<string, string | undefined>,
+  secrets: Iterable<string | undefined>,
+): void {
   const list = [...secrets];
   const leaks: Record<string, string[]> = {};
   for (const [where, text] of Object.entries(outputs)) {
-    const found = secretFragmentsIn(where === 'stdout' ? withoutControl(text ?? '') : text ?? '', list);
+    const found = secretFragmentsIn(where === 'stdout' ? withoutControl(text ?? '') : (text ?? ''), list);
     if (found.length) leaks[where] = found;
   }
   expect(leaks).toEqual({});

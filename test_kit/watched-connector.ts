@@ -13,13 +13,19 @@ export function watchConnector(args: string[], env: Record<string, string | unde
   let stdout = '';
   let stderr = '';
   let announce: (url: URL) => void;
-  const consent = new Promise<URL>((resolve) => { announce = resolve; });
-  child.stdout.on('data', (d) => { stdout += d; });
+  const consent = new Promise<URL>((resolve) => {
+    announce = resolve;
+  });
+  child.stdout.on('data', (d) => {
+    stdout += d;
+  });
   child.stderr.on('data', (d) => {
     stderr += d;
     const m = /^\s*(http\S+\/oauth\/\?\S+)$/m.exec(stderr);
     if (m) announce(new URL(m[1]));
   });
-  const finished = new Promise<Finished>((resolve) => child.on('close', (exitCode) => resolve({ exitCode, stdout, stderr })));
+  const finished = new Promise<Finished>((resolve) =>
+    child.on('close', (exitCode) => resolve({ exitCode, stdout, stderr })),
+  );
   return { consent, finished, child };
 }

@@ -17,8 +17,15 @@ import { connectorEnv } from '../test_kit/simulator-run';
 
 const ROOT = resolve(__dirname, '..');
 const read = (p: string) => readFileSync(join(ROOT, p), 'utf8');
-const cat = parse(read('acceptance-test-config.yml')) as { connector_image: string; acceptance_tests: Record<string, { tests: Array<Record<string, unknown>> }> };
-const metadata = (parse(read('metadata.yaml')) as { data: { dockerRepository: string; dockerImageTag: string; suggestedStreams: { streams: string[] } } }).data;
+const cat = parse(read('acceptance-test-config.yml')) as {
+  connector_image: string;
+  acceptance_tests: Record<string, { tests: Array<Record<string, unknown>> }>;
+};
+const metadata = (
+  parse(read('metadata.yaml')) as {
+    data: { dockerRepository: string; dockerImageTag: string; suggestedStreams: { streams: string[] } };
+  }
+).data;
 const sample = JSON.parse(read('integration_tests/sample_config.json')) as Record<string, unknown>;
 
 test('the CAT image is the one the README builds and metadata.yaml names', () => {
@@ -34,7 +41,9 @@ test("metadata.yaml's suggested streams are streams of the registry", () => {
 });
 
 test('every incremental CAT test allows the default lookback as threshold_days', () => {
-  const defaults = parseConfig({ credentials: { auth_method: 'access_token', access_token: 'pina_placeholder_access_token' } });
+  const defaults = parseConfig({
+    credentials: { auth_method: 'access_token', access_token: 'pina_placeholder_access_token' },
+  });
   const tests = cat.acceptance_tests.incremental.tests;
   expect(tests.length).toBeGreaterThan(0);
   for (const t of tests) expect(t.threshold_days).toBe(defaultLookbackDays(defaults));
@@ -49,11 +58,19 @@ test('the sample config is a valid config that names the scopes authorize asks f
 
 describe('the sample config against the simulator', () => {
   let sim: Simulator;
-  beforeAll(async () => { sim = await startSimulator({ today: TODAY }); }, 60_000);
-  afterAll(async () => { await sim?.close(); }, 60_000);
+  beforeAll(async () => {
+    sim = await startSimulator({ today: TODAY });
+  }, 60_000);
+  afterAll(async () => {
+    await sim?.close();
+  }, 60_000);
 
   test('check succeeds with its ad account with the simulator credentials filled in', async () => {
-    const credentials: Record<string, string> = { ...(sample.credentials as Record<string, string>), client_secret: sim.credentials.clientSecret, refresh_token: sim.credentials.refreshToken };
+    const credentials: Record<string, string> = {
+      ...(sample.credentials as Record<string, string>),
+      client_secret: sim.credentials.clientSecret,
+      refresh_token: sim.credentials.refreshToken,
+    };
     expect(credentials.client_id).toBe(sim.credentials.clientId);
     const files = tempFiles({ config: { ...sample, credentials } });
     const r = await runConnector(['check', '--config', files.config], { env: connectorEnv(sim) });

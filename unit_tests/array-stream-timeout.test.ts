@@ -8,7 +8,12 @@ import { StaticToken } from '../src/http/auth';
 import { budgetsFromEnv, RateLimiter } from '../src/http/rate-limiter';
 import { Requester } from '../src/http/requester';
 
-const rows = Array.from({ length: 2000 }, (_, i) => ({ AD_ID: String(i), DATE: '2026-06-01', NAME: `row ${i}`, SPEND: i }));
+const rows = Array.from({ length: 2000 }, (_, i) => ({
+  AD_ID: String(i),
+  DATE: '2026-06-01',
+  NAME: `row ${i}`,
+  SPEND: i,
+}));
 let calls = 0;
 const server = http.createServer((_req, res) => {
   calls++;
@@ -21,11 +26,17 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v5`;
 });
-afterAll(async () => { await new Promise((resolve) => server.close(resolve)); });
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+});
 
 test('a consumer slower than the request timeout does not make the answer time out', async () => {
   const limiter = new RateLimiter(budgetsFromEnv('off'), 4);
-  const r = new Requester({ baseUrl: base, limiter, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2, timeoutMs: 150 } });
+  const r = new Requester({
+    baseUrl: base,
+    limiter,
+    retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2, timeoutMs: 150 },
+  });
   r.setTokenSource(new StaticToken('pina.static'));
   const got: unknown[] = [];
   let batches = 0;

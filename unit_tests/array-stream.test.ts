@@ -16,12 +16,22 @@ const limiters = useLimiters();
 function requester(): Requester {
   const limiter = new RateLimiter(budgetsFromEnv('off'), 4);
   limiters.push(limiter);
-  const r = new Requester({ baseUrl: API, limiter, retry: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 2, timeoutMs: 2000 } });
+  const r = new Requester({
+    baseUrl: API,
+    limiter,
+    retry: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 2, timeoutMs: 2000 },
+  });
   r.setTokenSource(new StaticToken('pina.static'));
   return r;
 }
 
-const rows = (n: number, tag = 'a') => Array.from({ length: n }, (_, i) => ({ AD_ID: String(i), DATE: '2026-06-01', NAME: `${tag}-${i} "q" ✓`, SPEND: i * 1.5 }));
+const rows = (n: number, tag = 'a') =>
+  Array.from({ length: n }, (_, i) => ({
+    AD_ID: String(i),
+    DATE: '2026-06-01',
+    NAME: `${tag}-${i} "q" ✓`,
+    SPEND: i * 1.5,
+  }));
 
 /** A body sent in small chunks, one per read; with `breakAfter`, the connection fails after that many bytes. */
 function chunked(body: string, breakAfter?: number): Response {
@@ -45,7 +55,8 @@ function chunked(body: string, breakAfter?: number): Response {
 
 async function collect(r: Requester, key?: string): Promise<unknown[]> {
   const out: unknown[] = [];
-  for await (const batch of r.arrayStream({ path: '/ad_accounts/1/ads/analytics', category: 'ads_analytics' }, key)) out.push(...batch.map((t) => JSON.parse(t)));
+  for await (const batch of r.arrayStream({ path: '/ad_accounts/1/ads/analytics', category: 'ads_analytics' }, key))
+    out.push(...batch.map((t) => JSON.parse(t)));
   return out;
 }
 
@@ -59,10 +70,17 @@ test('a download broken mid-body is resumed: every row exactly once', async () =
   const data = rows(300);
   const body = JSON.stringify(data);
   let calls = 0;
-  server.use(http.get(`${API}/ad_accounts/1/ads/analytics`, () => (++calls === 1 ? chunked(body, Math.floor(body.length / 2)) : chunked(body))));
+  server.use(
+    http.get(`${API}/ad_accounts/1/ads/analytics`, () =>
+      ++calls === 1 ? chunked(body, Math.floor(body.length / 2)) : chunked(body),
+    ),
+  );
   const got: unknown[] = [];
   let givenBeforeRetry = 0;
-  for await (const batch of requester().arrayStream({ path: '/ad_accounts/1/ads/analytics', category: 'ads_analytics' })) {
+  for await (const batch of requester().arrayStream({
+    path: '/ad_accounts/1/ads/analytics',
+    category: 'ads_analytics',
+  })) {
     if (calls === 1) givenBeforeRetry += batch.length;
     got.push(...batch.map((t) => JSON.parse(t)));
   }
@@ -75,12 +93,14 @@ test('under a key ({"data": [...]}), broken twice, still every row exactly once'
   const data = rows(200).map((m, i) => ({ targeting_type: 'LOCATION', targeting_value: 500 + i, metrics: m }));
   const body = JSON.stringify({ data });
   let calls = 0;
-  server.use(http.get(`${API}/ad_accounts/1/ads/analytics`, () => {
-    calls++;
-    if (calls === 1) return chunked(body, 1000);
-    if (calls === 2) return chunked(body, 7000);
-    return chunked(body);
-  }));
+  server.use(
+    http.get(`${API}/ad_accounts/1/ads/analytics`, () => {
+      calls++;
+      if (calls === 1) return chunked(body, 1000);
+      if (calls === 2) return chunked(body, 7000);
+      return chunked(body);
+    }),
+  );
   expect(await collect(requester(), 'data')).toEqual(data);
   expect(calls).toBe(3);
 });
@@ -89,11 +109,17 @@ test('a retried answer that starts differently is refused (transient_error), not
   const first = JSON.stringify(rows(300, 'a'));
   const second = JSON.stringify(rows(300, 'b'));
   let calls = 0;
-  server.use(http.get(`${API}/ad_accounts/1/ads/analytics`, () => (++calls === 1 ? chunked(first, 5000) : chunked(second))));
+  server.use(
+    http.get(`${API}/ad_accounts/1/ads/analytics`, () => (++calls === 1 ? chunked(first, 5000) : chunked(second))),
+  );
   const got: unknown[] = [];
   let error: unknown;
   try {
-    for await (const batch of requester().arrayStream({ path: '/ad_accounts/1/ads/analytics', category: 'ads_analytics' })) got.push(...batch);
+    for await (const batch of requester().arrayStream({
+      path: '/ad_accounts/1/ads/analytics',
+      category: 'ads_analytics',
+    }))
+      got.push(...batch);
   } catch (err) {
     error = err;
   }
@@ -107,7 +133,13 @@ test('a retried answer that starts differently is refused (transient_error), not
 test('an HTML page with 200 is retried, then the JSON answer is read', async () => {
   const data = rows(5);
   let calls = 0;
-  server.use(http.get(`${API}/ad_accounts/1/ads/analytics`, () => (++calls === 1 ? new HttpResponse('<html>oops</html>', { headers: { 'content-type': 'text/html' } }) : chunked(JSON.stringify(data)))));
+  server.use(
+    http.get(`${API}/ad_accounts/1/ads/analytics`, () =>
+      ++calls === 1
+        ? new HttpResponse('<html>oops</html>', { headers: { 'content-type': 'text/html' } })
+        : chunked(JSON.stringify(data)),
+    ),
+  );
   expect(await collect(requester())).toEqual(data);
   expect(calls).toBe(2);
 });
@@ -116,4 +148,3 @@ test('a complete answer of another shape fails at once as an unexpected shape', 
   server.use(http.get(`${API}/ad_accounts/1/ads/analytics`, () => HttpResponse.json({ items: [] })));
   await expect(collect(requester())).rejects.toThrow(/unexpected shape/);
 });
-

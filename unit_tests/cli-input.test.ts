@@ -26,7 +26,11 @@ const CREDS = { auth_method: 'access_token', access_token: 'pina_test_token_1234
 /** The message of the config_error `fn` throws. */
 function configErrorOf(fn: () => unknown): string {
   let thrown: unknown;
-  try { fn(); } catch (err) { thrown = err; }
+  try {
+    fn();
+  } catch (err) {
+    thrown = err;
+  }
   expect(thrown instanceof ConnectorError && thrown.failureType).toBe('config_error');
   return (thrown as Error).message;
 }
@@ -49,7 +53,15 @@ describe('misspelled config keys', () => {
   });
 
   test('one warning per unknown key, with the nearest key; _keys and known keys are silent', () => {
-    expect(unknownKeyWarnings({ credentials: { ...CREDS, acess_token: 'x' }, start_data: '2026-01-01', _note: 'mine', window_days: 30, zzz: 1 })).toEqual([
+    expect(
+      unknownKeyWarnings({
+        credentials: { ...CREDS, acess_token: 'x' },
+        start_data: '2026-01-01',
+        _note: 'mine',
+        window_days: 30,
+        zzz: 1,
+      }),
+    ).toEqual([
       "Unknown config key 'start_data' is ignored: did you mean 'start_date'?",
       "Unknown config key 'zzz' is ignored (the README lists the options; start a key with _ to keep a note silently).",
       "Unknown config key 'credentials.acess_token' is ignored: did you mean 'credentials.access_token'?",
@@ -59,7 +71,10 @@ describe('misspelled config keys', () => {
 
   test('loadConfig warns and still loads; a refused config names the misspelled key in its error', async () => {
     const warnings: string[] = [];
-    const { config } = await loadConfig(file('typo.json', JSON.stringify({ credentials: CREDS, start_data: '2026-05-01' })), (w) => warnings.push(w));
+    const { config } = await loadConfig(
+      file('typo.json', JSON.stringify({ credentials: CREDS, start_data: '2026-05-01' })),
+      (w) => warnings.push(w),
+    );
     expect(config.start_date).toBeUndefined();
     expect(warnings).toEqual(["Unknown config key 'start_data' is ignored: did you mean 'start_date'?"]);
     await expect(loadConfig(file('no-creds.json', JSON.stringify({ credential: CREDS })))).rejects.toThrow(
@@ -72,13 +87,32 @@ describe('misspelled config keys', () => {
   });
 });
 
-const stateLine = (name: string, date: string) => JSON.stringify({ type: 'STATE', state: { type: 'STREAM', stream: { stream_descriptor: { name }, stream_state: { date } }, sourceStats: { recordCount: 1 } } });
-const recordLine = JSON.stringify({ type: 'RECORD', record: { stream: 'campaign_analytics', data: { date: '2026-06-01' }, emitted_at: 1 } });
+const stateLine = (name: string, date: string) =>
+  JSON.stringify({
+    type: 'STATE',
+    state: {
+      type: 'STREAM',
+      stream: { stream_descriptor: { name }, stream_state: { date } },
+      sourceStats: { recordCount: 1 },
+    },
+  });
+const recordLine = JSON.stringify({
+  type: 'RECORD',
+  record: { stream: 'campaign_analytics', data: { date: '2026-06-01' }, emitted_at: 1 },
+});
 const logLine = JSON.stringify({ type: 'LOG', log: { level: 'INFO', message: 'hi' } });
 
 describe('state files', () => {
   test("a read's whole output (JSON lines): STATE lines are taken in order, the last per stream wins, the rest skipped", () => {
-    const text = [logLine, recordLine, stateLine('campaign_analytics', '2026-06-01'), stateLine('ad_analytics', '2026-06-10'), recordLine, stateLine('campaign_analytics', '2026-06-20'), ''].join('\n');
+    const text = [
+      logLine,
+      recordLine,
+      stateLine('campaign_analytics', '2026-06-01'),
+      stateLine('ad_analytics', '2026-06-10'),
+      recordLine,
+      stateLine('campaign_analytics', '2026-06-20'),
+      '',
+    ].join('\n');
     expect(Object.fromEntries(parseInputState(stateFromText(text, 'out.jsonl')))).toEqual({
       campaign_analytics: { date: '2026-06-20' },
       ad_analytics: { date: '2026-06-10' },
@@ -86,30 +120,58 @@ describe('state files', () => {
   });
 
   test("a killed read's output: a torn last line (no newline after it) is left out, the states before it stand", () => {
-    const text = [stateLine('ad_analytics', '2026-06-10'), recordLine, '{"type":"STATE","state":{"type":"STR'].join('\n');
-    expect(Object.fromEntries(parseInputState(stateFromText(text, 'out.jsonl')))).toEqual({ ad_analytics: { date: '2026-06-10' } });
+    const text = [stateLine('ad_analytics', '2026-06-10'), recordLine, '{"type":"STATE","state":{"type":"STR'].join(
+      '\n',
+    );
+    expect(Object.fromEntries(parseInputState(stateFromText(text, 'out.jsonl')))).toEqual({
+      ad_analytics: { date: '2026-06-10' },
+    });
   });
 
   test('one STATE message, or a list of them, is read as its state', () => {
-    expect(Object.fromEntries(parseInputState(stateFromText(stateLine('ad_analytics', '2026-06-10'), 's.json')))).toEqual({ ad_analytics: { date: '2026-06-10' } });
+    expect(
+      Object.fromEntries(parseInputState(stateFromText(stateLine('ad_analytics', '2026-06-10'), 's.json'))),
+    ).toEqual({ ad_analytics: { date: '2026-06-10' } });
     const list = `[${stateLine('ad_analytics', '2026-06-10')},${stateLine('ad_analytics', '2026-06-12')}]`;
-    expect(Object.fromEntries(parseInputState(stateFromText(list, 's.json')))).toEqual({ ad_analytics: { date: '2026-06-12' } });
+    expect(Object.fromEntries(parseInputState(stateFromText(list, 's.json')))).toEqual({
+      ad_analytics: { date: '2026-06-12' },
+    });
   });
 
   test('the usual shapes still pass through unchanged', () => {
-    const perStream = [{ type: 'STREAM', stream: { stream_descriptor: { name: 'ad_analytics' }, stream_state: { date: '2026-06-01' } } }];
+    const perStream = [
+      { type: 'STREAM', stream: { stream_descriptor: { name: 'ad_analytics' }, stream_state: { date: '2026-06-01' } } },
+    ];
     expect(stateFromText(JSON.stringify(perStream), 's.json')).toEqual(perStream);
-    expect(stateFromText('{"ad_analytics": {"date": "2026-06-01"}}', 's.json')).toEqual({ ad_analytics: { date: '2026-06-01' } });
+    expect(stateFromText('{"ad_analytics": {"date": "2026-06-01"}}', 's.json')).toEqual({
+      ad_analytics: { date: '2026-06-01' },
+    });
     expect(stateFromText('  \n', 's.json')).toBeUndefined();
   });
 
   test.each([
     ['a config', JSON.stringify({ credentials: CREDS, start_date: '2026-05-01' }), /looks like a config, not a state/],
-    ['a CATALOG message', JSON.stringify({ type: 'CATALOG', catalog: discoverCatalog(streamRegistry()) }), /looks like a CATALOG message \(discover's output\), not a state/],
-    ['a configured catalog', JSON.stringify({ streams: [{ stream: { name: 'boards' }, sync_mode: 'full_refresh' }] }), /looks like a configured catalog, not a state/],
+    [
+      'a CATALOG message',
+      JSON.stringify({ type: 'CATALOG', catalog: discoverCatalog(streamRegistry()) }),
+      /looks like a CATALOG message \(discover's output\), not a state/,
+    ],
+    [
+      'a configured catalog',
+      JSON.stringify({ streams: [{ stream: { name: 'boards' }, sync_mode: 'full_refresh' }] }),
+      /looks like a configured catalog, not a state/,
+    ],
     ['a RECORD line', recordLine, /looks like a RECORD message/],
-    ['output without any STATE', [logLine, recordLine].join('\n'), /holds 2 JSON lines \(Airbyte messages: LOG ×1, RECORD ×1\) and no STATE message/],
-    ['JSON lines with a broken line', [stateLine('boards', '2026-01-01'), '{"type": "STA', stateLine('boards', '2026-01-02')].join('\n'), /neither JSON nor JSON lines: line 2/],
+    [
+      'output without any STATE',
+      [logLine, recordLine].join('\n'),
+      /holds 2 JSON lines \(Airbyte messages: LOG ×1, RECORD ×1\) and no STATE message/,
+    ],
+    [
+      'JSON lines with a broken line',
+      [stateLine('boards', '2026-01-01'), '{"type": "STA', stateLine('boards', '2026-01-02')].join('\n'),
+      /neither JSON nor JSON lines: line 2/,
+    ],
   ])('%s is refused, named for what it looks like', (_name, text, message) => {
     expect(configErrorOf(() => stateFromText(text, 'state.json'))).toMatch(message);
   });
@@ -117,8 +179,16 @@ describe('state files', () => {
 
 describe('catalog files', () => {
   test.each([
-    ['the discovered catalog', discoverCatalog(streamRegistry()), /looks like a discovered catalog .* not a configured catalog/],
-    ["discover's CATALOG message", { type: 'CATALOG', catalog: discoverCatalog(streamRegistry()) }, /looks like a CATALOG message \(discover's output\), not a configured catalog/],
+    [
+      'the discovered catalog',
+      discoverCatalog(streamRegistry()),
+      /looks like a discovered catalog .* not a configured catalog/,
+    ],
+    [
+      "discover's CATALOG message",
+      { type: 'CATALOG', catalog: discoverCatalog(streamRegistry()) },
+      /looks like a CATALOG message \(discover's output\), not a configured catalog/,
+    ],
     ['a config', { credentials: CREDS }, /looks like a config, not a configured catalog/],
     ['a STATE message', JSON.parse(stateLine('boards', '2026-01-01')), /looks like a STATE message/],
   ])('%s is refused, named, with the shape to use', (_name, value, message) => {
@@ -128,12 +198,20 @@ describe('catalog files', () => {
   });
 
   test("discover's whole output (JSON lines) is named as a command's output", async () => {
-    const path = file('discover.jsonl', [logLine, JSON.stringify({ type: 'CATALOG', catalog: discoverCatalog(streamRegistry()) })].join('\n'));
-    await expect(readCatalogFile(path)).rejects.toThrow(/holds 2 JSON lines \(Airbyte messages: LOG ×1, CATALOG ×1\): the output of a command, not a configured catalog/);
+    const path = file(
+      'discover.jsonl',
+      [logLine, JSON.stringify({ type: 'CATALOG', catalog: discoverCatalog(streamRegistry()) })].join('\n'),
+    );
+    await expect(readCatalogFile(path)).rejects.toThrow(
+      /holds 2 JSON lines \(Airbyte messages: LOG ×1, CATALOG ×1\): the output of a command, not a configured catalog/,
+    );
   });
 
   test('a configured catalog still selects its streams', () => {
-    const selected = selectStreams({ streams: [{ stream: { name: 'boards' }, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' }] }, streamRegistry());
+    const selected = selectStreams(
+      { streams: [{ stream: { name: 'boards' }, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' }] },
+      streamRegistry(),
+    );
     expect(selected.map((s) => s.def.name)).toEqual(['boards']);
   });
 });

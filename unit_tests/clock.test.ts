@@ -13,7 +13,7 @@ describe('DayClock', () => {
     expect(clock.today()).toBe('2026-07-01');
   });
 
-  test('not pinned: the later of the machine\'s UTC day and the server\'s', () => {
+  test("not pinned: the later of the machine's UTC day and the server's", () => {
     let machine = '2026-06-30';
     const clock = new DayClock('2026-06-30', false, () => machine);
     machine = '2026-07-01';
@@ -39,7 +39,7 @@ describe('DayClock', () => {
     expect(clock.today()).toBe('2026-07-01');
   });
 
-  test('with Date headers the server\'s day is trusted: a refusal (perhaps spurious) does not move the day', () => {
+  test("with Date headers the server's day is trusted: a refusal (perhaps spurious) does not move the day", () => {
     const clock = new DayClock('2026-06-30', true);
     clock.observeDateHeader('Tue, 30 Jun 2026 23:59:59 GMT');
     expect(clock.observeRefusedStart('2026-04-02', 90)).toBe(false);

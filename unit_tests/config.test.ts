@@ -60,12 +60,29 @@ describe('defaults', () => {
   test('given values are kept, including the OAuth credentials', () => {
     const c = parseConfig({
       ...OAUTH_CONFIG,
-      start_date: '2026-04-02', end_date: '2026-06-30', ad_account_ids: ['549755885175'], entity_statuses: ['ACTIVE'],
-      lookback_days: 0, window_days: 15, columns: ['SPEND_IN_DOLLAR'], max_rate_limit_wait_seconds: 0,
-      click_window_days: 0, engagement_window_days: 60, view_window_days: 7, conversion_report_time: 'TIME_OF_CONVERSION',
+      start_date: '2026-04-02',
+      end_date: '2026-06-30',
+      ad_account_ids: ['549755885175'],
+      entity_statuses: ['ACTIVE'],
+      lookback_days: 0,
+      window_days: 15,
+      columns: ['SPEND_IN_DOLLAR'],
+      max_rate_limit_wait_seconds: 0,
+      click_window_days: 0,
+      engagement_window_days: 60,
+      view_window_days: 7,
+      conversion_report_time: 'TIME_OF_CONVERSION',
     });
     expect(c.credentials).toEqual(OAUTH_CONFIG.credentials);
-    expect(c).toMatchObject({ start_date: '2026-04-02', end_date: '2026-06-30', lookback_days: 0, window_days: 15, max_rate_limit_wait_seconds: 0, click_window_days: 0, view_window_days: 7 });
+    expect(c).toMatchObject({
+      start_date: '2026-04-02',
+      end_date: '2026-06-30',
+      lookback_days: 0,
+      window_days: 15,
+      max_rate_limit_wait_seconds: 0,
+      click_window_days: 0,
+      view_window_days: 7,
+    });
   });
 
   test('the default column set is a subset of the columns enum, without duplicates', () => {
@@ -77,7 +94,12 @@ describe('defaults', () => {
 describe('every field is validated with a message naming it', () => {
   const cases: Array<[string, Record<string, unknown>, string, RegExp | null]> = [
     ['lookback_days 90', { lookback_days: 90 }, 'lookback_days', /89/],
-    ['targeting_types with an unknown type', { targeting_types: ['APPTYPE', 'SHOE_SIZE'] }, 'targeting_types.1', /"SHOE_SIZE" is not a Pinterest targeting type/],
+    [
+      'targeting_types with an unknown type',
+      { targeting_types: ['APPTYPE', 'SHOE_SIZE'] },
+      'targeting_types.1',
+      /"SHOE_SIZE" is not a Pinterest targeting type/,
+    ],
     ['targeting_types empty', { targeting_types: [] }, 'targeting_types', /at least one/],
     ['lookback_days -1', { lookback_days: -1 }, 'lookback_days', /0/],
     ['lookback_days 1.5', { lookback_days: 1.5 }, 'lookback_days', /int/],
@@ -106,16 +128,41 @@ describe('every field is validated with a message naming it', () => {
     ['click_window_days 3', { click_window_days: 3 }, 'click_window_days', /0, 1, 7, 14, 30, 60/],
     ['engagement_window_days 90', { engagement_window_days: 90 }, 'engagement_window_days', /one of/],
     ['view_window_days "1"', { view_window_days: '1' }, 'view_window_days', /number/],
-    ['conversion_report_time', { conversion_report_time: 'TIME_OF_CLICK' }, 'conversion_report_time', /TIME_OF_AD_ACTION/],
+    [
+      'conversion_report_time',
+      { conversion_report_time: 'TIME_OF_CLICK' },
+      'conversion_report_time',
+      /TIME_OF_AD_ACTION/,
+    ],
     ['concurrency 0', { concurrency: 0 }, 'concurrency', /1/],
     ['request_timeout_seconds 601', { request_timeout_seconds: 601 }, 'request_timeout_seconds', /600/],
-    ['unknown auth_method', { credentials: { auth_method: 'basic', access_token: 'x' } }, 'credentials.auth_method', /oauth2\.0.*access_token/],
+    [
+      'unknown auth_method',
+      { credentials: { auth_method: 'basic', access_token: 'x' } },
+      'credentials.auth_method',
+      /oauth2\.0.*access_token/,
+    ],
     ['auth_method missing', { credentials: { access_token: 'pina.x' } }, 'credentials.auth_method', null],
     ['credentials not an object', { credentials: 'pina.x' }, 'credentials', /object/],
     ['credentials missing', { credentials: undefined }, 'credentials', /is required/],
-    ['access_token missing', { credentials: { auth_method: 'access_token' } }, 'credentials.access_token', /is required/],
-    ['access_token empty', { credentials: { auth_method: 'access_token', access_token: '' } }, 'credentials.access_token', /empty/],
-    ['access_token a number', { credentials: { auth_method: 'access_token', access_token: 12345678 } }, 'credentials.access_token', /string/],
+    [
+      'access_token missing',
+      { credentials: { auth_method: 'access_token' } },
+      'credentials.access_token',
+      /is required/,
+    ],
+    [
+      'access_token empty',
+      { credentials: { auth_method: 'access_token', access_token: '' } },
+      'credentials.access_token',
+      /empty/,
+    ],
+    [
+      'access_token a number',
+      { credentials: { auth_method: 'access_token', access_token: 12345678 } },
+      'credentials.access_token',
+      /string/,
+    ],
   ];
   test.each(cases)('%s', (_name, extra, field, detail) => {
     const err = rejection(base(extra));
@@ -125,7 +172,8 @@ describe('every field is validated with a message naming it', () => {
 
   test('OAuth credentials: every missing secret is named at once', () => {
     const err = rejection({ credentials: { auth_method: 'oauth2.0' } });
-    for (const f of ['client_id', 'client_secret', 'refresh_token']) expect(err.message).toContain(`'credentials.${f}' is required`);
+    for (const f of ['client_id', 'client_secret', 'refresh_token'])
+      expect(err.message).toContain(`'credentials.${f}' is required`);
   });
 
   test('OAuth credentials: one missing secret is named, the others are not', () => {
@@ -156,14 +204,19 @@ describe('every field is validated with a message naming it', () => {
   });
 
   test('a secret value never appears in a validation message', () => {
-    const err = rejection({ credentials: { auth_method: 'oauth2.0', client_id: 'cid', client_secret: 'top-secret-value', refresh_token: 42 } });
+    const err = rejection({
+      credentials: { auth_method: 'oauth2.0', client_id: 'cid', client_secret: 'top-secret-value', refresh_token: 42 },
+    });
     expect(err.message).toContain("'credentials.refresh_token'");
     expect(err.message).not.toContain('top-secret-value');
   });
 
-  test.each([[null], [undefined], ['a string'], [42], [[base()]]])('a config that is not an object (%p) is a config error', (raw) => {
-    expect(rejection(raw).message).toMatch(/must be a JSON object/);
-  });
+  test.each([[null], [undefined], ['a string'], [42], [[base()]]])(
+    'a config that is not an object (%p) is a config error',
+    (raw) => {
+      expect(rejection(raw).message).toMatch(/must be a JSON object/);
+    },
+  );
 });
 
 describe('ignored keys', () => {
@@ -176,7 +229,9 @@ describe('ignored keys', () => {
   });
 
   test('unknown keys inside credentials are ignored too', () => {
-    const c = parseConfig({ credentials: { ...OAUTH_CONFIG.credentials, _note: 'x', token_expiry_date: '2026-01-01' } });
+    const c = parseConfig({
+      credentials: { ...OAUTH_CONFIG.credentials, _note: 'x', token_expiry_date: '2026-01-01' },
+    });
     expect(c.credentials).toEqual(OAUTH_CONFIG.credentials);
   });
 
@@ -191,33 +246,48 @@ describe('ignored keys', () => {
 
 describe('config files', () => {
   test('a missing file is a config error that names the path', async () => {
-    await expect(loadConfig('/nonexistent/dir/config.json')).rejects.toMatchObject({ failureType: 'config_error', message: expect.stringMatching(/\/nonexistent\/dir\/config\.json: it does not exist/) });
+    await expect(loadConfig('/nonexistent/dir/config.json')).rejects.toMatchObject({
+      failureType: 'config_error',
+      message: expect.stringMatching(/\/nonexistent\/dir\/config\.json: it does not exist/),
+    });
   });
 
   test('a file that is not JSON is a config error', async () => {
     const f = tempFiles({ config: '{"credentials": ' });
-    await expect(loadConfig(f.config)).rejects.toMatchObject({ failureType: 'config_error', message: expect.stringMatching(/not valid JSON/) });
+    await expect(loadConfig(f.config)).rejects.toMatchObject({
+      failureType: 'config_error',
+      message: expect.stringMatching(/not valid JSON/),
+    });
   });
 
   test('an empty file is a config error (not a crash)', async () => {
     const f = tempFiles({ config: '' });
     writeFileSync(f.config, '  \n');
-    await expect(loadConfig(f.config)).rejects.toMatchObject({ failureType: 'config_error', message: expect.stringMatching(/JSON object/) });
+    await expect(loadConfig(f.config)).rejects.toMatchObject({
+      failureType: 'config_error',
+      message: expect.stringMatching(/JSON object/),
+    });
   });
 });
 
 describe('end_date older than today − 913 (reports serve 914 days; ads analytics reach that far)', () => {
   // TODAY is 2026-06-30, so the earliest day is 2023-12-30 (today − 913).
   const server = setupServer(
-    http.post(`${API}/oauth/token`, () => HttpResponse.json({ access_token: 'pina.acc-0123456789abc', expires_in: 3600 })),
+    http.post(`${API}/oauth/token`, () =>
+      HttpResponse.json({ access_token: 'pina.acc-0123456789abc', expires_in: 3600 }),
+    ),
     http.get(`${API}/boards`, () => HttpResponse.json({ items: [], bookmark: null })),
     http.get(`${API}/user_account`, () => HttpResponse.json({ username: 'me', id: '1' })),
     http.get(`${API}/ad_accounts`, () => HttpResponse.json({ items: [], bookmark: null })),
   );
   const seen: string[] = [];
-  server.events.on('request:start', ({ request }) => { seen.push(`${request.method} ${new URL(request.url).pathname}`); });
+  server.events.on('request:start', ({ request }) => {
+    seen.push(`${request.method} ${new URL(request.url).pathname}`);
+  });
   beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-  afterEach(() => { seen.length = 0; });
+  afterEach(() => {
+    seen.length = 0;
+  });
   afterAll(() => server.close());
 
   const old = { ...OAUTH_CONFIG, end_date: '2023-12-29' };
@@ -271,10 +341,15 @@ describe('end_date older than today − 913 (reports serve 914 days; ads analyti
 
   test('an invalid config is a config_error TRACE naming the field through discover and read', async () => {
     const f = tempFiles({ config: { ...OAUTH_CONFIG, window_days: 91 }, catalog: catalogFor([{ name: 'boards' }]) });
-    for (const args of [['discover', '--config', f.config], ['read', '--config', f.config, '--catalog', f.catalog]]) {
+    for (const args of [
+      ['discover', '--config', f.config],
+      ['read', '--config', f.config, '--catalog', f.catalog],
+    ]) {
       const r = await runConnector(args);
       expect(r.exitCode).not.toBe(0);
-      expect(r.traces()).toEqual([expect.objectContaining({ failure_type: 'config_error', message: expect.stringContaining("'window_days'") })]);
+      expect(r.traces()).toEqual([
+        expect.objectContaining({ failure_type: 'config_error', message: expect.stringContaining("'window_days'") }),
+      ]);
     }
     expect(seen).toEqual([]);
   });
@@ -286,26 +361,63 @@ describe('every problem at once, with the name meant', () => {
   test('a bad report name does not hide its bad columns; a column or targeting type near a known one is named', () => {
     let message = '';
     try {
-      parseConfig(base({
-        columns: ['SPEND_IN_MICRO_DOLAR'],
-        custom_reports: [
-          { name: 'Bad Name', level: 'CAMPAIGN', columns: ['SPEND_IN_MICRO_DOLLARS', 'CAMPAIGN_NAME'] },
-          { name: 'by_gender', level: 'CAMPAIGN_TARGETING', columns: ['SPEND_IN_MICRO_DOLLAR'], targeting_types: ['GENDR'] },
-        ],
-      }), dates);
-    } catch (err) { message = (err as Error).message; }
-    expect(message).toContain(`'columns.0' "SPEND_IN_MICRO_DOLAR" is not a Pinterest analytics column; did you mean SPEND_IN_MICRO_DOLLAR?`);
+      parseConfig(
+        base({
+          columns: ['SPEND_IN_MICRO_DOLAR'],
+          custom_reports: [
+            { name: 'Bad Name', level: 'CAMPAIGN', columns: ['SPEND_IN_MICRO_DOLLARS', 'CAMPAIGN_NAME'] },
+            {
+              name: 'by_gender',
+              level: 'CAMPAIGN_TARGETING',
+              columns: ['SPEND_IN_MICRO_DOLLAR'],
+              targeting_types: ['GENDR'],
+            },
+          ],
+        }),
+        dates,
+      );
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain(
+      `'columns.0' "SPEND_IN_MICRO_DOLAR" is not a Pinterest analytics column; did you mean SPEND_IN_MICRO_DOLLAR?`,
+    );
     expect(message).toContain("'custom_reports.0.name' must start with a lower-case letter");
-    expect(message).toContain(`'custom_reports.0.columns.0' (report "Bad Name"): "SPEND_IN_MICRO_DOLLARS" is not a Pinterest report column; did you mean SPEND_IN_MICRO_DOLLAR?`);
-    expect(message).toContain(`"GENDR" is not a targeting type reports take at level CAMPAIGN_TARGETING; did you mean GENDER?`);
+    expect(message).toContain(
+      `'custom_reports.0.columns.0' (report "Bad Name"): "SPEND_IN_MICRO_DOLLARS" is not a Pinterest report column; did you mean SPEND_IN_MICRO_DOLLAR?`,
+    );
+    expect(message).toContain(
+      `"GENDR" is not a targeting type reports take at level CAMPAIGN_TARGETING; did you mean GENDER?`,
+    );
   });
 
   test('date rules against today join the schema problems in one message', () => {
-    const err = rejection({ credentials: ACCESS, start_date: '2026-07-01', window_days: 5, custom_reports: [{ name: 'later', level: 'CAMPAIGN', columns: ['SPEND_IN_MICRO_DOLLAR'], start_date: '2027-01-01' }] });
+    const err = rejection({
+      credentials: ACCESS,
+      start_date: '2026-07-01',
+      window_days: 5,
+      custom_reports: [
+        { name: 'later', level: 'CAMPAIGN', columns: ['SPEND_IN_MICRO_DOLLAR'], start_date: '2027-01-01' },
+      ],
+    });
     expect(err.message).toContain("'window_days'");
     expect(err.message).not.toContain('after today'); // without today, no rule that needs it
     let message = '';
-    try { parseConfig({ credentials: ACCESS, start_date: '2026-07-01', window_days: 5, custom_reports: [{ name: 'later', level: 'CAMPAIGN', columns: ['SPEND_IN_MICRO_DOLLAR'], start_date: '2027-01-01' }] }, dates); } catch (e) { message = (e as Error).message; }
+    try {
+      parseConfig(
+        {
+          credentials: ACCESS,
+          start_date: '2026-07-01',
+          window_days: 5,
+          custom_reports: [
+            { name: 'later', level: 'CAMPAIGN', columns: ['SPEND_IN_MICRO_DOLLAR'], start_date: '2027-01-01' },
+          ],
+        },
+        dates,
+      );
+    } catch (e) {
+      message = (e as Error).message;
+    }
     expect(message).toContain("'window_days'");
     expect(message).toContain("'start_date' 2026-07-01 is after today (2026-06-30)");
     expect(message).toContain("'custom_reports.0.start_date' 2027-01-01 is after today (2026-06-30)");
@@ -320,7 +432,9 @@ describe('a config the connector may not read', () => {
     jest.mocked(fsPromises.readFile).mockRejectedValueOnce(denied);
     await expect(loadConfig(f.config)).rejects.toMatchObject({
       failureType: 'config_error',
-      message: expect.stringContaining(`permission denied (EACCES). Make it readable by the user running the connector; with docker run, add --user "$(id -u):$(id -g)"`),
+      message: expect.stringContaining(
+        `permission denied (EACCES). Make it readable by the user running the connector; with docker run, add --user "$(id -u):$(id -g)"`,
+      ),
     });
   });
 });

@@ -21,36 +21,101 @@ const error = (custom_reports: unknown): string => {
 describe('custom_reports validation', () => {
   test('a valid report takes its defaults; streams follow the config', () => {
     const c = parseConfig(config([{ name: 'daily', level: 'CAMPAIGN', columns: ['SPEND_IN_DOLLAR'] }]));
-    expect(c.custom_reports).toEqual([{ name: 'daily', level: 'CAMPAIGN', granularity: 'DAY', columns: ['SPEND_IN_DOLLAR'] }]);
+    expect(c.custom_reports).toEqual([
+      { name: 'daily', level: 'CAMPAIGN', granularity: 'DAY', columns: ['SPEND_IN_DOLLAR'] },
+    ]);
     expect(customStreams(c).map((d) => d.name)).toEqual(['custom_daily']);
     expect(customStreams(parseConfig(OAUTH_CONFIG))).toEqual([]);
   });
 
   test.each([
-    [[{ name: 'a', level: 'CAMPAIGN', columns: ['NOPE'] }], /'custom_reports\.0\.columns\.0' \(report "a"\): "NOPE" is not a Pinterest report column/],
-    [[{ name: 'a', level: 'CAMPAIGN', columns: ['AD_NAME'] }], /\(report "a"\): AD_NAME is not valid at level CAMPAIGN/],
-    [[{ name: 'a', level: 'PRODUCT_ITEM', columns: ['PIN_PROMOTION_ID'] }], /PIN_PROMOTION_ID is not valid at level PRODUCT_ITEM/],
-    [[{ name: 'a', level: 'CAMPAIGN', columns: ['SPEND_IN_DOLLAR'], targeting_types: ['GENDER'] }], /'custom_reports\.0\.targeting_types' \(report "a"\): targeting_types are only for/],
+    [
+      [{ name: 'a', level: 'CAMPAIGN', columns: ['NOPE'] }],
+      /'custom_reports\.0\.columns\.0' \(report "a"\): "NOPE" is not a Pinterest report column/,
+    ],
+    [
+      [{ name: 'a', level: 'CAMPAIGN', columns: ['AD_NAME'] }],
+      /\(report "a"\): AD_NAME is not valid at level CAMPAIGN/,
+    ],
+    [
+      [{ name: 'a', level: 'PRODUCT_ITEM', columns: ['PIN_PROMOTION_ID'] }],
+      /PIN_PROMOTION_ID is not valid at level PRODUCT_ITEM/,
+    ],
+    [
+      [{ name: 'a', level: 'CAMPAIGN', columns: ['SPEND_IN_DOLLAR'], targeting_types: ['GENDER'] }],
+      /'custom_reports\.0\.targeting_types' \(report "a"\): targeting_types are only for/,
+    ],
     [[{ name: 'a', level: 'AD_GROUP_TARGETING', columns: ['SPEND_IN_DOLLAR'] }], /needs targeting_types/],
-    [[{ name: 'a', level: 'AD_GROUP_TARGETING', columns: ['SPEND_IN_DOLLAR'], targeting_types: ['AUDIENCE_MULTIPLIER'] }], /"AUDIENCE_MULTIPLIER" is not a targeting type reports take at level AD_GROUP_TARGETING/],
-    [[{ name: 'a', level: 'AD_GROUP_TARGETING', columns: ['SPEND_IN_DOLLAR'], targeting_types: ['CREATIVE_TYPE'] }], /"CREATIVE_TYPE" is not a targeting type/],
-    [[{ name: 'a', level: 'CAMPAIGN', columns: ['SPEND_IN_DOLLAR'] }, { name: 'a', level: 'AD_GROUP', columns: ['SPEND_IN_DOLLAR'] }], /'custom_reports\.1\.name' \(report "a"\): the name is already used by custom_reports\.0/],
-    [[{ name: '1abc', level: 'CAMPAIGN', columns: ['SPEND_IN_DOLLAR'] }], /'custom_reports\.0\.name' must start with a lower-case letter/],
+    [
+      [
+        {
+          name: 'a',
+          level: 'AD_GROUP_TARGETING',
+          columns: ['SPEND_IN_DOLLAR'],
+          targeting_types: ['AUDIENCE_MULTIPLIER'],
+        },
+      ],
+      /"AUDIENCE_MULTIPLIER" is not a targeting type reports take at level AD_GROUP_TARGETING/,
+    ],
+    [
+      [{ name: 'a', level: 'AD_GROUP_TARGETING', columns: ['SPEND_IN_DOLLAR'], targeting_types: ['CREATIVE_TYPE'] }],
+      /"CREATIVE_TYPE" is not a targeting type/,
+    ],
+    [
+      [
+        { name: 'a', level: 'CAMPAIGN', columns: ['SPEND_IN_DOLLAR'] },
+        { name: 'a', level: 'AD_GROUP', columns: ['SPEND_IN_DOLLAR'] },
+      ],
+      /'custom_reports\.1\.name' \(report "a"\): the name is already used by custom_reports\.0/,
+    ],
+    [
+      [{ name: '1abc', level: 'CAMPAIGN', columns: ['SPEND_IN_DOLLAR'] }],
+      /'custom_reports\.0\.name' must start with a lower-case letter/,
+    ],
     [[{ name: 'a', level: 'CAMPAIGN', columns: [] }], /'custom_reports\.0\.columns' must list at least one column/],
-    [[{ name: 'a', level: 'CAMPAIGN', granularity: 'YEAR', columns: ['SPEND_IN_DOLLAR'] }], /'custom_reports\.0\.granularity'/],
-    [[{ name: 'a', level: 'CAMPAIGN', columns: ['SPEND_IN_DOLLAR'], click_window_days: 3 }], /'custom_reports\.0\.click_window_days' must be one of 0, 1, 7, 14, 30, 60/],
-    [Array.from({ length: 51 }, (_, i) => ({ name: `r${i}`, level: 'CAMPAIGN', columns: ['SPEND_IN_DOLLAR'] })), /at most 50 custom reports/],
+    [
+      [{ name: 'a', level: 'CAMPAIGN', granularity: 'YEAR', columns: ['SPEND_IN_DOLLAR'] }],
+      /'custom_reports\.0\.granularity'/,
+    ],
+    [
+      [{ name: 'a', level: 'CAMPAIGN', columns: ['SPEND_IN_DOLLAR'], click_window_days: 3 }],
+      /'custom_reports\.0\.click_window_days' must be one of 0, 1, 7, 14, 30, 60/,
+    ],
+    [
+      Array.from({ length: 51 }, (_, i) => ({ name: `r${i}`, level: 'CAMPAIGN', columns: ['SPEND_IN_DOLLAR'] })),
+      /at most 50 custom reports/,
+    ],
   ])('%j is refused: %s', (reports, message) => {
     expect(error(reports)).toMatch(message);
   });
 });
 
 describe('custom stream definitions', () => {
-  const c = parseConfig(config([
-    { name: 'hourly', level: 'PIN_PROMOTION', granularity: 'HOUR', columns: ['SPEND_IN_DOLLAR', 'AD_NAME', 'CAMPAIGN_BUDGET_OPTIMIZATION'] },
-    { name: 'gender', level: 'ADVERTISER_TARGETING', granularity: 'WEEK', columns: ['TOTAL_IMPRESSION'], targeting_types: ['GENDER'], click_window_days: 7 },
-    { name: 'items', level: 'PRODUCT_ITEM', columns: ['PRODUCT_ITEM_PRICE', 'SPEND_IN_DOLLAR'], start_date: '2020-01-01', entity_statuses: ['ACTIVE'] },
-  ]));
+  const c = parseConfig(
+    config([
+      {
+        name: 'hourly',
+        level: 'PIN_PROMOTION',
+        granularity: 'HOUR',
+        columns: ['SPEND_IN_DOLLAR', 'AD_NAME', 'CAMPAIGN_BUDGET_OPTIMIZATION'],
+      },
+      {
+        name: 'gender',
+        level: 'ADVERTISER_TARGETING',
+        granularity: 'WEEK',
+        columns: ['TOTAL_IMPRESSION'],
+        targeting_types: ['GENDER'],
+        click_window_days: 7,
+      },
+      {
+        name: 'items',
+        level: 'PRODUCT_ITEM',
+        columns: ['PRODUCT_ITEM_PRICE', 'SPEND_IN_DOLLAR'],
+        start_date: '2020-01-01',
+        entity_statuses: ['ACTIVE'],
+      },
+    ]),
+  );
   const [hourly, gender, items] = customStreams(c);
 
   test('primary keys per level and granularity', () => {
@@ -67,7 +132,9 @@ describe('custom stream definitions', () => {
     expect(props.ad_id.type).toEqual(['null', 'string']);
     expect(props.date).toMatchObject({ format: 'date' });
     expect(props.hour.type).toEqual(['null', 'integer']);
-    expect(Object.keys(gender.schema!.properties as object)).toEqual(expect.arrayContaining(['targeting_type', 'targeting_value', 'total_impression']));
+    expect(Object.keys(gender.schema!.properties as object)).toEqual(
+      expect.arrayContaining(['targeting_type', 'targeting_value', 'total_impression']),
+    );
     expect(columnType('PRODUCT_ITEM_PRICE')).toBe('number');
     expect(columnType('PRODUCT_ITEM_BRAND')).toBe('string');
   });
@@ -77,9 +144,17 @@ describe('custom stream definitions', () => {
     expect(hourly.request(c)).toMatchObject({ granularity: 'HOUR' });
     expect(hourly.report).toMatchObject({ historyDays: 8, maxDays: 3, reportsOnly: true });
     expect(items.report).toMatchObject({ historyDays: 92, maxDays: 31, startDate: '2020-01-01' });
-    expect(gender.request(c).attribution).toMatchObject({ click_window_days: 7, engagement_window_days: 30, view_window_days: 1 });
+    expect(gender.request(c).attribution).toMatchObject({
+      click_window_days: 7,
+      engagement_window_days: 30,
+      view_window_days: 1,
+    });
     const day = { start: '2024-01-01', end: '2024-01-01' };
-    expect(reportBody(requestParts(gender, c), day, ['GENDER'])).toMatchObject({ level: 'ADVERTISER_TARGETING', granularity: 'WEEK', targeting_types: ['GENDER'] });
+    expect(reportBody(requestParts(gender, c), day, ['GENDER'])).toMatchObject({
+      level: 'ADVERTISER_TARGETING',
+      granularity: 'WEEK',
+      targeting_types: ['GENDER'],
+    });
     // A status filter exists for the campaign, ad group and ad levels only.
     expect(reportBody(requestParts(items, c), day)).not.toHaveProperty('campaign_statuses');
     expect(customLimits('PRODUCT_ITEM', 'HOUR')).toEqual({ historyDays: 8, maxDays: 3 });

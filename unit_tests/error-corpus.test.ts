@@ -36,14 +36,23 @@ interface Entry {
   expect?: Expectation;
 }
 
-const CORPUS: Entry[] = JSON.parse(readFileSync(join(__dirname, '../test_kit/error-corpus/pinterest-errors.json'), 'utf8')).entries;
+const CORPUS: Entry[] = JSON.parse(
+  readFileSync(join(__dirname, '../test_kit/error-corpus/pinterest-errors.json'), 'utf8'),
+).entries;
 const API_ENTRIES = CORPUS.filter((e) => e.at === 'api');
 const TOKEN_ENTRIES = CORPUS.filter((e) => e.at === 'token_endpoint');
 const DAY_MS = 86_400_000;
 
 const server = useMswServer();
 const limiters = useLimiters();
-const FAST: Partial<RetryPolicy> = { maxAttempts: 3, baseDelayMs: 2, maxDelayMs: 8, spurious400DelayMs: 2, timeoutMs: 2000, maxRateLimitWaitMs: 60 };
+const FAST: Partial<RetryPolicy> = {
+  maxAttempts: 3,
+  baseDelayMs: 2,
+  maxDelayMs: 8,
+  spurious400DelayMs: 2,
+  timeoutMs: 2000,
+  maxRateLimitWaitMs: 60,
+};
 
 /** What is missing from an entry's expectation (empty when complete). */
 function missingExpectation(e: Entry): string[] {
@@ -58,7 +67,8 @@ function missingExpectation(e: Entry): string[] {
   const succeeds = e.status >= 200 && e.status < 300;
   if (!succeeds && !x.failure_type) missing.push('failure_type');
   if (!succeeds && !x.message_contains?.length) missing.push('message_contains');
-  if (succeeds && (x.token_lifetime_days === undefined || x.rotated_refresh_token === undefined)) missing.push('token_lifetime_days/rotated_refresh_token');
+  if (succeeds && (x.token_lifetime_days === undefined || x.rotated_refresh_token === undefined))
+    missing.push('token_lifetime_days/rotated_refresh_token');
   return missing;
 }
 
@@ -72,15 +82,32 @@ const tokenNumber = (n: number) => `pina_corpus_access_token_${n}`;
 /** A requester whose token source refreshes against msw (each refresh hands out the next numbered token). */
 function oauthRequester(tokenAnswer?: (n: number) => Response, now: () => number = Date.now) {
   const tokenCalls: string[] = [];
-  server.use(http.post(`${API}/oauth/token`, async ({ request }) => {
-    tokenCalls.push(await request.text());
-    return tokenAnswer ? tokenAnswer(tokenCalls.length) : HttpResponse.json({ access_token: tokenNumber(tokenCalls.length), token_type: 'bearer', expires_in: 2592000 });
-  }));
+  server.use(
+    http.post(`${API}/oauth/token`, async ({ request }) => {
+      tokenCalls.push(await request.text());
+      return tokenAnswer
+        ? tokenAnswer(tokenCalls.length)
+        : HttpResponse.json({
+            access_token: tokenNumber(tokenCalls.length),
+            token_type: 'bearer',
+            expires_in: 2592000,
+          });
+    }),
+  );
   const limiter = new RateLimiter(budgetsFromEnv('off'), 4);
   limiters.push(limiter);
   const requester = new Requester({ baseUrl: API, limiter, retry: FAST });
   const rotated: string[] = [];
-  const tokens = new OAuthTokens(requester, 'client-id-1', 'client-secret-XYZ', 'pinr.original', (t) => { rotated.push(t); }, now);
+  const tokens = new OAuthTokens(
+    requester,
+    'client-id-1',
+    'client-secret-XYZ',
+    'pinr.original',
+    (t) => {
+      rotated.push(t);
+    },
+    now,
+  );
   requester.setTokenSource(tokens);
   return { requester, tokens, tokenCalls, rotated };
 }
@@ -90,16 +117,23 @@ function serveApi(e: Entry, first: number) {
   const [method, path] = e.request!.split(' ');
   const calls: Array<string | null> = [];
   const handler = method === 'POST' ? http.post : http.get;
-  server.use(handler(`${API}${path}`, ({ request }) => {
-    calls.push(request.headers.get('authorization'));
-    return calls.length <= first ? answer(e) : HttpResponse.json({ items: [], bookmark: null });
-  }));
+  server.use(
+    handler(`${API}${path}`, ({ request }) => {
+      calls.push(request.headers.get('authorization'));
+      return calls.length <= first ? answer(e) : HttpResponse.json({ items: [], bookmark: null });
+    }),
+  );
   return { calls, spec: { method: method as 'GET' | 'POST', path, category: 'ads_read' as const } };
 }
 
 /** The error a promise ends with (it must end with one). */
 const rejection = (p: Promise<unknown>): Promise<ConnectorError> =>
-  p.then(() => { throw new Error('expected a rejection'); }, (err: unknown) => err as ConnectorError);
+  p.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (err: unknown) => err as ConnectorError,
+  );
 
 function expectMessage(err: ConnectorError, x: Expectation): void {
   expect(err).toBeInstanceOf(ConnectorError);
@@ -155,7 +189,10 @@ describe.each(TOKEN_ENTRIES.map((e) => [e.id, e] as const))('token endpoint answ
   if (e.status >= 200 && e.status < 300) {
     test(`the access token is kept about ${x.token_lifetime_days} days and the rotated refresh token is handed over`, async () => {
       let now = 1_000_000;
-      const { tokens, tokenCalls, rotated } = oauthRequester((n) => (n === 1 ? answer(e) : HttpResponse.json({ access_token: tokenNumber(2), expires_in: 2592000 })), () => now);
+      const { tokens, tokenCalls, rotated } = oauthRequester(
+        (n) => (n === 1 ? answer(e) : HttpResponse.json({ access_token: tokenNumber(2), expires_in: 2592000 })),
+        () => now,
+      );
       const access = (e.body as { access_token: string }).access_token;
       await expect(tokens.token()).resolves.toBe(access);
       expect(rotated).toEqual([x.rotated_refresh_token]);
@@ -179,7 +216,12 @@ describe.each(TOKEN_ENTRIES.map((e) => [e.id, e] as const))('token endpoint answ
   test('met by a read: the request ends with that error, no API call is made with a token', async () => {
     const { requester, tokenCalls } = oauthRequester(() => answer(e));
     const calls: unknown[] = [];
-    server.use(http.get(`${API}/boards`, () => { calls.push(1); return HttpResponse.json({ items: [] }); }));
+    server.use(
+      http.get(`${API}/boards`, () => {
+        calls.push(1);
+        return HttpResponse.json({ items: [] });
+      }),
+    );
     expectMessage(await rejection(requester.json({ path: '/boards', category: 'org_read' })), x);
     expect([calls.length, tokenCalls.length]).toEqual([0, 1]);
   });

@@ -28,7 +28,10 @@ describe('the OpenAPI subset keeps what the tests rely on', () => {
       if (!node || typeof node !== 'object') return;
       for (const [k, v] of Object.entries(node)) {
         if (k === '$ref' && typeof v === 'string') {
-          const target = v.slice(2).split('/').reduce((n: any, part) => n?.[part], doc);
+          const target = v
+            .slice(2)
+            .split('/')
+            .reduce((n: any, part) => n?.[part], doc);
           if (target === undefined) missing.push(v);
         } else walk(v);
       }
@@ -38,9 +41,18 @@ describe('the OpenAPI subset keeps what the tests rely on', () => {
   });
   test('it holds the operations under every prefix the connector calls, and nothing else', () => {
     const paths = Object.keys(doc.paths);
-    for (const p of ['/oauth/token', '/user_account', '/ad_accounts/{ad_account_id}/reports', '/boards/{board_id}/sections', '/catalogs', '/pins/{pin_id}/analytics']) {
+    for (const p of [
+      '/oauth/token',
+      '/user_account',
+      '/ad_accounts/{ad_account_id}/reports',
+      '/boards/{board_id}/sections',
+      '/catalogs',
+      '/pins/{pin_id}/analytics',
+    ]) {
       expect(paths).toContain(p);
     }
-    expect(paths.filter((p) => !/^\/(oauth|user_account|users|ad_accounts|boards|pins|catalogs)(\/|$)/.test(p))).toEqual([]);
+    expect(
+      paths.filter((p) => !/^\/(oauth|user_account|users|ad_accounts|boards|pins|catalogs)(\/|$)/.test(p)),
+    ).toEqual([]);
   });
 });

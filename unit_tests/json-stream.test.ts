@@ -21,7 +21,13 @@ function split(body: string, cuts: number[], key?: string): unknown[] {
 const tricky = (r: () => number, i: number) => ({
   AD_ID: String(1000 + i),
   DATE: '2026-06-01',
-  NAME: ['plain', 'with "quotes" and \\ backslash', 'brackets ] } [ {', 'unicode 日本語 ✓ émoji 🎯', 'comma, colon: "x"'][Math.floor(r() * 5)],
+  NAME: [
+    'plain',
+    'with "quotes" and \\ backslash',
+    'brackets ] } [ {',
+    'unicode 日本語 ✓ émoji 🎯',
+    'comma, colon: "x"',
+  ][Math.floor(r() * 5)],
   NESTED: { a: [1, { b: 'c]' }], empty: {} },
   SPEND: r() * 1e6,
   NULLISH: null,
@@ -38,12 +44,21 @@ test.each([1, 2, 3, 4, 5, 6, 7, 8])('a top-level array survives any chunking (se
     expect(split(body, cuts)).toEqual(rows);
   }
   // byte by byte
-  expect(split(body, Array.from({ length: length - 1 }, (_, i) => i + 1))).toEqual(rows);
+  expect(
+    split(
+      body,
+      Array.from({ length: length - 1 }, (_, i) => i + 1),
+    ),
+  ).toEqual(rows);
 });
 
 test.each([11, 12, 13, 14])('the array under a key, after other members, survives any chunking (seed %i)', (seed) => {
   const r = prng(seed);
-  const items = Array.from({ length: Math.floor(r() * 30) }, (_, i) => ({ targeting_type: 'LOCATION', targeting_value: i % 2 ? 500 + i : `v"${i}]`, metrics: tricky(r, i) }));
+  const items = Array.from({ length: Math.floor(r() * 30) }, (_, i) => ({
+    targeting_type: 'LOCATION',
+    targeting_value: i % 2 ? 500 + i : `v"${i}]`,
+    metrics: tricky(r, i),
+  }));
   const body = JSON.stringify({ kind: 'data', other: ['data', { data: [9] }], data: items, after: { x: [1, 2] } });
   const length = Buffer.byteLength(body);
   for (let trial = 0; trial < 50; trial++) {
@@ -63,16 +78,28 @@ test('a body cut short is reported as truncated, wherever it stops', () => {
     const s = new ArrayElementSplitter();
     s.push(Buffer.from(body.slice(0, cut)));
     expect(() => s.end()).toThrow(MalformedJsonError);
-    try { s.end(); } catch (err) { expect((err as MalformedJsonError).truncated).toBe(true); }
+    try {
+      s.end();
+    } catch (err) {
+      expect((err as MalformedJsonError).truncated).toBe(true);
+    }
   }
 });
 
 test('a complete body of another shape is not truncated but refused', () => {
-  for (const [body, key] of [['{"items": []}', undefined], ['{"items": []}', 'data'], ['{"data": {"x": 1}}', 'data']] as const) {
+  for (const [body, key] of [
+    ['{"items": []}', undefined],
+    ['{"items": []}', 'data'],
+    ['{"data": {"x": 1}}', 'data'],
+  ] as const) {
     const s = new ArrayElementSplitter(key);
     s.push(Buffer.from(body));
     let error: MalformedJsonError | undefined;
-    try { s.end(); } catch (err) { error = err as MalformedJsonError; }
+    try {
+      s.end();
+    } catch (err) {
+      error = err as MalformedJsonError;
+    }
     expect(error).toBeInstanceOf(MalformedJsonError);
     expect(error!.truncated).toBe(false);
   }

@@ -14,20 +14,24 @@ async function collect<T>(gen: AsyncIterable<T>): Promise<T[]> {
 /** Tasks that record how many run at once. */
 function tracked(count: number, itemsPerTask: number, delayMs = 1) {
   const state = { running: 0, peak: 0, started: 0, finished: 0 };
-  const tasks = Array.from({ length: count }, (_, t) => async function* () {
-    state.started++;
-    state.running++;
-    state.peak = Math.max(state.peak, state.running);
-    try {
-      for (let i = 0; i < itemsPerTask; i++) {
-        await sleep(delayMs);
-        yield `${t}:${i}`;
-      }
-    } finally {
-      state.running--;
-      state.finished++;
-    }
-  });
+  const tasks = Array.from(
+    { length: count },
+    (_, t) =>
+      async function* () {
+        state.started++;
+        state.running++;
+        state.peak = Math.max(state.peak, state.running);
+        try {
+          for (let i = 0; i < itemsPerTask; i++) {
+            await sleep(delayMs);
+            yield `${t}:${i}`;
+          }
+        } finally {
+          state.running--;
+          state.finished++;
+        }
+      },
+  );
   return { tasks, state };
 }
 
@@ -46,13 +50,16 @@ test('more slots than tasks: all start at once', async () => {
   expect(state.peak).toBe(3);
 });
 
-test('each task\'s items keep their order; tasks interleave', async () => {
-  const tasks = [0, 1, 2].map((t) => async function* () {
-    for (let i = 0; i < 10; i++) {
-      await sleep(1 + t);
-      yield { t, i };
-    }
-  });
+test("each task's items keep their order; tasks interleave", async () => {
+  const tasks = [0, 1, 2].map(
+    (t) =>
+      async function* () {
+        for (let i = 0; i < 10; i++) {
+          await sleep(1 + t);
+          yield { t, i };
+        }
+      },
+  );
   const items = await collect(mergeTasks(tasks, 3));
   for (const t of [0, 1, 2]) expect(items.filter((x) => x.t === t).map((x) => x.i)).toEqual([...Array(10).keys()]);
   // Interleaved, not one task after the other.
@@ -66,7 +73,13 @@ test('no tasks: nothing, and it ends', async () => {
 });
 
 test('tasks that yield nothing end the merge', async () => {
-  const tasks = Array.from({ length: 5 }, () => async function* () { /* nothing */ });
+  const tasks = Array.from(
+    { length: 5 },
+    () =>
+      async function* () {
+        /* nothing */
+      },
+  );
   expect(await collect(mergeTasks(tasks, 2))).toEqual([]);
 });
 
@@ -75,7 +88,10 @@ test('tasks are taken from the iterable lazily, only as slots free up', async ()
   function* taskList() {
     for (let t = 0; t < 6; t++) {
       pulled++;
-      yield async function* () { await sleep(5); yield t; };
+      yield async function* () {
+        await sleep(5);
+        yield t;
+      };
     }
   }
   const gen = mergeTasks(taskList(), 2);
@@ -90,14 +106,17 @@ test('tasks are taken from the iterable lazily, only as slots free up', async ()
 test('a failing task does not stop the others; its error is thrown after every item of the others', async () => {
   const boom = new Error('partition 2 failed');
   const finished: number[] = [];
-  const tasks = [0, 1, 2, 3, 4].map((t) => async function* () {
-    for (let i = 0; i < 4; i++) {
-      await sleep(2);
-      if (t === 2 && i === 1) throw boom;
-      yield `${t}:${i}`;
-    }
-    finished.push(t);
-  });
+  const tasks = [0, 1, 2, 3, 4].map(
+    (t) =>
+      async function* () {
+        for (let i = 0; i < 4; i++) {
+          await sleep(2);
+          if (t === 2 && i === 1) throw boom;
+          yield `${t}:${i}`;
+        }
+        finished.push(t);
+      },
+  );
   const items: string[] = [];
   let caught: unknown;
   try {
@@ -115,11 +134,14 @@ test('a failing task does not stop the others; its error is thrown after every i
 
 test('several failures: the first is thrown and counts the others', async () => {
   const errors = [new Error('a'), new Error('b'), new Error('c')];
-  const tasks = [0, 1, 2, 3].map((t) => async function* () {
-    await sleep(3 * (t + 1));
-    if (t < 3) throw errors[t];
-    yield t;
-  });
+  const tasks = [0, 1, 2, 3].map(
+    (t) =>
+      async function* () {
+        await sleep(3 * (t + 1));
+        if (t < 3) throw errors[t];
+        yield t;
+      },
+  );
   const items: number[] = [];
   let caught: (Error & { otherFailures?: number }) | undefined;
   try {
@@ -134,23 +156,37 @@ test('several failures: the first is thrown and counts the others', async () => 
 
 test('a task that throws before yielding, and one whose function throws synchronously, are errors like the others', async () => {
   const tasks = [
-    async function* () { throw new Error('early'); },
-    () => { throw new Error('sync'); },
-    async function* () { await sleep(2); yield 'ok'; },
+    async function* () {
+      throw new Error('early');
+    },
+    () => {
+      throw new Error('sync');
+    },
+    async function* () {
+      await sleep(2);
+      yield 'ok';
+    },
   ] as Array<() => AsyncIterable<string>>;
   const items: string[] = [];
-  await expect((async () => { for await (const x of mergeTasks(tasks, 1)) items.push(x); })()).rejects.toThrow(/early|sync/);
+  await expect(
+    (async () => {
+      for await (const x of mergeTasks(tasks, 1)) items.push(x);
+    })(),
+  ).rejects.toThrow(/early|sync/);
   expect(items).toEqual(['ok']);
 });
 
 test('a slow consumer holds fast producers back: the buffer stays bounded', async () => {
   let produced = 0;
-  const tasks = [0, 1].map(() => async function* () {
-    for (let i = 0; i < 1000; i++) {
-      produced++;
-      yield i;
-    }
-  });
+  const tasks = [0, 1].map(
+    () =>
+      async function* () {
+        for (let i = 0; i < 1000; i++) {
+          produced++;
+          yield i;
+        }
+      },
+  );
   const gen = mergeTasks(tasks, 2);
   let consumed = 0;
   let maxAhead = 0;

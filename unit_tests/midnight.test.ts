@@ -10,13 +10,22 @@ import { EARLIEST, expectCleanRead, read, windowsOf } from '../test_kit/read-che
 const fake = useFakePinterest();
 
 test('a persistent "last 90 days" refusal of the edge day: the read continues from the next day, with a warning', async () => {
-  fake.failOn({ path: /\/analytics$/, status: 400, body: { code: 1, message: 'You can only get data from the last 90 days' }, when: (q) => q.start_date === EARLIEST });
+  fake.failOn({
+    path: /\/analytics$/,
+    status: 400,
+    body: { code: 1, message: 'You can only get data from the last 90 days' },
+    when: (q) => q.start_date === EARLIEST,
+  });
   const config = { ...BASE_CONFIG, start_date: undefined, ad_account_ids: [AD_EUR], columns: ['SPEND_IN_DOLLAR'] };
   const r = await read(config, ['campaign_analytics', 'user_account_analytics']);
   expectCleanRead(r, fake, ['campaign_analytics', 'user_account_analytics']);
   const next = addDays(EARLIEST, 1);
-  expect(windowsOf(fake.requestsTo(`/ad_accounts/${AD_EUR}/campaigns/analytics`)).filter((w) => !w.startsWith(EARLIEST))).toEqual([
-    `${next}..${addDays(EARLIEST, 29)}`, `${addDays(EARLIEST, 30)}..${addDays(EARLIEST, 59)}`, `${addDays(EARLIEST, 60)}..${TODAY}`,
+  expect(
+    windowsOf(fake.requestsTo(`/ad_accounts/${AD_EUR}/campaigns/analytics`)).filter((w) => !w.startsWith(EARLIEST)),
+  ).toEqual([
+    `${next}..${addDays(EARLIEST, 29)}`,
+    `${addDays(EARLIEST, 30)}..${addDays(EARLIEST, 59)}`,
+    `${addDays(EARLIEST, 60)}..${TODAY}`,
   ]);
   for (const stream of ['campaign_analytics', 'user_account_analytics']) {
     const dates = r.records(stream).map((rec) => rec.date);
@@ -24,5 +33,7 @@ test('a persistent "last 90 days" refusal of the edge day: the read continues fr
     expect(dates.filter((d) => d < next)).toEqual([]);
     expect(dates).toContain(next);
   }
-  expect(r.logs('WARN')).toContainEqual(expect.stringContaining(`a new UTC day began during the read; Pinterest now serves analytics from ${next}`));
+  expect(r.logs('WARN')).toContainEqual(
+    expect.stringContaining(`a new UTC day began during the read; Pinterest now serves analytics from ${next}`),
+  );
 });

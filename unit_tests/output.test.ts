@@ -18,7 +18,11 @@ function slowSink(delayMs = 2, highWaterMark = 16) {
     write(chunk, _enc, cb) {
       inFlight++;
       peak = Math.max(peak, inFlight);
-      setTimeout(() => { chunks.push(chunk.toString()); inFlight--; cb(); }, delayMs);
+      setTimeout(() => {
+        chunks.push(chunk.toString());
+        inFlight--;
+        cb();
+      }, delayMs);
     },
   });
   return { sink, text: () => chunks.join(''), chunks, buffered: () => sink.writableLength, peak: () => peak };
@@ -27,18 +31,23 @@ function slowSink(delayMs = 2, highWaterMark = 16) {
 function capture() {
   const out = new PassThrough();
   let text = '';
-  out.on('data', (d) => { text += d.toString(); });
+  out.on('data', (d) => {
+    text += d.toString();
+  });
   return { out, text: () => text };
 }
 
-const state = (n: number) => msg.streamState('ad_analytics', { date: `2026-06-${String(1 + (n % 28)).padStart(2, '0')}`, n }, n);
+const state = (n: number) =>
+  msg.streamState('ad_analytics', { date: `2026-06-${String(1 + (n % 28)).padStart(2, '0')}`, n }, n);
 const rec = (n: number, pad = 0) => msg.record('boards', { id: String(n), pad: 'x'.repeat(pad) });
 const lines = (text: string) => text.split('\n').filter((l) => l !== '');
 
 /** Awaits a promise with a deadline, so that a hang fails the test instead of the whole run. */
 async function within<T>(p: Promise<T> | void, ms: number, what: string): Promise<T | void> {
   let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} did not resolve within ${ms} ms`)), ms); });
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not resolve within ${ms} ms`)), ms);
+  });
   try {
     return await Promise.race([p ?? Promise.resolve(), deadline]);
   } finally {
@@ -51,8 +60,14 @@ describe('framing', () => {
     const { out, text } = capture();
     const w = new MessageWriter(out, 'debug');
     const sent: AirbyteMessage[] = [
-      rec(1), msg.log('INFO', 'line one\nline two'), rec(2), msg.streamStatus('boards', 'RUNNING'), state(1),
-      msg.traceError('bad "quote"', 'config_error'), msg.controlConfig({ a: 1 }), msg.connectionStatus(true, 'ok'),
+      rec(1),
+      msg.log('INFO', 'line one\nline two'),
+      rec(2),
+      msg.streamStatus('boards', 'RUNNING'),
+      state(1),
+      msg.traceError('bad "quote"', 'config_error'),
+      msg.controlConfig({ a: 1 }),
+      msg.connectionStatus(true, 'ok'),
     ];
     for (const m of sent) await w.write(m);
     await w.flush();
@@ -124,7 +139,7 @@ describe('back-pressure', () => {
     expect(lines(s.text()).map((l) => JSON.parse(l).state.stream.stream_state.n)).toEqual([1, 2]);
   });
 
-  test('concurrent writers (a CONTROL from a token refresh amid states) never hang and keep each writer\'s order', async () => {
+  test("concurrent writers (a CONTROL from a token refresh amid states) never hang and keep each writer's order", async () => {
     const s = slowSink(2, 1);
     const w = new MessageWriter(s.sink, 'info');
     const pending: Array<Promise<void> | void> = [];
@@ -136,13 +151,20 @@ describe('back-pressure', () => {
     await within(Promise.all(pending), 3000, 'all writes');
     await within(w.flush(), 2000, 'final flush');
     const got = lines(s.text()).map((l) => JSON.parse(l));
-    expect(got.filter((m) => m.type === 'STATE').map((m) => m.state.stream.stream_state.n)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(got.filter((m) => m.type === 'STATE').map((m) => m.state.stream.stream_state.n)).toEqual(
+      Array.from({ length: 20 }, (_, i) => i),
+    );
     expect(got.filter((m) => m.type === 'CONTROL')).toHaveLength(4);
     expect(got.filter((m) => m.type === 'LOG')).toHaveLength(20);
   });
 
   test('a pipe that closes while a write waits for drain does not hang the writer', async () => {
-    const sink = new Writable({ highWaterMark: 1, write(_c, _e, _cb) { /* never completes */ } });
+    const sink = new Writable({
+      highWaterMark: 1,
+      write(_c, _e, _cb) {
+        /* never completes */
+      },
+    });
     const w = new MessageWriter(sink, 'info');
     const p = w.write(state(1));
     sink.destroy();
@@ -165,11 +187,22 @@ describe('secrets', () => {
     const w = new MessageWriter(out, 'debug');
     w.addSecret(SECRET);
     w.addSecret(ACCESS);
-    const log = await written(w, text, msg.log('ERROR', `refresh with ${SECRET} failed; token ${ACCESS} and again ${SECRET}`));
+    const log = await written(
+      w,
+      text,
+      msg.log('ERROR', `refresh with ${SECRET} failed; token ${ACCESS} and again ${SECRET}`),
+    );
     expect(log).not.toContain(SECRET);
     expect(log).not.toContain(ACCESS);
     expect(JSON.parse(log).log.message).toBe('refresh with **** failed; token **** and again ****');
-    const trace = await written(w, text, msg.traceError(`bad token ${ACCESS}`, 'config_error', { internal: `body: ${SECRET}`, stack: `Error: ${SECRET}\n  at x` }));
+    const trace = await written(
+      w,
+      text,
+      msg.traceError(`bad token ${ACCESS}`, 'config_error', {
+        internal: `body: ${SECRET}`,
+        stack: `Error: ${SECRET}\n  at x`,
+      }),
+    );
     expect(trace).not.toContain(SECRET);
     expect(trace).not.toContain(ACCESS);
     expect(JSON.parse(trace).trace.error).toMatchObject({ message: 'bad token ****', internal_message: 'body: ****' });

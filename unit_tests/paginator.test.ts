@@ -26,13 +26,15 @@ afterEach(() => limiter.stop());
 /** Serves `pages` keyed by the incoming bookmark ('' for the first request); records every query. */
 function serve(path: string, pages: Record<string, unknown>) {
   const queries: Array<Record<string, string>> = [];
-  server.use(http.get(`${API}${path}`, ({ request }) => {
-    const q = Object.fromEntries(new URL(request.url).searchParams);
-    queries.push(q);
-    const key = q.bookmark ?? '';
-    if (!(key in pages)) return HttpResponse.json({ code: 1, message: `unknown bookmark ${key}` }, { status: 400 });
-    return HttpResponse.json(pages[key] as Record<string, unknown>);
-  }));
+  server.use(
+    http.get(`${API}${path}`, ({ request }) => {
+      const q = Object.fromEntries(new URL(request.url).searchParams);
+      queries.push(q);
+      const key = q.bookmark ?? '';
+      if (!(key in pages)) return HttpResponse.json({ code: 1, message: `unknown bookmark ${key}` }, { status: 400 });
+      return HttpResponse.json(pages[key] as Record<string, unknown>);
+    }),
+  );
   return queries;
 }
 
@@ -64,7 +66,11 @@ test('bookmarks are followed until null; page_size=250 on every request; the fir
     b2: { items: [{ id: '4' }], bookmark: null },
   });
   expect(await collect(BOARDS)).toEqual([[{ id: '1' }, { id: '2' }], [{ id: '3' }], [{ id: '4' }]]);
-  expect(queries).toEqual([{ page_size: '250' }, { page_size: '250', bookmark: 'b1' }, { page_size: '250', bookmark: 'b2' }]);
+  expect(queries).toEqual([
+    { page_size: '250' },
+    { page_size: '250', bookmark: 'b1' },
+    { page_size: '250', bookmark: 'b2' },
+  ]);
 });
 
 test.each([
@@ -93,13 +99,18 @@ test('an empty page with a non-null bookmark is followed (Pinterest may filter a
   expect(queries).toHaveLength(3);
 });
 
-test('the request\'s own query parameters are kept on every page', async () => {
+test("the request's own query parameters are kept on every page", async () => {
   const queries = serve('/ad_accounts/42/campaigns', {
     '': { items: [1], bookmark: 'x' },
     x: { items: [2], bookmark: null },
   });
-  await collect({ path: '/ad_accounts/42/campaigns', category: 'ads_read', query: { entity_statuses: 'ACTIVE,PAUSED', order: 'ASCENDING' } });
-  for (const q of queries) expect(q).toMatchObject({ entity_statuses: 'ACTIVE,PAUSED', order: 'ASCENDING', page_size: '250' });
+  await collect({
+    path: '/ad_accounts/42/campaigns',
+    category: 'ads_read',
+    query: { entity_statuses: 'ACTIVE,PAUSED', order: 'ASCENDING' },
+  });
+  for (const q of queries)
+    expect(q).toMatchObject({ entity_statuses: 'ACTIVE,PAUSED', order: 'ASCENDING', page_size: '250' });
   expect(queries[1].bookmark).toBe('x');
 });
 

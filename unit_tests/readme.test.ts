@@ -8,7 +8,12 @@ import { join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '..');
 const read = (p: string) => readFileSync(join(ROOT, p), 'utf8');
-const DOCS = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const DOCS = [
+  'README.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 const scripts = Object.keys(JSON.parse(read('package.json')).scripts as Record<string, string>);
 
 /** Every source file, as one text, to find where an environment variable or an option is read. */
@@ -27,16 +32,31 @@ function sourceText(dirs: string[]): string {
 /** The anchors GitHub gives a page's headings: lower case, punctuation dropped, spaces as hyphens. */
 function anchorsOf(markdown: string): Set<string> {
   const headings = [...markdown.replace(/```[\s\S]*?```/g, '').matchAll(/^#{1,6} +(.+)$/gm)].map((m) => m[1]);
-  return new Set(headings.map((h) => h.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/ /g, '-')));
+  return new Set(
+    headings.map((h) =>
+      h
+        .trim()
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+        .replace(/ /g, '-'),
+    ),
+  );
 }
 
 const connectorSource = sourceText(['src', 'bin']);
-const everySource = connectorSource + sourceText(['scripts', 'simulator', 'integration_tests', 'unit_tests', 'test_kit']).replace(/readme\.test/g, '') + read('Dockerfile') + read('.ci/run');
+const everySource =
+  connectorSource +
+  sourceText(['scripts', 'simulator', 'integration_tests', 'unit_tests', 'test_kit']).replace(/readme\.test/g, '') +
+  read('Dockerfile') +
+  read('.ci/run');
 
 describe.each(DOCS)('%s', (doc) => {
   const text = read(doc);
   // Code spans and fenced blocks: what a reader copies.
-  const code = [...text.matchAll(/```[a-z]*\n([\s\S]*?)```|`([^`\n]+)`/g)].map((m) => m[1] ?? m[2]).join('\n').replace(/\\\n\s*/g, ' ');
+  const code = [...text.matchAll(/```[a-z]*\n([\s\S]*?)```|`([^`\n]+)`/g)]
+    .map((m) => m[1] ?? m[2])
+    .join('\n')
+    .replace(/\\\n\s*/g, ' ');
 
   test('every `npm run <script>` is a script of package.json', () => {
     const named = [...code.matchAll(/npm run ([\w:-]+)/g)].map((m) => m[1]);
@@ -45,7 +65,9 @@ describe.each(DOCS)('%s', (doc) => {
 
   test('every command and option given to the connector exists', () => {
     const problems: string[] = [];
-    for (const m of code.matchAll(/(?:node dist\/main\.js|docker run[^\n]*?source-pinterest:[\w.]+|\$AIRBYTE_ENTRYPOINT)[ \t]+([a-z-]+)([^\n]*)/g)) {
+    for (const m of code.matchAll(
+      /(?:node dist\/main\.js|docker run[^\n]*?source-pinterest:[\w.]+|\$AIRBYTE_ENTRYPOINT)[ \t]+([a-z-]+)([^\n]*)/g,
+    )) {
       const [, command, rest] = m;
       if (!new RegExp(`'${command}'`).test(connectorSource)) problems.push(`command ${command}`);
       for (const o of rest.matchAll(/(?:^|\s|\[)(--[a-z][a-z-]*)/g)) {
@@ -58,7 +80,11 @@ describe.each(DOCS)('%s', (doc) => {
   });
 
   test('every environment variable named is read somewhere', () => {
-    const vars = new Set([...text.matchAll(/\b((?:PINTEREST|AIRBYTE|LOG|REFERENCE|OPENAPI|BENCH|RELIABILITY)_[A-Z0-9_]+)\b/g)].map((m) => m[1]));
+    const vars = new Set(
+      [...text.matchAll(/\b((?:PINTEREST|AIRBYTE|LOG|REFERENCE|OPENAPI|BENCH|RELIABILITY)_[A-Z0-9_]+)\b/g)].map(
+        (m) => m[1],
+      ),
+    );
     expect([...vars].filter((v) => !everySource.includes(v))).toEqual([]);
   });
 
@@ -75,7 +101,9 @@ describe.each(DOCS)('%s', (doc) => {
   });
 
   test('local links point at files of the repository, and nothing points outside it', () => {
-    const links = [...text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)].map((m) => m[1]).filter((l) => !/^[a-z]+:/.test(l));
+    const links = [...text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)]
+      .map((m) => m[1])
+      .filter((l) => !/^[a-z]+:/.test(l));
     const base = doc.startsWith('docs/') ? join(ROOT, 'docs') : ROOT;
     expect(links.filter((l) => !existsSync(resolve(base, l)))).toEqual([]);
     expect(text).not.toMatch(/\.\.\/shared|\bshared\/(reference|pinterest-api|airbyte-protocol)/);

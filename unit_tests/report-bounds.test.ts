@@ -24,7 +24,11 @@ const FILE = JSON.stringify({ '11': [{ CAMPAIGN_ID: '11', DATE: '2025-01-01', SP
 function engine(policy: Partial<ReportPolicy>) {
   const limiter = new RateLimiter(budgetsFromEnv('off'), 4);
   limiters.push(limiter);
-  const requester = new Requester({ baseUrl: API, limiter, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2, timeoutMs: 5000 } });
+  const requester = new Requester({
+    baseUrl: API,
+    limiter,
+    retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2, timeoutMs: 5000 },
+  });
   requester.setTokenSource(new StaticToken('pina.secret'));
   return new ReportRunner(requester, () => undefined, { pollScheduleMs: [5], ...policy });
 }
@@ -52,7 +56,9 @@ describe('report waits are bounded in time per window', () => {
     const api = reportApi(() => ({ report_status: 'IN_PROGRESS' }));
     const err = await drain(engine({ maxWindowMs: 400, maxWaitMs: 60_000 }).rows(SPEC)).catch((e) => e);
     expect(err.failureType).toBe('transient_error');
-    expect(err.message).toMatch(/^bounded report: the report was not read within 0\.4 s \(creation, polls and downloads of one window together\)/);
+    expect(err.message).toMatch(
+      /^bounded report: the report was not read within 0\.4 s \(creation, polls and downloads of one window together\)/,
+    );
     expect(err.message).toMatch(/the window is not skipped/);
     expect(api.creates()).toBe(1);
   }, 20_000);
@@ -67,9 +73,19 @@ describe('report waits are bounded in time per window', () => {
 
   test('a link that keeps expiring, with the report re-created each time, ends at the window bound', async () => {
     let n = 0;
-    reportApi(() => ({ report_status: (n++ % 3) === 2 ? 'EXPIRED' : 'FINISHED', url: 'https://files.example.com/f.json' }));
-    server.use(http.get('https://files.example.com/*', () => new HttpResponse('<Error>Request has expired</Error>', { status: 403 })));
-    const err = await drain(engine({ maxWindowMs: 300, maxDownloads: 1_000_000, maxCreations: 1_000_000 }).rows(SPEC)).catch((e) => e);
+    reportApi(() => ({
+      report_status: n++ % 3 === 2 ? 'EXPIRED' : 'FINISHED',
+      url: 'https://files.example.com/f.json',
+    }));
+    server.use(
+      http.get(
+        'https://files.example.com/*',
+        () => new HttpResponse('<Error>Request has expired</Error>', { status: 403 }),
+      ),
+    );
+    const err = await drain(
+      engine({ maxWindowMs: 300, maxDownloads: 1_000_000, maxCreations: 1_000_000 }).rows(SPEC),
+    ).catch((e) => e);
     expect(err.failureType).toBe('transient_error');
     expect(err.message).toMatch(/was not read within/);
   }, 20_000);
@@ -78,16 +94,20 @@ describe('report waits are bounded in time per window', () => {
 describe('the download deadline', () => {
   test('an announced size that overflows a timer (> 2^31 ms) is clamped: the download is not aborted at once', async () => {
     reportApi(() => ({ report_status: 'FINISHED', url: 'https://files.example.com/f.json', size: 1e15 }));
-    server.use(http.get('https://files.example.com/*', async () => {
-      await new Promise((r) => setTimeout(r, 50)); // an unclamped deadline fires after 1 ms
-      return new HttpResponse(FILE, { headers: { 'content-type': 'application/json' } });
-    }));
+    server.use(
+      http.get('https://files.example.com/*', async () => {
+        await new Promise((r) => setTimeout(r, 50)); // an unclamped deadline fires after 1 ms
+        return new HttpResponse(FILE, { headers: { 'content-type': 'application/json' } });
+      }),
+    );
     const e = engine({});
     expect(await drain(e.rows(SPEC))).toBe(1);
     expect(e.downloadDeadlineMs(1e15, Date.now() + 10 * MAX_TIMER_MS)).toBe(e.policy.maxDownloadMs);
     expect(e.downloadDeadlineMs(1e15, Date.now() + 10 * MAX_TIMER_MS)).toBeLessThanOrEqual(MAX_TIMER_MS);
     // A small file keeps its size-based deadline: base + size at 1 MiB/s.
-    expect(e.downloadDeadlineMs(10 * 1024 * 1024, Date.now() + 10 * MAX_TIMER_MS)).toBe(e.policy.downloadBaseMs + 10_000);
+    expect(e.downloadDeadlineMs(10 * 1024 * 1024, Date.now() + 10 * MAX_TIMER_MS)).toBe(
+      e.policy.downloadBaseMs + 10_000,
+    );
   });
 });
 
@@ -129,16 +149,25 @@ describe('report link policy', () => {
   });
 
   test('internal addresses', () => {
-    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', 'a.localhost', '[::1]', '0.0.0.0', '100.64.0.1']) expect([host, isInternalHost(host)]).toEqual([host, true]);
-    for (const host of ['api.pinterest.com', '1.1.1.1', '[2606:4700::1111]', '192.169.0.1']) expect([host, isInternalHost(host)]).toEqual([host, false]);
+    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', 'a.localhost', '[::1]', '0.0.0.0', '100.64.0.1'])
+      expect([host, isInternalHost(host)]).toEqual([host, true]);
+    for (const host of ['api.pinterest.com', '1.1.1.1', '[2606:4700::1111]', '192.169.0.1'])
+      expect([host, isInternalHost(host)]).toEqual([host, false]);
   });
 
   test('a redirect hop to an internal address is refused, and no request reaches it', async () => {
     reportApi(() => ({ report_status: 'FINISHED', url: 'https://files.example.com/f.json' }));
     let internal = 0;
     server.use(
-      http.get('https://files.example.com/*', () => new HttpResponse(null, { status: 302, headers: { location: 'https://169.254.169.254/latest/meta-data' } })),
-      http.get('https://169.254.169.254/*', () => { internal++; return new HttpResponse('{}'); }),
+      http.get(
+        'https://files.example.com/*',
+        () =>
+          new HttpResponse(null, { status: 302, headers: { location: 'https://169.254.169.254/latest/meta-data' } }),
+      ),
+      http.get('https://169.254.169.254/*', () => {
+        internal++;
+        return new HttpResponse('{}');
+      }),
     );
     const err = await drain(engine({}).rows(SPEC)).catch((e) => e);
     expect(err.message).toMatch(/internal address \(169\.254\.169\.254\)/);

@@ -23,7 +23,11 @@ function rowsOf(chunks: Buffer[]) {
 
 function refusal(work: () => unknown): MalformedJsonError {
   let error: unknown;
-  try { work(); } catch (err) { error = err; }
+  try {
+    work();
+  } catch (err) {
+    error = err;
+  }
   expect(error).toBeInstanceOf(MalformedJsonError);
   return error as MalformedJsonError;
 }
@@ -46,7 +50,9 @@ describe('bounds', () => {
     const splitter = new ReportJsonSplitter();
     splitter.push(Buffer.from('{"11": [{"NOTE": "'));
     const block = Buffer.alloc(1 << 20, 0x61);
-    const error = refusal(() => { for (let i = 0; i < 17; i++) splitter.push(block); });
+    const error = refusal(() => {
+      for (let i = 0; i < 17; i++) splitter.push(block);
+    });
     expect(error.message).toBe('one row is longer than the limit of 16777216 bytes');
   });
 
@@ -56,13 +62,23 @@ describe('bounds', () => {
     expect(error.message).toBe('the body is larger than the limit of 100 bytes');
   });
 
-  test.each(['{"11": 5}', '{"11": true}', '{"11": [5]}', '[1, 2]', '{"11": [null]}'])('%s (a member or row that is a scalar) is refused, not truncated', (body) => {
-    expect(refusal(() => rowsOf([Buffer.from(body)])).truncated).toBe(false);
-  });
+  test.each(['{"11": 5}', '{"11": true}', '{"11": [5]}', '[1, 2]', '{"11": [null]}'])(
+    '%s (a member or row that is a scalar) is refused, not truncated',
+    (body) => {
+      expect(refusal(() => rowsOf([Buffer.from(body)])).truncated).toBe(false);
+    },
+  );
 
   test('the elements mode gives scalar elements too', () => {
     const splitter = new ArrayElementSplitter();
-    expect(splitter.push(Buffer.from('[1, -2.5e3, "x,]", true, null, {"a": [1]}]'))).toEqual(['1', '-2.5e3', '"x,]"', 'true', 'null', '{"a": [1]}']);
+    expect(splitter.push(Buffer.from('[1, -2.5e3, "x,]", true, null, {"a": [1]}]'))).toEqual([
+      '1',
+      '-2.5e3',
+      '"x,]"',
+      'true',
+      'null',
+      '{"a": [1]}',
+    ]);
     splitter.end();
   });
 
@@ -74,7 +90,10 @@ describe('bounds', () => {
 });
 
 describe('reading exactly', () => {
-  const shape = shapeFromSchema({ properties: { campaign_id: { type: 'string' }, spend_in_dollar: { type: 'number' } } }, 'campaign_id');
+  const shape = shapeFromSchema(
+    { properties: { campaign_id: { type: 'string' }, spend_in_dollar: { type: 'number' } } },
+    'campaign_id',
+  );
   const ctx = { ad_account_id: '549755885175', currency: 'USD' };
 
   test('a JSON report with a UTF-8 byte-order mark is read, whatever the chunking', () => {
@@ -82,12 +101,17 @@ describe('reading exactly', () => {
     const plain = rowsOf([Buffer.from(text)]);
     const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]);
     expect(rowsOf([withBom])).toEqual(plain);
-    for (let cut = 4; cut < withBom.length; cut += 7) expect(rowsOf([withBom.subarray(0, cut), withBom.subarray(cut)])).toEqual(plain);
+    for (let cut = 4; cut < withBom.length; cut += 7)
+      expect(rowsOf([withBom.subarray(0, cut), withBom.subarray(cut)])).toEqual(plain);
     expect(plain).toHaveLength(2);
   });
 
   test('19-digit numeric ids stay exact (as on the synchronous path)', () => {
-    const [row] = rowsOf([Buffer.from('{"1234567890123456789": [{"CAMPAIGN_ID": 1234567890123456789, "AD_ID": 9007199254740993, "SPEND_IN_DOLLAR": 1.5}]}')]);
+    const [row] = rowsOf([
+      Buffer.from(
+        '{"1234567890123456789": [{"CAMPAIGN_ID": 1234567890123456789, "AD_ID": 9007199254740993, "SPEND_IN_DOLLAR": 1.5}]}',
+      ),
+    ]);
     const out = jsonReportRecord(row.text, row.key, ctx, new KeyCase(), shape, 'x');
     expect(out.campaign_id).toBe('1234567890123456789');
     expect(out.ad_id).toBe('9007199254740993');
@@ -99,7 +123,14 @@ describe('reading exactly', () => {
     const out = jsonReportRecord(text, '2025-02-03', ctx, new KeyCase(), shape, 'x');
     const written = JSON.parse(JSON.stringify(out));
     expect(written.date).toBe('2025-02-03');
-    const byId = jsonReportRecord('{"__PROTO__": {"campaign_id": "666"}, "DATE": "2025-02-03"}', '77', ctx, new KeyCase(), shape, 'x');
+    const byId = jsonReportRecord(
+      '{"__PROTO__": {"campaign_id": "666"}, "DATE": "2025-02-03"}',
+      '77',
+      ctx,
+      new KeyCase(),
+      shape,
+      'x',
+    );
     const parsed = JSON.parse(JSON.stringify(byId));
     expect(parsed).toMatchObject({ campaign_id: '77', date: '2025-02-03' });
     expect(Object.getOwnPropertyDescriptor(parsed, '__proto__')?.value).toEqual({ campaign_id: '666' });
@@ -110,18 +141,35 @@ describe('the message writer', () => {
   test('a record nested 10,000 levels deep fails with a clear error for its stream, and the writer goes on', async () => {
     const out = new PassThrough();
     let text = '';
-    out.on('data', (d) => { text += d.toString(); });
+    out.on('data', (d) => {
+      text += d.toString();
+    });
     const writer = new MessageWriter(out, 'info');
     let deep: Record<string, unknown> = {};
     const root = deep;
-    for (let i = 0; i < 10_000; i++) { const next = {}; deep.a = next; deep = next; }
+    for (let i = 0; i < 10_000; i++) {
+      const next = {};
+      deep.a = next;
+      deep = next;
+    }
     let error: unknown;
-    try { await writer.write(record('campaign_analytics', root)); } catch (err) { error = err; }
+    try {
+      await writer.write(record('campaign_analytics', root));
+    } catch (err) {
+      error = err;
+    }
     expect(error).toBeInstanceOf(ConnectorError);
-    expect((error as ConnectorError).message).toBe('A record of campaign_analytics is nested too deeply to be written; the read of this stream stops.');
+    expect((error as ConnectorError).message).toBe(
+      'A record of campaign_analytics is nested too deeply to be written; the read of this stream stops.',
+    );
     expect((error as ConnectorError).failureType).toBe('transient_error');
     await writer.write(record('boards', { id: '1' }));
     await writer.flush();
-    expect(text.trim().split('\n').map((l) => JSON.parse(l).record.stream)).toEqual(['boards']);
+    expect(
+      text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).record.stream),
+    ).toEqual(['boards']);
   });
 });

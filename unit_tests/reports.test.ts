@@ -38,14 +38,34 @@ const LOOPBACK_API = 'http://localhost:9/v5';
 function engine(policy: Partial<ReportPolicy> = {}, apiBase = API) {
   const limiter = new RateLimiter(budgetsFromEnv('off'), 4);
   limiters.push(limiter);
-  const requester = new Requester({ baseUrl: apiBase, limiter, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2, timeoutMs: 2000 } });
+  const requester = new Requester({
+    baseUrl: apiBase,
+    limiter,
+    retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2, timeoutMs: 2000 },
+  });
   requester.setTokenSource(new StaticToken('pina.secret'));
   const logs: string[] = [];
   return { engine: new ReportRunner(requester, (_l, m) => logs.push(m), { ...FAST, ...policy }), logs };
 }
 
-const SPEC = { adAccountId: ACCOUNT, body: { start_date: '2025-01-01', end_date: '2025-01-31', granularity: 'DAY', level: 'CAMPAIGN', columns: ['SPEND_IN_DOLLAR'] }, label: 'test report' };
-const FILE = JSON.stringify({ '11': [{ CAMPAIGN_ID: '11', DATE: '2025-01-01', SPEND_IN_DOLLAR: 1.5 }, { CAMPAIGN_ID: '11', DATE: '2025-01-02', SPEND_IN_DOLLAR: 2 }], '12': [{ CAMPAIGN_ID: '12', DATE: '2025-01-01', SPEND_IN_DOLLAR: 3 }] });
+const SPEC = {
+  adAccountId: ACCOUNT,
+  body: {
+    start_date: '2025-01-01',
+    end_date: '2025-01-31',
+    granularity: 'DAY',
+    level: 'CAMPAIGN',
+    columns: ['SPEND_IN_DOLLAR'],
+  },
+  label: 'test report',
+};
+const FILE = JSON.stringify({
+  '11': [
+    { CAMPAIGN_ID: '11', DATE: '2025-01-01', SPEND_IN_DOLLAR: 1.5 },
+    { CAMPAIGN_ID: '11', DATE: '2025-01-02', SPEND_IN_DOLLAR: 2 },
+  ],
+  '12': [{ CAMPAIGN_ID: '12', DATE: '2025-01-01', SPEND_IN_DOLLAR: 3 }],
+});
 
 async function collect(gen: AsyncGenerator<ReportChunk>): Promise<string[]> {
   const out: string[] = [];
@@ -63,7 +83,11 @@ function reportApi(statuses: Array<{ report_status: string; url?: string | null;
   let polls = 0;
   server.use(
     http.post(reports, async ({ request }) => {
-      creates.push({ body: await request.json(), type: request.headers.get('content-type'), auth: request.headers.get('authorization') });
+      creates.push({
+        body: await request.json(),
+        type: request.headers.get('content-type'),
+        auth: request.headers.get('authorization'),
+      });
       return HttpResponse.json({ report_status: 'IN_PROGRESS', token: `t${creates.length}`, message: null });
     }),
     http.get(reports, ({ request }) => {
@@ -77,28 +101,40 @@ function reportApi(statuses: Array<{ report_status: string; url?: string | null;
 /** The download host: answers in turn; records the Authorization header of every request. */
 function files(answers: Array<() => Response>) {
   const auth: Array<string | null> = [];
-  server.use(http.get(`${FILES}/*`, ({ request }) => {
-    auth.push(request.headers.get('authorization'));
-    return answers[Math.min(auth.length - 1, answers.length - 1)]();
-  }));
+  server.use(
+    http.get(`${FILES}/*`, ({ request }) => {
+      auth.push(request.headers.get('authorization'));
+      return answers[Math.min(auth.length - 1, answers.length - 1)]();
+    }),
+  );
   return auth;
 }
-const fileOk = (body = FILE) => () => new HttpResponse(body, { headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } });
+const fileOk =
+  (body = FILE) =>
+  () =>
+    new HttpResponse(body, {
+      headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) },
+    });
 
 /**
  * A real loopback download host (msw buffers a body before it errors, so a cut must come from a socket):
  * answers the bodies in turn; a body given as [text, true] is cut after 60 % and the socket destroyed.
  */
 const hosts: Server[] = [];
-afterEach(() => { for (const s of hosts.splice(0)) s.close(); });
-async function loopbackFiles(bodies: Array<[string, boolean]>): Promise<{ url: string; auth: Array<string | undefined> }> {
+afterEach(() => {
+  for (const s of hosts.splice(0)) s.close();
+});
+async function loopbackFiles(
+  bodies: Array<[string, boolean]>,
+): Promise<{ url: string; auth: Array<string | undefined> }> {
   const auth: Array<string | undefined> = [];
   const srv = createServer((req, res) => {
     auth.push(req.headers.authorization);
     const [body, cut] = bodies[Math.min(auth.length - 1, bodies.length - 1)];
     const buf = Buffer.from(body);
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': buf.length });
-    if (cut) res.write(buf.subarray(0, Math.floor(buf.length * 0.6)), () => setTimeout(() => res.socket?.destroy(), 20));
+    if (cut)
+      res.write(buf.subarray(0, Math.floor(buf.length * 0.6)), () => setTimeout(() => res.socket?.destroy(), 20));
     else res.end(buf);
   });
   hosts.push(srv);
@@ -157,7 +193,13 @@ describe('report engine states', () => {
 
   test('an expired link (403) is polled again for a fresh one', async () => {
     reportApi([FINISHED]);
-    const auth = files([() => new HttpResponse('<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>', { status: 403 }), fileOk()]);
+    const auth = files([
+      () =>
+        new HttpResponse('<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>', {
+          status: 403,
+        }),
+      fileOk(),
+    ]);
     const { engine: e, logs } = engine();
     expect(await collect(e.rows(SPEC))).toHaveLength(3);
     expect(auth).toEqual([null, null]);
@@ -165,13 +207,22 @@ describe('report engine states', () => {
   });
 
   test('a cut download is downloaded again and resumed after the rows given: none twice, none lost', async () => {
-    const big = JSON.stringify({ '11': Array.from({ length: 4000 }, (_, i) => ({ CAMPAIGN_ID: '11', DATE: addDays('2025-01-01', i % 31), N: i })) });
-    const host = await loopbackFiles([[big, true], [big, false]]);
+    const big = JSON.stringify({
+      '11': Array.from({ length: 4000 }, (_, i) => ({ CAMPAIGN_ID: '11', DATE: addDays('2025-01-01', i % 31), N: i })),
+    });
+    const host = await loopbackFiles([
+      [big, true],
+      [big, false],
+    ]);
     reportApi([{ ...FINISHED, url: host.url, size: big.length }], LOOPBACK_API);
     const { engine: e } = engine({}, LOOPBACK_API);
     const chunks: number[] = [];
     const rows: string[] = [];
-    for await (const c of e.rows(SPEC)) if (c.kind === 'json') { chunks.push(c.rows.length); rows.push(...c.rows.map((r) => r.text)); }
+    for await (const c of e.rows(SPEC))
+      if (c.kind === 'json') {
+        chunks.push(c.rows.length);
+        rows.push(...c.rows.map((r) => r.text));
+      }
     expect(rows).toHaveLength(4000);
     expect(new Set(rows).size).toBe(4000);
     expect(rows.map((r) => JSON.parse(r).N)).toEqual(Array.from({ length: 4000 }, (_, i) => i));
@@ -183,7 +234,10 @@ describe('report engine states', () => {
   test('a file that comes back different after a cut stops the read (transient), never mixes two files', async () => {
     const a = JSON.stringify({ '11': Array.from({ length: 3000 }, (_, i) => ({ N: i })) });
     const b = JSON.stringify({ '11': Array.from({ length: 3000 }, (_, i) => ({ N: i + 1 })) });
-    const host = await loopbackFiles([[a, true], [b, false]]);
+    const host = await loopbackFiles([
+      [a, true],
+      [b, false],
+    ]);
     reportApi([{ ...FINISHED, url: host.url }], LOOPBACK_API);
     const { engine: e } = engine({}, LOOPBACK_API);
     const err = await collect(e.rows(SPEC)).catch((x) => x);
@@ -205,8 +259,15 @@ describe('report engine states', () => {
     reportApi([FINISHED]);
     let hops = 0;
     server.use(
-      http.get(`${FILES}/r/*`, ({ request }) => { expect(request.headers.get('authorization')).toBeNull(); hops++; return new HttpResponse(null, { status: 302, headers: { location: 'https://bucket.example.net/f.json' } }); }),
-      http.get('https://bucket.example.net/*', ({ request }) => { expect(request.headers.get('authorization')).toBeNull(); return fileOk()(); }),
+      http.get(`${FILES}/r/*`, ({ request }) => {
+        expect(request.headers.get('authorization')).toBeNull();
+        hops++;
+        return new HttpResponse(null, { status: 302, headers: { location: 'https://bucket.example.net/f.json' } });
+      }),
+      http.get('https://bucket.example.net/*', ({ request }) => {
+        expect(request.headers.get('authorization')).toBeNull();
+        return fileOk()();
+      }),
     );
     expect(await collect(engine().engine.rows(SPEC))).toHaveLength(3);
     expect(hops).toBe(1);
@@ -233,10 +294,17 @@ describe('report engine states', () => {
 
   test('CSV files are recognised and parsed with their header', async () => {
     reportApi([FINISHED]);
-    files([() => new HttpResponse('\ufeffCampaign ID,Date,Spend in Dollar\r\n11,2025-01-01,"1,5"\r\n', { headers: { 'content-type': 'text/csv' } })]);
+    files([
+      () =>
+        new HttpResponse('\ufeffCampaign ID,Date,Spend in Dollar\r\n11,2025-01-01,"1,5"\r\n', {
+          headers: { 'content-type': 'text/csv' },
+        }),
+    ]);
     const chunks: ReportChunk[] = [];
     for await (const c of engine().engine.rows(SPEC)) chunks.push(c);
-    expect(chunks).toEqual([{ kind: 'csv', header: ['Campaign ID', 'Date', 'Spend in Dollar'], records: [['11', '2025-01-01', '1,5']] }]);
+    expect(chunks).toEqual([
+      { kind: 'csv', header: ['Campaign ID', 'Date', 'Spend in Dollar'], records: [['11', '2025-01-01', '1,5']] },
+    ]);
   });
 });
 
@@ -260,7 +328,9 @@ describe('ReportJsonSplitter', () => {
   const whole = splitAt(() => new ReportJsonSplitter(), text, []);
   test('rows with the key they are filed under', () => {
     expect(whole.map((r) => [r.key, JSON.parse(r.text)])).toEqual([
-      ['11', { A: 'x{}[]"y', B: 1 }], ['11', { A: 'é🎄' }], ['2025-01-02', { C: [1, { d: 2 }] }],
+      ['11', { A: 'x{}[]"y', B: 1 }],
+      ['11', { A: 'é🎄' }],
+      ['2025-01-02', { C: [1, { d: 2 }] }],
     ]);
   });
   test('the same rows wherever the chunks are cut', () => {
@@ -268,13 +338,26 @@ describe('ReportJsonSplitter', () => {
     for (let i = 1; i < bytes; i++) expect(splitAt(() => new ReportJsonSplitter(), text, [i])).toEqual(whole);
   });
   test('a top-level list of rows', () => {
-    expect(splitAt(() => new ReportJsonSplitter(), '[{"A":1},{"A":2}]', [5]).map((r) => r.text)).toEqual(['{"A":1}', '{"A":2}']);
+    expect(splitAt(() => new ReportJsonSplitter(), '[{"A":1},{"A":2}]', [5]).map((r) => r.text)).toEqual([
+      '{"A":1}',
+      '{"A":2}',
+    ]);
   });
   test.each([
-    ['{"11": "n/a"}', false], ['{"11": {"A":1}}', false], ['[1,2]', false], ['"text"', false], ['{"11": [{"A":1}', true], ['', true], ['{"11": [{"A":"x', true],
+    ['{"11": "n/a"}', false],
+    ['{"11": {"A":1}}', false],
+    ['[1,2]', false],
+    ['"text"', false],
+    ['{"11": [{"A":1}', true],
+    ['', true],
+    ['{"11": [{"A":"x', true],
   ])('%j is refused (truncated: %s)', (bad, truncated) => {
     let err: unknown;
-    try { splitAt(() => new ReportJsonSplitter(), bad, []); } catch (e) { err = e; }
+    try {
+      splitAt(() => new ReportJsonSplitter(), bad, []);
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(MalformedJsonError);
     expect((err as MalformedJsonError).truncated).toBe(truncated);
   });
@@ -284,16 +367,26 @@ describe('CsvSplitter', () => {
   const text = '\ufeffID,NAME,V\r\n1,"a, ""quoted""\nline",2.5\n2,,\r\n3,plain,7';
   const whole = splitAt(() => new CsvSplitter(), text, []);
   test('quotes, commas, newlines in fields, CRLF and LF, a BOM, a last line without newline', () => {
-    expect(whole).toEqual([['ID', 'NAME', 'V'], ['1', 'a, "quoted"\nline', '2.5'], ['2', '', ''], ['3', 'plain', '7']]);
+    expect(whole).toEqual([
+      ['ID', 'NAME', 'V'],
+      ['1', 'a, "quoted"\nline', '2.5'],
+      ['2', '', ''],
+      ['3', 'plain', '7'],
+    ]);
   });
   test('the same records wherever the chunks are cut', () => {
-    for (let i = 1; i < Buffer.byteLength(text); i++) expect(splitAt(() => new CsvSplitter(), text, [i])).toEqual(whole);
+    for (let i = 1; i < Buffer.byteLength(text); i++)
+      expect(splitAt(() => new CsvSplitter(), text, [i])).toEqual(whole);
   });
   test('a file cut inside a quoted field is truncated', () => {
     expect(() => splitAt(() => new CsvSplitter(), 'A,B\n1,"open', [])).toThrow(MalformedCsvError);
   });
   test('headers are normalised to column names', () => {
-    expect(['Campaign ID', 'spend_in_dollar', ' Total Impression '].map(normalizeHeader)).toEqual(['CAMPAIGN_ID', 'SPEND_IN_DOLLAR', 'TOTAL_IMPRESSION']);
+    expect(['Campaign ID', 'spend_in_dollar', ' Total Impression '].map(normalizeHeader)).toEqual([
+      'CAMPAIGN_ID',
+      'SPEND_IN_DOLLAR',
+      'TOTAL_IMPRESSION',
+    ]);
   });
 });
 
@@ -302,16 +395,42 @@ describe('report rows as records', () => {
   const def = STREAMS.find((s) => s.name === 'campaign_targeting_analytics') as AnalyticsDefinition;
   const shape = shapeFromSchema(schemaOf(def), 'campaign_id');
   test('JSON: lower-case keys, ids and targeting values as strings, account and currency, id from the key', () => {
-    const r = jsonReportRecord('{"DATE":"2025-01-01","TARGETING_TYPE":"LOCATION","TARGETING_VALUE":500,"SPEND_IN_DOLLAR":1.5}', '77', ctx, new KeyCase(), shape, 'x');
-    expect(r).toEqual({ ad_account_id: ACCOUNT, currency: 'EUR', campaign_id: '77', date: '2025-01-01', targeting_type: 'LOCATION', targeting_value: '500', spend_in_dollar: 1.5 });
+    const r = jsonReportRecord(
+      '{"DATE":"2025-01-01","TARGETING_TYPE":"LOCATION","TARGETING_VALUE":500,"SPEND_IN_DOLLAR":1.5}',
+      '77',
+      ctx,
+      new KeyCase(),
+      shape,
+      'x',
+    );
+    expect(r).toEqual({
+      ad_account_id: ACCOUNT,
+      currency: 'EUR',
+      campaign_id: '77',
+      date: '2025-01-01',
+      targeting_type: 'LOCATION',
+      targeting_value: '500',
+      spend_in_dollar: 1.5,
+    });
   });
   test('JSON: a BY_DATE key is the date', () => {
-    expect(jsonReportRecord('{"CAMPAIGN_ID":1}', '2025-02-03', ctx, new KeyCase(), shape, 'x')).toMatchObject({ campaign_id: '1', date: '2025-02-03' });
+    expect(jsonReportRecord('{"CAMPAIGN_ID":1}', '2025-02-03', ctx, new KeyCase(), shape, 'x')).toMatchObject({
+      campaign_id: '1',
+      date: '2025-02-03',
+    });
   });
   test('CSV: numbers typed by the schema, ids stay strings, empty cells absent', () => {
-    const header = csvHeader(['Campaign ID', 'DATE', 'SPEND_IN_DOLLAR', 'TOTAL_IMPRESSION', 'TARGETING_VALUE'], new KeyCase());
+    const header = csvHeader(
+      ['Campaign ID', 'DATE', 'SPEND_IN_DOLLAR', 'TOTAL_IMPRESSION', 'TARGETING_VALUE'],
+      new KeyCase(),
+    );
     expect(csvReportRecord(header, ['0012', '2025-01-01', '1.25', '', '500'], ctx, shape, 'x')).toEqual({
-      ad_account_id: ACCOUNT, currency: 'EUR', campaign_id: '0012', date: '2025-01-01', spend_in_dollar: 1.25, targeting_value: '500',
+      ad_account_id: ACCOUNT,
+      currency: 'EUR',
+      campaign_id: '0012',
+      date: '2025-01-01',
+      spend_in_dollar: 1.25,
+      targeting_value: '500',
     });
     expect(() => csvReportRecord(header, ['1'], ctx, shape, 'x')).toThrow(/1 fields where the header has 5/);
     expect(() => csvReportRecord(header, ['1', '2025-01-01', 'abc', '', ''], ctx, shape, 'x')).toThrow(/not a number/);

@@ -16,7 +16,10 @@ import { Requester } from '../src/http/requester';
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 let handler: Handler = (_req, res) => res.end('{}');
 let requests = 0;
-const server = http.createServer((req, res) => { requests++; handler(req, res); });
+const server = http.createServer((req, res) => {
+  requests++;
+  handler(req, res);
+});
 let base = '';
 beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -41,7 +44,11 @@ const BOUND_ALLOWED_MS = 15_000;
 function requester(): Requester {
   const limiter = new RateLimiter(budgetsFromEnv('off'), 4);
   limiters.push(limiter);
-  const r = new Requester({ baseUrl: base, limiter, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2, timeoutMs: TIMEOUT_MS } });
+  const r = new Requester({
+    baseUrl: base,
+    limiter,
+    retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2, timeoutMs: TIMEOUT_MS },
+  });
   r.setTokenSource(new StaticToken('pina.static'));
   requesters.push(r);
   return r;
@@ -61,7 +68,11 @@ function trickle(head: string, piece: string, everyMs: number): Handler {
 async function streamRows(): Promise<{ error: unknown; ms: number; rows: number }> {
   let rows = 0;
   const outcome = await timed(async () => {
-    for await (const batch of requester().arrayStream({ path: '/ad_accounts/1/ads/analytics', category: 'ads_analytics' })) rows += batch.length;
+    for await (const batch of requester().arrayStream({
+      path: '/ad_accounts/1/ads/analytics',
+      category: 'ads_analytics',
+    }))
+      rows += batch.length;
   });
   return { ...outcome, rows };
 }
@@ -69,7 +80,11 @@ async function streamRows(): Promise<{ error: unknown; ms: number; rows: number 
 async function timed<T>(work: () => Promise<T>): Promise<{ error: unknown; ms: number }> {
   const started = Date.now();
   let error: unknown;
-  try { await work(); } catch (err) { error = err; }
+  try {
+    await work();
+  } catch (err) {
+    error = err;
+  }
   return { error, ms: Date.now() - started };
 }
 
@@ -78,7 +93,9 @@ test('an answer read whole, trickled one byte every 200 ms, ends at the request 
   requests = 0;
   const { error, ms } = await timed(() => requester().json({ path: '/boards', category: 'org_read' }));
   expect(error).toBeInstanceOf(RetriesExhaustedError);
-  expect((error as Error).message).toMatch(/after 2 attempts \(last problem: timed out: the request took longer than its deadline of 1 s \(headers and body\)\)/);
+  expect((error as Error).message).toMatch(
+    /after 2 attempts \(last problem: timed out: the request took longer than its deadline of 1 s \(headers and body\)\)/,
+  );
   expect((error as RetriesExhaustedError).failureType).toBe('transient_error');
   expect(requests).toBe(2);
   expect(ms).toBeLessThan(BOUND_ALLOWED_MS);

@@ -20,7 +20,12 @@ const campaignTargeting = STREAMS.find((s) => s.name === 'campaign_targeting_ana
 
 test('campaign_targeting_analytics: the query and the report body from the same parts', () => {
   const parts = requestParts(campaignTargeting, config);
-  expect(syncQuery(parts, WINDOW, { ids: { param: 'campaign_ids', values: ['1', '2'] }, targetingTypes: ['GENDER', 'LOCATION'] })).toEqual({
+  expect(
+    syncQuery(parts, WINDOW, {
+      ids: { param: 'campaign_ids', values: ['1', '2'] },
+      targetingTypes: ['GENDER', 'LOCATION'],
+    }),
+  ).toEqual({
     start_date: '2026-01-01',
     end_date: '2026-01-31',
     columns: 'SPEND_IN_DOLLAR,TOTAL_CLICKTHROUGH,QUIZ_PIN_RESULT_OPEN',
@@ -58,18 +63,30 @@ test('without reporting_timezone neither form carries it', () => {
 });
 
 test('a custom report carries the time zone and its status filter in the body', () => {
-  const [custom] = customStreams(parseConfig({
-    ...OAUTH_CONFIG,
-    reporting_timezone: 'AD_ACCOUNT_TIME_ZONE',
-    custom_reports: [{ name: 'ads', level: 'PIN_PROMOTION', columns: ['SPEND_IN_DOLLAR'], entity_statuses: ['ACTIVE', 'PAUSED'] }],
-  }));
+  const [custom] = customStreams(
+    parseConfig({
+      ...OAUTH_CONFIG,
+      reporting_timezone: 'AD_ACCOUNT_TIME_ZONE',
+      custom_reports: [
+        { name: 'ads', level: 'PIN_PROMOTION', columns: ['SPEND_IN_DOLLAR'], entity_statuses: ['ACTIVE', 'PAUSED'] },
+      ],
+    }),
+  );
   const parts = requestParts(custom, config);
-  expect(reportBody(parts, WINDOW)).toMatchObject({ level: 'PIN_PROMOTION', reporting_timezone: 'AD_ACCOUNT_TIME_ZONE', ad_statuses: ['APPROVED', 'PAUSED'] });
+  expect(reportBody(parts, WINDOW)).toMatchObject({
+    level: 'PIN_PROMOTION',
+    reporting_timezone: 'AD_ACCOUNT_TIME_ZONE',
+    ad_statuses: ['APPROVED', 'PAUSED'],
+  });
 });
 
 test('organic analytics have no report level: their parts make only a query', () => {
   const pins = STREAMS.find((s) => s.name === 'pin_analytics') as AnalyticsDefinition;
   const parts = requestParts(pins, config);
-  expect(syncQuery(parts, WINDOW)).toMatchObject({ metric_types: expect.any(String), app_types: 'ALL', split_field: 'NO_SPLIT' });
+  expect(syncQuery(parts, WINDOW)).toMatchObject({
+    metric_types: expect.any(String),
+    app_types: 'ALL',
+    split_field: 'NO_SPLIT',
+  });
   expect(() => reportBody(parts, WINDOW)).toThrow(/reporting level/);
 });

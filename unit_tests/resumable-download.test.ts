@@ -18,15 +18,22 @@ function answer(chunks: string[], broken = false): Response {
 
 function download() {
   const emitted: string[] = [];
-  const d = new ResumableArrayDownload(undefined, LIMITS, async (elements) => { emitted.push(...elements); });
+  const d = new ResumableArrayDownload(undefined, LIMITS, async (elements) => {
+    emitted.push(...elements);
+  });
   return { d, emitted };
 }
 
 test('a broken download is resumed after the elements already given: nothing twice, nothing skipped', async () => {
   const { d, emitted } = download();
-  await expect(d.consume(answer(['[{"a":1},', '{"a":2},'], true), 'GET /x', idle)).resolves.toMatchObject({ kind: 'retry' });
+  await expect(d.consume(answer(['[{"a":1},', '{"a":2},'], true), 'GET /x', idle)).resolves.toMatchObject({
+    kind: 'retry',
+  });
   expect(emitted).toEqual(['{"a":1}', '{"a":2}']);
-  await expect(d.consume(answer(['[{"a":1},{"a":2},', '{"a":3}]']), 'GET /x', idle)).resolves.toEqual({ kind: 'ok', body: undefined });
+  await expect(d.consume(answer(['[{"a":1},{"a":2},', '{"a":3}]']), 'GET /x', idle)).resolves.toEqual({
+    kind: 'ok',
+    body: undefined,
+  });
   expect(emitted).toEqual(['{"a":1}', '{"a":2}', '{"a":3}']);
 });
 
@@ -49,7 +56,9 @@ test('a retried answer with fewer rows fails', async () => {
 test('an element longer than the limit fails the answer (a row that never ends)', async () => {
   const { d } = download();
   const outcome = await d.consume(answer(['[{"a":"', 'x'.repeat(600), 'x'.repeat(600), '"}]']), 'GET /x', idle);
-  expect(outcome.kind === 'fail' && outcome.error.message).toMatch(/one element is longer than the limit of 1024 bytes/);
+  expect(outcome.kind === 'fail' && outcome.error.message).toMatch(
+    /one element is longer than the limit of 1024 bytes/,
+  );
 });
 
 describe('GivenPrefix: a retried attempt must start with what was given', () => {

@@ -19,8 +19,14 @@ const SIZE = { ...UNIT_SIZE, firstAccountCampaigns: 6, campaignsPerAccount: 4 };
 const p = useSimulatedPinterest({ size: SIZE });
 const [USD] = accountsOf({ size: SIZE });
 
-const CONFIG = { lookback_days: 0, window_days: 30, start_date: '2026-05-01', columns: ['SPEND_IN_MICRO_DOLLAR', 'TOTAL_IMPRESSION'] };
-const read = (selection: Array<{ name: string; sync_mode: 'incremental' }>, state?: unknown) => p.read(p.config(CONFIG), selection, state);
+const CONFIG = {
+  lookback_days: 0,
+  window_days: 30,
+  start_date: '2026-05-01',
+  columns: ['SPEND_IN_MICRO_DOLLAR', 'TOTAL_IMPRESSION'],
+};
+const read = (selection: Array<{ name: string; sync_mode: 'incremental' }>, state?: unknown) =>
+  p.read(p.config(CONFIG), selection, state);
 
 /** The stream's records before each of its state messages, and the states. */
 function checkpoints(r: RunResult, stream: string): Array<{ state: Json; before: Json[] }> {
@@ -28,7 +34,8 @@ function checkpoints(r: RunResult, stream: string): Array<{ state: Json; before:
   const seen: Json[] = [];
   for (const m of r.messages) {
     if (m.type === 'RECORD' && m.record.stream === stream) seen.push(m.record.data);
-    if (m.type === 'STATE' && m.state.stream.stream_descriptor.name === stream) out.push({ state: m.state.stream.stream_state, before: [...seen] });
+    if (m.type === 'STATE' && m.state.stream.stream_descriptor.name === stream)
+      out.push({ state: m.state.stream.stream_state, before: [...seen] });
   }
   return out;
 }
@@ -52,7 +59,14 @@ async function checkResume(stream: string, inputState?: Json, minStates = 3): Pr
   expect(full.exitCode).toBe(0);
   const all = full.records(stream);
   // The uninterrupted read is the simulator's ground truth (from start_date; from a state, the part after it).
-  const truth = (p.truth({ columns: CONFIG.columns, startDate: CONFIG.start_date, pinMetricTypes: enums.pin_standard_metric_types, userMetricTypes: enums.user_account_metric_types }).records as Record<string, Json[]>)[stream];
+  const truth = (
+    p.truth({
+      columns: CONFIG.columns,
+      startDate: CONFIG.start_date,
+      pinMetricTypes: enums.pin_standard_metric_types,
+      userMetricTypes: enums.user_account_metric_types,
+    }).records as Record<string, Json[]>
+  )[stream];
   const known = new Set(truth.map(canonical));
   if (inputState) expect(all.filter((rec) => !known.has(canonical(rec)))).toEqual([]);
   else expectSameRecords(all, truth);
@@ -66,9 +80,13 @@ async function checkResume(stream: string, inputState?: Json, minStates = 3): Pr
   let resumedSmaller = 0;
   for (const [k, { state, before }] of points.entries()) {
     const restarted = await read(selection, streamStateInput({ [stream]: state }));
-    if (restarted.exitCode !== 0 || restarted.traces().length) problems.push(`restart from state #${k} failed: ${JSON.stringify(restarted.traces())}`);
+    if (restarted.exitCode !== 0 || restarted.traces().length)
+      problems.push(`restart from state #${k} failed: ${JSON.stringify(restarted.traces())}`);
     const missing = lost(stream, all, [...before, ...restarted.records(stream)]);
-    if (missing.length) problems.push(`restart from state #${k} ${JSON.stringify(state)}: ${missing.length} records lost, e.g. ${missing.slice(0, 3).join(' ')}`);
+    if (missing.length)
+      problems.push(
+        `restart from state #${k} ${JSON.stringify(state)}: ${missing.length} records lost, e.g. ${missing.slice(0, 3).join(' ')}`,
+      );
     if (restarted.records(stream).length < all.length) resumedSmaller++;
   }
   expect(problems).toEqual([]);
@@ -109,8 +127,11 @@ describe('a read killed after any state message and restarted from it emits ever
     const [first] = checkpoints(full, 'user_account_analytics');
     const skipped = await read(selection, streamStateInput({ user_account_analytics: { date: '2026-06-01' } }));
     expect(first.state).toEqual({ date: '2026-05-30' });
-    expect(lost('user_account_analytics', full.records('user_account_analytics'), [...first.before, ...skipped.records('user_account_analytics')])).toEqual([
-      JSON.stringify([p.sim.data.user.id, '2026-05-31']),
-    ]);
+    expect(
+      lost('user_account_analytics', full.records('user_account_analytics'), [
+        ...first.before,
+        ...skipped.records('user_account_analytics'),
+      ]),
+    ).toEqual([JSON.stringify([p.sim.data.user.id, '2026-05-31'])]);
   });
 });

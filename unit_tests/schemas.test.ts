@@ -13,13 +13,7 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { OPENAPI_FIXTURE } from '../reference';
 import { STREAMS as DEFINITIONS, STREAMS_BY_NAME } from '../src/streams/definitions';
-import {
-  generateAll,
-  listItemSchema,
-  loadOpenApi,
-  resolvePointer,
-  serialize,
-} from '../scripts/generate-schemas';
+import { generateAll, listItemSchema, loadOpenApi, resolvePointer, serialize } from '../scripts/generate-schemas';
 
 type AnySchema = any;
 
@@ -33,7 +27,9 @@ const ADS_ANALYTICS = ANALYTICS.filter((d) => d.rows === 'ads_columns' && !d.tar
 const TARGETING = ANALYTICS.filter((d) => d.rows === 'ads_columns' && d.targeting).map((d) => d.name);
 const INCREMENTAL = ANALYTICS.map((d) => d.name);
 const PRIMARY_KEYS: Record<string, string[]> = Object.fromEntries(DEFINITIONS.map((d) => [d.name, d.primaryKey]));
-const CURSOR_FIELDS: Record<string, string | undefined> = Object.fromEntries(DEFINITIONS.map((d) => [d.name, d.kind === 'analytics' ? d.cursorField : undefined]));
+const CURSOR_FIELDS: Record<string, string | undefined> = Object.fromEntries(
+  DEFINITIONS.map((d) => [d.name, d.kind === 'analytics' ? d.cursorField : undefined]),
+);
 const pathOf = (stream: string) => STREAMS_BY_NAME.get(stream)!.path;
 
 function readText(file: string): string {
@@ -71,7 +67,8 @@ function forbiddenKeywords(root: AnySchema): string[] {
     for (const [k, v] of Object.entries(node)) {
       if (!isPropertyMap) {
         if (['$ref', 'allOf', 'not', 'oneOf', 'anyOf'].includes(k)) found.push(`${where}: ${k}`);
-        if (k === 'additionalProperties' && v !== true) found.push(`${where}: additionalProperties=${JSON.stringify(v)}`);
+        if (k === 'additionalProperties' && v !== true)
+          found.push(`${where}: additionalProperties=${JSON.stringify(v)}`);
         if (k === 'enum') found.push(`${where}: enum`);
       }
       visit(v, `${where}.${k}`, !isPropertyMap && k === 'properties');
@@ -115,7 +112,9 @@ function makeOpenApiReader(doc: AnySchema) {
     if (s.items) return { types: new Set(['array']), nullable };
     if (Array.isArray(s.enum)) {
       return {
-        types: new Set(s.enum.map((v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? 'integer' : 'number') : typeof v))),
+        types: new Set(
+          s.enum.map((v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? 'integer' : 'number') : typeof v)),
+        ),
         nullable,
       };
     }
@@ -137,7 +136,10 @@ function makeOpenApiReader(doc: AnySchema) {
   };
 
   /** Every property (merged over compositions) and every items schema of a schema. */
-  const children = (schema: AnySchema, stack: string[]): { props: [string, AnySchema, string[]][]; items: [AnySchema, string[]][] } => {
+  const children = (
+    schema: AnySchema,
+    stack: string[],
+  ): { props: [string, AnySchema, string[]][]; items: [AnySchema, string[]][] } => {
     const r = deref(schema, stack);
     const out = { props: [] as [string, AnySchema, string[]][], items: [] as [AnySchema, string[]][] };
     if (!r) return out;
@@ -152,7 +154,13 @@ function makeOpenApiReader(doc: AnySchema) {
     return out;
   };
 
-  const collect = (schema: AnySchema, stack: string[], prefix: string, depth: number, out: Map<string, Expected[]>): void => {
+  const collect = (
+    schema: AnySchema,
+    stack: string[],
+    prefix: string,
+    depth: number,
+    out: Map<string, Expected[]>,
+  ): void => {
     if (depth > MAX_DEPTH) return;
     const c = children(schema, stack);
     for (const [name, sub, st] of c.props) {
@@ -262,9 +270,12 @@ describe('1. draft-07 and CAT rules', () => {
     expect(() => ajv.compile(schema)).not.toThrow();
   });
 
-  it.each(STREAMS)('%s has no $ref, allOf, not, oneOf, anyOf, enum or additionalProperties other than true', (stream) => {
-    expect(forbiddenKeywords(readSchema(stream))).toEqual([]);
-  });
+  it.each(STREAMS)(
+    '%s has no $ref, allOf, not, oneOf, anyOf, enum or additionalProperties other than true',
+    (stream) => {
+      expect(forbiddenKeywords(readSchema(stream))).toEqual([]);
+    },
+  );
 
   it.each(STREAMS)('%s: every property at every depth is nullable or untyped', (stream) => {
     const bad: string[] = [];
@@ -286,7 +297,11 @@ describe('1. draft-07 and CAT rules', () => {
         b: { type: 'object', additionalProperties: false, properties: { c: { oneOf: [{}] } } },
       },
     };
-    expect(forbiddenKeywords(bad)).toEqual(['$.properties.a: $ref', '$.properties.b: additionalProperties=false', '$.properties.b.properties.c: oneOf']);
+    expect(forbiddenKeywords(bad)).toEqual([
+      '$.properties.a: $ref',
+      '$.properties.b: additionalProperties=false',
+      '$.properties.b.properties.c: oneOf',
+    ]);
   });
 });
 
@@ -332,7 +347,10 @@ describe('2. entity streams cover the OpenAPI item schemas', () => {
   });
 
   it('keeps unix-second timestamps as integers and ISO date-times as formatted strings', () => {
-    expect(readSchema('campaigns').properties.created_time).toEqual({ type: ['null', 'integer'], description: expect.any(String) });
+    expect(readSchema('campaigns').properties.created_time).toEqual({
+      type: ['null', 'integer'],
+      description: expect.any(String),
+    });
     expect(readSchema('boards').properties.created_at).toMatchObject({ type: ['null', 'string'], format: 'date-time' });
     expect(readSchema('pins').properties.created_at).toMatchObject({ type: ['null', 'string'], format: 'date-time' });
   });
@@ -365,7 +383,15 @@ describe('3. analytics streams', () => {
     expect(enums.currencies).toEqual(expect.arrayContaining(['USD', 'EUR', 'GBP']));
     expect(Object.keys(enums.column_types)).toEqual(enums.columns);
     for (const t of Object.values(enums.column_types)) expect(['number', 'string', 'any']).toContain(t);
-    for (const c of ['CAMPAIGN_ID', 'AD_GROUP_ID', 'AD_ID', 'AD_ACCOUNT_ID', 'PIN_ID', 'ADVERTISER_ID', 'CAMPAIGN_NAME']) {
+    for (const c of [
+      'CAMPAIGN_ID',
+      'AD_GROUP_ID',
+      'AD_ID',
+      'AD_ACCOUNT_ID',
+      'PIN_ID',
+      'ADVERTISER_ID',
+      'CAMPAIGN_NAME',
+    ]) {
       expect(enums.column_types[c]).toBe('string');
     }
     for (const c of ['SPEND_IN_MICRO_DOLLAR', 'SPEND_IN_DOLLAR', 'CTR', 'TOTAL_CONVERSIONS', 'PAID_IMPRESSION']) {
@@ -398,7 +424,14 @@ describe('3. analytics streams', () => {
     expect(props.date).toMatchObject({ type: ['null', 'string'], format: 'date' });
     const extra = TARGETING.includes(stream) ? ['targeting_type', 'targeting_value'] : [];
     for (const k of extra) expect(props[k].type).toEqual(['null', 'string']);
-    const allowed = new Set([def.idKey, 'date', 'ad_account_id', 'currency', ...extra, ...enums.columns.map((c: string) => c.toLowerCase())]);
+    const allowed = new Set([
+      def.idKey,
+      'date',
+      'ad_account_id',
+      'currency',
+      ...extra,
+      ...enums.columns.map((c: string) => c.toLowerCase()),
+    ]);
     expect(Object.keys(props).filter((k) => !allowed.has(k))).toEqual([]);
   });
 
@@ -406,7 +439,8 @@ describe('3. analytics streams', () => {
     const props = readSchema('pin_analytics').properties;
     expect(props.pin_id.type).toEqual(['null', 'string']);
     expect(props.data_status.type).toEqual(['null', 'string']);
-    for (const m of enums.pin_metric_types as string[]) expect(props[m.toLowerCase()]).toEqual({ type: ['null', 'number'] });
+    for (const m of enums.pin_metric_types as string[])
+      expect(props[m.toLowerCase()]).toEqual({ type: ['null', 'number'] });
     expect(Object.keys(props)).toHaveLength(3 + enums.pin_metric_types.length);
   });
 
@@ -414,7 +448,8 @@ describe('3. analytics streams', () => {
     const props = readSchema('user_account_analytics').properties;
     expect(props.user_id.type).toEqual(['null', 'string']);
     expect(props.data_status.type).toEqual(['null', 'string']);
-    for (const m of enums.user_account_metric_types as string[]) expect(props[m.toLowerCase()]).toEqual({ type: ['null', 'number'] });
+    for (const m of enums.user_account_metric_types as string[])
+      expect(props[m.toLowerCase()]).toEqual({ type: ['null', 'number'] });
     expect(Object.keys(props)).toHaveLength(3 + enums.user_account_metric_types.length);
   });
 
@@ -440,7 +475,13 @@ describe('3. analytics streams', () => {
     expect(validate({ ...row, spend_in_dollar: '30' })).toBe(false);
 
     const targeting = ajv.compile(readSchema('ad_targeting_analytics'));
-    const trow = { ad_id: '1', targeting_type: 'LOCATION', targeting_value: '500', date: '2024-04-01', spend_in_dollar: 2 };
+    const trow = {
+      ad_id: '1',
+      targeting_type: 'LOCATION',
+      targeting_value: '500',
+      date: '2024-04-01',
+      spend_in_dollar: 2,
+    };
     expect(targeting(trow) ? [] : targeting.errors).toEqual([]);
 
     const pin = ajv.compile(readSchema('pin_analytics'));

@@ -19,19 +19,25 @@ const BOARDS = { stream: 'boards' };
 function sharedLists(maxItems: number): SharedLists {
   const limiter = new RateLimiter(budgetsFromEnv('off'), 2);
   limiters.push(limiter);
-  const requester = new Requester({ baseUrl: API, limiter, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2, timeoutMs: 5000 } });
+  const requester = new Requester({
+    baseUrl: API,
+    limiter,
+    retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2, timeoutMs: 5000 },
+  });
   requester.setTokenSource(new StaticToken('pina.secret'));
   return new SharedLists({ config: parseConfig(OAUTH_CONFIG), requester, registry: streamRegistry(), maxItems });
 }
 
 /** Two pages of boards: 3 items, then 2. */
 function serveBoards(): void {
-  server.use(http.get(`${API}/boards`, ({ request }) => {
-    const bookmark = new URL(request.url).searchParams.get('bookmark');
-    return bookmark
-      ? HttpResponse.json({ items: [{ id: '4' }, { id: '5' }], bookmark: null })
-      : HttpResponse.json({ items: [{ id: '1' }, { id: '2' }, { id: '3' }], bookmark: 'next' });
-  }));
+  server.use(
+    http.get(`${API}/boards`, ({ request }) => {
+      const bookmark = new URL(request.url).searchParams.get('bookmark');
+      return bookmark
+        ? HttpResponse.json({ items: [{ id: '4' }, { id: '5' }], bookmark: null })
+        : HttpResponse.json({ items: [{ id: '1' }, { id: '2' }, { id: '3' }], bookmark: 'next' });
+    }),
+  );
 }
 
 test('a list within the limit is fetched whole', async () => {
@@ -44,7 +50,7 @@ test('a list above the limit stops the read of it with an error naming the list 
   await expect(sharedLists(4).ids(BOARDS, {})).rejects.toThrow(/The boards list at \/boards has more than 4 items/);
 });
 
-test('the list\'s own stream feeding it stops at the limit too', () => {
+test("the list's own stream feeding it stops at the limit too", () => {
   const feed = sharedLists(2).feed('boards', '/boards');
   feed.add({ id: '1' });
   feed.add({ id: '2' });

@@ -6,7 +6,15 @@
  * slicer-tz.test.ts runs the same properties with the process in other time zones: the functions are
  * exported for that (`slicerProperties`).
  */
-import { earliestDay, resumeStart, slice, splitWindow, streamRange, windowLength, type Window } from '../src/engine/slicer';
+import {
+  earliestDay,
+  resumeStart,
+  slice,
+  splitWindow,
+  streamRange,
+  windowLength,
+  type Window,
+} from '../src/engine/slicer';
 import { MAX_SYNC_WINDOW_DAYS } from '../src/pinterest/limits';
 import { addDays, daysBetween, isDay, today } from '../src/util/dates';
 import { prng } from '../test_kit/prng';
@@ -21,10 +29,18 @@ export const numDay = (n: number): string => new Date(n * DAY_MS).toISOString().
 /** YYYY-MM-DD and a real calendar day (Date.UTC would roll 2026-02-30 over to March). */
 const isCalendarDay = (d: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(d) && numDay(dayNum(d)) === d;
 
-
 /** Days where calendars go wrong: leap days, month and year ends, and their neighbours. */
 const SPECIAL: string[] = (() => {
-  const out = new Set<string>(['2024-02-29', '2028-02-29', '2024-03-01', '2028-03-01', '2023-02-28', '2100-02-28', '2100-03-01', '2000-02-29']);
+  const out = new Set<string>([
+    '2024-02-29',
+    '2028-02-29',
+    '2024-03-01',
+    '2028-03-01',
+    '2023-02-28',
+    '2100-02-28',
+    '2100-03-01',
+    '2000-02-29',
+  ]);
   for (let y = 2023; y <= 2029; y++) {
     for (let m = 1; m <= 12; m++) {
       const first = Date.UTC(y, m - 1, 1) / DAY_MS;
@@ -33,7 +49,8 @@ const SPECIAL: string[] = (() => {
     }
   }
   // A today whose API horizon (today − 89) lands on a leap day, a year end, or a month end.
-  for (const d of ['2024-02-29', '2028-02-29', '2025-12-31', '2026-01-01', '2026-01-31', '2026-04-30']) out.add(numDay(dayNum(d) + 89));
+  for (const d of ['2024-02-29', '2028-02-29', '2025-12-31', '2026-01-01', '2026-01-31', '2026-04-30'])
+    out.add(numDay(dayNum(d) + 89));
   return [...out].sort();
 })();
 
@@ -43,15 +60,18 @@ export function slicerProperties(label: string, iterations = 1000): void {
     const HI = dayNum('2030-12-31');
 
     function randomCase(rnd: () => number) {
-      const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
+      const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
       const today = rnd() < 0.4 ? pick(SPECIAL) : numDay(LO + Math.floor(rnd() * (HI - LO)));
       const t = dayNum(today);
       // start and end anywhere from 200 days before today to 10 days after, often undefined, sometimes special.
-      const around = () => (rnd() < 0.2 ? pick(SPECIAL.filter((d) => Math.abs(dayNum(d) - t) < 200)) ?? numDay(t) : numDay(t - 200 + Math.floor(rnd() * 211)));
+      const around = () =>
+        rnd() < 0.2
+          ? (pick(SPECIAL.filter((d) => Math.abs(dayNum(d) - t) < 200)) ?? numDay(t))
+          : numDay(t - 200 + Math.floor(rnd() * 211));
       let startDate = rnd() < 0.3 ? undefined : around();
       let endDate = rnd() < 0.4 ? undefined : around();
       if (startDate && endDate && endDate < startDate) [startDate, endDate] = [endDate, startDate]; // as the config requires
-      const lastDay = rnd() < 0.5 ? 'today' as const : 'yesterday' as const;
+      const lastDay = rnd() < 0.5 ? ('today' as const) : ('yesterday' as const);
       // Mostly what the config allows (15–90); sometimes tiny or above the API limit, to test the cap.
       const windowDays = rnd() < 0.2 ? pick([1, 2, 7, 15, 89, 90, 91, 120]) : 15 + Math.floor(rnd() * 76);
       const lookback = Math.floor(rnd() * 61);
@@ -64,23 +84,27 @@ export function slicerProperties(label: string, iterations = 1000): void {
       if (dayNum(start) > dayNum(end)) return windows.length === 0 ? '' : `expected no window for ${start} > ${end}`;
       const days = dayNum(end) - dayNum(start) + 1;
       // The longest windows allowed: the fewest requests.
-      if (windows.length !== Math.ceil(days / size)) return `${windows.length} windows for ${days} days of at most ${size}`;
+      if (windows.length !== Math.ceil(days / size))
+        return `${windows.length} windows for ${days} days of at most ${size}`;
       if (windows[0].start !== start) return `first window starts ${windows[0].start}, not ${start}`;
-      if (windows[windows.length - 1].end !== end) return `last window ends ${windows[windows.length - 1].end}, not ${end}`;
+      if (windows[windows.length - 1].end !== end)
+        return `last window ends ${windows[windows.length - 1].end}, not ${end}`;
       for (let i = 0; i < windows.length; i++) {
         const w = windows[i];
         const len = dayNum(w.end) - dayNum(w.start) + 1;
-        if (!isCalendarDay(w.start) || !isCalendarDay(w.end)) return `window ${i} is not made of days: ${JSON.stringify(w)}`;
+        if (!isCalendarDay(w.start) || !isCalendarDay(w.end))
+          return `window ${i} is not made of days: ${JSON.stringify(w)}`;
         if (len < 1 || len > size || len > 90) return `window ${i} has ${len} days (max ${size})`;
-        if (i === 0 && windowLength(w) !== len) return `windowLength(${JSON.stringify(w)}) = ${windowLength(w)}, not ${len}`;
+        if (i === 0 && windowLength(w) !== len)
+          return `windowLength(${JSON.stringify(w)}) = ${windowLength(w)}, not ${len}`;
         if (i < windows.length - 1) {
           if (len !== size) return `window ${i} has ${len} days, not the full ${size}`;
-          if (dayNum(windows[i + 1].start) !== dayNum(w.end) + 1) return `gap or overlap after window ${i}: ${w.end} → ${windows[i + 1].start}`;
+          if (dayNum(windows[i + 1].start) !== dayNum(w.end) + 1)
+            return `gap or overlap after window ${i}: ${w.end} → ${windows[i + 1].start}`;
         }
       }
       return '';
     }
-    const checkCover = (windows: Window[], start: string, end: string, windowDays: number) => expect(coverProblem(windows, start, end, windowDays)).toBe('');
 
     test(`${iterations} random ranges (and as many resumed ones): clamped to the API's 90 days, cut into windows that cover them exactly`, () => {
       const rnd = prng(20260630);
@@ -94,24 +118,45 @@ export function slicerProperties(label: string, iterations = 1000): void {
         const lastServed = c.lastDay === 'yesterday' ? t - 1 : t;
         const range = streamRange({ today: c.today, startDate: c.startDate, endDate: c.endDate, lastDay: c.lastDay });
         const problems: string[] = [];
-        const check = (ok: boolean, what: string) => { if (!ok) problems.push(what); };
+        const check = (ok: boolean, what: string) => {
+          if (!ok) problems.push(what);
+        };
         check(earliestDay(c.today) === numDay(earliest), `earliestDay ${earliestDay(c.today)}`);
         // Never before today − 89; never after today (or yesterday for complete days only).
-        check(dayNum(range.start) === Math.max(c.startDate ? dayNum(c.startDate) : earliest, earliest), `range.start ${range.start}`);
-        check(dayNum(range.end) === Math.min(c.endDate ? dayNum(c.endDate) : lastServed, lastServed), `range.end ${range.end}`);
+        check(
+          dayNum(range.start) === Math.max(c.startDate ? dayNum(c.startDate) : earliest, earliest),
+          `range.start ${range.start}`,
+        );
+        check(
+          dayNum(range.end) === Math.min(c.endDate ? dayNum(c.endDate) : lastServed, lastServed),
+          `range.end ${range.end}`,
+        );
         check(range.clamped === (!!c.startDate && dayNum(c.startDate) < earliest), `clamped ${range.clamped}`);
-        if (!c.endDate || dayNum(c.endDate) >= lastServed) check(range.end === numDay(lastServed), `range.end ${range.end} is not the last served day`);
+        if (!c.endDate || dayNum(c.endDate) >= lastServed)
+          check(range.end === numDay(lastServed), `range.end ${range.end} is not the last served day`);
         const windows = slice(range.start, range.end, c.windowDays);
         const cover = coverProblem(windows, range.start, range.end, c.windowDays);
         check(cover === '', cover);
-        for (const w of windows) check(dayNum(w.start) >= earliest && dayNum(w.end) <= lastServed, `window ${JSON.stringify(w)} outside the served days`);
+        for (const w of windows)
+          check(
+            dayNum(w.start) >= earliest && dayNum(w.end) <= lastServed,
+            `window ${JSON.stringify(w)} outside the served days`,
+          );
 
         // Resuming from a cursor: exactly lookback days before it, the cursor day included, never before the range.
         const cursor = numDay(t - Math.floor(rnd() * 120));
         const resumed = resumeStart(range.start, cursor, c.lookback);
-        check(dayNum(resumed) === Math.max(dayNum(range.start), dayNum(cursor) - c.lookback), `resumeStart(${range.start}, ${cursor}, ${c.lookback}) = ${resumed}`);
-        if (dayNum(cursor) - c.lookback >= dayNum(range.start)) check(dayNum(cursor) - dayNum(resumed) === c.lookback, `not exactly ${c.lookback} days before ${cursor}: ${resumed}`);
-        if (dayNum(cursor) >= dayNum(range.start)) check(dayNum(resumed) <= dayNum(cursor), `the cursor day ${cursor} is not re-read (${resumed})`);
+        check(
+          dayNum(resumed) === Math.max(dayNum(range.start), dayNum(cursor) - c.lookback),
+          `resumeStart(${range.start}, ${cursor}, ${c.lookback}) = ${resumed}`,
+        );
+        if (dayNum(cursor) - c.lookback >= dayNum(range.start))
+          check(
+            dayNum(cursor) - dayNum(resumed) === c.lookback,
+            `not exactly ${c.lookback} days before ${cursor}: ${resumed}`,
+          );
+        if (dayNum(cursor) >= dayNum(range.start))
+          check(dayNum(resumed) <= dayNum(cursor), `the cursor day ${cursor} is not re-read (${resumed})`);
         check(resumeStart(range.start, undefined, c.lookback) === range.start, 'no cursor: not the range start');
         const resumedCover = coverProblem(slice(resumed, range.end, c.windowDays), resumed, range.end, c.windowDays);
         check(resumedCover === '', `resumed: ${resumedCover}`);
@@ -150,8 +195,13 @@ export function slicerProperties(label: string, iterations = 1000): void {
           continue;
         }
         const [a, b] = halves ?? [w, w];
-        const ok = !!halves && a.start === w.start && b.end === w.end && dayNum(b.start) === dayNum(a.end) + 1
-          && windowLength(a) === Math.ceil(len / 2) && windowLength(b) === Math.floor(len / 2);
+        const ok =
+          !!halves &&
+          a.start === w.start &&
+          b.end === w.end &&
+          dayNum(b.start) === dayNum(a.end) + 1 &&
+          windowLength(a) === Math.ceil(len / 2) &&
+          windowLength(b) === Math.floor(len / 2);
         if (!ok) expect({ window: w, halves }).toBe('two halves covering the window, the first with the extra day');
       }
     });
@@ -162,14 +212,24 @@ export function slicerProperties(label: string, iterations = 1000): void {
       expect(earliestDay('2026-03-31')).toBe('2026-01-01');
       expect(earliestDay('2026-03-30')).toBe('2025-12-31');
       expect(slice('2024-02-20', '2024-03-05', 5)).toEqual([
-        { start: '2024-02-20', end: '2024-02-24' }, { start: '2024-02-25', end: '2024-02-29' },
+        { start: '2024-02-20', end: '2024-02-24' },
+        { start: '2024-02-25', end: '2024-02-29' },
         { start: '2024-03-01', end: '2024-03-05' },
       ]);
       expect(slice('2025-12-30', '2026-01-02', 90)).toEqual([{ start: '2025-12-30', end: '2026-01-02' }]);
       expect(slice('2026-01-01', '2026-12-31', 120).map(windowLength)).toEqual([90, 90, 90, 90, 5]);
-      expect(splitWindow({ start: '2024-02-28', end: '2024-03-01' })).toEqual([{ start: '2024-02-28', end: '2024-02-29' }, { start: '2024-03-01', end: '2024-03-01' }]);
-      expect(streamRange({ today: '2026-06-30', lastDay: 'yesterday' })).toEqual({ start: '2026-04-02', end: '2026-06-29', clamped: false });
-      expect(streamRange({ today: '2026-06-30', startDate: '2026-01-01', endDate: '2026-12-31', lastDay: 'today' })).toEqual({ start: '2026-04-02', end: '2026-06-30', clamped: true });
+      expect(splitWindow({ start: '2024-02-28', end: '2024-03-01' })).toEqual([
+        { start: '2024-02-28', end: '2024-02-29' },
+        { start: '2024-03-01', end: '2024-03-01' },
+      ]);
+      expect(streamRange({ today: '2026-06-30', lastDay: 'yesterday' })).toEqual({
+        start: '2026-04-02',
+        end: '2026-06-29',
+        clamped: false,
+      });
+      expect(
+        streamRange({ today: '2026-06-30', startDate: '2026-01-01', endDate: '2026-12-31', lastDay: 'today' }),
+      ).toEqual({ start: '2026-04-02', end: '2026-06-30', clamped: true });
       expect(resumeStart('2026-04-02', '2026-06-30', 0)).toBe('2026-06-30');
       expect(resumeStart('2026-04-02', '2026-06-30', 30)).toBe('2026-05-31');
       expect(resumeStart('2026-04-02', '2026-04-10', 30)).toBe('2026-04-02');
@@ -193,13 +253,23 @@ export function slicerProperties(label: string, iterations = 1000): void {
         if (addDays(numDay(a), n) !== numDay(a + n)) expect(addDays(numDay(a), n)).toBe(numDay(a + n));
         if (daysBetween(numDay(a), numDay(a + n)) !== n) expect(daysBetween(numDay(a), numDay(a + n))).toBe(n);
       }
-      for (const bad of ['2026-02-29', '2026-13-01', '2026-00-10', '2026-1-01', '20260101', 20260101, null]) expect(isDay(bad)).toBe(false);
+      for (const bad of ['2026-02-29', '2026-13-01', '2026-00-10', '2026-1-01', '20260101', 20260101, null])
+        expect(isDay(bad)).toBe(false);
     });
 
-    describe('today() follows the UTC calendar, not the machine\'s', () => {
+    describe("today() follows the UTC calendar, not the machine's", () => {
       afterEach(() => jest.useRealTimers());
       // Instants where the UTC date differs from the date in UTC+14 or UTC−10 (and one on a DST change).
-      const instants = ['2026-03-01T10:30:00Z', '2026-03-01T05:00:00Z', '2025-12-31T23:59:59Z', '2026-01-01T00:00:01Z', '2024-02-29T12:00:00Z', '2028-02-28T20:00:00Z', '2026-03-08T11:30:00Z', '2026-11-01T10:30:00Z'];
+      const instants = [
+        '2026-03-01T10:30:00Z',
+        '2026-03-01T05:00:00Z',
+        '2025-12-31T23:59:59Z',
+        '2026-01-01T00:00:01Z',
+        '2024-02-29T12:00:00Z',
+        '2028-02-28T20:00:00Z',
+        '2026-03-08T11:30:00Z',
+        '2026-11-01T10:30:00Z',
+      ];
       test.each(instants)('at %s', (iso) => {
         jest.useFakeTimers({ now: new Date(iso) });
         const utcDay = iso.slice(0, 10);

@@ -19,21 +19,65 @@ const cs: Schema = specJson.connectionSpecification;
 const props: Record<string, Schema> = cs.properties;
 
 /** CAT fails these names when they are not marked airbyte_secret. */
-const SECRET_NAMES = ['client_token', 'access_token', 'api_token', 'token', 'secret', 'client_secret', 'password', 'key', 'service_account_info', 'service_account', 'tenant_id', 'certificate', 'jwt', 'credentials', 'app_id', 'appid', 'refresh_token'];
+const SECRET_NAMES = [
+  'client_token',
+  'access_token',
+  'api_token',
+  'token',
+  'secret',
+  'client_secret',
+  'password',
+  'key',
+  'service_account_info',
+  'service_account',
+  'tenant_id',
+  'certificate',
+  'jwt',
+  'credentials',
+  'app_id',
+  'appid',
+  'refresh_token',
+];
 /** client_id is not in CAT's list, but Airbyte's Pinterest spec has always hidden it; nothing else may be. */
 const MAY_BE_SECRET = new Set([...SECRET_NAMES, 'client_id']);
-const FORBIDDEN = ['not', 'anyOf', 'patternProperties', 'prefixItems', 'allOf', 'if', 'then', 'else', 'dependentSchemas', 'dependentRequired'];
-const CONTRACT_SCOPES = ['boards:read', 'boards:read_secret', 'pins:read', 'pins:read_secret', 'user_accounts:read', 'ads:read', 'catalogs:read'];
+const FORBIDDEN = [
+  'not',
+  'anyOf',
+  'patternProperties',
+  'prefixItems',
+  'allOf',
+  'if',
+  'then',
+  'else',
+  'dependentSchemas',
+  'dependentRequired',
+];
+const CONTRACT_SCOPES = [
+  'boards:read',
+  'boards:read_secret',
+  'pins:read',
+  'pins:read_secret',
+  'user_accounts:read',
+  'ads:read',
+  'catalogs:read',
+];
 const DATE_PATTERN = '^[0-9]{4}-[0-9]{2}-[0-9]{2}$';
 
-interface Visit { schema: Schema; path: string; name?: string; depth: number }
+interface Visit {
+  schema: Schema;
+  path: string;
+  name?: string;
+  depth: number;
+}
 
 /** Every sub-schema of the connection specification, with the property name it sits under. */
 function walk(schema: Schema, path = '', name?: string, depth = 0, out: Visit[] = []): Visit[] {
   out.push({ schema, path, name, depth });
-  for (const [k, v] of Object.entries(schema.properties ?? {})) walk(v as Schema, `${path}.properties.${k}`, k, depth + 1, out);
+  for (const [k, v] of Object.entries(schema.properties ?? {}))
+    walk(v as Schema, `${path}.properties.${k}`, k, depth + 1, out);
   (schema.oneOf ?? []).forEach((o: Schema, i: number) => walk(o, `${path}.oneOf[${i}]`, undefined, depth, out));
-  if (schema.items && typeof schema.items === 'object' && !Array.isArray(schema.items)) walk(schema.items, `${path}.items`, undefined, depth, out);
+  if (schema.items && typeof schema.items === 'object' && !Array.isArray(schema.items))
+    walk(schema.items, `${path}.items`, undefined, depth, out);
   return out;
 }
 const visits = walk(cs);
@@ -105,11 +149,13 @@ describe("Airbyte's spec rules", () => {
       checked.push(v.path);
       expect({ path: v.path, airbyte_secret: v.schema.airbyte_secret }).toEqual({ path: v.path, airbyte_secret: true });
     }
-    expect(checked.sort()).toEqual([
-      '.properties.credentials.oneOf[0].properties.client_secret',
-      '.properties.credentials.oneOf[0].properties.refresh_token',
-      '.properties.credentials.oneOf[1].properties.access_token',
-    ].sort());
+    expect(checked.sort()).toEqual(
+      [
+        '.properties.credentials.oneOf[0].properties.client_secret',
+        '.properties.credentials.oneOf[0].properties.refresh_token',
+        '.properties.credentials.oneOf[1].properties.access_token',
+      ].sort(),
+    );
   });
 
   test('airbyte_secret is never on a boolean, a const, or a field that is not a credential', () => {
@@ -127,26 +173,41 @@ describe("Airbyte's spec rules", () => {
   test('`order` is unique within each object (and present on every top-level field)', () => {
     for (const v of visits) {
       if (!v.schema.properties) continue;
-      const orders = Object.values(v.schema.properties as Record<string, Schema>).map((p) => p.order).filter((o) => o !== undefined);
+      const orders = Object.values(v.schema.properties as Record<string, Schema>)
+        .map((p) => p.order)
+        .filter((o) => o !== undefined);
       expect({ path: v.path, orders: new Set(orders).size }).toEqual({ path: v.path, orders: orders.length });
       for (const o of orders) expect(Number.isInteger(o)).toBe(true);
     }
-    for (const [k, p] of Object.entries(props)) expect({ k, hasOrder: typeof p.order }).toEqual({ k, hasOrder: 'number' });
+    for (const [k, p] of Object.entries(props))
+      expect({ k, hasOrder: typeof p.order }).toEqual({ k, hasOrder: 'number' });
   });
 
   test('every top-level field has a title and a description', () => {
     for (const [k, p] of Object.entries(props)) {
-      expect({ k, title: typeof p.title, description: typeof p.description }).toEqual({ k, title: 'string', description: 'string' });
+      expect({ k, title: typeof p.title, description: typeof p.description }).toEqual({
+        k,
+        title: 'string',
+        description: 'string',
+      });
     }
   });
 
-  test.each(['start_date', 'end_date'])('%s is a date field: format, pattern, pattern_descriptor, examples that match', (name) => {
-    const p = props[name];
-    expect(p).toMatchObject({ type: 'string', format: 'date', pattern: DATE_PATTERN, pattern_descriptor: 'YYYY-MM-DD' });
-    expect(Array.isArray(p.examples) && p.examples.length).toBeTruthy();
-    for (const e of p.examples) expect(e).toMatch(new RegExp(DATE_PATTERN));
-    expect(cs.required).not.toContain(name);
-  });
+  test.each(['start_date', 'end_date'])(
+    '%s is a date field: format, pattern, pattern_descriptor, examples that match',
+    (name) => {
+      const p = props[name];
+      expect(p).toMatchObject({
+        type: 'string',
+        format: 'date',
+        pattern: DATE_PATTERN,
+        pattern_descriptor: 'YYYY-MM-DD',
+      });
+      expect(Array.isArray(p.examples) && p.examples.length).toBeTruthy();
+      for (const e of p.examples) expect(e).toMatch(new RegExp(DATE_PATTERN));
+      expect(cs.required).not.toContain(name);
+    },
+  );
 
   test('credentials: a oneOf under type object, OAuth first, auth_method the one const discriminator', () => {
     const c = props.credentials;
@@ -161,7 +222,12 @@ describe("Airbyte's spec rules", () => {
     }
     const [oauth, token] = c.oneOf as Schema[];
     expect(oauth.properties.auth_method.const).toBe('oauth2.0');
-    expect(Object.keys(oauth.properties).sort()).toEqual(['auth_method', 'client_id', 'client_secret', 'refresh_token']);
+    expect(Object.keys(oauth.properties).sort()).toEqual([
+      'auth_method',
+      'client_id',
+      'client_secret',
+      'refresh_token',
+    ]);
     expect(token.properties.auth_method.const).toBe('access_token');
     expect(Object.keys(token.properties).sort()).toEqual(['access_token', 'auth_method']);
     // Exactly one property is common to every option and const in all of them.
@@ -180,7 +246,12 @@ describe("Airbyte's spec rules", () => {
 
   test('no forbidden keyword, $ref, or display_type outside a oneOf; group only at the top level', () => {
     for (const v of visits) {
-      for (const k of FORBIDDEN) expect({ path: v.path, keyword: k, present: k in v.schema }).toEqual({ path: v.path, keyword: k, present: false });
+      for (const k of FORBIDDEN)
+        expect({ path: v.path, keyword: k, present: k in v.schema }).toEqual({
+          path: v.path,
+          keyword: k,
+          present: false,
+        });
       expect(v.schema).not.toHaveProperty('$ref');
       if ('display_type' in v.schema) {
         expect(v.schema.oneOf).toBeDefined();
@@ -198,13 +269,15 @@ describe("Airbyte's spec rules", () => {
       if (Array.isArray(v.schema.type)) {
         expect(v.schema.type.length === 1 || (v.schema.type.length === 2 && v.schema.type[1] === 'null')).toBe(true);
       }
-      if (typesOf(v.schema).includes('object')) expect(Object.keys(v.schema.properties ?? {}).length + (v.schema.oneOf?.length ?? 0)).toBeGreaterThan(0);
+      if (typesOf(v.schema).includes('object'))
+        expect(Object.keys(v.schema.properties ?? {}).length + (v.schema.oneOf?.length ?? 0)).toBeGreaterThan(0);
       if (typesOf(v.schema).includes('array')) {
         const items = v.schema.items;
         expect(items && typeof items === 'object' && !Array.isArray(items)).toBe(true);
         expect(['object', 'string', 'number', 'integer'].includes(items.type) || Array.isArray(items.enum)).toBe(true);
       }
-      if (Array.isArray(v.schema.enum)) expect(new Set(v.schema.enum.map((e: unknown) => JSON.stringify(e))).size).toBe(v.schema.enum.length);
+      if (Array.isArray(v.schema.enum))
+        expect(new Set(v.schema.enum.map((e: unknown) => JSON.stringify(e))).size).toBe(v.schema.enum.length);
       if ('default' in v.schema && Array.isArray(v.schema.enum)) expect(v.schema.enum).toContainEqual(v.schema.default);
     }
   });
@@ -222,7 +295,13 @@ describe("Airbyte's spec rules", () => {
     const input = specJson.advanced_auth.oauth_config_specification.oauth_connector_input_specification;
     const consent = new URL(input.consent_url.replace(/\{\{.*?\}\}+/g, 'x'));
     expect(consent.origin + consent.pathname).toBe('https://www.pinterest.com/oauth/');
-    for (const p of ['{{client_id_key}}={{client_id_value}}', '{{redirect_uri_key}}=', '{{scope_key}}=', '{{state_key}}={{state_value}}', 'response_type=code']) {
+    for (const p of [
+      '{{client_id_key}}={{client_id_value}}',
+      '{{redirect_uri_key}}=',
+      '{{scope_key}}=',
+      '{{state_key}}={{state_value}}',
+      'response_type=code',
+    ]) {
       expect(input.consent_url).toContain(p);
     }
     expect(input.access_token_url).toBe('https://api.pinterest.com/v5/oauth/token');
@@ -235,7 +314,10 @@ describe("Airbyte's spec rules", () => {
 
   test('advanced_auth: output specs point at fields that exist in the OAuth option', () => {
     const o = specJson.advanced_auth.oauth_config_specification;
-    expect(Object.keys(o.complete_oauth_server_input_specification.properties).sort()).toEqual(['client_id', 'client_secret']);
+    expect(Object.keys(o.complete_oauth_server_input_specification.properties).sort()).toEqual([
+      'client_id',
+      'client_secret',
+    ]);
     const withPaths: Array<[string, Schema]> = [
       ...Object.entries(o.complete_oauth_output_specification.properties as Record<string, Schema>),
       ...Object.entries(o.complete_oauth_server_output_specification.properties as Record<string, Schema>),
@@ -256,14 +338,25 @@ describe('docs/contract.md §2 values in spec.json', () => {
     expect(props.lookback_days).not.toHaveProperty('default'); // the longest attribution window + 2, applied by the code
     expect(props.window_days).toMatchObject({ type: 'integer', minimum: 15, maximum: 90, default: 90 });
     expect(props.max_rate_limit_wait_seconds).toMatchObject({ type: 'integer', minimum: 0, default: 600 });
-    expect(props.entity_statuses).toMatchObject({ type: 'array', items: { enum: ['ACTIVE', 'PAUSED', 'ARCHIVED'] }, default: ['ACTIVE', 'PAUSED', 'ARCHIVED'] });
+    expect(props.entity_statuses).toMatchObject({
+      type: 'array',
+      items: { enum: ['ACTIVE', 'PAUSED', 'ARCHIVED'] },
+      default: ['ACTIVE', 'PAUSED', 'ARCHIVED'],
+    });
     expect(props.ad_account_ids).toMatchObject({ type: 'array', items: { type: 'string' } });
     expect('1234').toMatch(new RegExp(props.ad_account_ids.items.pattern));
     expect('../../x').not.toMatch(new RegExp(props.ad_account_ids.items.pattern));
-    for (const [name, def] of [['click_window_days', 30], ['engagement_window_days', 30], ['view_window_days', 1]] as const) {
+    for (const [name, def] of [
+      ['click_window_days', 30],
+      ['engagement_window_days', 30],
+      ['view_window_days', 1],
+    ] as const) {
       expect(props[name]).toMatchObject({ type: 'integer', enum: [0, 1, 7, 14, 30, 60], default: def });
     }
-    expect(props.conversion_report_time).toMatchObject({ enum: ['TIME_OF_AD_ACTION', 'TIME_OF_CONVERSION'], default: 'TIME_OF_AD_ACTION' });
+    expect(props.conversion_report_time).toMatchObject({
+      enum: ['TIME_OF_AD_ACTION', 'TIME_OF_CONVERSION'],
+      default: 'TIME_OF_AD_ACTION',
+    });
     expect(props.columns.items.enum).toContain('SPEND_IN_MICRO_DOLLAR');
     expect(props.columns).not.toHaveProperty('default'); // the README's default set is applied by the code
   });
@@ -281,10 +374,19 @@ const ajv = new Ajv({ strict: false, allErrors: true });
 addFormats(ajv);
 const validateSpec = ajv.compile(cs);
 
-const VALID_OAUTH = { auth_method: 'oauth2.0', client_id: 'cid', client_secret: 'csecret-0123456789abc', refresh_token: 'pinr.rt-0123456789abcd' };
+const VALID_OAUTH = {
+  auth_method: 'oauth2.0',
+  client_id: 'cid',
+  client_secret: 'csecret-0123456789abc',
+  refresh_token: 'pinr.rt-0123456789abcd',
+};
 const baseConfig = () => ({ credentials: { ...VALID_OAUTH } });
 
-interface Case { name: string; config: Record<string, unknown>; ok: boolean }
+interface Case {
+  name: string;
+  config: Record<string, unknown>;
+  ok: boolean;
+}
 
 function zodAccepts(config: unknown): boolean {
   try {
@@ -320,7 +422,8 @@ function valueCases(s: Schema): Array<{ value: unknown; ok: boolean; why: string
       out.push({ value: s.maximum + 1, ok: false, why: 'above maximum' });
     }
     out.push({ value: String(s.default ?? s.minimum ?? 1), ok: false, why: 'a string' });
-    if (t === 'integer') out.push({ value: (s.enum ? s.enum[1] : s.minimum ?? 0) + 0.5, ok: false, why: 'not an integer' });
+    if (t === 'integer')
+      out.push({ value: (s.enum ? s.enum[1] : (s.minimum ?? 0)) + 0.5, ok: false, why: 'not an integer' });
   }
   if (t === 'string') {
     out.push({ value: 12, ok: false, why: 'a number' });
@@ -352,22 +455,37 @@ function derivedCases(): Case[] {
   const cases: Case[] = [{ name: 'credentials only', config: baseConfig(), ok: true }];
   for (const [name, s] of Object.entries(props)) {
     if (name === 'credentials') continue;
-    for (const c of valueCases(s)) cases.push({ name: `${name}: ${c.why} (${JSON.stringify(c.value)})`, config: { ...baseConfig(), [name]: c.value }, ok: c.ok });
+    for (const c of valueCases(s))
+      cases.push({
+        name: `${name}: ${c.why} (${JSON.stringify(c.value)})`,
+        config: { ...baseConfig(), [name]: c.value },
+        ok: c.ok,
+      });
   }
   // Credentials: every option, each required field missing, each minLength, an unknown discriminator.
   for (const option of props.credentials.oneOf as Schema[]) {
     const valid: Record<string, unknown> = {};
-    for (const [k, p] of Object.entries(option.properties as Record<string, Schema>)) valid[k] = 'const' in p ? p.const : `value-of-${k}`;
+    for (const [k, p] of Object.entries(option.properties as Record<string, Schema>))
+      valid[k] = 'const' in p ? p.const : `value-of-${k}`;
     cases.push({ name: `credentials ${valid.auth_method}`, config: { credentials: valid }, ok: true });
     for (const k of option.required as string[]) {
       const { [k]: _, ...rest } = valid;
       cases.push({ name: `credentials ${valid.auth_method} without ${k}`, config: { credentials: rest }, ok: false });
     }
     for (const [k, p] of Object.entries(option.properties as Record<string, Schema>)) {
-      if (typeof p.minLength === 'number' && p.minLength > 0) cases.push({ name: `credentials ${valid.auth_method} empty ${k}`, config: { credentials: { ...valid, [k]: '' } }, ok: false });
+      if (typeof p.minLength === 'number' && p.minLength > 0)
+        cases.push({
+          name: `credentials ${valid.auth_method} empty ${k}`,
+          config: { credentials: { ...valid, [k]: '' } },
+          ok: false,
+        });
     }
   }
-  cases.push({ name: 'credentials with an unknown auth_method', config: { credentials: { ...VALID_OAUTH, auth_method: 'api_key' } }, ok: false });
+  cases.push({
+    name: 'credentials with an unknown auth_method',
+    config: { credentials: { ...VALID_OAUTH, auth_method: 'api_key' } },
+    ok: false,
+  });
   cases.push({ name: 'no credentials', config: {}, ok: false });
   cases.push({ name: 'unknown and _ keys', config: { ...baseConfig(), _comment: 1, future_option: 'x' }, ok: true });
   return cases;

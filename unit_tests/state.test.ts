@@ -3,9 +3,16 @@
  * analytics cursor state, and its per-partition semantics.
  */
 import { ConnectorError } from '../src/errors';
-import { advance, parseCursorState, parseInputState, partitionCursor, serializeCursorState, withTopDate, type CursorState } from '../src/engine/state';
+import {
+  advance,
+  parseCursorState,
+  parseInputState,
+  partitionCursor,
+  serializeCursorState,
+  withTopDate,
+  type CursorState,
+} from '../src/engine/state';
 import { prng } from '../test_kit/prng';
-
 
 const streamMsg = (name: string, state: unknown, extra: Record<string, unknown> = {}) => ({
   type: 'STREAM',
@@ -38,36 +45,54 @@ describe('parseInputState: accepted shapes', () => {
   });
 
   test('a later message for the same stream wins', () => {
-    const states = parseInputState([streamMsg('ad_analytics', { date: '2026-05-01' }), streamMsg('ad_analytics', { date: '2026-06-01' })]);
+    const states = parseInputState([
+      streamMsg('ad_analytics', { date: '2026-05-01' }),
+      streamMsg('ad_analytics', { date: '2026-06-01' }),
+    ]);
     expect(states.get('ad_analytics')).toEqual({ date: '2026-06-01' });
   });
 
   test('a GLOBAL message: its stream_states are read', () => {
-    const states = parseInputState([{
-      type: 'GLOBAL',
-      global: {
-        shared_state: { cdc: 'ignored' },
-        stream_states: [
-          { stream_descriptor: { name: 'ad_analytics' }, stream_state: { date: '2026-06-01' } },
-          { stream_descriptor: { name: 'boards' }, stream_state: null },
-        ],
+    const states = parseInputState([
+      {
+        type: 'GLOBAL',
+        global: {
+          shared_state: { cdc: 'ignored' },
+          stream_states: [
+            { stream_descriptor: { name: 'ad_analytics' }, stream_state: { date: '2026-06-01' } },
+            { stream_descriptor: { name: 'boards' }, stream_state: null },
+          ],
+        },
       },
-    }]);
+    ]);
     expect(asObject(states)).toEqual({ ad_analytics: { date: '2026-06-01' } });
   });
 
   test('a single GLOBAL message object (not in a list) is read like the list', () => {
-    const states = parseInputState({ type: 'GLOBAL', global: { stream_states: [{ stream_descriptor: { name: 'ad_analytics' }, stream_state: { date: '2026-06-01' } }] } });
+    const states = parseInputState({
+      type: 'GLOBAL',
+      global: {
+        stream_states: [{ stream_descriptor: { name: 'ad_analytics' }, stream_state: { date: '2026-06-01' } }],
+      },
+    });
     expect(asObject(states)).toEqual({ ad_analytics: { date: '2026-06-01' } });
   });
 
   test('the legacy object keyed by stream name', () => {
-    const states = parseInputState({ ad_analytics: { date: '2026-06-01' }, campaign_analytics: { date: '2026-05-01' } });
-    expect(asObject(states)).toEqual({ ad_analytics: { date: '2026-06-01' }, campaign_analytics: { date: '2026-05-01' } });
+    const states = parseInputState({
+      ad_analytics: { date: '2026-06-01' },
+      campaign_analytics: { date: '2026-05-01' },
+    });
+    expect(asObject(states)).toEqual({
+      ad_analytics: { date: '2026-06-01' },
+      campaign_analytics: { date: '2026-05-01' },
+    });
   });
 
   test('a legacy object with a null stream state skips that stream', () => {
-    expect(asObject(parseInputState({ ad_analytics: null, pin_analytics: { date: '2026-06-01' } }))).toEqual({ pin_analytics: { date: '2026-06-01' } });
+    expect(asObject(parseInputState({ ad_analytics: null, pin_analytics: { date: '2026-06-01' } }))).toEqual({
+      pin_analytics: { date: '2026-06-01' },
+    });
   });
 
   test('a legacy {type: LEGACY, data} message, alone or in a list', () => {
@@ -79,11 +104,15 @@ describe('parseInputState: accepted shapes', () => {
   });
 
   test('a single STREAM message object (not in a list)', () => {
-    expect(asObject(parseInputState(streamMsg('ad_analytics', { date: '2026-06-01' })))).toEqual({ ad_analytics: { date: '2026-06-01' } });
+    expect(asObject(parseInputState(streamMsg('ad_analytics', { date: '2026-06-01' })))).toEqual({
+      ad_analytics: { date: '2026-06-01' },
+    });
   });
 
   test('a stream descriptor with a namespace is keyed by its name', () => {
-    expect(asObject(parseInputState([streamMsg('ad_analytics', { date: '2026-06-01' }, { namespace: 'pinterest' })]))).toEqual({ ad_analytics: { date: '2026-06-01' } });
+    expect(
+      asObject(parseInputState([streamMsg('ad_analytics', { date: '2026-06-01' }, { namespace: 'pinterest' })])),
+    ).toEqual({ ad_analytics: { date: '2026-06-01' } });
   });
 
   test.each([
@@ -96,7 +125,11 @@ describe('parseInputState: accepted shapes', () => {
   });
 
   test('a null or absent stream_state means the stream was reset: no state for it', () => {
-    const states = parseInputState([streamMsg('ad_analytics', null), { type: 'STREAM', stream: { stream_descriptor: { name: 'pin_analytics' } } }, streamMsg('boards', {})]);
+    const states = parseInputState([
+      streamMsg('ad_analytics', null),
+      { type: 'STREAM', stream: { stream_descriptor: { name: 'pin_analytics' } } },
+      streamMsg('boards', {}),
+    ]);
     expect(states.has('ad_analytics')).toBe(false);
     expect(states.has('pin_analytics')).toBe(false);
     expect(states.get('boards')).toEqual({});
@@ -110,15 +143,43 @@ describe('parseInputState: garbage is a config_error naming the problem', () => 
     ['true', true, /expected a list/],
     ['a list of strings', ['ad_analytics'], /element 0 is not an object/],
     ['a list with null', [streamMsg('a', { date: '2026-06-01' }), null], /element 1 is not an object/],
-    ['a STREAM message without a descriptor', [{ type: 'STREAM', stream: { stream_state: { date: '2026-06-01' } } }], /element 0 has no stream\.stream_descriptor\.name/],
-    ['a descriptor without a name', [{ type: 'STREAM', stream: { stream_descriptor: {}, stream_state: {} } }], /element 0 has no stream\.stream_descriptor\.name/],
-    ['a name that is not a string', [{ type: 'STREAM', stream: { stream_descriptor: { name: 5 }, stream_state: {} } }], /stream_descriptor\.name/],
+    [
+      'a STREAM message without a descriptor',
+      [{ type: 'STREAM', stream: { stream_state: { date: '2026-06-01' } } }],
+      /element 0 has no stream\.stream_descriptor\.name/,
+    ],
+    [
+      'a descriptor without a name',
+      [{ type: 'STREAM', stream: { stream_descriptor: {}, stream_state: {} } }],
+      /element 0 has no stream\.stream_descriptor\.name/,
+    ],
+    [
+      'a name that is not a string',
+      [{ type: 'STREAM', stream: { stream_descriptor: { name: 5 }, stream_state: {} } }],
+      /stream_descriptor\.name/,
+    ],
     ['a STREAM message without stream', [{ type: 'STREAM' }], /element 0 has no stream/],
-    ['a stream_state that is a string', [streamMsg('ad_analytics', '2026-06-01')], /stream_state of 'ad_analytics' is not an object/],
-    ['a stream_state that is a list', [streamMsg('ad_analytics', [1])], /stream_state of 'ad_analytics' is not an object/],
+    [
+      'a stream_state that is a string',
+      [streamMsg('ad_analytics', '2026-06-01')],
+      /stream_state of 'ad_analytics' is not an object/,
+    ],
+    [
+      'a stream_state that is a list',
+      [streamMsg('ad_analytics', [1])],
+      /stream_state of 'ad_analytics' is not an object/,
+    ],
     ['a LEGACY message without data', [{ type: 'LEGACY' }], /element 0 is a LEGACY state without a data object/],
-    ['a legacy object with a string state', { ad_analytics: '2026-06-01' }, /the state of stream 'ad_analytics' is not an object/],
-    ['a GLOBAL message whose stream state lacks a descriptor', [{ type: 'GLOBAL', global: { stream_states: [{ stream_state: {} }] } }], /element 0 has no stream\.stream_descriptor\.name/],
+    [
+      'a legacy object with a string state',
+      { ad_analytics: '2026-06-01' },
+      /the state of stream 'ad_analytics' is not an object/,
+    ],
+    [
+      'a GLOBAL message whose stream state lacks a descriptor',
+      [{ type: 'GLOBAL', global: { stream_states: [{ stream_state: {} }] } }],
+      /element 0 has no stream\.stream_descriptor\.name/,
+    ],
   ])('%s', (_name, raw, message) => {
     const err = configErrorOf(() => parseInputState(raw));
     expect(err.message).toMatch(/^Invalid state: /);
@@ -134,7 +195,13 @@ describe('parseCursorState', () => {
   });
 
   test('date and partitions are read; unknown keys are dropped', () => {
-    expect(parseCursorState('ad_analytics', { date: '2026-05-01', partitions: { '1': { date: '2026-05-01', extra: 1 }, '2': { date: '2026-06-01' } }, other: 'x' })).toEqual({
+    expect(
+      parseCursorState('ad_analytics', {
+        date: '2026-05-01',
+        partitions: { '1': { date: '2026-05-01', extra: 1 }, '2': { date: '2026-06-01' } },
+        other: 'x',
+      }),
+    ).toEqual({
       date: '2026-05-01',
       partitions: { '1': { date: '2026-05-01' }, '2': { date: '2026-06-01' } },
     });
@@ -145,13 +212,25 @@ describe('parseCursorState', () => {
   });
 
   test.each([
-    ['a date that is not a calendar day', { date: '2026-02-30' }, /'date' must be a date written YYYY-MM-DD, got "2026-02-30"/],
+    [
+      'a date that is not a calendar day',
+      { date: '2026-02-30' },
+      /'date' must be a date written YYYY-MM-DD, got "2026-02-30"/,
+    ],
     ['a timestamp', { date: '2026-06-01T00:00:00Z' }, /'date' must be a date/],
     ['a number', { date: 20260601 }, /'date' must be a date written YYYY-MM-DD, got 20260601/],
-    ['partitions a list', { partitions: [{ date: '2026-06-01' }] }, /'partitions' must be an object keyed by ad account id/],
+    [
+      'partitions a list',
+      { partitions: [{ date: '2026-06-01' }] },
+      /'partitions' must be an object keyed by ad account id/,
+    ],
     ['partitions a string', { partitions: '1' }, /'partitions' must be an object/],
     ['a partition without date', { partitions: { '549755885175': {} } }, /partition '549755885175' needs a 'date'/],
-    ['a partition with a bad date', { partitions: { '1': { date: '06/01/2026' } } }, /partition '1' needs a 'date' written YYYY-MM-DD/],
+    [
+      'a partition with a bad date',
+      { partitions: { '1': { date: '06/01/2026' } } },
+      /partition '1' needs a 'date' written YYYY-MM-DD/,
+    ],
     ['a partition that is a date string', { partitions: { '1': '2026-06-01' } }, /partition '1' needs a 'date'/],
   ])('%s → config_error naming the stream and the problem', (_name, raw, message) => {
     const err = configErrorOf(() => parseCursorState('campaign_analytics', raw as Record<string, unknown>));
@@ -161,7 +240,10 @@ describe('parseCursorState', () => {
 });
 
 describe('partitionCursor', () => {
-  const withPartitions: CursorState = { date: '2026-05-01', partitions: { '1': { date: '2026-05-01' }, '2': { date: '2026-06-10' } } };
+  const withPartitions: CursorState = {
+    date: '2026-05-01',
+    partitions: { '1': { date: '2026-05-01' }, '2': { date: '2026-06-10' } },
+  };
   test('a partition present in the state continues from its own date', () => {
     expect(partitionCursor(withPartitions, '2')).toBe('2026-06-10');
     expect(partitionCursor(withPartitions, '1')).toBe('2026-05-01');
@@ -211,7 +293,9 @@ describe('advance', () => {
     s = advance(s, '3', '2026-06-20', covered);
     // an ad account no longer read ('gone') keeps its entry but does not hold the top date back
     expect(s.date).toBe('2026-05-01');
-    expect(withTopDate({ date: '2026-06-30', partitions: { '1': { date: '2026-06-01' } } }, covered)).toEqual({ partitions: { '1': { date: '2026-06-01' } } });
+    expect(withTopDate({ date: '2026-06-30', partitions: { '1': { date: '2026-06-01' } } }, covered)).toEqual({
+      partitions: { '1': { date: '2026-06-01' } },
+    });
   });
 
   test('the input state is not mutated', () => {
@@ -234,7 +318,11 @@ describe('advance', () => {
         latest.set(id, date);
         const min = [...latest.values()].sort()[0];
         if (s.date !== min || Object.keys(s.partitions ?? {}).length !== latest.size) {
-          expect({ run, step, state: s }).toEqual({ run, step, state: { date: min, partitions: Object.fromEntries([...latest].map(([k, v]) => [k, { date: v }])) } });
+          expect({ run, step, state: s }).toEqual({
+            run,
+            step,
+            state: { date: min, partitions: Object.fromEntries([...latest].map(([k, v]) => [k, { date: v }])) },
+          });
         }
       }
     }

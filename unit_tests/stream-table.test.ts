@@ -11,7 +11,10 @@ test('the stream table of docs/streams.md is what `npm run generate:docs` writes
 });
 
 test('the table has one row per registry stream', () => {
-  const rows = renderStreamTable().split('\n').filter((l) => /^\| [a-z_]+ \| `/.test(l)).map((l) => l.split(' | ')[0].slice(2));
+  const rows = renderStreamTable()
+    .split('\n')
+    .filter((l) => /^\| [a-z_]+ \| `/.test(l))
+    .map((l) => l.split(' | ')[0].slice(2));
   expect(rows).toEqual(STREAMS.map((s) => s.name));
 });
 

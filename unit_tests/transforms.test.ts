@@ -25,13 +25,38 @@ function shapeError(run: () => unknown): ConnectorError {
 describe('adsAnalyticsRows', () => {
   test('one record per row: keys lower-cased, ids stringified, ad_account_id and currency added, values kept', () => {
     const body = [
-      { CAMPAIGN_ID: 626744128982, DATE: '2026-06-01', SPEND_IN_MICRO_DOLLAR: 1_250_000, SPEND_IN_DOLLAR: 1.25, TOTAL_IMPRESSION: 0, CTR: null, AD_ACCOUNT_ID: 549755885175, ADVERTISER_ID: 549755885175 },
+      {
+        CAMPAIGN_ID: 626744128982,
+        DATE: '2026-06-01',
+        SPEND_IN_MICRO_DOLLAR: 1_250_000,
+        SPEND_IN_DOLLAR: 1.25,
+        TOTAL_IMPRESSION: 0,
+        CTR: null,
+        AD_ACCOUNT_ID: 549755885175,
+        ADVERTISER_ID: 549755885175,
+      },
       { CAMPAIGN_ID: '626744128983', DATE: '2026-06-02', SPEND_IN_MICRO_DOLLAR: 0 },
     ];
     const rows = [...adsAnalyticsRows(body, CTX, new KeyCase(), WHAT)];
     expect(rows).toEqual([
-      { ad_account_id: '549755885175', currency: 'EUR', advertiser_id: '549755885175', campaign_id: '626744128982', date: '2026-06-01', spend_in_micro_dollar: 1_250_000, spend_in_dollar: 1.25, total_impression: 0, ctr: null },
-      { ad_account_id: '549755885175', currency: 'EUR', campaign_id: '626744128983', date: '2026-06-02', spend_in_micro_dollar: 0 },
+      {
+        ad_account_id: '549755885175',
+        currency: 'EUR',
+        advertiser_id: '549755885175',
+        campaign_id: '626744128982',
+        date: '2026-06-01',
+        spend_in_micro_dollar: 1_250_000,
+        spend_in_dollar: 1.25,
+        total_impression: 0,
+        ctr: null,
+      },
+      {
+        ad_account_id: '549755885175',
+        currency: 'EUR',
+        campaign_id: '626744128983',
+        date: '2026-06-02',
+        spend_in_micro_dollar: 0,
+      },
     ]);
   });
 
@@ -42,8 +67,35 @@ describe('adsAnalyticsRows', () => {
   });
 
   test('every id column is a string; metrics that look like ids stay numbers', () => {
-    const [row] = [...adsAnalyticsRows([{ AD_GROUP_ID: 1, AD_ID: 2, PIN_ID: 3, PIN_PROMOTION_ID: 4, PROMO_ID: 5, ORDER_LINE_ID: 6, CAMPAIGN_ID: 7, TOTAL_CLICKTHROUGH: 8 }], CTX, new KeyCase(), WHAT)];
-    expect(row).toMatchObject({ ad_group_id: '1', ad_id: '2', pin_id: '3', pin_promotion_id: '4', promo_id: '5', order_line_id: '6', campaign_id: '7', total_clickthrough: 8 });
+    const [row] = [
+      ...adsAnalyticsRows(
+        [
+          {
+            AD_GROUP_ID: 1,
+            AD_ID: 2,
+            PIN_ID: 3,
+            PIN_PROMOTION_ID: 4,
+            PROMO_ID: 5,
+            ORDER_LINE_ID: 6,
+            CAMPAIGN_ID: 7,
+            TOTAL_CLICKTHROUGH: 8,
+          },
+        ],
+        CTX,
+        new KeyCase(),
+        WHAT,
+      ),
+    ];
+    expect(row).toMatchObject({
+      ad_group_id: '1',
+      ad_id: '2',
+      pin_id: '3',
+      pin_promotion_id: '4',
+      promo_id: '5',
+      order_line_id: '6',
+      campaign_id: '7',
+      total_clickthrough: 8,
+    });
   });
 
   test('a null id stays null', () => {
@@ -81,8 +133,16 @@ describe('adsAnalyticsRows', () => {
 describe('targetingRows', () => {
   const body = {
     data: [
-      { targeting_type: 'AGE_BUCKET', targeting_value: '25-34', metrics: { CAMPAIGN_ID: 626744128982, DATE: '2026-06-01', SPEND_IN_DOLLAR: 2.5, IMPRESSION_1: 10 } },
-      { targeting_type: 'LOCATION', targeting_value: 840, metrics: { CAMPAIGN_ID: '626744128982', DATE: '2026-06-01', SPEND_IN_DOLLAR: 1 } },
+      {
+        targeting_type: 'AGE_BUCKET',
+        targeting_value: '25-34',
+        metrics: { CAMPAIGN_ID: 626744128982, DATE: '2026-06-01', SPEND_IN_DOLLAR: 2.5, IMPRESSION_1: 10 },
+      },
+      {
+        targeting_type: 'LOCATION',
+        targeting_value: 840,
+        metrics: { CAMPAIGN_ID: '626744128982', DATE: '2026-06-01', SPEND_IN_DOLLAR: 1 },
+      },
       { targeting_type: 'KEYWORD', targeting_value: 0, metrics: { CAMPAIGN_ID: 1, DATE: '2026-06-02' } },
     ],
   };
@@ -90,9 +150,33 @@ describe('targetingRows', () => {
   test('metrics flattened and lower-cased, numeric targeting values as strings, ad_account_id and currency added', () => {
     const rows = [...targetingRows(body, CTX, new KeyCase(), WHAT)];
     expect(rows).toEqual([
-      { ad_account_id: '549755885175', currency: 'EUR', campaign_id: '626744128982', date: '2026-06-01', spend_in_dollar: 2.5, impression_1: 10, targeting_type: 'AGE_BUCKET', targeting_value: '25-34' },
-      { ad_account_id: '549755885175', currency: 'EUR', campaign_id: '626744128982', date: '2026-06-01', spend_in_dollar: 1, targeting_type: 'LOCATION', targeting_value: '840' },
-      { ad_account_id: '549755885175', currency: 'EUR', campaign_id: '1', date: '2026-06-02', targeting_type: 'KEYWORD', targeting_value: '0' },
+      {
+        ad_account_id: '549755885175',
+        currency: 'EUR',
+        campaign_id: '626744128982',
+        date: '2026-06-01',
+        spend_in_dollar: 2.5,
+        impression_1: 10,
+        targeting_type: 'AGE_BUCKET',
+        targeting_value: '25-34',
+      },
+      {
+        ad_account_id: '549755885175',
+        currency: 'EUR',
+        campaign_id: '626744128982',
+        date: '2026-06-01',
+        spend_in_dollar: 1,
+        targeting_type: 'LOCATION',
+        targeting_value: '840',
+      },
+      {
+        ad_account_id: '549755885175',
+        currency: 'EUR',
+        campaign_id: '1',
+        date: '2026-06-02',
+        targeting_type: 'KEYWORD',
+        targeting_value: '0',
+      },
     ]);
     for (const r of rows) expect(typeof r.targeting_value).toBe('string');
   });
@@ -103,8 +187,23 @@ describe('targetingRows', () => {
     expect('impression_1' in third).toBe(false);
   });
 
-  test('a metric named like targeting_value does not override the item\'s targeting fields', () => {
-    const [row] = [...targetingRows({ data: [{ targeting_type: 'GENDER', targeting_value: 'female', metrics: { TARGETING_VALUE: 'x', TARGETING_TYPE: 'y' } }] }, CTX, new KeyCase(), WHAT)];
+  test("a metric named like targeting_value does not override the item's targeting fields", () => {
+    const [row] = [
+      ...targetingRows(
+        {
+          data: [
+            {
+              targeting_type: 'GENDER',
+              targeting_value: 'female',
+              metrics: { TARGETING_VALUE: 'x', TARGETING_TYPE: 'y' },
+            },
+          ],
+        },
+        CTX,
+        new KeyCase(),
+        WHAT,
+      ),
+    ];
     expect(row).toMatchObject({ targeting_type: 'GENDER', targeting_value: 'female' });
   });
 
@@ -139,7 +238,11 @@ describe('dailyMetricsRows', () => {
   const body = {
     all: {
       daily_metrics: [
-        { date: '2026-06-01', data_status: 'READY', metrics: { IMPRESSION: 100, SAVE: 3, PIN_CLICK: 7, OUTBOUND_CLICK: 1 } },
+        {
+          date: '2026-06-01',
+          data_status: 'READY',
+          metrics: { IMPRESSION: 100, SAVE: 3, PIN_CLICK: 7, OUTBOUND_CLICK: 1 },
+        },
         { date: '2026-06-02', data_status: 'PROCESSING', metrics: { IMPRESSION: 5 } },
         { date: '2026-06-03', data_status: 'BEFORE_PIN_CREATED' },
       ],
@@ -149,7 +252,15 @@ describe('dailyMetricsRows', () => {
 
   test('pin rows: pin_id, date, data_status and one lower-case key per metric; summary ignored', () => {
     expect([...dailyMetricsRows(body, 'pin_id', '987', new KeyCase(), WHAT)]).toEqual([
-      { pin_id: '987', date: '2026-06-01', data_status: 'READY', impression: 100, save: 3, pin_click: 7, outbound_click: 1 },
+      {
+        pin_id: '987',
+        date: '2026-06-01',
+        data_status: 'READY',
+        impression: 100,
+        save: 3,
+        pin_click: 7,
+        outbound_click: 1,
+      },
       { pin_id: '987', date: '2026-06-02', data_status: 'PROCESSING', impression: 5 },
       { pin_id: '987', date: '2026-06-03', data_status: 'BEFORE_PIN_CREATED' },
     ]);
@@ -185,8 +296,26 @@ describe('KeyCase', () => {
     const seen: string[] = [];
     const keys = new KeyCase((k) => seen.push(k));
     const rows: Row[] = [];
-    for (let i = 0; i < 50; i++) rows.push(...adsAnalyticsRows([{ AD_ID: i, DATE: '2026-06-01', SPEND_IN_DOLLAR: i }, { AD_ID: i, DATE: '2026-06-02', NEW_COLUMN: 1 }], CTX, keys, WHAT));
-    rows.push(...targetingRows({ data: [{ targeting_type: 'AGE_BUCKET', targeting_value: '1', metrics: { AD_ID: 1, DATE: '2026-06-01' } }] }, CTX, keys, WHAT));
+    for (let i = 0; i < 50; i++)
+      rows.push(
+        ...adsAnalyticsRows(
+          [
+            { AD_ID: i, DATE: '2026-06-01', SPEND_IN_DOLLAR: i },
+            { AD_ID: i, DATE: '2026-06-02', NEW_COLUMN: 1 },
+          ],
+          CTX,
+          keys,
+          WHAT,
+        ),
+      );
+    rows.push(
+      ...targetingRows(
+        { data: [{ targeting_type: 'AGE_BUCKET', targeting_value: '1', metrics: { AD_ID: 1, DATE: '2026-06-01' } }] },
+        CTX,
+        keys,
+        WHAT,
+      ),
+    );
     expect(rows).toHaveLength(101);
     expect(seen.sort()).toEqual(['ad_id', 'date', 'new_column', 'spend_in_dollar']);
   });

@@ -24,7 +24,9 @@ beforeAll(async () => {
   sim = await startSimulator({ today: TODAY });
   dir = mkdtempSync(join(tmpdir(), 'source-pinterest-authorize-'));
 });
-afterAll(async () => { await sim?.close(); });
+afterAll(async () => {
+  await sim?.close();
+});
 beforeEach(() => sim.setConsent('allow'));
 
 /** Runs authorize; `consent` resolves with the URL it printed (or never, when it fails before printing one). */
@@ -33,10 +35,23 @@ function startAuthorize(args: string[], env: Record<string, string> = {}) {
 }
 
 const startConnector = (args: string[], env: Record<string, string> = {}) =>
-  watchConnector(args, { PINTEREST_API_URL: sim.url, PINTEREST_OAUTH_URL: sim.url.replace(/\/v5$/, '/oauth/'), ...env });
+  watchConnector(args, {
+    PINTEREST_API_URL: sim.url,
+    PINTEREST_OAUTH_URL: sim.url.replace(/\/v5$/, '/oauth/'),
+    ...env,
+  });
 
-const defaultArgs = (out: string, extra: string[] = []) =>
-  ['--client-id', sim.credentials.clientId, '--client-secret', sim.credentials.clientSecret, '--port', '0', '--out', out, ...extra];
+const defaultArgs = (out: string, extra: string[] = []) => [
+  '--client-id',
+  sim.credentials.clientId,
+  '--client-secret',
+  sim.credentials.clientSecret,
+  '--port',
+  '0',
+  '--out',
+  out,
+  ...extra,
+];
 
 /** The browser: open the consent page, follow its redirect to the connector's loopback server. */
 async function browse(url: URL): Promise<{ redirect: URL; status: number; page: string }> {
@@ -63,9 +78,15 @@ test('a sign-in writes a complete config (0600) that check accepts; the page say
   expect(`${url.origin}${url.pathname}`).toBe(sim.url.replace(/\/v5$/, '/oauth/'));
   expect(url.searchParams.get('client_id')).toBe(sim.credentials.clientId);
   expect(url.searchParams.get('response_type')).toBe('code');
-  expect(url.searchParams.get('scope')!.split(',').sort()).toEqual(
-    ['ads:read', 'boards:read', 'boards:read_secret', 'catalogs:read', 'pins:read', 'pins:read_secret', 'user_accounts:read'],
-  );
+  expect(url.searchParams.get('scope')!.split(',').sort()).toEqual([
+    'ads:read',
+    'boards:read',
+    'boards:read_secret',
+    'catalogs:read',
+    'pins:read',
+    'pins:read_secret',
+    'user_accounts:read',
+  ]);
   expect(url.searchParams.get('state')!.length).toBeGreaterThanOrEqual(16);
   const redirectUri = new URL(url.searchParams.get('redirect_uri')!);
   expect(redirectUri.hostname).toBe('localhost');
@@ -83,20 +104,36 @@ test('a sign-in writes a complete config (0600) that check accepts; the page say
   expect(done.stdout).toBe('');
   expect(done.stderr).toContain(`Wrote ${out}`);
   // the whole next command, with the flag that keeps a rotated token (`node dist/main.js` outside a container)
-  expect(done.stderr).toMatch(new RegExp(`Next: (node dist/main\\.js )?check --config ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} --write-config`));
+  expect(done.stderr).toMatch(
+    new RegExp(
+      `Next: (node dist/main\\.js )?check --config ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} --write-config`,
+    ),
+  );
   expectNoSecrets(done, browser.redirect.searchParams.get('code'));
 
   expect(statSync(out).mode & 0o777).toBe(0o600);
   const written = JSON.parse(readFileSync(out, 'utf8'));
   expect(() => parseConfig(written)).not.toThrow();
   expect(written.credentials).toEqual({
-    auth_method: 'oauth2.0', client_id: sim.credentials.clientId, client_secret: sim.credentials.clientSecret, refresh_token: sim.currentRefreshToken(),
+    auth_method: 'oauth2.0',
+    client_id: sim.credentials.clientId,
+    client_secret: sim.credentials.clientSecret,
+    refresh_token: sim.currentRefreshToken(),
   });
   // one exchange, with the redirect_uri of the consent URL and continuous_refresh=true
-  expect(sim.codeExchanges()).toEqual([{ redirectUri: url.searchParams.get('redirect_uri'), continuousRefresh: 'true', accepted: true }]);
+  expect(sim.codeExchanges()).toEqual([
+    { redirectUri: url.searchParams.get('redirect_uri'), continuousRefresh: 'true', accepted: true },
+  ]);
 
-  const check = await startConnector(['check', '--config', out], { PINTEREST_TODAY: TODAY, PINTEREST_RATE_LIMITS: 'off' }).finished;
-  const statuses = check.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line)).filter((m) => m.type === 'CONNECTION_STATUS');
+  const check = await startConnector(['check', '--config', out], {
+    PINTEREST_TODAY: TODAY,
+    PINTEREST_RATE_LIMITS: 'off',
+  }).finished;
+  const statuses = check.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line))
+    .filter((m) => m.type === 'CONNECTION_STATUS');
   expect(statuses.map((m) => m.connectionStatus.status)).toEqual(['SUCCEEDED']);
 });
 
@@ -115,7 +152,11 @@ async function expectFailedSignIn(args: { out: string; stderr: RegExp; page: Reg
 
 test('a denied consent (access_denied): a clear message, exit 1, no file', async () => {
   sim.setConsent('deny');
-  await expectFailedSignIn({ out: freshPath(), stderr: /access_denied.*nothing was written/, page: /Access was not given/ });
+  await expectFailedSignIn({
+    out: freshPath(),
+    stderr: /access_denied.*nothing was written/,
+    page: /Access was not given/,
+  });
 });
 
 test('a redirect with the wrong state: refused, its code never exchanged, no file', async () => {
@@ -125,22 +166,36 @@ test('a redirect with the wrong state: refused, its code never exchanged, no fil
   expect(sim.requestLog.filter((r) => r.path === '/oauth/token')).toEqual([]);
 });
 
-test('a refused code exchange: Pinterest\'s reason, exit 1, no file', async () => {
+test("a refused code exchange: Pinterest's reason, exit 1, no file", async () => {
   sim.setConsent('invalid_code');
-  await expectFailedSignIn({ out: freshPath(), stderr: /refused to exchange the sign-in code \(HTTP 400: Invalid authorization code/, page: /refused to exchange/ });
+  await expectFailedSignIn({
+    out: freshPath(),
+    stderr: /refused to exchange the sign-in code \(HTTP 400: Invalid authorization code/,
+    page: /refused to exchange/,
+  });
 });
 
 test('a token endpoint that redirects: the code and the app secret are not re-sent; a clear message, no file', async () => {
   // A stand-in API whose token endpoint answers 307 to another loopback server that records what reaches it.
   const reached: string[] = [];
-  const elsewhere = createHttpServer((req, res) => { reached.push(`${req.method} ${req.url}`); req.resume(); res.end('{}'); });
+  const elsewhere = createHttpServer((req, res) => {
+    reached.push(`${req.method} ${req.url}`);
+    req.resume();
+    res.end('{}');
+  });
   await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
   const target = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}/steal`;
-  const api = createHttpServer((req, res) => { req.resume(); res.writeHead(307, { location: target }); res.end(); });
+  const api = createHttpServer((req, res) => {
+    req.resume();
+    res.writeHead(307, { location: target });
+    res.end();
+  });
   await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
   try {
     const out = freshPath();
-    const run = startAuthorize(defaultArgs(out), { PINTEREST_API_URL: `http://127.0.0.1:${(api.address() as AddressInfo).port}/v5` });
+    const run = startAuthorize(defaultArgs(out), {
+      PINTEREST_API_URL: `http://127.0.0.1:${(api.address() as AddressInfo).port}/v5`,
+    });
     const browser = await browse(await run.consent);
     expect(browser.status).toBe(400);
     const done = await run.finished;
@@ -157,7 +212,16 @@ test('a token endpoint that redirects: the code and the app secret are not re-se
 
 test('a wrong client secret: the exchange is refused with a message naming --client-secret', async () => {
   const out = freshPath();
-  const run = startAuthorize(['--client-id', sim.credentials.clientId, '--client-secret', 'not-the-secret-1234', '--port', '0', '--out', out]);
+  const run = startAuthorize([
+    '--client-id',
+    sim.credentials.clientId,
+    '--client-secret',
+    'not-the-secret-1234',
+    '--port',
+    '0',
+    '--out',
+    out,
+  ]);
   const browser = await browse(await run.consent);
   expect(browser.status).toBe(400);
   const done = await run.finished;
@@ -232,7 +296,8 @@ test('a folder as --out, or a missing folder, is refused before any sign-in', as
 
 test('a consent page on plain http off loopback is refused before anything is sent', async () => {
   const out = freshPath();
-  const done = await startAuthorize(defaultArgs(out), { PINTEREST_OAUTH_URL: 'http://pinterest.example.com/oauth/' }).finished;
+  const done = await startAuthorize(defaultArgs(out), { PINTEREST_OAUTH_URL: 'http://pinterest.example.com/oauth/' })
+    .finished;
   expect(done.exitCode).toBe(1);
   expect(done.stderr).toContain('PINTEREST_OAUTH_URL must be an https:// URL (or http:// on loopback)');
   expect(existsSync(out)).toBe(false);
@@ -254,7 +319,9 @@ test('inside a container (the container env var) it listens on all interfaces an
   expect(browser.status).toBe(200);
   const done = await run.finished;
   expect(done.exitCode).toBe(0);
-  expect(done.stderr).toMatch(/Inside a container: listening on all interfaces; publish the port with -p 127\.0\.0\.1:\d+:\d+/);
+  expect(done.stderr).toMatch(
+    /Inside a container: listening on all interfaces; publish the port with -p 127\.0\.0\.1:\d+:\d+/,
+  );
   expect(JSON.parse(readFileSync(out, 'utf8')).credentials.client_secret).toBe(sim.credentials.clientSecret);
 });
 
@@ -263,7 +330,11 @@ describe('consent URL and listen address (pure)', () => {
     const url = new URL(consentUrl('https://www.pinterest.com/oauth/', '123', 'http://localhost:8085/', 'st'));
     expect(url.origin + url.pathname).toBe('https://www.pinterest.com/oauth/');
     expect(Object.fromEntries(url.searchParams)).toEqual({
-      client_id: '123', redirect_uri: 'http://localhost:8085/', response_type: 'code', scope: AUTHORIZE_SCOPES.join(','), state: 'st',
+      client_id: '123',
+      redirect_uri: 'http://localhost:8085/',
+      response_type: 'code',
+      scope: AUTHORIZE_SCOPES.join(','),
+      state: 'st',
     });
   });
 

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../../test_kit/spawn';
 import { streamOfRequest } from '../../simulator';
-import { CatRun, primaryKeyOf, recordValidator, startHarness, type Harness } from '../../test_kit/acceptance';
+import { type CatRun, primaryKeyOf, recordValidator, startHarness, type Harness } from '../../test_kit/acceptance';
 import { configureCatalog } from '../../test_kit/catalog';
 import { canonical } from '../../test_kit/messages';
 
@@ -19,9 +19,17 @@ beforeAll(async () => {
   const discover = await h.run(['discover', '--config', h.configPath]);
   streams = discover.ofType('CATALOG')[0].catalog.streams;
   h.sim.resetLog();
-  run = await h.run(['read', '--config', h.configPath, '--catalog', h.write('catalog.json', configureCatalog(streams))]);
+  run = await h.run([
+    'read',
+    '--config',
+    h.configPath,
+    '--catalog',
+    h.write('catalog.json', configureCatalog(streams)),
+  ]);
 });
-afterAll(async () => { await h?.close(); });
+afterAll(async () => {
+  await h?.close();
+});
 
 test('the read succeeds and every stream has records', () => {
   expect(run.traces()).toEqual([]);
@@ -33,7 +41,10 @@ test('records validate strictly against their schema, with no undeclared top-lev
   for (const s of streams) {
     const validate = recordValidator(s.json_schema);
     for (const r of run.records(s.name)) {
-      if (!validate(r.data)) throw new Error(`${s.name}: ${JSON.stringify(validate.errors?.slice(0, 3))} in ${JSON.stringify(r.data).slice(0, 300)}`);
+      if (!validate(r.data))
+        throw new Error(
+          `${s.name}: ${JSON.stringify(validate.errors?.slice(0, 3))} in ${JSON.stringify(r.data).slice(0, 300)}`,
+        );
     }
   }
 });
@@ -70,14 +81,23 @@ test('stream statuses: STARTED, then RUNNING, then COMPLETE, for every stream', 
     expect(statuses.slice(1, -1).every((x) => x === 'RUNNING')).toBe(true);
     // every record of the stream comes after its RUNNING status and before COMPLETE
     const idx = (pred: (m: Record<string, any>) => boolean) => run.messages.findIndex(pred);
-    const running = idx((m) => m.type === 'TRACE' && m.trace.type === 'STREAM_STATUS' && m.trace.stream_status.stream_descriptor.name === s.name && m.trace.stream_status.status === 'RUNNING');
+    const running = idx(
+      (m) =>
+        m.type === 'TRACE' &&
+        m.trace.type === 'STREAM_STATUS' &&
+        m.trace.stream_status.stream_descriptor.name === s.name &&
+        m.trace.stream_status.status === 'RUNNING',
+    );
     const firstRecord = idx((m) => m.type === 'RECORD' && m.record.stream === s.name);
     expect(running).toBeLessThan(firstRecord);
   }
 });
 
 test('expected_records.jsonl: every expected record is read (by primary key, with equal data)', () => {
-  const lines = readFileSync(join(ROOT, 'integration_tests/expected_records.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const lines = readFileSync(join(ROOT, 'integration_tests/expected_records.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
   expect(lines.length).toBeGreaterThan(0);
   const byStream = new Map(streams.map((s) => [s.name, s]));
   const read = new Map<string, Map<string, Record<string, unknown>>>();
@@ -119,11 +139,25 @@ test('beyond CAT: each stream makes exactly the fewest requests (docs/contract.m
   expect(made.get('set-up GET /ad_accounts')).toBe(truth.setupRequests.adAccountsList);
   // Only the owned pins Pinterest refuses answer otherwise, each asked once.
   const refused = h.sim.requestLog.filter((r) => r.status !== 200);
-  expect(refused.map((r) => `${r.status} ${r.path}`).sort()).toEqual(truth.refusedPins.map((p) => `${p.status} /pins/${p.pinId}/analytics`).sort());
+  expect(refused.map((r) => `${r.status} ${r.path}`).sort()).toEqual(
+    truth.refusedPins.map((p) => `${p.status} /pins/${p.pinId}/analytics`).sort(),
+  );
 });
 
 test('a catalog with a stream that does not exist and sync_mode INVALID gives a TRACE ERROR and a non-zero exit', async () => {
-  const bogus = { streams: [{ stream: { name: '__AIRBYTE__stream_that_does_not_exist', json_schema: {}, supported_sync_modes: ['full_refresh'] }, sync_mode: 'INVALID', destination_sync_mode: 'overwrite' }] };
+  const bogus = {
+    streams: [
+      {
+        stream: {
+          name: '__AIRBYTE__stream_that_does_not_exist',
+          json_schema: {},
+          supported_sync_modes: ['full_refresh'],
+        },
+        sync_mode: 'INVALID',
+        destination_sync_mode: 'overwrite',
+      },
+    ],
+  };
   const bad = await h.run(['read', '--config', h.configPath, '--catalog', h.write('bogus.json', bogus)]);
   expect(bad.exitCode).not.toBe(0);
   const traces = bad.traces();

@@ -3,8 +3,12 @@ import { primaryKeyOf, startHarness, type Harness } from '../../test_kit/accepta
 import { configureCatalog } from '../../test_kit/catalog';
 
 let h: Harness;
-beforeAll(async () => { h = await startHarness(); });
-afterAll(async () => { await h?.close(); });
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
 
 test('two full-refresh reads: read 1 non-empty, max(emitted_at 1) < min(emitted_at 2), same records by primary key', async () => {
   const discover = await h.run(['discover', '--config', h.configPath]);

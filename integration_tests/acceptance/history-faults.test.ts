@@ -7,7 +7,7 @@ import { DEFAULT_COLUMNS } from '../../src/config/schema';
 import { addDays } from '../../src/util/dates';
 import type { SimulatorOptions } from '../../simulator';
 import { REPORT_ENV, expectEqualsTruth, isAdsAnalytics } from '../../test_kit/reports';
-import { CatRun, startHarness, type Harness } from '../../test_kit/acceptance';
+import { type CatRun, startHarness, type Harness } from '../../test_kit/acceptance';
 import { configureCatalog } from '../../test_kit/catalog';
 import { TODAY } from '../../test_kit/constants';
 import { canonical } from '../../test_kit/messages';
@@ -17,15 +17,25 @@ async function backfill(simOpts: SimulatorOptions, back: number, only?: string[]
   const adAccountIds = firstAccountOnly ? [h.sim.data.adAccounts[0].id] : undefined;
   if (adAccountIds) h.write('config.json', { ...h.config, ad_account_ids: adAccountIds });
   const discover = await h.run(['discover', '--config', h.configPath]);
-  const catalog = discover.ofType('CATALOG')[0].catalog.streams.filter((s: any) => isAdsAnalytics(s.name) && (!only || only.includes(s.name)));
+  const catalog = discover
+    .ofType('CATALOG')[0]
+    .catalog.streams.filter((s: any) => isAdsAnalytics(s.name) && (!only || only.includes(s.name)));
   const catalogPath = h.write('catalog.json', configureCatalog(catalog, 'incremental'));
-  const truth = h.sim.groundTruth({ today: TODAY, columns: [...DEFAULT_COLUMNS], windowDays: 30, startDate: addDays(TODAY, -back), adAccountIds });
+  const truth = h.sim.groundTruth({
+    today: TODAY,
+    columns: [...DEFAULT_COLUMNS],
+    windowDays: 30,
+    startDate: addDays(TODAY, -back),
+    adAccountIds,
+  });
   return { h, streams: catalog.map((s: any) => s.name as string), catalogPath, truth: truth.records as any };
 }
 
 describe('20 % of reports failing, 20 % of links expiring once, 20 % of downloads cut', () => {
   let h: Harness;
-  afterAll(async () => { await h?.close(); });
+  afterAll(async () => {
+    await h?.close();
+  });
 
   test('the records still equal the ground truth', async () => {
     const b = await backfill({ reports: { failRate: 0.2, expireLinkRate: 0.2, cutRate: 0.2 } }, 913);
@@ -48,7 +58,9 @@ describe('20 % of reports failing, 20 % of links expiring once, 20 % of download
 
 describe('CSV files behind a redirect, and reports that take several polls', () => {
   let h: Harness;
-  afterAll(async () => { await h?.close(); });
+  afterAll(async () => {
+    await h?.close();
+  });
 
   test('the records equal the ground truth', async () => {
     const b = await backfill({ reports: { format: 'CSV', redirect: true, pollsUntilReady: 3 } }, 400);
@@ -70,7 +82,9 @@ describe('a report backfill killed at any state message', () => {
   let catalogPath: string;
   let truth: Record<string, any[]>;
   let full: CatRun;
-  afterAll(async () => { await h?.close(); });
+  afterAll(async () => {
+    await h?.close();
+  });
 
   beforeAll(async () => {
     const b = await backfill({}, 913, [stream], true);
@@ -90,14 +104,27 @@ describe('a report backfill killed at any state message', () => {
         killWhen: (m) => m.type === 'STATE' && ++seen === k,
       });
       // Only what came before the k-th state message counts: that state vouches for it.
-      const upTo = killed.messages.findIndex((m, i) => m.type === 'STATE' && killed.messages.slice(0, i + 1).filter((x) => x.type === 'STATE').length === k);
+      const upTo = killed.messages.findIndex(
+        (m, i) => m.type === 'STATE' && killed.messages.slice(0, i + 1).filter((x) => x.type === 'STATE').length === k,
+      );
       expect(upTo).toBeGreaterThan(-1);
-      const before = killed.messages.slice(0, upTo).filter((m) => m.type === 'RECORD').map((m) => canonical(m.record.data));
+      const before = killed.messages
+        .slice(0, upTo)
+        .filter((m) => m.type === 'RECORD')
+        .map((m) => canonical(m.record.data));
       const state = killed.messages[upTo].state;
-      const resumed = await h.run([
-        'read', '--config', h.configPath, '--catalog', catalogPath,
-        '--state', h.write('state.json', [{ type: 'STREAM', stream: state.stream }]),
-      ], { env: REPORT_ENV });
+      const resumed = await h.run(
+        [
+          'read',
+          '--config',
+          h.configPath,
+          '--catalog',
+          catalogPath,
+          '--state',
+          h.write('state.json', [{ type: 'STREAM', stream: state.stream }]),
+        ],
+        { env: REPORT_ENV },
+      );
       expect(resumed.exitCode).toBe(0);
       const got = new Set([...before, ...resumed.records(stream).map((r) => canonical(r.data))]);
       const missing = [...want].filter((r) => !got.has(r));

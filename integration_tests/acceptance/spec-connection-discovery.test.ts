@@ -8,8 +8,12 @@ import { ROOT } from '../../test_kit/spawn';
 import { startHarness, type Harness } from '../../test_kit/acceptance';
 
 let h: Harness;
-beforeAll(async () => { h = await startHarness(); });
-afterAll(async () => { await h.close(); });
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h.close();
+});
 
 const readJson = (path: string) => JSON.parse(readFileSync(join(ROOT, path), 'utf8'));
 
@@ -53,7 +57,10 @@ describe('connection', () => {
   });
 
   test('failed: a revoked refresh token is FAILED with a re-authenticate message', async () => {
-    const path = h.write('revoked.json', { ...h.config, credentials: { ...(h.config.credentials as object), refresh_token: 'pinr_revoked_0123456789' } });
+    const path = h.write('revoked.json', {
+      ...h.config,
+      credentials: { ...(h.config.credentials as object), refresh_token: 'pinr_revoked_0123456789' },
+    });
     const run = await h.run(['check', '--config', path]);
     const status = run.ofType('CONNECTION_STATUS')[0].connectionStatus;
     expect(status.status).toBe('FAILED');
@@ -102,7 +109,10 @@ describe('discovery', () => {
       if (Array.isArray(node)) return node.forEach((n, i) => walk(n, `${path}[${i}]`));
       if (!node || typeof node !== 'object') return;
       for (const [k, v] of Object.entries(node)) {
-        if (path.endsWith('.properties')) { walk(v, `${path}.${k}`); continue; }
+        if (path.endsWith('.properties')) {
+          walk(v, `${path}.${k}`);
+          continue;
+        }
         expect([`${path}.${k}`, ['$ref', 'allOf', 'not'].includes(k)]).toEqual([`${path}.${k}`, false]);
         if (k === 'additionalProperties') expect(v).toBe(true);
         walk(v, `${path}.${k}`);
@@ -139,7 +149,10 @@ describe('Airbyte CAT files', () => {
     const cfg = parse(readFileSync(join(ROOT, 'acceptance-test-config.yml'), 'utf8'));
     expect(cfg.test_strictness_level).toBe('high');
     for (const suite of ['spec', 'connection', 'discovery', 'basic_read', 'full_refresh', 'incremental']) {
-      expect([suite, !!(cfg.acceptance_tests[suite]?.tests || cfg.acceptance_tests[suite]?.bypass_reason)]).toEqual([suite, true]);
+      expect([suite, !!(cfg.acceptance_tests[suite]?.tests || cfg.acceptance_tests[suite]?.bypass_reason)]).toEqual([
+        suite,
+        true,
+      ]);
     }
     const paths: string[] = [];
     const walk = (node: unknown) => {

@@ -21,7 +21,13 @@ test('without catalogs:read the catalog streams fail naming the scope; every oth
     expect(check.ofType('CONNECTION_STATUS').map((m) => m.connectionStatus.status)).toEqual(['SUCCEEDED']);
     const discover = await h.run(['discover', '--config', h.configPath]);
     const streams = discover.ofType('CATALOG')[0].catalog.streams;
-    const run = await h.run(['read', '--config', h.configPath, '--catalog', h.write('catalog.json', configureCatalog(streams))]);
+    const run = await h.run([
+      'read',
+      '--config',
+      h.configPath,
+      '--catalog',
+      h.write('catalog.json', configureCatalog(streams)),
+    ]);
     expect(run.exitCode).not.toBe(0);
     const traces = run.traces();
     expect(traces.map((t) => t.error.stream_descriptor?.name).sort()).toEqual([...CATALOG_STREAMS].sort());
@@ -49,14 +55,25 @@ test('without catalogs:read the catalog streams fail naming the scope; every oth
 test('the interests endpoint ramped down (503, code 4197): user_interests completes empty with a warning, asked once', async () => {
   const h = await startHarness({ interestsGone: 503 });
   try {
-    const catalog = { streams: [{ stream: { name: 'user_interests', json_schema: {}, supported_sync_modes: ['full_refresh'] }, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' }] };
+    const catalog = {
+      streams: [
+        {
+          stream: { name: 'user_interests', json_schema: {}, supported_sync_modes: ['full_refresh'] },
+          sync_mode: 'full_refresh',
+          destination_sync_mode: 'overwrite',
+        },
+      ],
+    };
     h.sim.resetLog();
     const run = await h.run(['read', '--config', h.configPath, '--catalog', h.write('catalog.json', catalog)]);
     expect(run.traces()).toEqual([]);
     expect(run.exitCode).toBe(0);
     expect(run.records('user_interests')).toEqual([]);
     expect(run.statuses('user_interests').pop()).toBe('COMPLETE');
-    const warnings = run.ofType('LOG').filter((m) => m.log.level === 'WARN').map((m) => m.log.message as string);
+    const warnings = run
+      .ofType('LOG')
+      .filter((m) => m.log.level === 'WARN')
+      .map((m) => m.log.message as string);
     expect(warnings.some((m) => m.includes('user_interests') && m.includes('4197'))).toBe(true);
     expect(h.sim.requestLog.filter((r) => r.path.includes('/interests/')).map((r) => r.status)).toEqual([503]);
   } finally {

@@ -8,13 +8,24 @@ import { readFileSync } from 'node:fs';
 import { startHarness, type Harness } from '../../test_kit/acceptance';
 
 let h: Harness;
-beforeAll(async () => { h = await startHarness({ rotateRefreshToken: true }); });
-afterAll(async () => { await h?.close(); });
+beforeAll(async () => {
+  h = await startHarness({ rotateRefreshToken: true });
+});
+afterAll(async () => {
+  await h?.close();
+});
 
 const tokenInFile = (path: string) => JSON.parse(readFileSync(path, 'utf8')).credentials.refresh_token as string;
-const catalog = () => h.write('catalog.json', {
-  streams: [{ stream: { name: 'boards', json_schema: {}, supported_sync_modes: ['full_refresh'] }, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' }],
-});
+const catalog = () =>
+  h.write('catalog.json', {
+    streams: [
+      {
+        stream: { name: 'boards', json_schema: {}, supported_sync_modes: ['full_refresh'] },
+        sync_mode: 'full_refresh',
+        destination_sync_mode: 'overwrite',
+      },
+    ],
+  });
 
 test('check, discover and read with --write-config keep the rotated token in the file; each next run works', async () => {
   const config = h.write('rotating.json', h.config);
@@ -45,14 +56,26 @@ test('check, discover and read with --write-config keep the rotated token in the
 });
 
 test('without --write-config, check still hands the rotated token over in a CONTROL message (the file is left as it was)', async () => {
-  const config = h.write('rotating-no-write.json', { ...h.config, credentials: { ...(h.config.credentials as object), refresh_token: h.sim.currentRefreshToken() } });
+  const config = h.write('rotating-no-write.json', {
+    ...h.config,
+    credentials: { ...(h.config.credentials as object), refresh_token: h.sim.currentRefreshToken() },
+  });
   const before = readFileSync(config, 'utf8');
   const check = await h.run(['check', '--config', config]);
   expect(check.ofType('CONNECTION_STATUS').map((m) => m.connectionStatus.status)).toEqual(['SUCCEEDED']);
-  expect(check.ofType('CONTROL').map((m) => m.control.connectorConfig.config.credentials.refresh_token)).toEqual([h.sim.currentRefreshToken()]);
+  expect(check.ofType('CONTROL').map((m) => m.control.connectorConfig.config.credentials.refresh_token)).toEqual([
+    h.sim.currentRefreshToken(),
+  ]);
   expect(readFileSync(config, 'utf8')).toBe(before);
-  expect(check.ofType('LOG').filter((m) => m.log.level === 'WARN').map((m) => m.log.message)).toEqual([
-    expect.stringMatching(/old one in your config file no longer works.*rerun with --write-config.*copy control\.connectorConfig\.config from the CONTROL message/),
+  expect(
+    check
+      .ofType('LOG')
+      .filter((m) => m.log.level === 'WARN')
+      .map((m) => m.log.message),
+  ).toEqual([
+    expect.stringMatching(
+      /old one in your config file no longer works.*rerun with --write-config.*copy control\.connectorConfig\.config from the CONTROL message/,
+    ),
   ]);
   // which is why the flag matters: the token left in the file was revoked by that rotation
   const next = await h.run(['check', '--config', config]);

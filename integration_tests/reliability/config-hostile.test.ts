@@ -16,23 +16,43 @@ const CLIENT_SECRET = 'Ws4Ej8Rt2Yu6Io0Pa3Sd7F';
 const REFRESH_TOKEN = 'pinr_Gh5Jk9Lz1Xc3Vb7Nm2Qw';
 const ROTATED = 'pinr_Er6Ty0Ui4Op8As2Df5Gh';
 const ACCESS_TOKEN = 'pina_Jk1Lz5Xc9Vb3Nm7Qw4Er';
-const oauth = { credentials: { auth_method: 'oauth2.0', client_id: '1500123', client_secret: CLIENT_SECRET, refresh_token: REFRESH_TOKEN } };
+const oauth = {
+  credentials: {
+    auth_method: 'oauth2.0',
+    client_id: '1500123',
+    client_secret: CLIENT_SECRET,
+    refresh_token: REFRESH_TOKEN,
+  },
+};
 
 let server: HostileServer;
 let adAccounts: unknown[] = [];
 let rotate = false;
 beforeAll(async () => {
   server = await startHostileServer((req, res) => {
-    if (req.path.endsWith('/oauth/token')) return sendJson(res, 200, { access_token: ACCESS_TOKEN, expires_in: 3600, ...(rotate ? { refresh_token: ROTATED } : {}) });
+    if (req.path.endsWith('/oauth/token'))
+      return sendJson(res, 200, {
+        access_token: ACCESS_TOKEN,
+        expires_in: 3600,
+        ...(rotate ? { refresh_token: ROTATED } : {}),
+      });
     if (req.path.startsWith('/v5/user_account')) return sendJson(res, 200, { username: 'someone', id: '42' });
-    if (req.path.startsWith('/v5/ad_accounts?') || req.path === '/v5/ad_accounts') return sendJson(res, 200, { items: adAccounts, bookmark: null });
+    if (req.path.startsWith('/v5/ad_accounts?') || req.path === '/v5/ad_accounts')
+      return sendJson(res, 200, { items: adAccounts, bookmark: null });
     sendJson(res, 200, { items: [], bookmark: null });
   });
 }, 30_000);
-afterAll(async () => { await server?.close(); }, 30_000);
-beforeEach(() => { server.seen.length = 0; adAccounts = []; rotate = false; });
+afterAll(async () => {
+  await server?.close();
+}, 30_000);
+beforeEach(() => {
+  server.seen.length = 0;
+  adAccounts = [];
+  rotate = false;
+});
 
-const run = (args: string[]) => runConnector(args, { env: { PINTEREST_API_URL: server.api }, retry: { maxAttempts: 1 } });
+const run = (args: string[]) =>
+  runConnector(args, { env: { PINTEREST_API_URL: server.api }, retry: { maxAttempts: 1 } });
 const status = (r: RunResult) => r.messages.find((m) => m.type === 'CONNECTION_STATUS')?.connectionStatus;
 
 describe('unknown config keys', () => {
@@ -57,10 +77,21 @@ describe('unknown config keys', () => {
 
 describe('validation errors never quote a credential', () => {
   test.each([
-    ['a wrong type beside a secret', { credentials: { ...oauth.credentials, refresh_token: [REFRESH_TOKEN], client_secret: { value: CLIENT_SECRET } } }],
-    ['an unknown auth_method beside a token', { credentials: { auth_method: CLIENT_SECRET, access_token: ACCESS_TOKEN } }],
+    [
+      'a wrong type beside a secret',
+      {
+        credentials: { ...oauth.credentials, refresh_token: [REFRESH_TOKEN], client_secret: { value: CLIENT_SECRET } },
+      },
+    ],
+    [
+      'an unknown auth_method beside a token',
+      { credentials: { auth_method: CLIENT_SECRET, access_token: ACCESS_TOKEN } },
+    ],
     ['a secret pasted into a date', { ...oauth, start_date: CLIENT_SECRET, end_date: REFRESH_TOKEN }],
-    ['a broken JSON file right after a secret', `{"credentials": {"auth_method": "oauth2.0", "client_id": "1", "client_secret": "${CLIENT_SECRET}" "refresh_token": ${REFRESH_TOKEN}}}`],
+    [
+      'a broken JSON file right after a secret',
+      `{"credentials": {"auth_method": "oauth2.0", "client_id": "1", "client_secret": "${CLIENT_SECRET}" "refresh_token": ${REFRESH_TOKEN}}}`,
+    ],
   ])('%s', async (_name, config) => {
     const r = await run(['check', '--config', tempFiles({ config }).config]);
     expect(status(r)).toMatchObject({ status: 'FAILED' });
@@ -73,8 +104,14 @@ test('check refuses an ad account id from the API that is not digits, before it 
   adAccounts = [{ id: '../../user_account?steal=1', currency: 'USD', name: 'odd' }];
   const r = await run(['check', '--config', tempFiles({ config: oauth }).config]);
   expect(status(r)?.status).toBe('FAILED');
-  expect(status(r)?.message).toMatch(/listed an ad account whose id "\.\.\/\.\.\/user_account\?steal=1" is not a number: it was not used in a request/);
-  expect(server.seen.map((s) => s.path.replace(/\?.*/, ''))).toEqual(['/v5/oauth/token', '/v5/user_account', '/v5/ad_accounts']);
+  expect(status(r)?.message).toMatch(
+    /listed an ad account whose id "\.\.\/\.\.\/user_account\?steal=1" is not a number: it was not used in a request/,
+  );
+  expect(server.seen.map((s) => s.path.replace(/\?.*/, ''))).toEqual([
+    '/v5/oauth/token',
+    '/v5/user_account',
+    '/v5/ad_accounts',
+  ]);
 });
 
 describe('--write-config', () => {

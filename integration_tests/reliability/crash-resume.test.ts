@@ -31,7 +31,14 @@ let config: string;
 let catalog: string;
 let truth: ReturnType<typeof truthOf>;
 
-interface CrashOutcome { n: number; signal: NodeJS.Signals; killed: Spawned; states: Json[]; resumed: Spawned; lost: ReturnType<typeof lostRecords> }
+interface CrashOutcome {
+  n: number;
+  signal: NodeJS.Signals;
+  killed: Spawned;
+  states: Json[];
+  resumed: Spawned;
+  lost: ReturnType<typeof lostRecords>;
+}
 const outcomes: CrashOutcome[] = [];
 
 function killPoints(): Array<{ n: number; signal: NodeJS.Signals }> {
@@ -45,31 +52,50 @@ function killPoints(): Array<{ n: number; signal: NodeJS.Signals }> {
   ];
 }
 
-beforeAll(async () => {
-  sim = await startSimulator({ today: TODAY });
-  truth = truthOf(sim, COLUMNS);
-  dir = mkdtempSync(join(tmpdir(), 'source-pinterest-crash-'));
-  config = join(dir, 'config.json');
-  catalog = join(dir, 'catalog.json');
-  writeFileSync(config, JSON.stringify(oauthConfig(sim, { columns: COLUMNS })));
-  writeFileSync(catalog, JSON.stringify(fullCatalog('incremental')));
-  const env = connectorEnv(sim);
-  await pool(killPoints(), 2, async ({ n, signal }, i) => {
-    const killed = await spawnConnector(['read', '--config', config, '--catalog', catalog], { env, signalAfter: { n, signal } });
-    const states = lastStates(killed.messages);
-    const statePath = join(dir, `state-${i}.json`);
-    writeFileSync(statePath, JSON.stringify(states));
-    const resumed = await spawnConnector(['read', '--config', config, '--catalog', catalog, '--state', statePath], { env });
-    const lost = lostRecords([committedRecords(killed.messages), resumed.messages], truth);
-    outcomes[i] = { n, signal, killed, states, resumed, lost };
-    recordFigure({ suite: 'crash-resume', crashPoints: 1, recordsChecked: lost.total, recordsLost: lost.lost, note: `${signal} after message ${n}` });
-  });
-}, spawnedRunsTimeout(2 * (SIGKILL_POINTS + SIGTERM_POINTS), { parallel: 2 }));
+beforeAll(
+  async () => {
+    sim = await startSimulator({ today: TODAY });
+    truth = truthOf(sim, COLUMNS);
+    dir = mkdtempSync(join(tmpdir(), 'source-pinterest-crash-'));
+    config = join(dir, 'config.json');
+    catalog = join(dir, 'catalog.json');
+    writeFileSync(config, JSON.stringify(oauthConfig(sim, { columns: COLUMNS })));
+    writeFileSync(catalog, JSON.stringify(fullCatalog('incremental')));
+    const env = connectorEnv(sim);
+    await pool(killPoints(), 2, async ({ n, signal }, i) => {
+      const killed = await spawnConnector(['read', '--config', config, '--catalog', catalog], {
+        env,
+        signalAfter: { n, signal },
+      });
+      const states = lastStates(killed.messages);
+      const statePath = join(dir, `state-${i}.json`);
+      writeFileSync(statePath, JSON.stringify(states));
+      const resumed = await spawnConnector(['read', '--config', config, '--catalog', catalog, '--state', statePath], {
+        env,
+      });
+      const lost = lostRecords([committedRecords(killed.messages), resumed.messages], truth);
+      outcomes[i] = { n, signal, killed, states, resumed, lost };
+      recordFigure({
+        suite: 'crash-resume',
+        crashPoints: 1,
+        recordsChecked: lost.total,
+        recordsLost: lost.lost,
+        note: `${signal} after message ${n}`,
+      });
+    });
+  },
+  spawnedRunsTimeout(2 * (SIGKILL_POINTS + SIGTERM_POINTS), { parallel: 2 }),
+);
 
-afterAll(async () => { await sim?.close(); });
+afterAll(async () => {
+  await sim?.close();
+});
 
 const byIndex = (i: number) => outcomes[i];
-const points = [...Array.from({ length: SIGKILL_POINTS }, (_, i) => ['SIGKILL', i] as const), ...Array.from({ length: SIGTERM_POINTS }, (_, i) => ['SIGTERM', SIGKILL_POINTS + i] as const)];
+const points = [
+  ...Array.from({ length: SIGKILL_POINTS }, (_, i) => ['SIGKILL', i] as const),
+  ...Array.from({ length: SIGTERM_POINTS }, (_, i) => ['SIGTERM', SIGKILL_POINTS + i] as const),
+];
 
 describe.each(points)('%s at seeded point #%i', (signal, i) => {
   test('the run was really interrupted mid-read', () => {
@@ -78,7 +104,9 @@ describe.each(points)('%s at seeded point #%i', (signal, i) => {
     if (signal === 'SIGKILL') expect(o.killed.signal).toBe('SIGKILL');
     else expect(o.killed.exitCode).toBe(143);
     // it did not get to finish: some stream never reached COMPLETE
-    const completes = o.killed.messages.filter((m) => m.type === 'TRACE' && m.trace.type === 'STREAM_STATUS' && m.trace.stream_status.status === 'COMPLETE').length;
+    const completes = o.killed.messages.filter(
+      (m) => m.type === 'TRACE' && m.trace.type === 'STREAM_STATUS' && m.trace.stream_status.status === 'COMPLETE',
+    ).length;
     expect(completes).toBeLessThan(STREAMS.length);
   });
 
@@ -111,7 +139,8 @@ describe.each(points)('%s at seeded point #%i', (signal, i) => {
       // Everything buffered when the signal came (records since the last checkpoint included) was written
       // before the notice; at most a few messages the read produced while flushing follow it.
       expect(o.killed.messages.length - notice).toBeLessThan(200);
-      for (const s of o.killed.messages.filter((m) => m.type === 'STATE')) expect(typeof s.state.sourceStats.recordCount).toBe('number');
+      for (const s of o.killed.messages.filter((m) => m.type === 'STATE'))
+        expect(typeof s.state.sourceStats.recordCount).toBe('number');
     });
   }
 });
@@ -124,22 +153,36 @@ describe.each(points)('%s at seeded point #%i', (signal, i) => {
  */
 function overclaims(messages: Json[], before: Map<string, Json[]>, accounts: string[]): string[] {
   const seen = new Map<string, Set<string>>();
-  const add = (stream: string, data: Json) => (seen.get(stream) ?? seen.set(stream, new Set()).get(stream)!).add(canonical(data));
+  const add = (stream: string, data: Json) =>
+    (seen.get(stream) ?? seen.set(stream, new Set()).get(stream)!).add(canonical(data));
   for (const [stream, recs] of before) for (const r of recs) add(stream, r);
   const problems: string[] = [];
-  const missingUpTo = (stream: string, date: string, account?: string) => (truth.records[stream] ?? []).filter((r: Json) =>
-    typeof r.date === 'string' && r.date.slice(0, 10) <= date && (account === undefined || String(r.ad_account_id) === account) && !seen.get(stream)?.has(canonical(r)));
+  const missingUpTo = (stream: string, date: string, account?: string) =>
+    (truth.records[stream] ?? []).filter(
+      (r: Json) =>
+        typeof r.date === 'string' &&
+        r.date.slice(0, 10) <= date &&
+        (account === undefined || String(r.ad_account_id) === account) &&
+        !seen.get(stream)?.has(canonical(r)),
+    );
   messages.forEach((m, at) => {
     if (m.type === 'RECORD') add(m.record.stream, m.record.data);
     if (m.type !== 'STATE' || problems.length >= 5) return;
     const stream = m.state.stream.stream_descriptor.name as string;
     const state = m.state.stream.stream_state ?? {};
     if (!state.partitions) return;
-    if (state.date !== undefined && accounts.some((a) => !state.partitions[a])) problems.push(`${stream} at message ${at}: top date ${state.date} before every ad account has an entry`);
-    if (state.date !== undefined && missingUpTo(stream, state.date).length) problems.push(`${stream} at message ${at}: top date ${state.date} claims ${missingUpTo(stream, state.date).length} unread record(s)`);
+    if (state.date !== undefined && accounts.some((a) => !state.partitions[a]))
+      problems.push(`${stream} at message ${at}: top date ${state.date} before every ad account has an entry`);
+    if (state.date !== undefined && missingUpTo(stream, state.date).length)
+      problems.push(
+        `${stream} at message ${at}: top date ${state.date} claims ${missingUpTo(stream, state.date).length} unread record(s)`,
+      );
     for (const [account, p] of Object.entries(state.partitions as Record<string, { date: string }>)) {
       const missing = missingUpTo(stream, p.date, account);
-      if (missing.length) problems.push(`${stream} at message ${at}: ad account ${account} at ${p.date} claims ${missing.length} unread record(s), e.g. ${canonical(missing[0]).slice(0, 120)}`);
+      if (missing.length)
+        problems.push(
+          `${stream} at message ${at}: ad account ${account} at ${p.date} claims ${missing.length} unread record(s), e.g. ${canonical(missing[0]).slice(0, 120)}`,
+        );
     }
   });
   return problems;
@@ -148,17 +191,27 @@ function overclaims(messages: Json[], before: Map<string, Json[]>, accounts: str
 test('every STATE of a partitioned stream, killed run and restart alike, claims no more than was read', () => {
   const accounts = sim.data.adAccounts.map((a) => a.id);
   expect(accounts).toHaveLength(3);
-  const partitioned = (o: CrashOutcome) => o.killed.messages.filter((m) => m.type === 'STATE' && m.state.stream.stream_state?.partitions).length;
+  const partitioned = (o: CrashOutcome) =>
+    o.killed.messages.filter((m) => m.type === 'STATE' && m.state.stream.stream_state?.partitions).length;
   expect(outcomes.filter((o) => partitioned(o) > 0).length).toBeGreaterThan(3);
   for (const o of outcomes) {
-    expect({ point: o.n, killed: overclaims(o.killed.messages, new Map(), accounts) }).toEqual({ point: o.n, killed: [] });
-    expect({ point: o.n, resumed: overclaims(o.resumed.messages, committedRecords(o.killed.messages), accounts) }).toEqual({ point: o.n, resumed: [] });
+    expect({ point: o.n, killed: overclaims(o.killed.messages, new Map(), accounts) }).toEqual({
+      point: o.n,
+      killed: [],
+    });
+    expect({
+      point: o.n,
+      resumed: overclaims(o.resumed.messages, committedRecords(o.killed.messages), accounts),
+    }).toEqual({ point: o.n, resumed: [] });
   }
 });
 
 test('the restarts resumed: analytics streams read less than from scratch at late kill points', () => {
-  const analytics = (run: Spawned) => run.messages.filter((m) => m.type === 'RECORD' && /analytics/.test(m.record.stream)).length;
-  const full = Object.entries(truth.counts).filter(([s]) => /analytics/.test(s)).reduce((a, [, n]) => a + n, 0);
+  const analytics = (run: Spawned) =>
+    run.messages.filter((m) => m.type === 'RECORD' && /analytics/.test(m.record.stream)).length;
+  const full = Object.entries(truth.counts)
+    .filter(([s]) => /analytics/.test(s))
+    .reduce((a, [, n]) => a + n, 0);
   const late = outcomes.filter((o) => o.states.some((s) => s.stream.stream_state?.date));
   expect(late.length).toBeGreaterThan(0);
   for (const o of late) expect(analytics(o.resumed)).toBeLessThan(full);

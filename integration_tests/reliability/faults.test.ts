@@ -19,7 +19,14 @@ import { spawnConnector, type Spawned } from '../../test_kit/spawn';
 const SEEDS = [11, 23, 37];
 const FAULT_RATE = 0.1;
 
-interface Outcome { seed: number; run: Spawned; problems: string[]; faults: Record<string, number>; requests: number; total: number }
+interface Outcome {
+  seed: number;
+  run: Spawned;
+  problems: string[];
+  faults: Record<string, number>;
+  requests: number;
+  total: number;
+}
 const outcomes = new Map<number, Outcome>();
 
 beforeAll(async () => {
@@ -27,7 +34,10 @@ beforeAll(async () => {
   const catalog = join(dir, 'catalog.json');
   writeFileSync(catalog, JSON.stringify(fullCatalog('full_refresh')));
   await pool(SEEDS, 2, async (seed) => {
-    const sim = await startSimulator({ today: TODAY, faults: { rate: FAULT_RATE, kinds: ALL_FAULTS, slowMs: 3000, seed } });
+    const sim = await startSimulator({
+      today: TODAY,
+      faults: { rate: FAULT_RATE, kinds: ALL_FAULTS, slowMs: 3000, seed },
+    });
     try {
       const config = join(dir, `config-${seed}.json`);
       writeFileSync(config, JSON.stringify(oauthConfig(sim)));
@@ -39,7 +49,13 @@ beforeAll(async () => {
       const faults = faultCounts(sim.requestLog);
       const total = Object.values(truth.counts).reduce((a, b) => a + b, 0);
       outcomes.set(seed, { seed, run, problems, faults, requests: sim.requestLog.length, total });
-      recordFigure({ suite: 'faults', faults, recordsChecked: total, recordsLost: problems.length ? -1 : 0, note: `seed ${seed}` });
+      recordFigure({
+        suite: 'faults',
+        faults,
+        recordsChecked: total,
+        recordsLost: problems.length ? -1 : 0,
+        note: `seed ${seed}`,
+      });
     } finally {
       await sim.close();
     }

@@ -21,17 +21,34 @@ const BASIC = Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64');
 const SECRETS = [CLIENT_SECRET, REFRESH_TOKEN, ACCESS_TOKEN, BASIC];
 const SNIPPET = 200;
 
-const oauthConfig = { credentials: { auth_method: 'oauth2.0', client_id: CLIENT_ID, client_secret: CLIENT_SECRET, refresh_token: REFRESH_TOKEN } };
+const oauthConfig = {
+  credentials: {
+    auth_method: 'oauth2.0',
+    client_id: CLIENT_ID,
+    client_secret: CLIENT_SECRET,
+    refresh_token: REFRESH_TOKEN,
+  },
+};
 
 let server: HostileServer;
-beforeAll(async () => { server = await startHostileServer(); }, 30_000);
-afterAll(async () => { await server?.close(); }, 30_000);
-beforeEach(() => { server.seen.length = 0; });
+beforeAll(async () => {
+  server = await startHostileServer();
+}, 30_000);
+afterAll(async () => {
+  await server?.close();
+}, 30_000);
+beforeEach(() => {
+  server.seen.length = 0;
+});
 
 const check = async (config: unknown = oauthConfig): Promise<RunResult> =>
-  runConnector(['check', '--config', tempFiles({ config }).config], { env: { PINTEREST_API_URL: server.api }, retry: { maxAttempts: 1 } });
+  runConnector(['check', '--config', tempFiles({ config }).config], {
+    env: { PINTEREST_API_URL: server.api },
+    retry: { maxAttempts: 1 },
+  });
 
-const failure = (r: RunResult): string => r.messages.find((m) => m.type === 'CONNECTION_STATUS')?.connectionStatus.message ?? '';
+const failure = (r: RunResult): string =>
+  r.messages.find((m) => m.type === 'CONNECTION_STATUS')?.connectionStatus.message ?? '';
 
 /** `piece` padded so that the text at `offset` inside it starts `k` characters before the snippet's end. */
 const straddling = (piece: string, offset: number, k: number) => 'A'.repeat(SNIPPET - k - offset) + piece;
@@ -40,17 +57,20 @@ const straddling = (piece: string, offset: number, k: number) => 'A'.repeat(SNIP
 const CUTS = [5, 6, 9, 13, -1];
 
 describe('a secret cut at the edge of an echoed error snippet is masked', () => {
-  test.each(CUTS)('the form-encoded refresh token in an echoed token request, %i characters before the cut', async (k) => {
-    server.answer((req, res) => {
-      const encoded = new URLSearchParams({ refresh_token: REFRESH_TOKEN }).toString().slice('refresh_token='.length);
-      const offset = req.body.indexOf(encoded);
-      expect(offset).toBeGreaterThan(0);
-      sendText(res, 400, straddling(req.body, offset, k === -1 ? encoded.length - 1 : k));
-    });
-    const r = await check();
-    expect(failure(r)).toMatch(/refused to refresh the access token \(HTTP 400: A+/);
-    expectNoSecrets({ stdout: r.stdout }, SECRETS);
-  });
+  test.each(CUTS)(
+    'the form-encoded refresh token in an echoed token request, %i characters before the cut',
+    async (k) => {
+      server.answer((req, res) => {
+        const encoded = new URLSearchParams({ refresh_token: REFRESH_TOKEN }).toString().slice('refresh_token='.length);
+        const offset = req.body.indexOf(encoded);
+        expect(offset).toBeGreaterThan(0);
+        sendText(res, 400, straddling(req.body, offset, k === -1 ? encoded.length - 1 : k));
+      });
+      const r = await check();
+      expect(failure(r)).toMatch(/refused to refresh the access token \(HTTP 400: A+/);
+      expectNoSecrets({ stdout: r.stdout }, SECRETS);
+    },
+  );
 
   test.each(CUTS)('the Basic credential in an echoed Authorization header, %i characters before the cut', async (k) => {
     server.answer((req, res) => {
@@ -65,7 +85,15 @@ describe('a secret cut at the edge of an echoed error snippet is masked', () => 
   test.each(CUTS)('the client secret decoded by a proxy, %i characters before the cut', async (k) => {
     server.answer((req, res) => {
       const decoded = Buffer.from(String(req.headers.authorization).replace(/^Basic /, ''), 'base64').toString();
-      sendText(res, 400, straddling(`credentials=${decoded}`, 'credentials='.length + CLIENT_ID.length + 1, k === -1 ? CLIENT_SECRET.length - 1 : k));
+      sendText(
+        res,
+        400,
+        straddling(
+          `credentials=${decoded}`,
+          'credentials='.length + CLIENT_ID.length + 1,
+          k === -1 ? CLIENT_SECRET.length - 1 : k,
+        ),
+      );
     });
     const r = await check();
     expect(failure(r)).toMatch(/HTTP 400: A+/);
@@ -74,7 +102,8 @@ describe('a secret cut at the edge of an echoed error snippet is masked', () => 
 
   test.each(CUTS)('the access token in an echoed API request, %i characters before the cut', async (k) => {
     server.answer((req, res) => {
-      if (req.path.endsWith('/oauth/token')) return sendJson(res, 200, { access_token: ACCESS_TOKEN, expires_in: 3600, token_type: 'bearer' });
+      if (req.path.endsWith('/oauth/token'))
+        return sendJson(res, 200, { access_token: ACCESS_TOKEN, expires_in: 3600, token_type: 'bearer' });
       const header = String(req.headers.authorization);
       sendText(res, 400, straddling(header, header.indexOf(ACCESS_TOKEN), k === -1 ? ACCESS_TOKEN.length - 1 : k));
     });
@@ -85,9 +114,16 @@ describe('a secret cut at the edge of an echoed error snippet is masked', () => 
   });
 
   test('a whole secret inside a long JSON message (no cut) is masked in every spelling', async () => {
-    server.answer((req, res) => sendJson(res, 400, { code: 1, message: `echo: ${req.body} ${req.headers.authorization} ${encodeURIComponent(REFRESH_TOKEN).replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase())} ${CLIENT_SECRET}` }));
+    server.answer((req, res) =>
+      sendJson(res, 400, {
+        code: 1,
+        message: `echo: ${req.body} ${req.headers.authorization} ${encodeURIComponent(REFRESH_TOKEN).replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase())} ${CLIENT_SECRET}`,
+      }),
+    );
     const r = await check();
-    expect(failure(r)).toMatch(/echo: grant_type=refresh_token&refresh_token=\*\*\*\*&continuous_refresh=true Basic \*\*\*\* \*\*\*\* \*\*\*\*/);
+    expect(failure(r)).toMatch(
+      /echo: grant_type=refresh_token&refresh_token=\*\*\*\*&continuous_refresh=true Basic \*\*\*\* \*\*\*\* \*\*\*\*/,
+    );
     expectNoSecrets({ stdout: r.stdout }, SECRETS);
   });
 });
@@ -99,13 +135,16 @@ describe('masking never edits the output', () => {
     ['client_secret', { ...oauthConfig, credentials: { ...oauthConfig.credentials, client_secret: 'type' } }],
     ['refresh_token', { ...oauthConfig, credentials: { ...oauthConfig.credentials, refresh_token: '05-30' } }],
     ['access_token', { credentials: { auth_method: 'access_token', access_token: 'status' } }],
-  ])('a %s too short to be a Pinterest credential is a config error naming it; no line is rewritten', async (field, config) => {
-    const r = await check(config);
-    expect(failure(r)).toMatch(new RegExp(`'credentials\\.${field}' must be at least 16 characters`));
-    expect(server.seen).toEqual([]);
-    expect(r.messages.every((m) => typeof m.type === 'string')).toBe(true);
-    expect(hasMask(r)).toBe(false);
-  });
+  ])(
+    'a %s too short to be a Pinterest credential is a config error naming it; no line is rewritten',
+    async (field, config) => {
+      const r = await check(config);
+      expect(failure(r)).toMatch(new RegExp(`'credentials\\.${field}' must be at least 16 characters`));
+      expect(server.seen).toEqual([]);
+      expect(r.messages.every((m) => typeof m.type === 'string')).toBe(true);
+      expect(hasMask(r)).toBe(false);
+    },
+  );
 
   test('a token endpoint that issues a token of a few characters is an error, and that token masks nothing', async () => {
     server.answer((req, res) => {
@@ -119,7 +158,9 @@ describe('masking never edits the output', () => {
   });
 
   test('a token endpoint that rotates to a refresh token of a few characters: an error, no CONTROL message', async () => {
-    server.answer((_req, res) => sendJson(res, 200, { access_token: ACCESS_TOKEN, expires_in: 3600, refresh_token: 'abc-123' }));
+    server.answer((_req, res) =>
+      sendJson(res, 200, { access_token: ACCESS_TOKEN, expires_in: 3600, refresh_token: 'abc-123' }),
+    );
     const r = await check();
     expect(failure(r)).toMatch(/refresh_token of 7 characters \(under 16\)/);
     expect(r.messages.filter((m) => m.type === 'CONTROL')).toEqual([]);
@@ -128,12 +169,16 @@ describe('masking never edits the output', () => {
   test('only string values are masked: a key equal to a secret, and the message structure, stay as they were', async () => {
     const out = new PassThrough();
     let text = '';
-    out.on('data', (d) => { text += d; });
+    out.on('data', (d) => {
+      text += d;
+    });
     const writer = new MessageWriter(out, 'debug');
     const secret = 'description_secret_0001';
     writer.addSecret(secret);
     writer.addSecret('a "quoted" secret\\value');
-    await writer.write(msg.record('boards', { [secret]: `is ${secret}`, note: 'a "quoted" secret\\value here', id: '1' }));
+    await writer.write(
+      msg.record('boards', { [secret]: `is ${secret}`, note: 'a "quoted" secret\\value here', id: '1' }),
+    );
     await writer.flush();
     const line = JSON.parse(text.trim());
     expect(line.type).toBe('RECORD');

@@ -31,33 +31,56 @@ const OTHERS = STREAMS.filter((s) => s.category !== 'ads_analytics').map((s) => 
 describe('a tight per-category limit slows the read but loses nothing', () => {
   const LIMIT = { limit: 15, windowMs: 1000 };
   const cases = [
-    { name: 'matching PINTEREST_RATE_LIMITS, rate-limit headers', headers: true, budget: JSON.stringify({ ads_analytics: LIMIT, org_analytics: LIMIT }) },
+    {
+      name: 'matching PINTEREST_RATE_LIMITS, rate-limit headers',
+      headers: true,
+      budget: JSON.stringify({ ads_analytics: LIMIT, org_analytics: LIMIT }),
+    },
     // 32 requests at once pass 15 a second even when a loaded machine sends each slowly: 429s are sure to come.
     { name: 'no client budget, bare 429s without Retry-After', headers: false, budget: 'off', concurrency: 32 },
   ];
   const results = new Map<string, { run: Spawned; log: LoggedRequest[]; problems: string[] }>();
 
-  beforeAll(async () => {
-    await pool(cases, 2, async (c) => {
-      const sim = await startSimulator({ today: TODAY, rateLimits: { ads_analytics: LIMIT, org_analytics: LIMIT }, rateLimitHeaders: c.headers });
-      try {
-        const run = await spawnConnector(
-          ['read', '--config', write(`config-${c.headers}.json`, oauthConfig(sim, { window_days: 90, ...('concurrency' in c ? { concurrency: c.concurrency } : {}) })), '--catalog', write('catalog-full.json', fullCatalog())],
-          { env: connectorEnv(sim, { PINTEREST_RATE_LIMITS: c.budget }) },
-        );
-        const truth = truthOf(sim);
-        const problems = exactProblems(run.messages, truth);
-        const log = [...sim.requestLog];
-        results.set(c.name, { run, log, problems });
-        recordFigure({
-          suite: 'rate-limits', rateLimited: log.filter((r) => r.status === 429).length,
-          recordsChecked: Object.values(truth.counts).reduce((a, b) => a + b, 0), recordsLost: problems.length ? -1 : 0, note: c.name,
+  beforeAll(
+    async () => {
+      await pool(cases, 2, async (c) => {
+        const sim = await startSimulator({
+          today: TODAY,
+          rateLimits: { ads_analytics: LIMIT, org_analytics: LIMIT },
+          rateLimitHeaders: c.headers,
         });
-      } finally {
-        await sim.close();
-      }
-    });
-  }, spawnedRunsTimeout(cases.length, { perRunMs: 120_000 })); // each read is slowed by the limit on purpose
+        try {
+          const run = await spawnConnector(
+            [
+              'read',
+              '--config',
+              write(
+                `config-${c.headers}.json`,
+                oauthConfig(sim, { window_days: 90, ...('concurrency' in c ? { concurrency: c.concurrency } : {}) }),
+              ),
+              '--catalog',
+              write('catalog-full.json', fullCatalog()),
+            ],
+            { env: connectorEnv(sim, { PINTEREST_RATE_LIMITS: c.budget }) },
+          );
+          const truth = truthOf(sim);
+          const problems = exactProblems(run.messages, truth);
+          const log = [...sim.requestLog];
+          results.set(c.name, { run, log, problems });
+          recordFigure({
+            suite: 'rate-limits',
+            rateLimited: log.filter((r) => r.status === 429).length,
+            recordsChecked: Object.values(truth.counts).reduce((a, b) => a + b, 0),
+            recordsLost: problems.length ? -1 : 0,
+            note: c.name,
+          });
+        } finally {
+          await sim.close();
+        }
+      });
+    },
+    spawnedRunsTimeout(cases.length, { perRunMs: 120_000 }),
+  ); // each read is slowed by the limit on purpose
 
   test.each(cases.map((c) => c.name))('%s: exit 0 and exactly the ground truth', (name) => {
     const { run, problems } = results.get(name)!;
@@ -66,15 +89,18 @@ describe('a tight per-category limit slows the read but loses nothing', () => {
     expect(problems).toEqual([]);
   });
 
-  test.each(cases.map((c) => c.name))('%s: the limited categories were held to the limit (the read was slowed)', (name) => {
-    const { log } = results.get(name)!;
-    for (const category of ['ads_analytics', 'org_analytics']) {
-      const ok = log.filter((r) => r.category === category && r.status !== 429).map((r) => r.at);
-      expect(ok.length).toBeGreaterThan(LIMIT.limit);
-      // n accepted requests under 15 per sliding second span at least floor((n − 1) / 15) seconds
-      expect(ok[ok.length - 1] - ok[0]).toBeGreaterThanOrEqual(Math.floor((ok.length - 1) / LIMIT.limit) * 1000 - 50);
-    }
-  });
+  test.each(cases.map((c) => c.name))(
+    '%s: the limited categories were held to the limit (the read was slowed)',
+    (name) => {
+      const { log } = results.get(name)!;
+      for (const category of ['ads_analytics', 'org_analytics']) {
+        const ok = log.filter((r) => r.category === category && r.status !== 429).map((r) => r.at);
+        expect(ok.length).toBeGreaterThan(LIMIT.limit);
+        // n accepted requests under 15 per sliding second span at least floor((n − 1) / 15) seconds
+        expect(ok[ok.length - 1] - ok[0]).toBeGreaterThanOrEqual(Math.floor((ok.length - 1) / LIMIT.limit) * 1000 - 50);
+      }
+    },
+  );
 
   test('bare 429s were answered and waited out (not a failure)', () => {
     const { log } = results.get(cases[1].name)!;
@@ -93,12 +119,22 @@ describe('an exhausted daily quota checkpoints, reports RATE_LIMITED and resumes
     const sim = await startSimulator({ today: TODAY, dailyQuota: { ads_analytics: QUOTA } });
     try {
       truth = truthOf(sim);
-      const config = write('config-quota.json', oauthConfig(sim, { max_rate_limit_wait_seconds: MAX_WAIT_S, concurrency: CONCURRENCY }));
+      const config = write(
+        'config-quota.json',
+        oauthConfig(sim, { max_rate_limit_wait_seconds: MAX_WAIT_S, concurrency: CONCURRENCY }),
+      );
       const catalog = write('catalog-incremental.json', fullCatalog('incremental'));
       let state: Json[] | undefined;
       // The first run spends the quota; each next run starts after the quota reset, from the last state.
       for (let i = 0; i < 6; i++) {
-        const args = ['read', '--config', config, '--catalog', catalog, ...(state ? ['--state', write(`state-${i}.json`, state)] : [])];
+        const args = [
+          'read',
+          '--config',
+          config,
+          '--catalog',
+          catalog,
+          ...(state ? ['--state', write(`state-${i}.json`, state)] : []),
+        ];
         const run = await spawnConnector(args, { env: connectorEnv(sim) });
         runs.push({ run, first429: sim.requestLog.find((r) => r.status === 429)?.at, log: [...sim.requestLog] });
         if (run.exitCode === 0) break;
@@ -109,8 +145,17 @@ describe('an exhausted daily quota checkpoints, reports RATE_LIMITED and resumes
     } finally {
       await sim.close();
     }
-    const lost = lostRecords([...runs.slice(0, -1).map((r) => committedRecords(r.run.messages)), runs[runs.length - 1].run.messages], truth);
-    recordFigure({ suite: 'rate-limits', rateLimited: runs.reduce((n, r) => n + r.log.filter((x) => x.status === 429).length, 0), recordsChecked: lost.total, recordsLost: lost.lost, note: `daily quota ${QUOTA}: ${runs.length - 1} quota stop(s) resumed, ${runs.length} runs` });
+    const lost = lostRecords(
+      [...runs.slice(0, -1).map((r) => committedRecords(r.run.messages)), runs[runs.length - 1].run.messages],
+      truth,
+    );
+    recordFigure({
+      suite: 'rate-limits',
+      rateLimited: runs.reduce((n, r) => n + r.log.filter((x) => x.status === 429).length, 0),
+      recordsChecked: lost.total,
+      recordsLost: lost.lost,
+      note: `daily quota ${QUOTA}: ${runs.length - 1} quota stop(s) resumed, ${runs.length} runs`,
+    });
   }, spawnedRunsTimeout(6));
 
   const first = () => runs[0].run;
@@ -126,7 +171,9 @@ describe('an exhausted daily quota checkpoints, reports RATE_LIMITED and resumes
     const { log, first429 } = runs[0];
     const after = log.filter((r) => r.category === 'ads_analytics' && r.at > first429!);
     expect(after.length).toBeLessThanOrEqual(CONCURRENCY);
-    expect(errorTraces(first().messages).some((e) => /longer than max_rate_limit_wait_seconds/.test(e.message))).toBe(true);
+    expect(errorTraces(first().messages).some((e) => /longer than max_rate_limit_wait_seconds/.test(e.message))).toBe(
+      true,
+    );
   });
 
   test('every ads_analytics stream ends INCOMPLETE with reason RATE_LIMITED and a quota_reset in the future', () => {
@@ -158,7 +205,9 @@ describe('an exhausted daily quota checkpoints, reports RATE_LIMITED and resumes
   });
 
   test('state was saved for the finished windows before the stop', () => {
-    const withCursor = ADS_ANALYTICS.filter((name) => lastStates(first().messages).some((s) => s.stream.stream_descriptor.name === name && s.stream.stream_state.date));
+    const withCursor = ADS_ANALYTICS.filter((name) =>
+      lastStates(first().messages).some((s) => s.stream.stream_descriptor.name === name && s.stream.stream_state.date),
+    );
     expect(withCursor.length).toBeGreaterThan(0);
   });
 
@@ -167,11 +216,15 @@ describe('an exhausted daily quota checkpoints, reports RATE_LIMITED and resumes
     expect(runs[runs.length - 1].run.exitCode).toBe(0);
     expect(errorTraces(runs[runs.length - 1].run.messages)).toEqual([]);
     // a resumed run never re-reads from scratch: ads_analytics requests stay within the quota + re-reads
-    for (const r of runs.slice(1)) expect(r.log.some((x) => x.category === 'ads_analytics' && x.status === 200)).toBe(true);
+    for (const r of runs.slice(1))
+      expect(r.log.some((x) => x.category === 'ads_analytics' && x.status === 200)).toBe(true);
   });
 
   test('checkpointed records of the stopped runs + the final run cover the ground truth (0 lost)', () => {
-    const lost = lostRecords([...runs.slice(0, -1).map((r) => committedRecords(r.run.messages)), runs[runs.length - 1].run.messages], truth);
+    const lost = lostRecords(
+      [...runs.slice(0, -1).map((r) => committedRecords(r.run.messages)), runs[runs.length - 1].run.messages],
+      truth,
+    );
     expect(lost.samples).toEqual([]);
     expect(lost.lost).toBe(0);
   });
@@ -185,15 +238,29 @@ describe('the older x-userendpoint-ratelimit-* headers (issue 13 item 7)', () =>
   const streams = ['pin_analytics', 'user_account_analytics', 'boards'];
 
   beforeAll(async () => {
-    const sim = await startSimulator({ today: TODAY, rateLimits: { org_analytics: LIMIT }, rateLimitHeaders: 'userendpoint' });
+    const sim = await startSimulator({
+      today: TODAY,
+      rateLimits: { org_analytics: LIMIT },
+      rateLimitHeaders: 'userendpoint',
+    });
     try {
       run = await spawnConnector(
-        ['read', '--config', write('config-userendpoint.json', oauthConfig(sim, { window_days: 90 })), '--catalog', write('catalog-org.json', fullCatalog('full_refresh', streams))],
+        [
+          'read',
+          '--config',
+          write('config-userendpoint.json', oauthConfig(sim, { window_days: 90 })),
+          '--catalog',
+          write('catalog-org.json', fullCatalog('full_refresh', streams)),
+        ],
         { env: connectorEnv(sim, { PINTEREST_RATE_LIMITS: 'off' }) },
       );
       log = [...sim.requestLog];
       problems = exactProblems(run.messages, truthOf(sim), streams);
-      recordFigure({ suite: 'rate-limits', rateLimited: log.filter((r) => r.status === 429).length, note: 'x-userendpoint-ratelimit-* headers only' });
+      recordFigure({
+        suite: 'rate-limits',
+        rateLimited: log.filter((r) => r.status === 429).length,
+        note: 'x-userendpoint-ratelimit-* headers only',
+      });
     } finally {
       await sim.close();
     }

@@ -30,36 +30,48 @@ const catalog = write('catalog.json', fullCatalog('full_refresh', [...CATALOG_ST
 const WITHOUT_CATALOGS = DEFAULT_SCOPES.filter((s) => s !== 'catalogs:read');
 
 const tokenRequests = (sim: Simulator) => sim.requestLog.filter((r) => r.path === '/oauth/token');
-const scopeRefusals = (sim: Simulator) => sim.requestLog.filter((r) => r.path.startsWith('/catalogs') && r.status === 401);
+const scopeRefusals = (sim: Simulator) =>
+  sim.requestLog.filter((r) => r.path.startsWith('/catalogs') && r.status === 401);
 
 describe('a token lacking catalogs:read (401 code 3 on the catalog routes)', () => {
   let sim: Simulator;
-  beforeAll(async () => { sim = await startSimulator({ today: TODAY, scopes: WITHOUT_CATALOGS }); });
-  afterAll(async () => { await sim?.close(); });
+  beforeAll(async () => {
+    sim = await startSimulator({ today: TODAY, scopes: WITHOUT_CATALOGS });
+  });
+  afterAll(async () => {
+    await sim?.close();
+  });
   beforeEach(() => sim.resetLog());
 
   test.each([
     ['oauth', () => oauthConfig(sim)],
     ['access token', () => accessTokenConfig(sim)],
-  ])('%s: the catalog streams fail naming the scope, every other stream completes, the token is not refreshed for it', async (mode, config) => {
-    expect(CATALOG_STREAMS.length).toBeGreaterThan(0);
-    const run = await spawnConnector(['read', '--config', write(`config-${mode}.json`, config()), '--catalog', catalog], { env: connectorEnv(sim) });
-    expect(run.exitCode).not.toBe(0);
-    const errors = errorTraces(run.messages);
-    expect(errors.map((e) => e.stream_descriptor?.name).sort()).toEqual([...CATALOG_STREAMS].sort());
-    for (const e of errors) {
-      expect(e.failure_type).toBe('config_error');
-      expect(e.message).toContain('catalogs:read');
-      expect(e.message).not.toMatch(/rejected the credentials|expired or revoked/);
-      expect(hasStackLines(e.message)).toBe(false);
-    }
-    for (const name of CATALOG_STREAMS) expect([name, statuses(run.messages, name).at(-1)]).toEqual([name, 'INCOMPLETE']);
-    for (const name of OTHER_STREAMS) expect([name, statuses(run.messages, name).at(-1)]).toEqual([name, 'COMPLETE']);
-    expect(exactProblems(run.messages, truthOf(sim), OTHER_STREAMS)).toEqual([]);
-    // One refusal per catalog stream (never retried), and no refresh because of them.
-    expect(scopeRefusals(sim)).toHaveLength(CATALOG_STREAMS.length);
-    expect(tokenRequests(sim)).toHaveLength(mode === 'oauth' ? 1 : 0);
-  });
+  ])(
+    '%s: the catalog streams fail naming the scope, every other stream completes, the token is not refreshed for it',
+    async (mode, config) => {
+      expect(CATALOG_STREAMS.length).toBeGreaterThan(0);
+      const run = await spawnConnector(
+        ['read', '--config', write(`config-${mode}.json`, config()), '--catalog', catalog],
+        { env: connectorEnv(sim) },
+      );
+      expect(run.exitCode).not.toBe(0);
+      const errors = errorTraces(run.messages);
+      expect(errors.map((e) => e.stream_descriptor?.name).sort()).toEqual([...CATALOG_STREAMS].sort());
+      for (const e of errors) {
+        expect(e.failure_type).toBe('config_error');
+        expect(e.message).toContain('catalogs:read');
+        expect(e.message).not.toMatch(/rejected the credentials|expired or revoked/);
+        expect(hasStackLines(e.message)).toBe(false);
+      }
+      for (const name of CATALOG_STREAMS)
+        expect([name, statuses(run.messages, name).at(-1)]).toEqual([name, 'INCOMPLETE']);
+      for (const name of OTHER_STREAMS) expect([name, statuses(run.messages, name).at(-1)]).toEqual([name, 'COMPLETE']);
+      expect(exactProblems(run.messages, truthOf(sim), OTHER_STREAMS)).toEqual([]);
+      // One refusal per catalog stream (never retried), and no refresh because of them.
+      expect(scopeRefusals(sim)).toHaveLength(CATALOG_STREAMS.length);
+      expect(tokenRequests(sim)).toHaveLength(mode === 'oauth' ? 1 : 0);
+    },
+  );
 });
 
 test('access tokens that expire mid-read are still refreshed while the scope refusals are not', async () => {
@@ -67,11 +79,19 @@ test('access tokens that expire mid-read are still refreshed while the scope ref
   // scope 401s (code 3) none.
   const sim = await startSimulator({ today: TODAY, scopes: WITHOUT_CATALOGS, accessTokenMaxRequests: 20 });
   try {
-    const run = await spawnConnector(['read', '--config', write('expiring.json', oauthConfig(sim)), '--catalog', catalog], { env: connectorEnv(sim) });
-    expect(errorTraces(run.messages).map((e) => e.stream_descriptor?.name).sort()).toEqual([...CATALOG_STREAMS].sort());
+    const run = await spawnConnector(
+      ['read', '--config', write('expiring.json', oauthConfig(sim)), '--catalog', catalog],
+      { env: connectorEnv(sim) },
+    );
+    expect(
+      errorTraces(run.messages)
+        .map((e) => e.stream_descriptor?.name)
+        .sort(),
+    ).toEqual([...CATALOG_STREAMS].sort());
     expect(exactProblems(run.messages, truthOf(sim), OTHER_STREAMS)).toEqual([]);
     // Every 401 but one per catalog stream (its scope refusal, asked once) is an expired token.
-    const expired = sim.requestLog.filter((r) => r.path !== '/oauth/token' && r.status === 401).length - CATALOG_STREAMS.length;
+    const expired =
+      sim.requestLog.filter((r) => r.path !== '/oauth/token' && r.status === 401).length - CATALOG_STREAMS.length;
     expect(expired).toBeGreaterThan(0);
     expect(scopeRefusals(sim).length).toBeGreaterThanOrEqual(CATALOG_STREAMS.length);
     // No more refreshes than expired tokens met (plus the first token): none for a scope refusal.

@@ -13,26 +13,55 @@ import { ROOT } from '../../test_kit/spawn';
 
 const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as {
   lockfileVersion: number;
-  packages: Record<string, { version?: string; resolved?: string; integrity?: string; dev?: boolean; link?: boolean; dependencies?: Record<string, string> }>;
+  packages: Record<
+    string,
+    {
+      version?: string;
+      resolved?: string;
+      integrity?: string;
+      dev?: boolean;
+      link?: boolean;
+      dependencies?: Record<string, string>;
+    }
+  >;
 };
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
 
 test('npm audit --omit=dev: no high or critical advisory (or a clear warning when the audit endpoint is unreachable)', () => {
-  const res = spawnSync('npm', ['audit', '--omit=dev', '--audit-level=high', '--json'], { cwd: ROOT, encoding: 'utf8', timeout: 90_000, env: { ...process.env, npm_config_update_notifier: 'false' } });
+  const res = spawnSync('npm', ['audit', '--omit=dev', '--audit-level=high', '--json'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 90_000,
+    env: { ...process.env, npm_config_update_notifier: 'false' },
+  });
   let report: any;
-  try { report = JSON.parse(res.stdout); } catch { report = undefined; }
+  try {
+    report = JSON.parse(res.stdout);
+  } catch {
+    report = undefined;
+  }
   const counts = report?.metadata?.vulnerabilities;
   if (!counts) {
-    const why = (report?.error?.summary || report?.message || res.stderr || res.error?.message || 'no answer').toString().split('\n')[0].slice(0, 300);
-    const unreachable = /audit endpoint|advisories|ENOTFOUND|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN|ENETUNREACH|socket|network|proxy|\b(40[3-9]|5\d\d)\b/i;
+    const why = (report?.error?.summary || report?.message || res.stderr || res.error?.message || 'no answer')
+      .toString()
+      .split('\n')[0]
+      .slice(0, 300);
+    const unreachable =
+      /audit endpoint|advisories|ENOTFOUND|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN|ENETUNREACH|socket|network|proxy|\b(40[3-9]|5\d\d)\b/i;
     if (!unreachable.test(`${why} ${res.stderr ?? ''}`)) throw new Error(`npm audit failed without a report: ${why}`);
     const note = `npm audit could not reach the registry's audit endpoint (${why}); the production dependencies were NOT audited in this run.`;
     if (process.env.RELIABILITY_REQUIRE_AUDIT === '1') throw new Error(note);
     console.warn(`SKIPPED: ${note} Set RELIABILITY_REQUIRE_AUDIT=1 to fail instead.`);
     return;
   }
-  const advisories = Object.values(report.vulnerabilities ?? {}) as Array<{ name: string; severity: string; via: unknown[] }>;
-  const serious = advisories.filter((v) => v.severity === 'high' || v.severity === 'critical').map((v) => `${v.name} (${v.severity})`);
+  const advisories = Object.values(report.vulnerabilities ?? {}) as Array<{
+    name: string;
+    severity: string;
+    via: unknown[];
+  }>;
+  const serious = advisories
+    .filter((v) => v.severity === 'high' || v.severity === 'critical')
+    .map((v) => `${v.name} (${v.severity})`);
   expect(serious).toEqual([]);
   expect((counts.high ?? 0) + (counts.critical ?? 0)).toBe(0);
 }, 100_000);
@@ -58,7 +87,8 @@ test('the lockfile matches package.json and pins every production package with a
     if (path === '' || entry.link || entry.dev) continue;
     production++;
     // `resolved` may be omitted (npm then uses the configured registry); when present it must be https.
-    if (entry.resolved !== undefined && !entry.resolved.startsWith('https://')) problems.push(`${path}: resolved from ${entry.resolved}`);
+    if (entry.resolved !== undefined && !entry.resolved.startsWith('https://'))
+      problems.push(`${path}: resolved from ${entry.resolved}`);
     if (!entry.version) problems.push(`${path}: no pinned version`);
     if (!entry.integrity?.startsWith('sha512-')) problems.push(`${path}: integrity ${entry.integrity ?? 'missing'}`);
   }
@@ -72,10 +102,16 @@ test('the Docker image runs as a non-root user (if there is a Dockerfile)', () =
     console.warn('SKIPPED: no Dockerfile in the repository.');
     return;
   }
-  const lines = readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   // the USER in force at the end of the last stage
   const lastFrom = lines.map((l) => /^FROM\s/i.test(l)).lastIndexOf(true);
-  const users = lines.slice(lastFrom).filter((l) => /^USER\s/i.test(l)).map((l) => l.split(/\s+/)[1]);
+  const users = lines
+    .slice(lastFrom)
+    .filter((l) => /^USER\s/i.test(l))
+    .map((l) => l.split(/\s+/)[1]);
   expect(users.length).toBeGreaterThan(0);
   const user = users[users.length - 1].split(':')[0];
   expect(['root', '0']).not.toContain(user);

@@ -24,20 +24,35 @@ const write = (name: string, content: unknown) => {
   return path;
 };
 const catalog = write('catalog.json', fullCatalog());
-const SMALL = write('catalog-small.json', fullCatalog('full_refresh', ['boards', 'user_account_analytics', 'campaign_analytics']));
+const SMALL = write(
+  'catalog-small.json',
+  fullCatalog('full_refresh', ['boards', 'user_account_analytics', 'campaign_analytics']),
+);
 const tokenRequests = (sim: Simulator) => sim.requestLog.filter((r) => r.path === '/oauth/token');
 
 describe('an access token that expires mid-read', () => {
   let sim: Simulator;
-  beforeAll(async () => { sim = await startSimulator({ today: TODAY }); });
-  afterAll(async () => { await sim?.close(); });
+  beforeAll(async () => {
+    sim = await startSimulator({ today: TODAY });
+  });
+  afterAll(async () => {
+    await sim?.close();
+  });
 
   test('is refreshed once and the read goes on to the full ground truth', async () => {
     let expired = false;
-    const run = await spawnConnector(['read', '--config', write('oauth.json', oauthConfig(sim)), '--catalog', catalog], {
-      env: connectorEnv(sim),
-      onMessage: (_m, n) => { if (!expired && n === 3000) { expired = true; sim.expireAccessTokens(); } },
-    });
+    const run = await spawnConnector(
+      ['read', '--config', write('oauth.json', oauthConfig(sim)), '--catalog', catalog],
+      {
+        env: connectorEnv(sim),
+        onMessage: (_m, n) => {
+          if (!expired && n === 3000) {
+            expired = true;
+            sim.expireAccessTokens();
+          }
+        },
+      },
+    );
     expect(expired).toBe(true);
     expect(errorTraces(run.messages)).toEqual([]);
     expect(run.exitCode).toBe(0);
@@ -45,15 +60,25 @@ describe('an access token that expires mid-read', () => {
     // the initial token and exactly one refresh, however many requests were in flight with the dead token
     expect(tokenRequests(sim)).toHaveLength(2);
     expect(sim.requestLog.filter((r) => r.status === 401).length).toBeGreaterThan(0);
-    recordFigure({ suite: 'tokens', faults: { expiredAccessToken: sim.requestLog.filter((r) => r.status === 401).length }, recordsChecked: records(run.messages).length, recordsLost: 0 });
+    recordFigure({
+      suite: 'tokens',
+      faults: { expiredAccessToken: sim.requestLog.filter((r) => r.status === 401).length },
+      recordsChecked: records(run.messages).length,
+      recordsLost: 0,
+    });
   });
 
   test('an expired static access token (access-token mode) is a config_error that asks for a new token', async () => {
     sim.resetLog();
-    const run = await spawnConnector(['read', '--config', write('static.json', accessTokenConfig(sim)), '--catalog', SMALL], {
-      env: connectorEnv(sim),
-      onMessage: (_m, n) => { if (n === 1) sim.expireAccessTokens(); },
-    });
+    const run = await spawnConnector(
+      ['read', '--config', write('static.json', accessTokenConfig(sim)), '--catalog', SMALL],
+      {
+        env: connectorEnv(sim),
+        onMessage: (_m, n) => {
+          if (n === 1) sim.expireAccessTokens();
+        },
+      },
+    );
     expect(run.exitCode).not.toBe(0);
     const errors = errorTraces(run.messages);
     expect(errors.length).toBeGreaterThan(0);
@@ -70,7 +95,16 @@ test('short-lived access tokens (2 s) are refreshed ahead of expiry; the read is
   const sim = await startSimulator({ today: TODAY, accessTokenTtlSeconds: 2, latencyMs: 100 });
   const streams = ['pins', 'pin_analytics', 'campaign_analytics', 'ad_targeting_analytics', 'followers'];
   try {
-    const run = await spawnConnector(['read', '--config', write('short.json', oauthConfig(sim)), '--catalog', write('catalog-ttl.json', fullCatalog('full_refresh', streams))], { env: connectorEnv(sim) });
+    const run = await spawnConnector(
+      [
+        'read',
+        '--config',
+        write('short.json', oauthConfig(sim)),
+        '--catalog',
+        write('catalog-ttl.json', fullCatalog('full_refresh', streams)),
+      ],
+      { env: connectorEnv(sim) },
+    );
     expect(errorTraces(run.messages)).toEqual([]);
     expect(run.exitCode).toBe(0);
     expect(exactProblems(run.messages, truthOf(sim), streams)).toEqual([]);
@@ -88,7 +122,9 @@ describe('a revoked refresh token', () => {
     sim.revokeRefreshToken();
     config = write('revoked.json', oauthConfig(sim));
   });
-  afterAll(async () => { await sim?.close(); });
+  afterAll(async () => {
+    await sim?.close();
+  });
 
   test('read: one config_error saying to re-authenticate, no records, no state, non-zero exit', async () => {
     const run = await spawnConnector(['read', '--config', config, '--catalog', catalog], { env: connectorEnv(sim) });
@@ -113,13 +149,19 @@ describe('a revoked refresh token', () => {
     const live = await startSimulator({ today: TODAY });
     try {
       let failedAt = -1;
-      const run = await spawnConnector(['read', '--config', write('live.json', oauthConfig(live)), '--catalog', catalog], {
-        env: connectorEnv(live),
-        onMessage: (m, n) => {
-          if (n === 2000) { live.revokeRefreshToken(); live.expireAccessTokens(); }
-          if (failedAt < 0 && m.type === 'TRACE' && m.trace.type === 'ERROR') failedAt = n;
+      const run = await spawnConnector(
+        ['read', '--config', write('live.json', oauthConfig(live)), '--catalog', catalog],
+        {
+          env: connectorEnv(live),
+          onMessage: (m, n) => {
+            if (n === 2000) {
+              live.revokeRefreshToken();
+              live.expireAccessTokens();
+            }
+            if (failedAt < 0 && m.type === 'TRACE' && m.trace.type === 'ERROR') failedAt = n;
+          },
         },
-      });
+      );
       expect(run.exitCode).not.toBe(0);
       const errors = errorTraces(run.messages);
       expect(errors.length).toBeGreaterThan(0);
@@ -131,8 +173,12 @@ describe('a revoked refresh token', () => {
       for (const e of errors) {
         const name = e.stream_descriptor?.name;
         if (!name) continue;
-        const idx = run.messages.findIndex((m) => m.type === 'TRACE' && m.trace.type === 'ERROR' && m.trace.error.stream_descriptor?.name === name);
-        expect(run.messages.slice(idx).filter((m) => m.type === 'STATE' && m.state.stream.stream_descriptor.name === name)).toEqual([]);
+        const idx = run.messages.findIndex(
+          (m) => m.type === 'TRACE' && m.trace.type === 'ERROR' && m.trace.error.stream_descriptor?.name === name,
+        );
+        expect(
+          run.messages.slice(idx).filter((m) => m.type === 'STATE' && m.state.stream.stream_descriptor.name === name),
+        ).toEqual([]);
       }
     } finally {
       await live.close();
@@ -148,12 +194,16 @@ describe('a rotated refresh token', () => {
 
   beforeAll(async () => {
     sim = await startSimulator({ today: TODAY, rotateRefreshToken: true });
-    const run = await spawnConnector(['read', '--config', write('rotating.json', original()), '--catalog', SMALL], { env: connectorEnv(sim) });
+    const run = await spawnConnector(['read', '--config', write('rotating.json', original()), '--catalog', SMALL], {
+      env: connectorEnv(sim),
+    });
     expect(run.exitCode).toBe(0);
     control = run.messages.filter((m) => m.type === 'CONTROL');
     firstRotated = sim.currentRefreshToken();
   });
-  afterAll(async () => { await sim?.close(); });
+  afterAll(async () => {
+    await sim?.close();
+  });
 
   test('reaches exactly one CONTROL message carrying the whole updated config', () => {
     expect(control).toHaveLength(1);
@@ -166,7 +216,9 @@ describe('a rotated refresh token', () => {
   });
 
   test('the old config is refused afterwards (config_error, re-authenticate)', async () => {
-    const run = await spawnConnector(['read', '--config', write('old.json', original()), '--catalog', SMALL], { env: connectorEnv(sim) });
+    const run = await spawnConnector(['read', '--config', write('old.json', original()), '--catalog', SMALL], {
+      env: connectorEnv(sim),
+    });
     expect(run.exitCode).not.toBe(0);
     expect(errorTraces(run.messages)[0].failure_type).toBe('config_error');
     expect(errorTraces(run.messages)[0].message).toMatch(/re-authenticate/i);
@@ -174,7 +226,9 @@ describe('a rotated refresh token', () => {
 
   test('the next run with the updated config works (and hands back the next rotation)', async () => {
     const updated = control[0].control.connectorConfig.config;
-    const run = await spawnConnector(['read', '--config', write('updated.json', updated), '--catalog', SMALL], { env: connectorEnv(sim) });
+    const run = await spawnConnector(['read', '--config', write('updated.json', updated), '--catalog', SMALL], {
+      env: connectorEnv(sim),
+    });
     expect(errorTraces(run.messages)).toEqual([]);
     expect(run.exitCode).toBe(0);
     expect(records(run.messages).length).toBeGreaterThan(0);
@@ -184,8 +238,13 @@ describe('a rotated refresh token', () => {
   });
 
   test('--write-config also writes the rotated token into the config file (owner-only)', async () => {
-    const path = write('write-back.json', { ...original(), credentials: { ...original().credentials, refresh_token: sim.currentRefreshToken() } });
-    const run = await spawnConnector(['read', '--config', path, '--catalog', SMALL, '--write-config'], { env: connectorEnv(sim) });
+    const path = write('write-back.json', {
+      ...original(),
+      credentials: { ...original().credentials, refresh_token: sim.currentRefreshToken() },
+    });
+    const run = await spawnConnector(['read', '--config', path, '--catalog', SMALL, '--write-config'], {
+      env: connectorEnv(sim),
+    });
     expect(run.exitCode).toBe(0);
     const onDisk = JSON.parse(readFileSync(path, 'utf8'));
     expect(onDisk.credentials.refresh_token).toBe(sim.currentRefreshToken());
@@ -195,65 +254,105 @@ describe('a rotated refresh token', () => {
 
 describe('tokens that expire again and again while requests are in flight (issue 13 item 4)', () => {
   const sims: Simulator[] = [];
-  afterAll(async () => { for (const s of sims) await s.close(); });
+  afterAll(async () => {
+    for (const s of sims) await s.close();
+  });
 
   // 15 as a new user met it; 4 is fewer than the requests in flight, so requests meet two dead tokens in a row.
-  test.each([15, 4])('tokens dead after %i requests, at concurrency 8: pin_analytics and user_account_analytics complete, one refresh per rejected token', async (uses) => {
-    const sim = await startSimulator({ today: TODAY, accessTokenMaxRequests: uses, latencyMs: 5 });
-    sims.push(sim);
-    const streams = ['pin_analytics', 'user_account_analytics', 'boards'];
-    const run = await spawnConnector(['read', '--config', write(`oauth-c8-${uses}.json`, oauthConfig(sim, { concurrency: 8 })), '--catalog', write('catalog-expiring.json', fullCatalog('full_refresh', streams))], { env: connectorEnv(sim) });
-    expect(errorTraces(run.messages)).toEqual([]);
-    expect(run.exitCode).toBe(0);
-    expect(exactProblems(run.messages, truthOf(sim), streams)).toEqual([]);
-    const api = sim.requestLog.filter((r) => r.path !== '/oauth/token');
-    const served = api.filter((r) => r.status !== 401).length;
-    const rejected = api.filter((r) => r.status === 401).length;
-    const refreshes = tokenRequests(sim).length;
-    // Each token serves all its requests before it is replaced: no refresh per request, none wasted.
-    expect(refreshes).toBeGreaterThan(5);
-    expect(refreshes).toBeLessThanOrEqual(Math.ceil(served / uses) + 1);
-    expect(rejected).toBeGreaterThanOrEqual(refreshes - 1);
-    recordFigure({ suite: 'tokens', note: `${refreshes} tokens, each dead after ${uses} requests, at concurrency 8; ${rejected} 401s survived` });
-  }, 120_000);
+  test.each([15, 4])(
+    'tokens dead after %i requests, at concurrency 8: pin_analytics and user_account_analytics complete, one refresh per rejected token',
+    async (uses) => {
+      const sim = await startSimulator({ today: TODAY, accessTokenMaxRequests: uses, latencyMs: 5 });
+      sims.push(sim);
+      const streams = ['pin_analytics', 'user_account_analytics', 'boards'];
+      const run = await spawnConnector(
+        [
+          'read',
+          '--config',
+          write(`oauth-c8-${uses}.json`, oauthConfig(sim, { concurrency: 8 })),
+          '--catalog',
+          write('catalog-expiring.json', fullCatalog('full_refresh', streams)),
+        ],
+        { env: connectorEnv(sim) },
+      );
+      expect(errorTraces(run.messages)).toEqual([]);
+      expect(run.exitCode).toBe(0);
+      expect(exactProblems(run.messages, truthOf(sim), streams)).toEqual([]);
+      const api = sim.requestLog.filter((r) => r.path !== '/oauth/token');
+      const served = api.filter((r) => r.status !== 401).length;
+      const rejected = api.filter((r) => r.status === 401).length;
+      const refreshes = tokenRequests(sim).length;
+      // Each token serves all its requests before it is replaced: no refresh per request, none wasted.
+      expect(refreshes).toBeGreaterThan(5);
+      expect(refreshes).toBeLessThanOrEqual(Math.ceil(served / uses) + 1);
+      expect(rejected).toBeGreaterThanOrEqual(refreshes - 1);
+      recordFigure({
+        suite: 'tokens',
+        note: `${refreshes} tokens, each dead after ${uses} requests, at concurrency 8; ${rejected} 401s survived`,
+      });
+    },
+    120_000,
+  );
 });
 
-describe('continuous refresh and the refresh token\'s expiry', () => {
+describe("continuous refresh and the refresh token's expiry", () => {
   const sims: Simulator[] = [];
-  afterAll(async () => { for (const s of sims) await s.close(); });
+  afterAll(async () => {
+    for (const s of sims) await s.close();
+  });
   const small = () => write('catalog-boards.json', fullCatalog('full_refresh', ['boards']));
 
   test('an app created before 2025-09-25 refreshes (continuous_refresh=true is sent)', async () => {
     const sim = await startSimulator({ today: TODAY, legacyApp: true });
     sims.push(sim);
-    const run = await spawnConnector(['read', '--config', write('oauth-legacy.json', oauthConfig(sim)), '--catalog', small()], { env: connectorEnv(sim) });
+    const run = await spawnConnector(
+      ['read', '--config', write('oauth-legacy.json', oauthConfig(sim)), '--catalog', small()],
+      { env: connectorEnv(sim) },
+    );
     expect(errorTraces(run.messages)).toEqual([]);
     expect(records(run.messages, 'boards').length).toBeGreaterThan(0);
   });
 
-  test('the refresh token\'s end is logged; under 14 days it is a WARN that says to re-authenticate', async () => {
+  test("the refresh token's end is logged; under 14 days it is a WARN that says to re-authenticate", async () => {
     const soon = await startSimulator({ today: TODAY, refreshTokenTtlSeconds: 10 * 86400 });
     const later = await startSimulator({ today: TODAY });
     sims.push(soon, later);
-    const logs = async (sim: Simulator, level: string) => (await spawnConnector(['read', '--config', write(`oauth-ttl-${sim.port}.json`, oauthConfig(sim)), '--catalog', small()], { env: connectorEnv(sim) }))
-      .messages.filter((m) => m.type === 'LOG' && m.log.level === level).map((m) => m.log.message).join('\n');
+    const logs = async (sim: Simulator, level: string) =>
+      (
+        await spawnConnector(
+          ['read', '--config', write(`oauth-ttl-${sim.port}.json`, oauthConfig(sim)), '--catalog', small()],
+          { env: connectorEnv(sim) },
+        )
+      ).messages
+        .filter((m) => m.type === 'LOG' && m.log.level === level)
+        .map((m) => m.log.message)
+        .join('\n');
     const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
-    expect(await logs(soon, 'WARN')).toMatch(new RegExp(`The refresh token expires on (${day(9)}|${day(10)}) \\(in \\d day\\(s\\)\\): re-authenticate`));
+    expect(await logs(soon, 'WARN')).toMatch(
+      new RegExp(`The refresh token expires on (${day(9)}|${day(10)}) \\(in \\d day\\(s\\)\\): re-authenticate`),
+    );
     expect(await logs(later, 'INFO')).toMatch(new RegExp(`The refresh token is valid until (${day(59)}|${day(60)})`));
   });
 });
 
-describe('the token endpoint\'s refusals, as Pinterest words them', () => {
+describe("the token endpoint's refusals, as Pinterest words them", () => {
   let sim: Simulator;
-  beforeAll(async () => { sim = await startSimulator({ today: TODAY }); });
-  afterAll(async () => { await sim?.close(); });
+  beforeAll(async () => {
+    sim = await startSimulator({ today: TODAY });
+  });
+  afterAll(async () => {
+    await sim?.close();
+  });
   beforeEach(() => sim.resetLog());
 
   test('a revoked refresh token (401 code 283): one config_error that says to run authorize again', async () => {
     const revoked = await startSimulator({ today: TODAY });
     try {
       revoked.revokeRefreshToken();
-      const run = await spawnConnector(['read', '--config', write('revoked-283.json', oauthConfig(revoked)), '--catalog', catalog], { env: connectorEnv(revoked) });
+      const run = await spawnConnector(
+        ['read', '--config', write('revoked-283.json', oauthConfig(revoked)), '--catalog', catalog],
+        { env: connectorEnv(revoked) },
+      );
       expect(run.exitCode).not.toBe(0);
       expect(tokenRequests(revoked).map((r) => r.status)).toEqual([401]);
       const errors = errorTraces(run.messages);
@@ -270,7 +369,9 @@ describe('the token endpoint\'s refusals, as Pinterest words them', () => {
   test('wrong app credentials (401 code 2 on the token endpoint): one config_error that says to check client_id / client_secret', async () => {
     const config = oauthConfig(sim);
     config.credentials.client_secret = 'not-the-app-secret-at-all';
-    const run = await spawnConnector(['read', '--config', write('wrong-secret.json', config), '--catalog', SMALL], { env: connectorEnv(sim) });
+    const run = await spawnConnector(['read', '--config', write('wrong-secret.json', config), '--catalog', SMALL], {
+      env: connectorEnv(sim),
+    });
     expect(run.exitCode).not.toBe(0);
     expect(tokenRequests(sim).map((r) => r.status)).toEqual([401]);
     const errors = errorTraces(run.messages);
@@ -282,7 +383,10 @@ describe('the token endpoint\'s refusals, as Pinterest words them', () => {
   });
 
   test('every refresh answer carries a new refresh token: the read hands it back in one CONTROL message', async () => {
-    const run = await spawnConnector(['read', '--config', write('every-answer.json', oauthConfig(sim)), '--catalog', SMALL], { env: connectorEnv(sim) });
+    const run = await spawnConnector(
+      ['read', '--config', write('every-answer.json', oauthConfig(sim)), '--catalog', SMALL],
+      { env: connectorEnv(sim) },
+    );
     expect(errorTraces(run.messages)).toEqual([]);
     expect(tokenRequests(sim)).toHaveLength(1);
     const control = run.messages.filter((m) => m.type === 'CONTROL');

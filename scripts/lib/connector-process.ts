@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 
 /** A connector message, loosely typed: the protocol schema, not TypeScript, is what checks its shape. */
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 export const ROOT = join(__dirname, '..', '..');
 export const MAIN = join(ROOT, 'dist', 'main.js');
@@ -56,7 +56,17 @@ export function spawnConnector(args: string[], opts: SpawnOptions = {}): Promise
       env: { ...process.env, ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const out: Spawned = { exitCode: null, signal: null, messages: [], stdout: '', stderr: '', junk: [], startedAt, endedAt: 0, ms: 0 };
+    const out: Spawned = {
+      exitCode: null,
+      signal: null,
+      messages: [],
+      stdout: '',
+      stderr: '',
+      junk: [],
+      startedAt,
+      endedAt: 0,
+      ms: 0,
+    };
     const keep = opts.keep !== false;
     const raw = opts.rawOutput ? createWriteStream(opts.rawOutput, { flags: 'a' }) : undefined;
     let pending = '';
@@ -94,7 +104,9 @@ export function spawnConnector(args: string[], opts: SpawnOptions = {}): Promise
       pending = lines.pop()!;
       for (const line of lines) take(line);
     });
-    child.stderr.on('data', (chunk: string) => { out.stderr += chunk; });
+    child.stderr.on('data', (chunk: string) => {
+      out.stderr += chunk;
+    });
     child.on('error', reject);
     child.on('close', (code, signal) => {
       if (pending !== '') out.junk.push(pending); // a line without its newline: torn
@@ -112,9 +124,16 @@ export function spawnConnector(args: string[], opts: SpawnOptions = {}): Promise
  * The connector as a bare process, stdout and stderr left to the caller: for tests that must watch a stream
  * as it comes (authorize prints its consent URL on stderr) or stop reading it (a destination that stalls).
  */
-export function launchConnector(args: string[], env: Record<string, string | undefined> = {}): ChildProcessByStdio<null, Readable, Readable> {
+export function launchConnector(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): ChildProcessByStdio<null, Readable, Readable> {
   if (!existsSync(MAIN)) throw new Error('dist/main.js is missing: run `npm run build` first (npm test does it).');
-  return spawn(process.execPath, [MAIN, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, [MAIN, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 /** The last STATE of each stream, in the per-stream array form Airbyte hands back to the next run. */

@@ -10,24 +10,39 @@ import { parse } from 'yaml';
 type Json = any;
 
 /** Path prefixes of every operation the connector, its simulator or its tests may call. */
-export const OPENAPI_PATH_PREFIXES = ['/oauth/', '/user_account', '/users/', '/ad_accounts', '/boards', '/pins', '/catalogs'];
+export const OPENAPI_PATH_PREFIXES = [
+  '/oauth/',
+  '/user_account',
+  '/users/',
+  '/ad_accounts',
+  '/boards',
+  '/pins',
+  '/catalogs',
+];
 
 /** The subset of an OpenAPI document: the operations under the prefixes and the components they reach. */
 export function openApiSubset(yamlText: string): Json {
   const doc = parse(yamlText, { maxAliasCount: -1 }) as Json;
   const paths: Json = {};
   for (const p of Object.keys(doc.paths ?? {}).sort()) {
-    if (OPENAPI_PATH_PREFIXES.some((prefix) => p === prefix.replace(/\/$/, '') || p.startsWith(prefix))) paths[p] = doc.paths[p];
+    if (OPENAPI_PATH_PREFIXES.some((prefix) => p === prefix.replace(/\/$/, '') || p.startsWith(prefix)))
+      paths[p] = doc.paths[p];
   }
   // Follow every local $ref from the kept paths, transitively, and keep just those components.
   const kept = new Map<string, Set<string>>();
   const queue: Json[] = [paths];
   const visit = (node: Json) => {
-    if (Array.isArray(node)) { node.forEach(visit); return; }
+    if (Array.isArray(node)) {
+      node.forEach(visit);
+      return;
+    }
     if (node === null || typeof node !== 'object') return;
     for (const [k, v] of Object.entries(node)) {
       if (k === '$ref' && typeof v === 'string' && v.startsWith('#/components/')) {
-        const [section, name] = v.slice('#/components/'.length).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+        const [section, name] = v
+          .slice('#/components/'.length)
+          .split('/')
+          .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
         const names = kept.get(section) ?? new Set<string>();
         kept.set(section, names);
         if (!names.has(name)) {

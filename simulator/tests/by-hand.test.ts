@@ -27,11 +27,16 @@ let dir: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'source-pinterest-by-hand-'));
   dayBefore = utcDay();
-  sim = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'simulator/cli.ts'), '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  sim = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'simulator/cli.ts'), '--port', '0'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   announced = await new Promise<Announced>((resolve, reject) => {
     let out = '';
     let err = '';
-    sim.stderr.on('data', (d) => { err += d; });
+    sim.stderr.on('data', (d) => {
+      err += d;
+    });
     sim.stdout.on('data', (d) => {
       out += d;
       const line = out.split('\n')[0];
@@ -50,7 +55,11 @@ afterAll(async () => {
 
 /** Runs the connector without PINTEREST_TODAY, against the simulator, as a person's shell would. */
 const connector = (args: string[]) =>
-  watchConnector(args, { PINTEREST_API_URL: announced.url, PINTEREST_OAUTH_URL: announced.url.replace(/\/v5$/, '/oauth/'), PINTEREST_TODAY: undefined });
+  watchConnector(args, {
+    PINTEREST_API_URL: announced.url,
+    PINTEREST_OAUTH_URL: announced.url.replace(/\/v5$/, '/oauth/'),
+    PINTEREST_TODAY: undefined,
+  });
 
 test('without --today the simulator takes the real UTC day', () => {
   expect([dayBefore, utcDay()]).toContain(announced.today);
@@ -58,7 +67,18 @@ test('without --today the simulator takes the real UTC day', () => {
 
 test('authorize against the simulator writes a config that check accepts, with no PINTEREST_TODAY', async () => {
   const out = join(dir, 'config.json');
-  const run = connector(['authorize', '--no-browser', '--client-id', announced.clientId, '--client-secret', announced.clientSecret, '--port', '0', '--out', out]);
+  const run = connector([
+    'authorize',
+    '--no-browser',
+    '--client-id',
+    announced.clientId,
+    '--client-secret',
+    announced.clientSecret,
+    '--port',
+    '0',
+    '--out',
+    out,
+  ]);
   const url = await run.consent;
   const consent = await fetch(url, { redirect: 'manual' });
   expect(consent.status).toBe(302);
@@ -69,6 +89,10 @@ test('authorize against the simulator writes a config that check accepts, with n
   expect(JSON.parse(readFileSync(out, 'utf8')).credentials.client_id).toBe(announced.clientId);
 
   const check = await connector(['check', '--config', out]).finished;
-  const statuses = check.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line)).filter((m) => m.type === 'CONNECTION_STATUS');
+  const statuses = check.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line))
+    .filter((m) => m.type === 'CONNECTION_STATUS');
   expect(statuses.map((m) => m.connectionStatus.status)).toEqual(['SUCCEEDED']);
 }, 120_000);

@@ -5,7 +5,6 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
-import path from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
@@ -47,7 +46,10 @@ interface Resp {
   json: any;
 }
 
-function request(url: string, o: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Resp> {
+function request(
+  url: string,
+  o: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<Resp> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: o.method ?? 'GET', headers: o.headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
@@ -106,7 +108,8 @@ function templateOf(method: string, p: string): string {
 }
 
 /** A list row's path for one partition: the template's parameters filled in. */
-const fill = (template: string, params: Record<string, string>) => template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name]));
+const fill = (template: string, params: Record<string, string>) =>
+  template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name]));
 
 /** OpenAPI 3.0 → JSON Schema: `nullable: true` allows null; refs made absolute to the bundle. */
 function toJsonSchema(node: unknown): unknown {
@@ -115,7 +118,8 @@ function toJsonSchema(node: unknown): unknown {
   const src = node as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(src)) {
-    if (k === 'nullable' || k === 'discriminator' || k === 'example' || k === 'examples' || k.startsWith('x-')) continue;
+    if (k === 'nullable' || k === 'discriminator' || k === 'example' || k === 'examples' || k.startsWith('x-'))
+      continue;
     if (k === '$ref' && typeof v === 'string') out.$ref = v.startsWith('#/') ? `oas#${v.slice(1)}` : v;
     else out[k] = toJsonSchema(v);
   }
@@ -145,7 +149,10 @@ class OpenApiValidator {
   check(op: string, body: unknown): void {
     const v = this.validators.get(op);
     if (!v) throw new Error(`no validator for ${op}`);
-    if (!v(body)) throw new Error(`${op}: response does not match the OpenAPI schema: ${this.ajv.errorsText(v.errors, { separator: '\n' }).slice(0, 2000)}`);
+    if (!v(body))
+      throw new Error(
+        `${op}: response does not match the OpenAPI schema: ${this.ajv.errorsText(v.errors, { separator: '\n' }).slice(0, 2000)}`,
+      );
     this.covered.add(op);
   }
   checkError(body: unknown): void {
@@ -156,7 +163,8 @@ class OpenApiValidator {
 let oas: OpenApiValidator | undefined;
 function validator(): OpenApiValidator {
   if (!oas) {
-    if (!existsSync(OPENAPI)) throw new Error(`OpenAPI description not found at ${OPENAPI} (run npm run generate:fixtures)`);
+    if (!existsSync(OPENAPI))
+      throw new Error(`OpenAPI description not found at ${OPENAPI} (run npm run generate:fixtures)`);
     oas = new OpenApiValidator(OPENAPI);
   }
   return oas;
@@ -202,8 +210,10 @@ class Client {
   }
 }
 
-const chunks = <T>(a: T[], n: number): T[][] => Array.from({ length: Math.ceil(a.length / n) }, (_, i) => a.slice(i * n, i * n + n));
-const lower = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k.toLowerCase(), v]));
+const chunks = <T>(a: T[], n: number): T[][] =>
+  Array.from({ length: Math.ceil(a.length / n) }, (_, i) => a.slice(i * n, i * n + n));
+const lower = (o: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(o).map(([k, v]) => [k.toLowerCase(), v]));
 const canon = (rows: Record<string, unknown>[]) => rows.map(canonical).sort();
 
 function windowsOf(start: string, end: string, size: number): [string, string][] {
@@ -255,7 +265,10 @@ describe('Pinterest API simulator', () => {
       const all = await c.all('/user_account/followers');
       expect(all).toHaveLength(sim.data.followers.length);
       expect(new Set(all.map((f) => f.username)).size).toBe(all.length);
-      const last = await c.ok('/user_account/followers', { page_size: 250, bookmark: (await c.ok('/user_account/followers', { page_size: 250 })).bookmark });
+      const last = await c.ok('/user_account/followers', {
+        page_size: 250,
+        bookmark: (await c.ok('/user_account/followers', { page_size: 250 })).bookmark,
+      });
       expect(last.bookmark).toBeNull();
       const pins = await c.all('/pins');
       expect(pins.length).toBeGreaterThan(250);
@@ -295,12 +308,24 @@ describe('Pinterest API simulator', () => {
     });
 
     test('id filters on ad groups and ads', async () => {
-      const camps = sim.data.campaigns.get(acc0)!.slice(0, 3).map((e) => e.id);
-      const groups = await c.all(`/ad_accounts/${acc0}/ad_groups`, { campaign_ids: camps.join(','), entity_statuses: 'ACTIVE,PAUSED,ARCHIVED,DRAFT,DELETED_DRAFT' });
+      const camps = sim.data.campaigns
+        .get(acc0)!
+        .slice(0, 3)
+        .map((e) => e.id);
+      const groups = await c.all(`/ad_accounts/${acc0}/ad_groups`, {
+        campaign_ids: camps.join(','),
+        entity_statuses: 'ACTIVE,PAUSED,ARCHIVED,DRAFT,DELETED_DRAFT',
+      });
       expect(groups.length).toBeGreaterThan(0);
       expect(groups.every((g) => camps.includes(g.campaign_id))).toBe(true);
-      const adIds = sim.data.ads.get(acc0)!.slice(0, 5).map((e) => e.id);
-      const ads = await c.all(`/ad_accounts/${acc0}/ads`, { ad_ids: adIds, entity_statuses: 'ACTIVE,PAUSED,ARCHIVED,DRAFT,DELETED_DRAFT' });
+      const adIds = sim.data.ads
+        .get(acc0)!
+        .slice(0, 5)
+        .map((e) => e.id);
+      const ads = await c.all(`/ad_accounts/${acc0}/ads`, {
+        ad_ids: adIds,
+        entity_statuses: 'ACTIVE,PAUSED,ARCHIVED,DRAFT,DELETED_DRAFT',
+      });
       expect(ads.map((a) => a.id).sort()).toEqual([...adIds].sort());
       expect((await c.get(`/ad_accounts/${acc0}/ads`, { ad_ids: adIds[0], campaign_ids: camps[0] })).status).toBe(400);
       const many = Array.from({ length: 251 }, (_, i) => String(1000 + i)).join(',');
@@ -316,7 +341,11 @@ describe('Pinterest API simulator', () => {
       expect(one).toEqual(list[0]);
       const unknown = await c.get('/ad_accounts/123456789');
       expect(unknown.status).toBe(403);
-      expect(unknown.json).toEqual({ code: 29, message: 'You are not permitted to access that resource.', status: 'failure' });
+      expect(unknown.json).toEqual({
+        code: 29,
+        message: 'You are not permitted to access that resource.',
+        status: 'failure',
+      });
       expect((await c.get('/ad_accounts/123456789/campaigns')).status).toBe(403);
       expect((await c.get('/ad_accounts/abc')).status).toBe(400);
     });
@@ -336,7 +365,11 @@ describe('Pinterest API simulator', () => {
       end_date: day(0),
       granularity: 'DAY',
       columns: 'SPEND_IN_DOLLAR,TOTAL_IMPRESSION',
-      campaign_ids: sim.data.campaigns.get(acc0)!.slice(0, 5).map((e) => e.id).join(','),
+      campaign_ids: sim.data.campaigns
+        .get(acc0)!
+        .slice(0, 5)
+        .map((e) => e.id)
+        .join(','),
     });
     const an = () => `/ad_accounts/${acc0}/campaigns/analytics`;
 
@@ -364,14 +397,24 @@ describe('Pinterest API simulator', () => {
         expect([r.status, extra]).toEqual([400, extra]);
         expect(r.json.code).toBe(1);
       }
-      const ok = await c.get(an(), { ...base(), click_window_days: 7, engagement_window_days: 0, view_window_days: 60, conversion_report_time: 'TIME_OF_CONVERSION' });
+      const ok = await c.get(an(), {
+        ...base(),
+        click_window_days: 7,
+        engagement_window_days: 0,
+        view_window_days: 60,
+        conversion_report_time: 'TIME_OF_CONVERSION',
+      });
       expect(ok.status).toBe(200);
     });
 
     test('the 90-day limits', async () => {
       const tooOld = await c.get(an(), { ...base(), start_date: day(-90), end_date: day(-80) });
       expect(tooOld.status).toBe(400);
-      expect(tooOld.json).toEqual({ code: 1, message: 'You can only get data from the last 90 days', status: 'failure' });
+      expect(tooOld.json).toEqual({
+        code: 1,
+        message: 'You can only get data from the last 90 days',
+        status: 'failure',
+      });
       expect((await c.get(an(), { ...base(), start_date: day(-89), end_date: day(0) })).status).toBe(200);
       expect((await c.get(an(), { ...base(), start_date: day(-5), end_date: day(-6) })).status).toBe(400);
       expect((await c.get(an(), { ...base(), start_date: day(-89), end_date: day(1) })).status).toBe(200); // 90 days after start
@@ -382,18 +425,29 @@ describe('Pinterest API simulator', () => {
 
     test('targeting types per level, at most 14', async () => {
       const t = (lvl: string, ids: string, key: string, types: string) =>
-        c.get(`/ad_accounts/${acc0}/${lvl}/targeting_analytics`, { ...base(), campaign_ids: undefined, [key]: ids, targeting_types: types });
+        c.get(`/ad_accounts/${acc0}/${lvl}/targeting_analytics`, {
+          ...base(),
+          campaign_ids: undefined,
+          [key]: ids,
+          targeting_types: types,
+        });
       const cid = sim.data.campaigns.get(acc0)![0].id;
       const gid = sim.data.adGroups.get(acc0)![0].id;
       const aid = sim.data.ads.get(acc0)![0].id;
-      expect((await t('campaigns', cid, 'campaign_ids', CAMPAIGN_TARGETING_TYPES.slice(0, 14).join(','))).status).toBe(200);
+      expect((await t('campaigns', cid, 'campaign_ids', CAMPAIGN_TARGETING_TYPES.slice(0, 14).join(','))).status).toBe(
+        200,
+      );
       expect((await t('campaigns', cid, 'campaign_ids', CAMPAIGN_TARGETING_TYPES.join(','))).status).toBe(400); // 15
       expect((await t('campaigns', cid, 'campaign_ids', 'AUDIENCE_MULTIPLIER')).status).toBe(200);
       expect((await t('ad_groups', gid, 'ad_group_ids', 'CREATIVE_ENHANCEMENTS')).status).toBe(200);
       expect((await t('ad_groups', gid, 'ad_group_ids', 'CREATIVE_TYPE')).status).toBe(400);
       expect((await t('ads', aid, 'ad_ids', 'QUIZ_RESULT')).status).toBe(200);
       expect((await t('ads', aid, 'ad_ids', 'CREATIVE_ENHANCEMENTS')).status).toBe(400);
-      const missing = await c.get(`/ad_accounts/${acc0}/ads/targeting_analytics`, { ...base(), campaign_ids: undefined, ad_ids: aid });
+      const missing = await c.get(`/ad_accounts/${acc0}/ads/targeting_analytics`, {
+        ...base(),
+        campaign_ids: undefined,
+        ad_ids: aid,
+      });
       expect(missing.status).toBe(400);
       expect(missing.json.message).toContain('targeting_types');
     });
@@ -411,29 +465,55 @@ describe('Pinterest API simulator', () => {
     test('pin and user analytics', async () => {
       const owned = sim.data.pins.filter((p) => p.owned && !p.refuse);
       const pin = owned[0];
-      const r = await c.ok(`/pins/${pin.id}/analytics`, { start_date: day(-3), end_date: day(0), metric_types: 'IMPRESSION,SAVE,SAVE_RATE' });
+      const r = await c.ok(`/pins/${pin.id}/analytics`, {
+        start_date: day(-3),
+        end_date: day(0),
+        metric_types: 'IMPRESSION,SAVE,SAVE_RATE',
+      });
       expect(r.all.daily_metrics.map((d: any) => d.date)).toEqual([day(-3), day(-2), day(-1), day(0)]);
       expect(r.all.daily_metrics.at(-1).data_status).toBe('PROCESSING');
       expect(r.all.daily_metrics[0].data_status).toBe('READY');
       expect(Object.keys(r.all.daily_metrics[0].metrics).sort()).toEqual(['IMPRESSION', 'SAVE', 'SAVE_RATE']);
-      expect(r.all.summary_metrics.IMPRESSION).toBe(r.all.daily_metrics.reduce((s: number, d: any) => s + d.metrics.IMPRESSION, 0));
+      expect(r.all.summary_metrics.IMPRESSION).toBe(
+        r.all.daily_metrics.reduce((s: number, d: any) => s + d.metrics.IMPRESSION, 0),
+      );
       expect((await c.get(`/pins/${pin.id}/analytics`, { start_date: day(-3), end_date: day(0) })).status).toBe(400);
-      expect((await c.get(`/pins/${pin.id}/analytics`, { start_date: day(-90), end_date: day(0), metric_types: 'IMPRESSION' })).status).toBe(400);
+      expect(
+        (
+          await c.get(`/pins/${pin.id}/analytics`, {
+            start_date: day(-90),
+            end_date: day(0),
+            metric_types: 'IMPRESSION',
+          })
+        ).status,
+      ).toBe(400);
       const repin = sim.data.pins.find((p) => !p.owned)!;
-      const forbidden = await c.get(`/pins/${repin.id}/analytics`, { start_date: day(-3), end_date: day(0), metric_types: 'IMPRESSION' });
+      const forbidden = await c.get(`/pins/${repin.id}/analytics`, {
+        start_date: day(-3),
+        end_date: day(0),
+        metric_types: 'IMPRESSION',
+      });
       expect(forbidden.status).toBe(403);
       expect(forbidden.json.message).toBe('Not authorized to access board or Pin.');
       const refusing = sim.data.pins.filter((p) => p.owned && p.refuse);
       expect(new Set(refusing.map((p) => p.refuse))).toEqual(new Set([403, 404]));
       for (const p of refusing) {
-        const rr = await c.get(`/pins/${p.id}/analytics`, { start_date: day(-3), end_date: day(0), metric_types: 'IMPRESSION' });
+        const rr = await c.get(`/pins/${p.id}/analytics`, {
+          start_date: day(-3),
+          end_date: day(0),
+          metric_types: 'IMPRESSION',
+        });
         expect(rr.status).toBe(p.refuse);
         expect(rr.json.message).toBe(p.refuse === 404 ? 'Pin not found.' : 'Not authorized to access board or Pin.');
       }
       const user = await c.ok('/user_account/analytics', { start_date: day(-1), end_date: day(0) });
       expect(Object.keys(user.all.daily_metrics[0].metrics)).toHaveLength(9);
       expect(user.all.daily_metrics.map((d: any) => d.data_status)).toEqual(['READY', 'PROCESSING']);
-      const two = await c.ok('/user_account/analytics', { start_date: day(-1), end_date: day(0), metric_types: 'IMPRESSION,SAVE' });
+      const two = await c.ok('/user_account/analytics', {
+        start_date: day(-1),
+        end_date: day(0),
+        metric_types: 'IMPRESSION,SAVE',
+      });
       expect(Object.keys(two.all.daily_metrics[0].metrics).sort()).toEqual(['IMPRESSION', 'SAVE']);
     });
 
@@ -448,18 +528,56 @@ describe('Pinterest API simulator', () => {
 
   describe('determinism', () => {
     test('a day has the same values whatever window it is requested in', async () => {
-      const ids = sim.data.ads.get(acc0)!.slice(0, 250).map((e) => e.id).join(',');
+      const ids = sim.data.ads
+        .get(acc0)!
+        .slice(0, 250)
+        .map((e) => e.id)
+        .join(',');
       const cols = 'SPEND_IN_MICRO_DOLLAR,TOTAL_IMPRESSION,CTR,TOTAL_CONVERSIONS,AD_NAME';
       const p = `/ad_accounts/${acc0}/ads/analytics`;
-      const a = await c.ok(p, { start_date: day(-89), end_date: day(-30), granularity: 'DAY', columns: cols, ad_ids: ids });
-      const b = await c.ok(p, { start_date: day(-45), end_date: day(0), granularity: 'DAY', columns: cols, ad_ids: ids });
-      const overlap = (rows: any[]) => rows.filter((r) => r.DATE >= day(-45) && r.DATE <= day(-30)).map((r) => JSON.stringify(r)).sort();
+      const a = await c.ok(p, {
+        start_date: day(-89),
+        end_date: day(-30),
+        granularity: 'DAY',
+        columns: cols,
+        ad_ids: ids,
+      });
+      const b = await c.ok(p, {
+        start_date: day(-45),
+        end_date: day(0),
+        granularity: 'DAY',
+        columns: cols,
+        ad_ids: ids,
+      });
+      const overlap = (rows: any[]) =>
+        rows
+          .filter((r) => r.DATE >= day(-45) && r.DATE <= day(-30))
+          .map((r) => JSON.stringify(r))
+          .sort();
       expect(overlap(a).length).toBeGreaterThan(0);
       expect(overlap(a)).toEqual(overlap(b));
       const tp = `/ad_accounts/${acc0}/ads/targeting_analytics`;
-      const ta = await c.ok(tp, { start_date: day(-89), end_date: day(-30), granularity: 'DAY', columns: cols, ad_ids: ids, targeting_types: AD_TARGETING_TYPES.join(',') });
-      const tb = await c.ok(tp, { start_date: day(-45), end_date: day(0), granularity: 'DAY', columns: cols, ad_ids: ids, targeting_types: AD_TARGETING_TYPES.join(',') });
-      const tOverlap = (res: any) => res.data.filter((r: any) => r.metrics.DATE >= day(-45) && r.metrics.DATE <= day(-30)).map((r: any) => JSON.stringify(r)).sort();
+      const ta = await c.ok(tp, {
+        start_date: day(-89),
+        end_date: day(-30),
+        granularity: 'DAY',
+        columns: cols,
+        ad_ids: ids,
+        targeting_types: AD_TARGETING_TYPES.join(','),
+      });
+      const tb = await c.ok(tp, {
+        start_date: day(-45),
+        end_date: day(0),
+        granularity: 'DAY',
+        columns: cols,
+        ad_ids: ids,
+        targeting_types: AD_TARGETING_TYPES.join(','),
+      });
+      const tOverlap = (res: any) =>
+        res.data
+          .filter((r: any) => r.metrics.DATE >= day(-45) && r.metrics.DATE <= day(-30))
+          .map((r: any) => JSON.stringify(r))
+          .sort();
       expect(tOverlap(ta).length).toBeGreaterThan(0);
       expect(tOverlap(ta)).toEqual(tOverlap(tb));
     });
@@ -467,10 +585,16 @@ describe('Pinterest API simulator', () => {
     test('ADVERTISER[_TARGETING] report rows equal what GET /ad_accounts/{id}/analytics and /targeting_analytics give for the same days', async () => {
       const report = async (body: Record<string, unknown>): Promise<Record<string, any[]>> => {
         const headers = { authorization: `Bearer ${c.token}`, 'content-type': 'application/json' };
-        const created = await request(`${sim.url}/ad_accounts/${acc0}/reports`, { method: 'POST', headers, body: JSON.stringify(body) });
+        const created = await request(`${sim.url}/ad_accounts/${acc0}/reports`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify(body),
+        });
         expect(created.status).toBe(200);
         for (let i = 0; i < 10; i++) {
-          const r = await request(`${sim.url}/ad_accounts/${acc0}/reports${qs({ token: created.json.token })}`, { headers });
+          const r = await request(`${sim.url}/ad_accounts/${acc0}/reports${qs({ token: created.json.token })}`, {
+            headers,
+          });
           if (r.json.report_status === 'FINISHED') return (await request(r.json.url)).json;
         }
         throw new Error('the report never finished');
@@ -486,9 +610,16 @@ describe('Pinterest API simulator', () => {
       const idText = (r: any) => ({ ...r, AD_ACCOUNT_ID: String(r.AD_ACCOUNT_ID) });
       expect(canon(file[acc0])).toEqual(canon(sync.map(idText)));
       const types = AD_ACCOUNT_TARGETING_TYPES.slice(0, 5);
-      const tSync = await c.ok(`/ad_accounts/${acc0}/targeting_analytics`, { ...win, targeting_types: types.join(',') });
+      const tSync = await c.ok(`/ad_accounts/${acc0}/targeting_analytics`, {
+        ...win,
+        targeting_types: types.join(','),
+      });
       const tFile = await report({ ...body, level: 'ADVERTISER_TARGETING', targeting_types: types });
-      const flat = tSync.data.map((d: any) => ({ ...idText(d.metrics), TARGETING_TYPE: d.targeting_type, TARGETING_VALUE: d.targeting_value }));
+      const flat = tSync.data.map((d: any) => ({
+        ...idText(d.metrics),
+        TARGETING_TYPE: d.targeting_type,
+        TARGETING_VALUE: d.targeting_value,
+      }));
       expect(flat.length).toBeGreaterThan(10);
       expect(canon(tFile[acc0])).toEqual(canon(flat));
     });
@@ -496,9 +627,21 @@ describe('Pinterest API simulator', () => {
     test('rows have missing days, missing columns, numeric and unicode targeting values', async () => {
       const ents = sim.data.ads.get(acc0)!.slice(0, 250);
       const ids = ents.map((e) => e.id).join(',');
-      const rows = await c.ok(`/ad_accounts/${acc0}/ads/analytics`, { start_date: day(-89), end_date: day(0), granularity: 'DAY', columns: 'SPEND_IN_DOLLAR,TOTAL_IMPRESSION,TOTAL_CLICKTHROUGH', ad_ids: ids });
+      const rows = await c.ok(`/ad_accounts/${acc0}/ads/analytics`, {
+        start_date: day(-89),
+        end_date: day(0),
+        granularity: 'DAY',
+        columns: 'SPEND_IN_DOLLAR,TOTAL_IMPRESSION,TOTAL_CLICKTHROUGH',
+        ad_ids: ids,
+      });
       expect(rows.some((r: any) => !('TOTAL_IMPRESSION' in r))).toBe(true);
-      expect(rows.every((r: any) => Object.keys(r).every((k) => ['AD_ID', 'DATE', 'SPEND_IN_DOLLAR', 'TOTAL_IMPRESSION', 'TOTAL_CLICKTHROUGH'].includes(k)))).toBe(true);
+      expect(
+        rows.every((r: any) =>
+          Object.keys(r).every((k) =>
+            ['AD_ID', 'DATE', 'SPEND_IN_DOLLAR', 'TOTAL_IMPRESSION', 'TOTAL_CLICKTHROUGH'].includes(k),
+          ),
+        ),
+      ).toBe(true);
       const perAd = new Map<string, number>();
       for (const r of rows) perAd.set(r.AD_ID, (perAd.get(r.AD_ID) ?? 0) + 1);
       expect(perAd.size).toBeLessThan(ents.length); // some ads have no rows at all
@@ -507,7 +650,11 @@ describe('Pinterest API simulator', () => {
         end_date: day(0),
         granularity: 'DAY',
         columns: 'SPEND_IN_DOLLAR',
-        campaign_ids: sim.data.campaigns.get(acc0)!.slice(0, 250).map((e) => e.id).join(','),
+        campaign_ids: sim.data.campaigns
+          .get(acc0)!
+          .slice(0, 250)
+          .map((e) => e.id)
+          .join(','),
         targeting_types: 'KEYWORD,LOCATION,AUDIENCE_INCLUDE,TARGETED_INTEREST',
       });
       const values = t.data.map((d: any) => d.targeting_value);
@@ -520,7 +667,9 @@ describe('Pinterest API simulator', () => {
       const again = await startSimulator({ today: TODAY, seed: 7 });
       const other = await startSimulator({ today: TODAY, seed: 8 });
       try {
-        expect(again.data.campaigns.get(acc0)!.map((e) => e.item)).toEqual(sim.data.campaigns.get(acc0)!.map((e) => e.item));
+        expect(again.data.campaigns.get(acc0)!.map((e) => e.item)).toEqual(
+          sim.data.campaigns.get(acc0)!.map((e) => e.item),
+        );
         expect(other.data.adAccounts[0].id).not.toBe(acc0);
         const cfg = { columns: ['SPEND_IN_DOLLAR'], countsOnly: true };
         expect(again.groundTruth(cfg).counts).toEqual(sim.groundTruth(cfg).counts);
@@ -535,7 +684,10 @@ describe('Pinterest API simulator', () => {
     test('client authentication, refresh token and bearer checks', async () => {
       const wrong = await request(`${sim.url}/oauth/token`, {
         method: 'POST',
-        headers: { authorization: `Basic ${Buffer.from('x:y').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+        headers: {
+          authorization: `Basic ${Buffer.from('x:y').toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
         body: `grant_type=refresh_token&refresh_token=${sim.credentials.refreshToken}`,
       });
       expect(wrong.status).toBe(401);
@@ -556,7 +708,9 @@ describe('Pinterest API simulator', () => {
       expect(none.json).toEqual({ code: 2, message: 'Authentication failed.', status: 'failure' });
       const junk = await request(`${sim.url}/boards`, { headers: { authorization: 'Bearer pina_junk' } });
       expect(junk.status).toBe(401);
-      const stat = await request(`${sim.url}/boards`, { headers: { authorization: `Bearer ${DEFAULT_CREDENTIALS.staticAccessToken}` } });
+      const stat = await request(`${sim.url}/boards`, {
+        headers: { authorization: `Bearer ${DEFAULT_CREDENTIALS.staticAccessToken}` },
+      });
       expect(stat.status).toBe(200);
     });
 
@@ -578,9 +732,18 @@ describe('Pinterest API simulator', () => {
         const expired = await request(`${s.url}/user_account`, { headers: auth });
         expect(expired.status).toBe(401);
         expect(expired.json.code).toBe(2);
-        expect((await request(`${s.url}/user_account`, { headers: { authorization: `Bearer ${DEFAULT_CREDENTIALS.staticAccessToken}` } })).status).toBe(401);
+        expect(
+          (
+            await request(`${s.url}/user_account`, {
+              headers: { authorization: `Bearer ${DEFAULT_CREDENTIALS.staticAccessToken}` },
+            })
+          ).status,
+        ).toBe(401);
         const third = await tokenFor(s, s.currentRefreshToken());
-        expect((await request(`${s.url}/user_account`, { headers: { authorization: `Bearer ${third.json.access_token}` } })).status).toBe(200);
+        expect(
+          (await request(`${s.url}/user_account`, { headers: { authorization: `Bearer ${third.json.access_token}` } }))
+            .status,
+        ).toBe(200);
         s.revokeRefreshToken();
         const revoked = await tokenFor(s, s.currentRefreshToken());
         expect(revoked.status).toBe(401);
@@ -610,7 +773,11 @@ describe('Pinterest API simulator', () => {
 
   describe('rate limits', () => {
     test('sliding window per category with headers', async () => {
-      const s = await startSimulator({ today: TODAY, rateLimits: { ads_read: { limit: 3, windowMs: 400 } }, rateLimitHeaders: true });
+      const s = await startSimulator({
+        today: TODAY,
+        rateLimits: { ads_read: { limit: 3, windowMs: 400 } },
+        rateLimitHeaders: true,
+      });
       try {
         const cl = new Client(s, false);
         await cl.login();
@@ -622,7 +789,8 @@ describe('Pinterest API simulator', () => {
         const limited = got[3];
         expect(limited.json).toEqual({
           code: 8,
-          message: 'This request exceeded a rate limit. This can happen if the client exceeds one of the published rate limits within a short time window.',
+          message:
+            'This request exceeded a rate limit. This can happen if the client exceeds one of the published rate limits within a short time window.',
         });
         expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
         expect(Number(limited.headers['x-ratelimit-reset'])).toBeGreaterThanOrEqual(1);
@@ -643,7 +811,13 @@ describe('Pinterest API simulator', () => {
         await cl.login();
         const a = s.data.adAccounts[0].id;
         const p = `/ad_accounts/${a}/campaigns/analytics`;
-        const params = { start_date: day(-3), end_date: day(0), granularity: 'DAY', columns: 'SPEND_IN_DOLLAR', campaign_ids: s.data.campaigns.get(a)![0].id };
+        const params = {
+          start_date: day(-3),
+          end_date: day(0),
+          granularity: 'DAY',
+          columns: 'SPEND_IN_DOLLAR',
+          campaign_ids: s.data.campaigns.get(a)![0].id,
+        };
         expect((await cl.get(p, params)).status).toBe(200);
         expect((await cl.get(p, params)).status).toBe(200);
         const r = await cl.get(p, params);
@@ -685,7 +859,12 @@ describe('Pinterest API simulator', () => {
       expect((await cl.get('/boards')).status).toBe(503);
       expect((await cl.get('/boards')).status).toBe(503);
       expect((await cl.get('/boards')).status).toBe(200);
-      expect(s.requestLog.filter((r) => r.fault).map((r) => r.fault)).toEqual(['http500', 'http502', 'http503', 'http503']);
+      expect(s.requestLog.filter((r) => r.fault).map((r) => r.fault)).toEqual([
+        'http500',
+        'http502',
+        'http503',
+        'http503',
+      ]);
     });
 
     test('drop and truncate', async () => {
@@ -713,7 +892,13 @@ describe('Pinterest API simulator', () => {
       const a = s.data.adAccounts[0].id;
       s.failNext('spurious400');
       expect((await cl.get('/boards')).status).toBe(200);
-      const r = await cl.get(`/ad_accounts/${a}/campaigns/analytics`, { start_date: day(-3), end_date: day(0), granularity: 'DAY', columns: 'SPEND_IN_DOLLAR', campaign_ids: s.data.campaigns.get(a)![0].id });
+      const r = await cl.get(`/ad_accounts/${a}/campaigns/analytics`, {
+        start_date: day(-3),
+        end_date: day(0),
+        granularity: 'DAY',
+        columns: 'SPEND_IN_DOLLAR',
+        campaign_ids: s.data.campaigns.get(a)![0].id,
+      });
       expect(r.status).toBe(400);
       expect(r.json).toEqual({ code: 1, message: 'You can only get data from the last 90 days' });
       s.failNext('http500', { pathIncludes: '/user_account/followers' });
@@ -776,7 +961,11 @@ describe('Pinterest API simulator', () => {
         }
         expect((await gc.get('/boards')).status).toBe(200);
         const gt = g.groundTruth({ columns: ['SPEND_IN_DOLLAR'] });
-        expect([gt.records.catalogs, gt.records.catalogs_feeds, gt.records.catalogs_product_groups]).toEqual([[], [], []]);
+        expect([gt.records.catalogs, gt.records.catalogs_feeds, gt.records.catalogs_product_groups]).toEqual([
+          [],
+          [],
+          [],
+        ]);
       } finally {
         await g.close();
       }
@@ -818,7 +1007,15 @@ describe('Pinterest API simulator', () => {
 
   describe('ground truth = what the API serves', () => {
     test('a full read over HTTP, transformed, yields groundTruth records and minRequests', async () => {
-      const columns = ['SPEND_IN_MICRO_DOLLAR', 'SPEND_IN_DOLLAR', 'TOTAL_IMPRESSION', 'TOTAL_CLICKTHROUGH', 'CTR', 'CAMPAIGN_NAME', 'TOTAL_CONVERSIONS'];
+      const columns = [
+        'SPEND_IN_MICRO_DOLLAR',
+        'SPEND_IN_DOLLAR',
+        'TOTAL_IMPRESSION',
+        'TOTAL_CLICKTHROUGH',
+        'CTR',
+        'CAMPAIGN_NAME',
+        'TOTAL_CONVERSIONS',
+      ];
       const windowDays = 30;
       const statuses = ['ACTIVE', 'PAUSED', 'ARCHIVED'];
       const gt: GroundTruth = sim.groundTruth({ today: TODAY, columns, windowDays, entityStatuses: statuses });
@@ -834,38 +1031,112 @@ describe('Pinterest API simulator', () => {
       got.user_interests = await c.all(`/users/${encodeURIComponent(user.username)}/interests/follow`);
       const accounts = await c.all('/ad_accounts');
       // The ads-analytics endpoints of each level, their streams from the endpoint table.
-      const analyticsRow = (level: Level, targeting: boolean) => ENDPOINTS.find((e) => e.truth === 'ads_analytics' && e.level === level && !!e.targeting === targeting)!;
-      const accountStreams = { analytics: analyticsRow('ad_account', false).streams[0], targeting: analyticsRow('ad_account', true).streams[0] };
+      const analyticsRow = (level: Level, targeting: boolean) =>
+        ENDPOINTS.find((e) => e.truth === 'ads_analytics' && e.level === level && !!e.targeting === targeting)!;
+      const accountStreams = {
+        analytics: analyticsRow('ad_account', false).streams[0],
+        targeting: analyticsRow('ad_account', true).streams[0],
+      };
       const levels = ENDPOINTS.filter((e) => e.truth === 'entities').map((list) => {
         const level = list.level!;
         const [anStream, dailyStream] = analyticsRow(level, false).streams;
-        return { level, seg: list.path.split('/').pop()!, idParam: `${level}_ids`, idKey: `${level}_id`, listStream: list.streams[0], anStream, dailyStream, tgStream: analyticsRow(level, true).streams[0], types: TARGETING_TYPES[level] };
+        return {
+          level,
+          seg: list.path.split('/').pop()!,
+          idParam: `${level}_ids`,
+          idKey: `${level}_id`,
+          listStream: list.streams[0],
+          anStream,
+          dailyStream,
+          tgStream: analyticsRow(level, true).streams[0],
+          types: TARGETING_TYPES[level],
+        };
       });
       got.ad_accounts = accounts;
-      const carry = (items: any[], field: string, value: string) => items.map((it) => (it[field] == null ? { ...it, [field]: value } : it));
+      const carry = (items: any[], field: string, value: string) =>
+        items.map((it) => (it[field] == null ? { ...it, [field]: value } : it));
       for (const acc of accounts) {
         for (const [s, e] of windowsOf(start, end, windowDays)) {
-          const rows = await c.ok(`/ad_accounts/${acc.id}/analytics`, { start_date: s, end_date: e, granularity: 'DAY', columns: columns.join(',') });
-          for (const r of rows) got[accountStreams.analytics].push({ ...lower(r), ad_account_id: acc.id, currency: acc.currency });
-          const res = await c.ok(`/ad_accounts/${acc.id}/targeting_analytics`, { start_date: s, end_date: e, granularity: 'DAY', columns: columns.join(','), targeting_types: TARGETING_TYPES.ad_account.join(',') });
-          for (const d of res.data) got[accountStreams.targeting].push({ ...lower(d.metrics), ad_account_id: acc.id, targeting_type: d.targeting_type, targeting_value: String(d.targeting_value), currency: acc.currency });
+          const rows = await c.ok(`/ad_accounts/${acc.id}/analytics`, {
+            start_date: s,
+            end_date: e,
+            granularity: 'DAY',
+            columns: columns.join(','),
+          });
+          for (const r of rows)
+            got[accountStreams.analytics].push({ ...lower(r), ad_account_id: acc.id, currency: acc.currency });
+          const res = await c.ok(`/ad_accounts/${acc.id}/targeting_analytics`, {
+            start_date: s,
+            end_date: e,
+            granularity: 'DAY',
+            columns: columns.join(','),
+            targeting_types: TARGETING_TYPES.ad_account.join(','),
+          });
+          for (const d of res.data)
+            got[accountStreams.targeting].push({
+              ...lower(d.metrics),
+              ad_account_id: acc.id,
+              targeting_type: d.targeting_type,
+              targeting_value: String(d.targeting_value),
+              currency: acc.currency,
+            });
         }
-        for (const { level, seg, idParam, idKey: idKeyLower, listStream, anStream, dailyStream, tgStream, types } of levels) {
-          const ents = await c.all(`/ad_accounts/${acc.id}/${seg}`, { entity_statuses: level === 'ad' ? statuses : statuses.join(',') });
+        for (const {
+          level,
+          seg,
+          idParam,
+          idKey: idKeyLower,
+          listStream,
+          anStream,
+          dailyStream,
+          tgStream,
+          types,
+        } of levels) {
+          const ents = await c.all(`/ad_accounts/${acc.id}/${seg}`, {
+            entity_statuses: level === 'ad' ? statuses : statuses.join(','),
+          });
           got[listStream].push(...ents);
           const jobs: [string, string, string][] = windowsOf(start, end, windowDays).map(([s, e]) => [anStream, s, e]);
-          if (dailyStream) jobs.push(...windowsOf(start, gt.dateRange.dailyEnd, windowDays).map(([s, e]) => [dailyStream, s, e] as [string, string, string]));
-          for (const batch of chunks(ents.map((e) => e.id as string), 250)) {
+          if (dailyStream)
+            jobs.push(
+              ...windowsOf(start, gt.dateRange.dailyEnd, windowDays).map(
+                ([s, e]) => [dailyStream, s, e] as [string, string, string],
+              ),
+            );
+          for (const batch of chunks(
+            ents.map((e) => e.id as string),
+            250,
+          )) {
             for (const [stream, s, e] of jobs) {
-              const rows = await c.ok(`/ad_accounts/${acc.id}/${seg}/analytics`, { start_date: s, end_date: e, granularity: 'DAY', columns: columns.join(','), [idParam]: batch.join(',') });
+              const rows = await c.ok(`/ad_accounts/${acc.id}/${seg}/analytics`, {
+                start_date: s,
+                end_date: e,
+                granularity: 'DAY',
+                columns: columns.join(','),
+                [idParam]: batch.join(','),
+              });
               for (const r of rows) got[stream].push({ ...lower(r), ad_account_id: acc.id, currency: acc.currency });
             }
             for (const [s, e] of windowsOf(start, end, windowDays)) {
               for (const group of chunks([...types], 14)) {
-                const res = await c.ok(`/ad_accounts/${acc.id}/${seg}/targeting_analytics`, { start_date: s, end_date: e, granularity: 'DAY', columns: columns.join(','), [idParam]: batch.join(','), targeting_types: group.join(',') });
+                const res = await c.ok(`/ad_accounts/${acc.id}/${seg}/targeting_analytics`, {
+                  start_date: s,
+                  end_date: e,
+                  granularity: 'DAY',
+                  columns: columns.join(','),
+                  [idParam]: batch.join(','),
+                  targeting_types: group.join(','),
+                });
                 for (const d of res.data) {
                   const m = lower(d.metrics);
-                  got[tgStream].push({ ...m, [idKeyLower]: String(m[idKeyLower]), targeting_type: d.targeting_type, targeting_value: String(d.targeting_value), ad_account_id: acc.id, currency: acc.currency });
+                  got[tgStream].push({
+                    ...m,
+                    [idKeyLower]: String(m[idKeyLower]),
+                    targeting_type: d.targeting_type,
+                    targeting_value: String(d.targeting_value),
+                    ad_account_id: acc.id,
+                    currency: acc.currency,
+                  });
                 }
               }
             }
@@ -876,13 +1147,20 @@ describe('Pinterest API simulator', () => {
       const sectionsOf = new Map<string, string[]>();
       const sectionRow = ENDPOINTS.find((e) => e.list?.parent === 'board' && e.path.endsWith('/sections'))!;
       const partitionsOf = async (e: Endpoint): Promise<{ id: string; params: Record<string, string> }[]> => {
-        if (e.list!.parent === 'ad_account') return accounts.map((a) => ({ id: a.id, params: { ad_account_id: a.id } }));
-        if (e.list!.parent === 'board') return got.boards.map((b) => ({ id: String(b.id), params: { board_id: String(b.id) } }));
+        if (e.list!.parent === 'ad_account')
+          return accounts.map((a) => ({ id: a.id, params: { ad_account_id: a.id } }));
+        if (e.list!.parent === 'board')
+          return got.boards.map((b) => ({ id: String(b.id), params: { board_id: String(b.id) } }));
         if (e.list!.parent === 'board_section') {
           const out: { id: string; params: Record<string, string> }[] = [];
           for (const b of got.boards) {
-            if (!sectionsOf.has(String(b.id))) sectionsOf.set(String(b.id), (await c.all(fill(sectionRow.path, { board_id: String(b.id) }))).map((s) => String(s.id)));
-            for (const id of sectionsOf.get(String(b.id))!) out.push({ id, params: { board_id: String(b.id), section_id: id } });
+            if (!sectionsOf.has(String(b.id)))
+              sectionsOf.set(
+                String(b.id),
+                (await c.all(fill(sectionRow.path, { board_id: String(b.id) }))).map((s) => String(s.id)),
+              );
+            for (const id of sectionsOf.get(String(b.id))!)
+              out.push({ id, params: { board_id: String(b.id), section_id: id } });
           }
           return out;
         }
@@ -903,22 +1181,43 @@ describe('Pinterest API simulator', () => {
           }
         }
       }
-      const pinTypes = ['IMPRESSION', 'OUTBOUND_CLICK', 'PIN_CLICK', 'SAVE', 'SAVE_RATE', 'TOTAL_COMMENTS', 'TOTAL_REACTIONS', 'USER_FOLLOW', 'PROFILE_VISIT'];
+      const pinTypes = [
+        'IMPRESSION',
+        'OUTBOUND_CLICK',
+        'PIN_CLICK',
+        'SAVE',
+        'SAVE_RATE',
+        'TOTAL_COMMENTS',
+        'TOTAL_REACTIONS',
+        'USER_FOLLOW',
+        'PROFILE_VISIT',
+      ];
       const refused: string[] = [];
       for (const pin of pins.filter((p) => p.is_owner)) {
         for (const [s, e] of windowsOf(start, end, windowDays)) {
-          const r = await c.get(`/pins/${pin.id}/analytics`, { start_date: s, end_date: e, metric_types: pinTypes.join(',') });
+          const r = await c.get(`/pins/${pin.id}/analytics`, {
+            start_date: s,
+            end_date: e,
+            metric_types: pinTypes.join(','),
+          });
           if (r.status === 403 || r.status === 404) {
             refused.push(pin.id);
             break;
           }
           expect(r.status).toBe(200);
-          for (const d of r.json.all.daily_metrics) got.pin_analytics.push({ pin_id: pin.id, date: d.date, data_status: d.data_status, ...lower(d.metrics) });
+          for (const d of r.json.all.daily_metrics)
+            got.pin_analytics.push({ pin_id: pin.id, date: d.date, data_status: d.data_status, ...lower(d.metrics) });
         }
       }
       for (const [s, e] of windowsOf(start, end, windowDays)) {
         const r = await c.ok('/user_account/analytics', { start_date: s, end_date: e });
-        for (const d of r.all.daily_metrics) got.user_account_analytics.push({ user_id: user.id, date: d.date, data_status: d.data_status, ...lower(d.metrics) });
+        for (const d of r.all.daily_metrics)
+          got.user_account_analytics.push({
+            user_id: user.id,
+            date: d.date,
+            data_status: d.data_status,
+            ...lower(d.metrics),
+          });
       }
 
       // the lists come in the order the API serves them
@@ -946,7 +1245,9 @@ describe('Pinterest API simulator', () => {
         const extra = name === sectionRow.streams[0] ? lookupRequests : 0;
         expect([name, (byStream.get(name) ?? 0) - extra]).toEqual([name, gt.minRequests[name]]);
       }
-      expect(byStream.get('ad_analytics|ad_analytics_daily')).toBe(gt.minRequests.ad_analytics + gt.minRequests.ad_analytics_daily);
+      expect(byStream.get('ad_analytics|ad_analytics_daily')).toBe(
+        gt.minRequests.ad_analytics + gt.minRequests.ad_analytics_daily,
+      );
       expect(byStream.get('setup')).toBe(gt.setupRequests.userAccount + gt.setupRequests.adAccountsList);
       expect(gt.minRequests.campaign_targeting_analytics).toBe(2 * gt.minRequests.campaign_analytics); // 15 types → 2 groups
       expect(sim.requestLog.every((r) => r.status === 200 || streamForPath(r.path) === 'pin_analytics')).toBe(true);
@@ -954,7 +1255,14 @@ describe('Pinterest API simulator', () => {
 
     test('ground truth honours start/end dates, ad accounts and statuses', () => {
       const acc = sim.data.adAccounts[1].id;
-      const gt = sim.groundTruth({ columns: ['TOTAL_IMPRESSION'], adAccountIds: [acc], entityStatuses: ['ACTIVE'], startDate: '2020-01-01', endDate: day(-10), windowDays: 15 });
+      const gt = sim.groundTruth({
+        columns: ['TOTAL_IMPRESSION'],
+        adAccountIds: [acc],
+        entityStatuses: ['ACTIVE'],
+        startDate: '2020-01-01',
+        endDate: day(-10),
+        windowDays: 15,
+      });
       expect(gt.dateRange).toMatchObject({ start: day(-89), end: day(-10), dailyEnd: day(-10), days: 80 });
       expect(gt.records.campaigns.every((r: any) => r.status === 'ACTIVE' && r.ad_account_id === acc)).toBe(true);
       expect(gt.records.ad_analytics.every((r: any) => r.date <= day(-10) && r.ad_account_id === acc)).toBe(true);
@@ -989,27 +1297,63 @@ describe('Pinterest API simulator', () => {
       const allColumns = ANALYTICS_COLUMNS.join(',');
       const win = { start_date: day(-89), end_date: day(0), granularity: 'DAY', columns: allColumns };
       const ids = {
-        campaign_ids: sim.data.campaigns.get(a)!.map((e) => e.id).join(','),
-        ad_group_ids: sim.data.adGroups.get(a)!.map((e) => e.id).join(','),
-        ad_ids: sim.data.ads.get(a)!.map((e) => e.id).join(','),
+        campaign_ids: sim.data.campaigns
+          .get(a)!
+          .map((e) => e.id)
+          .join(','),
+        ad_group_ids: sim.data.adGroups
+          .get(a)!
+          .map((e) => e.id)
+          .join(','),
+        ad_ids: sim.data.ads
+          .get(a)!
+          .map((e) => e.id)
+          .join(','),
       };
       await cl.ok(`/ad_accounts/${a}/analytics`, win);
       await cl.ok(`/ad_accounts/${a}/campaigns/analytics`, { ...win, campaign_ids: ids.campaign_ids });
-      await cl.ok(`/ad_accounts/${a}/campaigns/analytics`, { ...win, granularity: 'TOTAL', campaign_ids: ids.campaign_ids });
+      await cl.ok(`/ad_accounts/${a}/campaigns/analytics`, {
+        ...win,
+        granularity: 'TOTAL',
+        campaign_ids: ids.campaign_ids,
+      });
       await cl.ok(`/ad_accounts/${a}/ad_groups/analytics`, { ...win, ad_group_ids: ids.ad_group_ids });
-      await cl.ok(`/ad_accounts/${a}/ad_groups/analytics`, { ...win, granularity: 'WEEK', ad_group_ids: ids.ad_group_ids });
+      await cl.ok(`/ad_accounts/${a}/ad_groups/analytics`, {
+        ...win,
+        granularity: 'WEEK',
+        ad_group_ids: ids.ad_group_ids,
+      });
       await cl.ok(`/ad_accounts/${a}/ads/analytics`, { ...win, ad_ids: ids.ad_ids });
-      await cl.ok(`/ad_accounts/${a}/campaigns/targeting_analytics`, { ...win, campaign_ids: ids.campaign_ids, targeting_types: CAMPAIGN_TARGETING_TYPES.slice(0, 14).join(',') });
-      await cl.ok(`/ad_accounts/${a}/ad_groups/targeting_analytics`, { ...win, ad_group_ids: ids.ad_group_ids, targeting_types: AD_GROUP_TARGETING_TYPES.join(',') });
-      await cl.ok(`/ad_accounts/${a}/ads/targeting_analytics`, { ...win, ad_ids: ids.ad_ids, targeting_types: AD_TARGETING_TYPES.join(',') });
+      await cl.ok(`/ad_accounts/${a}/campaigns/targeting_analytics`, {
+        ...win,
+        campaign_ids: ids.campaign_ids,
+        targeting_types: CAMPAIGN_TARGETING_TYPES.slice(0, 14).join(','),
+      });
+      await cl.ok(`/ad_accounts/${a}/ad_groups/targeting_analytics`, {
+        ...win,
+        ad_group_ids: ids.ad_group_ids,
+        targeting_types: AD_GROUP_TARGETING_TYPES.join(','),
+      });
+      await cl.ok(`/ad_accounts/${a}/ads/targeting_analytics`, {
+        ...win,
+        ad_ids: ids.ad_ids,
+        targeting_types: AD_TARGETING_TYPES.join(','),
+      });
       const video = sim.data.pins.find((p) => p.owned && !p.refuse && p.video)!;
       const fresh = sim.data.pins.find((p) => p.owned && !p.refuse && p.createdDay > sim.data.todayDay - 60)!;
       for (const pin of [video, fresh]) {
-        await cl.ok(`/pins/${pin.id}/analytics`, { start_date: day(-89), end_date: day(0), metric_types: 'IMPRESSION,VIDEO_START,VIDEO_AVG_WATCH_TIME,QUARTILE_95_PERCENT_VIEW,TOTAL_COMMENTS,SAVE_RATE' });
+        await cl.ok(`/pins/${pin.id}/analytics`, {
+          start_date: day(-89),
+          end_date: day(0),
+          metric_types: 'IMPRESSION,VIDEO_START,VIDEO_AVG_WATCH_TIME,QUARTILE_95_PERCENT_VIEW,TOTAL_COMMENTS,SAVE_RATE',
+        });
       }
       await cl.ok('/user_account/analytics', { start_date: day(-89), end_date: day(0) });
       await cl.ok(`/ad_accounts/${a}/analytics`, win);
-      await cl.ok(`/ad_accounts/${a}/targeting_analytics`, { ...win, targeting_types: AD_ACCOUNT_TARGETING_TYPES.join(',') });
+      await cl.ok(`/ad_accounts/${a}/targeting_analytics`, {
+        ...win,
+        targeting_types: AD_ACCOUNT_TARGETING_TYPES.join(','),
+      });
       await cl.ok(`/ad_accounts/${acc0}/keywords`, { page_size: 250, ad_group_ids: ids.ad_group_ids });
       const [boardId, sections] = [...sim.data.accountLists.sections].find(([, list]) => list.length > 0)!;
       await cl.ok(`/boards/${boardId}/pins`, { page_size: 250, pin_metrics: 'true' });
@@ -1026,8 +1370,15 @@ describe('Pinterest API simulator', () => {
 
   test('the OpenAPI validator is not vacuous', () => {
     const v = validator();
-    expect(() => v.check('GET /ad_accounts/{ad_account_id}/campaigns', { items: [{ id: '1', status: 'RUNNING' }], bookmark: null })).toThrow();
-    expect(() => v.check('GET /pins', { items: [{ id: '1', media: { media_type: 'hologram' } }], bookmark: null })).toThrow();
+    expect(() =>
+      v.check('GET /ad_accounts/{ad_account_id}/campaigns', {
+        items: [{ id: '1', status: 'RUNNING' }],
+        bookmark: null,
+      }),
+    ).toThrow();
+    expect(() =>
+      v.check('GET /pins', { items: [{ id: '1', media: { media_type: 'hologram' } }], bookmark: null }),
+    ).toThrow();
     expect(() => v.check('GET /ad_accounts', { items: [{ id: '1', currency: null }], bookmark: null })).toThrow();
     expect(() => v.check('GET /ad_accounts/{ad_account_id}/ads/analytics', [{ DATE: '2026-01-01' }])).toThrow(); // AD_ID required
     expect(() => v.check('GET /boards', { items: [], bookmark: 5 })).toThrow();

@@ -51,7 +51,9 @@ export async function authorize(args: AuthorizeArgs, io: AuthorizeIO): Promise<n
     secrets.add(clientSecret);
     secrets.add(Buffer.from(`${clientId}:${clientSecret}`).toString('base64'));
     if (args.clientSecretFrom === 'argument') {
-      say('Warning: --client-secret is readable by every user of this machine in the process list while the sign-in waits; set PINTEREST_CLIENT_SECRET or pass --client-secret-stdin and write it on stdin instead.');
+      say(
+        'Warning: --client-secret is readable by every user of this machine in the process list while the sign-in waits; set PINTEREST_CLIENT_SECRET or pass --client-secret-stdin and write it on stdin instead.',
+      );
     }
     const apiUrl = validateBaseUrl(env.PINTEREST_API_URL || DEFAULT_API_URL);
     const oauthUrl = env.PINTEREST_OAUTH_URL || DEFAULT_OAUTH_URL;
@@ -68,19 +70,38 @@ export async function authorize(args: AuthorizeArgs, io: AuthorizeIO): Promise<n
     say('');
     say(`  ${url}`);
     say('');
-    say(`Waiting up to ${args.timeoutSeconds} s for Pinterest to send the browser back to ${redirectUri} (Ctrl-C stops).`);
-    if (inContainer) say(`Inside a container: listening on all interfaces; publish the port with -p 127.0.0.1:${listener.port}:${listener.port}.`);
-    if (args.port === 0) say(`--port 0 picked port ${listener.port}: the app must accept ${redirectUri} as a redirect URI.`);
+    say(
+      `Waiting up to ${args.timeoutSeconds} s for Pinterest to send the browser back to ${redirectUri} (Ctrl-C stops).`,
+    );
+    if (inContainer)
+      say(
+        `Inside a container: listening on all interfaces; publish the port with -p 127.0.0.1:${listener.port}:${listener.port}.`,
+      );
+    if (args.port === 0)
+      say(`--port 0 picked port ${listener.port}: the app must accept ${redirectUri} as a redirect URI.`);
     if (shouldOpenBrowser(env, !args.browser, inContainer)) (io.openBrowser ?? openInBrowser)(url);
 
     const request = await listener.next(args.timeoutSeconds * 1000);
-    const outcome = await finishSignIn(request, { state, clientId, clientSecret, redirectUri, tokenUrl: `${apiUrl}/oauth/token`, out, force: args.force, secrets });
+    const outcome = await finishSignIn(request, {
+      state,
+      clientId,
+      clientSecret,
+      redirectUri,
+      tokenUrl: `${apiUrl}/oauth/token`,
+      out,
+      force: args.force,
+      secrets,
+    });
     if (!outcome.ok) throw configError(outcome.message);
     if (outcome.missingScopes.length) {
-      say(`Warning: Pinterest did not grant ${outcome.missingScopes.join(', ')}: streams that need them will fail or leave data out (secret boards and pins need the *_secret scopes, the catalog streams catalogs:read).`);
+      say(
+        `Warning: Pinterest did not grant ${outcome.missingScopes.join(', ')}: streams that need them will fail or leave data out (secret boards and pins need the *_secret scopes, the catalog streams catalogs:read).`,
+      );
     }
     say(`Signed in. Wrote ${out} (mode 0600) with the app's credentials and the refresh token.`);
-    say(`Next: ${inContainer ? 'check' : 'node dist/main.js check'} --config ${args.out} --write-config (--write-config keeps the refresh token Pinterest may rotate in the file).`);
+    say(
+      `Next: ${inContainer ? 'check' : 'node dist/main.js check'} --config ${args.out} --write-config (--write-config keeps the refresh token Pinterest may rotate in the file).`,
+    );
     return 0;
   } catch (err) {
     say(`authorize failed: ${messageOf(err)}`);
@@ -94,14 +115,31 @@ function checkArgs(args: AuthorizeArgs): { clientId: string; clientSecret: strin
   const clientId = args.clientId?.trim();
   const clientSecret = args.clientSecret?.trim();
   if (!clientId) throw configError('--client-id is empty: give the "App id" of your Pinterest app.');
-  if (!clientSecret) throw configError('The app secret is missing or empty: set PINTEREST_CLIENT_SECRET to the "App secret key" of your Pinterest app, or pass --client-secret-stdin and write it on stdin.');
-  if (clientSecret.length < MIN_CREDENTIAL_LENGTH) throw configError(`The app secret is ${clientSecret.length} character(s) long; a Pinterest "App secret key" has at least ${MIN_CREDENTIAL_LENGTH}: copy the whole value.`);
-  if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw configError(`--port must be a port number (0-65535), got ${args.port}.`);
-  if (!(args.timeoutSeconds > 0)) throw configError(`--timeout must be a number of seconds above 0, got ${args.timeoutSeconds}.`);
+  if (!clientSecret)
+    throw configError(
+      'The app secret is missing or empty: set PINTEREST_CLIENT_SECRET to the "App secret key" of your Pinterest app, or pass --client-secret-stdin and write it on stdin.',
+    );
+  if (clientSecret.length < MIN_CREDENTIAL_LENGTH)
+    throw configError(
+      `The app secret is ${clientSecret.length} character(s) long; a Pinterest "App secret key" has at least ${MIN_CREDENTIAL_LENGTH}: copy the whole value.`,
+    );
+  if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535)
+    throw configError(`--port must be a port number (0-65535), got ${args.port}.`);
+  if (!(args.timeoutSeconds > 0))
+    throw configError(`--timeout must be a number of seconds above 0, got ${args.timeoutSeconds}.`);
   return { clientId, clientSecret };
 }
 
-interface Pending { state: string; clientId: string; clientSecret: string; redirectUri: string; tokenUrl: string; out: string; force: boolean; secrets: SecretMask }
+interface Pending {
+  state: string;
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  tokenUrl: string;
+  out: string;
+  force: boolean;
+  secrets: SecretMask;
+}
 
 type Outcome = { ok: true; missingScopes: string[] } | { ok: false; message: string };
 
@@ -109,9 +147,23 @@ type Outcome = { ok: true; missingScopes: string[] } | { ok: false; message: str
 async function finishSignIn(request: RedirectRequest, p: Pending): Promise<Outcome> {
   const outcome = await settle(request.params, p).catch((err): Outcome => ({ ok: false, message: messageOf(err) }));
   if (outcome.ok) {
-    await request.respond(200, htmlPage('Signed in to Pinterest', `source-pinterest saved its configuration to ${p.out}.`, 'You can close this tab and go back to the terminal.'));
+    await request.respond(
+      200,
+      htmlPage(
+        'Signed in to Pinterest',
+        `source-pinterest saved its configuration to ${p.out}.`,
+        'You can close this tab and go back to the terminal.',
+      ),
+    );
   } else {
-    await request.respond(400, htmlPage('Sign-in did not finish', p.secrets.mask(outcome.message), 'Go back to the terminal and run authorize again.'));
+    await request.respond(
+      400,
+      htmlPage(
+        'Sign-in did not finish',
+        p.secrets.mask(outcome.message),
+        'Go back to the terminal and run authorize again.',
+      ),
+    );
   }
   return outcome;
 }
@@ -121,27 +173,54 @@ const MAX_REDIRECT_TEXT = 300;
 
 /** A redirect's text as printed: control characters (a terminal's escape sequences, newlines) removed, cut. */
 function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '').slice(0, MAX_REDIRECT_TEXT);
+  return text
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '')
+    .slice(0, MAX_REDIRECT_TEXT);
 }
 
 async function settle(params: URLSearchParams, p: Pending): Promise<Outcome> {
   // First, for every redirect (an error one too): one this command did not start says nothing worth printing.
   if (params.get('state') !== p.state) {
-    return { ok: false, message: 'The redirect did not carry the state this sign-in sent (an old browser tab, or a redirect this command did not start): its code was not used and nothing was written. Run authorize again.' };
+    return {
+      ok: false,
+      message:
+        'The redirect did not carry the state this sign-in sent (an old browser tab, or a redirect this command did not start): its code was not used and nothing was written. Run authorize again.',
+    };
   }
   const error = params.get('error');
   if (error === 'access_denied') {
-    return { ok: false, message: 'Access was not given on Pinterest\'s page (access_denied): nothing was written. Run authorize again and choose "Give access".' };
+    return {
+      ok: false,
+      message:
+        'Access was not given on Pinterest\'s page (access_denied): nothing was written. Run authorize again and choose "Give access".',
+    };
   }
   if (error !== null) {
     const description = printable(params.get('error_description') ?? '');
-    return { ok: false, message: `Pinterest ended the sign-in with the error ${printable(error) || '(empty)'}${description ? ` (${description})` : ''}: nothing was written.` };
+    return {
+      ok: false,
+      message: `Pinterest ended the sign-in with the error ${printable(error) || '(empty)'}${description ? ` (${description})` : ''}: nothing was written.`,
+    };
   }
   const code = params.get('code');
   if (!code) return { ok: false, message: 'The redirect carried no authorization code: nothing was written.' };
   p.secrets.add(code);
-  const tokens = await exchangeCode({ tokenUrl: p.tokenUrl, clientId: p.clientId, clientSecret: p.clientSecret, code, redirectUri: p.redirectUri, secrets: p.secrets });
-  const config = { credentials: { auth_method: 'oauth2.0', client_id: p.clientId, client_secret: p.clientSecret, refresh_token: tokens.refreshToken } };
+  const tokens = await exchangeCode({
+    tokenUrl: p.tokenUrl,
+    clientId: p.clientId,
+    clientSecret: p.clientSecret,
+    code,
+    redirectUri: p.redirectUri,
+    secrets: p.secrets,
+  });
+  const config = {
+    credentials: {
+      auth_method: 'oauth2.0',
+      client_id: p.clientId,
+      client_secret: p.clientSecret,
+      refresh_token: tokens.refreshToken,
+    },
+  };
   parseConfig(config); // the file must be one the connector accepts
   await writeConfigFile(p.out, config, p.force);
   const missingScopes = tokens.grantedScopes ? AUTHORIZE_SCOPES.filter((s) => !tokens.grantedScopes!.includes(s)) : [];

@@ -16,8 +16,12 @@ import { replaceFile } from '../config/write-back';
 export async function prepareOutput(path: string, force: boolean): Promise<string> {
   const existing = await lstat(path).catch(() => undefined);
   if (existing) {
-    if ((await stat(path).catch(() => undefined))?.isDirectory()) throw configError(`--out ${path} is a folder: name a file in it, e.g. ${join(path, 'config.json')}.`);
-    if (!force) throw configError(`${path} already exists: nothing was changed. Pass --force to replace it, or --out another file.`);
+    if ((await stat(path).catch(() => undefined))?.isDirectory())
+      throw configError(`--out ${path} is a folder: name a file in it, e.g. ${join(path, 'config.json')}.`);
+    if (!force)
+      throw configError(
+        `${path} already exists: nothing was changed. Pass --force to replace it, or --out another file.`,
+      );
   }
   const folder = dirname(path);
   const folderStat = await stat(folder).catch(() => undefined);
@@ -25,7 +29,9 @@ export async function prepareOutput(path: string, force: boolean): Promise<strin
   try {
     await access(folder, constants.W_OK);
   } catch {
-    throw configError(`The folder ${folder} is not writable by this user: choose another --out, or (in a container) mount a folder the container's user can write.`);
+    throw configError(
+      `The folder ${folder} is not writable by this user: choose another --out, or (in a container) mount a folder the container's user can write.`,
+    );
   }
   return path;
 }
@@ -38,7 +44,11 @@ export async function writeConfigFile(path: string, config: Record<string, unkno
       await writeFile(path, text, { flag: 'wx', mode: 0o600 });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      throw configError(code === 'EEXIST' ? `${path} appeared while you signed in: nothing was changed. Pass --force to replace it.` : `Cannot write ${path} (${code ?? String(err)}).`);
+      throw configError(
+        code === 'EEXIST'
+          ? `${path} appeared while you signed in: nothing was changed. Pass --force to replace it.`
+          : `Cannot write ${path} (${code ?? String(err)}).`,
+      );
     }
     await chmod(path, 0o600); // a umask cannot widen it, but an odd filesystem might ignore `mode`
     return;

@@ -16,7 +16,13 @@ export const newState = (): string => randomBytes(16).toString('base64url');
 
 export const redirectUriFor = (port: number): string => `http://localhost:${port}/`;
 
-export function consentUrl(base: string, clientId: string, redirectUri: string, state: string, scopes: readonly string[] = AUTHORIZE_SCOPES): string {
+export function consentUrl(
+  base: string,
+  clientId: string,
+  redirectUri: string,
+  state: string,
+  scopes: readonly string[] = AUTHORIZE_SCOPES,
+): string {
   const url = new URL(base);
   url.searchParams.set('client_id', clientId);
   url.searchParams.set('redirect_uri', redirectUri);
@@ -31,7 +37,10 @@ export function consentUrl(base: string, clientId: string, redirectUri: string, 
  * server must listen on all interfaces there; on a person's machine loopback only (no one else on the
  * network can send it a code). PINTEREST_AUTHORIZE_HOST overrides both.
  */
-export function listenHosts(env: NodeJS.ProcessEnv, exists: (path: string) => boolean): { hosts: string[]; inContainer: boolean } {
+export function listenHosts(
+  env: NodeJS.ProcessEnv,
+  exists: (path: string) => boolean,
+): { hosts: string[]; inContainer: boolean } {
   const inContainer = exists('/.dockerenv') || exists('/run/.containerenv') || Boolean(env.container);
   if (env.PINTEREST_AUTHORIZE_HOST) return { hosts: [env.PINTEREST_AUTHORIZE_HOST], inContainer };
   // Browsers resolve localhost to ::1 or 127.0.0.1: listen on both loopbacks outside a container.

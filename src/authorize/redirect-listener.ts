@@ -39,16 +39,26 @@ export class RedirectListener {
       await listener.close();
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE') {
-        throw configError(`Port ${port} is already in use by another program. Stop it, or pass --port with a free port (and register http://localhost:<port>/ as a redirect URI of your Pinterest app).`);
+        throw configError(
+          `Port ${port} is already in use by another program. Stop it, or pass --port with a free port (and register http://localhost:<port>/ as a redirect URI of your Pinterest app).`,
+        );
       }
-      if (code === 'EACCES') throw configError(`Not allowed to listen on port ${port}: pass --port with a port above 1023.`);
+      if (code === 'EACCES')
+        throw configError(`Not allowed to listen on port ${port}: pass --port with a port above 1023.`);
       throw configError(`Cannot listen on port ${port} (${code ?? String(err)}).`);
     }
     return listener;
   }
 
   private listen(port: number, host: string, required: boolean): Promise<void> {
-    const server = http.createServer({ requestTimeout: LISTENER_REQUEST_TIMEOUT_MS, headersTimeout: LISTENER_REQUEST_TIMEOUT_MS, keepAliveTimeout: 1000 }, (req, res) => this.handle(req, res));
+    const server = http.createServer(
+      {
+        requestTimeout: LISTENER_REQUEST_TIMEOUT_MS,
+        headersTimeout: LISTENER_REQUEST_TIMEOUT_MS,
+        keepAliveTimeout: 1000,
+      },
+      (req, res) => this.handle(req, res),
+    );
     // One request per connection: a client that pipelines more cannot queue work behind the redirect.
     server.maxRequestsPerSocket = 1;
     return new Promise((resolve, reject) => {
@@ -85,7 +95,9 @@ export class RedirectListener {
     const isRedirect = req.method === 'GET' && url.pathname === '/' && (params.has('code') || params.has('error'));
     if (!isRedirect || this.arrived) {
       const status = url.pathname === '/' ? 400 : 404;
-      const text = this.arrived ? 'This sign-in was already handled: look at the terminal.' : 'This address waits for Pinterest to send you back after you sign in: open the link printed in the terminal.';
+      const text = this.arrived
+        ? 'This sign-in was already handled: look at the terminal.'
+        : 'This address waits for Pinterest to send you back after you sign in: open the link printed in the terminal.';
       res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', connection: 'close' });
       res.end(htmlPage('source-pinterest', text));
       return;
@@ -96,11 +108,21 @@ export class RedirectListener {
         new Promise((resolve) => {
           // A browser that went away, or a client that never reads its answer, must not keep the command
           // waiting: 'close' settles it, and so does a timer that drops the connection.
-          const timer = setTimeout(() => { res.destroy(); resolve(); }, PAGE_ANSWER_TIMEOUT_MS);
+          const timer = setTimeout(() => {
+            res.destroy();
+            resolve();
+          }, PAGE_ANSWER_TIMEOUT_MS);
           timer.unref();
-          const done = () => { clearTimeout(timer); resolve(); };
+          const done = () => {
+            clearTimeout(timer);
+            resolve();
+          };
           res.once('close', done);
-          res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', connection: 'close' });
+          res.writeHead(status, {
+            'content-type': 'text/html; charset=utf-8',
+            'cache-control': 'no-store',
+            connection: 'close',
+          });
           res.end(html, done);
         }),
     };
@@ -114,7 +136,11 @@ export class RedirectListener {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiting = undefined;
-        reject(configError(`No sign-in arrived within ${formatSeconds(timeoutMs)}: nothing was written. Run authorize again (and finish the sign-in in the browser), or give more time with --timeout SECONDS.`));
+        reject(
+          configError(
+            `No sign-in arrived within ${formatSeconds(timeoutMs)}: nothing was written. Run authorize again (and finish the sign-in in the browser), or give more time with --timeout SECONDS.`,
+          ),
+        );
       }, timeoutMs);
       this.waiting = (request) => {
         clearTimeout(timer);
@@ -125,10 +151,13 @@ export class RedirectListener {
 
   close(): Promise<void> {
     return Promise.all(
-      this.servers.map((s) => new Promise<void>((resolve) => {
-        s.close(() => resolve());
-        s.closeAllConnections();
-      })),
+      this.servers.map(
+        (s) =>
+          new Promise<void>((resolve) => {
+            s.close(() => resolve());
+            s.closeAllConnections();
+          }),
+      ),
     ).then(() => undefined);
   }
 }
@@ -139,7 +168,10 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
 
 /** A plain page for the browser: a title and a few sentences, nothing else. */
 export function htmlPage(title: string, ...paragraphs: string[]): string {
-  return `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>`
-    + `<body style="font-family:sans-serif;max-width:40em;margin:3em auto"><h1>${escapeHtml(title)}</h1>`
-    + paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('') + '</body></html>';
+  return (
+    `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>` +
+    `<body style="font-family:sans-serif;max-width:40em;margin:3em auto"><h1>${escapeHtml(title)}</h1>` +
+    paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('') +
+    '</body></html>'
+  );
 }

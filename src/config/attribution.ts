@@ -32,5 +32,8 @@ export function attributionParams(config: ConnectorConfig): Record<string, strin
  * window later, and then needs ~37 hours to appear; re-reading that many days catches late conversions.
  */
 export function defaultLookbackDays(w: AttributionWindows): number {
-  return Math.min(MAX_LOOKBACK_DAYS, Math.max(w.click_window_days, w.engagement_window_days, w.view_window_days) + SETTLING_DAYS);
+  return Math.min(
+    MAX_LOOKBACK_DAYS,
+    Math.max(w.click_window_days, w.engagement_window_days, w.view_window_days) + SETTLING_DAYS,
+  );
 }

@@ -9,8 +9,18 @@ import reportEnums from '../pinterest/report-enums.json';
 import { nearestKey } from '../util/nearest';
 
 const CUSTOM_LEVELS = [
-  'ADVERTISER', 'ADVERTISER_TARGETING', 'CAMPAIGN', 'CAMPAIGN_TARGETING', 'AD_GROUP', 'AD_GROUP_TARGETING', 'PIN_PROMOTION',
-  'PIN_PROMOTION_TARGETING', 'KEYWORD', 'PRODUCT_GROUP', 'PRODUCT_GROUP_TARGETING', 'PRODUCT_ITEM',
+  'ADVERTISER',
+  'ADVERTISER_TARGETING',
+  'CAMPAIGN',
+  'CAMPAIGN_TARGETING',
+  'AD_GROUP',
+  'AD_GROUP_TARGETING',
+  'PIN_PROMOTION',
+  'PIN_PROMOTION_TARGETING',
+  'KEYWORD',
+  'PRODUCT_GROUP',
+  'PRODUCT_GROUP_TARGETING',
+  'PRODUCT_ITEM',
 ] as const;
 export const GRANULARITIES = ['DAY', 'WEEK', 'MONTH', 'HOUR'] as const;
 const REPORT_COLUMNS: ReadonlySet<string> = new Set(reportEnums.columns);
@@ -20,8 +30,13 @@ const WINDOWS = [0, 1, 7, 14, 30, 60];
 
 /** The record key of a level's id column (as the records carry it). */
 export const LEVEL_ID_KEY: Record<string, string> = {
-  ADVERTISER: 'ad_account_id', CAMPAIGN: 'campaign_id', AD_GROUP: 'ad_group_id', PIN_PROMOTION: 'ad_id',
-  KEYWORD: 'keyword_id', PRODUCT_GROUP: 'product_group_id', PRODUCT_ITEM: 'product_item_id',
+  ADVERTISER: 'ad_account_id',
+  CAMPAIGN: 'campaign_id',
+  AD_GROUP: 'ad_group_id',
+  PIN_PROMOTION: 'ad_id',
+  KEYWORD: 'keyword_id',
+  PRODUCT_GROUP: 'product_group_id',
+  PRODUCT_ITEM: 'product_item_id',
 };
 
 export const baseLevel = (level: string) => level.replace(/_TARGETING$/, '');
@@ -35,7 +50,8 @@ export function columnAllowedAt(level: string, column: string): boolean {
   const base = baseLevel(level);
   if (column.startsWith('CAMPAIGN_')) return base !== 'ADVERTISER';
   if (column.startsWith('AD_GROUP_')) return !['ADVERTISER', 'CAMPAIGN'].includes(base);
-  if (['AD_ID', 'AD_NAME', 'AD_STATUS', 'PIN_ID'].includes(column) || column.startsWith('PIN_PROMOTION_')) return base === 'PIN_PROMOTION';
+  if (['AD_ID', 'AD_NAME', 'AD_STATUS', 'PIN_ID'].includes(column) || column.startsWith('PIN_PROMOTION_'))
+    return base === 'PIN_PROMOTION';
   if (column.startsWith('PRODUCT_GROUP_')) return base === 'PRODUCT_GROUP' || base === 'PRODUCT_ITEM';
   if (column.startsWith('PRODUCT_ITEM_')) return base === 'PRODUCT_ITEM';
   return true;
@@ -59,68 +75,157 @@ export function customLimits(level: string, granularity: string): { historyDays:
 const dateString = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
-  .refine((s) => { const d = new Date(`${s}T00:00:00Z`); return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s; }, 'is not a calendar date');
-const attribution = z.int().refine((v) => WINDOWS.includes(v), `must be one of ${WINDOWS.join(', ')}`).optional();
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+  }, 'is not a calendar date');
+const attribution = z
+  .int()
+  .refine((v) => WINDOWS.includes(v), `must be one of ${WINDOWS.join(', ')}`)
+  .optional();
 
 const CustomReportSchema = z
   .object({
-    name: z.string().regex(/^[a-z][a-z0-9_]{0,59}$/, 'must start with a lower-case letter and hold only a-z, 0-9 and _ (at most 60 characters)')
+    name: z
+      .string()
+      .regex(
+        /^[a-z][a-z0-9_]{0,59}$/,
+        'must start with a lower-case letter and hold only a-z, 0-9 and _ (at most 60 characters)',
+      )
       .meta({ title: 'Name', description: 'The stream is called custom_<name>.', order: 0 }),
-    level: z.enum(CUSTOM_LEVELS, { error: (i) => `${JSON.stringify(i.input)} is not a reporting level (${CUSTOM_LEVELS.join(', ')})` })
+    level: z
+      .enum(CUSTOM_LEVELS, {
+        error: (i) => `${JSON.stringify(i.input)} is not a reporting level (${CUSTOM_LEVELS.join(', ')})`,
+      })
       .meta({ title: 'Level', description: 'Pinterest reporting level.', order: 1 }),
-    granularity: z.enum(GRANULARITIES).default('DAY').meta({ title: 'Granularity', description: 'DAY, WEEK or MONTH (rows dated the first day of the period), or HOUR (rows add `hour`).', order: 2 }),
-    columns: z.array(z.string()).min(1, 'must list at least one column').meta({ title: 'Columns', description: 'Report columns (Pinterest names, e.g. SPEND_IN_MICRO_DOLLAR).', order: 3 }),
-    targeting_types: z.array(z.string()).optional().meta({ title: 'Targeting Types', description: 'Required for the *_TARGETING levels and only for them; at most 5.', order: 4 }),
-    start_date: dateString.optional().meta({ title: 'Start Date', description: 'First day of this report (default: the top-level start_date); clamped to what Pinterest serves, with a warning.', order: 5, format: 'date' }),
+    granularity: z.enum(GRANULARITIES).default('DAY').meta({
+      title: 'Granularity',
+      description: 'DAY, WEEK or MONTH (rows dated the first day of the period), or HOUR (rows add `hour`).',
+      order: 2,
+    }),
+    columns: z.array(z.string()).min(1, 'must list at least one column').meta({
+      title: 'Columns',
+      description: 'Report columns (Pinterest names, e.g. SPEND_IN_MICRO_DOLLAR).',
+      order: 3,
+    }),
+    targeting_types: z.array(z.string()).optional().meta({
+      title: 'Targeting Types',
+      description: 'Required for the *_TARGETING levels and only for them; at most 5.',
+      order: 4,
+    }),
+    start_date: dateString.optional().meta({
+      title: 'Start Date',
+      description:
+        'First day of this report (default: the top-level start_date); clamped to what Pinterest serves, with a warning.',
+      order: 5,
+      format: 'date',
+    }),
     click_window_days: attribution.meta({ title: 'Click Attribution Window (days)', order: 6 }),
     engagement_window_days: attribution.meta({ title: 'Engagement Attribution Window (days)', order: 7 }),
     view_window_days: attribution.meta({ title: 'View Attribution Window (days)', order: 8 }),
-    conversion_report_time: z.enum(['TIME_OF_AD_ACTION', 'TIME_OF_CONVERSION']).optional().meta({ title: 'Conversion Report Time', order: 9 }),
-    entity_statuses: z.array(z.enum(['ACTIVE', 'PAUSED', 'ARCHIVED'])).min(1).optional()
-      .meta({ title: 'Entity Statuses', description: 'Only entities of the report\'s level in these statuses (campaign, ad group or ad levels).', order: 10 }),
+    conversion_report_time: z
+      .enum(['TIME_OF_AD_ACTION', 'TIME_OF_CONVERSION'])
+      .optional()
+      .meta({ title: 'Conversion Report Time', order: 9 }),
+    entity_statuses: z
+      .array(z.enum(['ACTIVE', 'PAUSED', 'ARCHIVED']))
+      .min(1)
+      .optional()
+      .meta({
+        title: 'Entity Statuses',
+        description: "Only entities of the report's level in these statuses (campaign, ad group or ad levels).",
+        order: 10,
+      }),
   })
   // Checked even when another field of the report is wrong, so every problem is named in one run.
-  .superRefine((r, ctx) => {
-    const at = `(report ${JSON.stringify(r.name)})`;
-    const level = (CUSTOM_LEVELS as readonly string[]).includes(r.level) ? r.level : undefined;
-    (Array.isArray(r.columns) ? r.columns : []).forEach((c, i) => {
-      if (typeof c !== 'string') return;
-      if (!REPORT_COLUMNS.has(c)) {
-        const near = nearestKey(c, REPORT_COLUMNS);
-        ctx.addIssue({ code: 'custom', path: ['columns', i], message: `${at}: ${JSON.stringify(c)} is not a Pinterest report column${near ? `; did you mean ${near}?` : ''}` });
-      } else if (level && !columnAllowedAt(level, c)) ctx.addIssue({ code: 'custom', path: ['columns', i], message: `${at}: ${c} is not valid at level ${level}` });
-    });
-    if (!level) return;
-    const types = Array.isArray(r.targeting_types) ? r.targeting_types : r.targeting_types === undefined ? undefined : [];
-    if (isTargetingLevel(level)) {
-      if (!types || types.length === 0) {
-        ctx.addIssue({ code: 'custom', path: ['targeting_types'], message: `${at}: level ${level} needs targeting_types (1 to ${MAX_TYPES})` });
-      } else {
-        if (types.length > MAX_TYPES) ctx.addIssue({ code: 'custom', path: ['targeting_types'], message: `${at}: at most ${MAX_TYPES} targeting types per report, got ${types.length}` });
-        types.forEach((t, i) => {
-          if (typeof t !== 'string' || targetingTypeAllowedAt(level, t)) return;
-          const near = TARGETING_ENUM.has(t) ? undefined : nearestKey(t, TARGETING_ENUM);
-          ctx.addIssue({ code: 'custom', path: ['targeting_types', i], message: `${at}: ${JSON.stringify(t)} is not a targeting type reports take at level ${level}${near ? `; did you mean ${near}?` : ''}` });
+  .superRefine(
+    (r, ctx) => {
+      const at = `(report ${JSON.stringify(r.name)})`;
+      const level = (CUSTOM_LEVELS as readonly string[]).includes(r.level) ? r.level : undefined;
+      (Array.isArray(r.columns) ? r.columns : []).forEach((c, i) => {
+        if (typeof c !== 'string') return;
+        if (!REPORT_COLUMNS.has(c)) {
+          const near = nearestKey(c, REPORT_COLUMNS);
+          ctx.addIssue({
+            code: 'custom',
+            path: ['columns', i],
+            message: `${at}: ${JSON.stringify(c)} is not a Pinterest report column${near ? `; did you mean ${near}?` : ''}`,
+          });
+        } else if (level && !columnAllowedAt(level, c))
+          ctx.addIssue({ code: 'custom', path: ['columns', i], message: `${at}: ${c} is not valid at level ${level}` });
+      });
+      if (!level) return;
+      const types = Array.isArray(r.targeting_types)
+        ? r.targeting_types
+        : r.targeting_types === undefined
+          ? undefined
+          : [];
+      if (isTargetingLevel(level)) {
+        if (!types || types.length === 0) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['targeting_types'],
+            message: `${at}: level ${level} needs targeting_types (1 to ${MAX_TYPES})`,
+          });
+        } else {
+          if (types.length > MAX_TYPES)
+            ctx.addIssue({
+              code: 'custom',
+              path: ['targeting_types'],
+              message: `${at}: at most ${MAX_TYPES} targeting types per report, got ${types.length}`,
+            });
+          types.forEach((t, i) => {
+            if (typeof t !== 'string' || targetingTypeAllowedAt(level, t)) return;
+            const near = TARGETING_ENUM.has(t) ? undefined : nearestKey(t, TARGETING_ENUM);
+            ctx.addIssue({
+              code: 'custom',
+              path: ['targeting_types', i],
+              message: `${at}: ${JSON.stringify(t)} is not a targeting type reports take at level ${level}${near ? `; did you mean ${near}?` : ''}`,
+            });
+          });
+          if (new Set(types).size !== types.length)
+            ctx.addIssue({
+              code: 'custom',
+              path: ['targeting_types'],
+              message: `${at}: a targeting type is listed twice`,
+            });
+        }
+      } else if (r.targeting_types !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['targeting_types'],
+          message: `${at}: targeting_types are only for the *_TARGETING levels, not ${level}`,
         });
-        if (new Set(types).size !== types.length) ctx.addIssue({ code: 'custom', path: ['targeting_types'], message: `${at}: a targeting type is listed twice` });
       }
-    } else if (r.targeting_types !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['targeting_types'], message: `${at}: targeting_types are only for the *_TARGETING levels, not ${level}` });
-    }
-  }, { when: (payload) => typeof payload.value === 'object' && payload.value !== null && !Array.isArray(payload.value) });
+    },
+    { when: (payload) => typeof payload.value === 'object' && payload.value !== null && !Array.isArray(payload.value) },
+  );
 
 export type CustomReport = z.output<typeof CustomReportSchema>;
 
 export const CustomReportsSchema = z
   .array(CustomReportSchema)
   .max(50, 'at most 50 custom reports')
-  .superRefine((reports, ctx) => {
-    const seen = new Map<string, number>();
-    reports.forEach((r, i) => {
-      if (typeof r?.name !== 'string') return;
-      if (seen.has(r.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `(report ${JSON.stringify(r.name)}): the name is already used by custom_reports.${seen.get(r.name)}` });
-      else seen.set(r.name, i);
-    });
-  }, { when: (payload) => Array.isArray(payload.value) })
+  .superRefine(
+    (reports, ctx) => {
+      const seen = new Map<string, number>();
+      reports.forEach((r, i) => {
+        if (typeof r?.name !== 'string') return;
+        if (seen.has(r.name))
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, 'name'],
+            message: `(report ${JSON.stringify(r.name)}): the name is already used by custom_reports.${seen.get(r.name)}`,
+          });
+        else seen.set(r.name, i);
+      });
+    },
+    { when: (payload) => Array.isArray(payload.value) },
+  )
   .optional()
-  .meta({ title: 'Custom Reports', description: 'Extra report streams (custom_<name>) at any reporting level, with your columns, DAY/WEEK/MONTH/HOUR granularity and optional targeting types. See the README.', order: 17 });
+  .meta({
+    title: 'Custom Reports',
+    description:
+      'Extra report streams (custom_<name>) at any reporting level, with your columns, DAY/WEEK/MONTH/HOUR granularity and optional targeting types. See the README.',
+    order: 17,
+  });

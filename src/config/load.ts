@@ -18,12 +18,19 @@ export async function readTextFile(path: string, what: string): Promise<string> 
     return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EISDIR') throw configError(`The ${what} path ${path} is a folder, not a file: name the JSON file inside it (for example ${join(path, `${what}.json`)}).`);
+    if (code === 'EISDIR')
+      throw configError(
+        `The ${what} path ${path} is a folder, not a file: name the JSON file inside it (for example ${join(path, `${what}.json`)}).`,
+      );
     if (code === 'EACCES') {
       // In Docker the container's user is often not the file's owner.
-      throw configError(`Cannot read the ${what} file ${path}: permission denied (EACCES). Make it readable by the user running the connector; with docker run, add --user "$(id -u):$(id -g)" so the container runs as the file's owner.`);
+      throw configError(
+        `Cannot read the ${what} file ${path}: permission denied (EACCES). Make it readable by the user running the connector; with docker run, add --user "$(id -u):$(id -g)" so the container runs as the file's owner.`,
+      );
     }
-    throw configError(`Cannot read the ${what} file ${path}: ${code === 'ENOENT' ? 'it does not exist' : code ?? String(err)}.`);
+    throw configError(
+      `Cannot read the ${what} file ${path}: ${code === 'ENOENT' ? 'it does not exist' : (code ?? String(err))}.`,
+    );
   }
 }
 
@@ -43,7 +50,9 @@ export async function readJsonFile(path: string, what: string): Promise<unknown>
  * is not valid JSON`): a config file holds secrets, and an unquoted token would be shown in the error.
  */
 export function withoutExcerpt(message: string): string {
-  return message.replace(/,?\s*(\.\.\.)?".*"(\.\.\.)?\s*is not valid JSON$/s, '').replace(/^Unexpected token '.*?'/s, 'Unexpected token');
+  return message
+    .replace(/,?\s*(\.\.\.)?".*"(\.\.\.)?\s*is not valid JSON$/s, '')
+    .replace(/^Unexpected token '.*?'/s, 'Unexpected token');
 }
 
 /** Issues quoted in one message; a huge invalid file gets a short error that says how many more there are. */
@@ -51,19 +60,21 @@ const MAX_ISSUES_SHOWN = 10;
 
 export function formatIssues(issues: z.core.$ZodIssue[], root = 'config'): string {
   const more = issues.length > MAX_ISSUES_SHOWN ? `; and ${issues.length - MAX_ISSUES_SHOWN} more problem(s)` : '';
-  return issues
-    .slice(0, MAX_ISSUES_SHOWN)
-    .map((issue) => {
-      const path = issue.path.length ? issue.path.map(String).join('.') : root;
-      let message = issue.message;
-      if (issue.code === 'invalid_union' && 'discriminator' in issue) {
-        message = `must be one of ${JSON.stringify((issue as { options?: unknown[] }).options ?? [])}`;
-      } else if (issue.code === 'invalid_type' && /received undefined/.test(message)) {
-        message = 'is required';
-      }
-      return `'${path}' ${message}`;
-    })
-    .join('; ') + more;
+  return (
+    issues
+      .slice(0, MAX_ISSUES_SHOWN)
+      .map((issue) => {
+        const path = issue.path.length ? issue.path.map(String).join('.') : root;
+        let message = issue.message;
+        if (issue.code === 'invalid_union' && 'discriminator' in issue) {
+          message = `must be one of ${JSON.stringify((issue as { options?: unknown[] }).options ?? [])}`;
+        } else if (issue.code === 'invalid_type' && /received undefined/.test(message)) {
+          message = 'is required';
+        }
+        return `'${path}' ${message}`;
+      })
+      .join('; ') + more
+  );
 }
 
 /** What the date rules compare with: today, and the earliest day any stream reaches. */
@@ -84,8 +95,12 @@ export function parseConfig(raw: unknown, dates?: ConfigDates): ConnectorConfig 
   const result = ConfigSchema.safeParse(raw);
   const problems: string[] = result.success ? [] : [formatIssues(result.error.issues)];
   problems.push(...dateProblems(raw as Record<string, unknown>, dates));
-  if (!result.success || problems.length) throw configError(withoutCredentialValues(`Invalid config: ${problems.join('; ')}.`, raw));
-  const config: ConnectorConfig = { ...result.data, lookback_days: result.data.lookback_days ?? defaultLookbackDays(result.data) };
+  if (!result.success || problems.length)
+    throw configError(withoutCredentialValues(`Invalid config: ${problems.join('; ')}.`, raw));
+  const config: ConnectorConfig = {
+    ...result.data,
+    lookback_days: result.data.lookback_days ?? defaultLookbackDays(result.data),
+  };
   checkCredentialCharacters(config);
   return config;
 }
@@ -95,7 +110,8 @@ function withoutCredentialValues(message: string, raw: object): string {
   const credentials = (raw as { credentials?: unknown }).credentials;
   if (!credentials || typeof credentials !== 'object') return message;
   const mask = new SecretMask();
-  for (const [field, value] of Object.entries(credentials)) if (field !== 'client_id' && field !== 'auth_method' && typeof value === 'string') mask.add(value);
+  for (const [field, value] of Object.entries(credentials))
+    if (field !== 'client_id' && field !== 'auth_method' && typeof value === 'string') mask.add(value);
   return mask.mask(message);
 }
 
@@ -111,14 +127,20 @@ function dateProblems(raw: Record<string, unknown>, dates: ConfigDates | undefin
   const end = day(raw.end_date);
   if (start && end && end < start) out.push(`'end_date' (${end}) is before 'start_date' (${start})`);
   if (!dates) return out;
-  if (start && start > dates.today) out.push(`'start_date' ${start} is after today (${dates.today}): nothing could be read; set a day up to today`);
+  if (start && start > dates.today)
+    out.push(`'start_date' ${start} is after today (${dates.today}): nothing could be read; set a day up to today`);
   if (end && end < dates.earliest) {
-    out.push(`'end_date' ${end} is older than the ${daysBetween(dates.earliest, dates.today) + 1} days Pinterest's reports serve (the earliest day is ${dates.earliest})`);
+    out.push(
+      `'end_date' ${end} is older than the ${daysBetween(dates.earliest, dates.today) + 1} days Pinterest's reports serve (the earliest day is ${dates.earliest})`,
+    );
   }
   if (Array.isArray(raw.custom_reports)) {
     raw.custom_reports.forEach((report, i) => {
       const reportStart = day((report as Record<string, unknown> | null)?.start_date);
-      if (reportStart && reportStart > dates.today) out.push(`'custom_reports.${i}.start_date' ${reportStart} is after today (${dates.today}): nothing could be read`);
+      if (reportStart && reportStart > dates.today)
+        out.push(
+          `'custom_reports.${i}.start_date' ${reportStart} is after today (${dates.today}): nothing could be read`,
+        );
     });
   }
   return out;
@@ -134,17 +156,22 @@ function checkCredentialCharacters(config: ConnectorConfig): void {
     const bad = /[\u0000-\u001f\u007f]|[^\u0000-\u00ff]/.exec(value);
     if (bad) {
       const what = bad[0].charCodeAt(0) <= 0x7f ? 'a control character' : 'a character outside Latin-1';
-      throw configError(`Invalid config: 'credentials.${field}' contains ${what} (U+${bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}) at position ${bad.index + 1}; copy the value again without it.`);
+      throw configError(
+        `Invalid config: 'credentials.${field}' contains ${what} (U+${bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}) at position ${bad.index + 1}; copy the value again without it.`,
+      );
     }
   }
 }
-
 
 /**
  * Reads and validates the config file. Unknown (likely misspelled) keys are reported to `warn`; when the config
  * is refused, they are named in the error too, since a misspelled key is often why a field is missing.
  */
-export async function loadConfig(path: string, warn?: (message: string) => void, dates?: ConfigDates): Promise<{ config: ConnectorConfig; raw: Record<string, unknown> }> {
+export async function loadConfig(
+  path: string,
+  warn?: (message: string) => void,
+  dates?: ConfigDates,
+): Promise<{ config: ConnectorConfig; raw: Record<string, unknown> }> {
   const raw = await readJsonFile(path, 'config');
   const warnings = unknownKeyWarnings(raw);
   let config: ConnectorConfig;

@@ -20,7 +20,11 @@ export const DOCUMENTATION_URL = 'https://docs.airbyte.com/integrations/sources/
  * keeps the two equal (`npm run generate:spec` rewrites the file).
  */
 export function buildSpec(): Record<string, unknown> {
-  const connectionSpecification = z.toJSONSchema(ConfigSchema, { target: 'draft-7', io: 'input', unrepresentable: 'throw' }) as Record<string, unknown>;
+  const connectionSpecification = z.toJSONSchema(ConfigSchema, {
+    target: 'draft-7',
+    io: 'input',
+    unrepresentable: 'throw',
+  }) as Record<string, unknown>;
   // Unknown keys are ignored by the parser; say so in the schema (Airbyte requires true where it is set).
   connectionSpecification.additionalProperties = true;
   return {

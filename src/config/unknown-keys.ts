@@ -9,7 +9,9 @@ import { AccessTokenCredentials, ConfigSchema, OAuthCredentials } from './schema
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const TOP_LEVEL_KEYS = Object.keys(ConfigSchema.shape);
-const CREDENTIAL_KEYS = [...new Set([...Object.keys(OAuthCredentials.shape), ...Object.keys(AccessTokenCredentials.shape)])];
+const CREDENTIAL_KEYS = [
+  ...new Set([...Object.keys(OAuthCredentials.shape), ...Object.keys(AccessTokenCredentials.shape)]),
+];
 
 /** Unknown keys named one by one; past this many, one line counts the rest (a generated config may hold millions). */
 const MAX_UNKNOWN_KEY_WARNINGS = 20;
@@ -18,7 +20,9 @@ const MAX_UNKNOWN_KEY_WARNINGS = 20;
 const MAX_KEY_SHOWN = 80;
 
 const unknownKeys = (raw: Record<string, unknown>, known: readonly string[], prefix: string): string[] =>
-  Object.keys(raw).filter((key) => !key.startsWith('_') && !known.includes(key)).map((key) => prefix + key);
+  Object.keys(raw)
+    .filter((key) => !key.startsWith('_') && !known.includes(key))
+    .map((key) => prefix + key);
 
 function warningFor(fullKey: string, known: readonly string[], prefix: string): string {
   const key = fullKey.slice(prefix.length);
@@ -34,9 +38,12 @@ export function unknownKeyWarnings(raw: unknown): string[] {
   const credentials = isObject(raw.credentials) ? unknownKeys(raw.credentials, CREDENTIAL_KEYS, 'credentials.') : [];
   const out = [
     ...top.slice(0, MAX_UNKNOWN_KEY_WARNINGS).map((k) => warningFor(k, TOP_LEVEL_KEYS, '')),
-    ...credentials.slice(0, Math.max(0, MAX_UNKNOWN_KEY_WARNINGS - top.length)).map((k) => warningFor(k, CREDENTIAL_KEYS, 'credentials.')),
+    ...credentials
+      .slice(0, Math.max(0, MAX_UNKNOWN_KEY_WARNINGS - top.length))
+      .map((k) => warningFor(k, CREDENTIAL_KEYS, 'credentials.')),
   ];
   const rest = top.length + credentials.length - out.length;
-  if (rest > 0) out.push(`${rest} more unknown config key(s) are ignored (only the first ${MAX_UNKNOWN_KEY_WARNINGS} are named).`);
+  if (rest > 0)
+    out.push(`${rest} more unknown config key(s) are ignored (only the first ${MAX_UNKNOWN_KEY_WARNINGS} are named).`);
   return out;
 }

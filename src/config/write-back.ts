@@ -19,7 +19,11 @@ function removeOnExit(path: string): void {
   exitHookInstalled = true;
   process.once('exit', () => {
     for (const p of inFlight) {
-      try { unlinkSync(p); } catch { /* already renamed or removed */ }
+      try {
+        unlinkSync(p);
+      } catch {
+        /* already renamed or removed */
+      }
     }
   });
 }
@@ -31,7 +35,11 @@ export const tempPathFor = (path: string): string => join(dirname(path), `.${bas
  * Replaces the file at `path` with `text`. `keep` is the file whose owner (and owner permissions) the new one
  * takes; the new file is 0600 otherwise. The path itself is replaced: a symlink at `path` becomes a file.
  */
-export async function replaceFile(path: string, text: string, keep?: { mode: number; uid: number; gid: number }): Promise<void> {
+export async function replaceFile(
+  path: string,
+  text: string,
+  keep?: { mode: number; uid: number; gid: number },
+): Promise<void> {
   const tmp = tempPathFor(path);
   // A leftover from a killed run (or anything planted under that name: unlink removes a link, not its target).
   const stale = await lstat(tmp).catch(() => undefined);

@@ -7,23 +7,37 @@ import { ApiError } from '../http/errors';
 import type { Requester } from '../http/requester';
 import { bookmarkPages } from './paginator';
 
-export interface UserAccount { id: string; username: string }
+export interface UserAccount {
+  id: string;
+  username: string;
+}
 /** An ad account of the read: its id, its currency, and Pinterest's whole item (the ad_accounts stream's record). */
-export interface AdAccount { id: string; currency: string; name?: string; item: Record<string, unknown> }
+export interface AdAccount {
+  id: string;
+  currency: string;
+  name?: string;
+  item: Record<string, unknown>;
+}
 
 export class AccountLookups {
   private user?: Promise<UserAccount>;
   private adAccounts?: Promise<AdAccount[]>;
 
-  constructor(private readonly requester: Requester, private readonly configuredAdAccounts: string[] | undefined) {}
+  constructor(
+    private readonly requester: Requester,
+    private readonly configuredAdAccounts: string[] | undefined,
+  ) {}
 
   userAccount(): Promise<UserAccount> {
     this.user ??= (async () => {
       const body = await this.requester.json<Record<string, unknown>>({ path: '/user_account', category: 'org_read' });
       if (typeof body?.username !== 'string' || body.username === '') {
-        throw configError('Pinterest returned no username for the token\'s user account (GET /user_account).');
+        throw configError("Pinterest returned no username for the token's user account (GET /user_account).");
       }
-      return { id: body.id === undefined || body.id === null ? body.username : String(body.id), username: body.username };
+      return {
+        id: body.id === undefined || body.id === null ? body.username : String(body.id),
+        username: body.username,
+      };
     })();
     return this.user;
   }
@@ -45,11 +59,16 @@ export class AccountLookups {
 
   private async adAccount(id: string): Promise<AdAccount> {
     try {
-      const body = await this.requester.json<Record<string, unknown>>({ path: `/ad_accounts/${id}`, category: 'ads_read' });
+      const body = await this.requester.json<Record<string, unknown>>({
+        path: `/ad_accounts/${id}`,
+        category: 'ads_read',
+      });
       return toAdAccount(body);
     } catch (err) {
       if (err instanceof ApiError && (err.status === 403 || err.status === 404)) {
-        throw configError(`No access to ad account ${id} (HTTP ${err.status}: ${err.apiMessage}). Check the id in 'ad_account_ids', or give the token's user a role on that account.`);
+        throw configError(
+          `No access to ad account ${id} (HTTP ${err.status}: ${err.apiMessage}). Check the id in 'ad_account_ids', or give the token's user a role on that account.`,
+        );
       }
       throw err;
     }
@@ -60,5 +79,10 @@ function toAdAccount(item: Record<string, unknown>): AdAccount {
   if (item === null || typeof item !== 'object' || item.id === undefined || item.id === null) {
     throw configError('Pinterest returned an ad account without an id.');
   }
-  return { id: String(item.id), currency: typeof item.currency === 'string' ? item.currency : 'UNK', name: typeof item.name === 'string' ? item.name : undefined, item };
+  return {
+    id: String(item.id),
+    currency: typeof item.currency === 'string' ? item.currency : 'UNK',
+    name: typeof item.name === 'string' ? item.name : undefined,
+    item,
+  };
 }

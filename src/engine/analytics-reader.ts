@@ -11,7 +11,15 @@ import { maxDay, type Day } from '../util/dates';
 import type { ReadContext, StreamEvent } from './context';
 import { resolvePartitions } from './partitions';
 import { resumeStart, slice, streamRange, windowLength } from './slicer';
-import { advance, explainStart, parseCursorState, partitionCursor, serializeCursorState, withTopDate, type CursorState } from './state';
+import {
+  advance,
+  explainStart,
+  parseCursorState,
+  partitionCursor,
+  serializeCursorState,
+  withTopDate,
+  type CursorState,
+} from './state';
 import { SyncWindowSource, partitionLabel, type ReadProgress, type SyncReadJob } from './sync-window-source';
 import { TargetingTypes } from './targeting-types';
 import { planWindows, reportHistoryDays } from './window-plan';
@@ -28,15 +36,31 @@ interface Job extends SyncReadJob {
   range: { start: Day; end: Day };
 }
 
-export async function* readAnalytics(def: AnalyticsDefinition, ctx: ReadContext, opts: AnalyticsReadOptions): AsyncGenerator<StreamEvent> {
+export async function* readAnalytics(
+  def: AnalyticsDefinition,
+  ctx: ReadContext,
+  opts: AnalyticsReadOptions,
+): AsyncGenerator<StreamEvent> {
   const { config } = ctx;
   const historyDays = reportHistoryDays(def);
   const startDate = (def.report && def.report.startDate) || config.start_date;
-  const range = streamRange({ today: ctx.today, startDate, endDate: config.end_date, lastDay: def.lastDay, historyDays });
+  const range = streamRange({
+    today: ctx.today,
+    startDate,
+    endDate: config.end_date,
+    lastDay: def.lastDay,
+    historyDays,
+  });
   if (!historyDays && config.end_date && range.start > range.end) {
-    ctx.log('WARN', `${def.name}: end_date ${config.end_date} is before today − 89, older than Pinterest serves this stream; it yields no records.`);
+    ctx.log(
+      'WARN',
+      `${def.name}: end_date ${config.end_date} is before today − 89, older than Pinterest serves this stream; it yields no records.`,
+    );
   } else if (range.clamped) {
-    ctx.log('WARN', `${def.name}: start_date ${startDate} is older than Pinterest serves; reading from ${range.start} (today − ${(historyDays ?? SYNC_HISTORY_DAYS) - 1}).`);
+    ctx.log(
+      'WARN',
+      `${def.name}: start_date ${startDate} is older than Pinterest serves; reading from ${range.start} (today − ${(historyDays ?? SYNC_HISTORY_DAYS) - 1}).`,
+    );
   }
   const saved: CursorState = opts.incremental ? parseCursorState(def.name, opts.inputState) : {};
   const partitions = await resolvePartitions(def.partition, ctx);
@@ -49,10 +73,15 @@ export async function* readAnalytics(def: AnalyticsDefinition, ctx: ReadContext,
     const chosen = config.targeting_types;
     const types = chosen ? def.targeting.types.filter((t) => chosen.includes(t)) : def.targeting.types;
     if (types.length === 0) {
-      ctx.log('WARN', `${def.name}: none of the configured targeting_types (${chosen!.join(', ')}) exists at this level; the stream reads nothing.`);
+      ctx.log(
+        'WARN',
+        `${def.name}: none of the configured targeting_types (${chosen!.join(', ')}) exists at this level; the stream reads nothing.`,
+      );
       return;
     }
-    job.targeting = new TargetingTypes(types, def.targeting.perRequest, (message) => ctx.log('WARN', `${def.name}: ${message}`));
+    job.targeting = new TargetingTypes(types, def.targeting.perRequest, (message) =>
+      ctx.log('WARN', `${def.name}: ${message}`),
+    );
   }
   if (def.cursorScope === 'partition') {
     yield* readPerPartition(job, partitions, saved);
@@ -60,12 +89,19 @@ export async function* readAnalytics(def: AnalyticsDefinition, ctx: ReadContext,
     yield* readPerStream(job, partitions, saved);
   }
   if (progress.skipped.size > 0) {
-    ctx.log('WARN', `${def.name}: skipped ${progress.skipped.size} partition(s) Pinterest refused to report on (HTTP ${def.skipPartitionOn?.join('/')}); their rows are not in this sync.`);
+    ctx.log(
+      'WARN',
+      `${def.name}: skipped ${progress.skipped.size} partition(s) Pinterest refused to report on (HTTP ${def.skipPartitionOn?.join('/')}); their rows are not in this sync.`,
+    );
   }
   if (progress.outside > 0) {
-    ctx.log('WARN', `${def.name}: Pinterest answered ${progress.outside} row(s) for ids or days that were not asked for (e.g. ${progress.outsideExample}); they are emitted as Pinterest sent them.`);
+    ctx.log(
+      'WARN',
+      `${def.name}: Pinterest answered ${progress.outside} row(s) for ids or days that were not asked for (e.g. ${progress.outsideExample}); they are emitted as Pinterest sent them.`,
+    );
   }
-  if (progress.split > 0) ctx.log('INFO', `${def.name}: ${progress.split} window(s) were split after repeated failures.`);
+  if (progress.split > 0)
+    ctx.log('INFO', `${def.name}: ${progress.split} window(s) were split after repeated failures.`);
   const omitted = job.targeting?.summary();
   if (omitted) yield { kind: 'note', text: omitted };
 }
@@ -79,7 +115,12 @@ async function* readPerPartition(job: Job, partitions: Partition[], saved: Curso
     if (cursor && p.key) working.partitions![p.key] = { date: cursor };
   }
   const covered = partitions.flatMap((p) => (p.key === undefined ? [] : [p.key]));
-  working = Object.keys(working.partitions!).length === 0 ? (saved.date ? { date: saved.date } : {}) : withTopDate(working, covered);
+  working =
+    Object.keys(working.partitions!).length === 0
+      ? saved.date
+        ? { date: saved.date }
+        : {}
+      : withTopDate(working, covered);
 
   const plans = await Promise.all(
     partitions.map(async (p) => {
@@ -97,24 +138,39 @@ async function* readPerPartition(job: Job, partitions: Partition[], saved: Curso
       return { partition: p, windows, ids, cursor, failure };
     }),
   );
-  logStarts(job, plans.map((plan) => ({ label: partitionLabel(plan.partition), cursor: plan.cursor, from: plan.windows[0]?.start })));
-  yield { kind: 'estimate', rows: plans.reduce((n, plan) => n + (plan.failure !== undefined ? 0 : (plan.ids?.length ?? 1)) * plan.windows.reduce((d, w) => d + windowLength(w), 0), 0) };
+  logStarts(
+    job,
+    plans.map((plan) => ({ label: partitionLabel(plan.partition), cursor: plan.cursor, from: plan.windows[0]?.start })),
+  );
+  yield {
+    kind: 'estimate',
+    rows: plans.reduce(
+      (n, plan) =>
+        n +
+        (plan.failure !== undefined ? 0 : (plan.ids?.length ?? 1)) *
+          plan.windows.reduce((d, w) => d + windowLength(w), 0),
+      0,
+    ),
+  };
 
   type Advance = { kind: 'advance'; partition: string; date: Day };
-  const tasks = plans.map((plan) => async function* (): AsyncGenerator<StreamEvent | Advance> {
-    if (plan.failure !== undefined) throw plan.failure;
-    let cursor = plan.cursor;
-    const sources = new PartitionSources(job, plan.partition, plan.windows);
-    try {
-      for (const window of plan.windows) {
-        yield* sources.read(window, plan.ids);
-        cursor = cursor ? maxDay(cursor, window.end) : window.end;
-        yield { kind: 'advance', partition: plan.partition.key!, date: cursor };
-      }
-    } finally {
-      sources.close();
-    }
-  });
+  const tasks = plans.map(
+    (plan) =>
+      async function* (): AsyncGenerator<StreamEvent | Advance> {
+        if (plan.failure !== undefined) throw plan.failure;
+        let cursor = plan.cursor;
+        const sources = new PartitionSources(job, plan.partition, plan.windows);
+        try {
+          for (const window of plan.windows) {
+            yield* sources.read(window, plan.ids);
+            cursor = cursor ? maxDay(cursor, window.end) : window.end;
+            yield { kind: 'advance', partition: plan.partition.key!, date: cursor };
+          }
+        } finally {
+          sources.close();
+        }
+      },
+  );
   for await (const event of mergeTasks(tasks, ctx.config.concurrency)) {
     if (event.kind === 'advance') {
       working = advance(working, event.partition, event.date, covered);
@@ -153,20 +209,32 @@ function logStarts(job: Job, starts: Array<{ label: string; cursor: Day | undefi
   const startDate = (def.report && def.report.startDate) || ctx.config.start_date;
   const groups = new Map<string, string[]>();
   for (const s of starts) {
-    const text = s.from === undefined ? `nothing to read (up to ${range.end} is done)` : (() => { const p = explainStart(range, startDate, s.cursor, ctx.config.lookback_days, s.from); return `${p.from} (${p.why})`; })();
+    const text =
+      s.from === undefined
+        ? `nothing to read (up to ${range.end} is done)`
+        : (() => {
+            const p = explainStart(range, startDate, s.cursor, ctx.config.lookback_days, s.from);
+            return `${p.from} (${p.why})`;
+          })();
     ctx.log('DEBUG', `${def.name}: ${s.label} starts at ${text}, through ${range.end}.`);
     groups.set(text, [...(groups.get(text) ?? []), s.label]);
   }
   if (groups.size === 0) return;
-  const parts = [...groups].map(([text, labels]) => (starts.length === 1 ? `starts at ${text}` : `${labels.length} partition(s) start at ${text}`));
+  const parts = [...groups].map(([text, labels]) =>
+    starts.length === 1 ? `starts at ${text}` : `${labels.length} partition(s) start at ${text}`,
+  );
   ctx.log('INFO', `${def.name}: ${parts.join('; ')}; through ${range.end}.`);
 }
 
 /** A saved cursor after the last day Pinterest serves reads nothing: say so, naming the stream and the date. */
 function warnFutureCursors(stream: string, saved: CursorState, lastDay: Day, ctx: ReadContext): void {
-  const dates = [saved.date, ...Object.values(saved.partitions ?? {}).map((p) => p.date)].filter((d): d is Day => typeof d === 'string' && d > lastDay);
+  const dates = [saved.date, ...Object.values(saved.partitions ?? {}).map((p) => p.date)].filter(
+    (d): d is Day => typeof d === 'string' && d > lastDay,
+  );
   if (dates.length === 0) return;
   const latest = dates.reduce((a, b) => maxDay(a, b));
-  ctx.log('WARN', `${stream}: the saved state is at ${latest}, after today's last readable day ${lastDay} (a clock ahead, PINTEREST_TODAY, or a corrupt state); nothing is read until then. Reset the stream to read again.`);
+  ctx.log(
+    'WARN',
+    `${stream}: the saved state is at ${latest}, after today's last readable day ${lastDay} (a clock ahead, PINTEREST_TODAY, or a corrupt state); nothing is read until then. Reset the stream to read again.`,
+  );
 }
-

@@ -12,22 +12,34 @@ function airbyteStream(def: StreamDefinition): AirbyteStream {
     json_schema: schemaOf(def),
     supported_sync_modes: incremental ? ['full_refresh', 'incremental'] : ['full_refresh'],
     source_defined_primary_key: def.primaryKey.map((k) => [k]),
-    ...(incremental ? { source_defined_cursor: true, default_cursor_field: [def.cursorField], is_resumable: true } : {}),
+    ...(incremental
+      ? { source_defined_cursor: true, default_cursor_field: [def.cursorField], is_resumable: true }
+      : {}),
   };
 }
 
 /** Every stream of the registry: the fixed streams, then one `custom_<name>` per custom report of the config. */
 export const discoverCatalog = (registry: StreamRegistry) => ({ streams: registry.streams.map(airbyteStream) });
 
-export interface SelectedStream { def: StreamDefinition; incremental: boolean }
+export interface SelectedStream {
+  def: StreamDefinition;
+  incremental: boolean;
+}
 
 /** Checks the configured catalog against what the connector has: unknown streams or modes are config errors. */
 export function selectStreams(raw: unknown, registry: StreamRegistry): SelectedStream[] {
   const catalog = raw as ConfiguredAirbyteCatalog;
   const looks = describeJson(raw);
-  if (!catalog || typeof catalog !== 'object' || !Array.isArray(catalog.streams) || (looks && looks !== 'a configured catalog' && looks !== 'a catalog')) {
+  if (
+    !catalog ||
+    typeof catalog !== 'object' ||
+    !Array.isArray(catalog.streams) ||
+    (looks && looks !== 'a configured catalog' && looks !== 'a catalog')
+  ) {
     const what = looks && looks !== 'a catalog' ? ` This file looks like ${looks}, not a configured catalog.` : '';
-    throw configError(`Invalid catalog: expected a ConfiguredAirbyteCatalog object with a "streams" list.${what} ${HOW_TO_CATALOG}`);
+    throw configError(
+      `Invalid catalog: expected a ConfiguredAirbyteCatalog object with a "streams" list.${what} ${HOW_TO_CATALOG}`,
+    );
   }
   const problems: string[] = [];
   const selected: SelectedStream[] = [];
@@ -35,12 +47,27 @@ export function selectStreams(raw: unknown, registry: StreamRegistry): SelectedS
   let unknown = false;
   catalog.streams.forEach((entry: ConfiguredAirbyteStream, i) => {
     const name = entry?.stream?.name;
-    if (typeof name !== 'string') { problems.push(`streams[${i}] has no stream.name`); return; }
+    if (typeof name !== 'string') {
+      problems.push(`streams[${i}] has no stream.name`);
+      return;
+    }
     const def = registry.get(name);
-    if (!def) { problems.push(`stream '${name}' does not exist`); unknown = true; return; }
+    if (!def) {
+      problems.push(`stream '${name}' does not exist`);
+      unknown = true;
+      return;
+    }
     const modes = airbyteStream(def).supported_sync_modes as string[];
-    if (!modes.includes(entry.sync_mode)) { problems.push(`stream '${name}' does not support sync_mode ${JSON.stringify(entry.sync_mode)} (it supports ${modes.join(', ')})`); return; }
-    if (seen.has(name)) { problems.push(`stream '${name}' is configured twice`); return; }
+    if (!modes.includes(entry.sync_mode)) {
+      problems.push(
+        `stream '${name}' does not support sync_mode ${JSON.stringify(entry.sync_mode)} (it supports ${modes.join(', ')})`,
+      );
+      return;
+    }
+    if (seen.has(name)) {
+      problems.push(`stream '${name}' is configured twice`);
+      return;
+    }
     seen.add(name);
     selected.push({ def, incremental: entry.sync_mode === 'incremental' });
   });

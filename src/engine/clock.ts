@@ -54,7 +54,11 @@ export class DayClock {
     const implied = addDays(start, historyDays);
     // Only a start on the edge says a day passed, and only one day: a server that keeps refusing must not
     // walk the range away day by day.
-    if (daysBetween(this.clockDay(), implied) !== 1 || (this.refusedBefore !== undefined && implied <= this.refusedBefore)) return false;
+    if (
+      daysBetween(this.clockDay(), implied) !== 1 ||
+      (this.refusedBefore !== undefined && implied <= this.refusedBefore)
+    )
+      return false;
     this.refusedBefore = implied;
     return true;
   }

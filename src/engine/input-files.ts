@@ -10,8 +10,10 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 const MESSAGE_TYPES = ['RECORD', 'STATE', 'LOG', 'SPEC', 'CONNECTION_STATUS', 'CATALOG', 'TRACE', 'CONTROL'];
 
-export const HOW_TO_CATALOG = 'A configured catalog is {"streams": [{"stream": <a stream of discover\'s CATALOG>, "sync_mode": "full_refresh", "destination_sync_mode": "overwrite"}, …]}.';
-const HOW_TO_STATE = 'A state file is the STATE lines a read printed (one JSON message per line, or the whole output of the read), or the list of their "state" objects.';
+export const HOW_TO_CATALOG =
+  'A configured catalog is {"streams": [{"stream": <a stream of discover\'s CATALOG>, "sync_mode": "full_refresh", "destination_sync_mode": "overwrite"}, …]}.';
+const HOW_TO_STATE =
+  'A state file is the STATE lines a read printed (one JSON message per line, or the whole output of the read), or the list of their "state" objects.';
 
 /** What a parsed JSON file looks like, in words; undefined when it is none of the shapes people mix up. */
 export function describeJson(value: unknown): string | undefined {
@@ -21,14 +23,17 @@ export function describeJson(value: unknown): string | undefined {
   }
   if (!isObject(value)) return value === undefined ? 'an empty file' : `a JSON ${typeof value}`;
   if (typeof value.type === 'string' && MESSAGE_TYPES.includes(value.type)) {
-    return value.type === 'CATALOG' ? "a CATALOG message (discover's output)" : `a ${value.type} message (a line of the connector's output)`;
+    return value.type === 'CATALOG'
+      ? "a CATALOG message (discover's output)"
+      : `a ${value.type} message (a line of the connector's output)`;
   }
   if ('connectionSpecification' in value) return "the connector's spec";
   if ('credentials' in value) return 'a config';
   if (Array.isArray(value.streams)) {
     const first = value.streams.find(isObject);
     if (first && 'stream' in first) return 'a configured catalog';
-    if (first && 'name' in first && 'json_schema' in first) return "a discovered catalog (the \"catalog\" of discover's output), whose streams are not configured";
+    if (first && 'name' in first && 'json_schema' in first)
+      return 'a discovered catalog (the "catalog" of discover\'s output), whose streams are not configured';
     return 'a catalog';
   }
   return undefined;
@@ -36,7 +41,11 @@ export function describeJson(value: unknown): string | undefined {
 
 /** "RECORD ×3, STATE ×1" when every element is an Airbyte message, else undefined. */
 function messageTypes(values: unknown[]): string | undefined {
-  if (!values.length || !values.every((v) => isObject(v) && typeof v.type === 'string' && MESSAGE_TYPES.includes(v.type))) return undefined;
+  if (
+    !values.length ||
+    !values.every((v) => isObject(v) && typeof v.type === 'string' && MESSAGE_TYPES.includes(v.type))
+  )
+    return undefined;
   const counts = new Map<string, number>();
   for (const v of values as Array<{ type: string }>) counts.set(v.type, (counts.get(v.type) ?? 0) + 1);
   return [...counts].map(([t, n]) => `${t} ×${n}`).join(', ');
@@ -59,7 +68,9 @@ function parseJsonOrLines(text: string, what: string, path: string): Parsed {
         } catch {
           // The output of a killed read may end in a torn line (no newline after it): what came before stands.
           if (i === lines.length - 1 && !/\n\s*$/.test(text)) break;
-          throw configError(`The ${what} file ${path} is neither JSON nor JSON lines: line ${i + 1} is not valid JSON.`);
+          throw configError(
+            `The ${what} file ${path} is neither JSON nor JSON lines: line ${i + 1} is not valid JSON.`,
+          );
         }
       }
       return { kind: 'lines', values };
@@ -72,7 +83,9 @@ function parseJsonOrLines(text: string, what: string, path: string): Parsed {
 export async function readCatalogFile(path: string): Promise<unknown> {
   const parsed = parseJsonOrLines(await readTextFile(path, 'catalog'), 'catalog', path);
   if (parsed.kind === 'lines') {
-    throw configError(`Invalid catalog: ${path} holds ${parsed.values.length} JSON lines${describeLines(parsed.values)}: the output of a command, not a configured catalog. ${HOW_TO_CATALOG}`);
+    throw configError(
+      `Invalid catalog: ${path} holds ${parsed.values.length} JSON lines${describeLines(parsed.values)}: the output of a command, not a configured catalog. ${HOW_TO_CATALOG}`,
+    );
   }
   return parsed.kind === 'json' ? parsed.value : undefined;
 }
@@ -91,7 +104,10 @@ export function stateFromText(text: string, path: string): unknown {
   if (parsed.kind === 'empty') return undefined;
   if (parsed.kind === 'lines') {
     const states = parsed.values.filter(isStateMessage).map((m) => m.state);
-    if (!states.length) throw configError(`Invalid state: ${path} holds ${parsed.values.length} JSON lines${describeLines(parsed.values)} and no STATE message. ${HOW_TO_STATE}`);
+    if (!states.length)
+      throw configError(
+        `Invalid state: ${path} holds ${parsed.values.length} JSON lines${describeLines(parsed.values)} and no STATE message. ${HOW_TO_STATE}`,
+      );
     return states;
   }
   const value = parsed.value;
@@ -102,7 +118,8 @@ export function stateFromText(text: string, path: string): unknown {
   return value;
 }
 
-const isStateMessage = (v: unknown): v is { type: 'STATE'; state: Record<string, unknown> } => isObject(v) && v.type === 'STATE' && isObject(v.state);
+const isStateMessage = (v: unknown): v is { type: 'STATE'; state: Record<string, unknown> } =>
+  isObject(v) && v.type === 'STATE' && isObject(v.state);
 
 function describeLines(values: unknown[]): string {
   const types = messageTypes(values);

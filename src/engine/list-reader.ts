@@ -28,7 +28,11 @@ export async function* readList(def: ListDefinition, ctx: ReadContext): AsyncGen
   yield* mergeTasks(tasks, ctx.config.concurrency);
 }
 
-async function* readPartition(def: ListDefinition, ctx: ReadContext, partition: Partition): AsyncGenerator<StreamEvent> {
+async function* readPartition(
+  def: ListDefinition,
+  ctx: ReadContext,
+  partition: Partition,
+): AsyncGenerator<StreamEvent> {
   const path = fillPath(def.path, partition);
   const feed = ctx.shared.feed(def.name, path);
   const base = { ...def.params?.(ctx.config) };
@@ -36,7 +40,10 @@ async function* readPartition(def: ListDefinition, ctx: ReadContext, partition: 
   let queries: Array<RequestSpec['query']> = [base];
   if (def.ids) {
     const batches = chunk(await ctx.shared.ids(def.ids.from, partition), def.ids.batchSize);
-    queries = [...(def.ids.alsoUnfiltered ? [base] : []), ...batches.map((ids) => ({ ...base, [def.ids!.param]: ids.join(',') }))];
+    queries = [
+      ...(def.ids.alsoUnfiltered ? [base] : []),
+      ...batches.map((ids) => ({ ...base, [def.ids!.param]: ids.join(',') })),
+    ];
   }
   const knownAnswers = def.routeGone;
   try {
@@ -46,7 +53,8 @@ async function* readPartition(def: ListDefinition, ctx: ReadContext, partition: 
         const items = page as Item[];
         for (const item of items) {
           feed.add(item);
-          for (const field in def.carry) if (item[field] === undefined || item[field] === null) item[field] = partition[def.carry[field]];
+          for (const field in def.carry)
+            if (item[field] === undefined || item[field] === null) item[field] = partition[def.carry[field]];
         }
         if (items.length > 0) yield { kind: 'records', data: items };
       }
@@ -54,14 +62,20 @@ async function* readPartition(def: ListDefinition, ctx: ReadContext, partition: 
     feed.done();
   } catch (err) {
     if (err instanceof ApiError && isKnown(err, def.routeGone)) {
-      ctx.log('WARN', `${def.name}: Pinterest answered ${err.status}${err.apiCode !== undefined ? ` (code ${err.apiCode})` : ''} for ${path} (${err.apiMessage}); the endpoint is deprecated upstream and appears to be gone, so the stream completes empty.`);
+      ctx.log(
+        'WARN',
+        `${def.name}: Pinterest answered ${err.status}${err.apiCode !== undefined ? ` (code ${err.apiCode})` : ''} for ${path} (${err.apiMessage}); the endpoint is deprecated upstream and appears to be gone, so the stream completes empty.`,
+      );
       feed.done();
       return;
     }
     feed.failed(err);
     if (err instanceof ScopeRefusedError) throw scopeRefusalFor(def.name, def.scopes, err);
     if (err instanceof ApiError && err.status === 403 && def.scopes?.length) {
-      throw new ConnectorError(`${def.name} needs the OAuth scope ${def.scopes.join(', ')}, which the token may lack (HTTP 403: ${err.apiMessage}). Re-authenticate granting it, or deselect the stream.`, 'config_error');
+      throw new ConnectorError(
+        `${def.name} needs the OAuth scope ${def.scopes.join(', ')}, which the token may lack (HTTP 403: ${err.apiMessage}). Re-authenticate granting it, or deselect the stream.`,
+        'config_error',
+      );
     }
     throw err;
   }
@@ -71,7 +85,10 @@ async function* readPartition(def: ListDefinition, ctx: ReadContext, partition: 
 async function* onePage(ctx: ReadContext, spec: RequestSpec): AsyncGenerator<unknown[]> {
   const body = await ctx.requester.json<{ items?: unknown }>(spec);
   if (body === null || typeof body !== 'object' || !Array.isArray(body.items)) {
-    throw new ConnectorError(`Pinterest answered ${ctx.requester.describe(spec)} without an items list; the read stops rather than skip data.`, 'transient_error');
+    throw new ConnectorError(
+      `Pinterest answered ${ctx.requester.describe(spec)} without an items list; the read stops rather than skip data.`,
+      'transient_error',
+    );
   }
   yield body.items;
 }

@@ -14,13 +14,19 @@ export async function resolvePartitions(spec: PartitionSpec, ctx: ReadContext): 
       return [{ username: user.username, user_id: user.id }];
     }
     case 'ad_account':
-      return (await ctx.accounts.listAdAccounts()).map((a) => ({ key: a.id, ad_account_id: a.id, currency: a.currency }));
+      return (await ctx.accounts.listAdAccounts()).map((a) => ({
+        key: a.id,
+        ad_account_id: a.id,
+        currency: a.currency,
+      }));
     case 'parent': {
       const parent = ctx.registry.get(spec.parent.stream);
       if (!parent) throw new Error(`partition parent ${spec.parent.stream} is not a stream`);
       const parents = await resolvePartitions(parent.partition, ctx);
       const children = await Promise.all(
-        parents.map(async (p) => (await ctx.shared.ids(spec.parent, p)).map((id): Partition => ({ ...p, key: undefined, [spec.as]: id }))),
+        parents.map(async (p) =>
+          (await ctx.shared.ids(spec.parent, p)).map((id): Partition => ({ ...p, key: undefined, [spec.as]: id })),
+        ),
       );
       return children.flat();
     }

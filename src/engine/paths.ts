@@ -6,11 +6,17 @@ export function fillPath(template: string, values: Record<string, string | undef
     const value = values[name];
     if (value === undefined || value === '') throw new Error(`path ${template} needs ${name}`);
     if (name.endsWith('_id') && !/^\d{1,20}$/.test(value)) {
-      throw new ConnectorError(`Refusing to request ${template}: ${name} ${JSON.stringify(value)} is not a numeric id.`, 'config_error');
+      throw new ConnectorError(
+        `Refusing to request ${template}: ${name} ${JSON.stringify(value)} is not a numeric id.`,
+        'config_error',
+      );
     }
     // encodeURIComponent keeps '.' and '..', which a URL resolves as path segments (/users/../x is /x).
     if (value === '.' || value === '..') {
-      throw new ConnectorError(`Refusing to request ${template}: ${name} ${JSON.stringify(value)} is not a valid path segment.`, 'config_error');
+      throw new ConnectorError(
+        `Refusing to request ${template}: ${name} ${JSON.stringify(value)} is not a valid path segment.`,
+        'config_error',
+      );
     }
     return encodeURIComponent(value);
   });

@@ -19,7 +19,13 @@ import type { StreamRegistry } from '../streams/registry';
 
 const PROGRESS_INTERVAL_MS = 30_000;
 
-export interface StreamSummary { name: string; records: number; status: 'COMPLETE' | 'INCOMPLETE'; error?: string; notes?: string[] }
+export interface StreamSummary {
+  name: string;
+  records: number;
+  status: 'COMPLETE' | 'INCOMPLETE';
+  error?: string;
+  notes?: string[];
+}
 
 export async function runRead(
   ctx: ReadContext,
@@ -27,11 +33,19 @@ export async function runRead(
   states: StreamStates,
   writer: MessageWriter,
 ): Promise<StreamSummary[]> {
-  const summaries = new Map<string, StreamSummary>(selected.map((s) => [s.def.name, { name: s.def.name, records: 0, status: 'COMPLETE' }]));
+  const summaries = new Map<string, StreamSummary>(
+    selected.map((s) => [s.def.name, { name: s.def.name, records: 0, status: 'COMPLETE' }]),
+  );
   const started = Date.now();
   const progress = setInterval(() => {
-    const counts = [...summaries.values()].filter((s) => s.records > 0).map((s) => `${s.name}=${s.records}`).join(', ');
-    writer.log('INFO', `Progress after ${Math.round((Date.now() - started) / 1000)} s: ${counts || 'no records yet'}; ${ctx.requester.stats.requests} requests.`);
+    const counts = [...summaries.values()]
+      .filter((s) => s.records > 0)
+      .map((s) => `${s.name}=${s.records}`)
+      .join(', ');
+    writer.log(
+      'INFO',
+      `Progress after ${Math.round((Date.now() - started) / 1000)} s: ${counts || 'no records yet'}; ${ctx.requester.stats.requests} requests.`,
+    );
   }, PROGRESS_INTERVAL_MS);
   progress.unref();
 
@@ -69,18 +83,25 @@ async function* runStream(
   const onUnknownField = (field: string) => {
     if (known.has(field) || warned.has(field)) return;
     warned.add(field);
-    ctx.log('WARN', `${name}: Pinterest returned the field '${field}', which the stream's schema does not declare; it is passed through.`);
+    ctx.log(
+      'WARN',
+      `${name}: Pinterest returned the field '${field}', which the stream's schema does not declare; it is passed through.`,
+    );
   };
 
   yield [msg.streamStatus(name, 'STARTED')];
   let running = false;
   let sinceState = 0;
   try {
-    const events = def.kind === 'list' ? readList(def, ctx) : readAnalytics(def, ctx, { incremental, inputState, onUnknownField });
+    const events =
+      def.kind === 'list' ? readList(def, ctx) : readAnalytics(def, ctx, { incremental, inputState, onUnknownField });
     for await (const event of events) {
       if (event.kind === 'records') {
         const out: AirbyteMessage[] = [];
-        if (!running) { running = true; out.push(msg.streamStatus(name, 'RUNNING')); }
+        if (!running) {
+          running = true;
+          out.push(msg.streamStatus(name, 'RUNNING'));
+        }
         for (const data of event.data) {
           if (def.kind === 'list') for (const k in data) if (!known.has(k)) onUnknownField(k);
           out.push(msg.record(name, data));
@@ -109,21 +130,29 @@ async function* runStream(
     const others = (err as { otherFailures?: number }).otherFailures;
     const suffix = others ? ` (${others} more partition(s) failed the same way or otherwise)` : '';
     if (err instanceof QuotaExhaustedError) {
-      yield [msg.streamStatus(name, 'INCOMPLETE', [{ type: 'RATE_LIMITED', rate_limited: err.resetAtMs ? { quota_reset: err.resetAtMs } : {} }])];
+      yield [
+        msg.streamStatus(name, 'INCOMPLETE', [
+          { type: 'RATE_LIMITED', rate_limited: err.resetAtMs ? { quota_reset: err.resetAtMs } : {} },
+        ]),
+      ];
     } else {
       yield [msg.streamStatus(name, 'INCOMPLETE')];
     }
-    yield [msg.traceError(`${name}: ${messageOf(err)}${suffix}`, failureTypeOf(err), {
-      stream: name,
-      internal: err instanceof ConnectorError ? err.internalMessage : undefined,
-      stack: err instanceof ConnectorError ? undefined : (err as Error)?.stack,
-    })];
+    yield [
+      msg.traceError(`${name}: ${messageOf(err)}${suffix}`, failureTypeOf(err), {
+        stream: name,
+        internal: err instanceof ConnectorError ? err.internalMessage : undefined,
+        stack: err instanceof ConnectorError ? undefined : (err as Error)?.stack,
+      }),
+    ];
   }
 }
 
 /** How many lists stand above a list stream (0 for one that draws on none). */
 function listDepth(def: StreamDefinition, registry: StreamRegistry, seen: string[] = []): number {
   if (seen.includes(def.name)) throw new Error(`stream parents form a cycle: ${[...seen, def.name].join(' → ')}`);
-  const parents = parentsOf(def).map((ref) => registry.get(ref.stream)).filter((p): p is StreamDefinition => p !== undefined);
+  const parents = parentsOf(def)
+    .map((ref) => registry.get(ref.stream))
+    .filter((p): p is StreamDefinition => p !== undefined);
   return parents.reduce((depth, p) => Math.max(depth, 1 + listDepth(p, registry, [...seen, def.name])), 0);
 }

@@ -33,7 +33,8 @@ export type RecoveryAction =
   | { kind: 'fail' };
 
 /** Pinterest's refusal of a start date older than it serves (not a refusal of the request's other values). */
-export const isHistoryRefusal = (err: unknown): boolean => err instanceof ApiError && err.status === 400 && SYNC_HISTORY_REFUSAL.test(err.apiMessage);
+export const isHistoryRefusal = (err: unknown): boolean =>
+  err instanceof ApiError && err.status === 400 && SYNC_HISTORY_REFUSAL.test(err.apiMessage);
 
 export function recover(err: unknown, unit: UnitOfWork): RecoveryAction {
   // Once rows of this request are out, it cannot be split or skipped without emitting them twice.
@@ -43,7 +44,8 @@ export function recover(err: unknown, unit: UnitOfWork): RecoveryAction {
   if (err instanceof ApiError && unit.skipPartitionOn?.includes(err.status)) {
     return { kind: 'skip-partition', status: err.status, reason: err.apiMessage };
   }
-  if (err instanceof ApiError && err.status === 400 && unit.types && unit.types.length > 0) return dropRefusedTypes(err, unit.types);
+  if (err instanceof ApiError && err.status === 400 && unit.types && unit.types.length > 0)
+    return dropRefusedTypes(err, unit.types);
   if (err instanceof RetriesExhaustedError || err instanceof ResponseTooLargeError) {
     const halves = splitWindow(unit.window);
     if (halves) return { kind: 'halve-window', halves };
@@ -58,7 +60,8 @@ export function recover(err: unknown, unit: UnitOfWork): RecoveryAction {
 function dropRefusedTypes(err: ApiError, types: readonly string[]): RecoveryAction {
   const reason = `HTTP 400: ${err.apiMessage}`;
   const named = typesNamedIn(err.apiMessage, types);
-  if (named.length > 0) return { kind: 'drop-refused-types', refused: named, retry: [types.filter((t) => !named.includes(t))], reason };
+  if (named.length > 0)
+    return { kind: 'drop-refused-types', refused: named, retry: [types.filter((t) => !named.includes(t))], reason };
   if (types.length === 1) return { kind: 'drop-refused-types', refused: types, retry: [], reason };
   const half = Math.ceil(types.length / 2);
   return { kind: 'drop-refused-types', refused: [], retry: [types.slice(0, half), types.slice(half)], reason };

@@ -42,7 +42,10 @@ export class SharedLists {
       const ids: string[] = [];
       let resolve!: (ids: string[]) => void;
       let reject!: (err: unknown) => void;
-      const promise = new Promise<string[]>((res, rej) => { resolve = res; reject = rej; });
+      const promise = new Promise<string[]>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
       promise.catch(() => undefined);
       const k = listKey(path, ref);
       this.lists.set(k, promise);
@@ -53,7 +56,11 @@ export class SharedLists {
         for (const c of collectors) if (matches(item, c.ref)) this.keep(c.ids, item, stream, path);
       },
       done: () => collectors.forEach((c) => c.resolve(c.ids)),
-      failed: (err) => collectors.forEach((c) => { this.lists.delete(c.k); c.reject(err); }),
+      failed: (err) =>
+        collectors.forEach((c) => {
+          this.lists.delete(c.k);
+          c.reject(err);
+        }),
     };
   }
 
@@ -99,4 +106,5 @@ export class SharedLists {
 
 const whereKey = (ref: ParentRef) => JSON.stringify(Object.entries(ref.where ?? {}).sort());
 const listKey = (path: string, ref: ParentRef) => `${path}|${whereKey(ref)}`;
-const matches = (item: Item, ref: ParentRef) => Object.entries(ref.where ?? {}).every(([field, value]) => item[field] === value);
+const matches = (item: Item, ref: ParentRef) =>
+  Object.entries(ref.where ?? {}).every(([field, value]) => item[field] === value);

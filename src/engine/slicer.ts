@@ -5,7 +5,10 @@
 import { MAX_SYNC_WINDOW_DAYS, SYNC_HISTORY_DAYS } from '../pinterest/limits';
 import { addDays, daysBetween, maxDay, minDay, type Day } from '../util/dates';
 
-export interface Window { start: Day; end: Day }
+export interface Window {
+  start: Day;
+  end: Day;
+}
 
 /** The earliest day the synchronous endpoints serve: today − 89. */
 export const earliestDay = (today: Day): Day => addDays(today, -(SYNC_HISTORY_DAYS - 1));
@@ -41,7 +44,8 @@ export function resumeStart(rangeStart: Day, cursor: Day | undefined, lookbackDa
 
 /** Consecutive windows covering start … end, each at most `windowDays` long; none when start > end. */
 export function slice(start: Day, end: Day, windowDays: number): Window[] {
-  if (!Number.isInteger(windowDays) || windowDays < 1) throw new Error(`windowDays must be a positive integer, got ${windowDays}`);
+  if (!Number.isInteger(windowDays) || windowDays < 1)
+    throw new Error(`windowDays must be a positive integer, got ${windowDays}`);
   const size = Math.min(windowDays, MAX_SYNC_WINDOW_DAYS);
   const out: Window[] = [];
   if (start > end) return out;
@@ -61,5 +65,8 @@ export function splitWindow(w: Window): [Window, Window] | undefined {
   const n = windowLength(w);
   if (n <= 1) return undefined;
   const firstEnd = addDays(w.start, Math.ceil(n / 2) - 1);
-  return [{ start: w.start, end: firstEnd }, { start: addDays(firstEnd, 1), end: w.end }];
+  return [
+    { start: w.start, end: firstEnd },
+    { start: addDays(firstEnd, 1), end: w.end },
+  ];
 }

@@ -22,7 +22,8 @@ export function parseInputState(raw: unknown): StreamStates {
         return;
       }
       if (message.type === 'LEGACY' || (message.type === undefined && 'data' in message && !('stream' in message))) {
-        if (!isObject(message.data)) throw configError(`Invalid state: element ${i} is a LEGACY state without a data object.`);
+        if (!isObject(message.data))
+          throw configError(`Invalid state: element ${i} is a LEGACY state without a data object.`);
         for (const [k, v] of Object.entries(message.data)) if (isObject(v)) out.set(k, v);
         return;
       }
@@ -30,10 +31,16 @@ export function parseInputState(raw: unknown): StreamStates {
     });
     return out;
   }
-  if (!isObject(raw)) throw configError('Invalid state: expected a list of STREAM state messages or an object keyed by stream name.');
+  if (!isObject(raw))
+    throw configError('Invalid state: expected a list of STREAM state messages or an object keyed by stream name.');
   // A single STREAM or GLOBAL message, a legacy { type: LEGACY, data } message, or the legacy {stream: state} object.
-  if ((raw.type === 'STREAM' && isObject(raw.stream)) || (raw.type === 'GLOBAL' && isObject(raw.global))) return parseInputState([raw]);
-  if ((raw.type === 'LEGACY' || raw.type === undefined) && isObject(raw.data) && Object.keys(raw).every((k) => k === 'type' || k === 'data')) {
+  if ((raw.type === 'STREAM' && isObject(raw.stream)) || (raw.type === 'GLOBAL' && isObject(raw.global)))
+    return parseInputState([raw]);
+  if (
+    (raw.type === 'LEGACY' || raw.type === undefined) &&
+    isObject(raw.data) &&
+    Object.keys(raw).every((k) => k === 'type' || k === 'data')
+  ) {
     return parseInputState(raw.data);
   }
   for (const [k, v] of Object.entries(raw)) {
@@ -50,7 +57,8 @@ function addStreamState(out: StreamStates, stream: unknown, i: number): void {
   }
   const state = stream.stream_state;
   if (state === null || state === undefined) return; // a reset stream
-  if (!isObject(state)) throw configError(`Invalid state: stream_state of '${stream.stream_descriptor.name}' is not an object.`);
+  if (!isObject(state))
+    throw configError(`Invalid state: stream_state of '${stream.stream_descriptor.name}' is not an object.`);
   out.set(stream.stream_descriptor.name, state);
 }
 
@@ -64,14 +72,19 @@ export function parseCursorState(stream: string, raw: Record<string, unknown> | 
   if (!raw) return {};
   const out: CursorState = {};
   if (raw.date !== undefined && raw.date !== null) {
-    if (!isDay(raw.date)) throw configError(`Invalid state for stream '${stream}': 'date' must be a date written YYYY-MM-DD, got ${JSON.stringify(raw.date)}.`);
+    if (!isDay(raw.date))
+      throw configError(
+        `Invalid state for stream '${stream}': 'date' must be a date written YYYY-MM-DD, got ${JSON.stringify(raw.date)}.`,
+      );
     out.date = raw.date;
   }
   if (raw.partitions !== undefined && raw.partitions !== null) {
-    if (!isObject(raw.partitions)) throw configError(`Invalid state for stream '${stream}': 'partitions' must be an object keyed by ad account id.`);
+    if (!isObject(raw.partitions))
+      throw configError(`Invalid state for stream '${stream}': 'partitions' must be an object keyed by ad account id.`);
     out.partitions = {};
     for (const [id, p] of Object.entries(raw.partitions)) {
-      if (!isObject(p) || !isDay(p.date)) throw configError(`Invalid state for stream '${stream}': partition '${id}' needs a 'date' written YYYY-MM-DD.`);
+      if (!isObject(p) || !isDay(p.date))
+        throw configError(`Invalid state for stream '${stream}': partition '${id}' needs a 'date' written YYYY-MM-DD.`);
       out.partitions[id] = { date: p.date };
     }
   }
@@ -94,7 +107,12 @@ export function partitionCursor(state: CursorState, partition: string | undefine
  * that reads only `date` must never see more progress than was made. Without `covered`, every partition of
  * the state counts.
  */
-export function advance(state: CursorState, partition: string | undefined, date: Day, covered?: readonly string[]): CursorState {
+export function advance(
+  state: CursorState,
+  partition: string | undefined,
+  date: Day,
+  covered?: readonly string[],
+): CursorState {
   if (partition === undefined) return { date };
   return withTopDate({ partitions: { ...(state.partitions ?? {}), [partition]: { date } } }, covered);
 }
@@ -124,7 +142,11 @@ export function serializeCursorState(state: CursorState): Record<string, unknown
  * renamed or removed stream, a typo), or an incremental stream's state without `date` or `partitions` (another
  * connector's shape): such a stream is read again from its start, which must not happen silently.
  */
-export function stateWarnings(states: StreamStates, known: ReadonlySet<string>, incremental: ReadonlySet<string>): string[] {
+export function stateWarnings(
+  states: StreamStates,
+  known: ReadonlySet<string>,
+  incremental: ReadonlySet<string>,
+): string[] {
   const out: string[] = [];
   for (const [stream, state] of states) {
     if (!known.has(stream)) {
@@ -134,9 +156,13 @@ export function stateWarnings(states: StreamStates, known: ReadonlySet<string>, 
     if (!incremental.has(stream) || Object.keys(state).length === 0) continue;
     const foreign = Object.keys(state).filter((key) => key !== 'date' && key !== 'partitions');
     if (state.date === undefined && state.partitions === undefined) {
-      out.push(`The input state of stream '${stream}' has neither 'date' nor 'partitions' (it has ${foreign.map((k) => `'${k}'`).join(', ')}); the stream is read from its start.`);
+      out.push(
+        `The input state of stream '${stream}' has neither 'date' nor 'partitions' (it has ${foreign.map((k) => `'${k}'`).join(', ')}); the stream is read from its start.`,
+      );
     } else if (foreign.length) {
-      out.push(`The input state of stream '${stream}' has key(s) this connector does not keep (${foreign.map((k) => `'${k}'`).join(', ')}); they are ignored.`);
+      out.push(
+        `The input state of stream '${stream}' has key(s) this connector does not keep (${foreign.map((k) => `'${k}'`).join(', ')}); they are ignored.`,
+      );
     }
   }
   return out;
@@ -152,8 +178,19 @@ export interface StartPoint {
  * The reason for `resumeStart`'s answer: the saved cursor less the lookback, or the stream's first day —
  * start_date, or the earliest day the stream reaches (start_date older than that, or not set).
  */
-export function explainStart(range: { start: Day }, startDate: Day | undefined, cursor: Day | undefined, lookbackDays: number, from: Day): StartPoint {
+export function explainStart(
+  range: { start: Day },
+  startDate: Day | undefined,
+  cursor: Day | undefined,
+  lookbackDays: number,
+  from: Day,
+): StartPoint {
   if (cursor && from > range.start) return { from, why: `cursor ${cursor} − lookback ${lookbackDays} day(s)` };
-  const first = startDate && startDate === range.start ? 'start_date' : startDate ? `the earliest day the stream reaches (start_date ${startDate} is older)` : 'the earliest day the stream reaches (no start_date)';
+  const first =
+    startDate && startDate === range.start
+      ? 'start_date'
+      : startDate
+        ? `the earliest day the stream reaches (start_date ${startDate} is older)`
+        : 'the earliest day the stream reaches (no start_date)';
   return { from, why: cursor ? `${first}; cursor ${cursor} − lookback ${lookbackDays} day(s) is earlier` : first };
 }

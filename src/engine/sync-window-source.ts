@@ -20,7 +20,13 @@ import type { TargetingTypes } from './targeting-types';
 const REQUESTS_PER_WINDOW = 4;
 
 /** What the stream's read counts for its closing warnings. */
-export interface ReadProgress { skipped: Set<string>; split: number; earliestWarned?: Day; outside: number; outsideExample?: string }
+export interface ReadProgress {
+  skipped: Set<string>;
+  split: number;
+  earliestWarned?: Day;
+  outside: number;
+  outsideExample?: string;
+}
 
 /** What every part of one stream's analytics read shares. */
 export interface SyncReadJob {
@@ -32,24 +38,40 @@ export interface SyncReadJob {
 }
 
 /** One request: a window, an id batch, a targeting-type group. */
-interface Request { window: Window; batch?: string[]; types?: readonly string[] }
+interface Request {
+  window: Window;
+  batch?: string[];
+  types?: readonly string[];
+}
 
 /** What a failed request had done: the days it asked for (clamped to what Pinterest served) and the rows it emitted. */
-interface Outcome { window: Window; emitted: number }
+interface Outcome {
+  window: Window;
+  emitted: number;
+}
 
 /** Satisfies the engine's WindowSource (window-source.ts). */
 export class SyncWindowSource {
-  constructor(private readonly job: SyncReadJob, private readonly partition: Partition) {}
+  constructor(
+    private readonly job: SyncReadJob,
+    private readonly partition: Partition,
+  ) {}
 
   async *read(window: Window, ids: string[] | undefined): AsyncGenerator<StreamEvent> {
     const { def, ctx, targeting } = this.job;
     if (ids && ids.length === 0) return;
     const label = partitionLabel(this.partition);
-    ctx.log('DEBUG', `${def.name}: ${label}, window ${window.start}…${window.end}${ids ? `, ${ids.length} id(s)` : ''}`);
+    ctx.log(
+      'DEBUG',
+      `${def.name}: ${label}, window ${window.start}…${window.end}${ids ? `, ${ids.length} id(s)` : ''}`,
+    );
     const idBatches: Array<string[] | undefined> = ids ? chunk(ids, def.ids!.batchSize) : [undefined];
     const groups: Array<readonly string[] | undefined> = targeting ? targeting.groups(label) : [undefined];
     const requests = idBatches.flatMap((batch) => groups.map((types): Request => ({ window, batch, types })));
-    yield* mergeTasks(requests.map((r) => () => this.readRecovering(r)), REQUESTS_PER_WINDOW);
+    yield* mergeTasks(
+      requests.map((r) => () => this.readRecovering(r)),
+      REQUESTS_PER_WINDOW,
+    );
   }
 
   close(): void {}
@@ -80,20 +102,28 @@ export class SyncWindowSource {
           case 'skip-partition':
             if (!progress.skipped.has(label)) {
               progress.skipped.add(label);
-              ctx.log('WARN', `${def.name}: skipping ${label}: Pinterest answered HTTP ${action.status} (${action.reason}).`);
+              ctx.log(
+                'WARN',
+                `${def.name}: skipping ${label}: Pinterest answered HTTP ${action.status} (${action.reason}).`,
+              );
             }
             return;
           case 'drop-refused-types': {
             // The refusal is the stream's error only when every selected type is refused (then it is not about a type at all).
             if (action.refused.length > 0 && targeting!.refuse(label, action.refused, action.reason)) throw err;
             // A type refused meanwhile (by another request of this account) is not asked again.
-            const retry = action.retry.map((group) => group.filter((t) => !targeting!.isRefused(label, t))).filter((group) => group.length > 0);
+            const retry = action.retry
+              .map((group) => group.filter((t) => !targeting!.isRefused(label, t)))
+              .filter((group) => group.length > 0);
             pending.unshift(...retry.map((types) => ({ ...request, types })));
             break;
           }
           case 'halve-window':
             progress.split++;
-            ctx.log('WARN', `${def.name}: ${this.describe(outcome.window)} failed (${(err as ConnectorError).message}); splitting the window in two.`);
+            ctx.log(
+              'WARN',
+              `${def.name}: ${this.describe(outcome.window)} failed (${(err as ConnectorError).message}); splitting the window in two.`,
+            );
             pending.unshift(...action.halves.map((window) => ({ ...request, window })));
             break;
           case 'fail':
@@ -165,7 +195,10 @@ export class SyncWindowSource {
     if (window.start >= earliest) return window;
     if (progress.earliestWarned !== earliest) {
       progress.earliestWarned = earliest;
-      ctx.log('WARN', `${def.name}: a new UTC day began during the read; Pinterest now serves analytics from ${earliest}, so older days of this read's range are no longer available and are left out.`);
+      ctx.log(
+        'WARN',
+        `${def.name}: a new UTC day began during the read; Pinterest now serves analytics from ${earliest}, so older days of this read's range are no longer available and are left out.`,
+      );
     }
     return window.end < earliest ? undefined : { start: earliest, end: window.end };
   }
@@ -190,7 +223,10 @@ function parseElement(text: string, what: string): unknown {
   try {
     return parseJsonExact(text);
   } catch {
-    throw new ConnectorError(`Pinterest answered ${what} with a row that is not valid JSON; the read stops rather than skip data.`, 'transient_error');
+    throw new ConnectorError(
+      `Pinterest answered ${what} with a row that is not valid JSON; the read stops rather than skip data.`,
+      'transient_error',
+    );
   }
 }
 

@@ -19,7 +19,10 @@ export class TargetingTypes {
   /** The request groups of a partition: the selected types it has not refused, at most perRequest each. */
   groups(partition: string): string[][] {
     const refused = this.refused.get(partition);
-    return chunk(this.selected.filter((t) => !refused?.has(t)), this.perRequest);
+    return chunk(
+      this.selected.filter((t) => !refused?.has(t)),
+      this.perRequest,
+    );
   }
 
   isRefused(partition: string, type: string): boolean {
@@ -33,7 +36,9 @@ export class TargetingTypes {
     for (const t of types) {
       if (set.has(t)) continue;
       set.add(t);
-      this.warn(`Pinterest refuses targeting type ${t} for ${partition} (${reason}); it is left out of this sync and the other types are read.`);
+      this.warn(
+        `Pinterest refuses targeting type ${t} for ${partition} (${reason}); it is left out of this sync and the other types are read.`,
+      );
     }
     return this.selected.every((t) => set!.has(t));
   }

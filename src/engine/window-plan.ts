@@ -18,7 +18,13 @@ export type SourcedWindow = Window & { source: WindowSourceKind };
  * Windows covering start … end in date order: the part older than today − 89 in report windows of at most
  * `reportDays`, the rest in synchronous windows of at most `windowDays`.
  */
-export function sliceWithReports(start: Day, end: Day, today: Day, windowDays: number, reportDays: number): SourcedWindow[] {
+export function sliceWithReports(
+  start: Day,
+  end: Day,
+  today: Day,
+  windowDays: number,
+  reportDays: number,
+): SourcedWindow[] {
   const syncFirst = earliestDay(today);
   const out: SourcedWindow[] = [];
   if (start > end) return out;
@@ -47,7 +53,13 @@ export function reportHistoryDays(def: AnalyticsDefinition): number | undefined 
 }
 
 /** The windows of one partition from `from` to `end`, each with the source that reads it. */
-export function planWindows(def: AnalyticsDefinition, config: ConnectorConfig, from: Day, end: Day, today: Day): SourcedWindow[] {
+export function planWindows(
+  def: AnalyticsDefinition,
+  config: ConnectorConfig,
+  from: Day,
+  end: Day,
+  today: Day,
+): SourcedWindow[] {
   if (!readsReports(def)) return slice(from, end, config.window_days).map((w) => ({ ...w, source: 'sync' as const }));
   const settings = def.report || undefined;
   const maxDays = settings?.maxDays ?? REPORT_LIMITS.default.maxDays;
@@ -59,7 +71,11 @@ export function planWindows(def: AnalyticsDefinition, config: ConnectorConfig, f
 
 const weekStart = (d: Day): Day => addDays(d, -((new Date(`${d}T00:00:00Z`).getUTCDay() + 6) % 7)); // Monday
 const monthStart = (d: Day): Day => `${d.slice(0, 8)}01`;
-const nextMonth = (d: Day): Day => { const t = new Date(`${monthStart(d)}T00:00:00Z`); t.setUTCMonth(t.getUTCMonth() + 1); return t.toISOString().slice(0, 10); };
+const nextMonth = (d: Day): Day => {
+  const t = new Date(`${monthStart(d)}T00:00:00Z`);
+  t.setUTCMonth(t.getUTCMonth() + 1);
+  return t.toISOString().slice(0, 10);
+};
 
 /**
  * Report windows of at most `maxDays` that never split a WEEK or MONTH period (a period's row covers it whole):

@@ -41,7 +41,8 @@ export class PartitionSources {
   constructor(job: SyncReadJob, partition: Partition, windows: SourcedWindow[]) {
     this.sources.set('sync', new SyncWindowSource(job, partition));
     const reportWindows = windows.filter((w) => w.source === 'report');
-    if (reportWindows.length > 0) this.sources.set('report', new ReportWindowSource(job.def, job.ctx, partition, reportWindows, job.keys));
+    if (reportWindows.length > 0)
+      this.sources.set('report', new ReportWindowSource(job.def, job.ctx, partition, reportWindows, job.keys));
   }
 
   read(window: SourcedWindow, ids: string[] | undefined): AsyncGenerator<StreamEvent> {
@@ -52,4 +53,3 @@ export class PartitionSources {
     for (const source of this.sources.values()) source.close();
   }
 }
-

@@ -13,8 +13,12 @@ import type { Requester, TokenSource } from './requester';
 const MIN_TOKEN_LIFETIME_S = 1;
 
 interface TokenResponse {
-  access_token?: unknown; expires_in?: unknown; refresh_token?: unknown; scope?: unknown;
-  refresh_token_expires_in?: unknown; refresh_token_expires_at?: unknown;
+  access_token?: unknown;
+  expires_in?: unknown;
+  refresh_token?: unknown;
+  scope?: unknown;
+  refresh_token_expires_in?: unknown;
+  refresh_token_expires_at?: unknown;
 }
 
 export interface OAuthHooks {
@@ -28,8 +32,12 @@ const REFRESH_TOKEN_WARN_DAYS = 14;
 
 export class StaticToken implements TokenSource {
   constructor(private readonly accessToken: string) {}
-  async token(): Promise<string> { return this.accessToken; }
-  async invalidate(): Promise<boolean> { return false; }
+  async token(): Promise<string> {
+    return this.accessToken;
+  }
+  async invalidate(): Promise<boolean> {
+    return false;
+  }
 }
 
 export class OAuthTokens implements TokenSource {
@@ -64,7 +72,10 @@ export class OAuthTokens implements TokenSource {
     this.loggedExpiryDay = day;
     const days = Math.floor((end - this.now()) / 86_400_000);
     if (days < REFRESH_TOKEN_WARN_DAYS) {
-      this.hooks.log?.('WARN', `The refresh token expires on ${day} (in ${days} day(s)): re-authenticate the source before then, or syncs will fail with a config error.`);
+      this.hooks.log?.(
+        'WARN',
+        `The refresh token expires on ${day} (in ${days} day(s)): re-authenticate the source before then, or syncs will fail with a config error.`,
+      );
     } else {
       this.hooks.log?.('INFO', `The refresh token is valid until ${day} (${days} days); each refresh renews it.`);
     }
@@ -99,7 +110,9 @@ export class OAuthTokens implements TokenSource {
 
   /** One refresh at a time: concurrent callers share it. */
   refresh(): Promise<string> {
-    this.inflight ??= this.doRefresh().finally(() => { this.inflight = undefined; });
+    this.inflight ??= this.doRefresh().finally(() => {
+      this.inflight = undefined;
+    });
     return this.inflight;
   }
 
@@ -120,7 +133,9 @@ export class OAuthTokens implements TokenSource {
       if (err instanceof ApiError) {
         // No token endpoint at all: the API URL is wrong (often /v5 left out), not the token.
         if (err.status === 404) {
-          throw configError(`There is no token endpoint at ${this.requester.baseUrl}/oauth/token (HTTP 404): the API URL is wrong. PINTEREST_API_URL must be Pinterest's API base with its version, like https://api.pinterest.com/v5.`);
+          throw configError(
+            `There is no token endpoint at ${this.requester.baseUrl}/oauth/token (HTTP 404): the API URL is wrong. PINTEREST_API_URL must be Pinterest's API base with its version, like https://api.pinterest.com/v5.`,
+          );
         }
         throw tokenRefusal(err);
       }
@@ -131,20 +146,37 @@ export class OAuthTokens implements TokenSource {
     }
     // A token this short could not be masked without rewriting ordinary text: no real Pinterest token is.
     if (body.access_token.length < MIN_CREDENTIAL_LENGTH) {
-      throw new ConnectorError(`Pinterest answered the token refresh with an access_token of ${body.access_token.length} characters (under ${MIN_CREDENTIAL_LENGTH}): not a Pinterest token. Check PINTEREST_API_URL.`, 'system_error');
+      throw new ConnectorError(
+        `Pinterest answered the token refresh with an access_token of ${body.access_token.length} characters (under ${MIN_CREDENTIAL_LENGTH}): not a Pinterest token. Check PINTEREST_API_URL.`,
+        'system_error',
+      );
     }
-    if (typeof body.refresh_token === 'string' && body.refresh_token !== '' && body.refresh_token.length < MIN_CREDENTIAL_LENGTH) {
-      throw new ConnectorError(`Pinterest answered the token refresh with a refresh_token of ${body.refresh_token.length} characters (under ${MIN_CREDENTIAL_LENGTH}): not a Pinterest token, so it was not kept. Check PINTEREST_API_URL.`, 'system_error');
+    if (
+      typeof body.refresh_token === 'string' &&
+      body.refresh_token !== '' &&
+      body.refresh_token.length < MIN_CREDENTIAL_LENGTH
+    ) {
+      throw new ConnectorError(
+        `Pinterest answered the token refresh with a refresh_token of ${body.refresh_token.length} characters (under ${MIN_CREDENTIAL_LENGTH}): not a Pinterest token, so it was not kept. Check PINTEREST_API_URL.`,
+        'system_error',
+      );
     }
     this.hooks.addSecret?.(body.access_token);
     const expiresIn = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 3600;
     // Refresh a minute early (or at half-life for short tokens) so a request never leaves with a dying token;
     // but keep a token at least a second: `expires_in: 0.002` must not refresh before every request.
     const margin = Math.min(60, expiresIn / 2);
-    this.current = { token: body.access_token, expiresAt: this.now() + Math.max(MIN_TOKEN_LIFETIME_S, expiresIn - margin) * 1000 };
+    this.current = {
+      token: body.access_token,
+      expiresAt: this.now() + Math.max(MIN_TOKEN_LIFETIME_S, expiresIn - margin) * 1000,
+    };
     if (typeof body.scope === 'string') this.grantedScopes = body.scope.split(/[ ,]+/).filter(Boolean);
     this.noteRefreshTokenExpiry(body);
-    if (typeof body.refresh_token === 'string' && body.refresh_token !== '' && body.refresh_token !== this.refreshToken) {
+    if (
+      typeof body.refresh_token === 'string' &&
+      body.refresh_token !== '' &&
+      body.refresh_token !== this.refreshToken
+    ) {
       this.refreshToken = body.refresh_token;
       await this.onRotated(body.refresh_token);
     }
@@ -153,11 +185,15 @@ export class OAuthTokens implements TokenSource {
 }
 
 /** The refresh token's end, when Pinterest says it (`_at` epoch seconds, else `_in` seconds from now). */
-function refreshTokenExpiry(body: { refresh_token_expires_at?: unknown; refresh_token_expires_in?: unknown }, now: number): number | undefined {
+function refreshTokenExpiry(
+  body: { refresh_token_expires_at?: unknown; refresh_token_expires_in?: unknown },
+  now: number,
+): number | undefined {
   const at = Number(body.refresh_token_expires_at);
   if (typeof body.refresh_token_expires_at === 'number' && Number.isFinite(at) && at > 0) return at * 1000;
   const inSeconds = Number(body.refresh_token_expires_in);
-  if (typeof body.refresh_token_expires_in === 'number' && Number.isFinite(inSeconds) && inSeconds > 0) return now + inSeconds * 1000;
+  if (typeof body.refresh_token_expires_in === 'number' && Number.isFinite(inSeconds) && inSeconds > 0)
+    return now + inSeconds * 1000;
   return undefined;
 }
 
@@ -173,5 +209,13 @@ export function tokenSourceFor(
   hooks?: OAuthHooks,
 ): TokenSource {
   if (credentials.auth_method === 'access_token') return new StaticToken(credentials.access_token);
-  return new OAuthTokens(requester, credentials.client_id, credentials.client_secret, credentials.refresh_token, onRotated, Date.now, hooks);
+  return new OAuthTokens(
+    requester,
+    credentials.client_id,
+    credentials.client_secret,
+    credentials.refresh_token,
+    onRotated,
+    Date.now,
+    hooks,
+  );
 }

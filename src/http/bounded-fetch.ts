@@ -17,7 +17,10 @@ const MAX_DOWNLOAD_REDIRECTS = 5;
  * together: paused while our own consumer works on what arrived (a slow destination must not make
  * Pinterest look slow), resumed for every wait. Once the waits add up to the budget, the request is aborted.
  */
-export interface Watchdog { pause(): void; resume(): void }
+export interface Watchdog {
+  pause(): void;
+  resume(): void;
+}
 
 export function requestDeadline(controller: AbortController, budgetMs: number, reason: string): Watchdog {
   let timer: NodeJS.Timeout | undefined;
@@ -42,7 +45,13 @@ export function requestDeadline(controller: AbortController, budgetMs: number, r
 
 function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host) || /^::ffff:127(\.\d{1,3}){3}$/.test(host);
+  return (
+    host === 'localhost' ||
+    host.endsWith('.localhost') ||
+    host === '::1' ||
+    /^127(\.\d{1,3}){3}$/.test(host) ||
+    /^::ffff:127(\.\d{1,3}){3}$/.test(host)
+  );
 }
 
 /**
@@ -64,7 +73,15 @@ export function isInternalHost(hostname: string): boolean {
   const v4 = /^(\d{1,3})\.(\d{1,3})\.\d{1,3}\.\d{1,3}$/.exec(host);
   if (v4) {
     const [a, b] = [Number(v4[1]), Number(v4[2])];
-    return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
+    return (
+      a === 0 ||
+      a === 10 ||
+      a === 127 ||
+      (a === 169 && b === 254) ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      (a === 100 && b >= 64 && b <= 127)
+    );
   }
   if (host.includes(':')) return host === '::' || /^f[cd]/.test(host) || /^fe[89ab]/.test(host);
   return false;
@@ -98,13 +115,22 @@ export function checkDownloadUrl(raw: string, apiBaseUrl: string): URL {
   }
   const api = new URL(apiBaseUrl);
   const apiLoopback = isLoopbackHost(api.hostname);
-  const schemeOk = url.protocol === 'https:' || (url.protocol === 'http:' && api.protocol === 'http:' && apiLoopback && isLoopbackHost(url.hostname));
+  const schemeOk =
+    url.protocol === 'https:' ||
+    (url.protocol === 'http:' && api.protocol === 'http:' && apiLoopback && isLoopbackHost(url.hostname));
   if (!schemeOk) {
-    throw new ConnectorError(`Pinterest gave a report link over ${url.protocol}// to ${url.host}; only https is accepted, and the read stops.`, 'transient_error');
+    throw new ConnectorError(
+      `Pinterest gave a report link over ${url.protocol}// to ${url.host}; only https is accepted, and the read stops.`,
+      'transient_error',
+    );
   }
-  if (url.username || url.password) throw new ConnectorError('Pinterest gave a report link carrying credentials; the read stops.', 'transient_error');
+  if (url.username || url.password)
+    throw new ConnectorError('Pinterest gave a report link carrying credentials; the read stops.', 'transient_error');
   if (!apiLoopback && isInternalHost(url.hostname)) {
-    throw new ConnectorError(`Pinterest gave a report link to an internal address (${url.host}); only public hosts are accepted, and the read stops.`, 'transient_error');
+    throw new ConnectorError(
+      `Pinterest gave a report link to an internal address (${url.host}); only public hosts are accepted, and the read stops.`,
+      'transient_error',
+    );
   }
   return url;
 }
@@ -145,13 +171,23 @@ export async function boundedFetch(url: string, req: BoundedRequest): Promise<Re
   let current = url;
   for (let hop = 0; ; hop++) {
     req.checkUrl?.(current);
-    const init: Record<string, unknown> = { method: req.method ?? 'GET', headers: req.headers, body: req.body, signal: req.signal, redirect: 'manual' };
+    const init: Record<string, unknown> = {
+      method: req.method ?? 'GET',
+      headers: req.headers,
+      body: req.body,
+      signal: req.signal,
+      redirect: 'manual',
+    };
     if (req.dispatcher) init.dispatcher = req.dispatcher;
     const response = await fetch(current, init as RequestInit);
     const location = response.headers.get('location');
     if (req.maxRedirects === 0 || response.status < 300 || response.status >= 400 || !location) return response;
     discardBody(response);
-    if (hop >= req.maxRedirects) throw new ConnectorError(`The download was redirected more than ${req.maxRedirects} times; the read stops.`, 'transient_error');
+    if (hop >= req.maxRedirects)
+      throw new ConnectorError(
+        `The download was redirected more than ${req.maxRedirects} times; the read stops.`,
+        'transient_error',
+      );
     current = new URL(location, current).toString();
   }
 }
@@ -165,7 +201,9 @@ export function fetchWithoutCredentials(url: string, signal: AbortSignal, apiBas
     headers: { accept: 'application/json, text/csv, */*' },
     signal,
     maxRedirects: MAX_DOWNLOAD_REDIRECTS,
-    checkUrl: (hop) => { checkDownloadUrl(hop, apiBaseUrl); },
+    checkUrl: (hop) => {
+      checkDownloadUrl(hop, apiBaseUrl);
+    },
   });
 }
 

@@ -25,19 +25,36 @@ export interface KnownAnswer {
 }
 
 /** The decision for an answer read whole (`bytes`); 3xx answers need no body. */
-export function decide(status: number, headers: Headers, bytes: Buffer, what: string, known?: readonly KnownAnswer[]): Attempt {
+export function decide(
+  status: number,
+  headers: Headers,
+  bytes: Buffer,
+  what: string,
+  known?: readonly KnownAnswer[],
+): Attempt {
   if (status >= 300 && status < 400) return { kind: 'fail', error: redirectError(what, status, headers) };
   if (jsonDepthExceeds(bytes)) {
-    return { kind: 'fail', error: new ConnectorError(`Pinterest answered ${what} with JSON nested deeper than ${MAX_JSON_DEPTH} levels; no records were taken from it.`, 'transient_error') };
+    return {
+      kind: 'fail',
+      error: new ConnectorError(
+        `Pinterest answered ${what} with JSON nested deeper than ${MAX_JSON_DEPTH} levels; no records were taken from it.`,
+        'transient_error',
+      ),
+    };
   }
   const text = bytes.toString('utf8');
   const parsed = parseJson(text);
   if (status >= 200 && status < 300) {
-    if (parsed === undefined) return { kind: 'retry', problem: `HTTP ${status} with a body that is not JSON (${snippet(text)})` };
+    if (parsed === undefined)
+      return { kind: 'retry', problem: `HTTP ${status} with a body that is not JSON (${snippet(text)})` };
     return { kind: 'ok', body: parsed };
   }
-  const apiCode = typeof (parsed as { code?: unknown })?.code === 'number' ? ((parsed as { code: number }).code) : undefined;
-  const apiMessage = typeof (parsed as { message?: unknown })?.message === 'string' ? (parsed as { message: string }).message : snippet(text) || '(no message)';
+  const apiCode =
+    typeof (parsed as { code?: unknown })?.code === 'number' ? (parsed as { code: number }).code : undefined;
+  const apiMessage =
+    typeof (parsed as { message?: unknown })?.message === 'string'
+      ? (parsed as { message: string }).message
+      : snippet(text) || '(no message)';
   if (known?.some((a) => a.status === status && (a.code === undefined || a.code === apiCode))) {
     return { kind: 'fail', error: new ApiError(status, apiCode, apiMessage, what, 'config_error') };
   }
@@ -49,14 +66,16 @@ export function decide(status: number, headers: Headers, bytes: Buffer, what: st
     return { kind: 'retry', problem: `HTTP ${status}: ${apiMessage}`, delayMs: wait.waitMs };
   }
   // A missing scope is a 401 too, but no refreshed token would carry the scope: fail without refreshing.
-  if (isScopeRefusal(status, apiCode)) return { kind: 'fail', error: new ScopeRefusedError(status, apiCode, apiMessage, what) };
+  if (isScopeRefusal(status, apiCode))
+    return { kind: 'fail', error: new ScopeRefusedError(status, apiCode, apiMessage, what) };
   const error = new ApiError(status, apiCode, apiMessage, what, 'config_error');
   if (status === 401) return { kind: 'unauthorized', error };
   if (status === 400) {
     if (/only get data from the last 90 days/i.test(apiMessage)) return { kind: 'spurious400', error };
     const retryAfter = /retry after (\d+) seconds?/i.exec(apiMessage);
     if (retryAfter) return { kind: 'spurious400', error, delayMs: Number(retryAfter[1]) * 1000 };
-    if (apiCode === 12 || /something went wrong/i.test(apiMessage)) return { kind: 'retry', problem: `HTTP 400: ${apiMessage}` };
+    if (apiCode === 12 || /something went wrong/i.test(apiMessage))
+      return { kind: 'retry', problem: `HTTP 400: ${apiMessage}` };
   }
   return { kind: 'fail', error };
 }
@@ -69,7 +88,8 @@ export function rateLimitWait(headers: Headers, now = Date.now()): { waitMs?: nu
   const retryAfter = headers.get('retry-after');
   if (retryAfter !== null && retryAfter.trim() !== '') {
     const seconds = Number(retryAfter);
-    if (Number.isFinite(seconds)) return { waitMs: Math.max(0, seconds * 1000), resetAtMs: now + Math.max(0, seconds * 1000) };
+    if (Number.isFinite(seconds))
+      return { waitMs: Math.max(0, seconds * 1000), resetAtMs: now + Math.max(0, seconds * 1000) };
     const date = Date.parse(retryAfter);
     if (!Number.isNaN(date)) return { waitMs: Math.max(0, date - now), resetAtMs: date };
   }
@@ -102,7 +122,9 @@ function parseJson(text: string): unknown {
 /** A redirect is never followed: it would carry the credential (and the token form) to the host it names. */
 function redirectError(what: string, status: number, headers: Headers): ConnectorError {
   const target = headers.get('location') ?? '(no Location header)';
-  return configError(`Pinterest answered ${what} with a redirect (HTTP ${status}) to ${snippet(target)}; the connector follows no redirect for a request that carries credentials. Check PINTEREST_API_URL.`);
+  return configError(
+    `Pinterest answered ${what} with a redirect (HTTP ${status}) to ${snippet(target)}; the connector follows no redirect for a request that carries credentials. Check PINTEREST_API_URL.`,
+  );
 }
 
 /** An answer quoted in an error: masked before it is cut, since an echo may hold a credential across the cut. */
@@ -112,7 +134,8 @@ export function snippet(text: string): string {
 
 export function networkProblem(err: unknown, host?: string): string {
   const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return /deadline/.test(e.message ?? '') ? e.message! : 'timed out';
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError')
+    return /deadline/.test(e.message ?? '') ? e.message! : 'timed out';
   const cause = e?.cause?.code ?? e?.cause?.message;
   return `network error${host ? ` reaching ${host}` : ''}: ${e?.message ?? String(err)}${cause ? ` (${cause})` : ''}`;
 }

@@ -19,7 +19,8 @@ export function parseJsonExact(text: string): unknown {
 
 function quoteUnsafeIntegers(text: string): string {
   return text.replace(STRING_OR_LONG_INTEGER, (match, digits: string | undefined) =>
-    digits !== undefined && !Number.isSafeInteger(Number(digits)) ? `"${digits}"` : match);
+    digits !== undefined && !Number.isSafeInteger(Number(digits)) ? `"${digits}"` : match,
+  );
 }
 
 /** The deepest nesting of arrays and objects in a JSON text (strings skipped), stopping once past `limit`. */

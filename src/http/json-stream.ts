@@ -12,8 +12,14 @@
 
 import { MAX_JSON_DEPTH } from './json-exact';
 
-const QUOTE = 34, BACKSLASH = 92, COLON = 58, COMMA = 44;
-const OPEN_BRACE = 123, CLOSE_BRACE = 125, OPEN_BRACKET = 91, CLOSE_BRACKET = 93;
+const QUOTE = 34,
+  BACKSLASH = 92,
+  COLON = 58,
+  COMMA = 44;
+const OPEN_BRACE = 123,
+  CLOSE_BRACE = 125,
+  OPEN_BRACKET = 91,
+  CLOSE_BRACKET = 93;
 
 /** One item (row) longer than this is refused: a string that never ends stops here. */
 const MAX_ITEM_BYTES = 16 * 1024 * 1024;
@@ -27,7 +33,10 @@ function nextStringStop(chunk: Buffer, from: number): number {
 
 export class MalformedJsonError extends Error {
   /** true when the body stopped early (worth a retry); false when it is complete but not of the expected shape (or over a bound). */
-  constructor(message: string, readonly truncated: boolean) {
+  constructor(
+    message: string,
+    readonly truncated: boolean,
+  ) {
     super(message);
   }
 }
@@ -42,10 +51,17 @@ export interface TokenizerLimits {
   maxTotalBytes: number;
 }
 
-const DEFAULT_TOKENIZER_LIMITS: TokenizerLimits = { maxDepth: MAX_JSON_DEPTH, maxItemBytes: MAX_ITEM_BYTES, maxTotalBytes: Infinity };
+const DEFAULT_TOKENIZER_LIMITS: TokenizerLimits = {
+  maxDepth: MAX_JSON_DEPTH,
+  maxItemBytes: MAX_ITEM_BYTES,
+  maxTotalBytes: Infinity,
+};
 
 /** One item: its JSON text, and in `rows` mode the top-level key it was filed under (absent for a bare array). */
-export interface JsonItem { key?: string; text: string }
+export interface JsonItem {
+  key?: string;
+  text: string;
+}
 
 export class JsonStreamTokenizer {
   /** The open containers, innermost last (bounded by maxDepth, so a hostile nesting costs nothing). */
@@ -100,21 +116,32 @@ export class JsonStreamTokenizer {
   private scan(input: Buffer, out: Array<JsonItem | string>): void {
     let chunk = input;
     this.total += chunk.length;
-    if (this.total > this.limits.maxTotalBytes) throw new MalformedJsonError(`the body is larger than the limit of ${this.limits.maxTotalBytes} bytes`, false);
+    if (this.total > this.limits.maxTotalBytes)
+      throw new MalformedJsonError(`the body is larger than the limit of ${this.limits.maxTotalBytes} bytes`, false);
     // A byte-order mark leads some exported files (only a whole one in the first chunk is recognised).
-    if (this.total === chunk.length && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
+    if (this.total === chunk.length && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf)
+      chunk = chunk.subarray(3);
     const n = chunk.length;
     if (this.itemStart === -2) this.itemStart = 0;
     if (this.keyStart === -2) this.keyStart = 0;
     for (let i = 0; i < n; i++) {
       const c = chunk[i];
       if (this.inString) {
-        if (this.escape) { this.escape = false; continue; }
-        if (c === BACKSLASH) { this.escape = true; continue; }
+        if (this.escape) {
+          this.escape = false;
+          continue;
+        }
+        if (c === BACKSLASH) {
+          this.escape = true;
+          continue;
+        }
         if (c !== QUOTE) {
           // Jump to the next quote or backslash: strings are most of the bytes.
           const next = nextStringStop(chunk, i);
-          if (next < 0) { i = n - 1; continue; }
+          if (next < 0) {
+            i = n - 1;
+            continue;
+          }
           i = next - 1;
           continue;
         }
@@ -124,19 +151,33 @@ export class JsonStreamTokenizer {
       }
       if (c <= 32) continue;
       // A byte of a number or literal inside an item (most bytes outside strings): nothing to track.
-      if (c !== QUOTE && c !== COMMA && c !== COLON && c !== OPEN_BRACE && c !== CLOSE_BRACE && c !== OPEN_BRACKET && c !== CLOSE_BRACKET
-        && (this.itemStart !== -1 || this.depth !== this.targetDepth) && this.started && !this.afterKey) continue;
+      if (
+        c !== QUOTE &&
+        c !== COMMA &&
+        c !== COLON &&
+        c !== OPEN_BRACE &&
+        c !== CLOSE_BRACE &&
+        c !== OPEN_BRACKET &&
+        c !== CLOSE_BRACKET &&
+        (this.itemStart !== -1 || this.depth !== this.targetDepth) &&
+        this.started &&
+        !this.afterKey
+      )
+        continue;
       if (!this.started) {
         this.started = true;
-        if (this.rows && c !== OPEN_BRACE && c !== OPEN_BRACKET) throw new MalformedJsonError('a JSON report must be an object or a list', false);
+        if (this.rows && c !== OPEN_BRACE && c !== OPEN_BRACKET)
+          throw new MalformedJsonError('a JSON report must be an object or a list', false);
       }
       const atTop = this.depth === 1 && this.stack[1] === OPEN_BRACE;
       if (c === COMMA || c === COLON) {
         if (atTop) this.topExpectsKey = c === COMMA;
-        else if (c === COMMA && this.depth === this.targetDepth && this.itemStart >= 0) out.push(this.finishItem(chunk, i)); // a scalar element
+        else if (c === COMMA && this.depth === this.targetDepth && this.itemStart >= 0)
+          out.push(this.finishItem(chunk, i)); // a scalar element
         continue;
       }
-      if (this.rows && atTop && this.afterKey && c !== OPEN_BRACKET) throw new MalformedJsonError('a member of the report is not a list of rows', false);
+      if (this.rows && atTop && this.afterKey && c !== OPEN_BRACKET)
+        throw new MalformedJsonError('a member of the report is not a list of rows', false);
       const atItemLevel = this.depth === this.targetDepth && this.itemStart === -1;
       if (atItemLevel && c !== CLOSE_BRACKET) {
         if (this.rows && c !== OPEN_BRACE) throw new MalformedJsonError('a report row is not an object', false);
@@ -154,7 +195,8 @@ export class JsonStreamTokenizer {
       }
       if (c === OPEN_BRACE || c === OPEN_BRACKET) {
         this.afterKey = false;
-        if (++this.depth > this.limits.maxDepth) throw new MalformedJsonError(`nested deeper than ${this.limits.maxDepth} levels`, false);
+        if (++this.depth > this.limits.maxDepth)
+          throw new MalformedJsonError(`nested deeper than ${this.limits.maxDepth} levels`, false);
         this.stack[this.depth] = c;
         if (c === OPEN_BRACE && this.depth === 1) this.topExpectsKey = true;
         if (c === OPEN_BRACKET && this.opensTarget()) {
@@ -165,7 +207,8 @@ export class JsonStreamTokenizer {
       }
       if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
         const open = this.depth > 0 ? this.stack[this.depth] : 0;
-        if (open !== (c === CLOSE_BRACE ? OPEN_BRACE : OPEN_BRACKET)) throw new MalformedJsonError('unbalanced brackets', false);
+        if (open !== (c === CLOSE_BRACE ? OPEN_BRACE : OPEN_BRACKET))
+          throw new MalformedJsonError('unbalanced brackets', false);
         this.depth--;
         if (this.targetDepth >= 0 && this.depth === this.targetDepth && this.itemStart >= 0) {
           out.push(this.finishItem(chunk, i + 1));
@@ -183,23 +226,36 @@ export class JsonStreamTokenizer {
       this.pieces.push(piece);
       this.piecesBytes += piece.length;
       this.itemStart = -2;
-      if (this.piecesBytes > this.limits.maxItemBytes) throw new MalformedJsonError(`one ${this.rows ? 'row' : 'element'} is longer than the limit of ${this.limits.maxItemBytes} bytes`, false);
+      if (this.piecesBytes > this.limits.maxItemBytes)
+        throw new MalformedJsonError(
+          `one ${this.rows ? 'row' : 'element'} is longer than the limit of ${this.limits.maxItemBytes} bytes`,
+          false,
+        );
     }
     if (this.keyStart >= 0) {
       const piece = chunk.subarray(this.keyStart);
       this.keyPieces.push(piece);
       this.keyBytes += piece.length;
       this.keyStart = -2;
-      if (this.keyBytes > this.limits.maxItemBytes) throw new MalformedJsonError(`a member name is longer than the limit of ${this.limits.maxItemBytes} bytes`, false);
+      if (this.keyBytes > this.limits.maxItemBytes)
+        throw new MalformedJsonError(
+          `a member name is longer than the limit of ${this.limits.maxItemBytes} bytes`,
+          false,
+        );
     }
   }
 
   /** After the last chunk: throws when the body ended early or is not of the expected shape. */
   end(): void {
     if (!this.started && this.rows) throw new MalformedJsonError('the report file is empty', true);
-    if (this.inString || this.depth !== 0 || this.itemStart !== -1) throw new MalformedJsonError(`the ${this.rows ? 'file' : 'body'} ended before the JSON did`, true);
+    if (this.inString || this.depth !== 0 || this.itemStart !== -1)
+      throw new MalformedJsonError(`the ${this.rows ? 'file' : 'body'} ended before the JSON did`, true);
     if (this.rows) return;
-    if (!this.targetClosed) throw new MalformedJsonError(this.wantKey ? `no "${this.wantKey}" list in the body` : 'the body is not a list', false);
+    if (!this.targetClosed)
+      throw new MalformedJsonError(
+        this.wantKey ? `no "${this.wantKey}" list in the body` : 'the body is not a list',
+        false,
+      );
   }
 
   private opensTarget(): boolean {

@@ -22,8 +22,14 @@ export function isScopeRefusal(status: number, apiCode: number | undefined): boo
 /** A request the token's scopes do not cover: the stream that made it fails alone; the token stays as it is. */
 export class ScopeRefusedError extends ApiError {
   constructor(status: number, apiCode: number | undefined, apiMessage: string, request: string) {
-    super(status, apiCode, apiMessage, request, 'config_error',
-      `Pinterest refused ${request} (HTTP ${status}${apiCode !== undefined ? `, code ${apiCode}` : ''}: ${apiMessage}): the token lacks a scope this request needs. This is not an expired token; re-authenticate granting the scope, or deselect the stream.`);
+    super(
+      status,
+      apiCode,
+      apiMessage,
+      request,
+      'config_error',
+      `Pinterest refused ${request} (HTTP ${status}${apiCode !== undefined ? `, code ${apiCode}` : ''}: ${apiMessage}): the token lacks a scope this request needs. This is not an expired token; re-authenticate granting the scope, or deselect the stream.`,
+    );
     this.name = 'ScopeRefusedError';
   }
 }
@@ -31,7 +37,9 @@ export class ScopeRefusedError extends ApiError {
 /** The scope refusal in a stream's words: the scopes the stream declares, when it declares any. */
 export function scopeRefusalFor(stream: string, scopes: readonly string[] | undefined, err: ApiError): ConnectorError {
   const named = scopes?.length ? `the OAuth scope ${scopes.join(', ')}` : 'an OAuth scope';
-  return configError(`${stream} needs ${named}, which the token lacks (HTTP ${err.status}${err.apiCode !== undefined ? `, code ${err.apiCode}` : ''}: ${err.apiMessage}). Re-authenticate granting it (run authorize again), or deselect the stream.`);
+  return configError(
+    `${stream} needs ${named}, which the token lacks (HTTP ${err.status}${err.apiCode !== undefined ? `, code ${err.apiCode}` : ''}: ${err.apiMessage}). Re-authenticate granting it (run authorize again), or deselect the stream.`,
+  );
 }
 
 /** A dead refresh token: 401 code 283, or an answer whose words say the grant or refresh token is invalid. */
@@ -45,7 +53,11 @@ function isDeadRefreshToken(err: ApiError): boolean {
 export function tokenRefusal(err: ApiError): ConnectorError {
   const said = `HTTP ${err.status}${err.apiCode !== undefined ? `, code ${err.apiCode}` : ''}: ${err.apiMessage}`;
   if (isDeadRefreshToken(err)) {
-    return configError(`Pinterest refused to refresh the access token (${said}): the refresh token is invalid, expired or revoked: run authorize again (re-authenticate the source) to get a new one.`);
+    return configError(
+      `Pinterest refused to refresh the access token (${said}): the refresh token is invalid, expired or revoked: run authorize again (re-authenticate the source) to get a new one.`,
+    );
   }
-  return configError(`Pinterest rejected the app credentials while refreshing the access token (${said}). Check client_id and client_secret.`);
+  return configError(
+    `Pinterest rejected the app credentials while refreshing the access token (${said}). Check client_id and client_secret.`,
+  );
 }

@@ -5,11 +5,14 @@
  * sliding window), chained to the universal one that also caps the requests in flight.
  */
 import Bottleneck from 'bottleneck';
-import { QuotaExhaustedError, configError } from '../errors';
+import { type QuotaExhaustedError, configError } from '../errors';
 import { sleep } from '../util/async';
 
 export type RateLimitCategory = 'ads_analytics' | 'ads_read' | 'org_read' | 'org_analytics' | 'catalogs_read';
-export interface Budget { limit: number; windowMs: number }
+export interface Budget {
+  limit: number;
+  windowMs: number;
+}
 export type Budgets = Record<RateLimitCategory, Budget | null> & { universal: Budget | null };
 
 /**
@@ -30,19 +33,35 @@ export const STANDARD_BUDGETS: Budgets = {
 /** PINTEREST_RATE_LIMITS (tests, benchmarks, other access tiers): "off", or JSON overriding some budgets. */
 export function budgetsFromEnv(value: string | undefined): Budgets {
   if (!value) return STANDARD_BUDGETS;
-  if (value === 'off') return { ads_analytics: null, ads_read: null, org_read: null, org_analytics: null, catalogs_read: null, universal: null };
+  if (value === 'off')
+    return {
+      ads_analytics: null,
+      ads_read: null,
+      org_read: null,
+      org_analytics: null,
+      catalogs_read: null,
+      universal: null,
+    };
   let parsed: unknown;
   try {
     parsed = JSON.parse(value);
   } catch {
-    throw configError(`PINTEREST_RATE_LIMITS must be "off" or a JSON object of budgets, e.g. {"org_analytics": {"limit": 100, "windowMs": 60000}}; it is not JSON.`);
+    throw configError(
+      `PINTEREST_RATE_LIMITS must be "off" or a JSON object of budgets, e.g. {"org_analytics": {"limit": 100, "windowMs": 60000}}; it is not JSON.`,
+    );
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw configError('PINTEREST_RATE_LIMITS must be "off" or a JSON object of budgets.');
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw configError('PINTEREST_RATE_LIMITS must be "off" or a JSON object of budgets.');
   const out: Budgets = { ...STANDARD_BUDGETS };
   for (const [name, budget] of Object.entries(parsed)) {
-    if (!(name in STANDARD_BUDGETS)) throw configError(`PINTEREST_RATE_LIMITS names an unknown category "${name}"; known: ${Object.keys(STANDARD_BUDGETS).join(', ')}.`);
+    if (!(name in STANDARD_BUDGETS))
+      throw configError(
+        `PINTEREST_RATE_LIMITS names an unknown category "${name}"; known: ${Object.keys(STANDARD_BUDGETS).join(', ')}.`,
+      );
     if (budget !== null && !isBudget(budget)) {
-      throw configError(`PINTEREST_RATE_LIMITS: the budget of "${name}" must be null (no limit) or {"limit": n, "windowMs": ms} with positive numbers; a limit of 0 would never send a request.`);
+      throw configError(
+        `PINTEREST_RATE_LIMITS: the budget of "${name}" must be null (no limit) or {"limit": n, "windowMs": ms} with positive numbers; a limit of 0 would never send a request.`,
+      );
     }
     out[name as keyof Budgets] = budget as Budget | null;
   }
@@ -51,7 +70,14 @@ export function budgetsFromEnv(value: string | undefined): Budgets {
 
 function isBudget(value: unknown): value is Budget {
   const b = value as Budget;
-  return typeof b === 'object' && b !== null && Number.isFinite(b.limit) && b.limit > 0 && Number.isFinite(b.windowMs) && b.windowMs > 0;
+  return (
+    typeof b === 'object' &&
+    b !== null &&
+    Number.isFinite(b.limit) &&
+    b.limit > 0 &&
+    Number.isFinite(b.windowMs) &&
+    b.windowMs > 0
+  );
 }
 
 interface CategoryState {
@@ -65,7 +91,10 @@ export class RateLimiter {
   private readonly universal: Bottleneck;
   private readonly categories = new Map<RateLimitCategory, CategoryState>();
 
-  constructor(private readonly budgets: Budgets, maxConcurrent: number) {
+  constructor(
+    private readonly budgets: Budgets,
+    maxConcurrent: number,
+  ) {
     this.universal = new Bottleneck({ maxConcurrent, minTime: spacing(budgets.universal) });
   }
 

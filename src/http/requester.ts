@@ -12,13 +12,22 @@ import { sleep } from '../util/async';
 import { ResponseTooLargeError, RetriesExhaustedError } from './errors';
 import { decide, isDnsFailure, networkProblem, rateLimitWait, type Attempt, type KnownAnswer } from './decision';
 import { ResumableArrayDownload } from './resumable-download';
-import { boundedFetch, contentLength, discardBody, isEncoded, readBounded, requestDeadline, validateBaseUrl, type Watchdog } from './bounded-fetch';
+import {
+  boundedFetch,
+  contentLength,
+  discardBody,
+  isEncoded,
+  readBounded,
+  requestDeadline,
+  validateBaseUrl,
+  type Watchdog,
+} from './bounded-fetch';
 import { Channel } from '../util/async';
 import type { RateLimitCategory, RateLimiter } from './rate-limiter';
 
 export interface RetryPolicy {
-  maxAttempts: number;      // attempts for 5xx, network errors, timeouts, broken bodies
-  baseDelayMs: number;      // exponential backoff: base · 2^(attempt−1), with full jitter, capped
+  maxAttempts: number; // attempts for 5xx, network errors, timeouts, broken bodies
+  baseDelayMs: number; // exponential backoff: base · 2^(attempt−1), with full jitter, capped
   maxDelayMs: number;
   spurious400Attempts: number; // the "last 90 days" 400 on a valid window
   spurious400DelayMs: number;
@@ -90,8 +99,11 @@ export interface RequesterOptions {
   onServerDate?: (date: string | null) => void;
 }
 
-export interface RequestStats { requests: number; retries: number; rateLimited: number }
-
+export interface RequestStats {
+  requests: number;
+  retries: number;
+  rateLimited: number;
+}
 
 /** The API's base URL check lives at the edge; re-exported for the commands that check PINTEREST_API_URL. */
 export { validateBaseUrl };
@@ -107,7 +119,13 @@ export class Requester {
   constructor(private readonly opts: RequesterOptions) {
     this.baseUrl = validateBaseUrl(opts.baseUrl);
     this.retry = { ...DEFAULT_RETRY, ...opts.retry };
-    this.dispatcher = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000, headersTimeout: this.retry.timeoutMs, bodyTimeout: 0, connections: 64 });
+    this.dispatcher = new Agent({
+      keepAliveTimeout: 30_000,
+      keepAliveMaxTimeout: 120_000,
+      headersTimeout: this.retry.timeoutMs,
+      bodyTimeout: 0,
+      connections: 64,
+    });
   }
 
   /** Closes the connections (open keep-alive sockets would hold the process). */
@@ -133,7 +151,10 @@ export class Requester {
     const channel = new Channel<string[]>();
     const download = new ResumableArrayDownload(key, this.retry, (elements) => channel.put(elements));
     const onBody = (response: Response, what: string, watchdog: Watchdog) => download.consume(response, what, watchdog);
-    const done = this.json({ ...spec, onBody }).then(() => channel.close(), (err) => channel.fail(err));
+    const done = this.json({ ...spec, onBody }).then(
+      () => channel.close(),
+      (err) => channel.fail(err),
+    );
     try {
       yield* channel;
     } finally {
@@ -164,7 +185,12 @@ export class Requester {
         case 'unauthorized':
           // The token endpoint itself (no bearer): the caller turns Pinterest's answer into its own message.
           if (spec.auth === false) throw result.error;
-          if (token && token !== rejected && refreshes < MAX_REFRESHES_PER_REQUEST && (await this.requireTokens().invalidate(token))) {
+          if (
+            token &&
+            token !== rejected &&
+            refreshes < MAX_REFRESHES_PER_REQUEST &&
+            (await this.requireTokens().invalidate(token))
+          ) {
             rejected = token;
             refreshes++;
             attempts--;
@@ -176,11 +202,17 @@ export class Requester {
         case 'spurious400':
           if (++spurious > this.retry.spurious400Attempts) throw result.error;
           if ((result.delayMs ?? 0) > this.retry.maxRateLimitWaitMs) {
-            throw new ConnectorError(`Pinterest asked to retry ${what} after ${Math.ceil(result.delayMs! / 1000)} s, longer than max_rate_limit_wait_seconds; the next sync resumes from the saved state.`, 'transient_error');
+            throw new ConnectorError(
+              `Pinterest asked to retry ${what} after ${Math.ceil(result.delayMs! / 1000)} s, longer than max_rate_limit_wait_seconds; the next sync resumes from the saved state.`,
+              'transient_error',
+            );
           }
           this.stats.retries++;
           attempts--;
-          this.opts.log?.('DEBUG', `${what}: Pinterest answered "${result.error.apiMessage}"; retrying (${spurious}/${this.retry.spurious400Attempts})`);
+          this.opts.log?.(
+            'DEBUG',
+            `${what}: Pinterest answered "${result.error.apiMessage}"; retrying (${spurious}/${this.retry.spurious400Attempts})`,
+          );
           await sleep(result.delayMs ?? this.retry.spurious400DelayMs);
           continue;
         case 'rate_limited': {
@@ -205,7 +237,13 @@ export class Requester {
         }
         case 'retry':
           lastProblem = result.problem;
-          if (attempts >= this.retry.maxAttempts) throw new RetriesExhaustedError(what, attempts, lastProblem, result.local ? new URL(this.baseUrl).hostname : undefined);
+          if (attempts >= this.retry.maxAttempts)
+            throw new RetriesExhaustedError(
+              what,
+              attempts,
+              lastProblem,
+              result.local ? new URL(this.baseUrl).hostname : undefined,
+            );
           this.stats.retries++;
           this.opts.log?.('DEBUG', `${what}: ${result.problem}; retry ${attempts}/${this.retry.maxAttempts - 1}`);
           await sleep(result.delayMs ?? this.backoff(attempts));
@@ -235,7 +273,11 @@ export class Requester {
   private async attempt(spec: RequestSpec, token: string | undefined): Promise<Attempt> {
     const what = this.describe(spec);
     this.stats.requests++;
-    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'source-pinterest (Airbyte connector)', ...spec.headers };
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'user-agent': 'source-pinterest (Airbyte connector)',
+      ...spec.headers,
+    };
     if (token) headers.authorization = `Bearer ${token}`;
     let body: string | undefined;
     if (spec.form) {
@@ -250,7 +292,11 @@ export class Requester {
     const startedAt = Date.now();
     const controller = new AbortController();
     const budgetMs = Math.min(this.retry.timeoutMs, this.retry.deadlineMs);
-    const watchdog = requestDeadline(controller, budgetMs, `timed out: the request took longer than its deadline of ${formatSeconds(budgetMs)} (headers and body)`);
+    const watchdog = requestDeadline(
+      controller,
+      budgetMs,
+      `timed out: the request took longer than its deadline of ${formatSeconds(budgetMs)} (headers and body)`,
+    );
     watchdog.resume();
     try {
       response = await boundedFetch(this.buildUrl(spec), {
@@ -282,7 +328,8 @@ export class Requester {
       }
       // Bytes, not text: the length check counts what was sent, and a large answer stays compact (UTF-8).
       const read = await readBounded(response, this.retry.maxBodyBytes);
-      if (read === 'too large') return { kind: 'fail', error: new ResponseTooLargeError(what, undefined, this.retry.maxBodyBytes) };
+      if (read === 'too large')
+        return { kind: 'fail', error: new ResponseTooLargeError(what, undefined, this.retry.maxBodyBytes) };
       bytes = read;
       if (Number.isFinite(length) && !isEncoded(response.headers) && bytes.length !== length) {
         return { kind: 'retry', problem: `truncated body (${bytes.length} of ${length} bytes)` };
@@ -303,7 +350,8 @@ export class Requester {
     const remaining = Number(header);
     if (header === null || header.trim() === '' || !Number.isFinite(remaining) || remaining > 1) return;
     const wait = rateLimitWait(headers);
-    if (wait.waitMs !== undefined && wait.waitMs <= this.retry.maxRateLimitWaitMs) this.opts.limiter.block(category, Date.now() + wait.waitMs);
+    if (wait.waitMs !== undefined && wait.waitMs <= this.retry.maxRateLimitWaitMs)
+      this.opts.limiter.block(category, Date.now() + wait.waitMs);
   }
 }
 

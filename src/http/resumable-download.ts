@@ -41,7 +41,9 @@ export class ResumableArrayDownload {
     let leadType = 'empty';
     // A reader, not for-await: leaving early must not wait for the stream's cancellation.
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-    const abandon = () => { void reader.cancel().catch(() => undefined); };
+    const abandon = () => {
+      void reader.cancel().catch(() => undefined);
+    };
     try {
       for (;;) {
         watchdog.resume();
@@ -52,7 +54,14 @@ export class ResumableArrayDownload {
         received += chunk.length;
         if (received > this.limits.maxResponseBytes) {
           abandon();
-          if (this.prefix.count > 0) return { kind: 'fail', error: new ConnectorError(`The response to ${what} grew past the limit of ${this.limits.maxResponseBytes} bytes after ${this.prefix.count} rows were emitted; this window is read again in the next sync.`, 'transient_error') };
+          if (this.prefix.count > 0)
+            return {
+              kind: 'fail',
+              error: new ConnectorError(
+                `The response to ${what} grew past the limit of ${this.limits.maxResponseBytes} bytes after ${this.prefix.count} rows were emitted; this window is read again in the next sync.`,
+                'transient_error',
+              ),
+            };
           return { kind: 'fail', error: new ResponseTooLargeError(what, received, this.limits.maxResponseBytes) };
         }
         if (first && chunk.length > 0) {
@@ -61,7 +70,10 @@ export class ResumableArrayDownload {
           leadType = lead === '{' ? 'object' : 'list';
           if (lead !== '{' && lead !== '[') {
             abandon();
-            return { kind: 'retry', problem: `HTTP ${response.status} with a body that is not JSON (${snippet(chunk.toString('utf8', 0, 200))})` };
+            return {
+              kind: 'retry',
+              problem: `HTTP ${response.status} with a body that is not JSON (${snippet(chunk.toString('utf8', 0, 200))})`,
+            };
           }
         }
         const elements = splitter.push(chunk);
@@ -69,7 +81,13 @@ export class ResumableArrayDownload {
         const skip = this.prefix.take(elements);
         if (skip === 'differs') {
           abandon();
-          return { kind: 'fail', error: new ConnectorError(`Pinterest answered the retried ${what} differently from the interrupted one; this window is read again in the next sync.`, 'transient_error') };
+          return {
+            kind: 'fail',
+            error: new ConnectorError(
+              `Pinterest answered the retried ${what} differently from the interrupted one; this window is read again in the next sync.`,
+              'transient_error',
+            ),
+          };
         }
         if (skip < elements.length) await this.emit(skip === 0 ? elements : elements.slice(skip));
       }
@@ -78,14 +96,33 @@ export class ResumableArrayDownload {
       abandon();
       if (err instanceof ChannelClosedError) throw err;
       if (err instanceof MalformedJsonError && !err.truncated) {
-        const taken = this.prefix.count > 0 ? `${this.prefix.count} rows of it were emitted before the problem; this window is read again in the next sync` : 'no records were taken from it';
-        return { kind: 'fail', error: new ConnectorError(`Pinterest answered ${what} with an unexpected shape (${leadType}) — ${err.message}; ${taken}.`, 'transient_error') };
+        const taken =
+          this.prefix.count > 0
+            ? `${this.prefix.count} rows of it were emitted before the problem; this window is read again in the next sync`
+            : 'no records were taken from it';
+        return {
+          kind: 'fail',
+          error: new ConnectorError(
+            `Pinterest answered ${what} with an unexpected shape (${leadType}) — ${err.message}; ${taken}.`,
+            'transient_error',
+          ),
+        };
       }
-      return { kind: 'retry', problem: err instanceof MalformedJsonError ? `truncated body (${err.message})` : networkProblem(err) };
+      return {
+        kind: 'retry',
+        problem: err instanceof MalformedJsonError ? `truncated body (${err.message})` : networkProblem(err),
+      };
     }
-    if (Number.isFinite(length) && !encoded && received !== length) return { kind: 'retry', problem: `truncated body (${received} of ${length} bytes)` };
+    if (Number.isFinite(length) && !encoded && received !== length)
+      return { kind: 'retry', problem: `truncated body (${received} of ${length} bytes)` };
     if (this.prefix.short) {
-      return { kind: 'fail', error: new ConnectorError(`Pinterest answered the retried ${what} with fewer rows than the interrupted one; this window is read again in the next sync.`, 'transient_error') };
+      return {
+        kind: 'fail',
+        error: new ConnectorError(
+          `Pinterest answered the retried ${what} with fewer rows than the interrupted one; this window is read again in the next sync.`,
+          'transient_error',
+        ),
+      };
     }
     return { kind: 'ok', body: undefined };
   }
@@ -102,10 +139,14 @@ export class GivenPrefix {
   private seenHash = FNV_OFFSET;
 
   /** Items given so far, over every attempt. */
-  get count(): number { return this.given; }
+  get count(): number {
+    return this.given;
+  }
 
   /** An attempt ended before it came back to everything given before. */
-  get short(): boolean { return this.seen < this.given; }
+  get short(): boolean {
+    return this.seen < this.given;
+  }
 
   /** A new attempt begins. */
   restart(): void {
@@ -145,6 +186,7 @@ function fnv1a(hash: number, text: string): number {
   let h = Math.imul(hash ^ text.length, 0x01000193);
   const head = Math.min(text.length, 64);
   for (let i = 0; i < head; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  for (let i = Math.max(head, text.length - 16); i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  for (let i = Math.max(head, text.length - 16); i < text.length; i++)
+    h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return h >>> 0;
 }

@@ -8,7 +8,10 @@ export type SyncMode = 'full_refresh' | 'incremental';
 export type StreamStatus = 'STARTED' | 'RUNNING' | 'COMPLETE' | 'INCOMPLETE';
 export type LogLevel = 'FATAL' | 'ERROR' | 'WARN' | 'INFO' | 'DEBUG' | 'TRACE';
 
-export interface StreamDescriptor { name: string; namespace?: string }
+export interface StreamDescriptor {
+  name: string;
+  namespace?: string;
+}
 
 export interface AirbyteStream {
   name: string;
@@ -28,7 +31,9 @@ export interface ConfiguredAirbyteStream {
   primary_key?: string[][];
 }
 
-export interface ConfiguredAirbyteCatalog { streams: ConfiguredAirbyteStream[] }
+export interface ConfiguredAirbyteCatalog {
+  streams: ConfiguredAirbyteStream[];
+}
 
 export type AirbyteMessage =
   | { type: 'RECORD'; record: { stream: string; data: Record<string, unknown>; emitted_at: number } }
@@ -38,7 +43,10 @@ export type AirbyteMessage =
   | { type: 'CONNECTION_STATUS'; connectionStatus: { status: 'SUCCEEDED' | 'FAILED'; message?: string } }
   | { type: 'CATALOG'; catalog: { streams: AirbyteStream[] } }
   | { type: 'TRACE'; trace: TraceMessage }
-  | { type: 'CONTROL'; control: { type: 'CONNECTOR_CONFIG'; emitted_at: number; connectorConfig: { config: Record<string, unknown> } } };
+  | {
+      type: 'CONTROL';
+      control: { type: 'CONNECTOR_CONFIG'; emitted_at: number; connectorConfig: { config: Record<string, unknown> } };
+    };
 
 export interface StreamStateMessage {
   type: 'STREAM';
@@ -47,11 +55,32 @@ export interface StreamStateMessage {
 }
 
 export type TraceMessage =
-  | { type: 'ERROR'; emitted_at: number; error: { message: string; internal_message?: string; stack_trace?: string; failure_type: FailureType; stream_descriptor?: StreamDescriptor } }
-  | { type: 'ESTIMATE'; emitted_at: number; estimate: { name: string; type: 'STREAM'; row_estimate?: number; byte_estimate?: number } }
-  | { type: 'STREAM_STATUS'; emitted_at: number; stream_status: { stream_descriptor: StreamDescriptor; status: StreamStatus; reasons?: StreamStatusReason[] } };
+  | {
+      type: 'ERROR';
+      emitted_at: number;
+      error: {
+        message: string;
+        internal_message?: string;
+        stack_trace?: string;
+        failure_type: FailureType;
+        stream_descriptor?: StreamDescriptor;
+      };
+    }
+  | {
+      type: 'ESTIMATE';
+      emitted_at: number;
+      estimate: { name: string; type: 'STREAM'; row_estimate?: number; byte_estimate?: number };
+    }
+  | {
+      type: 'STREAM_STATUS';
+      emitted_at: number;
+      stream_status: { stream_descriptor: StreamDescriptor; status: StreamStatus; reasons?: StreamStatusReason[] };
+    };
 
-export interface StreamStatusReason { type: 'RATE_LIMITED'; rate_limited?: { quota_reset?: number } }
+export interface StreamStatusReason {
+  type: 'RATE_LIMITED';
+  rate_limited?: { quota_reset?: number };
+}
 
 export const record = (stream: string, data: Record<string, unknown>): AirbyteMessage => ({
   type: 'RECORD',
@@ -60,7 +89,11 @@ export const record = (stream: string, data: Record<string, unknown>): AirbyteMe
 
 export const streamState = (stream: string, state: Record<string, unknown>, recordCount: number): AirbyteMessage => ({
   type: 'STATE',
-  state: { type: 'STREAM', stream: { stream_descriptor: { name: stream }, stream_state: state }, sourceStats: { recordCount } },
+  state: {
+    type: 'STREAM',
+    stream: { stream_descriptor: { name: stream }, stream_state: state },
+    sourceStats: { recordCount },
+  },
 });
 
 export const log = (level: LogLevel, message: string): AirbyteMessage => ({ type: 'LOG', log: { level, message } });

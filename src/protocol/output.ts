@@ -34,7 +34,10 @@ export class MessageWriter {
   private stopped?: Promise<void>;
   readonly counts = { records: 0, messages: 0 };
 
-  constructor(private readonly out: Writable = process.stdout, logLevel = process.env.LOG_LEVEL ?? 'info') {
+  constructor(
+    private readonly out: Writable = process.stdout,
+    logLevel = process.env.LOG_LEVEL ?? 'info',
+  ) {
     this.minLevel = LEVELS[logLevel.toLowerCase()] ?? LEVELS.info;
   }
 
@@ -55,7 +58,9 @@ export class MessageWriter {
     // The plain line first (the common case holds no secret); only a line that does is built again, masked.
     if (message.type !== 'CONTROL' && this.secrets.size > 0 && this.secrets.occursIn(line)) {
       try {
-        line = JSON.stringify(message, (_key, value: unknown) => (typeof value === 'string' ? this.secrets.mask(value) : value));
+        line = JSON.stringify(message, (_key, value: unknown) =>
+          typeof value === 'string' ? this.secrets.mask(value) : value,
+        );
       } catch {
         // A replacer costs stack per level: a row nested near the limit is masked in its text instead.
         line = this.secrets.mask(line);
@@ -65,7 +70,12 @@ export class MessageWriter {
     if (message.type === 'RECORD') this.counts.records++;
     this.buffer.push(line);
     this.bufferedBytes += line.length + 1;
-    if (this.bufferedBytes >= FLUSH_BYTES || message.type === 'STATE' || message.type === 'TRACE' || message.type === 'CONTROL') {
+    if (
+      this.bufferedBytes >= FLUSH_BYTES ||
+      message.type === 'STATE' ||
+      message.type === 'TRACE' ||
+      message.type === 'CONTROL'
+    ) {
       return this.flush();
     }
   }
@@ -98,8 +108,16 @@ export class MessageWriter {
       if (!ok) {
         // Listen now, not after earlier waits: one 'drain' (the pipe emptied) answers every chunk written before it.
         this.drained ??= new Promise<void>((resolve) => {
-          const done = () => { this.out.off('drain', done); this.out.off('error', done); this.out.off('close', done); this.drained = undefined; resolve(); };
-          this.out.once('drain', done); this.out.once('error', done); this.out.once('close', done);
+          const done = () => {
+            this.out.off('drain', done);
+            this.out.off('error', done);
+            this.out.off('close', done);
+            this.drained = undefined;
+            resolve();
+          };
+          this.out.once('drain', done);
+          this.out.once('error', done);
+          this.out.once('close', done);
         });
         this.pending = this.drained;
       }
@@ -114,6 +132,9 @@ function serialize(message: AirbyteMessage): string {
     return JSON.stringify(message);
   } catch (err) {
     if (message.type !== 'RECORD' || !(err instanceof RangeError)) throw err;
-    throw new ConnectorError(`A record of ${message.record.stream} is nested too deeply to be written; the read of this stream stops.`, 'transient_error');
+    throw new ConnectorError(
+      `A record of ${message.record.stream} is nested too deeply to be written; the read of this stream stops.`,
+      'transient_error',
+    );
   }
 }

@@ -11,17 +11,30 @@ import { customStreams } from '../streams/custom-reports';
 import { reportBody, requestParts } from '../streams/request-parts';
 import { addDays, type Day } from '../util/dates';
 
-export async function checkCustomReports(requester: Requester, config: ConnectorConfig, adAccountId: string | undefined, today: Day): Promise<void> {
+export async function checkCustomReports(
+  requester: Requester,
+  config: ConnectorConfig,
+  adAccountId: string | undefined,
+  today: Day,
+): Promise<void> {
   if (!adAccountId) return;
   for (const def of customStreams(config)) {
     const parts = requestParts(def, config);
     const day = parts.granularity === 'HOUR' ? today : addDays(today, -1);
     const body = reportBody(parts, { start: day, end: day }, (def.report || undefined)?.targetingTypes);
     try {
-      await requester.json({ method: 'POST', path: `/ad_accounts/${encodeURIComponent(adAccountId)}/reports`, category: 'ads_analytics', jsonBody: body });
+      await requester.json({
+        method: 'POST',
+        path: `/ad_accounts/${encodeURIComponent(adAccountId)}/reports`,
+        category: 'ads_analytics',
+        jsonBody: body,
+      });
     } catch (err) {
       if (err instanceof ApiError && err.status === 400) {
-        throw new ConnectorError(`Custom report ${JSON.stringify(def.name.slice('custom_'.length))} (${def.name}): Pinterest refused it: ${err.apiMessage}`, 'config_error');
+        throw new ConnectorError(
+          `Custom report ${JSON.stringify(def.name.slice('custom_'.length))} (${def.name}): Pinterest refused it: ${err.apiMessage}`,
+          'config_error',
+        );
       }
       throw err;
     }

@@ -31,7 +31,10 @@ export class ReportJsonSplitter {
 }
 
 export class MalformedCsvError extends Error {
-  constructor(message: string, readonly truncated: boolean) {
+  constructor(
+    message: string,
+    readonly truncated: boolean,
+  ) {
     super(message);
   }
 }
@@ -81,12 +84,19 @@ export class CsvSplitter {
       const ch = text.charCodeAt(i);
       if (this.pendingCr) {
         this.pendingCr = false;
-        if (ch === 10) { i++; continue; }
+        if (ch === 10) {
+          i++;
+          continue;
+        }
       }
       if (this.inQuotes) {
         if (this.quoteSeen) {
           this.quoteSeen = false;
-          if (ch === 34) { this.field += '"'; i++; continue; }
+          if (ch === 34) {
+            this.field += '"';
+            i++;
+            continue;
+          }
           this.inQuotes = false; // the closing quote: fall through to the separator handling below
         } else if (ch === 34) {
           this.quoteSeen = true;
@@ -101,7 +111,11 @@ export class CsvSplitter {
           continue;
         }
       }
-      if (ch === 44) { this.endField(); i++; continue; }
+      if (ch === 44) {
+        this.endField();
+        i++;
+        continue;
+      }
       if (ch === 10 || ch === 13) {
         this.endField();
         out.push(this.record);
@@ -110,7 +124,12 @@ export class CsvSplitter {
         i++;
         continue;
       }
-      if (ch === 34 && this.atFieldStart) { this.inQuotes = true; this.atFieldStart = false; i++; continue; }
+      if (ch === 34 && this.atFieldStart) {
+        this.inQuotes = true;
+        this.atFieldStart = false;
+        i++;
+        continue;
+      }
       // An unquoted run up to the next separator.
       let j = i;
       while (j < n) {
@@ -136,5 +155,9 @@ export class CsvSplitter {
 
 /** "Campaign ID", "campaign_id", "CAMPAIGN_ID" → CAMPAIGN_ID: CSV headers name the same columns as JSON keys. */
 export function normalizeHeader(name: string): string {
-  return name.trim().replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '').toUpperCase();
+  return name
+    .trim()
+    .replace(/[^A-Za-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .toUpperCase();
 }

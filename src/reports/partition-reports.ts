@@ -17,7 +17,10 @@ import type { Day } from '../util/dates';
 import { ReportRunner, type ReportSpec } from './report-runner';
 import { csvHeader, csvReportRecord, jsonReportRecord, shapeFromSchema, type RowShape } from './records';
 
-export interface ReportWindow { start: Day; end: Day }
+export interface ReportWindow {
+  start: Day;
+  end: Day;
+}
 
 /** What reading reports needs from the read it is part of. */
 export interface ReportReadDeps {
@@ -43,7 +46,10 @@ function reportPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Repo
   return env.PINTEREST_REPORT_POLL_MS && Number.isFinite(ms) && ms >= 0 ? { pollScheduleMs: [ms] } : {};
 }
 
-interface ReportUnit { spec: ReportSpec; prepared?: Promise<Awaited<ReturnType<ReportRunner['prepare']>>> }
+interface ReportUnit {
+  spec: ReportSpec;
+  prepared?: Promise<Awaited<ReturnType<ReportRunner['prepare']>>>;
+}
 
 /**
  * Reads the report windows of one partition in date order. The next window's reports are created while
@@ -117,8 +123,14 @@ export class PartitionReports {
 
   /** A row that names no entity (or no day) cannot be keyed: the read stops rather than emit it. */
   private requireId(record: Row, label: string): void {
-    const missing = [this.idKey, 'date'].filter((k) => record[k] === undefined || record[k] === null || record[k] === '');
-    if (missing.length) throw new ConnectorError(`${label}: a report row has no ${missing.join(' or ')}; the read stops rather than emit a record without its key.`, 'transient_error');
+    const missing = [this.idKey, 'date'].filter(
+      (k) => record[k] === undefined || record[k] === null || record[k] === '',
+    );
+    if (missing.length)
+      throw new ConnectorError(
+        `${label}: a report row has no ${missing.join(' or ')}; the read stops rather than emit a record without its key.`,
+        'transient_error',
+      );
   }
 
   /** The partition's read is over (finished or stopped): reports still being prepared are dropped. */
@@ -128,10 +140,15 @@ export class PartitionReports {
 
   private start(spec: ReportSpec) {
     this.deps.log('INFO', `${spec.label}: report requested.`);
-    const prepared = this.runner.prepare(spec, () => this.closed).then((ready) => {
-      this.deps.log('INFO', `${spec.label}: report ready${ready.size !== undefined ? ` (${formatBytes(ready.size)})` : ''}.`);
-      return ready;
-    });
+    const prepared = this.runner
+      .prepare(spec, () => this.closed)
+      .then((ready) => {
+        this.deps.log(
+          'INFO',
+          `${spec.label}: report ready${ready.size !== undefined ? ` (${formatBytes(ready.size)})` : ''}.`,
+        );
+        return ready;
+      });
     prepared.catch(() => undefined); // awaited by read(); a look-ahead never read must not crash the process
     return prepared;
   }

@@ -8,7 +8,20 @@ import type { KeyCase, Row, TransformContext } from '../streams/transforms';
 import { parseJsonExact } from '../http/json-exact';
 import { normalizeHeader } from './parse';
 
-const ID_KEYS = new Set(['campaign_id', 'ad_group_id', 'ad_id', 'ad_account_id', 'advertiser_id', 'pin_id', 'pin_promotion_id', 'promo_id', 'order_line_id', 'keyword_id', 'product_group_id', 'product_item_id']);
+const ID_KEYS = new Set([
+  'campaign_id',
+  'ad_group_id',
+  'ad_id',
+  'ad_account_id',
+  'advertiser_id',
+  'pin_id',
+  'pin_promotion_id',
+  'promo_id',
+  'order_line_id',
+  'keyword_id',
+  'product_group_id',
+  'product_item_id',
+]);
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 export interface RowShape {
@@ -45,12 +58,21 @@ function newRecord(ctx: TransformContext): Row {
 }
 
 function finish(out: Row, key: string | undefined, shape: RowShape): Row {
-  if (shape.idKey && (out[shape.idKey] === undefined || out[shape.idKey] === null) && key !== undefined && !DAY.test(key)) out[shape.idKey] = key;
+  if (
+    shape.idKey &&
+    (out[shape.idKey] === undefined || out[shape.idKey] === null) &&
+    key !== undefined &&
+    !DAY.test(key)
+  )
+    out[shape.idKey] = key;
   if (out.date === undefined && key !== undefined && DAY.test(key)) out.date = key;
   // HOUR rows: a DATE with a time ("2025-01-01 13:00:00") becomes date + hour; an HOUR column is a number.
   if (typeof out.date === 'string' && out.date.length > 10) {
     const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{1,2})/.exec(out.date);
-    if (m) { out.date = m[1]; if (out.hour === undefined) out.hour = Number(m[2]); }
+    if (m) {
+      out.date = m[1];
+      if (out.hour === undefined) out.hour = Number(m[2]);
+    }
   }
   if (typeof out.hour === 'string' && /^\d{1,2}$/.test(out.hour)) out.hour = Number(out.hour);
   if ('targeting_type' in out && out.targeting_type !== null) out.targeting_type = String(out.targeting_type);
@@ -59,15 +81,26 @@ function finish(out: Row, key: string | undefined, shape: RowShape): Row {
 }
 
 /** One JSON report row (upper-case keys) as a record. */
-export function jsonReportRecord(text: string, key: string | undefined, ctx: TransformContext, keys: KeyCase, shape: RowShape, what: string): Row {
+export function jsonReportRecord(
+  text: string,
+  key: string | undefined,
+  ctx: TransformContext,
+  keys: KeyCase,
+  shape: RowShape,
+  what: string,
+): Row {
   let row: unknown;
   try {
     // Exact: ids sent as numbers beyond 2^53 keep every digit, as on the synchronous path.
     row = parseJsonExact(text);
   } catch {
-    throw new ConnectorError(`${what}: a row of the report file is not valid JSON; the window is not skipped, the read stops.`, 'transient_error');
+    throw new ConnectorError(
+      `${what}: a row of the report file is not valid JSON; the window is not skipped, the read stops.`,
+      'transient_error',
+    );
   }
-  if (typeof row !== 'object' || row === null || Array.isArray(row)) throw new ConnectorError(`${what}: a report row is not an object.`, 'transient_error');
+  if (typeof row !== 'object' || row === null || Array.isArray(row))
+    throw new ConnectorError(`${what}: a report row is not an object.`, 'transient_error');
   const out = newRecord(ctx);
   const src = row as Row;
   for (const k in src) {
@@ -84,9 +117,18 @@ export function csvHeader(fields: string[], keys: KeyCase): string[] {
 }
 
 /** One CSV record as a record: empty cells are absent (never invented), numbers and booleans typed by the schema. */
-export function csvReportRecord(header: string[], fields: string[], ctx: TransformContext, shape: RowShape, what: string): Row {
+export function csvReportRecord(
+  header: string[],
+  fields: string[],
+  ctx: TransformContext,
+  shape: RowShape,
+  what: string,
+): Row {
   if (fields.length !== header.length) {
-    throw new ConnectorError(`${what}: a CSV row has ${fields.length} fields where the header has ${header.length}; the read stops rather than guess.`, 'transient_error');
+    throw new ConnectorError(
+      `${what}: a CSV row has ${fields.length} fields where the header has ${header.length}; the read stops rather than guess.`,
+      'transient_error',
+    );
   }
   const out = newRecord(ctx);
   for (let i = 0; i < header.length; i++) {
@@ -95,7 +137,11 @@ export function csvReportRecord(header: string[], fields: string[], ctx: Transfo
     if (text === '') continue;
     if (shape.numeric.has(name)) {
       const n = Number(text.replace(/,/g, ''));
-      if (!Number.isFinite(n)) throw new ConnectorError(`${what}: column ${name} holds ${JSON.stringify(text.slice(0, 40))}, not a number.`, 'transient_error');
+      if (!Number.isFinite(n))
+        throw new ConnectorError(
+          `${what}: column ${name} holds ${JSON.stringify(text.slice(0, 40))}, not a number.`,
+          'transient_error',
+        );
       out[name] = n;
     } else if (shape.boolean.has(name)) {
       out[name] = /^(true|1)$/i.test(text);

@@ -70,20 +70,40 @@ export type ReportChunk =
   | { kind: 'json'; rows: Array<{ key?: string; text: string }> }
   | { kind: 'csv'; header: string[]; records: string[][] };
 
-export interface ReportStats { created: number; polls: number; downloads: number; bytes: number; recreated: number; redownloaded: number }
+export interface ReportStats {
+  created: number;
+  polls: number;
+  downloads: number;
+  bytes: number;
+  recreated: number;
+  redownloaded: number;
+}
 
 /** A finished report's link; `deadline` is the end of its window's time (epoch ms), carried over re-creations. */
-interface Ready { token: string; url: string; size?: number; at: number; deadline: number }
+interface Ready {
+  token: string;
+  url: string;
+  size?: number;
+  at: number;
+  deadline: number;
+}
 
 const TERMINAL_BAD = new Set(['FAILED', 'CANCELLED', 'EXPIRED', 'DOES_NOT_EXIST']);
 
 /** A look-ahead report whose stream stopped: it is no longer polled (else its timers would keep the process alive). */
 export class ReportCancelled extends Error {
-  constructor(label: string) { super(`${label}: no longer needed`); }
+  constructor(label: string) {
+    super(`${label}: no longer needed`);
+  }
 }
 
 class RetryableReportProblem extends Error {
-  constructor(message: string, readonly recreate: boolean) { super(message); }
+  constructor(
+    message: string,
+    readonly recreate: boolean,
+  ) {
+    super(message);
+  }
 }
 
 export class ReportRunner {
@@ -99,20 +119,30 @@ export class ReportRunner {
   }
 
   private path(spec: ReportSpec): string {
-    if (!/^\d{1,20}$/.test(spec.adAccountId)) throw new ConnectorError(`Refusing to request a report for ad account ${JSON.stringify(spec.adAccountId)}: not a numeric id.`, 'config_error');
+    if (!/^\d{1,20}$/.test(spec.adAccountId))
+      throw new ConnectorError(
+        `Refusing to request a report for ad account ${JSON.stringify(spec.adAccountId)}: not a numeric id.`,
+        'config_error',
+      );
     return `/ad_accounts/${spec.adAccountId}/reports`;
   }
 
   /** POST the report; returns its token. Pinterest's refusal (400) surfaces as the requester's ApiError. */
   async create(spec: ReportSpec): Promise<string> {
     const answer = await this.requester.json<{ token?: unknown; report_status?: unknown; message?: unknown }>({
-      method: 'POST', path: this.path(spec), category: 'ads_analytics', jsonBody: spec.body,
+      method: 'POST',
+      path: this.path(spec),
+      category: 'ads_analytics',
+      jsonBody: spec.body,
     });
     this.stats.created++;
     if (typeof answer?.token !== 'string' || answer.token === '') {
       const status = typeof answer?.report_status === 'string' ? answer.report_status : 'no status';
       const message = typeof answer?.message === 'string' ? `: ${answer.message}` : '';
-      throw new RetryableReportProblem(`Pinterest accepted the report ${spec.label} but gave no token (${status}${message})`, true);
+      throw new RetryableReportProblem(
+        `Pinterest accepted the report ${spec.label} but gave no token (${status}${message})`,
+        true,
+      );
     }
     return answer.token;
   }
@@ -120,17 +150,25 @@ export class ReportRunner {
   /** One poll: the report's status, and its link once FINISHED. */
   async poll(spec: ReportSpec, token: string): Promise<{ status: string; url?: string; size?: number }> {
     const answer = await this.requester.json<{ report_status?: unknown; url?: unknown; size?: unknown }>({
-      path: this.path(spec), category: 'ads_analytics', query: { token },
+      path: this.path(spec),
+      category: 'ads_analytics',
+      query: { token },
     });
     this.stats.polls++;
     const status = typeof answer?.report_status === 'string' ? answer.report_status : 'UNKNOWN';
     const url = typeof answer?.url === 'string' && answer.url !== '' ? answer.url : undefined;
-    const size = typeof answer?.size === 'number' && Number.isFinite(answer.size) && answer.size >= 0 ? answer.size : undefined;
+    const size =
+      typeof answer?.size === 'number' && Number.isFinite(answer.size) && answer.size >= 0 ? answer.size : undefined;
     return { status, url, size };
   }
 
   /** Polls on the schedule until FINISHED with a link; a failed or vanished report asks to be created anew. */
-  async waitReady(spec: ReportSpec, token: string, cancelled?: () => boolean, deadline = this.windowDeadline()): Promise<Ready> {
+  async waitReady(
+    spec: ReportSpec,
+    token: string,
+    cancelled?: () => boolean,
+    deadline = this.windowDeadline(),
+  ): Promise<Ready> {
     const started = Date.now();
     for (let n = 0; ; n++) {
       const delays = this.policy.pollScheduleMs;
@@ -139,9 +177,13 @@ export class ReportRunner {
       this.checkWindow(spec, deadline);
       const { status, url, size } = await this.poll(spec, token);
       if (status === 'FINISHED' && url) return { token, url, size, at: Date.now(), deadline };
-      if (TERMINAL_BAD.has(status)) throw new RetryableReportProblem(`Pinterest reported the report ${spec.label} as ${status}`, true);
+      if (TERMINAL_BAD.has(status))
+        throw new RetryableReportProblem(`Pinterest reported the report ${spec.label} as ${status}`, true);
       if (Date.now() - started > this.policy.maxWaitMs) {
-        throw new RetryableReportProblem(`the report ${spec.label} was not ready after ${Math.round((Date.now() - started) / 60_000)} minutes`, true);
+        throw new RetryableReportProblem(
+          `the report ${spec.label} was not ready after ${Math.round((Date.now() - started) / 60_000)} minutes`,
+          true,
+        );
       }
     }
   }
@@ -162,7 +204,10 @@ export class ReportRunner {
         this.log('WARN', `${last}; asking for it again (${creation}/${this.policy.maxCreations}).`);
       }
     }
-    throw new ConnectorError(`${last}, ${this.policy.maxCreations} times; the window is not skipped: the state stays before it and the next sync asks again.`, 'transient_error');
+    throw new ConnectorError(
+      `${last}, ${this.policy.maxCreations} times; the window is not skipped: the state stays before it and the next sync asks again.`,
+      'transient_error',
+    );
   }
 
   /**
@@ -181,15 +226,25 @@ export class ReportRunner {
       try {
         for await (const chunk of this.download(spec, ready)) {
           // Rows already given by an interrupted download must come back first, unchanged.
-          const items: string[] = chunk.kind === 'json' ? chunk.rows.map((r) => r.text) : chunk.records.map((r) => r.join('\u0001'));
+          const items: string[] =
+            chunk.kind === 'json' ? chunk.rows.map((r) => r.text) : chunk.records.map((r) => r.join('\u0001'));
           const skip = prefix.take(items);
           if (skip === 'differs') {
-            throw new ConnectorError(`${spec.label}: the report file downloaded again differs from the interrupted one; the window is read again by the next sync.`, 'transient_error');
+            throw new ConnectorError(
+              `${spec.label}: the report file downloaded again differs from the interrupted one; the window is read again by the next sync.`,
+              'transient_error',
+            );
           }
           if (skip === items.length) continue;
-          yield chunk.kind === 'json' ? { kind: 'json', rows: chunk.rows.slice(skip) } : { kind: 'csv', header: chunk.header, records: chunk.records.slice(skip) };
+          yield chunk.kind === 'json'
+            ? { kind: 'json', rows: chunk.rows.slice(skip) }
+            : { kind: 'csv', header: chunk.header, records: chunk.records.slice(skip) };
         }
-        if (prefix.short) throw new ConnectorError(`${spec.label}: the report file downloaded again has fewer rows than the interrupted one; the window is read again by the next sync.`, 'transient_error');
+        if (prefix.short)
+          throw new ConnectorError(
+            `${spec.label}: the report file downloaded again has fewer rows than the interrupted one; the window is read again by the next sync.`,
+            'transient_error',
+          );
         return;
       } catch (err) {
         if (!(err instanceof RetryableReportProblem)) throw err;
@@ -205,14 +260,18 @@ export class ReportRunner {
         }
       }
     }
-    throw new ConnectorError(`${spec.label}: the report file could not be downloaded (${last}); the window is not skipped: the state stays before it and the next sync asks again.`, 'transient_error');
+    throw new ConnectorError(
+      `${spec.label}: the report file could not be downloaded (${last}); the window is not skipped: the state stays before it and the next sync asks again.`,
+      'transient_error',
+    );
   }
 
   /** A fresh link for the same report; a report Pinterest has dropped is prepared again. */
   private async refresh(spec: ReportSpec, ready: Ready): Promise<Ready> {
     this.checkWindow(spec, ready.deadline);
     const { status, url, size } = await this.poll(spec, ready.token);
-    if (status === 'FINISHED' && url) return { token: ready.token, url, size, at: Date.now(), deadline: ready.deadline };
+    if (status === 'FINISHED' && url)
+      return { token: ready.token, url, size, at: Date.now(), deadline: ready.deadline };
     this.log('INFO', `${spec.label}: the report is ${status} when asked for a fresh link; asking for it again.`);
     this.stats.recreated++;
     return this.prepare(spec, undefined, ready.deadline);
@@ -225,7 +284,10 @@ export class ReportRunner {
   /** The window's time is spent: the read stops (transient), the state stays before the window. */
   private checkWindow(spec: ReportSpec, deadline: number): void {
     if (Date.now() < deadline) return;
-    throw new ConnectorError(`${spec.label}: the report was not read within ${formatMinutes(this.policy.maxWindowMs)} (creation, polls and downloads of one window together); the window is not skipped: the state stays before it and the next sync asks again.`, 'transient_error');
+    throw new ConnectorError(
+      `${spec.label}: the report was not read within ${formatMinutes(this.policy.maxWindowMs)} (creation, polls and downloads of one window together); the window is not skipped: the state stays before it and the next sync asks again.`,
+      'transient_error',
+    );
   }
 
   /**
@@ -242,7 +304,10 @@ export class ReportRunner {
     this.checkWindow(spec, ready.deadline);
     const deadlineMs = this.downloadDeadlineMs(ready.size, ready.deadline);
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new DOMException('the download timed out', 'TimeoutError')), deadlineMs);
+    const timer = setTimeout(
+      () => controller.abort(new DOMException('the download timed out', 'TimeoutError')),
+      deadlineMs,
+    );
     this.stats.downloads++;
     let response: Response;
     try {
@@ -256,7 +321,10 @@ export class ReportRunner {
       if (response.status === 403 || response.status === 404 || response.status === 410 || response.status === 400) {
         // An expired pre-signed link answers 403 (S3: "Request has expired"): ask for a fresh one.
         const text = await safeText(response);
-        throw new RetryableReportProblem(`the download link was refused (HTTP ${response.status}${/expired/i.test(text) ? ', expired' : ''})`, false);
+        throw new RetryableReportProblem(
+          `the download link was refused (HTTP ${response.status}${/expired/i.test(text) ? ', expired' : ''})`,
+          false,
+        );
       }
       if (response.status < 200 || response.status >= 300) {
         discardBody(response);
@@ -278,7 +346,10 @@ export class ReportRunner {
           received += chunk.length;
           this.stats.bytes += chunk.length;
           if (received > this.policy.maxDecodedBytes) {
-            throw new ConnectorError(`${spec.label}: the report file is larger than ${this.policy.maxDecodedBytes} bytes decoded; the read stops rather than run out of memory or disk.`, 'transient_error');
+            throw new ConnectorError(
+              `${spec.label}: the report file is larger than ${this.policy.maxDecodedBytes} bytes decoded; the read stops rather than run out of memory or disk.`,
+              'transient_error',
+            );
           }
           if (!parser) parser = pickParser(chunk, type, urlPath);
           if (parser instanceof ReportJsonSplitter) {
@@ -286,7 +357,10 @@ export class ReportRunner {
             if (rows.length > 0) yield { kind: 'json', rows };
           } else {
             let records = parser.push(chunk);
-            if (!header && records.length > 0) { header = records[0]; records = records.slice(1); }
+            if (!header && records.length > 0) {
+              header = records[0];
+              records = records.slice(1);
+            }
             if (records.length > 0) yield { kind: 'csv', header: header!, records };
           }
         }
@@ -295,17 +369,25 @@ export class ReportRunner {
           parser.end();
         } else {
           let records = parser.end();
-          if (!header && records.length > 0) { header = records[0]; records = records.slice(1); }
+          if (!header && records.length > 0) {
+            header = records[0];
+            records = records.slice(1);
+          }
           if (records.length > 0) yield { kind: 'csv', header: header!, records };
         }
-        if (Number.isFinite(length) && !encoded && received !== length) throw new RetryableReportProblem(`the download stopped at ${received} of ${length} bytes`, false);
+        if (Number.isFinite(length) && !encoded && received !== length)
+          throw new RetryableReportProblem(`the download stopped at ${received} of ${length} bytes`, false);
       } catch (err) {
         void reader.cancel().catch(() => undefined);
         if (err instanceof RetryableReportProblem || err instanceof ConnectorError) throw err;
         if ((err instanceof MalformedJsonError || err instanceof MalformedCsvError) && !err.truncated) {
-          throw new ConnectorError(`${spec.label}: the report file has an unexpected shape (${err.message}); no window is skipped, the read stops.`, 'transient_error');
+          throw new ConnectorError(
+            `${spec.label}: the report file has an unexpected shape (${err.message}); no window is skipped, the read stops.`,
+            'transient_error',
+          );
         }
-        if (err instanceof MalformedJsonError || err instanceof MalformedCsvError) throw new RetryableReportProblem(`the report file was cut short (${err.message})`, false);
+        if (err instanceof MalformedJsonError || err instanceof MalformedCsvError)
+          throw new RetryableReportProblem(`the report file was cut short (${err.message})`, false);
         throw new RetryableReportProblem(`the download broke (${problemOf(err)})`, false);
       }
     } finally {

@@ -61,7 +61,10 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     onServerDate: (date) => clock.observeDateHeader(date),
   });
   let raw = opts.rawConfig;
-  const tokens = tokenSourceFor(creds, requester, async (refreshToken) => {
+  const tokens = tokenSourceFor(
+    creds,
+    requester,
+    async (refreshToken) => {
       writer.addSecret(refreshToken);
       raw = { ...raw, credentials: { ...(raw.credentials as object), refresh_token: refreshToken } };
       await writer.write(controlConfig(raw));
@@ -72,13 +75,33 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
           await writeConfigAtomically(opts.configPathToUpdate, raw);
           written = true;
         } catch (err) {
-          writer.log('WARN', `Could not write the rotated refresh token into ${opts.configPathToUpdate} (${(err as NodeJS.ErrnoException).code ?? String(err)}); take it from the CONTROL message, or make the file's folder writable by the container's user.`);
+          writer.log(
+            'WARN',
+            `Could not write the rotated refresh token into ${opts.configPathToUpdate} (${(err as NodeJS.ErrnoException).code ?? String(err)}); take it from the CONTROL message, or make the file's folder writable by the container's user.`,
+          );
         }
       }
       writer.log(written ? 'INFO' : 'WARN', rotatedTokenMessage(opts.configPathToUpdate, written));
-  }, { addSecret: (secret) => writer.addSecret(secret), log: (level, message) => { void writer.log(level, message); } });
+    },
+    {
+      addSecret: (secret) => writer.addSecret(secret),
+      log: (level, message) => {
+        void writer.log(level, message);
+      },
+    },
+  );
   requester.setTokenSource(tokens);
-  return { requester, limiter, tokens, today: todayFromEnv(env), clock, close: async () => { await limiter.stop(); await requester.close(); } };
+  return {
+    requester,
+    limiter,
+    tokens,
+    today: todayFromEnv(env),
+    clock,
+    close: async () => {
+      await limiter.stop();
+      await requester.close();
+    },
+  };
 }
 
 /**
@@ -86,9 +109,10 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
  * holds a dead token unless it was rewritten: say what to do in their words.
  */
 export function rotatedTokenMessage(configPath: string | undefined, written: boolean): string {
-  if (written) return `Pinterest rotated the refresh token; the new one was written to ${configPath} (and sent in a CONTROL message).`;
+  if (written)
+    return `Pinterest rotated the refresh token; the new one was written to ${configPath} (and sent in a CONTROL message).`;
   const how = configPath
-    ? 'fix the file\'s permissions'
+    ? "fix the file's permissions"
     : 'rerun with --write-config to have the connector write it there';
   return `Pinterest rotated the refresh token: the old one in your config file no longer works. Under Airbyte nothing is lost (the new config went out in a CONTROL message); by hand, ${how}, or copy control.connectorConfig.config from the CONTROL message on stdout into the config file now.`;
 }
@@ -98,7 +122,8 @@ function retryFromEnv(env: NodeJS.ProcessEnv): Partial<RetryPolicy> {
   const out: Partial<RetryPolicy> = {};
   if (env.PINTEREST_RETRY_BASE_MS) {
     const base = Number(env.PINTEREST_RETRY_BASE_MS);
-    if (Number.isFinite(base) && base >= 0) Object.assign(out, { baseDelayMs: base, maxDelayMs: Math.max(base * 16, 1), spurious400DelayMs: base });
+    if (Number.isFinite(base) && base >= 0)
+      Object.assign(out, { baseDelayMs: base, maxDelayMs: Math.max(base * 16, 1), spurious400DelayMs: base });
   }
   if (env.PINTEREST_REQUEST_TIMEOUT_MS) {
     const t = Number(env.PINTEREST_REQUEST_TIMEOUT_MS);

@@ -9,7 +9,8 @@ import enums from '../schemas/pinterest-enums.json';
 import type { AnalyticsDefinition } from './definition';
 
 const COLUMN_TYPES = enums.column_types as Record<string, string>;
-const STRING_COLUMN = /(_ID|_NAME|_STATUS|_LABEL|_LABELS|_TAG|_URL|_BRAND|_DESCRIPTION|_CATEGORY|_TYPE|_CURRENCY|_OPTIMIZATION)$/;
+const STRING_COLUMN =
+  /(_ID|_NAME|_STATUS|_LABEL|_LABELS|_TAG|_URL|_BRAND|_DESCRIPTION|_CATEGORY|_TYPE|_CURRENCY|_OPTIMIZATION)$/;
 const BOOLEAN_COLUMNS = new Set(['CAMPAIGN_BUDGET_OPTIMIZATION', 'IS_PREMIERE_CAMPAIGN']);
 
 /** A report column's JSON type: the synchronous enum's where known, else by its name. */
@@ -31,12 +32,31 @@ function customPrimaryKey(report: Pick<CustomReport, 'level' | 'granularity'>): 
 function customSchema(report: CustomReport): Record<string, unknown> {
   const properties: Record<string, unknown> = {
     ad_account_id: { type: ['null', 'string'], description: 'Ad account the row belongs to.' },
-    currency: { type: ['null', 'string'], description: "The ad account's currency code: *_DOLLAR and *_MICRO_DOLLAR amounts are in this currency." },
-    date: { type: ['null', 'string'], format: 'date', description: report.granularity === 'WEEK' || report.granularity === 'MONTH' ? `First day of the ${report.granularity.toLowerCase()} (UTC), YYYY-MM-DD.` : 'Day of the row (UTC), YYYY-MM-DD.' },
+    currency: {
+      type: ['null', 'string'],
+      description: "The ad account's currency code: *_DOLLAR and *_MICRO_DOLLAR amounts are in this currency.",
+    },
+    date: {
+      type: ['null', 'string'],
+      format: 'date',
+      description:
+        report.granularity === 'WEEK' || report.granularity === 'MONTH'
+          ? `First day of the ${report.granularity.toLowerCase()} (UTC), YYYY-MM-DD.`
+          : 'Day of the row (UTC), YYYY-MM-DD.',
+    },
   };
   const idKey = LEVEL_ID_KEY[baseLevel(report.level)];
-  properties[idKey] = { type: ['null', 'string'], description: `Id of the ${baseLevel(report.level).toLowerCase().replace('_', ' ')}.` };
-  if (report.granularity === 'HOUR') properties.hour = { type: ['null', 'integer'], minimum: 0, maximum: 23, description: 'Hour of the day (UTC), 0–23.' };
+  properties[idKey] = {
+    type: ['null', 'string'],
+    description: `Id of the ${baseLevel(report.level).toLowerCase().replace('_', ' ')}.`,
+  };
+  if (report.granularity === 'HOUR')
+    properties.hour = {
+      type: ['null', 'integer'],
+      minimum: 0,
+      maximum: 23,
+      description: 'Hour of the day (UTC), 0–23.',
+    };
   if (isTargetingLevel(report.level)) {
     properties.targeting_type = { type: ['null', 'string'] };
     properties.targeting_value = { type: ['null', 'string'] };
@@ -51,7 +71,15 @@ function customSchema(report: CustomReport): Record<string, unknown> {
 
 /** The definitions of the config's custom reports (none without `custom_reports`). */
 export function customStreams(
-  config: Pick<ConnectorConfig, 'custom_reports' | 'click_window_days' | 'engagement_window_days' | 'view_window_days' | 'conversion_report_time' | 'reporting_timezone'>,
+  config: Pick<
+    ConnectorConfig,
+    | 'custom_reports'
+    | 'click_window_days'
+    | 'engagement_window_days'
+    | 'view_window_days'
+    | 'conversion_report_time'
+    | 'reporting_timezone'
+  >,
 ): AnalyticsDefinition[] {
   return (config.custom_reports ?? []).map((r) => {
     const limits = customLimits(r.level, r.granularity);

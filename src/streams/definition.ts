@@ -23,9 +23,9 @@ export interface ParentRef {
 
 /** What one request is made for. */
 export type PartitionSpec =
-  | { by: 'none' }        // one partition: the token's user implicitly (/boards, /pins …)
-  | { by: 'user' }        // the token's user, by username or id (/users/{username}/…)
-  | { by: 'ad_account' }  // each ad account of the config (or every readable one)
+  | { by: 'none' } // one partition: the token's user implicitly (/boards, /pins …)
+  | { by: 'user' } // the token's user, by username or id (/users/{username}/…)
+  | { by: 'ad_account' } // each ad account of the config (or every readable one)
   /** Each item of the parent stream (within each of the parent's own partitions), its id as path field `as`. */
   | { by: 'parent'; parent: ParentRef; as: string };
 
@@ -46,7 +46,6 @@ export interface IdBatches {
   param: string;
   batchSize: number;
 }
-
 
 export type { KnownAnswer };
 

@@ -33,15 +33,37 @@ const list = (d: Omit<ListDefinition, 'kind'>): ListDefinition => ({ kind: 'list
 
 /** Pinterest's ads reporting levels: where their rows live and which list their ids come from. */
 type AdsLevel = 'ad_account' | 'campaign' | 'ad_group' | 'ad';
-const LEVELS: Record<AdsLevel, { base: string; idKey: string; reportLevel: string; entities?: { stream: string; param: string } }> = {
+const LEVELS: Record<
+  AdsLevel,
+  { base: string; idKey: string; reportLevel: string; entities?: { stream: string; param: string } }
+> = {
   ad_account: { base: '/ad_accounts/{ad_account_id}', idKey: 'ad_account_id', reportLevel: 'ADVERTISER' },
-  campaign: { base: '/ad_accounts/{ad_account_id}/campaigns', idKey: 'campaign_id', reportLevel: 'CAMPAIGN', entities: { stream: 'campaigns', param: 'campaign_ids' } },
-  ad_group: { base: '/ad_accounts/{ad_account_id}/ad_groups', idKey: 'ad_group_id', reportLevel: 'AD_GROUP', entities: { stream: 'ad_groups', param: 'ad_group_ids' } },
-  ad: { base: '/ad_accounts/{ad_account_id}/ads', idKey: 'ad_id', reportLevel: 'PIN_PROMOTION', entities: { stream: 'ads', param: 'ad_ids' } },
+  campaign: {
+    base: '/ad_accounts/{ad_account_id}/campaigns',
+    idKey: 'campaign_id',
+    reportLevel: 'CAMPAIGN',
+    entities: { stream: 'campaigns', param: 'campaign_ids' },
+  },
+  ad_group: {
+    base: '/ad_accounts/{ad_account_id}/ad_groups',
+    idKey: 'ad_group_id',
+    reportLevel: 'AD_GROUP',
+    entities: { stream: 'ad_groups', param: 'ad_group_ids' },
+  },
+  ad: {
+    base: '/ad_accounts/{ad_account_id}/ads',
+    idKey: 'ad_id',
+    reportLevel: 'PIN_PROMOTION',
+    entities: { stream: 'ads', param: 'ad_ids' },
+  },
 };
 
 /** An ads-analytics stream: per ad account × window (× ≤250 entity ids below the account level). */
-const adsAnalytics = (name: string, level: AdsLevel, opts: { targeting?: boolean; lastDay?: 'today' | 'yesterday' } = {}): AnalyticsDefinition => {
+const adsAnalytics = (
+  name: string,
+  level: AdsLevel,
+  opts: { targeting?: boolean; lastDay?: 'today' | 'yesterday' } = {},
+): AnalyticsDefinition => {
   const { base, idKey, reportLevel, entities } = LEVELS[level];
   return {
     kind: 'analytics',
@@ -59,7 +81,10 @@ const adsAnalytics = (name: string, level: AdsLevel, opts: { targeting?: boolean
     request: adsAnalyticsParts,
     ...(opts.targeting
       ? {
-          targeting: { types: (enums.targeting_types as Record<string, string[]>)[level] ?? [], perRequest: MAX_TARGETING_TYPES_PER_REQUEST },
+          targeting: {
+            types: (enums.targeting_types as Record<string, string[]>)[level] ?? [],
+            perRequest: MAX_TARGETING_TYPES_PER_REQUEST,
+          },
           stream: { key: 'data', record: targetingRecord },
         }
       : { stream: { record: adsAnalyticsRecord } }),
@@ -67,14 +92,31 @@ const adsAnalytics = (name: string, level: AdsLevel, opts: { targeting?: boolean
 };
 
 /** A list under an ad account; the records carry the account's id where the item does not. */
-const adAccountList = (name: string, primaryKey: string[], segment: string, extra: Partial<ListDefinition> = {}): ListDefinition =>
+const adAccountList = (
+  name: string,
+  primaryKey: string[],
+  segment: string,
+  extra: Partial<ListDefinition> = {},
+): ListDefinition =>
   list({
-    name, primaryKey, category: 'ads_read', path: `/ad_accounts/{ad_account_id}/${segment}`, partition: { by: 'ad_account' },
-    carry: { ad_account_id: 'ad_account_id' }, ...extra,
+    name,
+    primaryKey,
+    category: 'ads_read',
+    path: `/ad_accounts/{ad_account_id}/${segment}`,
+    partition: { by: 'ad_account' },
+    carry: { ad_account_id: 'ad_account_id' },
+    ...extra,
   });
 
 const catalogList = (name: string, path: string): ListDefinition =>
-  list({ name, primaryKey: ['id'], category: 'catalogs_read', path, partition: { by: 'none' }, scopes: ['catalogs:read'] });
+  list({
+    name,
+    primaryKey: ['id'],
+    category: 'catalogs_read',
+    path,
+    partition: { by: 'none' },
+    scopes: ['catalogs:read'],
+  });
 
 const BOARDS = { stream: 'boards' };
 
@@ -82,15 +124,46 @@ const BOARDS = { stream: 'boards' };
 export const STREAMS: readonly StreamDefinition[] = Object.freeze([
   list({ name: 'boards', primaryKey: ['id'], category: 'org_read', path: '/boards', partition: { by: 'none' } }),
   list({ name: 'pins', primaryKey: ['id'], category: 'org_read', path: '/pins', partition: { by: 'none' } }),
-  list({ name: 'followers', primaryKey: ['username'], category: 'ads_read', path: '/user_account/followers', partition: { by: 'none' } }),
   list({
-    name: 'user_interests', primaryKey: ['id', 'name'], category: 'org_read', path: '/users/{username}/interests/follow', partition: { by: 'user' },
+    name: 'followers',
+    primaryKey: ['username'],
+    category: 'ads_read',
+    path: '/user_account/followers',
+    partition: { by: 'none' },
+  }),
+  list({
+    name: 'user_interests',
+    primaryKey: ['id', 'name'],
+    category: 'org_read',
+    path: '/users/{username}/interests/follow',
+    partition: { by: 'user' },
     // Deprecated upstream: gone (404/410) or ramped down (503, code 4197).
     routeGone: [{ status: 404 }, { status: 410 }, { status: 503, code: 4197 }],
   }),
-  list({ name: 'campaigns', primaryKey: ['id', 'name'], category: 'ads_read', path: '/ad_accounts/{ad_account_id}/campaigns', partition: { by: 'ad_account' }, params: entityStatuses }),
-  list({ name: 'ad_groups', primaryKey: ['id', 'name'], category: 'ads_read', path: '/ad_accounts/{ad_account_id}/ad_groups', partition: { by: 'ad_account' }, params: entityStatuses }),
-  list({ name: 'ads', primaryKey: ['id', 'name'], category: 'ads_read', path: '/ad_accounts/{ad_account_id}/ads', partition: { by: 'ad_account' }, params: entityStatuses }),
+  list({
+    name: 'campaigns',
+    primaryKey: ['id', 'name'],
+    category: 'ads_read',
+    path: '/ad_accounts/{ad_account_id}/campaigns',
+    partition: { by: 'ad_account' },
+    params: entityStatuses,
+  }),
+  list({
+    name: 'ad_groups',
+    primaryKey: ['id', 'name'],
+    category: 'ads_read',
+    path: '/ad_accounts/{ad_account_id}/ad_groups',
+    partition: { by: 'ad_account' },
+    params: entityStatuses,
+  }),
+  list({
+    name: 'ads',
+    primaryKey: ['id', 'name'],
+    category: 'ads_read',
+    path: '/ad_accounts/{ad_account_id}/ads',
+    partition: { by: 'ad_account' },
+    params: entityStatuses,
+  }),
   {
     kind: 'analytics',
     name: 'pin_analytics',
@@ -103,7 +176,9 @@ export const STREAMS: readonly StreamDefinition[] = Object.freeze([
     lastDay: 'today',
     rows: 'daily_metrics',
     skipPartitionOn: [403, 404],
-    request: () => ({ syncOnly: { metric_types: enums.pin_standard_metric_types.join(','), app_types: 'ALL', split_field: 'NO_SPLIT' } }),
+    request: () => ({
+      syncOnly: { metric_types: enums.pin_standard_metric_types.join(','), app_types: 'ALL', split_field: 'NO_SPLIT' },
+    }),
     select: (body, p, keys, what) => dailyMetricsRows(body, 'pin_id', p.pin_id!, keys, what),
   },
   {
@@ -128,9 +203,19 @@ export const STREAMS: readonly StreamDefinition[] = Object.freeze([
   adsAnalytics('ad_targeting_analytics', 'ad', { targeting: true }),
   adsAnalytics('ad_analytics_daily', 'ad', { lastDay: 'yesterday' }),
   list({
-    name: 'ad_accounts', primaryKey: ['id'], category: 'ads_read', path: '/ad_accounts', partition: { by: 'none' }, setupAdAccounts: true,
+    name: 'ad_accounts',
+    primaryKey: ['id'],
+    category: 'ads_read',
+    path: '/ad_accounts',
+    partition: { by: 'none' },
+    setupAdAccounts: true,
     // Pinterest added the account's time zone after API 5.23.
-    extraFields: { time_zone: { type: ['null', 'string'], description: 'The ad account\'s time zone (IANA name), where Pinterest gives it.' } },
+    extraFields: {
+      time_zone: {
+        type: ['null', 'string'],
+        description: "The ad account's time zone (IANA name), where Pinterest gives it.",
+      },
+    },
   }),
   adsAnalytics('ad_account_analytics', 'ad_account'),
   adsAnalytics('ad_account_targeting_analytics', 'ad_account', { targeting: true }),
@@ -141,11 +226,29 @@ export const STREAMS: readonly StreamDefinition[] = Object.freeze([
   adAccountList('keywords', ['id'], 'keywords', {
     ids: { from: { stream: 'ad_groups' }, param: 'ad_group_ids', batchSize: MAX_IDS_PER_REQUEST, alsoUnfiltered: true },
   }),
-  list({ name: 'board_sections', primaryKey: ['id'], category: 'org_read', path: '/boards/{board_id}/sections', partition: { by: 'parent', parent: BOARDS, as: 'board_id' }, carry: { board_id: 'board_id' } }),
-  list({ name: 'board_pins', primaryKey: ['board_id', 'id'], category: 'org_read', path: '/boards/{board_id}/pins', partition: { by: 'parent', parent: BOARDS, as: 'board_id' }, carry: { board_id: 'board_id' } }),
   list({
-    name: 'board_section_pins', primaryKey: ['board_section_id', 'id'], category: 'org_read', path: '/boards/{board_id}/sections/{section_id}/pins',
-    partition: { by: 'parent', parent: { stream: 'board_sections' }, as: 'section_id' }, carry: { board_section_id: 'section_id' },
+    name: 'board_sections',
+    primaryKey: ['id'],
+    category: 'org_read',
+    path: '/boards/{board_id}/sections',
+    partition: { by: 'parent', parent: BOARDS, as: 'board_id' },
+    carry: { board_id: 'board_id' },
+  }),
+  list({
+    name: 'board_pins',
+    primaryKey: ['board_id', 'id'],
+    category: 'org_read',
+    path: '/boards/{board_id}/pins',
+    partition: { by: 'parent', parent: BOARDS, as: 'board_id' },
+    carry: { board_id: 'board_id' },
+  }),
+  list({
+    name: 'board_section_pins',
+    primaryKey: ['board_section_id', 'id'],
+    category: 'org_read',
+    path: '/boards/{board_id}/sections/{section_id}/pins',
+    partition: { by: 'parent', parent: { stream: 'board_sections' }, as: 'section_id' },
+    carry: { board_section_id: 'section_id' },
   }),
   catalogList('catalogs', '/catalogs'),
   catalogList('catalogs_feeds', '/catalogs/feeds'),
@@ -161,7 +264,10 @@ export function schemaOf(def: StreamDefinition): Record<string, unknown> {
   if (def.schema) return def.schema;
   let schema = loadedSchemas.get(def.name);
   if (!schema) {
-    schema = JSON.parse(readFileSync(join(__dirname, '..', 'schemas', `${def.name}.json`), 'utf8')) as Record<string, unknown>;
+    schema = JSON.parse(readFileSync(join(__dirname, '..', 'schemas', `${def.name}.json`), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     loadedSchemas.set(def.name, schema);
   }
   return schema;

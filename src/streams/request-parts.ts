@@ -6,7 +6,10 @@ import { REPORT_UNSUPPORTED_COLUMNS } from '../pinterest/limits';
 import type { AnalyticsDefinition, AnalyticsRequestParts, ReportingLevel } from './definition';
 import type { ConnectorConfig } from '../config/schema';
 
-export interface DateRange { start: string; end: string }
+export interface DateRange {
+  start: string;
+  end: string;
+}
 
 /** The parts of a stream's requests under this config. */
 export function requestParts(def: AnalyticsDefinition, config: ConnectorConfig): AnalyticsRequestParts {
@@ -41,7 +44,11 @@ export function syncQuery(
 }
 
 /** The body of POST /ad_accounts/{id}/reports for `range` (with targeting types where given). */
-export function reportBody(parts: AnalyticsRequestParts, range: DateRange, targetingTypes?: readonly string[]): Record<string, unknown> {
+export function reportBody(
+  parts: AnalyticsRequestParts,
+  range: DateRange,
+  targetingTypes?: readonly string[],
+): Record<string, unknown> {
   const level = reportLevel(parts.level);
   if (!level) throw new Error('a report needs a reporting level');
   const body: Record<string, unknown> = {

@@ -29,11 +29,24 @@ export class KeyCase {
   }
 }
 
-const ID_KEYS = new Set(['campaign_id', 'ad_group_id', 'ad_id', 'ad_account_id', 'advertiser_id', 'pin_id', 'pin_promotion_id', 'promo_id', 'order_line_id']);
+const ID_KEYS = new Set([
+  'campaign_id',
+  'ad_group_id',
+  'ad_id',
+  'ad_account_id',
+  'advertiser_id',
+  'pin_id',
+  'pin_promotion_id',
+  'promo_id',
+  'order_line_id',
+]);
 
 function shapeError(what: string, body: unknown): ConnectorError {
   const got = Array.isArray(body) ? 'a list' : body === null ? 'null' : typeof body;
-  return new ConnectorError(`Pinterest answered ${what} with an unexpected shape (${got}); no records were taken from it.`, 'transient_error');
+  return new ConnectorError(
+    `Pinterest answered ${what} with an unexpected shape (${got}); no records were taken from it.`,
+    'transient_error',
+  );
 }
 
 function lowerRow(source: Row, keys: KeyCase, into: Row): Row {
@@ -47,7 +60,8 @@ function lowerRow(source: Row, keys: KeyCase, into: Row): Row {
 
 /** `row[key] = value`, except that a key `__proto__` (a metric named `__PROTO__`) is kept as a field, not eaten by the setter. */
 function setKey(row: Row, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(row, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__')
+    Object.defineProperty(row, key, { value, enumerable: true, writable: true, configurable: true });
   else row[key] = value;
 }
 
@@ -67,11 +81,13 @@ export function adsAnalyticsRecord(row: unknown, ctx: TransformContext, keys: Ke
 /** One targeting item ({targeting_type, targeting_value, metrics}) as a record. */
 export function targetingRecord(item: unknown, ctx: TransformContext, keys: KeyCase, what: string): Row {
   const it = item as Record<string, unknown> | null;
-  if (typeof it !== 'object' || it === null || typeof it.metrics !== 'object' || it.metrics === null) throw shapeError(what, item);
+  if (typeof it !== 'object' || it === null || typeof it.metrics !== 'object' || it.metrics === null)
+    throw shapeError(what, item);
   const out: Row = { ad_account_id: ctx.ad_account_id, currency: ctx.currency };
   lowerRow(it.metrics as Row, keys, out);
   out.targeting_type = it.targeting_type === undefined || it.targeting_type === null ? null : String(it.targeting_type);
-  out.targeting_value = it.targeting_value === undefined || it.targeting_value === null ? null : String(it.targeting_value);
+  out.targeting_value =
+    it.targeting_value === undefined || it.targeting_value === null ? null : String(it.targeting_value);
   return out;
 }
 
@@ -86,7 +102,13 @@ export function* targetingRows(body: unknown, ctx: TransformContext, keys: KeyCa
 }
 
 /** Pin and user-account analytics: {all: {daily_metrics: [{date, data_status, metrics}]}} (NO_SPLIT). */
-export function* dailyMetricsRows(body: unknown, idField: 'pin_id' | 'user_id', id: string, keys: KeyCase, what: string): Generator<Row> {
+export function* dailyMetricsRows(
+  body: unknown,
+  idField: 'pin_id' | 'user_id',
+  id: string,
+  keys: KeyCase,
+  what: string,
+): Generator<Row> {
   const daily = (body as { all?: { daily_metrics?: unknown } })?.all?.daily_metrics;
   if (!Array.isArray(daily)) {
     // No data at all for the period comes back as an empty object for some pins.

@@ -7,10 +7,7 @@ export const sleep = (ms: number): Promise<void> => new Promise((resolve) => set
  * A failing task does not stop the others; once every task has ended, the first error is thrown (with
  * the number of failed tasks), so that the work of the healthy ones is not lost.
  */
-export async function* mergeTasks<T>(
-  tasks: Iterable<() => AsyncIterable<T>>,
-  concurrency: number,
-): AsyncGenerator<T> {
+export async function* mergeTasks<T>(tasks: Iterable<() => AsyncIterable<T>>, concurrency: number): AsyncGenerator<T> {
   const iterator = tasks[Symbol.iterator]();
   const ready: Array<{ item: T; resume: () => void }> = [];
   const errors: unknown[] = [];
@@ -18,30 +15,44 @@ export async function* mergeTasks<T>(
   let exhausted = false;
   let wakeConsumer: (() => void) | undefined;
 
-  const notify = () => { const w = wakeConsumer; wakeConsumer = undefined; w?.(); };
+  const notify = () => {
+    const w = wakeConsumer;
+    wakeConsumer = undefined;
+    w?.();
+  };
 
   const startNext = (): boolean => {
     if (exhausted) return false;
     const next = iterator.next();
-    if (next.done) { exhausted = true; return false; }
+    if (next.done) {
+      exhausted = true;
+      return false;
+    }
     running++;
     void (async () => {
       try {
         for await (const item of next.value()) {
-          await new Promise<void>((resume) => { ready.push({ item, resume }); notify(); });
+          await new Promise<void>((resume) => {
+            ready.push({ item, resume });
+            notify();
+          });
         }
       } catch (err) {
         errors.push(err);
       } finally {
         running--;
-        while (running < concurrency && startNext()) { /* fill free slots */ }
+        while (running < concurrency && startNext()) {
+          /* fill free slots */
+        }
         notify();
       }
     })();
     return true;
   };
 
-  while (running < concurrency && startNext()) { /* start the first batch */ }
+  while (running < concurrency && startNext()) {
+    /* start the first batch */
+  }
   while (true) {
     const entry = ready.shift();
     if (entry) {
@@ -50,7 +61,9 @@ export async function* mergeTasks<T>(
       continue;
     }
     if (running === 0 && exhausted) break;
-    await new Promise<void>((r) => { wakeConsumer = r; });
+    await new Promise<void>((r) => {
+      wakeConsumer = r;
+    });
   }
   if (errors.length > 0) {
     const first = errors[0];
@@ -90,7 +103,10 @@ export function* batches<T>(items: Iterable<T>, size: number): Generator<T[]> {
   let batch: T[] = [];
   for (const item of items) {
     batch.push(item);
-    if (batch.length >= size) { yield batch; batch = []; }
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
   }
   if (batch.length > 0) yield batch;
 }
@@ -118,8 +134,15 @@ export class Channel<T> implements AsyncIterable<T> {
     });
   }
 
-  close(): void { this.closed = true; this.wake(); }
-  fail(err: unknown): void { this.failure = err; this.closed = true; this.wake(); }
+  close(): void {
+    this.closed = true;
+    this.wake();
+  }
+  fail(err: unknown): void {
+    this.failure = err;
+    this.closed = true;
+    this.wake();
+  }
   cancel(): void {
     this.cancelled = true;
     for (const pending of [this.item, this.handed]) pending?.refused(new ChannelClosedError('the consumer stopped'));
@@ -127,7 +150,11 @@ export class Channel<T> implements AsyncIterable<T> {
     this.handed = undefined;
   }
 
-  private wake(): void { const w = this.waiting; this.waiting = undefined; w?.(); }
+  private wake(): void {
+    const w = this.waiting;
+    this.waiting = undefined;
+    w?.();
+  }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<T> {
     for (;;) {
@@ -144,7 +171,9 @@ export class Channel<T> implements AsyncIterable<T> {
         if (this.failure !== undefined) throw this.failure;
         return;
       }
-      await new Promise<void>((resolve) => { this.waiting = resolve; });
+      await new Promise<void>((resolve) => {
+        this.waiting = resolve;
+      });
     }
   }
 }

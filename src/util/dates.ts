@@ -15,7 +15,9 @@ export function parseDay(day: Day): DateTime {
 }
 
 export const isDay = (value: unknown): value is Day =>
-  typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && DateTime.fromFormat(value, FORMAT, { zone: 'utc' }).isValid;
+  typeof value === 'string' &&
+  /^\d{4}-\d{2}-\d{2}$/.test(value) &&
+  DateTime.fromFormat(value, FORMAT, { zone: 'utc' }).isValid;
 
 export const addDays = (day: Day, n: number): Day => parseDay(day).plus({ days: n }).toFormat(FORMAT);
 
@@ -29,7 +31,8 @@ export const maxDay = (a: Day, b: Day): Day => (a >= b ? a : b);
 export function today(env: NodeJS.ProcessEnv = process.env): Day {
   const pinned = env.PINTEREST_TODAY;
   if (pinned) {
-    if (!isDay(pinned)) throw configError(`PINTEREST_TODAY must be a date written YYYY-MM-DD, got ${JSON.stringify(pinned)}`);
+    if (!isDay(pinned))
+      throw configError(`PINTEREST_TODAY must be a date written YYYY-MM-DD, got ${JSON.stringify(pinned)}`);
     return pinned;
   }
   return DateTime.utc().toFormat(FORMAT);

@@ -32,12 +32,17 @@ export class SecretMask {
     if (!value || value.length < MIN_MASKED_LENGTH) return;
     let added = false;
     for (const s of spellingsOf(value)) {
-      if (!this.spellings.includes(s)) { this.spellings.push(s); added = true; }
+      if (!this.spellings.includes(s)) {
+        this.spellings.push(s);
+        added = true;
+      }
     }
     if (added) this.spellings.sort((a, b) => b.length - a.length);
   }
 
-  get size(): number { return this.spellings.length; }
+  get size(): number {
+    return this.spellings.length;
+  }
 
   /** Whether any spelling of a secret occurs in `text` (a cheap test before the masking pass). */
   occursIn(text: string): boolean {
@@ -60,10 +65,16 @@ export class SecretMask {
     let out = text;
     for (const s of this.spellings) {
       for (let k = Math.min(s.length - 1, out.length); k > MAX_EDGE_FRAGMENT; k--) {
-        if (out.endsWith(s.slice(0, k))) { out = out.slice(0, out.length - k) + MASK; break; }
+        if (out.endsWith(s.slice(0, k))) {
+          out = out.slice(0, out.length - k) + MASK;
+          break;
+        }
       }
       for (let k = Math.min(s.length - 1, out.length); k > MAX_EDGE_FRAGMENT; k--) {
-        if (out.startsWith(s.slice(s.length - k))) { out = MASK + out.slice(k); break; }
+        if (out.startsWith(s.slice(s.length - k))) {
+          out = MASK + out.slice(k);
+          break;
+        }
       }
     }
     return out;

@@ -10,7 +10,11 @@ import { read } from '../../test_kit/read-checks';
 const fake = useFakePinterest();
 
 /** The registry, as stream → [primary key, cursor or undefined]: discover must show exactly this. */
-const REGISTRY: Array<[string, string[], string | undefined]> = STREAMS.map((d) => [d.name, d.primaryKey, d.kind === 'analytics' ? d.cursorField : undefined]);
+const REGISTRY: Array<[string, string[], string | undefined]> = STREAMS.map((d) => [
+  d.name,
+  d.primaryKey,
+  d.kind === 'analytics' ? d.cursorField : undefined,
+]);
 
 describe('discover', () => {
   test('every stream of the registry with its primary key, cursor and sync modes', async () => {
@@ -25,13 +29,22 @@ describe('discover', () => {
       const s = streams.find((x) => x.name === name)!;
       expect({ name, pk: s.source_defined_primary_key }).toEqual({ name, pk: pk.map((k) => [k]) });
       if (cursor) {
-        expect({ name, modes: s.supported_sync_modes, cursor: s.default_cursor_field, defined: s.source_defined_cursor })
-          .toEqual({ name, modes: ['full_refresh', 'incremental'], cursor: [cursor], defined: true });
+        expect({
+          name,
+          modes: s.supported_sync_modes,
+          cursor: s.default_cursor_field,
+          defined: s.source_defined_cursor,
+        }).toEqual({ name, modes: ['full_refresh', 'incremental'], cursor: [cursor], defined: true });
       } else {
-        expect({ name, modes: s.supported_sync_modes, cursor: s.default_cursor_field }).toEqual({ name, modes: ['full_refresh'], cursor: undefined });
+        expect({ name, modes: s.supported_sync_modes, cursor: s.default_cursor_field }).toEqual({
+          name,
+          modes: ['full_refresh'],
+          cursor: undefined,
+        });
       }
       // Every key and the cursor are declared in the stream's schema.
-      for (const field of [...pk, ...(cursor ? [cursor] : [])]) expect({ name, field, declared: field in s.json_schema.properties }).toEqual({ name, field, declared: true });
+      for (const field of [...pk, ...(cursor ? [cursor] : [])])
+        expect({ name, field, declared: field in s.json_schema.properties }).toEqual({ name, field, declared: true });
     }
     // discover needs no API call.
     expect(fake.requests).toEqual([]);
@@ -41,7 +54,9 @@ describe('discover', () => {
     const f = tempFiles({ config: { ...OAUTH_CONFIG, window_days: 3 } });
     const r = await runConnector(['discover', '--config', f.config]);
     expect(r.exitCode).toBe(1);
-    expect(r.traces()).toEqual([expect.objectContaining({ failure_type: 'config_error', message: expect.stringContaining('window_days') })]);
+    expect(r.traces()).toEqual([
+      expect.objectContaining({ failure_type: 'config_error', message: expect.stringContaining('window_days') }),
+    ]);
     expect(r.messages.filter((m) => m.type === 'CATALOG')).toEqual([]);
   });
 });
@@ -69,16 +84,27 @@ describe('configured catalog', () => {
   };
 
   test('an unknown stream', async () => {
-    expectConfigError(await readWith(configured([{ name: 'boards', sync_mode: 'full_refresh' }, { name: 'board_sectionz', sync_mode: 'full_refresh' }])), /board_sectionz/);
+    expectConfigError(
+      await readWith(
+        configured([
+          { name: 'boards', sync_mode: 'full_refresh' },
+          { name: 'board_sectionz', sync_mode: 'full_refresh' },
+        ]),
+      ),
+      /board_sectionz/,
+    );
   });
 
   test('sync_mode "INVALID"', async () => {
     expectConfigError(await readWith(configured([{ name: 'campaign_analytics', sync_mode: 'INVALID' }])), /INVALID/);
   });
 
-  test.each(STREAMS.filter((d) => d.kind === 'list').map((d) => d.name))('incremental on the full-refresh stream %s', async (name) => {
-    expectConfigError(await readWith(configured([{ name, sync_mode: 'incremental' }])), new RegExp(name));
-  });
+  test.each(STREAMS.filter((d) => d.kind === 'list').map((d) => d.name))(
+    'incremental on the full-refresh stream %s',
+    async (name) => {
+      expectConfigError(await readWith(configured([{ name, sync_mode: 'incremental' }])), new RegExp(name));
+    },
+  );
 
   test('a catalog that is not a ConfiguredAirbyteCatalog', async () => {
     expectConfigError(await readWith({ streams: 'boards' }), /catalog/i);

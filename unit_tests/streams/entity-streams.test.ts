@@ -4,7 +4,13 @@
  * per ad account, every request valid for the OpenAPI description), records equal to the ground truth,
  * statuses and state counts, unknown fields, the deprecated interests route, a refused list.
  */
-import { ALL_STATUSES, accountsOf, requestLine, useSimulatedPinterest, type SimulatedPinterest } from '../../test_kit/simulated-read';
+import {
+  ALL_STATUSES,
+  accountsOf,
+  requestLine,
+  useSimulatedPinterest,
+  type SimulatedPinterest,
+} from '../../test_kit/simulated-read';
 import { sorted } from '../../test_kit/read-checks';
 import type { Json } from '../../test_kit/constants';
 
@@ -15,10 +21,12 @@ const TOKEN = 'POST /oauth/token';
 const p = useSimulatedPinterest();
 
 /** The requests of the read, compared as a sorted list (concurrency decides the order). */
-const expectRequests = (sim: SimulatedPinterest, expected: string[]) => expect(sim.lines()).toEqual([...expected].sort());
+const expectRequests = (sim: SimulatedPinterest, expected: string[]) =>
+  expect(sim.lines()).toEqual([...expected].sort());
 const listOf = (sim: SimulatedPinterest, entity: string, account: string, statuses = ALL) =>
   sim.listRequests(`/ad_accounts/${account}/${entity}`, { entity_statuses: statuses, ...PAGE });
-const recordCounts = (r: { states(s: string): Json[] }, stream: string) => r.states(stream).map((s) => s.sourceStats.recordCount);
+const recordCounts = (r: { states(s: string): Json[] }, stream: string) =>
+  r.states(stream).map((s) => s.sourceStats.recordCount);
 
 describe('boards', () => {
   test('one page; items unchanged; no warning', async () => {
@@ -27,14 +35,20 @@ describe('boards', () => {
     expectRequests(p, ['GET /boards?page_size=250', TOKEN]);
     expect(r.records('boards')).toEqual(p.truth().records.boards);
     expect(r.states('boards')).toEqual([
-      { type: 'STREAM', stream: { stream_descriptor: { name: 'boards' }, stream_state: {} }, sourceStats: { recordCount: p.truth().counts.boards } },
+      {
+        type: 'STREAM',
+        stream: { stream_descriptor: { name: 'boards' }, stream_state: {} },
+        sourceStats: { recordCount: p.truth().counts.boards },
+      },
     ]);
     expect(r.logs('WARN')).toEqual([]);
   });
 });
 
 describe('fields Pinterest added that the schema does not know', () => {
-  const extra = useSimulatedPinterest({ extraItemFields: { boards: { sparkle_score: 7 }, campaigns: { sparkle_score: 1 } } });
+  const extra = useSimulatedPinterest({
+    extraItemFields: { boards: { sparkle_score: 7 }, campaigns: { sparkle_score: 1 } },
+  });
 
   test('are passed through and warned about once for the stream', async () => {
     const r = await extra.read(extra.config(), ['boards', 'followers']);
@@ -91,7 +105,11 @@ describe('user_interests', () => {
   test("the token's user is looked up once, then its interests are listed", async () => {
     const r = await p.read(p.config(), ['user_interests']);
     p.expectCleanRead(r, ['user_interests']);
-    expectRequests(p, ['GET /user_account', `GET /users/${p.sim.data.user.username}/interests/follow?page_size=250`, TOKEN]);
+    expectRequests(p, [
+      'GET /user_account',
+      `GET /users/${p.sim.data.user.username}/interests/follow?page_size=250`,
+      TOKEN,
+    ]);
     expect(r.records('user_interests')).toEqual(p.truth().records.user_interests);
   });
 
@@ -114,14 +132,25 @@ describe('user_interests', () => {
   });
 
   describe('a 403 for the interests', () => {
-    const refused = useSimulatedPinterest({ refusals: [{ path: /^\/users\/[^/]+\/interests\/follow$/, status: 403, code: 3, message: 'Your application consumer does not have the required scope(s): user_accounts:read.' }] });
+    const refused = useSimulatedPinterest({
+      refusals: [
+        {
+          path: /^\/users\/[^/]+\/interests\/follow$/,
+          status: 403,
+          code: 3,
+          message: 'Your application consumer does not have the required scope(s): user_accounts:read.',
+        },
+      ],
+    });
 
     test('is not swallowed: the stream fails with a config_error, the others complete', async () => {
       const r = await refused.read(refused.config(), ['user_interests', 'followers']);
       expect(r.statuses('user_interests')).toEqual(['STARTED', 'INCOMPLETE']);
       expect(r.statuses('followers')).toEqual(['STARTED', 'RUNNING', 'COMPLETE']);
       expect(r.records('followers')).toEqual(refused.truth().records.followers);
-      expect(r.traces()).toEqual([expect.objectContaining({ failure_type: 'config_error', stream_descriptor: { name: 'user_interests' } })]);
+      expect(r.traces()).toEqual([
+        expect.objectContaining({ failure_type: 'config_error', stream_descriptor: { name: 'user_interests' } }),
+      ]);
       expect(r.exitCode).toBe(1);
     });
   });
@@ -139,7 +168,11 @@ describe('campaigns, ad_groups, ads', () => {
     expect(sorted(r.records('campaigns'))).toEqual(sorted(expected));
     expect(r.records('campaigns').length).toBeGreaterThan(250);
     // ARCHIVED campaigns are there only because entity_statuses defaults to all three (the API's default is ACTIVE,PAUSED).
-    const archived = (recs: Json[]) => recs.filter((c) => c.status === 'ARCHIVED').map((c) => c.id).sort();
+    const archived = (recs: Json[]) =>
+      recs
+        .filter((c) => c.status === 'ARCHIVED')
+        .map((c) => c.id)
+        .sort();
     expect(archived(r.records('campaigns'))).toEqual(archived(expected));
     expect(archived(expected).length).toBeGreaterThan(0);
     // DRAFT campaigns exist but are not asked for.
@@ -148,7 +181,11 @@ describe('campaigns, ad_groups, ads', () => {
 
   test('entity_statuses and ad_account_ids from the config', async () => {
     const eur = p.accounts[1];
-    const r = await p.read(p.config({ entity_statuses: ['ACTIVE'], ad_account_ids: [eur] }), ['campaigns', 'ad_groups', 'ads']);
+    const r = await p.read(p.config({ entity_statuses: ['ACTIVE'], ad_account_ids: [eur] }), [
+      'campaigns',
+      'ad_groups',
+      'ads',
+    ]);
     p.expectCleanRead(r, ['campaigns', 'ad_groups', 'ads']);
     expectRequests(p, [
       `GET /ad_accounts/${eur}`,
@@ -168,8 +205,10 @@ describe('campaigns, ad_groups, ads', () => {
   test('ad_groups and ads: both accounts, two pages for the first, items unchanged, one state counting all', async () => {
     const [usd, eur] = p.accounts;
     const lists = [
-      ...(await listOf(p, 'ad_groups', usd)), ...(await listOf(p, 'ads', usd)),
-      ...(await listOf(p, 'ad_groups', eur)), ...(await listOf(p, 'ads', eur)),
+      ...(await listOf(p, 'ad_groups', usd)),
+      ...(await listOf(p, 'ads', usd)),
+      ...(await listOf(p, 'ad_groups', eur)),
+      ...(await listOf(p, 'ads', eur)),
     ];
     expect(lists).toHaveLength(2 + 2 + 1 + 1);
     const r = await p.read(p.config(), ['ad_groups', 'ads']);
@@ -205,10 +244,13 @@ describe('campaigns, ad_groups, ads', () => {
 test('entity lists read together share the set-up lookups (one token, one ad-account list, one user) and list each thing once', async () => {
   const streams = ['boards', 'pins', 'followers', 'user_interests', 'campaigns', 'ad_groups', 'ads'];
   const lists: string[] = [
-    ...(await p.listRequests('/boards', PAGE)), ...(await p.listRequests('/pins', PAGE)), ...(await p.listRequests('/user_account/followers', PAGE)),
+    ...(await p.listRequests('/boards', PAGE)),
+    ...(await p.listRequests('/pins', PAGE)),
+    ...(await p.listRequests('/user_account/followers', PAGE)),
     `GET /users/${p.sim.data.user.username}/interests/follow?page_size=250`,
   ];
-  for (const account of p.accounts) for (const entity of ['campaigns', 'ad_groups', 'ads']) lists.push(...(await listOf(p, entity, account)));
+  for (const account of p.accounts)
+    for (const entity of ['campaigns', 'ad_groups', 'ads']) lists.push(...(await listOf(p, entity, account)));
   const r = await p.read(p.config(), streams);
   p.expectCleanRead(r, streams);
   expectRequests(p, [TOKEN, 'GET /ad_accounts?page_size=250', 'GET /user_account', ...lists]);

@@ -13,7 +13,11 @@ const p = useSimulatedPinterest();
 
 const PIN_METRICS = enums.pin_standard_metric_types;
 const USER_METRICS = enums.user_account_metric_types;
-const WINDOWS = [['2026-05-01', '2026-05-30'], ['2026-05-31', '2026-06-29'], ['2026-06-30', '2026-06-30']] as const;
+const WINDOWS = [
+  ['2026-05-01', '2026-05-30'],
+  ['2026-05-31', '2026-06-29'],
+  ['2026-06-30', '2026-06-30'],
+] as const;
 const TOKEN = 'POST /oauth/token';
 
 const truth = (startDate: string) => p.truth({ startDate, pinMetricTypes: PIN_METRICS, userMetricTypes: USER_METRICS });
@@ -21,13 +25,26 @@ const truth = (startDate: string) => p.truth({ startDate, pinMetricTypes: PIN_ME
 function ownedPins(): { served: string[]; refused: Array<{ pinId: string; status: number }> } {
   const t = truth(TODAY);
   const refused = t.refusedPins;
-  const served = t.records.pins.filter((x) => x.is_owner && !refused.some((r) => r.pinId === x.id)).map((x) => x.id as string);
+  const served = t.records.pins
+    .filter((x) => x.is_owner && !refused.some((r) => r.pinId === x.id))
+    .map((x) => x.id as string);
   return { served, refused };
 }
 const pinRequest = (pin: string, start: string, end: string) =>
-  requestLine('GET', `/pins/${pin}/analytics`, { app_types: 'ALL', metric_types: PIN_METRICS.join(','), split_field: 'NO_SPLIT', start_date: start, end_date: end });
+  requestLine('GET', `/pins/${pin}/analytics`, {
+    app_types: 'ALL',
+    metric_types: PIN_METRICS.join(','),
+    split_field: 'NO_SPLIT',
+    start_date: start,
+    end_date: end,
+  });
 const userRequest = (start: string, end: string) =>
-  requestLine('GET', '/user_account/analytics', { metric_types: USER_METRICS.join(','), split_field: 'NO_SPLIT', start_date: start, end_date: end });
+  requestLine('GET', '/user_account/analytics', {
+    metric_types: USER_METRICS.join(','),
+    split_field: 'NO_SPLIT',
+    start_date: start,
+    end_date: end,
+  });
 const pinAnalyticsRequests = () => p.requestsTo(/^\/pins\/\d+\/analytics$/);
 
 describe('pin_analytics', () => {
@@ -37,16 +54,22 @@ describe('pin_analytics', () => {
     const pages = await p.listRequests('/pins', { page_size: '250' });
     const r = await p.read(p.config(), [{ name: 'pin_analytics', sync_mode: 'incremental' }]);
     p.expectCleanRead(r, ['pin_analytics']);
-    expect(p.lines()).toEqual([
-      TOKEN,
-      ...pages,
-      ...WINDOWS.flatMap(([s, e]) => served.map((pin) => pinRequest(pin, s, e))),
-      // A refused pin is asked once, then left out of the later windows.
-      ...refused.map((x) => pinRequest(x.pinId, '2026-05-01', '2026-05-30')),
-    ].sort());
+    expect(p.lines()).toEqual(
+      [
+        TOKEN,
+        ...pages,
+        ...WINDOWS.flatMap(([s, e]) => served.map((pin) => pinRequest(pin, s, e))),
+        // A refused pin is asked once, then left out of the later windows.
+        ...refused.map((x) => pinRequest(x.pinId, '2026-05-01', '2026-05-30')),
+      ].sort(),
+    );
     // Saved pins of others (is_owner false) are never asked.
     const asked = new Set(pinAnalyticsRequests().map((q) => q.path.split('/')[2]));
-    expect(truth(TODAY).records.pins.filter((x) => !x.is_owner).some((x) => asked.has(x.id as string))).toBe(false);
+    expect(
+      truth(TODAY)
+        .records.pins.filter((x) => !x.is_owner)
+        .some((x) => asked.has(x.id as string)),
+    ).toBe(false);
 
     const expected = truth('2026-05-01').records.pin_analytics;
     expectSameRecords(r.records('pin_analytics'), expected);
@@ -56,14 +79,27 @@ describe('pin_analytics', () => {
     expect(records.some((x) => x.data_status === 'READY')).toBe(true);
     const warnings = r.logs('WARN').filter((w) => w.includes('pin_analytics'));
     expect(warnings.filter((w) => /skipped 2 /.test(w))).toHaveLength(1);
-    for (const { pinId, status } of refused) expect(warnings.filter((w) => w.includes(pinId) && w.includes(String(status)))).toHaveLength(1);
-    expect(r.states('pin_analytics').map((s) => s.stream.stream_state)).toEqual([{ date: '2026-05-30' }, { date: '2026-06-29' }, { date: TODAY }, { date: TODAY }]);
-    expect(r.states('pin_analytics').map((s) => s.sourceStats.recordCount)).toEqual([...WINDOWS.map(([s, e]) => between(expected, s, e).length), 0]);
+    for (const { pinId, status } of refused)
+      expect(warnings.filter((w) => w.includes(pinId) && w.includes(String(status)))).toHaveLength(1);
+    expect(r.states('pin_analytics').map((s) => s.stream.stream_state)).toEqual([
+      { date: '2026-05-30' },
+      { date: '2026-06-29' },
+      { date: TODAY },
+      { date: TODAY },
+    ]);
+    expect(r.states('pin_analytics').map((s) => s.sourceStats.recordCount)).toEqual([
+      ...WINDOWS.map(([s, e]) => between(expected, s, e).length),
+      0,
+    ]);
   });
 
   test('incremental: starts at cursor − lookback; the pins list is fetched once with the pins stream', async () => {
     const { served, refused } = ownedPins();
-    const r = await p.read(p.config({ lookback_days: 2 }), [{ name: 'pin_analytics', sync_mode: 'incremental' }, 'pins'], streamStateInput({ pin_analytics: { date: '2026-06-20' } }));
+    const r = await p.read(
+      p.config({ lookback_days: 2 }),
+      [{ name: 'pin_analytics', sync_mode: 'incremental' }, 'pins'],
+      streamStateInput({ pin_analytics: { date: '2026-06-20' } }),
+    );
     p.expectCleanRead(r, ['pin_analytics', 'pins']);
     expect(p.requestsTo('/pins')).toHaveLength(2);
     expect(windowsOf(pinAnalyticsRequests())).toEqual(['2026-06-18..2026-06-30']);
@@ -73,7 +109,11 @@ describe('pin_analytics', () => {
   });
 
   test('a future state yields no records and at least one state', async () => {
-    const r = await p.read(p.config(), [{ name: 'pin_analytics', sync_mode: 'incremental' }], streamStateInput({ pin_analytics: { date: '3021-01-01' } }));
+    const r = await p.read(
+      p.config(),
+      [{ name: 'pin_analytics', sync_mode: 'incremental' }],
+      streamStateInput({ pin_analytics: { date: '3021-01-01' } }),
+    );
     p.expectCleanRead(r, ['pin_analytics']);
     expect(r.records('pin_analytics')).toEqual([]);
     expect(pinAnalyticsRequests()).toEqual([]);
@@ -92,26 +132,41 @@ describe('user_account_analytics', () => {
     expectSameRecords(r.records('user_account_analytics'), expected);
     expect(r.records('user_account_analytics').every((x) => x.user_id === p.sim.data.user.id)).toBe(true);
     expect(r.states('user_account_analytics').map((s) => [s.stream.stream_state, s.sourceStats.recordCount])).toEqual([
-      [{ date: '2026-05-30' }, 30], [{ date: '2026-06-29' }, 30], [{ date: TODAY }, 1], [{ date: TODAY }, 0],
+      [{ date: '2026-05-30' }, 30],
+      [{ date: '2026-06-29' }, 30],
+      [{ date: TODAY }, 1],
+      [{ date: TODAY }, 0],
     ]);
   });
 
   test('incremental with lookback, clamped to today − 89; the cursor day is re-read', async () => {
     const defaults: Json = { start_date: undefined, window_days: undefined };
-    let r = await p.read(p.config({ ...defaults, lookback_days: 30 }), [{ name: 'user_account_analytics', sync_mode: 'incremental' }], streamStateInput({ user_account_analytics: { date: '2026-04-20' } }));
+    let r = await p.read(
+      p.config({ ...defaults, lookback_days: 30 }),
+      [{ name: 'user_account_analytics', sync_mode: 'incremental' }],
+      streamStateInput({ user_account_analytics: { date: '2026-04-20' } }),
+    );
     p.expectCleanRead(r, ['user_account_analytics']);
     expect(windowsOf(p.requestsTo('/user_account/analytics'))).toEqual([`${EARLIEST}..${TODAY}`]); // window_days 90: one window
     expect(r.records('user_account_analytics')).toHaveLength(90);
     expectSameRecords(r.records('user_account_analytics'), truth(EARLIEST).records.user_account_analytics);
     p.sim.resetLog();
-    r = await p.read(p.config(), [{ name: 'user_account_analytics', sync_mode: 'incremental' }], streamStateInput({ user_account_analytics: { date: TODAY } }));
+    r = await p.read(
+      p.config(),
+      [{ name: 'user_account_analytics', sync_mode: 'incremental' }],
+      streamStateInput({ user_account_analytics: { date: TODAY } }),
+    );
     p.expectCleanRead(r, ['user_account_analytics']);
     expect(windowsOf(p.requestsTo('/user_account/analytics'))).toEqual([`${TODAY}..${TODAY}`]);
     expect(r.records('user_account_analytics')).toEqual(truth(TODAY).records.user_account_analytics);
   });
 
   test('a future state yields no records and at least one state', async () => {
-    const r = await p.read(p.config(), [{ name: 'user_account_analytics', sync_mode: 'incremental' }], streamStateInput({ user_account_analytics: { date: '3021-01-01' } }));
+    const r = await p.read(
+      p.config(),
+      [{ name: 'user_account_analytics', sync_mode: 'incremental' }],
+      streamStateInput({ user_account_analytics: { date: '3021-01-01' } }),
+    );
     p.expectCleanRead(r, ['user_account_analytics']);
     expect(r.records('user_account_analytics')).toEqual([]);
     expect(p.requestsTo('/user_account/analytics')).toEqual([]);

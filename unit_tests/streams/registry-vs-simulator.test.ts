@@ -13,13 +13,15 @@ test('every registry stream has a simulator endpoint row', () => {
 });
 
 test('every simulator endpoint row names a registry stream', () => {
-  const unknown = ENDPOINTS.flatMap((e) => e.streams.filter((name) => !registry.includes(name)).map((name) => `${e.path}: ${name}`));
+  const unknown = ENDPOINTS.flatMap((e) =>
+    e.streams.filter((name) => !registry.includes(name)).map((name) => `${e.path}: ${name}`),
+  );
   expect(unknown).toEqual([]);
 });
 
 test('each stream reads the path of its simulator row', () => {
-  const mismatched = STREAMS
-    .filter((d) => !ENDPOINTS.some((e) => e.path === d.path && e.streams.includes(d.name)))
-    .map((d) => `${d.name}: ${d.path}`);
+  const mismatched = STREAMS.filter((d) => !ENDPOINTS.some((e) => e.path === d.path && e.streams.includes(d.name))).map(
+    (d) => `${d.name}: ${d.path}`,
+  );
   expect(mismatched).toEqual([]);
 });

@@ -39,7 +39,9 @@ const env = () => ({ PINTEREST_API_URL: sim.url, PINTEREST_TODAY: TODAY, PINTERE
 async function run(args: string[]): Promise<RunResult> {
   const out = new PassThrough();
   let stdout = '';
-  out.on('data', (d) => { stdout += d.toString(); });
+  out.on('data', (d) => {
+    stdout += d.toString();
+  });
   const writer = new MessageWriter(out, 'debug');
   const exitCode = await main(args, { writer, env: env(), runtime: { retry: FAST_RETRY }, registry: () => registry });
   await writer.flush();
@@ -51,7 +53,10 @@ beforeAll(async () => {
   config = { credentials: { auth_method: 'access_token', access_token: sim.credentials.staticAccessToken } };
   // The schema comes from the generator, as `npm run generate:schemas` would write it.
   const doc = loadOpenApi(OPENAPI_PATH);
-  registry = new StreamRegistry([...STREAMS, { ...THROWAWAY, schema: buildStreamSchema(doc, extractEnums(doc), THROWAWAY) }]);
+  registry = new StreamRegistry([
+    ...STREAMS,
+    { ...THROWAWAY, schema: buildStreamSchema(doc, extractEnums(doc), THROWAWAY) },
+  ]);
 });
 afterAll(async () => {
   await sim?.close();
@@ -77,8 +82,13 @@ test('discover lists it with its key and schema', async () => {
   const f = tempFiles({ config });
   const r = await run(['discover', '--config', f.config]);
   expect(r.exitCode).toBe(0);
-  const stream = r.messages.find((m) => m.type === 'CATALOG')!.catalog.streams.find((s: Record<string, unknown>) => s.name === THROWAWAY.name);
-  expect(stream).toMatchObject({ supported_sync_modes: ['full_refresh'], source_defined_primary_key: [['board_id'], ['id']] });
+  const stream = r.messages
+    .find((m) => m.type === 'CATALOG')!
+    .catalog.streams.find((s: Record<string, unknown>) => s.name === THROWAWAY.name);
+  expect(stream).toMatchObject({
+    supported_sync_modes: ['full_refresh'],
+    source_defined_primary_key: [['board_id'], ['id']],
+  });
   expect(stream.json_schema).toEqual(registry.get(THROWAWAY.name)!.schema);
 });
 
@@ -89,7 +99,8 @@ test('the engine reads it: the board sections, each with its board, the boards l
   expect(r.traces()).toEqual([]);
   expect(r.exitCode).toBe(0);
   const truth = sim.groundTruth({ today: TODAY, columns: ['SPEND_IN_DOLLAR'] });
-  const sortById = (rows: Array<Record<string, unknown>>) => [...rows].sort((a, b) => `${a.board_id}${a.id}`.localeCompare(`${b.board_id}${b.id}`));
+  const sortById = (rows: Array<Record<string, unknown>>) =>
+    [...rows].sort((a, b) => `${a.board_id}${a.id}`.localeCompare(`${b.board_id}${b.id}`));
   expect(truth.records.board_sections.length).toBeGreaterThan(0);
   expect(sortById(r.records(THROWAWAY.name))).toEqual(sortById(truth.records.board_sections));
   expect(r.records('boards')).toHaveLength(truth.records.boards.length);

@@ -7,7 +7,14 @@
 import enums from '../../src/schemas/pinterest-enums.json';
 import { TODAY, type Json } from '../../test_kit/constants';
 import { expectSameRecords, streamStateInput, windowsOf } from '../../test_kit/read-checks';
-import { accountsOf, between, ofAccount, requestLine, useSimulatedPinterest, type Entity } from '../../test_kit/simulated-read';
+import {
+  accountsOf,
+  between,
+  ofAccount,
+  requestLine,
+  useSimulatedPinterest,
+  type Entity,
+} from '../../test_kit/simulated-read';
 
 const p = useSimulatedPinterest();
 const [USD, EUR] = accountsOf();
@@ -15,15 +22,37 @@ const [USD, EUR] = accountsOf();
 const COLS = ['SPEND_IN_MICRO_DOLLAR', 'TOTAL_IMPRESSION'];
 const config = (extra: Json = {}) => p.config({ columns: COLS, ...extra });
 const LEVEL: Record<string, { entity: Entity; param: string; idKey: string; types: string[] }> = {
-  campaign_targeting_analytics: { entity: 'campaigns', param: 'campaign_ids', idKey: 'campaign_id', types: enums.targeting_types.campaign },
-  ad_group_targeting_analytics: { entity: 'ad_groups', param: 'ad_group_ids', idKey: 'ad_group_id', types: enums.targeting_types.ad_group },
+  campaign_targeting_analytics: {
+    entity: 'campaigns',
+    param: 'campaign_ids',
+    idKey: 'campaign_id',
+    types: enums.targeting_types.campaign,
+  },
+  ad_group_targeting_analytics: {
+    entity: 'ad_groups',
+    param: 'ad_group_ids',
+    idKey: 'ad_group_id',
+    types: enums.targeting_types.ad_group,
+  },
   ad_targeting_analytics: { entity: 'ads', param: 'ad_ids', idKey: 'ad_id', types: enums.targeting_types.ad },
 };
-const BACKFILL_WINDOWS = [['2026-05-01', '2026-05-30'], ['2026-05-31', '2026-06-29'], ['2026-06-30', '2026-06-30']] as const;
+const BACKFILL_WINDOWS = [
+  ['2026-05-01', '2026-05-30'],
+  ['2026-05-31', '2026-06-29'],
+  ['2026-06-30', '2026-06-30'],
+] as const;
 const BACKFILL = BACKFILL_WINDOWS.map(([s, e]) => `${s}..${e}`);
-const COMMON = { click_window_days: '30', columns: COLS.join(','), conversion_report_time: 'TIME_OF_AD_ACTION', engagement_window_days: '30', granularity: 'DAY', view_window_days: '1' };
+const COMMON = {
+  click_window_days: '30',
+  columns: COLS.join(','),
+  conversion_report_time: 'TIME_OF_AD_ACTION',
+  engagement_window_days: '30',
+  granularity: 'DAY',
+  view_window_days: '1',
+};
 
-const chunks = <T>(list: T[], size: number): T[][] => Array.from({ length: Math.ceil(list.length / size) }, (_, i) => list.slice(i * size, i * size + size));
+const chunks = <T>(list: T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(list.length / size) }, (_, i) => list.slice(i * size, i * size + size));
 
 /** The ground-truth records of `stream` for `account` over start…end. */
 function expectedRecords(stream: string, account: string, start: string, end: string): Json[] {
@@ -32,13 +61,29 @@ function expectedRecords(stream: string, account: string, start: string, end: st
 }
 
 /** Every request of `stream` for `account`: per window, per batch of ≤250 ids, per group of ≤14 types. */
-function targetingRequests(stream: string, account: string, windows: ReadonlyArray<readonly [string, string]>): string[] {
+function targetingRequests(
+  stream: string,
+  account: string,
+  windows: ReadonlyArray<readonly [string, string]>,
+): string[] {
   const { entity, param, types } = LEVEL[stream];
-  return windows.flatMap(([start, end]) => chunks(p.ids(entity, account), 250).flatMap((ids) => chunks(types, 14).map((group) =>
-    requestLine('GET', `/ad_accounts/${account}/${entity}/targeting_analytics`, { ...COMMON, [param]: ids.join(','), targeting_types: group.join(','), start_date: start, end_date: end }))));
+  return windows.flatMap(([start, end]) =>
+    chunks(p.ids(entity, account), 250).flatMap((ids) =>
+      chunks(types, 14).map((group) =>
+        requestLine('GET', `/ad_accounts/${account}/${entity}/targeting_analytics`, {
+          ...COMMON,
+          [param]: ids.join(','),
+          targeting_types: group.join(','),
+          start_date: start,
+          end_date: end,
+        }),
+      ),
+    ),
+  );
 }
 
-const requestsOf = (entity: Entity, account = '\\d+') => p.requestsTo(new RegExp(`^/ad_accounts/${account}/${entity}/targeting_analytics$`));
+const requestsOf = (entity: Entity, account = '\\d+') =>
+  p.requestsTo(new RegExp(`^/ad_accounts/${account}/${entity}/targeting_analytics$`));
 
 describe('campaign_targeting_analytics', () => {
   const stream = 'campaign_targeting_analytics';
@@ -49,9 +94,14 @@ describe('campaign_targeting_analytics', () => {
     const r = await p.read(config({ start_date: '2026-06-25' }), [stream]);
     p.expectCleanRead(r, [stream]);
     const window = [['2026-06-25', TODAY]] as const;
-    expect(p.lines(requestsOf('campaigns'))).toEqual([...targetingRequests(stream, USD, window), ...targetingRequests(stream, EUR, window)].sort());
+    expect(p.lines(requestsOf('campaigns'))).toEqual(
+      [...targetingRequests(stream, USD, window), ...targetingRequests(stream, EUR, window)].sort(),
+    );
     expect(requestsOf('campaigns', USD)).toHaveLength(2 * 2);
-    const expected = [...expectedRecords(stream, USD, '2026-06-25', TODAY), ...expectedRecords(stream, EUR, '2026-06-25', TODAY)];
+    const expected = [
+      ...expectedRecords(stream, USD, '2026-06-25', TODAY),
+      ...expectedRecords(stream, EUR, '2026-06-25', TODAY),
+    ];
     expectSameRecords(r.records(stream), expected);
     // AUDIENCE_MULTIPLIER, the 15th type, comes only from the second group.
     expect(types[14]).toBe('AUDIENCE_MULTIPLIER');
@@ -60,7 +110,9 @@ describe('campaign_targeting_analytics', () => {
     const numeric = r.records(stream).filter((x) => ['LOCATION', 'AUDIENCE_INCLUDE'].includes(x.targeting_type));
     expect(numeric.length).toBeGreaterThan(0);
     expect(numeric.every((x) => typeof x.targeting_value === 'string' && /^\d+$/.test(x.targeting_value))).toBe(true);
-    expect(r.records(stream).every((x) => typeof x.targeting_value === 'string' && typeof x.campaign_id === 'string')).toBe(true);
+    expect(
+      r.records(stream).every((x) => typeof x.targeting_value === 'string' && typeof x.campaign_id === 'string'),
+    ).toBe(true);
   });
 
   test('backfill: exact windows, one state per window counting its records, exact records', async () => {
@@ -78,16 +130,27 @@ describe('campaign_targeting_analytics', () => {
       { date: TODAY, partitions: { [EUR]: { date: TODAY } } },
       { date: TODAY, partitions: { [EUR]: { date: TODAY } } },
     ]);
-    expect(r.states(stream).map((s) => s.sourceStats.recordCount)).toEqual([...BACKFILL_WINDOWS.map(([s, e]) => between(expected, s, e).length), 0]);
+    expect(r.states(stream).map((s) => s.sourceStats.recordCount)).toEqual([
+      ...BACKFILL_WINDOWS.map(([s, e]) => between(expected, s, e).length),
+      0,
+    ]);
   });
 
   test('incremental from a top-date-only state with lookback; a future state reads nothing', async () => {
-    let r = await p.read(config({ ad_account_ids: [EUR], lookback_days: 7 }), [{ name: stream, sync_mode: 'incremental' }], streamStateInput({ [stream]: { date: '2026-06-27' } }));
+    let r = await p.read(
+      config({ ad_account_ids: [EUR], lookback_days: 7 }),
+      [{ name: stream, sync_mode: 'incremental' }],
+      streamStateInput({ [stream]: { date: '2026-06-27' } }),
+    );
     p.expectCleanRead(r, [stream]);
     expect(windowsOf(requestsOf('campaigns'))).toEqual(['2026-06-20..2026-06-30']);
     expectSameRecords(r.records(stream), expectedRecords(stream, EUR, '2026-06-20', TODAY));
     p.sim.resetLog();
-    r = await p.read(config(), [{ name: stream, sync_mode: 'incremental' }], streamStateInput({ [stream]: { date: '3021-01-01' } }));
+    r = await p.read(
+      config(),
+      [{ name: stream, sync_mode: 'incremental' }],
+      streamStateInput({ [stream]: { date: '3021-01-01' } }),
+    );
     p.expectCleanRead(r, [stream]);
     expect(r.records(stream)).toEqual([]);
     expect(requestsOf('campaigns')).toEqual([]);
@@ -103,16 +166,24 @@ describe.each(['ad_group_targeting_analytics', 'ad_targeting_analytics'])('%s', 
     expect(types).toHaveLength(14);
     const r = await p.read(config(), [{ name: stream, sync_mode: 'incremental' }]);
     p.expectCleanRead(r, [stream]);
-    expect(p.lines(requestsOf(entity))).toEqual([...targetingRequests(stream, USD, BACKFILL_WINDOWS), ...targetingRequests(stream, EUR, BACKFILL_WINDOWS)].sort());
+    expect(p.lines(requestsOf(entity))).toEqual(
+      [...targetingRequests(stream, USD, BACKFILL_WINDOWS), ...targetingRequests(stream, EUR, BACKFILL_WINDOWS)].sort(),
+    );
     expect(requestsOf(entity)).toHaveLength(3 * (2 + 1));
-    expectSameRecords(r.records(stream), [...expectedRecords(stream, USD, '2026-05-01', TODAY), ...expectedRecords(stream, EUR, '2026-05-01', TODAY)]);
+    expectSameRecords(r.records(stream), [
+      ...expectedRecords(stream, USD, '2026-05-01', TODAY),
+      ...expectedRecords(stream, EUR, '2026-05-01', TODAY),
+    ]);
     expect(r.records(stream).every((x) => typeof x[idKey] === 'string')).toBe(true);
     // The type only this level has (CREATIVE_ENHANCEMENTS for ad groups, QUIZ_RESULT for ads) is asked for and kept.
     const own = entity === 'ad_groups' ? 'CREATIVE_ENHANCEMENTS' : 'QUIZ_RESULT';
     expect(types).toContain(own);
     expect(r.records(stream).some((x) => x.targeting_type === own)).toBe(true);
     expect(r.states(stream)).toHaveLength(3 * 2 + 1);
-    expect(r.states(stream)[r.states(stream).length - 1].stream.stream_state).toEqual({ date: TODAY, partitions: { [USD]: { date: TODAY }, [EUR]: { date: TODAY } } });
+    expect(r.states(stream)[r.states(stream).length - 1].stream.stream_state).toEqual({
+      date: TODAY,
+      partitions: { [USD]: { date: TODAY }, [EUR]: { date: TODAY } },
+    });
   });
 
   test('incremental: per-partition state with lookback; the missing account backfilled from start_date', async () => {
@@ -121,11 +192,18 @@ describe.each(['ad_group_targeting_analytics', 'ad_targeting_analytics'])('%s', 
     p.expectCleanRead(r, [stream]);
     expect(windowsOf(requestsOf(entity, USD))).toEqual(['2026-06-21..2026-06-30']);
     expect(windowsOf(requestsOf(entity, EUR))).toEqual(BACKFILL);
-    expectSameRecords(r.records(stream), [...expectedRecords(stream, USD, '2026-06-21', TODAY), ...expectedRecords(stream, EUR, '2026-05-01', TODAY)]);
+    expectSameRecords(r.records(stream), [
+      ...expectedRecords(stream, USD, '2026-06-21', TODAY),
+      ...expectedRecords(stream, EUR, '2026-05-01', TODAY),
+    ]);
   });
 
   test('a future state yields no records and at least one state', async () => {
-    const r = await p.read(config(), [{ name: stream, sync_mode: 'incremental' }], streamStateInput({ [stream]: { date: '3021-01-01' } }));
+    const r = await p.read(
+      config(),
+      [{ name: stream, sync_mode: 'incremental' }],
+      streamStateInput({ [stream]: { date: '3021-01-01' } }),
+    );
     p.expectCleanRead(r, [stream]);
     expect(r.records(stream)).toEqual([]);
     expect(requestsOf(entity)).toEqual([]);
@@ -137,11 +215,19 @@ describe('a 403 on one targeting stream', () => {
   const refused = useSimulatedPinterest({ refusals: [{ path: /\/ads\/targeting_analytics$/, status: 403 }] });
 
   test('fails that stream only', async () => {
-    const r = await refused.read(refused.config({ columns: COLS, start_date: TODAY }), ['ad_targeting_analytics', 'ad_group_targeting_analytics']);
+    const r = await refused.read(refused.config({ columns: COLS, start_date: TODAY }), [
+      'ad_targeting_analytics',
+      'ad_group_targeting_analytics',
+    ]);
     expect(r.statuses('ad_targeting_analytics')).toEqual(['STARTED', 'INCOMPLETE']);
     expect(r.statuses('ad_group_targeting_analytics')).toEqual(['STARTED', 'RUNNING', 'COMPLETE']);
-    expectSameRecords(r.records('ad_group_targeting_analytics'), [USD, EUR].flatMap((a) => expectedRecords('ad_group_targeting_analytics', a, TODAY, TODAY)));
-    expect(r.traces()).toEqual([expect.objectContaining({ failure_type: 'config_error', stream_descriptor: { name: 'ad_targeting_analytics' } })]);
+    expectSameRecords(
+      r.records('ad_group_targeting_analytics'),
+      [USD, EUR].flatMap((a) => expectedRecords('ad_group_targeting_analytics', a, TODAY, TODAY)),
+    );
+    expect(r.traces()).toEqual([
+      expect.objectContaining({ failure_type: 'config_error', stream_descriptor: { name: 'ad_targeting_analytics' } }),
+    ]);
     expect(r.exitCode).toBe(1);
   });
 });
