@@ -1,5 +1,5 @@
 /**
- * What the real Pinterest API does beyond the first simulator (issue 13), each behaviour switched on by a
+ * What the real Pinterest API does beyond the first simulator, each behaviour switched on by a
  * simulator knob and met by the connector (run in-process against the simulator on loopback):
  * attribution settings Pinterest refuses, scopes in check, beta targeting types, the reporting time zone,
  * and midnight during a read.

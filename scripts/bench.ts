@@ -410,7 +410,7 @@ async function benchHistory(size: string): Promise<void> {
   }
 }
 
-/** Two custom reports (issue 11): ads by DAY over two years, campaigns by HOUR over Pinterest's 8 days. */
+/** Two custom reports: ads by DAY over two years, campaigns by HOUR over Pinterest's 8 days. */
 async function benchCustom(size: string): Promise<void> {
   const sim = await startSim(size, ['--reports', JSON.stringify({ pollsUntilReady: 2 })]);
   try {

@@ -38,7 +38,7 @@ async function main(): Promise<void> {
       },
       lookback_days: 7,
       window_days: 30,
-      // One custom report (issue 11): weekly campaign spend, read through Pinterest's asynchronous reports.
+      // One custom report: weekly campaign spend, read through Pinterest's asynchronous reports.
       custom_reports: [
         {
           name: 'campaign_weekly',

@@ -1,4 +1,4 @@
-// Behaviours of the real API found after the first version (issue 13): attribution combinations Pinterest
+// Behaviours of the real API found after the first version: attribution combinations Pinterest
 // refuses, beta targeting types an account lacks, the closed-beta reporting time zone, and a clock that can
 // pass midnight during a read. Pure checks over the options; server.ts and analytics.ts call them.
 import { ApiError } from './answers';

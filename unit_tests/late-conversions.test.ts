@@ -1,5 +1,5 @@
 /**
- * Late conversions (issue 13 item 8): without `lookback_days`, an incremental read re-reads the longest
+ * Late conversions: without `lookback_days`, an incremental read re-reads the longest
  * attribution window + 2 days (Pinterest's settling time) before its cursor, at most 89.
  */
 import { parseConfig } from '../src/config/load';

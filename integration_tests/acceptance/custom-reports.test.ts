@@ -1,5 +1,5 @@
 /**
- * Custom reports (issue 11): four reports — a campaign DAY report, an ad (PIN_PROMOTION) HOUR report, a
+ * Custom reports: four reports — a campaign DAY report, an ad (PIN_PROMOTION) HOUR report, a
  * campaign-targeting WEEK report and a keyword MONTH report — each equals the simulator's ground truth, its
  * discovered schema validates every record with no undeclared field, and its key is unique; an HOUR report
  * starting beyond its 8 days is clamped with a warning; invalid reports fail `check`, naming report and field.

@@ -1,5 +1,5 @@
 /**
- * History through asynchronous reports (issue 10): a backfill older than today − 89 of every ads-analytics
+ * History through asynchronous reports: a backfill older than today − 89 of every ads-analytics
  * stream equals the simulator's ground truth — days older than today − 89 from reports, the last 90 days
  * from the synchronous endpoints, no day missing or doubled at the seam — and the download host never
  * sees an Authorization header.

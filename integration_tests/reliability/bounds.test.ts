@@ -1,5 +1,5 @@
 /**
- * Time and memory stay bounded whatever Pinterest sends (issue 14 items 6 and 8), measured on the real
+ * Time and memory stay bounded whatever Pinterest sends, measured on the real
  * process: the connector is spawned (`node dist/main.js`) against a hostile proxy in front of the simulator
  * that answers one route with a gzip bomb, a 1.2 GB chunked answer, a row whose string never ends or a
  * one-byte-a-while drip, and passes every other request through. Each case ends with a transient error

@@ -1,5 +1,5 @@
 /**
- * What a person sees when something is off (issue 16, the HTTP layer's part): LOG_LEVEL=debug logs each
+ * What a person sees when something is off: LOG_LEVEL=debug logs each
  * request without secrets, an unknown LOG_LEVEL is refused, a name that does not resolve is not called an
  * outage at Pinterest, and a bad access token is one config error up front, not one per stream.
  */

@@ -230,7 +230,7 @@ describe('an exhausted daily quota checkpoints, reports RATE_LIMITED and resumes
   });
 });
 
-describe('the older x-userendpoint-ratelimit-* headers (issue 13 item 7)', () => {
+describe('the older x-userendpoint-ratelimit-* headers', () => {
   const LIMIT = { limit: 10, windowMs: 1000 };
   let run: Spawned;
   let log: LoggedRequest[];

@@ -1,5 +1,5 @@
 /**
- * The holes a security review found (issue 14), one test each, in-process against the msw fake of
+ * The holes a security review found, one test each, in-process against the msw fake of
  * Pinterest: secrets that leaked through error bodies, redirects that re-sent credentials, lists that never
  * end, records nested too deep, future cursors, --write-config through links and onto read-only files, ids
  * beyond 2^53, and the smaller ones. The cases that need a real process (memory, signals) are in
@@ -21,7 +21,7 @@ import { type StreamSelection } from '../../test_kit/read-checks';
 const fake = useFakePinterest({ campaigns: { [AD_USD]: 3 } });
 const CASE_TIMEOUT = 20_000;
 let badInputs = 0;
-afterAll(() => recordFigure({ suite: 'security', badInputs, note: 'issue 14 cases, in-process' }));
+afterAll(() => recordFigure({ suite: 'security', badInputs, note: 'security review cases, in-process' }));
 
 async function readWith(
   config: Json,

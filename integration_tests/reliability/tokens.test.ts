@@ -252,7 +252,7 @@ describe('a rotated refresh token', () => {
   });
 });
 
-describe('tokens that expire again and again while requests are in flight (issue 13 item 4)', () => {
+describe('tokens that expire again and again while requests are in flight', () => {
   const sims: Simulator[] = [];
   afterAll(async () => {
     for (const s of sims) await s.close();
