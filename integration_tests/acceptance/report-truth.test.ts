@@ -56,7 +56,7 @@ describe(`reporting_timezone: ${ZONE}, a backfill from today − 200`, () => {
     await h?.close();
   });
 
-  test("every ads-analytics stream equals the account-time-zone ground truth, on both sides of the seam", () => {
+  test('every ads-analytics stream equals the account-time-zone ground truth, on both sides of the seam', () => {
     expect(run.exitCode).toBe(0);
     const builtIn = streams.filter(isAdsAnalytics);
     expect(builtIn.length).toBe(9);
@@ -122,9 +122,18 @@ describe(`reporting_timezone: ${ZONE}, a backfill from today − 200`, () => {
     );
     for (const b of bodies) expect([b.level, b.reporting_timezone]).toEqual([b.level, ZONE]);
   });
+
+  test("check's custom-report probe carries the setting too", async () => {
+    const before = h.sim.reports.bodies.length;
+    const check = await h.run(['check', '--config', h.configPath]);
+    expect(check.ofType('CONNECTION_STATUS')[0].connectionStatus.status).toBe('SUCCEEDED');
+    const probes = h.sim.reports.bodies.slice(before);
+    expect(probes.length).toBeGreaterThan(0);
+    for (const b of probes) expect([b.level, b.reporting_timezone]).toEqual([b.level, ZONE]);
+  });
 });
 
-describe('report rows with 18–19-digit numeric ids', () => {
+describe.each(['JSON', 'CSV'] as const)('%s report files with 18–19-digit numeric ids', (format) => {
   const start = addDays(TODAY, -200);
   const columns = [...DEFAULT_COLUMNS, 'PIN_ID'];
   const reports = [
@@ -145,7 +154,12 @@ describe('report rows with 18–19-digit numeric ids', () => {
   let run: CatRun;
 
   beforeAll(async () => {
-    h = await startHarness({}, { start_date: start, columns, custom_reports: reports });
+    // CSV: the simulator serves every file as CSV, whatever was asked (a header row, ids as digits).
+    h = await startHarness(format === 'CSV' ? { reports: { format } } : {}, {
+      start_date: start,
+      columns,
+      custom_reports: reports,
+    });
     ({ run } = await readAll(h, (n) => n === 'ad_analytics' || n.startsWith('custom_')));
   }, 600_000);
   afterAll(async () => {
@@ -163,14 +177,19 @@ describe('report rows with 18–19-digit numeric ids', () => {
     return [...new Set(ids as string[])].sort();
   };
 
-  test('the report files really carry them as JSON numbers', async () => {
+  test('the report files really carry them as numbers', () => {
     expect(run.exitCode).toBe(0);
-    // A finished report's file, fetched as the connector does: PIN_ID and PRODUCT_ITEM_ID are bare digits.
     const levels = new Set(h.sim.reports.bodies.map((b) => b.level));
     expect(levels).toEqual(new Set(['PIN_PROMOTION', 'PRODUCT_ITEM']));
     const files = h.sim.reports.fileTexts();
-    expect(files.some((f) => /"PIN_ID":\d{18,19}[,}]/.test(f))).toBe(true);
-    expect(files.some((f) => /"PRODUCT_ITEM_ID":\d{19}[,}]/.test(f))).toBe(true);
+    if (format === 'JSON') {
+      // Bare digits, not strings.
+      expect(files.some((f) => /"PIN_ID":\d{18,19}[,}]/.test(f))).toBe(true);
+      expect(files.some((f) => /"PRODUCT_ITEM_ID":\d{19}[,}]/.test(f))).toBe(true);
+    } else {
+      expect(files.every((f) => !f.startsWith('{'))).toBe(true);
+      expect(files.some((f) => /^PRODUCT_ITEM_ID,/.test(f) && /\r\n\d{19},/.test(f))).toBe(true);
+    }
   });
 
   test('a history backfill of ad_analytics emits every PIN_ID exactly, older days included', () => {
@@ -179,7 +198,12 @@ describe('report rows with 18–19-digit numeric ids', () => {
     const older = run.records('ad_analytics').filter((r) => r.data.date < SEAM);
     expect(older.length).toBeGreaterThan(0);
     const wantOlder = (truth.ad_analytics as Array<Record<string, unknown>>).filter((r) => (r.date as string) < SEAM);
-    expect(bigIds(older.map((r) => r.data), 'pin_id')).toEqual(bigIds(wantOlder, 'pin_id'));
+    expect(
+      bigIds(
+        older.map((r) => r.data),
+        'pin_id',
+      ),
+    ).toEqual(bigIds(wantOlder, 'pin_id'));
   });
 
   test.each([
