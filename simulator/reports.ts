@@ -19,6 +19,8 @@ import {
   REPORTING_TIMEZONES,
   type MetricsContext,
 } from './metrics';
+import { ApiError } from './answers';
+import { refuseReportingTimezone } from './api-quirks';
 import { formatDay, hash, parseDay, strHash } from './rng';
 import type { Level, ReportKnobs } from './types';
 
@@ -354,7 +356,7 @@ export class ReportApi {
       base,
       granularity: gran,
       statuses,
-      zone: reportZone(b),
+      zone: reportZone(b, this.knobs),
     };
   }
 
@@ -652,10 +654,17 @@ export class ReportApi {
 }
 
 /** `reporting_timezone` of a report body, checked as the synchronous endpoints check it; the row salt of its days. */
-function reportZone(b: Record<string, unknown>): number {
+function reportZone(b: Record<string, unknown>, knobs: ReportKnobs): number {
   const tz = b.reporting_timezone;
   if (tz !== undefined && !(REPORTING_TIMEZONES as readonly unknown[]).includes(tz))
     throw bad(`Invalid parameter reporting_timezone: '${String(tz)}' is not one of ${REPORTING_TIMEZONES.join(', ')}`);
+  try {
+    refuseReportingTimezone({ refuseReportingTimezone: knobs.refuseReportingTimezone }, tz as string | undefined);
+  } catch (e) {
+    // The same refusal as the synchronous endpoints', as the report endpoint answers it.
+    if (e instanceof ApiError) throw new ReportError(e.status, e.code, e.message);
+    throw e;
+  }
   return zoneSub(tz);
 }
 

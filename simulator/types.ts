@@ -385,4 +385,6 @@ export interface ReportKnobs {
   repeat?: number;
   /** JSON rows carry PIN_ID and PRODUCT_ITEM_ID as strings (default: JSON numbers, 18–19 digits, as Pinterest) */
   idsAsStrings?: boolean;
+  /** set from the simulator's `refuseReportingTimezone`: report bodies naming AD_ACCOUNT_TIME_ZONE get 400 too */
+  refuseReportingTimezone?: boolean;
 }

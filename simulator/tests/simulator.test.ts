@@ -850,6 +850,34 @@ describe('Pinterest API simulator', () => {
       }
     });
 
+    test('refuseReportingTimezone: the report endpoint refuses AD_ACCOUNT_TIME_ZONE as the synchronous one does', async () => {
+      const s = await startSimulator({ today: TODAY, refuseReportingTimezone: true });
+      try {
+        const cl = new Client(s, false);
+        await cl.login();
+        const a = s.data.adAccounts[0].id;
+        const window = { start_date: day(-3), end_date: day(0), granularity: 'DAY' };
+        const sync = await cl.get(`/ad_accounts/${a}/analytics`, {
+          ...window,
+          columns: 'SPEND_IN_DOLLAR',
+          reporting_timezone: 'AD_ACCOUNT_TIME_ZONE',
+        });
+        const body = { ...window, level: 'ADVERTISER', columns: ['SPEND_IN_DOLLAR'] };
+        const post = (extra: Record<string, unknown>) =>
+          request(`${s.url}/ad_accounts/${a}/reports`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${cl.token}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ ...body, ...extra }),
+          });
+        const report = await post({ reporting_timezone: 'AD_ACCOUNT_TIME_ZONE' });
+        expect([report.status, report.json.message]).toEqual([400, sync.json.message]);
+        expect(sync.json.message).toContain('reporting_timezone');
+        expect((await post({ reporting_timezone: 'PINTEREST_TIME_ZONE' })).status).toBe(200);
+      } finally {
+        await s.close();
+      }
+    });
+
     test('daily quota answers 429 with Retry-After until the next UTC midnight', async () => {
       const s = await startSimulator({ today: TODAY, dailyQuota: { ads_analytics: 2 } });
       try {
