@@ -21,6 +21,7 @@ import {
   userDay,
   USER_METRIC_TYPES,
   writeCells,
+  zoneSub,
   type ColSpec,
   type DailyMetrics,
   type MetricsContext,
@@ -131,6 +132,7 @@ export class AnalyticsEndpoints {
         ? (boolParam(q, 'aggregate_report_rows') ?? false)
         : false;
     const [d0, d1] = this.dates(q, gran === 'HOUR');
+    const zone = zoneSub(q.one('reporting_timezone'));
     if (gran === 'HOUR') throw bad('granularity HOUR is not supported by this simulator');
 
     const specs = planColumns(columns, level);
@@ -143,9 +145,10 @@ export class AnalyticsEndpoints {
       const e = level === 'ad_account' ? this.ds.accountLists.accountEntity.get(id) : this.ds.entityById.get(id);
       if (e && e.level === level && e.accountId === acc.id) ents.push(e);
     }
-    if (targeting) return { status: 200, body: this.targetingJson(level, ents, types, specs, d0, d1) };
-    if (gran === 'DAY' && !aggregate) return { status: 200, body: this.dailyJson(idKey, ents, specs, d0, d1, settle) };
-    return json(200, this.aggregated(idKey, ents, specs, d0, d1, gran, aggregate));
+    if (targeting) return { status: 200, body: this.targetingJson(level, ents, types, specs, d0, d1, zone) };
+    if (gran === 'DAY' && !aggregate)
+      return { status: 200, body: this.dailyJson(idKey, ents, specs, d0, d1, zone, settle) };
+    return json(200, this.aggregated(idKey, ents, specs, d0, d1, gran, aggregate, zone));
   }
 
   /** Attribution windows, report time and time zone, as every ads-analytics endpoint validates them. */
@@ -168,6 +171,7 @@ export class AnalyticsEndpoints {
     specs: ColSpec[],
     d0: number,
     d1: number,
+    zone: number,
     settle?: number,
   ): Buffer[] {
     const w = new ByteWriter();
@@ -181,7 +185,7 @@ export class AnalyticsEndpoints {
       for (const d of entityDays(this.ctx, e, d0, d1)) {
         if (!first) w.byte(0x2c);
         first = false;
-        fillRow(this.ctx, e, d, 0, specs, raw);
+        fillRow(this.ctx, e, d, zone, specs, raw);
         if (settle !== undefined) unsettle(specs, raw, this.clock.day - d, settle, e.account.decimals === 0);
         w.bytes(head);
         w.bytes(dateKey);
@@ -202,6 +206,7 @@ export class AnalyticsEndpoints {
     specs: ColSpec[],
     d0: number,
     d1: number,
+    zone: number,
   ): Buffer[] {
     const idKey = ID_COLUMN[level];
     const asNumber = this.opts.targetingIdsAsNumbers !== false;
@@ -225,7 +230,7 @@ export class AnalyticsEndpoints {
           if (!targetingRowExists(this.ctx, e, d, cell)) continue;
           if (!first) w.byte(0x2c);
           first = false;
-          fillRow(this.ctx, e, d, sub, specs, raw);
+          fillRow(this.ctx, e, d, sub + zone, specs, raw);
           w.bytes(head);
           w.bytes(utf8(formatDay(d)));
           w.bytes(close);
@@ -247,6 +252,7 @@ export class AnalyticsEndpoints {
     d1: number,
     gran: string,
     aggregate: boolean,
+    zone: number,
   ): Json[] {
     const bucketOf = (d: number): string | undefined => {
       if (gran === 'TOTAL') return undefined;
@@ -258,7 +264,7 @@ export class AnalyticsEndpoints {
     const raw: number[] = new Array(specs.length);
     for (const e of ents) {
       for (const d of entityDays(this.ctx, e, d0, d1)) {
-        fillRow(this.ctx, e, d, 0, specs, raw);
+        fillRow(this.ctx, e, d, zone, specs, raw);
         const vals = specs.map((s, i) => cellValue(s, e, raw[i]));
         const b = bucketOf(d);
         const key = (aggregate ? '' : e.id) + '|' + (b ?? '');

@@ -22,6 +22,7 @@ import {
   targetingSub,
   userDay,
   USER_METRIC_TYPES,
+  zoneSub,
 } from './metrics';
 import { Query } from './params';
 import { formatDay, parseDay } from './rng';
@@ -73,6 +74,7 @@ export function computeGroundTruth(ds: Dataset, opts: SimulatorOptions, cfg: Gro
   for (const t of pinTypes) if (!PIN_METRIC_TYPES.includes(t)) throw new Error(`groundTruth: unknown pin metric ${t}`);
   const userTypes = Array.from(new Set(cfg.userMetricTypes ?? [...USER_METRIC_TYPES]));
 
+  const zone = zoneSub(cfg.reportingTimezone);
   const earliest = todayDay - 89;
   const sd = cfg.startDate ? parseDay(cfg.startDate) : earliest;
   const ed = cfg.endDate ? parseDay(cfg.endDate) : todayDay;
@@ -168,7 +170,7 @@ export function computeGroundTruth(ds: Dataset, opts: SimulatorOptions, cfg: Gro
       }
 
       const row = (e: EntityMeta, d: number, sub: number, idValue: string): Record<string, unknown> => {
-        fillRow(ctx, e, d, sub, specs, raw);
+        fillRow(ctx, e, d, sub + zone, specs, raw);
         const r: Record<string, unknown> = { [idKey]: idValue, date: formatDay(d) };
         for (let i = 0; i < specs.length; i++) {
           if (d < earliest && REPORT_UNSUPPORTED_COLUMNS.has(specs[i].name)) continue;

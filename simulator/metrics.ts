@@ -244,6 +244,20 @@ export function entityDays(ctx: MetricsContext, ent: EntityMeta, d0: number, d1:
   return out;
 }
 
+// ---- reporting time zone ------------------------------------------------------------------
+
+export const REPORTING_TIMEZONES = ['PINTEREST_TIME_ZONE', 'AD_ACCOUNT_TIME_ZONE'] as const;
+
+/**
+ * The row salt of a day read in the ad account's own time zone. The account's day covers other hours
+ * than the UTC day Pinterest reports by default, so it has other numbers; which days have rows is kept.
+ * Every account's zone (AdAccount.time_zone: Los Angeles, Paris, Tokyo) differs from UTC. Added to
+ * fillRow's `sub`; the other subs stay below 2^21, so they never meet.
+ */
+export function zoneSub(reportingTimezone: unknown): number {
+  return reportingTimezone === 'AD_ACCOUNT_TIME_ZONE' ? 0x40000000 : 0;
+}
+
 function roundTo(x: number, decimals: number): number {
   const f = decimals === 0 ? 1 : decimals === 2 ? 100 : 10 ** decimals;
   return Math.round(x * f) / f;

@@ -15,8 +15,12 @@ import {
   planColumns,
   targetingRowExists,
   targetingSub,
+  zoneSub,
+  REPORTING_TIMEZONES,
   type MetricsContext,
 } from './metrics';
+import { ApiError } from './answers';
+import { refuseReportingTimezone } from './api-quirks';
 import { formatDay, hash, parseDay, strHash } from './rng';
 import type { Level, ReportKnobs } from './types';
 
@@ -146,6 +150,8 @@ interface ReportRequest {
   base: string;
   granularity: string;
   statuses?: Set<string>;
+  /** fillRow's salt for the days of `reporting_timezone` (metrics.ts zoneSub) */
+  zone: number;
 }
 
 interface Report {
@@ -175,6 +181,8 @@ export interface ReportApiStats {
 export class ReportApi {
   /** Every Authorization header the download server received (should stay empty). */
   readonly authorizationHeaders: string[] = [];
+  /** The JSON body of every report creation that parsed, in order (what a test inspects of report requests). */
+  readonly bodies: Array<Record<string, unknown>> = [];
   readonly stats: ReportApiStats = { created: 0, polls: 0, downloads: 0, failed: 0, expiredLinks: 0, cut: 0, bytes: 0 };
   private reports = new Map<string, Report>();
   private creations = new Map<string, number>();
@@ -245,6 +253,7 @@ export class ReportApi {
     }
     if (typeof b !== 'object' || b === null || Array.isArray(b))
       throw bad('Invalid request body: it must be a JSON object.');
+    this.bodies.push(b);
     const req = this.validate(b);
     const key = `${accountId}|${req.level}|${req.start}|${req.end}|${req.types.join(',')}|${req.columns.join(',')}`;
     const n = (this.creations.get(key) ?? 0) + 1;
@@ -347,7 +356,13 @@ export class ReportApi {
       base,
       granularity: gran,
       statuses,
+      zone: reportZone(b, this.knobs),
     };
+  }
+
+  /** The text of every report file built so far (what the download host serves). */
+  fileTexts(): string[] {
+    return [...this.reports.values()].flatMap((r) => (r.file ? [r.file.toString('utf8')] : []));
   }
 
   private poll(accountId: string, query: URLSearchParams): unknown {
@@ -469,10 +484,16 @@ export class ReportApi {
       key: (hash(this.seed, p.key, salt, j) & 0x3fffffff) + 1_000_000,
       attrJson: undefined,
     });
+    // Product item ids are 19 digits (beyond 2^53), so a row that rounds them shows.
+    const productItem = (p: EntityMeta, j: number): EntityMeta => {
+      const c = child(p, 0x1e, j);
+      const h = hash(this.seed, p.key, 0x1f, j) >>> 0;
+      return { ...c, id: `4${String(h % 1_000_000_000).padStart(9, '0')}${String(c.id).slice(-9)}` };
+    };
     // ADVERTISER reads the account's own analytics entity (account-lists.ts): the rows GET /ad_accounts/{id}/analytics gives.
     if (base === 'KEYWORD') out = parents.flatMap((p) => [child(p, 0x4b, 0), child(p, 0x4b, 1)]);
     else if (base === 'PRODUCT_GROUP') out = parents.map((p) => child(p, 0x9a, 0));
-    else if (base === 'PRODUCT_ITEM') out = parents.flatMap((p) => [child(p, 0x1e, 0), child(p, 0x1e, 1)]);
+    else if (base === 'PRODUCT_ITEM') out = parents.flatMap((p) => [productItem(p, 0), productItem(p, 1)]);
     else out = parents;
     this.entityCache.set(key, out);
     return out;
@@ -491,8 +512,9 @@ export class ReportApi {
       const days = entityDays(this.ctx, e, req.start, req.end);
       if (days.length === 0) continue;
       const put = (d: number, sub: number, extra: Record<string, unknown>) => {
-        fillRow(this.ctx, e, d, sub, specs, raw);
+        fillRow(this.ctx, e, d, sub + req.zone, specs, raw);
         const cells: Record<string, unknown> = idCol ? { [idCol]: e.id } : {};
+        if (req.base === 'PRODUCT_ITEM') cells.PRODUCT_ITEM_ID = e.id;
         cells.DATE = formatDay(d);
         Object.assign(cells, extra);
         for (let i = 0; i < specs.length; i++) {
@@ -549,6 +571,8 @@ export class ReportApi {
     end: string;
     adAccountIds?: string[];
     statuses?: string[];
+    /** the custom report's (or the config's) reporting_timezone */
+    reportingTimezone?: string;
   }): Array<Record<string, unknown>> {
     const base = cfg.level.replace(/_TARGETING$/, '');
     const req: ReportRequest = {
@@ -563,6 +587,7 @@ export class ReportApi {
       base,
       granularity: cfg.granularity ?? 'DAY',
       statuses: cfg.statuses ? new Set(cfg.statuses) : undefined,
+      zone: zoneSub(cfg.reportingTimezone),
     };
     const out: Array<Record<string, unknown>> = [];
     for (const acc of this.ds.adAccounts) {
@@ -620,12 +645,40 @@ export class ReportApi {
     for (const { ent, cells } of rows) {
       let list = byId.get(ent.id);
       if (!list) byId.set(ent.id, (list = []));
-      list.push(JSON.stringify(cells));
+      list.push(this.knobs.idsAsStrings ? JSON.stringify(cells) : rowJson(cells));
     }
     const parts: string[] = [];
     for (const [id, list] of byId) parts.push(`${JSON.stringify(id)}:[${list.join(',')}]`);
     return Buffer.from(`{${parts.join(',')}}`);
   }
+}
+
+/** `reporting_timezone` of a report body, checked as the synchronous endpoints check it; the row salt of its days. */
+function reportZone(b: Record<string, unknown>, knobs: ReportKnobs): number {
+  const tz = b.reporting_timezone;
+  if (tz !== undefined && !(REPORTING_TIMEZONES as readonly unknown[]).includes(tz))
+    throw bad(`Invalid parameter reporting_timezone: '${String(tz)}' is not one of ${REPORTING_TIMEZONES.join(', ')}`);
+  try {
+    refuseReportingTimezone({ refuseReportingTimezone: knobs.refuseReportingTimezone }, tz as string | undefined);
+  } catch (e) {
+    // The same refusal as the synchronous endpoints', as the report endpoint answers it.
+    if (e instanceof ApiError) throw new ReportError(e.status, e.code, e.message);
+    throw e;
+  }
+  return zoneSub(tz);
+}
+
+/** Ids Pinterest writes into report rows as JSON numbers (18–19 digits: beyond what a double holds). */
+const NUMERIC_ID_COLUMNS = new Set(['PIN_ID', 'PRODUCT_ITEM_ID']);
+
+/** A report row as Pinterest writes it: the numeric ids as bare digits, every other cell as JSON.stringify does. */
+function rowJson(cells: Record<string, unknown>): string {
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(cells)) {
+    const digits = NUMERIC_ID_COLUMNS.has(k) && typeof v === 'string' && /^[1-9]\d*$/.test(v);
+    parts.push(`${JSON.stringify(k)}:${digits ? v : JSON.stringify(v)}`);
+  }
+  return `{${parts.join(',')}}`;
 }
 
 function csvCell(v: unknown): string {

@@ -225,6 +225,8 @@ export interface GroundTruthConfig {
   pinMetrics?: boolean;
   /** only count records, leave `records` arrays empty (for big presets) */
   countsOnly?: boolean;
+  /** the config's reporting_timezone: AD_ACCOUNT_TIME_ZONE gives the account's days (default UTC days) */
+  reportingTimezone?: string;
 }
 
 export interface SetupRequests {
@@ -381,4 +383,8 @@ export interface ReportKnobs {
   refuseColumns?: string[];
   /** JSON files carry their members this many times over, streamed (benchmarks of memory with > 1 GB files) */
   repeat?: number;
+  /** JSON rows carry PIN_ID and PRODUCT_ITEM_ID as strings (default: JSON numbers, 18–19 digits, as Pinterest) */
+  idsAsStrings?: boolean;
+  /** set from the simulator's `refuseReportingTimezone`: report bodies naming AD_ACCOUNT_TIME_ZONE get 400 too */
+  refuseReportingTimezone?: boolean;
 }

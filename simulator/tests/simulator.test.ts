@@ -624,6 +624,52 @@ describe('Pinterest API simulator', () => {
       expect(canon(tFile[acc0])).toEqual(canon(flat));
     });
 
+    test('reporting_timezone AD_ACCOUNT_TIME_ZONE shifts report days as it shifts synchronous days; ids stay numbers', async () => {
+      const headers = { authorization: `Bearer ${c.token}`, 'content-type': 'application/json' };
+      const report = async (body: Record<string, unknown>): Promise<{ text: string; json: Record<string, any[]> }> => {
+        const created = await request(`${sim.url}/ad_accounts/${acc0}/reports`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify(body),
+        });
+        expect(created.status).toBe(200);
+        for (let i = 0; i < 10; i++) {
+          const r = await request(`${sim.url}/ad_accounts/${acc0}/reports${qs({ token: created.json.token })}`, {
+            headers,
+          });
+          if (r.json.report_status === 'FINISHED') {
+            const file = await request(r.json.url);
+            return { text: file.text, json: file.json };
+          }
+        }
+        throw new Error('the report never finished');
+      };
+      const cols = 'SPEND_IN_MICRO_DOLLAR,TOTAL_IMPRESSION,CTR';
+      const win = { start_date: day(-89), end_date: day(0), granularity: 'DAY', columns: cols };
+      const body = { ...win, columns: cols.split(','), level: 'ADVERTISER' };
+      const idText = (r: any) => ({ ...r, AD_ACCOUNT_ID: String(r.AD_ACCOUNT_ID) });
+      const zone = { reporting_timezone: 'AD_ACCOUNT_TIME_ZONE' };
+      const syncUtc = await c.ok(`/ad_accounts/${acc0}/analytics`, win);
+      const syncZone = await c.ok(`/ad_accounts/${acc0}/analytics`, { ...win, ...zone });
+      const fileZone = (await report({ ...body, ...zone })).json;
+      expect(syncZone.length).toBeGreaterThan(10);
+      expect(canon(fileZone[acc0])).toEqual(canon(syncZone.map(idText)));
+      // The same days have rows; their numbers are the account's day's, not the UTC day's.
+      expect(syncZone.map((r: any) => r.DATE)).toEqual(syncUtc.map((r: any) => r.DATE));
+      expect(canon(syncZone)).not.toEqual(canon(syncUtc));
+      const refused = await request(`${sim.url}/ad_accounts/${acc0}/reports`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ ...body, reporting_timezone: 'UTC' }),
+      });
+      expect([refused.status, refused.json.message]).toEqual([400, expect.stringContaining('reporting_timezone')]);
+      // PIN_ID and PRODUCT_ITEM_ID are JSON numbers of 18–19 digits in report files.
+      const pins = await report({ ...body, level: 'PIN_PROMOTION', columns: ['PIN_ID', 'TOTAL_IMPRESSION'] });
+      expect(pins.text).toMatch(/"PIN_ID":\d{18,19}[,}]/);
+      const items = await report({ ...body, level: 'PRODUCT_ITEM', start_date: day(-30) });
+      expect(items.text).toMatch(/"PRODUCT_ITEM_ID":\d{19}[,}]/);
+    });
+
     test('rows have missing days, missing columns, numeric and unicode targeting values', async () => {
       const ents = sim.data.ads.get(acc0)!.slice(0, 250);
       const ids = ents.map((e) => e.id).join(',');
@@ -799,6 +845,34 @@ describe('Pinterest API simulator', () => {
         await new Promise((r) => setTimeout(r, 450));
         expect((await cl.get('/ad_accounts')).status).toBe(200);
         expect(s.requestLog.filter((r) => r.status === 429).every((r) => r.category === 'ads_read')).toBe(true);
+      } finally {
+        await s.close();
+      }
+    });
+
+    test('refuseReportingTimezone: the report endpoint refuses AD_ACCOUNT_TIME_ZONE as the synchronous one does', async () => {
+      const s = await startSimulator({ today: TODAY, refuseReportingTimezone: true });
+      try {
+        const cl = new Client(s, false);
+        await cl.login();
+        const a = s.data.adAccounts[0].id;
+        const window = { start_date: day(-3), end_date: day(0), granularity: 'DAY' };
+        const sync = await cl.get(`/ad_accounts/${a}/analytics`, {
+          ...window,
+          columns: 'SPEND_IN_DOLLAR',
+          reporting_timezone: 'AD_ACCOUNT_TIME_ZONE',
+        });
+        const body = { ...window, level: 'ADVERTISER', columns: ['SPEND_IN_DOLLAR'] };
+        const post = (extra: Record<string, unknown>) =>
+          request(`${s.url}/ad_accounts/${a}/reports`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${cl.token}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ ...body, ...extra }),
+          });
+        const report = await post({ reporting_timezone: 'AD_ACCOUNT_TIME_ZONE' });
+        expect([report.status, report.json.message]).toEqual([400, sync.json.message]);
+        expect(sync.json.message).toContain('reporting_timezone');
+        expect((await post({ reporting_timezone: 'PINTEREST_TIME_ZONE' })).status).toBe(200);
       } finally {
         await s.close();
       }
