@@ -96,6 +96,8 @@ export const LEVEL_ID_KEY: Record<string, string> = {
   PRODUCT_GROUP: 'product_group_id',
   PRODUCT_ITEM: 'product_item_id',
 };
+/** The other name some report rows give their entity's id (the aliasIdColumns knob). */
+const ALIAS_ID_COLUMN: Record<string, string> = { ADVERTISER: 'ADVERTISER_ID', PIN_PROMOTION: 'PIN_PROMOTION_ID' };
 const CSV_ID_COLUMN: Record<string, string> = { KEYWORD: 'KEYWORD_ID', PRODUCT_ITEM: 'PRODUCT_ITEM_ID' };
 const WINDOW_DAYS = [0, 1, 7, 14, 30, 60];
 const GRANULARITIES = ['TOTAL', 'DAY', 'HOUR', 'WEEK', 'MONTH'];
@@ -484,6 +486,7 @@ export class ReportApi {
       (s) => !ROW_ID_COLUMN[req.base] || s.name !== ROW_ID_COLUMN[req.base],
     );
     const idCol = ROW_ID_COLUMN[req.base];
+    const aliasCol = this.knobs.aliasIdColumns ? ALIAS_ID_COLUMN[req.base] : undefined;
     const raw: number[] = new Array(specs.length);
     const out: Array<{ ent: EntityMeta; cells: Record<string, unknown> }> = [];
     for (const e of this.levelEntities(req.base, accountId)) {
@@ -493,6 +496,7 @@ export class ReportApi {
       const put = (d: number, sub: number, extra: Record<string, unknown>) => {
         fillRow(this.ctx, e, d, sub, specs, raw);
         const cells: Record<string, unknown> = idCol ? { [idCol]: e.id } : {};
+        if (aliasCol) cells[aliasCol] = e.id;
         cells.DATE = formatDay(d);
         Object.assign(cells, extra);
         for (let i = 0; i < specs.length; i++) {
@@ -600,6 +604,7 @@ export class ReportApi {
       const idCol = ROW_ID_COLUMN[r.req.base] ?? CSV_ID_COLUMN[r.req.base];
       for (const h of [
         ...(idCol ? [idCol] : []),
+        ...(this.knobs.aliasIdColumns && ALIAS_ID_COLUMN[r.req.base] ? [ALIAS_ID_COLUMN[r.req.base]] : []),
         'DATE',
         ...(r.req.granularity === 'HOUR' ? ['HOUR'] : []),
         ...(r.req.targeting ? ['TARGETING_TYPE', 'TARGETING_VALUE'] : []),

@@ -39,6 +39,12 @@ export const LEVEL_ID_KEY: Record<string, string> = {
   PRODUCT_ITEM: 'product_item_id',
 };
 
+/** The other key some report rows name their entity by (Pinterest's rows carry ADVERTISER_ID, PIN_PROMOTION_ID). */
+export const LEVEL_ALIAS_KEY: Record<string, string> = {
+  ADVERTISER: 'advertiser_id',
+  PIN_PROMOTION: 'pin_promotion_id',
+};
+
 export const baseLevel = (level: string) => level.replace(/_TARGETING$/, '');
 export const isTargetingLevel = (level: string) => level.endsWith('_TARGETING');
 

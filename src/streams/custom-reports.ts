@@ -4,7 +4,14 @@
  * key (the level's id, targeting type and value on targeting levels, date, hour) and cursor `date`.
  */
 import type { ConnectorConfig } from '../config/schema';
-import { LEVEL_ID_KEY, baseLevel, customLimits, isTargetingLevel, type CustomReport } from '../config/custom-reports';
+import {
+  LEVEL_ALIAS_KEY,
+  LEVEL_ID_KEY,
+  baseLevel,
+  customLimits,
+  isTargetingLevel,
+  type CustomReport,
+} from '../config/custom-reports';
 import enums from '../schemas/pinterest-enums.json';
 import type { AnalyticsDefinition } from './definition';
 
@@ -50,6 +57,13 @@ function customSchema(report: CustomReport): Record<string, unknown> {
     type: ['null', 'string'],
     description: `Id of the ${baseLevel(report.level).toLowerCase().replace('_', ' ')}.`,
   };
+  // Rows may name their entity a second way too: a strict destination must find that key declared.
+  const alias = LEVEL_ALIAS_KEY[baseLevel(report.level)];
+  if (alias)
+    properties[alias] = {
+      type: ['null', 'string'],
+      description: `Id of the ${baseLevel(report.level).toLowerCase().replace('_', ' ')}, as the report names it.`,
+    };
   if (report.granularity === 'HOUR')
     properties.hour = {
       type: ['null', 'integer'],
