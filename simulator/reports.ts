@@ -333,6 +333,14 @@ export class ReportApi {
     if (format !== 'JSON' && format !== 'CSV') throw bad(`Invalid parameter report_format: '${format}'`);
     const simLevel = SIM_LEVEL[base];
     if (!simLevel) throw bad(`level ${level} is not supported by this simulator's reports`);
+    for (const f of ['campaign_statuses', 'ad_group_statuses', 'ad_statuses', 'product_group_statuses'])
+      if (Array.isArray(b[f]) && ((b[f] as unknown[]).length > 6 || (b[f] as unknown[]).length === 0))
+        throw bad(`Invalid parameter ${f}: it takes 1 to 6 values`);
+    if (
+      b.attribution_types !== undefined &&
+      (!Array.isArray(b.attribution_types) || b.attribution_types.some((t) => t !== 'INDIVIDUAL' && t !== 'HOUSEHOLD'))
+    )
+      throw bad(`Invalid parameter attribution_types: ${JSON.stringify(b.attribution_types)}`);
     const filter = (b.campaign_statuses ?? b.ad_group_statuses ?? b.ad_statuses) as unknown;
     const statuses = Array.isArray(filter)
       ? new Set(filter.map((x) => SUMMARY_TO_SIM[String(x)] ?? String(x)))

@@ -54,7 +54,7 @@ describe('custom report records validate against their discovered schema at ever
   });
 
   // aliasIdColumns: rows name their entity twice (ADVERTISER_ID, PIN_PROMOTION_ID) as Pinterest's do.
-  test.each([['JSON'], ['CSV']])(
+  test.each<['JSON' | 'CSV']>([['JSON'], ['CSV']])(
     'every level, %s files',
     async (format) => {
       h = await startHarness({ reports: { format, aliasIdColumns: true } }, { custom_reports: REPORTS });

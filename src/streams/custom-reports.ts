@@ -7,6 +7,8 @@ import type { ConnectorConfig } from '../config/schema';
 import {
   LEVEL_ALIAS_KEY,
   LEVEL_ID_KEY,
+  STATUS_FILTERS,
+  type StatusFilterName,
   baseLevel,
   customLimits,
   isTargetingLevel,
@@ -83,6 +85,13 @@ function customSchema(report: CustomReport): Record<string, unknown> {
   return { $schema: 'http://json-schema.org/draft-07/schema#', type: 'object', properties };
 }
 
+/** The report's own status filters, those it sets. */
+function statusFilters(r: CustomReport): Record<string, readonly string[]> | undefined {
+  const out: Record<string, readonly string[]> = {};
+  for (const name of Object.keys(STATUS_FILTERS) as StatusFilterName[]) if (r[name]) out[name] = r[name];
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
 /** The definitions of the config's custom reports (none without `custom_reports`). */
 export function customStreams(
   config: Pick<
@@ -93,6 +102,7 @@ export function customStreams(
     | 'view_window_days'
     | 'conversion_report_time'
     | 'reporting_timezone'
+    | 'attribution_types'
   >,
 ): AnalyticsDefinition[] {
   return (config.custom_reports ?? []).map((r) => {
@@ -122,6 +132,8 @@ export function customStreams(
         attribution,
         reportingTimezone: config.reporting_timezone,
         entityStatuses: r.entity_statuses,
+        attributionTypes: r.attribution_types ?? config.attribution_types,
+        statusFilters: statusFilters(r),
       }),
       report: {
         historyDays: limits.historyDays,
