@@ -87,7 +87,7 @@ export interface Simulator {
   /** the simulated day now (today, plus the days the clock advanced) */
   currentDay(): string;
   /** the report API: its download host's received Authorization headers and its counters */
-  readonly reports: Pick<ReportApi, 'authorizationHeaders' | 'stats' | 'downloadBase' | 'customTruth'>;
+  readonly reports: Pick<ReportApi, 'authorizationHeaders' | 'bodies' | 'stats' | 'downloadBase' | 'customTruth'>;
 }
 
 export function resolveSize(size?: Partial<SizeKnobs>): SizeKnobs {

@@ -177,6 +177,8 @@ export interface ReportApiStats {
 export class ReportApi {
   /** Every Authorization header the download server received (should stay empty). */
   readonly authorizationHeaders: string[] = [];
+  /** The bodies of the reports created (accepted ones), in order: what tests check a request carried. */
+  readonly bodies: Array<Record<string, unknown>> = [];
   readonly stats: ReportApiStats = { created: 0, polls: 0, downloads: 0, failed: 0, expiredLinks: 0, cut: 0, bytes: 0 };
   private reports = new Map<string, Report>();
   private creations = new Map<string, number>();
@@ -248,6 +250,7 @@ export class ReportApi {
     if (typeof b !== 'object' || b === null || Array.isArray(b))
       throw bad('Invalid request body: it must be a JSON object.');
     const req = this.validate(b);
+    this.bodies.push(b);
     const key = `${accountId}|${req.level}|${req.start}|${req.end}|${req.types.join(',')}|${req.columns.join(',')}`;
     const n = (this.creations.get(key) ?? 0) + 1;
     this.creations.set(key, n);
