@@ -100,6 +100,8 @@ export const LEVEL_ID_KEY: Record<string, string> = {
   PRODUCT_GROUP: 'product_group_id',
   PRODUCT_ITEM: 'product_item_id',
 };
+/** The other name some report rows give their entity's id (the aliasIdColumns knob). */
+const ALIAS_ID_COLUMN: Record<string, string> = { ADVERTISER: 'ADVERTISER_ID', PIN_PROMOTION: 'PIN_PROMOTION_ID' };
 const CSV_ID_COLUMN: Record<string, string> = { KEYWORD: 'KEYWORD_ID', PRODUCT_ITEM: 'PRODUCT_ITEM_ID' };
 const WINDOW_DAYS = [0, 1, 7, 14, 30, 60];
 const GRANULARITIES = ['TOTAL', 'DAY', 'HOUR', 'WEEK', 'MONTH'];
@@ -340,6 +342,14 @@ export class ReportApi {
     if (format !== 'JSON' && format !== 'CSV') throw bad(`Invalid parameter report_format: '${format}'`);
     const simLevel = SIM_LEVEL[base];
     if (!simLevel) throw bad(`level ${level} is not supported by this simulator's reports`);
+    for (const f of ['campaign_statuses', 'ad_group_statuses', 'ad_statuses', 'product_group_statuses'])
+      if (Array.isArray(b[f]) && ((b[f] as unknown[]).length > 6 || (b[f] as unknown[]).length === 0))
+        throw bad(`Invalid parameter ${f}: it takes 1 to 6 values`);
+    if (
+      b.attribution_types !== undefined &&
+      (!Array.isArray(b.attribution_types) || b.attribution_types.some((t) => t !== 'INDIVIDUAL' && t !== 'HOUSEHOLD'))
+    )
+      throw bad(`Invalid parameter attribution_types: ${JSON.stringify(b.attribution_types)}`);
     const filter = (b.campaign_statuses ?? b.ad_group_statuses ?? b.ad_statuses) as unknown;
     const statuses = Array.isArray(filter)
       ? new Set(filter.map((x) => SUMMARY_TO_SIM[String(x)] ?? String(x)))
@@ -505,6 +515,7 @@ export class ReportApi {
       (s) => !ROW_ID_COLUMN[req.base] || s.name !== ROW_ID_COLUMN[req.base],
     );
     const idCol = ROW_ID_COLUMN[req.base];
+    const aliasCol = this.knobs.aliasIdColumns ? ALIAS_ID_COLUMN[req.base] : undefined;
     const raw: number[] = new Array(specs.length);
     const out: Array<{ ent: EntityMeta; cells: Record<string, unknown> }> = [];
     for (const e of this.levelEntities(req.base, accountId)) {
@@ -515,6 +526,7 @@ export class ReportApi {
         fillRow(this.ctx, e, d, sub + req.zone, specs, raw);
         const cells: Record<string, unknown> = idCol ? { [idCol]: e.id } : {};
         if (req.base === 'PRODUCT_ITEM') cells.PRODUCT_ITEM_ID = e.id;
+        if (aliasCol) cells[aliasCol] = e.id;
         cells.DATE = formatDay(d);
         Object.assign(cells, extra);
         for (let i = 0; i < specs.length; i++) {
@@ -625,6 +637,7 @@ export class ReportApi {
       const idCol = ROW_ID_COLUMN[r.req.base] ?? CSV_ID_COLUMN[r.req.base];
       for (const h of [
         ...(idCol ? [idCol] : []),
+        ...(this.knobs.aliasIdColumns && ALIAS_ID_COLUMN[r.req.base] ? [ALIAS_ID_COLUMN[r.req.base]] : []),
         'DATE',
         ...(r.req.granularity === 'HOUR' ? ['HOUR'] : []),
         ...(r.req.targeting ? ['TARGETING_TYPE', 'TARGETING_VALUE'] : []),

@@ -381,6 +381,8 @@ export interface ReportKnobs {
   redirect?: boolean;
   /** columns Pinterest refuses for this account (what only Pinterest can judge: check's one small request) */
   refuseColumns?: string[];
+  /** rows also name their entity as ADVERTISER_ID (ADVERTISER) / PIN_PROMOTION_ID (PIN_PROMOTION), unasked (UNCONFIRMED) */
+  aliasIdColumns?: boolean;
   /** JSON files carry their members this many times over, streamed (benchmarks of memory with > 1 GB files) */
   repeat?: number;
   /** JSON rows carry PIN_ID and PRODUCT_ITEM_ID as strings (default: JSON numbers, 18–19 digits, as Pinterest) */

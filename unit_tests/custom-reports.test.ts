@@ -3,9 +3,11 @@
  * the stream definitions built from it (schema, key, limits), and the level/column rules.
  */
 import { parseConfig } from '../src/config/load';
-import { columnAllowedAt, customLimits, targetingTypeAllowedAt } from '../src/config/custom-reports';
+import { STATUS_FILTERS, columnAllowedAt, customLimits, targetingTypeAllowedAt } from '../src/config/custom-reports';
 import { customStreams, columnType } from '../src/streams/custom-reports';
-import { reportBody, requestParts } from '../src/streams/request-parts';
+import { reportBodies, reportBody, requestParts, syncQuery } from '../src/streams/request-parts';
+import { STREAMS } from '../src/streams/definitions';
+import type { AnalyticsDefinition } from '../src/streams/definition';
 import { OAUTH_CONFIG } from '../test_kit/in-process';
 
 const config = (custom_reports: unknown) => ({ ...OAUTH_CONFIG, custom_reports });
@@ -169,5 +171,70 @@ describe('custom stream definitions', () => {
     expect(targetingTypeAllowedAt('CAMPAIGN_TARGETING', 'AUDIENCE_MULTIPLIER')).toBe(true);
     expect(targetingTypeAllowedAt('PRODUCT_ITEM_TARGETING', 'MEDIA_TYPE')).toBe(true);
     expect(targetingTypeAllowedAt('AD_GROUP_TARGETING', 'MEDIA_TYPE')).toBe(false);
+  });
+});
+
+describe('attribution types and status filters', () => {
+  const report = { name: 'r', level: 'CAMPAIGN', columns: ['SPEND_IN_DOLLAR'] };
+  const range = { start: '2026-11-01', end: '2026-11-30' };
+
+  test.each([
+    [[{ ...report, attribution_types: ['PERSON'] }], /custom_reports\.0\.attribution_types\.0/],
+    [[{ ...report, attribution_types: ['INDIVIDUAL', 'INDIVIDUAL'] }], /attribution type twice/],
+    [[{ ...report, campaign_statuses: ['ACTIVE'] }], /custom_reports\.0\.campaign_statuses\.0/],
+    [[{ ...report, ad_statuses: ['RUNNING'] }], /custom_reports\.0\.ad_statuses\.0/],
+    [[{ ...report, campaign_statuses: ['PAUSED', 'PAUSED'] }], /a status twice/],
+    [
+      [{ ...report, level: 'PRODUCT_ITEM', ad_statuses: ['APPROVED'] }],
+      /\(report "r"\): Pinterest takes no ad_statuses in PRODUCT_ITEM reports/,
+    ],
+    [
+      [{ ...report, entity_statuses: ['ACTIVE'], campaign_statuses: ['RUNNING'] }],
+      /\(report "r"\): entity_statuses and campaign_statuses both filter/,
+    ],
+  ])('%j is refused, naming the field', (reports, message) => {
+    expect(error(reports)).toMatch(message);
+  });
+
+  test('attribution_types: top level for every ads-analytics request, a report its own; unset, not sent', () => {
+    const c = parseConfig({
+      ...config([report, { ...report, name: 'own', attribution_types: ['HOUSEHOLD'] }]),
+      attribution_types: ['INDIVIDUAL', 'HOUSEHOLD'],
+    });
+    const [inherits, own] = customStreams(c).map((d) => requestParts(d, c));
+    expect(reportBody(inherits, range).attribution_types).toEqual(['INDIVIDUAL', 'HOUSEHOLD']);
+    expect(syncQuery(inherits, range).attribution_types).toBe('INDIVIDUAL,HOUSEHOLD');
+    expect(reportBody(own, range).attribution_types).toEqual(['HOUSEHOLD']);
+    const ads = requestParts(STREAMS.find((s) => s.name === 'campaign_analytics') as AnalyticsDefinition, c);
+    expect(syncQuery(ads, range).attribution_types).toBe('INDIVIDUAL,HOUSEHOLD');
+    expect(reportBody(ads, range).attribution_types).toEqual(['INDIVIDUAL', 'HOUSEHOLD']);
+
+    const plain = parseConfig(config([report]));
+    const parts = requestParts(customStreams(plain)[0], plain);
+    expect('attribution_types' in reportBody(parts, range)).toBe(false);
+    expect(syncQuery(parts, range).attribution_types).toBeUndefined();
+  });
+
+  test('more than 6 values of a filter: one report per group of ≤ 6, every combination of the groups once', () => {
+    const all = STATUS_FILTERS.campaign_statuses;
+    const c = parseConfig(
+      config([
+        { ...report, campaign_statuses: [...all] },
+        { ...report, name: 'two', level: 'AD_GROUP', campaign_statuses: [...all], ad_group_statuses: [...all] },
+        { ...report, name: 'few', ad_statuses: ['APPROVED', 'PAUSED'] },
+      ]),
+    );
+    const [one, two, few] = customStreams(c).map((d) => reportBodies(requestParts(d, c), range));
+    expect(one.map((b) => b.campaign_statuses)).toEqual([all.slice(0, 6), all.slice(6)]);
+    expect(one.every((b) => b.start_date === range.start && b.level === 'CAMPAIGN')).toBe(true);
+    expect(two.map((b) => [b.campaign_statuses, b.ad_group_statuses])).toEqual([
+      [all.slice(0, 6), all.slice(0, 6)],
+      [all.slice(0, 6), all.slice(6)],
+      [all.slice(6), all.slice(0, 6)],
+      [all.slice(6), all.slice(6)],
+    ]);
+    expect(few).toEqual([expect.objectContaining({ ad_statuses: ['APPROVED', 'PAUSED'] })]);
+    // The probe of check sends the first.
+    expect(reportBody(requestParts(customStreams(c)[0], c), range)).toEqual(one[0]);
   });
 });

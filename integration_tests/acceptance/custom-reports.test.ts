@@ -311,3 +311,63 @@ describe("every reporting level (DAY), and PRODUCT_ITEM's 92-day limit", () => {
     expect(warnings.filter((w) => w.startsWith('custom_product_item: start_date'))).toHaveLength(1);
   }, 600_000);
 });
+
+describe('status filters longer than Pinterest takes, and attribution types', () => {
+  const ALL = [
+    'RUNNING',
+    'PAUSED',
+    'NOT_STARTED',
+    'COMPLETED',
+    'ADVERTISER_DISABLED',
+    'ARCHIVED',
+    'DRAFT',
+    'DELETED_DRAFT',
+  ];
+  const REPORT = {
+    name: 'every_status',
+    level: 'CAMPAIGN',
+    columns: ['SPEND_IN_MICRO_DOLLAR', 'TOTAL_IMPRESSION'],
+    campaign_statuses: ALL,
+    attribution_types: ['INDIVIDUAL', 'HOUSEHOLD'],
+    start_date: addDays(TODAY, -40),
+  };
+  let h: Harness;
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  test('8 statuses are read as reports of 6 and 2, merged with no record twice; the body carries attribution_types', async () => {
+    h = await startHarness({}, { custom_reports: [REPORT] });
+    const discover = await h.run(['discover', '--config', h.configPath]);
+    const streams = discover.ofType('CATALOG')[0].catalog.streams.filter((s: any) => s.name === 'custom_every_status');
+    const run = await h.run(
+      [
+        'read',
+        '--config',
+        h.configPath,
+        '--catalog',
+        h.write('catalog.json', configureCatalog(streams, 'full_refresh')),
+      ],
+      { env: REPORT_ENV },
+    );
+    expect(run.exitCode).toBe(0);
+    const posts = h.sim.requestLog.filter((x) => x.method === 'POST' && x.path.endsWith('/reports'));
+    expect(posts.length).toBeGreaterThan(0);
+    expect(posts.every((x) => x.status === 200)).toBe(true);
+    const bodies = h.sim.reports.bodies as Array<Record<string, any>>;
+    expect(bodies).toHaveLength(posts.length);
+    expect(new Set(bodies.map((b) => b.campaign_statuses.length))).toEqual(new Set([6, 2]));
+    expect(bodies.every((b) => b.attribution_types.join() === 'INDIVIDUAL,HOUSEHOLD')).toBe(true);
+    const got = run.records('custom_every_status').map((m) => m.data);
+    const truth = h.sim.reports.customTruth({
+      level: 'CAMPAIGN',
+      columns: REPORT.columns,
+      start: REPORT.start_date,
+      end: TODAY,
+    });
+    expect(truth.length).toBeGreaterThan(0);
+    expect(got.map(canonical).sort()).toEqual(truth.map(canonical).sort());
+    const keys = got.map((d) => primaryKeyOf(streams[0], d));
+    expect(new Set(keys).size).toBe(keys.length);
+  }, 600_000);
+});

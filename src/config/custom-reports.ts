@@ -4,7 +4,7 @@
  * Pinterest's OpenAPI description); every message names the report and the field.
  */
 import { z } from 'zod';
-import { REPORT_LIMITS } from '../pinterest/limits';
+import { REPORT_LIMITS, STATUS_FILTER_MAX } from '../pinterest/limits';
 import reportEnums from '../pinterest/report-enums.json';
 import { nearestKey } from '../util/nearest';
 
@@ -28,6 +28,73 @@ const TARGETING_ENUM: ReadonlySet<string> = new Set(reportEnums.targeting_types)
 const MAX_TYPES = reportEnums.targeting_types_max;
 const WINDOWS = [0, 1, 7, 14, 30, 60];
 
+/** Conversion attribution types (ConversionReportAttributionType). */
+export const ATTRIBUTION_TYPES = ['INDIVIDUAL', 'HOUSEHOLD'] as const;
+export const attributionTypesField = z
+  .array(z.enum(ATTRIBUTION_TYPES))
+  .min(1, 'must list at least one attribution type')
+  .refine((a) => new Set(a).size === a.length, 'lists an attribution type twice')
+  .optional();
+
+/**
+ * Report status filters with Pinterest's summary statuses (the OpenAPI enums); Pinterest takes at most
+ * `STATUS_FILTER_MAX` values per filter and request, so a longer list is read as several reports.
+ */
+export const STATUS_FILTERS = {
+  campaign_statuses: [
+    'RUNNING',
+    'PAUSED',
+    'NOT_STARTED',
+    'COMPLETED',
+    'ADVERTISER_DISABLED',
+    'ARCHIVED',
+    'DRAFT',
+    'DELETED_DRAFT',
+  ],
+  ad_group_statuses: [
+    'RUNNING',
+    'PAUSED',
+    'NOT_STARTED',
+    'COMPLETED',
+    'ADVERTISER_DISABLED',
+    'ARCHIVED',
+    'DRAFT',
+    'DELETED_DRAFT',
+  ],
+  ad_statuses: [
+    'APPROVED',
+    'PAUSED',
+    'PENDING',
+    'REJECTED',
+    'ADVERTISER_DISABLED',
+    'ARCHIVED',
+    'DRAFT',
+    'DELETED_DRAFT',
+  ],
+  product_group_statuses: ['RUNNING', 'PAUSED', 'EXCLUDED', 'ARCHIVED'],
+} as const;
+export type StatusFilterName = keyof typeof STATUS_FILTERS;
+/** The filter `entity_statuses` becomes at a level (none where the level has no status of its own). */
+export const ENTITY_STATUS_FILTER: Record<string, StatusFilterName> = {
+  CAMPAIGN: 'campaign_statuses',
+  AD_GROUP: 'ad_group_statuses',
+  PIN_PROMOTION: 'ad_statuses',
+};
+const statusFilter = (name: StatusFilterName, order: number) =>
+  z
+    .array(z.enum(STATUS_FILTERS[name]))
+    .min(1, 'must list at least one status')
+    .refine((a) => new Set(a).size === a.length, 'lists a status twice')
+    .optional()
+    .meta({
+      title: name
+        .split('_')
+        .map((w) => w[0].toUpperCase() + w.slice(1))
+        .join(' '),
+      description: `Only rows of entities in these statuses (${STATUS_FILTERS[name].join(', ')}). Pinterest takes ${STATUS_FILTER_MAX} per request: more are read as several reports.`,
+      order,
+    });
+
 /** The record key of a level's id column (as the records carry it). */
 export const LEVEL_ID_KEY: Record<string, string> = {
   ADVERTISER: 'ad_account_id',
@@ -37,6 +104,12 @@ export const LEVEL_ID_KEY: Record<string, string> = {
   KEYWORD: 'keyword_id',
   PRODUCT_GROUP: 'product_group_id',
   PRODUCT_ITEM: 'product_item_id',
+};
+
+/** The other key some report rows name their entity by (Pinterest's rows carry ADVERTISER_ID, PIN_PROMOTION_ID). */
+export const LEVEL_ALIAS_KEY: Record<string, string> = {
+  ADVERTISER: 'advertiser_id',
+  PIN_PROMOTION: 'pin_promotion_id',
 };
 
 export const baseLevel = (level: string) => level.replace(/_TARGETING$/, '');
@@ -136,6 +209,16 @@ const CustomReportSchema = z
         description: "Only entities of the report's level in these statuses (campaign, ad group or ad levels).",
         order: 10,
       }),
+    attribution_types: attributionTypesField.meta({
+      title: 'Attribution Types',
+      description:
+        'INDIVIDUAL and/or HOUSEHOLD conversions (default: the top-level attribution_types; unset: not sent).',
+      order: 11,
+    }),
+    campaign_statuses: statusFilter('campaign_statuses', 12),
+    ad_group_statuses: statusFilter('ad_group_statuses', 13),
+    ad_statuses: statusFilter('ad_statuses', 14),
+    product_group_statuses: statusFilter('product_group_statuses', 15),
   })
   // Checked even when another field of the report is wrong, so every problem is named in one run.
   .superRefine(
@@ -155,6 +238,19 @@ const CustomReportSchema = z
           ctx.addIssue({ code: 'custom', path: ['columns', i], message: `${at}: ${c} is not valid at level ${level}` });
       });
       if (!level) return;
+      if (r.ad_statuses !== undefined && baseLevel(level) === 'PRODUCT_ITEM')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ad_statuses'],
+          message: `${at}: Pinterest takes no ad_statuses in PRODUCT_ITEM reports`,
+        });
+      const own = ENTITY_STATUS_FILTER[baseLevel(level)];
+      if (r.entity_statuses !== undefined && own && r[own] !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['entity_statuses'],
+          message: `${at}: entity_statuses and ${own} both filter this level's entities: keep one`,
+        });
       const types = Array.isArray(r.targeting_types)
         ? r.targeting_types
         : r.targeting_types === undefined

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import enums from '../schemas/pinterest-enums.json';
 import { MAX_SYNC_WINDOW_DAYS, SYNC_HISTORY_DAYS } from '../pinterest/limits';
-import { CustomReportsSchema } from './custom-reports';
+import { CustomReportsSchema, attributionTypesField } from './custom-reports';
 import { MIN_CREDENTIAL_LENGTH } from '../util/secrets';
 import { nearestKey } from '../util/nearest';
 
@@ -238,6 +238,12 @@ export const ConfigSchema = z
       title: 'Conversion Report Time',
       description: 'Whether a conversion is reported on the day of the ad action or of the conversion.',
       order: 12,
+    }),
+    attribution_types: attributionTypesField.meta({
+      title: 'Attribution Types',
+      description:
+        'INDIVIDUAL and/or HOUSEHOLD: which conversions ads analytics count (sent with every ads-analytics request and report). Not sent by default: Pinterest then applies its own default, which its API description does not state.',
+      order: 18,
     }),
     targeting_types: z
       .array(

@@ -68,3 +68,6 @@ export const REPORT_TARGETING_TYPES: Record<string, readonly string[]> = {
 
 /** Columns of the synchronous `columns` enum that ReportingColumnAsync lacks: absent from days read by reports. */
 export const REPORT_UNSUPPORTED_COLUMNS: ReadonlySet<string> = new Set(['QUIZ_PIN_RESULT_OPEN']);
+
+/** Values per report status filter (campaign_statuses, ad_group_statuses, ad_statuses, product_group_statuses) per request. */
+export const STATUS_FILTER_MAX = 6;

@@ -10,7 +10,7 @@ import { REPORT_TARGETING_TYPES, TARGETING_TYPES_PER_REPORT } from '../pinterest
 import type { LogLevel } from '../protocol/messages';
 import { RECORD_BATCH, type AnalyticsDefinition, type Partition } from '../streams/definition';
 import { schemaOf } from '../streams/definitions';
-import { reportBody, reportLevel, requestParts } from '../streams/request-parts';
+import { reportBodies, reportLevel, requestParts } from '../streams/request-parts';
 import type { KeyCase, Row } from '../streams/transforms';
 import { chunk } from '../util/async';
 import type { Day } from '../util/dates';
@@ -176,13 +176,16 @@ export class PartitionReports {
     const types = settings?.targetingTypes
       ? [...settings.targetingTypes]
       : (this.def.targeting?.types ?? []).filter((t) => allowed.includes(t) && (!chosen || chosen.includes(t)));
-    if (types.length === 0) return [{ adAccountId: account, body: reportBody(parts, window), label }];
-    const groups = chunk(types, TARGETING_TYPES_PER_REPORT);
-    return groups.map((g, i) => ({
-      adAccountId: account,
-      body: reportBody(parts, window, g),
-      label: groups.length > 1 ? `${label} [types ${i + 1}/${groups.length}]` : label,
-    }));
+    const groups = types.length === 0 ? [undefined] : chunk(types, TARGETING_TYPES_PER_REPORT);
+    return groups.flatMap((g, i) => {
+      // More status values than one request takes: several reports, whose rows are disjoint.
+      const bodies = reportBodies(parts, window, g);
+      return bodies.map((body, j) => ({
+        adAccountId: account,
+        body,
+        label: `${label}${groups.length > 1 ? ` [types ${i + 1}/${groups.length}]` : ''}${bodies.length > 1 ? ` [statuses ${j + 1}/${bodies.length}]` : ''}`,
+      }));
+    });
   }
 }
 

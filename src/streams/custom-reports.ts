@@ -4,7 +4,16 @@
  * key (the level's id, targeting type and value on targeting levels, date, hour) and cursor `date`.
  */
 import type { ConnectorConfig } from '../config/schema';
-import { LEVEL_ID_KEY, baseLevel, customLimits, isTargetingLevel, type CustomReport } from '../config/custom-reports';
+import {
+  LEVEL_ALIAS_KEY,
+  LEVEL_ID_KEY,
+  STATUS_FILTERS,
+  type StatusFilterName,
+  baseLevel,
+  customLimits,
+  isTargetingLevel,
+  type CustomReport,
+} from '../config/custom-reports';
 import enums from '../schemas/pinterest-enums.json';
 import type { AnalyticsDefinition } from './definition';
 
@@ -50,6 +59,13 @@ function customSchema(report: CustomReport): Record<string, unknown> {
     type: ['null', 'string'],
     description: `Id of the ${baseLevel(report.level).toLowerCase().replace('_', ' ')}.`,
   };
+  // Rows may name their entity a second way too: a strict destination must find that key declared.
+  const alias = LEVEL_ALIAS_KEY[baseLevel(report.level)];
+  if (alias)
+    properties[alias] = {
+      type: ['null', 'string'],
+      description: `Id of the ${baseLevel(report.level).toLowerCase().replace('_', ' ')}, as the report names it.`,
+    };
   if (report.granularity === 'HOUR')
     properties.hour = {
       type: ['null', 'integer'],
@@ -69,6 +85,13 @@ function customSchema(report: CustomReport): Record<string, unknown> {
   return { $schema: 'http://json-schema.org/draft-07/schema#', type: 'object', properties };
 }
 
+/** The report's own status filters, those it sets. */
+function statusFilters(r: CustomReport): Record<string, readonly string[]> | undefined {
+  const out: Record<string, readonly string[]> = {};
+  for (const name of Object.keys(STATUS_FILTERS) as StatusFilterName[]) if (r[name]) out[name] = r[name];
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
 /** The definitions of the config's custom reports (none without `custom_reports`). */
 export function customStreams(
   config: Pick<
@@ -79,6 +102,7 @@ export function customStreams(
     | 'view_window_days'
     | 'conversion_report_time'
     | 'reporting_timezone'
+    | 'attribution_types'
   >,
 ): AnalyticsDefinition[] {
   return (config.custom_reports ?? []).map((r) => {
@@ -108,6 +132,8 @@ export function customStreams(
         attribution,
         reportingTimezone: config.reporting_timezone,
         entityStatuses: r.entity_statuses,
+        attributionTypes: r.attribution_types ?? config.attribution_types,
+        statusFilters: statusFilters(r),
       }),
       report: {
         historyDays: limits.historyDays,

@@ -150,6 +150,10 @@ export interface AnalyticsRequestParts {
   reportingTimezone?: string;
   /** Only entities of the level in these statuses (ACTIVE, PAUSED, ARCHIVED). */
   entityStatuses?: readonly string[];
+  /** Conversion attribution types (INDIVIDUAL, HOUSEHOLD); unset: not sent. */
+  attributionTypes?: readonly string[];
+  /** Report status filters in Pinterest's own statuses (campaign_statuses …), any number of values each. */
+  statusFilters?: Readonly<Record<string, readonly string[]>>;
   /** Query parameters only the synchronous endpoint has (metric_types, app_types, split_field). */
   syncOnly?: Record<string, string>;
 }

@@ -26,6 +26,7 @@ export function adsAnalyticsParts(c: ConnectorConfig): Omit<AnalyticsRequestPart
       conversion_report_time: c.conversion_report_time,
     },
     reportingTimezone: c.reporting_timezone,
+    attributionTypes: c.attribution_types,
   };
 }
 

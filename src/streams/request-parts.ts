@@ -2,7 +2,7 @@
  * The two forms of one analytics request, built from the same structured parts: the synchronous
  * endpoint's query string and the asynchronous report's JSON body.
  */
-import { REPORT_UNSUPPORTED_COLUMNS } from '../pinterest/limits';
+import { REPORT_UNSUPPORTED_COLUMNS, STATUS_FILTER_MAX } from '../pinterest/limits';
 import type { AnalyticsDefinition, AnalyticsRequestParts, ReportingLevel } from './definition';
 import type { ConnectorConfig } from '../config/schema';
 
@@ -37,14 +37,48 @@ export function syncQuery(
     ...parts.attribution,
     reporting_timezone: parts.reportingTimezone,
     entity_statuses: parts.entityStatuses?.join(','),
+    attribution_types: parts.attributionTypes?.join(','),
   };
   if (extra.ids) query[extra.ids.param] = extra.ids.values.join(',');
   if (extra.targetingTypes) query.targeting_types = extra.targetingTypes.join(',');
   return query;
 }
 
-/** The body of POST /ad_accounts/{id}/reports for `range` (with targeting types where given). */
+/** The first of `reportBodies` (what one small probe sends). */
 export function reportBody(
+  parts: AnalyticsRequestParts,
+  range: DateRange,
+  targetingTypes?: readonly string[],
+): Record<string, unknown> {
+  return reportBodies(parts, range, targetingTypes)[0];
+}
+
+/**
+ * The bodies of POST /ad_accounts/{id}/reports for `range` (with targeting types where given): one, or one per
+ * combination of status-filter groups when a filter holds more than Pinterest's 6 values per request. An entity
+ * has one status, so the reports' rows are disjoint: together they are the one report asked for.
+ */
+export function reportBodies(
+  parts: AnalyticsRequestParts,
+  range: DateRange,
+  targetingTypes?: readonly string[],
+): Array<Record<string, unknown>> {
+  const base = oneBody(parts, range, targetingTypes);
+  let bodies = [base];
+  for (const [name, values] of Object.entries(parts.statusFilters ?? {})) {
+    const groups = chunk(values, STATUS_FILTER_MAX);
+    bodies = bodies.flatMap((b) => groups.map((g) => ({ ...b, [name]: g })));
+  }
+  return bodies;
+}
+
+function chunk<T>(values: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < values.length; i += size) out.push(values.slice(i, i + size));
+  return out;
+}
+
+function oneBody(
   parts: AnalyticsRequestParts,
   range: DateRange,
   targetingTypes?: readonly string[],
@@ -62,6 +96,7 @@ export function reportBody(
   };
   for (const [field, value] of Object.entries(parts.attribution ?? {})) if (value !== undefined) body[field] = value;
   if (parts.reportingTimezone !== undefined) body.reporting_timezone = parts.reportingTimezone;
+  if (parts.attributionTypes) body.attribution_types = [...parts.attributionTypes];
   if (targetingTypes && targetingTypes.length > 0) body.targeting_types = [...targetingTypes];
   return body;
 }
