@@ -18,7 +18,9 @@ import {
   type MetricsContext,
 } from './metrics';
 import { formatDay, hash, parseDay, strHash } from './rng';
-import type { Level, ReportKnobs } from './types';
+import { REACH_COLUMNS } from '../src/pinterest/limits';
+import { refuseTargetingTypes } from './api-quirks';
+import type { Level, ReportKnobs, SimulatorOptions } from './types';
 
 export const REPORT_LEVELS = [
   'ADVERTISER',
@@ -189,6 +191,8 @@ export class ReportApi {
     private readonly ctx: MetricsContext,
     private readonly knobs: ReportKnobs = {},
     private readonly seed = 1,
+    /** the options the report endpoint's refusals read (beta targeting types per account) */
+    private readonly quirks: SimulatorOptions = {},
   ) {
     this.server = http.createServer((req, res) => {
       try {
@@ -246,6 +250,7 @@ export class ReportApi {
     if (typeof b !== 'object' || b === null || Array.isArray(b))
       throw bad('Invalid request body: it must be a JSON object.');
     const req = this.validate(b);
+    this.refuse(accountId, req);
     const key = `${accountId}|${req.level}|${req.start}|${req.end}|${req.types.join(',')}|${req.columns.join(',')}`;
     const n = (this.creations.get(key) ?? 0) + 1;
     this.creations.set(key, n);
@@ -306,8 +311,8 @@ export class ReportApi {
     if (ed - sd + 1 > span) throw bad(`The date range of a report may span at most ${span} days; got ${ed - sd + 1}.`);
     const targeting = level.endsWith('_TARGETING');
     let types: string[] = [];
-    if (b.targeting_types !== undefined) {
-      if (!targeting) throw bad(`targeting_types requires a level ending in _TARGETING, got ${level}.`);
+    // The real API ignores targeting_types on a level that is not a targeting level.
+    if (b.targeting_types !== undefined && targeting) {
       if (!Array.isArray(b.targeting_types) || b.targeting_types.length === 0)
         throw bad('Invalid parameter targeting_types: at least 1 item is required');
       if (b.targeting_types.length > 5)
@@ -348,6 +353,20 @@ export class ReportApi {
       granularity: gran,
       statuses,
     };
+  }
+
+  /**
+   * What Pinterest refuses of a valid request: beta targeting types for an account without the beta, and
+   * reach / frequency columns on targeting levels (400 "Columns … are not available.", as peers report).
+   */
+  private refuse(accountId: string, req: ReportRequest): void {
+    try {
+      refuseTargetingTypes(this.quirks, req.types, accountId);
+    } catch (e) {
+      throw bad((e as Error).message);
+    }
+    const reach = req.targeting ? req.columns.filter((c) => REACH_COLUMNS.includes(c)) : [];
+    if (reach.length > 0) throw bad(`Columns ${reach.join(', ')} are not available.`);
   }
 
   private poll(accountId: string, query: URLSearchParams): unknown {
@@ -413,6 +432,10 @@ export class ReportApi {
     }
     this.stats.bytes += file.length;
     res.end(file);
+  }
+
+  private malformed<T extends { cells: Record<string, unknown> }>(rows: T[]): T[] {
+    return this.knobs.rowsWithoutTargeting ? withoutTargeting(rows) : rows;
   }
 
   private repeats(r: Report): number {
@@ -592,7 +615,7 @@ export class ReportApi {
   }
 
   private build(r: Report): Buffer {
-    const rows = this.rows(r.accountId, r.req);
+    const rows = this.malformed(this.rows(r.accountId, r.req));
     if (r.req.format === 'CSV') {
       const header: string[] = [];
       const seen = new Set<string>();
@@ -626,6 +649,14 @@ export class ReportApi {
     for (const [id, list] of byId) parts.push(`${JSON.stringify(id)}:[${list.join(',')}]`);
     return Buffer.from(`{${parts.join(',')}}`);
   }
+}
+
+/** With `rowsWithoutTargeting`, targeting rows lose TARGETING_TYPE and TARGETING_VALUE (a malformed file). */
+function withoutTargeting<T extends { cells: Record<string, unknown> }>(rows: T[]): T[] {
+  return rows.map((row) => {
+    const { TARGETING_TYPE: _type, TARGETING_VALUE: _value, ...cells } = row.cells;
+    return { ...row, cells };
+  });
 }
 
 function csvCell(v: unknown): string {

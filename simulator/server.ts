@@ -68,7 +68,7 @@ export class SimServer {
   ) {
     this.ctx = metricsContext(ds);
     this.clock = new SimClock(ds.todayDay, opts);
-    this.reportApi = new ReportApi(ds, this.ctx, opts.reports, opts.seed ?? 1);
+    this.reportApi = new ReportApi(ds, this.ctx, opts.reports, opts.seed ?? 1, opts);
     this.consent = new ConsentFlow(creds.clientId, () => grantedScopes(opts), opts.consent, opts.redirectUris);
     this.auth = new TokenAuthority(creds, opts, this.consent);
     this.rateLimiter = new RateLimiter(opts);

@@ -161,6 +161,8 @@ export interface SimulatorOptions {
   acceptedAttributionWindows?: Array<[number, number, number]>;
   /** targeting types the account has no beta access to: a request naming one gets 400 */
   refusedTargetingTypes?: string[];
+  /** ad accounts without the targeting beta ('all': every one): their analytics and reports refuse AGE_BUCKET_AND_GENDER and CREATIVE_ENHANCEMENTS with 400 */
+  accountsWithoutBeta?: string[] | 'all';
   /** the refusal's message names the refused types (default true); false: a generic "Invalid … parameters." */
   refusedTargetingTypesNamed?: boolean;
   /** reporting_timezone=AD_ACCOUNT_TIME_ZONE (closed beta) gets 400 */
@@ -379,6 +381,8 @@ export interface ReportKnobs {
   redirect?: boolean;
   /** columns Pinterest refuses for this account (what only Pinterest can judge: check's one small request) */
   refuseColumns?: string[];
+  /** rows of targeting-level files lack TARGETING_TYPE and TARGETING_VALUE (a malformed file) */
+  rowsWithoutTargeting?: boolean;
   /** JSON files carry their members this many times over, streamed (benchmarks of memory with > 1 GB files) */
   repeat?: number;
 }

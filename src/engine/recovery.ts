@@ -4,11 +4,14 @@
  * `decide()` judges one HTTP answer; this judges a request that has failed for good.
  */
 import { ApiError, ResponseTooLargeError, RetriesExhaustedError } from '../http/errors';
-import { SYNC_HISTORY_REFUSAL } from '../pinterest/limits';
+import { COLUMN_REFUSAL, SYNC_HISTORY_REFUSAL } from '../pinterest/limits';
 import { splitWindow, type Window } from './slicer';
 import { typesNamedIn } from './targeting-types';
 
-/** One request of a window: its days, its targeting types, and what is known about it when it failed. */
+/**
+ * One request of a window (a synchronous request, or one report of a report window): its days, its
+ * targeting types, and what is known about it when it failed.
+ */
 export interface UnitOfWork {
   window: Window;
   /** The request's targeting types (targeting-analytics streams). */
@@ -44,6 +47,8 @@ export function recover(err: unknown, unit: UnitOfWork): RecoveryAction {
   if (err instanceof ApiError && unit.skipPartitionOn?.includes(err.status)) {
     return { kind: 'skip-partition', status: err.status, reason: err.apiMessage };
   }
+  // A refusal of the columns is the same for every group of types: leaving types out would not cure it.
+  if (err instanceof ApiError && err.status === 400 && COLUMN_REFUSAL.test(err.apiMessage)) return { kind: 'fail' };
   if (err instanceof ApiError && err.status === 400 && unit.types && unit.types.length > 0)
     return dropRefusedTypes(err, unit.types);
   if (err instanceof RetriesExhaustedError || err instanceof ResponseTooLargeError) {

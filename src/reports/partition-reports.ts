@@ -6,7 +6,7 @@
 import type { ConnectorConfig } from '../config/schema';
 import { ConnectorError } from '../errors';
 import type { Requester } from '../http/requester';
-import { REPORT_TARGETING_TYPES, TARGETING_TYPES_PER_REPORT } from '../pinterest/limits';
+import { REPORT_TARGETING_TYPES, TARGETING_TYPES_PER_REPORT, columnsRefusedAtLevel } from '../pinterest/limits';
 import type { LogLevel } from '../protocol/messages';
 import { RECORD_BATCH, type AnalyticsDefinition, type Partition } from '../streams/definition';
 import { schemaOf } from '../streams/definitions';
@@ -51,13 +51,21 @@ interface ReportUnit {
   prepared?: Promise<Awaited<ReturnType<ReportRunner['prepare']>>>;
 }
 
+/** A group of targeting types one report asks for; `undefined` for a report without targeting types. */
+export type TypeGroup = readonly string[] | undefined;
+
+/** Columns left out of one stream's reports, warned once per read. */
+const warnedColumns = new WeakMap<Requester, Set<string>>();
+
 /**
- * Reads the report windows of one partition in date order. The next window's reports are created while
- * the current one downloads, so Pinterest prepares them in the meantime (a report is kept for an hour).
+ * Reads the report windows of one partition in date order, one report per group of targeting types. The
+ * next window's reports are created while the current one downloads, so Pinterest prepares them in the
+ * meantime (a report is kept for an hour). Which groups to ask for, and what to do when Pinterest refuses
+ * one, is the engine's decision (`typesNow` gives the types not refused so far).
  */
 export class PartitionReports {
   private readonly runner: ReportRunner;
-  private readonly units = new Map<string, ReportUnit[]>();
+  private readonly units = new Map<string, Map<string, ReportUnit>>();
   private readonly shape: RowShape;
   private readonly idKey: string;
   private readonly level: string;
@@ -70,6 +78,8 @@ export class PartitionReports {
     /** The partition's report windows in date order (the next one is prepared while one downloads). */
     private readonly windows: ReportWindow[],
     private readonly keys: KeyCase,
+    /** The targeting-analytics stream's types that this partition has not refused so far. */
+    private readonly typesNow?: () => readonly string[],
   ) {
     this.runner = reportRunnerFor(deps);
     this.level = reportLevel(def.level)!;
@@ -77,16 +87,28 @@ export class PartitionReports {
     this.shape = shapeFromSchema(schemaOf(def), this.idKey);
   }
 
-  /** The records of one report window, in batches; `ids` (when the stream has them) keep only the listed entities. */
-  async *read(window: ReportWindow, ids: string[] | undefined): AsyncGenerator<Row[]> {
+  /** The groups of targeting types a window's reports ask for now (one `undefined` for a stream without targeting). */
+  groups(): TypeGroup[] {
+    const types = this.types();
+    return types.length === 0 ? [undefined] : chunk(types, TARGETING_TYPES_PER_REPORT);
+  }
+
+  /**
+   * The records of one report (one window, one group of types), in batches; `ids` (when the stream has
+   * them) keep only the listed entities. A refusal of the report surfaces as the requester's ApiError.
+   */
+  async *read(window: ReportWindow, ids: string[] | undefined, types: TypeGroup): AsyncGenerator<Row[]> {
     if (ids && ids.length === 0) return;
-    const units = this.unitsOf(window);
-    for (const u of units) if (!u.prepared) u.prepared = this.start(u.spec);
+    const at = this.windows.findIndex((w) => key(w) === key(window));
+    // Reports of earlier windows no longer asked for (a group refused meanwhile) are dropped.
+    for (const w of this.windows.slice(0, Math.max(0, at))) this.units.delete(key(w));
+    const u = this.unitOf(window, types);
+    if (!u.prepared) u.prepared = this.start(u.spec);
     // Look-ahead: the next report window is being prepared while this one downloads.
-    const next = this.windows[this.windows.findIndex((w) => key(w) === key(window)) + 1];
-    if (next) for (const u of this.unitsOf(next)) if (!u.prepared) u.prepared = this.start(u.spec);
+    const next = this.windows[at + 1];
+    if (next) for (const g of this.groups()) this.prepareAhead(next, g);
     const keep = ids ? new Set(ids) : undefined;
-    for (const u of units) {
+    {
       let rows = 0;
       let batch: Row[] = [];
       for await (const part of this.runner.rows(u.spec, u.prepared)) {
@@ -118,17 +140,25 @@ export class PartitionReports {
       }
       this.deps.log('INFO', `${u.spec.label}: report downloaded, ${rows} records.`);
     }
-    this.units.delete(key(window));
+    this.units.get(key(window))?.delete(groupKey(types));
   }
 
-  /** A row that names no entity (or no day) cannot be keyed: the read stops rather than emit it. */
+  /**
+   * A row that names no entity (or no day) cannot be keyed, and a targeting row without its type or value
+   * would fold every breakdown into one key: the read stops rather than emit it.
+   */
   private requireId(record: Row, label: string): void {
-    const missing = [this.idKey, 'date'].filter(
-      (k) => record[k] === undefined || record[k] === null || record[k] === '',
-    );
+    const empty = (k: string) => record[k] === undefined || record[k] === null || record[k] === '';
+    const missing = [this.idKey, 'date'].filter(empty);
     if (missing.length)
       throw new ConnectorError(
         `${label}: a report row has no ${missing.join(' or ')}; the read stops rather than emit a record without its key.`,
+        'transient_error',
+      );
+    const breakdown = this.level.endsWith('_TARGETING') ? ['targeting_type', 'targeting_value'].filter(empty) : [];
+    if (breakdown.length)
+      throw new ConnectorError(
+        `${label}: a row of this targeting report (${this.idKey} ${String(record[this.idKey])}, ${String(record.date)}) has no ${breakdown.map((k) => k.toUpperCase()).join(' or ')}; the read stops rather than fold its breakdowns into one record.`,
         'transient_error',
       );
   }
@@ -153,40 +183,59 @@ export class PartitionReports {
     return prepared;
   }
 
-  private unitsOf(window: ReportWindow): ReportUnit[] {
-    const k = key(window);
-    let units = this.units.get(k);
-    if (!units) {
-      units = this.specs(window).map((spec) => ({ spec }));
-      this.units.set(k, units);
-    }
-    return units;
+  private prepareAhead(window: ReportWindow, types: TypeGroup): void {
+    const u = this.unitOf(window, types);
+    if (!u.prepared) u.prepared = this.start(u.spec);
   }
 
-  /** One report per targeting group of ≤ 5 types (one for a stream without targeting). */
-  private specs(window: ReportWindow): ReportSpec[] {
-    const { config } = this.deps;
-    const parts = requestParts(this.def, config);
-    const account = this.partition.ad_account_id!;
-    const label = `${this.def.name} ${window.start}…${window.end} (ad account ${account})`;
-    const allowed = REPORT_TARGETING_TYPES[this.level] ?? [];
-    // The stream's types that reports take (and, where the config chooses targeting types, only those).
-    const chosen = config.targeting_types;
+  private unitOf(window: ReportWindow, types: TypeGroup): ReportUnit {
+    let units = this.units.get(key(window));
+    if (!units) this.units.set(key(window), (units = new Map()));
+    let u = units.get(groupKey(types));
+    if (!u) units.set(groupKey(types), (u = { spec: this.spec(window, types) }));
+    return u;
+  }
+
+  /** The stream's types that reports take (and, where the config chooses targeting types, only those). */
+  private types(): readonly string[] {
     const settings = this.def.report || undefined;
-    const types = settings?.targetingTypes
-      ? [...settings.targetingTypes]
-      : (this.def.targeting?.types ?? []).filter((t) => allowed.includes(t) && (!chosen || chosen.includes(t)));
-    if (types.length === 0) return [{ adAccountId: account, body: reportBody(parts, window), label }];
-    const groups = chunk(types, TARGETING_TYPES_PER_REPORT);
-    return groups.map((g, i) => ({
-      adAccountId: account,
-      body: reportBody(parts, window, g),
-      label: groups.length > 1 ? `${label} [types ${i + 1}/${groups.length}]` : label,
-    }));
+    if (settings?.targetingTypes) return [...settings.targetingTypes];
+    const allowed = REPORT_TARGETING_TYPES[this.level] ?? [];
+    const chosen = this.deps.config.targeting_types;
+    const selected = this.typesNow ? this.typesNow() : (this.def.targeting?.types ?? []);
+    return selected.filter((t) => allowed.includes(t) && (!chosen || chosen.includes(t)));
+  }
+
+  /** One report: a window, a group of ≤ 5 targeting types (none for a stream without targeting). */
+  private spec(window: ReportWindow, types: TypeGroup): ReportSpec {
+    const parts = requestParts(this.def, this.deps.config);
+    const refused = columnsRefusedAtLevel(this.level, parts.columns ?? []);
+    if (refused.length > 0) {
+      this.warnColumns(refused);
+      parts.columns = parts.columns!.filter((c) => !refused.includes(c));
+    }
+    const account = this.partition.ad_account_id!;
+    const label = `${this.def.name} ${window.start}…${window.end} (ad account ${account})${types ? ` [${types.join(', ')}]` : ''}`;
+    return { adAccountId: account, body: reportBody(parts, window, types), label };
+  }
+
+  /** One warning per column and stream in a read: Pinterest would refuse the whole report for it. */
+  private warnColumns(columns: readonly string[]): void {
+    let warned = warnedColumns.get(this.deps.requester);
+    if (!warned) warnedColumns.set(this.deps.requester, (warned = new Set()));
+    for (const c of columns) {
+      if (warned.has(`${this.def.name}/${c}`)) continue;
+      warned.add(`${this.def.name}/${c}`);
+      this.deps.log(
+        'WARN',
+        `${this.def.name}: column ${c} is left out of its reports: Pinterest does not report it at level ${this.level} (days older than 90 are read from reports).`,
+      );
+    }
   }
 }
 
 const key = (w: ReportWindow) => `${w.start}/${w.end}`;
+const groupKey = (types: TypeGroup) => (types ? types.join(',') : '');
 
 function formatBytes(n: number): string {
   if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
