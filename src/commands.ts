@@ -89,8 +89,12 @@ export async function check(args: { config: string; writeConfig?: boolean }, io:
     // Attribution settings Pinterest refuses fail here, not in the middle of a sync.
     if (adAccounts.length > 0) await probeAnalyticsSettings(runtime.requester, config, adAccounts[0].id, runtime.today);
     await checkCustomReports(runtime.requester, config, adAccounts[0]?.id, runtime.today);
-    await probeBuiltInReports(runtime.requester, config, adAccounts[0]?.id, runtime.today, (m) =>
-      void io.writer.log('WARN', m),
+    await probeBuiltInReports(
+      runtime.requester,
+      config,
+      adAccounts[0]?.id,
+      runtime.today,
+      (m) => void io.writer.log('WARN', m),
     );
     const notes = scopes.leftOut.length
       ? ` The token works, but ${scopes.leftOut.join('; ')}: re-authenticate granting the missing scopes to read them.`

@@ -82,7 +82,10 @@ const rows: Array<[string, unknown, UnitOfWork, RecoveryAction]> = [
   [
     'report path: a report refused for a beta type (≤ 5 types a report): drop it, read the rest',
     api(400, 'Invalid parameter targeting_types: CREATIVE_ENHANCEMENTS is not available for this ad account (beta).'),
-    unit({ window: { start: '2025-12-01', end: '2026-06-04' }, types: ['GENDER', 'CREATIVE_ENHANCEMENTS', 'LOCATION'] }),
+    unit({
+      window: { start: '2025-12-01', end: '2026-06-04' },
+      types: ['GENDER', 'CREATIVE_ENHANCEMENTS', 'LOCATION'],
+    }),
     {
       kind: 'drop-refused-types',
       refused: ['CREATIVE_ENHANCEMENTS'],

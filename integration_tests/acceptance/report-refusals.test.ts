@@ -88,8 +88,12 @@ describe('an ad account whose report endpoint refuses the beta targeting types',
       );
     }
     // The beta types are read for the accounts that have the beta, on the report side of the seam too.
-    const older = TARGETING_STREAMS.flatMap((name) => run.records(name).map((r) => r.data)).filter((r) => r.date < SEAM);
-    expect(older.some((r) => r.ad_account_id !== without && BETA_TARGETING_TYPES.includes(r.targeting_type))).toBe(true);
+    const older = TARGETING_STREAMS.flatMap((name) => run.records(name).map((r) => r.data)).filter(
+      (r) => r.date < SEAM,
+    );
+    expect(older.some((r) => r.ad_account_id !== without && BETA_TARGETING_TYPES.includes(r.targeting_type))).toBe(
+      true,
+    );
     const posts = h.sim.requestLog.filter((r) => r.method === 'POST' && r.path === `/ad_accounts/${without}/reports`);
     expect(posts.some((r) => r.status === 400)).toBe(true);
   });
@@ -167,35 +171,39 @@ describe('reach and frequency columns configured on the targeting streams', () =
   });
 });
 
-describe.each(['JSON', 'CSV'] as const)('a %s targeting report whose rows lack TARGETING_TYPE / TARGETING_VALUE', (format) => {
-  let h: Harness;
-  let run: CatRun;
+describe.each(['JSON', 'CSV'] as const)(
+  'a %s targeting report whose rows lack TARGETING_TYPE / TARGETING_VALUE',
+  (format) => {
+    let h: Harness;
+    let run: CatRun;
 
-  beforeAll(async () => {
-    h = await startHarness({ reports: { rowsWithoutTargeting: true, format } }, { start_date: START });
-    run = await readStreams(h, ['campaign_analytics', 'campaign_targeting_analytics']);
-  }, 600_000);
-  afterAll(async () => {
-    await h?.close();
-  });
+    beforeAll(async () => {
+      h = await startHarness({ reports: { rowsWithoutTargeting: true, format } }, { start_date: START });
+      run = await readStreams(h, ['campaign_analytics', 'campaign_targeting_analytics']);
+    }, 600_000);
+    afterAll(async () => {
+      await h?.close();
+    });
 
-  test('the targeting stream stops with an error naming the report and the row, instead of folding breakdowns into one key', () => {
-    expect(run.statuses('campaign_targeting_analytics').at(-1)).toBe('INCOMPLETE');
-    const errors = run.traces().map((t) => t.error.message as string);
-    const error = errors.find((m) => m.includes('campaign_targeting_analytics'));
-    expect(error).toMatch(
-      /^campaign_targeting_analytics: campaign_targeting_analytics \d{4}-\d\d-\d\d…\d{4}-\d\d-\d\d \(ad account \d+\) \[[A-Z_, ]+\]: a row of this targeting report \(campaign_id \d+, \d{4}-\d\d-\d\d\) has no TARGETING_TYPE or TARGETING_VALUE/,
-    );
-    const [, id] = /campaign_id (\d+)/.exec(error!)!;
-    const campaigns = (h.sim.groundTruth({ today: TODAY, columns: [...DEFAULT_COLUMNS], startDate: START }).records as any)
-      .campaign_analytics;
-    expect(campaigns.some((r: any) => r.campaign_id === id)).toBe(true);
-    // Nothing of the malformed report was emitted.
-    expect(run.records('campaign_targeting_analytics').filter((r) => r.data.date < SEAM)).toEqual([]);
-  });
+    test('the targeting stream stops with an error naming the report and the row, instead of folding breakdowns into one key', () => {
+      expect(run.statuses('campaign_targeting_analytics').at(-1)).toBe('INCOMPLETE');
+      const errors = run.traces().map((t) => t.error.message as string);
+      const error = errors.find((m) => m.includes('campaign_targeting_analytics'));
+      expect(error).toMatch(
+        /^campaign_targeting_analytics: campaign_targeting_analytics \d{4}-\d\d-\d\d…\d{4}-\d\d-\d\d \(ad account \d+\) \[[A-Z_, ]+\]: a row of this targeting report \(campaign_id \d+, \d{4}-\d\d-\d\d\) has no TARGETING_TYPE or TARGETING_VALUE/,
+      );
+      const [, id] = /campaign_id (\d+)/.exec(error!)!;
+      const campaigns = (
+        h.sim.groundTruth({ today: TODAY, columns: [...DEFAULT_COLUMNS], startDate: START }).records as any
+      ).campaign_analytics;
+      expect(campaigns.some((r: any) => r.campaign_id === id)).toBe(true);
+      // Nothing of the malformed report was emitted.
+      expect(run.records('campaign_targeting_analytics').filter((r) => r.data.date < SEAM)).toEqual([]);
+    });
 
-  test('the other stream completes', () => {
-    expect(run.statuses('campaign_analytics').at(-1)).toBe('COMPLETE');
-    expect(run.records('campaign_analytics').some((r) => r.data.date < SEAM)).toBe(true);
-  });
-});
+    test('the other stream completes', () => {
+      expect(run.statuses('campaign_analytics').at(-1)).toBe('COMPLETE');
+      expect(run.records('campaign_analytics').some((r) => r.data.date < SEAM)).toBe(true);
+    });
+  },
+);

@@ -3,9 +3,8 @@
  * asynchronous reports, chosen by the window's planned source (window-plan.ts). Both yield the same events.
  */
 import { PartitionReports, type TypeGroup } from '../reports/partition-reports';
-import type { AnalyticsDefinition, Partition } from '../streams/definition';
-import type { KeyCase } from '../streams/transforms';
-import type { ReadContext, StreamEvent } from './context';
+import type { Partition } from '../streams/definition';
+import type { StreamEvent } from './context';
 import { recover } from './recovery';
 import type { Window } from './slicer';
 import { partitionLabel, SyncWindowSource, type SyncReadJob } from './sync-window-source';
@@ -71,8 +70,7 @@ export class PartitionSources {
   constructor(job: SyncReadJob, partition: Partition, windows: SourcedWindow[]) {
     this.sources.set('sync', new SyncWindowSource(job, partition));
     const reportWindows = windows.filter((w) => w.source === 'report');
-    if (reportWindows.length > 0)
-      this.sources.set('report', new ReportWindowSource(job, partition, reportWindows));
+    if (reportWindows.length > 0) this.sources.set('report', new ReportWindowSource(job, partition, reportWindows));
   }
 
   read(window: SourcedWindow, ids: string[] | undefined): AsyncGenerator<StreamEvent> {
