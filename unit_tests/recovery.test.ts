@@ -100,6 +100,22 @@ const rows: Array<[string, unknown, UnitOfWork, RecoveryAction]> = [
     unit({ types: TYPES }),
     { kind: 'fail' },
   ],
+  [
+    'report path: a column the account refuses, named: leave it out, read the report again',
+    api(400, 'Column TOTAL_WEB_SESSIONS is not available for this ad account.'),
+    unit({ types: TYPES, columns: ['SPEND_IN_DOLLAR', 'TOTAL_WEB_SESSIONS'] }),
+    {
+      kind: 'drop-refused-columns',
+      refused: ['TOTAL_WEB_SESSIONS'],
+      reason: 'HTTP 400: Column TOTAL_WEB_SESSIONS is not available for this ad account.',
+    },
+  ],
+  [
+    'report path: every column refused: nothing left to read, fail',
+    api(400, 'Column TOTAL_WEB_SESSIONS is not available for this ad account.'),
+    unit({ columns: ['TOTAL_WEB_SESSIONS'] }),
+    { kind: 'fail' },
+  ],
   ['retries exhausted: halve the window', RETRIES, unit(), { kind: 'halve-window', halves: HALVES as never }],
   ['answer too large: halve the window', TOO_LARGE, unit(), { kind: 'halve-window', halves: HALVES as never }],
   ['retries exhausted on one day: nothing to halve, fail', RETRIES, unit({ window: ONE_DAY }), { kind: 'fail' }],

@@ -207,3 +207,46 @@ describe.each(['JSON', 'CSV'] as const)(
     });
   },
 );
+
+describe('a column the account refuses in reports (Pinterest: "Column … is not available")', () => {
+  const refused = 'TOTAL_CLICKTHROUGH';
+  let h: Harness;
+  let check: CatRun;
+  let run: CatRun;
+
+  beforeAll(async () => {
+    expect(DEFAULT_COLUMNS).toContain(refused);
+    h = await startHarness({ reports: { refuseColumns: [refused] } }, { start_date: START });
+    check = await h.run(['check', '--config', h.configPath]);
+    run = await readStreams(h, ['campaign_analytics', 'campaign_targeting_analytics']);
+  }, 600_000);
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  test("check succeeds and warns, naming Pinterest's refusal and the streams", () => {
+    expect(check.ofType('CONNECTION_STATUS').map((m) => m.connectionStatus.status)).toEqual(['SUCCEEDED']);
+    const warnings = logs(check.messages, 'WARN').filter((m) => /Pinterest refuses reports at level CAMPAIGN /.test(m));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(refused);
+    expect(warnings[0]).toContain('campaign_analytics');
+  });
+
+  test('the read completes: the column left out of the report days only, one warning per stream', () => {
+    expect(run.exitCode).toBe(0);
+    expect(run.traces()).toEqual([]);
+    for (const name of ['campaign_analytics', 'campaign_targeting_analytics']) {
+      expect([name, run.statuses(name).at(-1)]).toEqual([name, 'COMPLETE']);
+      const rows = run.records(name).map((r) => r.data);
+      const older = rows.filter((r) => r.date < SEAM);
+      expect([name, older.length > 0, older.some((r) => r.total_clickthrough !== undefined)]).toEqual([
+        name,
+        true,
+        false,
+      ]);
+      expect([name, rows.some((r) => r.date >= SEAM && r.total_clickthrough !== undefined)]).toEqual([name, true]);
+      const warned = logs(run.messages, 'WARN').filter((m) => m.startsWith(`${name}: column ${refused} is left out`));
+      expect([name, warned.length]).toEqual([name, 1]);
+    }
+  });
+});

@@ -48,8 +48,14 @@ class ReportWindowSource implements WindowSource {
           yield { kind: 'records', data };
         }
       } catch (err) {
-        const action = recover(err, { window, types, emitted, midnightPassed: false });
-        // Report windows are planned whole (reports have their own limits): only a refused type changes the plan.
+        const columns = this.reports.columns();
+        const action = recover(err, { window, types, columns, emitted, midnightPassed: false });
+        if (action.kind === 'drop-refused-columns') {
+          this.reports.refuseColumns(action.refused, action.reason);
+          pending.unshift(types);
+          continue;
+        }
+        // Report windows are planned whole (reports have their own limits): otherwise only a refused type changes the plan.
         if (action.kind !== 'drop-refused-types' || !this.job.targeting) throw err;
         const retry = this.job.targeting.afterRefusal(this.label, action);
         if (!retry) throw err;

@@ -70,6 +70,8 @@ export class PartitionReports {
   private readonly idKey: string;
   private readonly level: string;
   private closed = false;
+  /** Columns Pinterest refused in this partition's reports (left out of the ones asked from now on). */
+  private readonly refusedColumns = new Set<string>();
 
   constructor(
     private readonly def: AnalyticsDefinition,
@@ -206,21 +208,38 @@ export class PartitionReports {
     return selected.filter((t) => allowed.includes(t) && (!chosen || chosen.includes(t)));
   }
 
+  /** The columns this partition's reports ask for now. */
+  columns(): string[] {
+    return this.reportColumns(requestParts(this.def, this.deps.config).columns ?? []);
+  }
+
+  /**
+   * Columns Pinterest refused at report creation: left out of this partition's reports from now on (one
+   * warning per column); reports prepared ahead with them are dropped.
+   */
+  refuseColumns(columns: readonly string[], reason: string): void {
+    for (const c of columns) this.refusedColumns.add(c);
+    this.warnColumns(columns, `Pinterest refused it (${reason})`);
+    this.units.clear();
+  }
+
+  private reportColumns(columns: readonly string[]): string[] {
+    const refused = columnsRefusedAtLevel(this.level, columns);
+    if (refused.length > 0) this.warnColumns(refused, `Pinterest does not report it at level ${this.level}`);
+    return columns.filter((c) => !refused.includes(c) && !this.refusedColumns.has(c));
+  }
+
   /** One report: a window, a group of ≤ 5 targeting types (none for a stream without targeting). */
   private spec(window: ReportWindow, types: TypeGroup): ReportSpec {
     const parts = requestParts(this.def, this.deps.config);
-    const refused = columnsRefusedAtLevel(this.level, parts.columns ?? []);
-    if (refused.length > 0) {
-      this.warnColumns(refused);
-      parts.columns = parts.columns!.filter((c) => !refused.includes(c));
-    }
+    if (parts.columns) parts.columns = this.reportColumns(parts.columns);
     const account = this.partition.ad_account_id!;
     const label = `${this.def.name} ${window.start}…${window.end} (ad account ${account})${types ? ` [${types.join(', ')}]` : ''}`;
     return { adAccountId: account, body: reportBody(parts, window, types), label };
   }
 
   /** One warning per column and stream in a read: Pinterest would refuse the whole report for it. */
-  private warnColumns(columns: readonly string[]): void {
+  private warnColumns(columns: readonly string[], why: string): void {
     let warned = warnedColumns.get(this.deps.requester);
     if (!warned) warnedColumns.set(this.deps.requester, (warned = new Set()));
     for (const c of columns) {
@@ -228,7 +247,7 @@ export class PartitionReports {
       warned.add(`${this.def.name}/${c}`);
       this.deps.log(
         'WARN',
-        `${this.def.name}: column ${c} is left out of its reports: Pinterest does not report it at level ${this.level} (days older than 90 are read from reports).`,
+        `${this.def.name}: column ${c} is left out of its reports: ${why} (days older than 90 are read from reports).`,
       );
     }
   }
