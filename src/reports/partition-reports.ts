@@ -110,38 +110,36 @@ export class PartitionReports {
     const next = this.windows[at + 1];
     if (next) for (const g of this.groups()) this.prepareAhead(next, g);
     const keep = ids ? new Set(ids) : undefined;
-    {
-      let rows = 0;
-      let batch: Row[] = [];
-      for await (const part of this.runner.rows(u.spec, u.prepared)) {
-        if (part.kind === 'json') {
-          for (const r of part.rows) {
-            const record = jsonReportRecord(r.text, r.key, this.partition, this.keys, this.shape, u.spec.label);
-            this.requireId(record, u.spec.label);
-            if (keep && !keep.has(record[this.idKey] as string)) continue;
-            batch.push(record);
-          }
-        } else {
-          const header = csvHeader(part.header, this.keys);
-          for (const fields of part.records) {
-            const record = csvReportRecord(header, fields, this.partition, this.shape, u.spec.label);
-            this.requireId(record, u.spec.label);
-            if (keep && !keep.has(record[this.idKey] as string)) continue;
-            batch.push(record);
-          }
+    let rows = 0;
+    let batch: Row[] = [];
+    for await (const part of this.runner.rows(u.spec, u.prepared)) {
+      if (part.kind === 'json') {
+        for (const r of part.rows) {
+          const record = jsonReportRecord(r.text, r.key, this.partition, this.keys, this.shape, u.spec.label);
+          this.requireId(record, u.spec.label);
+          if (keep && !keep.has(record[this.idKey] as string)) continue;
+          batch.push(record);
         }
-        if (batch.length >= RECORD_BATCH) {
-          rows += batch.length;
-          yield* chunk(batch, RECORD_BATCH);
-          batch = [];
+      } else {
+        const header = csvHeader(part.header, this.keys);
+        for (const fields of part.records) {
+          const record = csvReportRecord(header, fields, this.partition, this.shape, u.spec.label);
+          this.requireId(record, u.spec.label);
+          if (keep && !keep.has(record[this.idKey] as string)) continue;
+          batch.push(record);
         }
       }
-      if (batch.length > 0) {
+      if (batch.length >= RECORD_BATCH) {
         rows += batch.length;
-        yield batch;
+        yield* chunk(batch, RECORD_BATCH);
+        batch = [];
       }
-      this.deps.log('INFO', `${u.spec.label}: report downloaded, ${rows} records.`);
     }
+    if (batch.length > 0) {
+      rows += batch.length;
+      yield batch;
+    }
+    this.deps.log('INFO', `${u.spec.label}: report downloaded, ${rows} records.`);
     this.units.get(key(window))?.delete(groupKey(types));
   }
 
