@@ -118,7 +118,7 @@ export class AnalyticsEndpoints {
         if (!isTargetingType(level, x))
           throw bad(`Invalid parameter targeting_types: '${x}' is not a valid ${level} targeting type`);
       types = Array.from(new Set(t));
-      refuseTargetingTypes(this.opts, types);
+      refuseTargetingTypes(this.opts, types, acc.id);
       const at = q.list('attribution_types');
       if (at) {
         if (at.length > 2) throw bad('Invalid parameter attribution_types: at most 2 items are allowed');

@@ -2,6 +2,7 @@
 // refuses, beta targeting types an account lacks, the closed-beta reporting time zone, and a clock that can
 // pass midnight during a read. Pure checks over the options; server.ts and analytics.ts call them.
 import { ApiError } from './answers';
+import { BETA_TARGETING_TYPES } from '../src/pinterest/limits';
 import type { SimulatorOptions } from './types';
 
 const bad = (message: string) => new ApiError(400, 1, message);
@@ -20,9 +21,20 @@ export function refuseAttribution(opts: SimulatorOptions, click?: string, engage
   );
 }
 
-/** With `refusedTargetingTypes`, a request naming one of them is refused (a beta the account does not have). */
-export function refuseTargetingTypes(opts: SimulatorOptions, types: string[]): void {
-  const refused = types.filter((t) => opts.refusedTargetingTypes?.includes(t));
+/** The targeting types an ad account refuses: `refusedTargetingTypes`, and the beta types where it lacks the beta. */
+export function refusedTypesOf(opts: SimulatorOptions, accountId: string): string[] {
+  const without = opts.accountsWithoutBeta;
+  const beta = without === 'all' || without?.includes(accountId) ? BETA_TARGETING_TYPES : [];
+  return [...(opts.refusedTargetingTypes ?? []), ...beta];
+}
+
+/**
+ * A request naming a type the account refuses gets 400 (synchronous targeting analytics and report creation
+ * alike). The wording of the real refusal is UNCONFIRMED (simulator/README.md).
+ */
+export function refuseTargetingTypes(opts: SimulatorOptions, types: string[], accountId: string): void {
+  const refusedHere = refusedTypesOf(opts, accountId);
+  const refused = types.filter((t) => refusedHere.includes(t));
   if (!refused.length) return;
   if (opts.refusedTargetingTypesNamed === false) throw bad('Invalid ad account targeting analytics parameters.');
   throw bad(`Invalid parameter targeting_types: ${refused.join(', ')} is not available for this ad account (beta).`);

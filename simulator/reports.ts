@@ -22,7 +22,9 @@ import {
 import { ApiError } from './answers';
 import { refuseReportingTimezone } from './api-quirks';
 import { formatDay, hash, parseDay, strHash } from './rng';
-import type { Level, ReportKnobs } from './types';
+import { REACH_COLUMNS } from '../src/pinterest/limits';
+import { refuseTargetingTypes } from './api-quirks';
+import type { Level, ReportKnobs, SimulatorOptions } from './types';
 
 export const REPORT_LEVELS = [
   'ADVERTISER',
@@ -199,6 +201,8 @@ export class ReportApi {
     private readonly ctx: MetricsContext,
     private readonly knobs: ReportKnobs = {},
     private readonly seed = 1,
+    /** the options the report endpoint's refusals read (beta targeting types per account) */
+    private readonly quirks: SimulatorOptions = {},
   ) {
     this.server = http.createServer((req, res) => {
       try {
@@ -257,6 +261,7 @@ export class ReportApi {
       throw bad('Invalid request body: it must be a JSON object.');
     this.bodies.push(b);
     const req = this.validate(b);
+    this.refuse(accountId, req);
     const key = `${accountId}|${req.level}|${req.start}|${req.end}|${req.types.join(',')}|${req.columns.join(',')}`;
     const n = (this.creations.get(key) ?? 0) + 1;
     this.creations.set(key, n);
@@ -317,8 +322,8 @@ export class ReportApi {
     if (ed - sd + 1 > span) throw bad(`The date range of a report may span at most ${span} days; got ${ed - sd + 1}.`);
     const targeting = level.endsWith('_TARGETING');
     let types: string[] = [];
-    if (b.targeting_types !== undefined) {
-      if (!targeting) throw bad(`targeting_types requires a level ending in _TARGETING, got ${level}.`);
+    // The real API ignores targeting_types on a level that is not a targeting level.
+    if (b.targeting_types !== undefined && targeting) {
       if (!Array.isArray(b.targeting_types) || b.targeting_types.length === 0)
         throw bad('Invalid parameter targeting_types: at least 1 item is required');
       if (b.targeting_types.length > 5)
@@ -373,6 +378,20 @@ export class ReportApi {
   /** The text of every report file built so far (what the download host serves). */
   fileTexts(): string[] {
     return [...this.reports.values()].flatMap((r) => (r.file ? [r.file.toString('utf8')] : []));
+  }
+
+  /**
+   * What Pinterest refuses of a valid request: beta targeting types for an account without the beta, and
+   * reach / frequency columns on targeting levels (400 "Columns … are not available.", as peers report).
+   */
+  private refuse(accountId: string, req: ReportRequest): void {
+    try {
+      refuseTargetingTypes(this.quirks, req.types, accountId);
+    } catch (e) {
+      throw bad((e as Error).message);
+    }
+    const reach = req.targeting ? req.columns.filter((c) => REACH_COLUMNS.includes(c)) : [];
+    if (reach.length > 0) throw bad(`Columns ${reach.join(', ')} are not available.`);
   }
 
   private poll(accountId: string, query: URLSearchParams): unknown {
@@ -438,6 +457,10 @@ export class ReportApi {
     }
     this.stats.bytes += file.length;
     res.end(file);
+  }
+
+  private malformed<T extends { cells: Record<string, unknown> }>(rows: T[]): T[] {
+    return this.knobs.rowsWithoutTargeting ? withoutTargeting(rows) : rows;
   }
 
   private repeats(r: Report): number {
@@ -629,7 +652,7 @@ export class ReportApi {
   }
 
   private build(r: Report): Buffer {
-    const rows = this.rows(r.accountId, r.req);
+    const rows = this.malformed(this.rows(r.accountId, r.req));
     if (r.req.format === 'CSV') {
       const header: string[] = [];
       const seen = new Set<string>();
@@ -692,6 +715,14 @@ function rowJson(cells: Record<string, unknown>): string {
     parts.push(`${JSON.stringify(k)}:${digits ? v : JSON.stringify(v)}`);
   }
   return `{${parts.join(',')}}`;
+}
+
+/** With `rowsWithoutTargeting`, targeting rows lose TARGETING_TYPE and TARGETING_VALUE (a malformed file). */
+function withoutTargeting<T extends { cells: Record<string, unknown> }>(rows: T[]): T[] {
+  return rows.map((row) => {
+    const { TARGETING_TYPE: _type, TARGETING_VALUE: _value, ...cells } = row.cells;
+    return { ...row, cells };
+  });
 }
 
 function csvCell(v: unknown): string {

@@ -73,6 +73,7 @@ export class SimServer {
       this.ctx,
       { refuseReportingTimezone: opts.refuseReportingTimezone, ...opts.reports },
       opts.seed ?? 1,
+      opts,
     );
     this.consent = new ConsentFlow(creds.clientId, () => grantedScopes(opts), opts.consent, opts.redirectUris);
     this.auth = new TokenAuthority(creds, opts, this.consent);

@@ -161,6 +161,8 @@ export interface SimulatorOptions {
   acceptedAttributionWindows?: Array<[number, number, number]>;
   /** targeting types the account has no beta access to: a request naming one gets 400 */
   refusedTargetingTypes?: string[];
+  /** ad accounts without the targeting beta ('all': every one): their analytics and reports refuse AGE_BUCKET_AND_GENDER and CREATIVE_ENHANCEMENTS with 400 */
+  accountsWithoutBeta?: string[] | 'all';
   /** the refusal's message names the refused types (default true); false: a generic "Invalid … parameters." */
   refusedTargetingTypesNamed?: boolean;
   /** reporting_timezone=AD_ACCOUNT_TIME_ZONE (closed beta) gets 400 */
@@ -383,6 +385,8 @@ export interface ReportKnobs {
   refuseColumns?: string[];
   /** rows also name their entity as ADVERTISER_ID (ADVERTISER) / PIN_PROMOTION_ID (PIN_PROMOTION), unasked (UNCONFIRMED) */
   aliasIdColumns?: boolean;
+  /** rows of targeting-level files lack TARGETING_TYPE and TARGETING_VALUE (a malformed file) */
+  rowsWithoutTargeting?: boolean;
   /** JSON files carry their members this many times over, streamed (benchmarks of memory with > 1 GB files) */
   repeat?: number;
   /** JSON rows carry PIN_ID and PRODUCT_ITEM_ID as strings (default: JSON numbers, 18–19 digits, as Pinterest) */

@@ -20,7 +20,7 @@ import { ApiError } from './http/errors';
 import { ScopeRefusedError } from './http/pinterest-errors';
 import * as msg from './protocol/messages';
 import type { MessageWriter } from './protocol/output';
-import { probeAnalyticsSettings, scopeFindings, type ScopeFindings } from './check-probes';
+import { probeAnalyticsSettings, probeBuiltInReports, scopeFindings, type ScopeFindings } from './check-probes';
 import { REQUIRED_SCOPES } from './config/spec';
 import { REPORT_LIMITS } from './pinterest/limits';
 import { checkCustomReports } from './reports/custom-check';
@@ -89,6 +89,13 @@ export async function check(args: { config: string; writeConfig?: boolean }, io:
     // Attribution settings Pinterest refuses fail here, not in the middle of a sync.
     if (adAccounts.length > 0) await probeAnalyticsSettings(runtime.requester, config, adAccounts[0].id, runtime.today);
     await checkCustomReports(runtime.requester, config, adAccounts[0]?.id, runtime.today);
+    await probeBuiltInReports(
+      runtime.requester,
+      config,
+      adAccounts[0]?.id,
+      runtime.today,
+      (m) => void io.writer.log('WARN', m),
+    );
     const notes = scopes.leftOut.length
       ? ` The token works, but ${scopes.leftOut.join('; ')}: re-authenticate granting the missing scopes to read them.`
       : '';

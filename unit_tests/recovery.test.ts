@@ -79,6 +79,43 @@ const rows: Array<[string, unknown, UnitOfWork, RecoveryAction]> = [
     { kind: 'drop-refused-types', refused: ['LOCATION'], retry: [], reason: 'HTTP 400: beta feature' },
   ],
   ['400 without targeting types: fail', api(400), unit(), { kind: 'fail' }],
+  [
+    'report path: a report refused for a beta type (≤ 5 types a report): drop it, read the rest',
+    api(400, 'Invalid parameter targeting_types: CREATIVE_ENHANCEMENTS is not available for this ad account (beta).'),
+    unit({
+      window: { start: '2025-12-01', end: '2026-06-04' },
+      types: ['GENDER', 'CREATIVE_ENHANCEMENTS', 'LOCATION'],
+    }),
+    {
+      kind: 'drop-refused-types',
+      refused: ['CREATIVE_ENHANCEMENTS'],
+      retry: [['GENDER', 'LOCATION']],
+      reason:
+        'HTTP 400: Invalid parameter targeting_types: CREATIVE_ENHANCEMENTS is not available for this ad account (beta).',
+    },
+  ],
+  [
+    'report path: columns a targeting level cannot carry are not a type refusal: fail',
+    api(400, 'Columns TOTAL_IMPRESSION_USER, TOTAL_IMPRESSION_FREQUENCY are not available.'),
+    unit({ types: TYPES }),
+    { kind: 'fail' },
+  ],
+  [
+    'report path: a column the account refuses, named: leave it out, read the report again',
+    api(400, 'Column TOTAL_WEB_SESSIONS is not available for this ad account.'),
+    unit({ types: TYPES, columns: ['SPEND_IN_DOLLAR', 'TOTAL_WEB_SESSIONS'] }),
+    {
+      kind: 'drop-refused-columns',
+      refused: ['TOTAL_WEB_SESSIONS'],
+      reason: 'HTTP 400: Column TOTAL_WEB_SESSIONS is not available for this ad account.',
+    },
+  ],
+  [
+    'report path: every column refused: nothing left to read, fail',
+    api(400, 'Column TOTAL_WEB_SESSIONS is not available for this ad account.'),
+    unit({ columns: ['TOTAL_WEB_SESSIONS'] }),
+    { kind: 'fail' },
+  ],
   ['retries exhausted: halve the window', RETRIES, unit(), { kind: 'halve-window', halves: HALVES as never }],
   ['answer too large: halve the window', TOO_LARGE, unit(), { kind: 'halve-window', halves: HALVES as never }],
   ['retries exhausted on one day: nothing to halve, fail', RETRIES, unit({ window: ONE_DAY }), { kind: 'fail' }],

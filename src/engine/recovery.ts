@@ -4,15 +4,20 @@
  * `decide()` judges one HTTP answer; this judges a request that has failed for good.
  */
 import { ApiError, ResponseTooLargeError, RetriesExhaustedError } from '../http/errors';
-import { SYNC_HISTORY_REFUSAL } from '../pinterest/limits';
+import { COLUMN_REFUSAL, SYNC_HISTORY_REFUSAL } from '../pinterest/limits';
 import { splitWindow, type Window } from './slicer';
 import { typesNamedIn } from './targeting-types';
 
-/** One request of a window: its days, its targeting types, and what is known about it when it failed. */
+/**
+ * One request of a window (a synchronous request, or one report of a report window): its days, its
+ * targeting types, and what is known about it when it failed.
+ */
 export interface UnitOfWork {
   window: Window;
   /** The request's targeting types (targeting-analytics streams). */
   types?: readonly string[];
+  /** A report's columns: a refusal naming some of them leaves those out (synchronous requests: check's concern). */
+  columns?: readonly string[];
   /** Rows of this request already emitted: it cannot be read again without emitting them twice. */
   emitted: number;
   /** Statuses of a partition that mean "this one cannot be read" (the stream's `skipPartitionOn`). */
@@ -28,6 +33,8 @@ export type RecoveryAction =
   | { kind: 'skip-partition'; status: number; reason: string }
   /** Leave out the types Pinterest refused (`refused`; none named: none yet) and read the groups in `retry`. */
   | { kind: 'drop-refused-types'; refused: readonly string[]; retry: Array<readonly string[]>; reason: string }
+  /** Leave out the columns Pinterest refused (`refused`) and read the unit again without them. */
+  | { kind: 'drop-refused-columns'; refused: readonly string[]; reason: string }
   /** Read the two halves of the window instead. */
   | { kind: 'halve-window'; halves: [Window, Window] }
   | { kind: 'fail' };
@@ -44,6 +51,9 @@ export function recover(err: unknown, unit: UnitOfWork): RecoveryAction {
   if (err instanceof ApiError && unit.skipPartitionOn?.includes(err.status)) {
     return { kind: 'skip-partition', status: err.status, reason: err.apiMessage };
   }
+  // A refusal of the columns is the same for every group of types: leaving types out would not cure it.
+  if (err instanceof ApiError && err.status === 400 && COLUMN_REFUSAL.test(err.apiMessage))
+    return dropRefusedColumns(err, unit.columns ?? []);
   if (err instanceof ApiError && err.status === 400 && unit.types && unit.types.length > 0)
     return dropRefusedTypes(err, unit.types);
   if (err instanceof RetriesExhaustedError || err instanceof ResponseTooLargeError) {
@@ -51,6 +61,13 @@ export function recover(err: unknown, unit: UnitOfWork): RecoveryAction {
     if (halves) return { kind: 'halve-window', halves };
   }
   return { kind: 'fail' };
+}
+
+/** The columns Pinterest names are left out, unless it names none of them or every one (nothing would be left). */
+function dropRefusedColumns(err: ApiError, columns: readonly string[]): RecoveryAction {
+  const named = typesNamedIn(err.apiMessage, columns);
+  if (named.length === 0 || named.length === columns.length) return { kind: 'fail' };
+  return { kind: 'drop-refused-columns', refused: named, reason: `HTTP 400: ${err.apiMessage}` };
 }
 
 /**

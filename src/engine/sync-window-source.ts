@@ -110,11 +110,8 @@ export class SyncWindowSource {
             return;
           case 'drop-refused-types': {
             // The refusal is the stream's error only when every selected type is refused (then it is not about a type at all).
-            if (action.refused.length > 0 && targeting!.refuse(label, action.refused, action.reason)) throw err;
-            // A type refused meanwhile (by another request of this account) is not asked again.
-            const retry = action.retry
-              .map((group) => group.filter((t) => !targeting!.isRefused(label, t)))
-              .filter((group) => group.length > 0);
+            const retry = targeting!.afterRefusal(label, action);
+            if (!retry) throw err;
             pending.unshift(...retry.map((types) => ({ ...request, types })));
             break;
           }

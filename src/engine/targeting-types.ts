@@ -43,6 +43,21 @@ export class TargetingTypes {
     return this.selected.every((t) => set!.has(t));
   }
 
+  /**
+   * The recovery policy's "drop refused types" applied to a partition: the refused types are left out
+   * (warned once each) and the groups to read again returned, less any type refused meanwhile by another
+   * request; undefined when every selected type is now refused (the refusal is then the stream's error).
+   */
+  afterRefusal(
+    partition: string,
+    action: { refused: readonly string[]; retry: ReadonlyArray<readonly string[]>; reason: string },
+  ): Array<readonly string[]> | undefined {
+    if (action.refused.length > 0 && this.refuse(partition, action.refused, action.reason)) return undefined;
+    return action.retry
+      .map((group) => group.filter((t) => !this.isRefused(partition, t)))
+      .filter((group) => group.length > 0);
+  }
+
   /** "without X for 2 ad account(s), Y for 1 …", or undefined when nothing was refused. */
   summary(): string | undefined {
     const counts = new Map<string, number>();

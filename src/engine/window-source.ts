@@ -2,12 +2,12 @@
  * How the engine reads one planned window of one partition: through the synchronous endpoints or through
  * asynchronous reports, chosen by the window's planned source (window-plan.ts). Both yield the same events.
  */
-import { PartitionReports } from '../reports/partition-reports';
-import type { AnalyticsDefinition, Partition } from '../streams/definition';
-import type { KeyCase } from '../streams/transforms';
-import type { ReadContext, StreamEvent } from './context';
+import { PartitionReports, type TypeGroup } from '../reports/partition-reports';
+import type { Partition } from '../streams/definition';
+import type { StreamEvent } from './context';
+import { recover } from './recovery';
 import type { Window } from './slicer';
-import { SyncWindowSource, type SyncReadJob } from './sync-window-source';
+import { partitionLabel, SyncWindowSource, type SyncReadJob } from './sync-window-source';
 import type { SourcedWindow, WindowSourceKind } from './window-plan';
 
 export interface WindowSource {
@@ -17,16 +17,51 @@ export interface WindowSource {
   close(): void;
 }
 
-/** Reads a partition's report windows (the next one is prepared while one downloads). */
+/**
+ * Reads a partition's report windows (the next one is prepared while one downloads), one report per group
+ * of targeting types. A failed report is judged by the recovery policy as a synchronous request is: a
+ * targeting type Pinterest refuses is left out for the partition (one warning) and the other types read.
+ */
 class ReportWindowSource implements WindowSource {
   private readonly reports: PartitionReports;
+  private readonly label: string;
 
-  constructor(def: AnalyticsDefinition, ctx: ReadContext, partition: Partition, windows: Window[], keys: KeyCase) {
-    this.reports = new PartitionReports(def, ctx, partition, windows, keys);
+  constructor(
+    private readonly job: SyncReadJob,
+    partition: Partition,
+    windows: Window[],
+  ) {
+    const { def, ctx, keys, targeting } = job;
+    this.label = partitionLabel(partition);
+    const typesNow = targeting ? () => targeting.groups(this.label).flat() : undefined;
+    this.reports = new PartitionReports(def, ctx, partition, windows, keys, typesNow);
   }
 
   async *read(window: Window, ids: string[] | undefined): AsyncGenerator<StreamEvent> {
-    for await (const data of this.reports.read(window, ids)) yield { kind: 'records', data };
+    const pending: TypeGroup[] = this.reports.groups();
+    while (pending.length > 0) {
+      const types = pending.shift();
+      let emitted = 0;
+      try {
+        for await (const data of this.reports.read(window, ids, types)) {
+          emitted += data.length;
+          yield { kind: 'records', data };
+        }
+      } catch (err) {
+        const columns = this.reports.columns();
+        const action = recover(err, { window, types, columns, emitted, midnightPassed: false });
+        if (action.kind === 'drop-refused-columns') {
+          this.reports.refuseColumns(action.refused, action.reason);
+          pending.unshift(types);
+          continue;
+        }
+        // Report windows are planned whole (reports have their own limits): otherwise only a refused type changes the plan.
+        if (action.kind !== 'drop-refused-types' || !this.job.targeting) throw err;
+        const retry = this.job.targeting.afterRefusal(this.label, action);
+        if (!retry) throw err;
+        pending.unshift(...retry);
+      }
+    }
   }
 
   close(): void {
@@ -41,8 +76,7 @@ export class PartitionSources {
   constructor(job: SyncReadJob, partition: Partition, windows: SourcedWindow[]) {
     this.sources.set('sync', new SyncWindowSource(job, partition));
     const reportWindows = windows.filter((w) => w.source === 'report');
-    if (reportWindows.length > 0)
-      this.sources.set('report', new ReportWindowSource(job.def, job.ctx, partition, reportWindows, job.keys));
+    if (reportWindows.length > 0) this.sources.set('report', new ReportWindowSource(job, partition, reportWindows));
   }
 
   read(window: SourcedWindow, ids: string[] | undefined): AsyncGenerator<StreamEvent> {

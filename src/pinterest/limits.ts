@@ -71,3 +71,21 @@ export const REPORT_UNSUPPORTED_COLUMNS: ReadonlySet<string> = new Set(['QUIZ_PI
 
 /** Values per report status filter (campaign_statuses, ad_group_statuses, ad_statuses, product_group_statuses) per request. */
 export const STATUS_FILTER_MAX = 6;
+
+/** Targeting types that are a beta "not yet available to all users": an ad account without it refuses them. */
+export const BETA_TARGETING_TYPES: readonly string[] = ['AGE_BUCKET_AND_GENDER', 'CREATIVE_ENHANCEMENTS'];
+
+/**
+ * Reach and frequency columns: Pinterest refuses them on targeting levels at report creation ("Columns …
+ * are not available"), and third-party tools call them unreliable for days older than REACH_RELIABLE_DAYS.
+ */
+export const REACH_COLUMNS: readonly string[] = ['TOTAL_IMPRESSION_USER', 'TOTAL_IMPRESSION_FREQUENCY'];
+export const REACH_RELIABLE_DAYS = 185;
+
+/** Pinterest's 400 for columns a report cannot carry: a refusal of the columns, not of the targeting types. */
+export const COLUMN_REFUSAL = /\bcolumns?\b.*\bnot (available|supported)/i;
+
+/** The columns a report at `level` cannot carry (reach and frequency on targeting levels). */
+export function columnsRefusedAtLevel(level: string, columns: readonly string[]): string[] {
+  return level.endsWith('_TARGETING') ? columns.filter((c) => REACH_COLUMNS.includes(c)) : [];
+}

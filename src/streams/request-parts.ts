@@ -5,6 +5,7 @@
 import { REPORT_UNSUPPORTED_COLUMNS, STATUS_FILTER_MAX } from '../pinterest/limits';
 import type { AnalyticsDefinition, AnalyticsRequestParts, ReportingLevel } from './definition';
 import type { ConnectorConfig } from '../config/schema';
+import { chunk } from '../util/async';
 
 export interface DateRange {
   start: string;
@@ -70,12 +71,6 @@ export function reportBodies(
     bodies = bodies.flatMap((b) => groups.map((g) => ({ ...b, [name]: g })));
   }
   return bodies;
-}
-
-function chunk<T>(values: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < values.length; i += size) out.push(values.slice(i, i + size));
-  return out;
 }
 
 function oneBody(
