@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-export const FIXTURES_DIR = __dirname;
+const FIXTURES_DIR = __dirname;
 /** The operations under the connector's path prefixes and every component they reference (JSON). */
 export const OPENAPI_FIXTURE = resolve(FIXTURES_DIR, 'pinterest-openapi.json');
 /** Airbyte's protocol schema, as JSON. */
@@ -16,7 +16,7 @@ export const PROTOCOL_FIXTURE = resolve(FIXTURES_DIR, 'airbyte-protocol.json');
  * The full reference documents the fixtures are derived from. REFERENCE_DOCS_DIR moves them; by default
  * they are looked for in the reference checkout that CI places beside the repository.
  */
-export const REFERENCE_DOCS_DIR = process.env.REFERENCE_DOCS_DIR || resolve(__dirname, '../../shared');
+const REFERENCE_DOCS_DIR = process.env.REFERENCE_DOCS_DIR || resolve(__dirname, '../../shared');
 export const FULL_OPENAPI = resolve(REFERENCE_DOCS_DIR, 'pinterest-api/openapi.yaml');
 export const FULL_PROTOCOL = resolve(REFERENCE_DOCS_DIR, 'airbyte-protocol/airbyte_protocol.yaml');
 export const fullReferenceDocsPresent = (): boolean => existsSync(FULL_OPENAPI) && existsSync(FULL_PROTOCOL);

@@ -22,7 +22,7 @@ export function refuseAttribution(opts: SimulatorOptions, click?: string, engage
 }
 
 /** The targeting types an ad account refuses: `refusedTargetingTypes`, and the beta types where it lacks the beta. */
-export function refusedTypesOf(opts: SimulatorOptions, accountId: string): string[] {
+function refusedTypesOf(opts: SimulatorOptions, accountId: string): string[] {
   const without = opts.accountsWithoutBeta;
   const beta = without === 'all' || without?.includes(accountId) ? BETA_TARGETING_TYPES : [];
   return [...(opts.refusedTargetingTypes ?? []), ...beta];

@@ -8,7 +8,7 @@ import type { ConsentFlow } from './consent';
 import type { Credentials, SimulatorOptions } from './types';
 
 /** Pinterest's access tokens live 30 days (`expires_in: 2592000`). */
-export const ACCESS_TOKEN_TTL_SECONDS = 30 * 86400;
+const ACCESS_TOKEN_TTL_SECONDS = 30 * 86400;
 
 export const DEFAULT_SCOPES = [
   'boards:read',

@@ -44,7 +44,7 @@ import {
   type SizeKnobs,
 } from './index';
 
-export const RATE_LIMIT_PRESETS: Record<string, Partial<Record<RateCategory, RateLimitSpec>>> = {
+const RATE_LIMIT_PRESETS: Record<string, Partial<Record<RateCategory, RateLimitSpec>>> = {
   standard: {
     ads_analytics: { limit: 300, windowMs: 60_000 },
     ads_read: { limit: 1000, windowMs: 60_000 },

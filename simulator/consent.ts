@@ -15,7 +15,7 @@ import type { ConsentMode } from './types';
 
 export const CONSENT_MODES: ConsentMode[] = ['allow', 'deny', 'wrong_state', 'invalid_code'];
 
-export interface ConsentAnswer {
+interface ConsentAnswer {
   status: number;
   body: Buffer;
   contentType: string;

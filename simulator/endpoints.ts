@@ -12,10 +12,10 @@ import { pinWithMetrics, visibleBoards, visiblePins } from './views';
 import { entitiesOf } from './dataset';
 
 /** The path parameter a partitioned list is read for: one request series per ad account, board or board section. */
-export type Parent = 'ad_account' | 'board' | 'board_section';
+type Parent = 'ad_account' | 'board' | 'board_section';
 
 /** What a list's items are computed from. */
-export interface ListInput {
+interface ListInput {
   ds: Dataset;
   ctx: MetricsContext;
   /** the partition's id (ad account, board or board section); '' for an unpartitioned list */
@@ -49,7 +49,7 @@ export interface Handlers {
   analytics: AnalyticsEndpoints;
 }
 
-export interface EndpointRequest {
+interface EndpointRequest {
   /** decoded path parameters, by the template's names */
   params: Record<string, string>;
   /** the request path without /v5 */

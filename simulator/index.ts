@@ -93,7 +93,7 @@ export interface Simulator {
   >;
 }
 
-export function resolveSize(size?: Partial<SizeKnobs>): SizeKnobs {
+function resolveSize(size?: Partial<SizeKnobs>): SizeKnobs {
   return { ...DEFAULT_SIZE, ...(size ?? {}) };
 }
 

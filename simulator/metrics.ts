@@ -16,11 +16,11 @@ import { type ByteWriter } from './bytes';
 import { hash, mix32, parseDay, unit } from './rng';
 import type { Level } from './types';
 
-export type CellValue = number | string | boolean | undefined;
+type CellValue = number | string | boolean | undefined;
 
 // ---- ads analytics columns ------------------------------------------------------------------
 
-export type ColKind = 'attr' | 'count' | 'micro' | 'money' | 'rate';
+type ColKind = 'attr' | 'count' | 'micro' | 'money' | 'rate';
 
 export interface ColSpec {
   name: string;
@@ -218,7 +218,7 @@ export const HISTORY_DAYS = 914;
  * An older flight of a non-draft entity, inside today − 913 … dataStartDay − 1, so that history read
  * through reports has rows; it leaves the days from dataStartDay on exactly as they were.
  */
-export function historyFlight(ctx: MetricsContext, ent: EntityMeta): [number, number] {
+function historyFlight(ctx: MetricsContext, ent: EntityMeta): [number, number] {
   const span = ctx.dataStartDay - ctx.historyStartDay;
   const start = ctx.historyStartDay + Math.floor(unit(ctx.seed, ent.key, 14) * span);
   const len = 3 + Math.floor(unit(ctx.seed, ent.key, 15) * 18);
@@ -317,7 +317,7 @@ export function fillRow(
 }
 
 /** Decimals of the raw value of a spec: money → currency decimals, rate → 6, else 0. */
-export function decimalsOf(s: ColSpec, ent: EntityMeta): number {
+function decimalsOf(s: ColSpec, ent: EntityMeta): number {
   return s.kind === 'money' ? ent.account.decimals : s.kind === 'rate' ? 6 : 0;
 }
 
@@ -329,7 +329,7 @@ export function cellValue(s: ColSpec, ent: EntityMeta, raw: number): CellValue {
   return d === 0 ? raw : raw / 10 ** d;
 }
 
-export function attrValue(ent: EntityMeta, name: string): CellValue {
+function attrValue(ent: EntityMeta, name: string): CellValue {
   switch (name) {
     case 'CAMPAIGN_ID':
       return ent.campaignId || undefined; // '' at the ad-account level
@@ -400,7 +400,7 @@ export function targetingSub(typeIdx: number, valueIdx: number): number {
   return 1 + typeIdx * 64 + valueIdx;
 }
 
-export interface TargetingCell {
+interface TargetingCell {
   type: string;
   typeIdx: number;
   valueIdx: number;

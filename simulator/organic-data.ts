@@ -33,7 +33,7 @@ const INTEREST_NAMES = [
   'Technology',
 ];
 
-export type BoardEntry = { item: Json; privacy: string };
+type BoardEntry = { item: Json; privacy: string };
 
 /** Boards, a couple of them PROTECTED or SECRET. */
 export function generateBoards(g: GenerationContext): { boards: BoardEntry[]; boardIds: string[] } {

@@ -26,7 +26,7 @@ import { REACH_COLUMNS } from '../src/pinterest/limits';
 import { refuseTargetingTypes } from './api-quirks';
 import type { Level, ReportKnobs, SimulatorOptions } from './types';
 
-export const REPORT_LEVELS = [
+const REPORT_LEVELS = [
   'ADVERTISER',
   'ADVERTISER_TARGETING',
   'CAMPAIGN',
@@ -93,7 +93,7 @@ const ROW_ID_COLUMN: Record<string, string | undefined> = {
   PRODUCT_GROUP: 'PRODUCT_GROUP_ID',
 };
 /** Record key of the level's id (custom-report ground truth). */
-export const LEVEL_ID_KEY: Record<string, string> = {
+const LEVEL_ID_KEY: Record<string, string> = {
   ADVERTISER: 'ad_account_id',
   CAMPAIGN: 'campaign_id',
   AD_GROUP: 'ad_group_id',
@@ -131,7 +131,7 @@ function monthOf(d: number): number {
   return Math.round(Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), 1) / 86_400_000);
 }
 
-export class ReportError extends Error {
+class ReportError extends Error {
   constructor(
     readonly status: number,
     readonly code: number,
@@ -172,7 +172,7 @@ interface Report {
   links: Map<string, number>;
 }
 
-export interface ReportApiStats {
+interface ReportApiStats {
   created: number;
   polls: number;
   downloads: number;

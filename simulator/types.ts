@@ -4,13 +4,6 @@
 export type ConsentMode = 'allow' | 'deny' | 'wrong_state' | 'invalid_code';
 
 export type RateCategory = 'ads_analytics' | 'ads_read' | 'org_read' | 'org_analytics' | 'catalogs_read';
-export const RATE_CATEGORIES: readonly RateCategory[] = [
-  'ads_analytics',
-  'ads_read',
-  'org_read',
-  'org_analytics',
-  'catalogs_read',
-];
 
 export type FaultKind = 'http500' | 'http502' | 'http503' | 'drop' | 'truncate' | 'slow' | 'spurious400';
 export const FAULT_KINDS: readonly FaultKind[] = [
@@ -77,7 +70,7 @@ export interface RateLimitSpec {
   windowMs: number;
 }
 
-export interface FaultOptions {
+interface FaultOptions {
   /** probability that a request gets a fault */
   rate: number;
   kinds: FaultKind[];
@@ -231,7 +224,7 @@ export interface GroundTruthConfig {
   reportingTimezone?: string;
 }
 
-export interface SetupRequests {
+interface SetupRequests {
   /** POST /oauth/token (OAuth credentials only) */
   token: number;
   /** GET /user_account */

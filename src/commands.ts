@@ -131,7 +131,7 @@ function describeCheckFailure(err: ConnectorError): string {
   return err.message;
 }
 
-export interface ReadArgs {
+interface ReadArgs {
   config: string;
   catalog: string;
   state?: string;

@@ -218,7 +218,7 @@ const GLOBAL_OPTIONS = ['help', 'version'];
  * ("unknown option --confg; did you mean --config?"). Checked before yargs, whose "Missing required argument:
  * config" for `--confg` would hide the slip.
  */
-export function unknownOptions(argv: readonly string[]): string | undefined {
+function unknownOptions(argv: readonly string[]): string | undefined {
   const command = argv.find((a) => !a.startsWith('-'));
   if (command === undefined || !(command in COMMAND_OPTIONS)) return undefined;
   const known = [...COMMAND_OPTIONS[command], ...GLOBAL_OPTIONS];

@@ -3,7 +3,7 @@ import { discoverCatalog } from '../src/engine/catalog';
 import { streamRegistry } from '../src/streams/registry';
 import type { Json } from './constants';
 
-export type CatalogMode =
+type CatalogMode =
   | 'first' // each stream's first supported sync mode (CAT's basic_read)
   | 'full_refresh' // every stream full refresh
   | 'incremental' // only the incremental streams, incrementally

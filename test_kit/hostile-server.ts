@@ -5,14 +5,14 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface SeenRequest {
+interface SeenRequest {
   method: string;
   path: string;
   headers: http.IncomingHttpHeaders;
   body: string;
 }
 
-export type Answer = (req: SeenRequest, res: http.ServerResponse) => void;
+type Answer = (req: SeenRequest, res: http.ServerResponse) => void;
 
 export interface HostileServer {
   /** http://127.0.0.1:PORT */

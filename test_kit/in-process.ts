@@ -34,7 +34,7 @@ export interface RunResult {
   logs(level?: string): string[];
 }
 
-export interface RunOptions {
+interface RunOptions {
   env?: Record<string, string>;
   retry?: Partial<RetryPolicy>;
 }

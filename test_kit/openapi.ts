@@ -213,7 +213,7 @@ function schemaProblems(schema: Json, value: unknown, label: string): string[] {
 }
 
 /** The operation an absolute or base-relative URL maps to (the most literal template wins). */
-export function findOperation(
+function findOperation(
   method: string,
   url: string,
 ): { op: Operation; path: string; values: Record<string, string> } | undefined {
@@ -288,10 +288,4 @@ export function checkRequestAgainstOpenApi(method: string, url: string): string[
       problems.push(`${where}: required query parameter '${p.name}' is missing`);
   }
   return problems;
-}
-
-/** Every declared query parameter of an operation (for tests of the checker itself). */
-export function declaredQueryParameters(method: string, template: string): string[] {
-  const op = load().operations.find((o) => o.method === method.toUpperCase() && o.template === template);
-  return op ? [...op.params.values()].filter((p) => p.in === 'query').map((p) => p.name) : [];
 }

@@ -8,7 +8,7 @@ import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import { PROTOCOL_FIXTURE } from '../reference';
 
-export const PROTOCOL_PATH = process.env.AIRBYTE_PROTOCOL_PATH ?? PROTOCOL_FIXTURE;
+const PROTOCOL_PATH = process.env.AIRBYTE_PROTOCOL_PATH ?? PROTOCOL_FIXTURE;
 
 let validator: ValidateFunction | undefined;
 

@@ -25,7 +25,7 @@ export interface RecordedRequest {
   url: string;
 }
 
-export type SyncMode = 'full_refresh' | 'incremental';
+type SyncMode = 'full_refresh' | 'incremental';
 export type StreamSelection = string | { name: string; sync_mode?: SyncMode };
 
 /** Runs `read` with the given config, streams and state (the per-stream array, or any raw value). */
@@ -87,7 +87,7 @@ const schemaAjv = new Ajv({ strict: false, allErrors: true });
 addFormats(schemaAjv);
 
 /** Records of a stream against the stream's JSON schema (src/schemas/<stream>.json). */
-export function recordSchemaProblems(stream: string, records: Json[]): string[] {
+function recordSchemaProblems(stream: string, records: Json[]): string[] {
   let v = recordValidators.get(stream);
   if (!v) {
     v = schemaAjv.compile(JSON.parse(readFileSync(join(__dirname, '../src/schemas', `${stream}.json`), 'utf8')));

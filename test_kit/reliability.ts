@@ -19,7 +19,7 @@ export const truthOf = (sim: Simulator, columns: readonly string[] = DEFAULT_COL
 
 // ------------------------------------------------------------------------------------------ comparisons
 
-export const primaryKey = (stream: string, data: Json): string =>
+const primaryKey = (stream: string, data: Json): string =>
   JSON.stringify(STREAMS_BY_NAME.get(stream)!.primaryKey.map((k) => data[k]));
 
 /** Problems of one full read against the ground truth: missing, unexpected, count mismatch, duplicate keys. */
@@ -114,7 +114,7 @@ export async function pool<T, R>(items: T[], limit: number, fn: (item: T, i: num
 
 // ------------------------------------------------------------------------------------------ figures
 
-export interface Figure {
+interface Figure {
   suite: string;
   /** faults injected by the simulator (or msw) and survived, by kind */
   faults?: Record<string, number>;

@@ -9,7 +9,7 @@ import { spellingsOf } from '../src/util/secrets';
 const FRAGMENT = 5;
 
 /** Each fragment of each secret found in `text`, with the secret's first characters to say which it was. */
-export function secretFragmentsIn(text: string, secrets: Iterable<string | undefined>): string[] {
+function secretFragmentsIn(text: string, secrets: Iterable<string | undefined>): string[] {
   const found: string[] = [];
   for (const secret of secrets) {
     if (!secret || secret.length < FRAGMENT) continue;
@@ -24,7 +24,7 @@ export function secretFragmentsIn(text: string, secrets: Iterable<string | undef
 }
 
 /** Stdout without its CONTROL messages (the one message that carries a credential on purpose). */
-export function withoutControl(stdout: string): string {
+function withoutControl(stdout: string): string {
   return stdout
     .split('\n')
     .filter((line) => {

@@ -42,7 +42,7 @@ export const ALL_STATUSES = ['ACTIVE', 'PAUSED', 'ARCHIVED'];
 export type Entity = 'campaigns' | 'ad_groups' | 'ads';
 
 /** A logged request in the form the read checks take (flat query, absolute URL). */
-export function recorded(entry: LoggedRequest, baseUrl: string): RecordedRequest {
+function recorded(entry: LoggedRequest, baseUrl: string): RecordedRequest {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(entry.query)) for (const one of Array.isArray(v) ? v : [v]) params.append(k, one);
   const query = Object.fromEntries(

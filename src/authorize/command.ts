@@ -19,7 +19,7 @@ import { MIN_CREDENTIAL_LENGTH, SecretMask } from '../util/secrets';
 
 export const DEFAULT_TIMEOUT_SECONDS = 300;
 
-export interface AuthorizeArgs {
+interface AuthorizeArgs {
   clientId: string;
   clientSecret: string;
   /** Where the secret came from: on the command line it is readable in the process list while the sign-in waits. */
@@ -32,7 +32,7 @@ export interface AuthorizeArgs {
   timeoutSeconds: number;
 }
 
-export interface AuthorizeIO {
+interface AuthorizeIO {
   env?: NodeJS.ProcessEnv;
   /** one line for the person (stderr) */
   say: (line: string) => void;

@@ -13,12 +13,12 @@ const MAX_TOKEN_ANSWER_BYTES = 64 * 1024;
 /** Longest part of the token endpoint's own text quoted in an error. */
 const TOKEN_ERROR_SNIPPET = 300;
 
-export interface ExchangedTokens {
+interface ExchangedTokens {
   refreshToken: string;
   grantedScopes?: string[];
 }
 
-export interface ExchangeRequest {
+interface ExchangeRequest {
   tokenUrl: string;
   clientId: string;
   clientSecret: string;

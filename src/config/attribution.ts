@@ -6,11 +6,11 @@ import { SYNC_HISTORY_DAYS } from '../pinterest/limits';
 import type { ConnectorConfig } from './schema';
 
 /** Pinterest serves the last 90 days (today − 89 … today): a lookback can never usefully reach further. */
-export const MAX_LOOKBACK_DAYS = SYNC_HISTORY_DAYS - 1;
+const MAX_LOOKBACK_DAYS = SYNC_HISTORY_DAYS - 1;
 /** Pinterest asks to allow about 37 hours before conversion data settles: two more days are re-read. */
-export const SETTLING_DAYS = 2;
+const SETTLING_DAYS = 2;
 
-export interface AttributionWindows {
+interface AttributionWindows {
   click_window_days: number;
   engagement_window_days: number;
   view_window_days: number;

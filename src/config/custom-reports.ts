@@ -22,14 +22,14 @@ const CUSTOM_LEVELS = [
   'PRODUCT_GROUP_TARGETING',
   'PRODUCT_ITEM',
 ] as const;
-export const GRANULARITIES = ['DAY', 'WEEK', 'MONTH', 'HOUR'] as const;
+const GRANULARITIES = ['DAY', 'WEEK', 'MONTH', 'HOUR'] as const;
 const REPORT_COLUMNS: ReadonlySet<string> = new Set(reportEnums.columns);
 const TARGETING_ENUM: ReadonlySet<string> = new Set(reportEnums.targeting_types);
 const MAX_TYPES = reportEnums.targeting_types_max;
 const WINDOWS = [0, 1, 7, 14, 30, 60];
 
 /** Conversion attribution types (ConversionReportAttributionType). */
-export const ATTRIBUTION_TYPES = ['INDIVIDUAL', 'HOUSEHOLD'] as const;
+const ATTRIBUTION_TYPES = ['INDIVIDUAL', 'HOUSEHOLD'] as const;
 export const attributionTypesField = z
   .array(z.enum(ATTRIBUTION_TYPES))
   .min(1, 'must list at least one attribution type')
@@ -75,7 +75,7 @@ export const STATUS_FILTERS = {
 } as const;
 export type StatusFilterName = keyof typeof STATUS_FILTERS;
 /** The filter `entity_statuses` becomes at a level (none where the level has no status of its own). */
-export const ENTITY_STATUS_FILTER: Record<string, StatusFilterName> = {
+const ENTITY_STATUS_FILTER: Record<string, StatusFilterName> = {
   CAMPAIGN: 'campaign_statuses',
   AD_GROUP: 'ad_group_statuses',
   PIN_PROMOTION: 'ad_statuses',

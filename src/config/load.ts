@@ -35,7 +35,7 @@ export async function readTextFile(path: string, what: string): Promise<string> 
 }
 
 /** Reads a JSON file named on the command line; any failure is the user's to fix (config_error). */
-export async function readJsonFile(path: string, what: string): Promise<unknown> {
+async function readJsonFile(path: string, what: string): Promise<unknown> {
   const text = await readTextFile(path, what);
   if (text.trim() === '') return undefined;
   try {
@@ -58,7 +58,7 @@ export function withoutExcerpt(message: string): string {
 /** Issues quoted in one message; a huge invalid file gets a short error that says how many more there are. */
 const MAX_ISSUES_SHOWN = 10;
 
-export function formatIssues(issues: z.core.$ZodIssue[], root = 'config'): string {
+function formatIssues(issues: z.core.$ZodIssue[], root = 'config'): string {
   const more = issues.length > MAX_ISSUES_SHOWN ? `; and ${issues.length - MAX_ISSUES_SHOWN} more problem(s)` : '';
   return (
     issues

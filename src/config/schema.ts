@@ -10,11 +10,11 @@ import { CustomReportsSchema, attributionTypesField } from './custom-reports';
 import { MIN_CREDENTIAL_LENGTH } from '../util/secrets';
 import { nearestKey } from '../util/nearest';
 
-export const ATTRIBUTION_WINDOWS = [0, 1, 7, 14, 30, 60] as const;
-export const ENTITY_STATUSES = ['ACTIVE', 'PAUSED', 'ARCHIVED'] as const;
+const ATTRIBUTION_WINDOWS = [0, 1, 7, 14, 30, 60] as const;
+const ENTITY_STATUSES = ['ACTIVE', 'PAUSED', 'ARCHIVED'] as const;
 export const ANALYTICS_COLUMNS: readonly string[] = enums.columns;
 /** Every targeting type of the campaign, ad group and ad levels (each stream keeps those of its level). */
-export const TARGETING_TYPES: readonly string[] = [...new Set(Object.values(enums.targeting_types).flat())];
+const TARGETING_TYPES: readonly string[] = [...new Set(Object.values(enums.targeting_types).flat())];
 
 /**
  * Requested when `columns` is not set: spend, delivery, clicks, engagement, the conversion totals with their
@@ -282,4 +282,3 @@ export const ConfigSchema = z
 
 /** The validated config; `lookback_days` is always set (its default depends on the attribution windows). */
 export type ConnectorConfig = Omit<z.output<typeof ConfigSchema>, 'lookback_days'> & { lookback_days: number };
-export type Credentials = ConnectorConfig['credentials'];

@@ -13,7 +13,7 @@ export const OPTIONAL_SCOPES: Record<string, string> = {
 
 /** Every scope the consent screen asks for (docs/contract.md §2). */
 export const SCOPES: readonly string[] = [...REQUIRED_SCOPES, ...Object.keys(OPTIONAL_SCOPES)];
-export const DOCUMENTATION_URL = 'https://docs.airbyte.com/integrations/sources/pinterest';
+const DOCUMENTATION_URL = 'https://docs.airbyte.com/integrations/sources/pinterest';
 
 /**
  * The ConnectorSpecification, built from the zod schema. spec.json is this object, committed; a unit test

@@ -7,12 +7,12 @@ import { ApiError } from '../http/errors';
 import type { Requester } from '../http/requester';
 import { bookmarkPages } from './paginator';
 
-export interface UserAccount {
+interface UserAccount {
   id: string;
   username: string;
 }
 /** An ad account of the read: its id, its currency, and Pinterest's whole item (the ad_accounts stream's record). */
-export interface AdAccount {
+interface AdAccount {
   id: string;
   currency: string;
   name?: string;

@@ -25,7 +25,7 @@ import { TargetingTypes } from './targeting-types';
 import { planWindows, reportHistoryDays } from './window-plan';
 import { PartitionSources } from './window-source';
 
-export interface AnalyticsReadOptions {
+interface AnalyticsReadOptions {
   incremental: boolean;
   inputState?: Record<string, unknown>;
   onUnknownField: (field: string) => void;

@@ -19,7 +19,7 @@ import type { StreamRegistry } from '../streams/registry';
 
 const PROGRESS_INTERVAL_MS = 30_000;
 
-export interface StreamSummary {
+interface StreamSummary {
   name: string;
   records: number;
   status: 'COMPLETE' | 'INCOMPLETE';

@@ -17,7 +17,7 @@ import { fillPath } from './paths';
 
 type Item = Record<string, unknown>;
 
-export interface SharedListsDeps {
+interface SharedListsDeps {
   config: ConnectorConfig;
   requester: Requester;
   registry: StreamRegistry;

@@ -13,7 +13,7 @@ export interface Window {
 /** The earliest day the synchronous endpoints serve: today − 89. */
 export const earliestDay = (today: Day): Day => addDays(today, -(SYNC_HISTORY_DAYS - 1));
 
-export interface RangeInput {
+interface RangeInput {
   today: Day;
   startDate?: Day;
   endDate?: Day;

@@ -169,7 +169,7 @@ export function stateWarnings(
 }
 
 /** Where a partition's read starts and why, for the log. */
-export interface StartPoint {
+interface StartPoint {
   from: Day;
   why: string;
 }

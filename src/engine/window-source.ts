@@ -10,7 +10,7 @@ import type { Window } from './slicer';
 import { partitionLabel, SyncWindowSource, type SyncReadJob } from './sync-window-source';
 import type { SourcedWindow, WindowSourceKind } from './window-plan';
 
-export interface WindowSource {
+interface WindowSource {
   /** The records of one window of the partition; `ids` (streams with id batches) are the entities asked for. */
   read(window: Window, ids: string[] | undefined): AsyncGenerator<StreamEvent>;
   /** The partition's read is over (finished or stopped): work prepared ahead is dropped. */

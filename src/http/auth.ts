@@ -21,7 +21,7 @@ interface TokenResponse {
   refresh_token_expires_at?: unknown;
 }
 
-export interface OAuthHooks {
+interface OAuthHooks {
   /** Every credential this source sends or receives, for masking in logs (the Basic value, each access token). */
   addSecret?: (secret: string) => void;
   log?: (level: 'INFO' | 'WARN', message: string) => void;

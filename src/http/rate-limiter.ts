@@ -9,7 +9,7 @@ import { type QuotaExhaustedError, configError } from '../errors';
 import { sleep } from '../util/async';
 
 export type RateLimitCategory = 'ads_analytics' | 'ads_read' | 'org_read' | 'org_analytics' | 'catalogs_read';
-export interface Budget {
+interface Budget {
   limit: number;
   windowMs: number;
 }

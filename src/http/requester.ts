@@ -90,7 +90,7 @@ export interface TokenSource {
 /** Fresh tokens one request may see rejected before the credentials are taken to be bad. */
 const MAX_REFRESHES_PER_REQUEST = 10;
 
-export interface RequesterOptions {
+interface RequesterOptions {
   baseUrl: string;
   limiter: RateLimiter;
   retry?: Partial<RetryPolicy>;
@@ -99,7 +99,7 @@ export interface RequesterOptions {
   onServerDate?: (date: string | null) => void;
 }
 
-export interface RequestStats {
+interface RequestStats {
   requests: number;
   retries: number;
   rateLimited: number;

@@ -4,11 +4,11 @@
  */
 import type { FailureType } from '../errors';
 
-export type SyncMode = 'full_refresh' | 'incremental';
-export type StreamStatus = 'STARTED' | 'RUNNING' | 'COMPLETE' | 'INCOMPLETE';
+type SyncMode = 'full_refresh' | 'incremental';
+type StreamStatus = 'STARTED' | 'RUNNING' | 'COMPLETE' | 'INCOMPLETE';
 export type LogLevel = 'FATAL' | 'ERROR' | 'WARN' | 'INFO' | 'DEBUG' | 'TRACE';
 
-export interface StreamDescriptor {
+interface StreamDescriptor {
   name: string;
   namespace?: string;
 }
@@ -48,13 +48,13 @@ export type AirbyteMessage =
       control: { type: 'CONNECTOR_CONFIG'; emitted_at: number; connectorConfig: { config: Record<string, unknown> } };
     };
 
-export interface StreamStateMessage {
+interface StreamStateMessage {
   type: 'STREAM';
   stream: { stream_descriptor: StreamDescriptor; stream_state: Record<string, unknown> };
   sourceStats: { recordCount: number };
 }
 
-export type TraceMessage =
+type TraceMessage =
   | {
       type: 'ERROR';
       emitted_at: number;
@@ -77,7 +77,7 @@ export type TraceMessage =
       stream_status: { stream_descriptor: StreamDescriptor; status: StreamStatus; reasons?: StreamStatusReason[] };
     };
 
-export interface StreamStatusReason {
+interface StreamStatusReason {
   type: 'RATE_LIMITED';
   rate_limited?: { quota_reset?: number };
 }

@@ -7,7 +7,7 @@
 import { JsonStreamTokenizer, type JsonItem, type TokenizerLimits } from '../http/json-stream';
 
 /** One row of a JSON report: its text, and the top-level key it was filed under (absent for a bare array). */
-export type JsonReportRow = JsonItem;
+type JsonReportRow = JsonItem;
 
 /**
  * Splits `{"<key>": [{row}, …], …}` (or `[{row}, …]`) into rows: the one streaming tokenizer in its `rows`

@@ -17,13 +17,13 @@ import type { Day } from '../util/dates';
 import { ReportRunner, type ReportSpec } from './report-runner';
 import { csvHeader, csvReportRecord, jsonReportRecord, shapeFromSchema, type RowShape } from './records';
 
-export interface ReportWindow {
+interface ReportWindow {
   start: Day;
   end: Day;
 }
 
 /** What reading reports needs from the read it is part of. */
-export interface ReportReadDeps {
+interface ReportReadDeps {
   config: ConnectorConfig;
   requester: Requester;
   log: (level: LogLevel, message: string) => void;

@@ -17,7 +17,7 @@ import { sleep } from '../util/async';
 import { CsvSplitter, MalformedCsvError, ReportJsonSplitter } from './parse';
 
 /** Seconds between polls: quick at first (small reports finish in seconds), then every 30 s. */
-export const POLL_SCHEDULE_SECONDS = [0.5, 1, 2, 4, 8, 15, 30];
+const POLL_SCHEDULE_SECONDS = [0.5, 1, 2, 4, 8, 15, 30];
 
 export interface ReportPolicy {
   pollScheduleMs: number[];
@@ -42,7 +42,7 @@ export interface ReportPolicy {
   linkFreshMs: number;
 }
 
-export const DEFAULT_REPORT_POLICY: ReportPolicy = {
+const DEFAULT_REPORT_POLICY: ReportPolicy = {
   pollScheduleMs: POLL_SCHEDULE_SECONDS.map((s) => s * 1000),
   maxWaitMs: 55 * 60_000,
   maxWindowMs: 2 * 60 * 60_000,
@@ -54,8 +54,6 @@ export const DEFAULT_REPORT_POLICY: ReportPolicy = {
   maxDecodedBytes: 16 * 1024 ** 3,
   linkFreshMs: 4 * 60_000,
 };
-
-export type ReportFormat = 'JSON' | 'CSV';
 
 export interface ReportSpec {
   adAccountId: string;
@@ -70,7 +68,7 @@ export type ReportChunk =
   | { kind: 'json'; rows: Array<{ key?: string; text: string }> }
   | { kind: 'csv'; header: string[]; records: string[][] };
 
-export interface ReportStats {
+interface ReportStats {
   created: number;
   polls: number;
   downloads: number;

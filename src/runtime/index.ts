@@ -24,7 +24,7 @@ export interface RuntimeOptions {
   budgets?: Budgets;
 }
 
-export interface Runtime {
+interface Runtime {
   requester: Requester;
   tokens: TokenSource;
   limiter: RateLimiter;
@@ -108,7 +108,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
  * Airbyte keeps the new token from the CONTROL message; a person at a terminal has only the file, which now
  * holds a dead token unless it was rewritten: say what to do in their words.
  */
-export function rotatedTokenMessage(configPath: string | undefined, written: boolean): string {
+function rotatedTokenMessage(configPath: string | undefined, written: boolean): string {
   if (written)
     return `Pinterest rotated the refresh token; the new one was written to ${configPath} (and sent in a CONTROL message).`;
   const how = configPath

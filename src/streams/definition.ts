@@ -41,7 +41,7 @@ export interface Partition extends TransformContext {
 }
 
 /** Entity ids sent with each request, drawn from another stream's list, at most `batchSize` at a time. */
-export interface IdBatches {
+interface IdBatches {
   from: ParentRef;
   param: string;
   batchSize: number;
@@ -112,7 +112,7 @@ export interface AnalyticsDefinition extends BaseDefinition {
 }
 
 /** How a custom report's days are read from asynchronous reports. */
-export interface ReportSettings {
+interface ReportSettings {
   /** Days back (today included) and days per report; default 914 and 186. */
   historyDays?: number;
   maxDays?: number;
@@ -130,7 +130,7 @@ export interface ReportingLevel {
   targeting: boolean;
 }
 
-export type Granularity = 'DAY' | 'WEEK' | 'MONTH' | 'HOUR';
+type Granularity = 'DAY' | 'WEEK' | 'MONTH' | 'HOUR';
 
 /**
  * The structured parts of an analytics request: the synchronous query string and the asynchronous report

@@ -7,7 +7,7 @@ import type { AnalyticsDefinition, AnalyticsRequestParts, ReportingLevel } from 
 import type { ConnectorConfig } from '../config/schema';
 import { chunk } from '../util/async';
 
-export interface DateRange {
+interface DateRange {
   start: string;
   end: string;
 }

@@ -8,7 +8,7 @@ import { configError } from '../errors';
 export type Day = string;
 const FORMAT = 'yyyy-MM-dd';
 
-export function parseDay(day: Day): DateTime {
+function parseDay(day: Day): DateTime {
   const dt = DateTime.fromFormat(day, FORMAT, { zone: 'utc' });
   if (!dt.isValid) throw new Error(`not a date: ${day}`);
   return dt;
