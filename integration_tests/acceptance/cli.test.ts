@@ -77,7 +77,8 @@ test('a folder passed as --config is named as a folder', async () => {
 
 test('a misspelled config key is a WARN naming the nearest known key; the command goes on', async () => {
   const path = h.write('typo.json', { ...h.config, start_data: '2026-05-01', _note: 'ignored silently' });
-  const run = await h.run(['check', '--config', path]);
+  // --write-config keeps the rotated refresh token in the file, so the typo is the only WARN.
+  const run = await h.run(['check', '--config', path, '--write-config']);
   expect(run.ofType('CONNECTION_STATUS')[0].connectionStatus.status).toBe('SUCCEEDED');
   const warnings = run
     .ofType('LOG')
