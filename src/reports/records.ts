@@ -4,24 +4,10 @@
  * Pure functions; the column types for CSV cells come from the stream's JSON schema.
  */
 import { ConnectorError } from '../errors';
-import type { KeyCase, Row, TransformContext } from '../streams/transforms';
+import { ID_KEYS, type KeyCase, type Row, type TransformContext } from '../streams/transforms';
 import { parseJsonExact } from '../http/json-exact';
 import { normalizeHeader } from './parse';
 
-const ID_KEYS = new Set([
-  'campaign_id',
-  'ad_group_id',
-  'ad_id',
-  'ad_account_id',
-  'advertiser_id',
-  'pin_id',
-  'pin_promotion_id',
-  'promo_id',
-  'order_line_id',
-  'keyword_id',
-  'product_group_id',
-  'product_item_id',
-]);
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 export interface RowShape {

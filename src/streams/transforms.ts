@@ -29,7 +29,8 @@ export class KeyCase {
   }
 }
 
-const ID_KEYS = new Set([
+/** Record keys that hold Pinterest ids: always strings in records, however an answer or a report file wrote them. */
+export const ID_KEYS: ReadonlySet<string> = new Set([
   'campaign_id',
   'ad_group_id',
   'ad_id',
@@ -39,6 +40,9 @@ const ID_KEYS = new Set([
   'pin_promotion_id',
   'promo_id',
   'order_line_id',
+  'keyword_id',
+  'product_group_id',
+  'product_item_id',
 ]);
 
 function shapeError(what: string, body: unknown): ConnectorError {
