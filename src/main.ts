@@ -247,8 +247,11 @@ function withConfig<T>(y: Argv<T>) {
     });
 }
 
-/** After SIGTERM/SIGINT, how long the last lines may wait for a reader that does not drain stdout. */
-const STOP_TIMEOUT_MS = 3000;
+/**
+ * After SIGTERM/SIGINT, how long the last lines may wait for a reader that does not drain stdout: long enough
+ * for a busy machine to flush, short of Docker's 10 s stop grace.
+ */
+const STOP_TIMEOUT_MS = 8000;
 
 if (require.main === module) {
   const writer = new MessageWriter(process.stdout);
