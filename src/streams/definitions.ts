@@ -119,6 +119,17 @@ const catalogList = (name: string, path: string): ListDefinition =>
     scopes: ['catalogs:read'],
   });
 
+/** Campaigns, ad groups and ads: per ad account, filtered by the configured entity statuses. */
+const adsEntityList = (name: 'campaigns' | 'ad_groups' | 'ads'): ListDefinition =>
+  list({
+    name,
+    primaryKey: ['id', 'name'],
+    category: 'ads_read',
+    path: `/ad_accounts/{ad_account_id}/${name}`,
+    partition: { by: 'ad_account' },
+    params: entityStatuses,
+  });
+
 const BOARDS = { stream: 'boards' };
 
 /** The built-in streams (fixed: a command's registry adds the config's custom reports, see registry.ts). */
@@ -141,30 +152,9 @@ export const STREAMS: readonly StreamDefinition[] = Object.freeze([
     // Deprecated upstream: gone (404/410) or ramped down (503, code 4197).
     routeGone: [{ status: 404 }, { status: 410 }, { status: 503, code: 4197 }],
   }),
-  list({
-    name: 'campaigns',
-    primaryKey: ['id', 'name'],
-    category: 'ads_read',
-    path: '/ad_accounts/{ad_account_id}/campaigns',
-    partition: { by: 'ad_account' },
-    params: entityStatuses,
-  }),
-  list({
-    name: 'ad_groups',
-    primaryKey: ['id', 'name'],
-    category: 'ads_read',
-    path: '/ad_accounts/{ad_account_id}/ad_groups',
-    partition: { by: 'ad_account' },
-    params: entityStatuses,
-  }),
-  list({
-    name: 'ads',
-    primaryKey: ['id', 'name'],
-    category: 'ads_read',
-    path: '/ad_accounts/{ad_account_id}/ads',
-    partition: { by: 'ad_account' },
-    params: entityStatuses,
-  }),
+  adsEntityList('campaigns'),
+  adsEntityList('ad_groups'),
+  adsEntityList('ads'),
   {
     kind: 'analytics',
     name: 'pin_analytics',
