@@ -10,7 +10,7 @@ import { hash } from './rng';
 import type { Dataset, EntityMeta, Json } from './types';
 
 /** The campaign objective whose ad groups carry product groups (ObjectiveType in the OpenAPI file). */
-export const SHOPPING_OBJECTIVE = 'CATALOG_SALES';
+const SHOPPING_OBJECTIVE = 'CATALOG_SALES';
 const PROMOTION_STATUSES = ['ACTIVE', 'PAUSED', 'ARCHIVED', 'DRAFT', 'DELETED_DRAFT'];
 
 const cache = new WeakMap<Dataset, Map<string, EntityMeta[]>>();

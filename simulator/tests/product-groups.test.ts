@@ -5,7 +5,9 @@
  */
 import { startSimulator, type Simulator } from '..';
 import { TODAY } from '../test-day';
-import { addDays } from '../../src/util/dates';
+import { formatDay, parseDay } from '../rng';
+
+const addDays = (day: string, n: number) => formatDay(parseDay(day) + n);
 
 let sim: Simulator;
 let acc0: string;
