@@ -1,8 +1,9 @@
 /**
  * Lists that other streams draw from — boards for board pins and sections, sections for section pins,
- * campaign / ad group / ad ids for analytics and keywords, the owned pins for pin_analytics — fetched once
- * per read. Which list feeds which stream comes from the definitions (`parentsOf`), never from names known
- * here. A list is identified by the path it is read from (one per parent partition) and its `where` and `within` filters.
+ * campaign / ad group / ad ids for analytics and keywords, shopping ad groups for product group promotions,
+ * the owned pins for pin_analytics — fetched once per read. Which list feeds which stream comes from the
+ * definitions (`parentsOf`), never from names known here. A list is identified by the path it is read from
+ * (one per parent partition) and its `where` and `within` filters.
  * When the list's own stream is part of the read it runs first and feeds the list as it emits; otherwise
  * the first stream that needs it fetches it (ids only, nothing emitted).
  */
