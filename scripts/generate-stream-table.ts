@@ -42,7 +42,16 @@ function partition(def: StreamDefinition): string {
     parts.push(`each ${entityOf[p.parent.stream] ?? p.parent.stream}${where}`);
   }
   if (def.ids) {
-    const batch = `≤${def.ids.batchSize} ${def.ids.from.stream.replace(/_/g, ' ')}`;
+    const from = def.ids.from;
+    const within = from.within
+      ? ` of ${from.within.list.stream.replace(/_/g, ' ')} with ${Object.entries(from.within.list.where ?? {})
+          .map(([k, v]) => `${k}: ${String(v)}`)
+          .join(', ')}`
+      : '';
+    const batch =
+      def.ids.batchSize === 1
+        ? `each ${from.stream.replace(/_/g, ' ').replace(/s$/, '')}${within}`
+        : `≤${def.ids.batchSize} ${from.stream.replace(/_/g, ' ')}${within}`;
     parts.push(def.kind === 'list' && def.ids.alsoUnfiltered ? `${batch} (plus one request without ids)` : batch);
   }
   if (def.kind === 'analytics') {

@@ -38,6 +38,7 @@ import {
 } from './api-quirks';
 import { formatDay, parseDay } from './rng';
 import type { Level, SimulatorOptions } from './types';
+import { productGroupColumns, productGroupEntities } from './product-groups';
 
 const TARGETING_ATTRIBUTION_TYPES = ['INDIVIDUAL', 'HOUSEHOLD'];
 const WINDOW_DAYS = [0, 1, 7, 14, 30, 60];
@@ -149,6 +150,26 @@ export class AnalyticsEndpoints {
     if (gran === 'DAY' && !aggregate)
       return { status: 200, body: this.dailyJson(idKey, ents, specs, d0, d1, zone, settle) };
     return json(200, this.aggregated(idKey, ents, specs, d0, d1, gran, aggregate, zone));
+  }
+
+  /**
+   * GET /ad_accounts/{id}/product_groups/analytics: ≤ 250 product group (promotion) ids, the rows of
+   * product-groups.ts as the PRODUCT_GROUP reports give them.
+   */
+  productGroupAnalytics(accountId: string, q: Query): Answer {
+    const acc = adAccountOf(this.ds, accountId);
+    const { columns, gran } = requiredAnalyticsParams(q);
+    const ids = idList(q, 'product_group_ids', true)!;
+    const settle = this.attribution(q);
+    const [d0, d1] = this.dates(q, gran === 'HOUR');
+    const zone = zoneSub(q.one('reporting_timezone'));
+    if (gran === 'HOUR') throw bad('granularity HOUR is not supported by this simulator');
+    const byId = new Map(productGroupEntities(this.ds, acc.id).map((e) => [e.id, e]));
+    const ents = [...new Set(ids)].flatMap((id) => byId.get(id) ?? []);
+    const specs = productGroupColumns(columns);
+    if (gran === 'DAY')
+      return { status: 200, body: this.dailyJson('PRODUCT_GROUP_ID', ents, specs, d0, d1, zone, settle) };
+    return json(200, this.aggregated('PRODUCT_GROUP_ID', ents, specs, d0, d1, gran, false, zone));
   }
 
   /** Attribution windows, report time and time zone, as every ads-analytics endpoint validates them. */

@@ -10,6 +10,7 @@ import { adAccountOf, boolParam, enumParam, idList, type Query } from './params'
 import type { Dataset, Json, Level, RateCategory, StreamName } from './types';
 import { pinWithMetrics, visibleBoards, visiblePins } from './views';
 import { entitiesOf } from './dataset';
+import { productGroupPromotions, shoppingAdGroups } from './product-groups';
 
 /** The path parameter a partitioned list is read for: one request series per ad account, board or board section. */
 type Parent = 'ad_account' | 'board' | 'board_section';
@@ -40,7 +41,14 @@ export interface ListSpec {
 
 /** The ground-truth computation of an endpoint that is not a plain list (groundTruth.ts). */
 export type TruthKind =
-  'ad_accounts' | 'pins' | 'interests' | 'entities' | 'ads_analytics' | 'pin_analytics' | 'user_analytics';
+  | 'ad_accounts'
+  | 'pins'
+  | 'interests'
+  | 'entities'
+  | 'ads_analytics'
+  | 'pin_analytics'
+  | 'user_analytics'
+  | 'product_group_analytics';
 
 export interface Handlers {
   ds: Dataset;
@@ -115,6 +123,39 @@ const adsAnalytics = (prefix: string, level: Level, targeting: boolean, streams:
   truth: 'ads_analytics',
   serve: (h, r) => h.analytics.adsAnalytics(level, r.params.ad_account_id, r.q, targeting),
 });
+
+/** Product group promotions (one ad group per request) and their analytics: data in product-groups.ts. */
+const PRODUCT_GROUP_ENDPOINTS: Endpoint[] = [
+  {
+    path: '/ad_accounts/{ad_account_id}/product_group_promotions',
+    method: 'GET',
+    category: 'ads_read',
+    scopes: ADS,
+    streams: ['product_group_promotions'],
+    list: {
+      parent: 'ad_account',
+      carries: 'ad_account_id',
+      items: ({ ds, q, parentId }) => productGroupPromotions(ds, parentId, q),
+      filterKey: (q) =>
+        `${q.list('product_group_promotion_ids')?.join(',') ?? q.one('ad_group_id') ?? ''}|${q.list('entity_statuses')?.join(',') ?? ''}`,
+      // One request series per ad group of a shopping campaign, asking for the read's statuses.
+      readQueries: (ds, accountId, statuses) =>
+        shoppingAdGroups(ds, accountId, statuses).map(
+          (g) => new URLSearchParams({ ad_group_id: g.id, entity_statuses: [...statuses].join(',') }),
+        ),
+    },
+  },
+  {
+    path: '/ad_accounts/{ad_account_id}/product_groups/analytics',
+    method: 'GET',
+    category: 'ads_analytics',
+    scopes: ADS,
+    streams: ['product_group_analytics'],
+    analytics: true,
+    truth: 'product_group_analytics',
+    serve: (h, r) => h.analytics.productGroupAnalytics(r.params.ad_account_id, r.q),
+  },
+];
 
 export const ENDPOINTS: readonly Endpoint[] = [
   { path: '/oauth/token', method: 'POST', category: 'org_read', scopes: [], streams: [], kind: 'token' },
@@ -426,6 +467,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   adsAnalytics('/campaigns', 'campaign', true, ['campaign_targeting_analytics']),
   adsAnalytics('/ad_groups', 'ad_group', true, ['ad_group_targeting_analytics']),
   adsAnalytics('/ads', 'ad', true, ['ad_targeting_analytics']),
+  ...PRODUCT_GROUP_ENDPOINTS,
 ];
 
 /** Every stream the simulator serves, in table order. */

@@ -25,6 +25,7 @@ import {
   zoneSub,
 } from './metrics';
 import { Query } from './params';
+import { listedProductGroups, productGroupColumns } from './product-groups';
 import { formatDay, parseDay } from './rng';
 import { REPORT_UNSUPPORTED_COLUMNS, reportAcceptsType } from './reports';
 import type {
@@ -198,6 +199,35 @@ export function computeGroundTruth(ds: Dataset, opts: SimulatorOptions, cfg: Gro
               push(tgStream, r);
             }
           }
+        }
+      }
+    }
+  }
+
+  // ---- product group analytics: the ids of the listed promotions (product-groups.ts) --------
+  {
+    const stream = streamOf('product_group_analytics');
+    const specs = productGroupColumns(cfg.columns);
+    const raw: number[] = new Array(specs.length);
+    const lowerNames = specs.map((s) => s.name.toLowerCase());
+    const historyWindows = Math.ceil(span(adsStart, Math.min(end, earliest - 1)) / 186);
+    for (const acc of accounts) {
+      const ents = listedProductGroups(ds, acc.id, statuses);
+      const batches = Math.ceil(ents.length / PAGE);
+      minRequests[stream] += batches * windows(start, end);
+      if (batches > 0) minReports[stream] += historyWindows;
+      for (const e of ents) {
+        for (const d of entityDays(ctx, e, adsStart, end)) {
+          fillRow(ctx, e, d, zone, specs, raw);
+          const r: Record<string, unknown> = { product_group_id: e.id, date: formatDay(d) };
+          for (let i = 0; i < specs.length; i++) {
+            if (d < earliest && REPORT_UNSUPPORTED_COLUMNS.has(specs[i].name)) continue;
+            const v = cellValue(specs[i], e, raw[i]);
+            if (v !== undefined) r[lowerNames[i]] = v;
+          }
+          r.ad_account_id = acc.id;
+          r.currency = acc.currency;
+          push(stream, r);
         }
       }
     }

@@ -6,6 +6,7 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 import { entitiesOf } from './dataset';
+import { productGroupEntities } from './product-groups';
 import type { Dataset, EntityMeta } from './types';
 import {
   cellValue,
@@ -503,7 +504,8 @@ export class ReportApi {
 
   /**
    * The entities a level reports on: the dataset's campaigns, ad groups and ads; the account's own entity
-   * for ADVERTISER; synthetic keywords, product groups and product items under each ad group.
+   * for ADVERTISER; the product groups of shopping ad groups (product-groups.ts); synthetic keywords and
+   * product items under each ad group.
    */
   levelEntities(base: string, accountId: string): EntityMeta[] {
     const key = `${base}|${accountId}`;
@@ -525,7 +527,7 @@ export class ReportApi {
     };
     // ADVERTISER reads the account's own analytics entity (account-lists.ts): the rows GET /ad_accounts/{id}/analytics gives.
     if (base === 'KEYWORD') out = parents.flatMap((p) => [child(p, 0x4b, 0), child(p, 0x4b, 1)]);
-    else if (base === 'PRODUCT_GROUP') out = parents.map((p) => child(p, 0x9a, 0));
+    else if (base === 'PRODUCT_GROUP') out = productGroupEntities(this.ds, accountId);
     else if (base === 'PRODUCT_ITEM') out = parents.flatMap((p) => [productItem(p, 0), productItem(p, 1)]);
     else out = parents;
     this.entityCache.set(key, out);

@@ -51,7 +51,7 @@ test('a list above the limit stops the read of it with an error naming the list 
 });
 
 test("the list's own stream feeding it stops at the limit too", () => {
-  const feed = sharedLists(2).feed('boards', '/boards');
+  const feed = sharedLists(2).feed('boards', {});
   feed.add({ id: '1' });
   feed.add({ id: '2' });
   expect(() => feed.add({ id: '3' })).toThrow(/more than 2 items/);

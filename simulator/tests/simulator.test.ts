@@ -1255,6 +1255,22 @@ describe('Pinterest API simulator', () => {
           }
         }
       }
+      // Product group analytics: the listed promotions' ids, ≤ 250 a request, per account and window.
+      for (const acc of accounts) {
+        const pgIds = got.product_group_promotions.filter((p) => p.ad_account_id === acc.id).map((p) => String(p.id));
+        for (const batch of chunks(pgIds, 250))
+          for (const [s, e] of windowsOf(start, end, windowDays)) {
+            const rows = await c.ok(`/ad_accounts/${acc.id}/product_groups/analytics`, {
+              start_date: s,
+              end_date: e,
+              granularity: 'DAY',
+              columns: columns.join(','),
+              product_group_ids: batch.join(','),
+            });
+            for (const r of rows)
+              got.product_group_analytics.push({ ...lower(r), ad_account_id: acc.id, currency: acc.currency });
+          }
+      }
       const pinTypes = [
         'IMPRESSION',
         'OUTBOUND_CLICK',
@@ -1398,6 +1414,16 @@ describe('Pinterest API simulator', () => {
         ad_group_ids: ids.ad_group_ids,
       });
       await cl.ok(`/ad_accounts/${a}/ads/analytics`, { ...win, ad_ids: ids.ad_ids });
+      const promotions = sim.groundTruth({ today: TODAY, columns: [] }).records.product_group_promotions;
+      // The first account runs shopping campaigns (the JPY one may not): its product groups.
+      await cl.ok(`/ad_accounts/${acc0}/product_groups/analytics`, {
+        ...win,
+        product_group_ids: promotions
+          .filter((p) => p.ad_account_id === acc0)
+          .slice(0, 250)
+          .map((p) => String(p.id))
+          .join(','),
+      });
       await cl.ok(`/ad_accounts/${a}/campaigns/targeting_analytics`, {
         ...win,
         campaign_ids: ids.campaign_ids,
@@ -1433,8 +1459,11 @@ describe('Pinterest API simulator', () => {
       await cl.ok(`/boards/${boardId}/pins`, { page_size: 250, pin_metrics: 'true' });
       // every plain list of the table, for a partition that has items
       const parent = { ad_account_id: acc0, board_id: boardId, section_id: String(sections[0].id) };
+      const readStatuses = new Set(['ACTIVE', 'PAUSED', 'ARCHIVED']);
       for (const e of ENDPOINTS.filter((row) => row.list)) {
-        const items = await cl.ok(fill(e.path, parent), e.list!.paged === false ? {} : { page_size: 250 });
+        // A list that a full read asks per filter (promotions per ad group) is asked with the first of them.
+        const first = Object.fromEntries(e.list!.readQueries?.(sim.data, acc0, readStatuses)[0] ?? []);
+        const items = await cl.ok(fill(e.path, parent), e.list!.paged === false ? first : { ...first, page_size: 250 });
         expect([e.path, items.items.length > 0]).toEqual([e.path, true]);
       }
       const missing = OPERATIONS.filter((op) => !v.covered.has(op));

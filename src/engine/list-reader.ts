@@ -34,27 +34,32 @@ async function* readPartition(
   partition: Partition,
 ): AsyncGenerator<StreamEvent> {
   const path = fillPath(def.path, partition);
-  const feed = ctx.shared.feed(def.name, path);
+  const feed = ctx.shared.feed(def.name, partition);
   const base = { ...def.params?.(ctx.config) };
-  // Id-batched lists: one request sequence per batch (plus one without ids for the items above them).
-  let queries: Array<RequestSpec['query']> = [base];
+  // Id-batched lists: one request sequence per batch (plus one without ids for the items above them). A batch's
+  // ids (one ad group id per promotions request) are a field the items can carry, as the partition's are.
+  let queries: Array<{ query: RequestSpec['query']; fields: Partition }> = [{ query: base, fields: partition }];
   if (def.ids) {
-    const batches = chunk(await ctx.shared.ids(def.ids.from, partition), def.ids.batchSize);
+    const { param, batchSize, alsoUnfiltered } = def.ids;
+    const batches = chunk(await ctx.shared.ids(def.ids.from, partition), batchSize);
     queries = [
-      ...(def.ids.alsoUnfiltered ? [base] : []),
-      ...batches.map((ids) => ({ ...base, [def.ids!.param]: ids.join(',') })),
+      ...(alsoUnfiltered ? [{ query: base, fields: partition }] : []),
+      ...batches.map((ids) => ({
+        query: { ...base, [param]: ids.join(',') },
+        fields: { ...partition, [param]: ids.join(',') },
+      })),
     ];
   }
   const knownAnswers = def.routeGone;
   try {
-    for (const query of queries) {
+    for (const { query, fields } of queries) {
       const spec: RequestSpec = { path, category: def.category, query, knownAnswers };
       for await (const page of def.unpaged ? onePage(ctx, spec) : bookmarkPages(ctx.requester, spec)) {
         const items = page as Item[];
         for (const item of items) {
           feed.add(item);
           for (const field in def.carry)
-            if (item[field] === undefined || item[field] === null) item[field] = partition[def.carry[field]];
+            if (item[field] === undefined || item[field] === null) item[field] = fields[def.carry[field]];
         }
         if (items.length > 0) yield { kind: 'records', data: items };
       }

@@ -1,8 +1,9 @@
 /**
  * Lists that other streams draw from — boards for board pins and sections, sections for section pins,
- * campaign / ad group / ad ids for analytics and keywords, the owned pins for pin_analytics — fetched once
- * per read. Which list feeds which stream comes from the definitions (`parentsOf`), never from names known
- * here. A list is identified by the path it is read from (one per parent partition) and its `where` filter.
+ * campaign / ad group / ad ids for analytics and keywords, shopping ad groups for product group promotions,
+ * the owned pins for pin_analytics — fetched once per read. Which list feeds which stream comes from the
+ * definitions (`parentsOf`), never from names known here. A list is identified by the path it is read from
+ * (one per parent partition) and its `where` and `within` filters.
  * When the list's own stream is part of the read it runs first and feeds the list as it emits; otherwise
  * the first stream that needs it fetches it (ids only, nothing emitted).
  */
@@ -11,7 +12,8 @@ import { ConnectorError } from '../errors';
 import type { Requester } from '../http/requester';
 import { MAX_SHARED_LIST_ITEMS } from '../pinterest/limits';
 import type { ListDefinition, ParentRef, Partition } from '../streams/definition';
-import type { StreamRegistry } from '../streams/registry';
+import { refKey, type StreamRegistry } from '../streams/registry';
+import { chunk } from '../util/async';
 import { bookmarkPages } from './paginator';
 import { fillPath } from './paths';
 
@@ -26,7 +28,7 @@ interface SharedListsDeps {
 }
 
 export class SharedLists {
-  private readonly lists = new Map<string, Promise<string[]>>();
+  private readonly lists = new Map<string, Promise<Kept[]>>();
   private readonly maxItems: number;
 
   constructor(private readonly deps: SharedListsDeps) {
@@ -34,28 +36,30 @@ export class SharedLists {
   }
 
   /**
-   * Called by a list stream for one partition (read from `path`) before it reads: returns a collector to
-   * call with each item and a `done`/`failed` pair. Consumers of the list wait for it instead of fetching it.
+   * Called by a list stream for one partition before it reads: returns a collector to call with each item and
+   * a `done`/`failed` pair. Consumers of the list wait for it instead of fetching it.
    */
-  feed(stream: string, path: string): { add(item: Item): void; done(): void; failed(err: unknown): void } {
+  feed(stream: string, partition: Partition): { add(item: Item): void; done(): void; failed(err: unknown): void } {
+    const def = this.deps.registry.get(stream);
+    const path = def ? fillPath(def.path, partition) : stream;
     const collectors = this.deps.registry.consumersOf(stream).map((ref) => {
-      const ids: string[] = [];
-      let resolve!: (ids: string[]) => void;
+      const kept: Kept[] = [];
+      let resolve!: (kept: Kept[]) => void;
       let reject!: (err: unknown) => void;
-      const promise = new Promise<string[]>((res, rej) => {
+      const promise = new Promise<Kept[]>((res, rej) => {
         resolve = res;
         reject = rej;
       });
       promise.catch(() => undefined);
       const k = listKey(path, ref);
       this.lists.set(k, promise);
-      return { ref, ids, resolve, reject, k };
+      return { ref, kept, resolve, reject, k };
     });
     return {
       add: (item) => {
-        for (const c of collectors) if (matches(item, c.ref)) this.keep(c.ids, item, stream, path);
+        for (const c of collectors) if (matches(item, c.ref)) this.keep(c.kept, item, c.ref, stream, path);
       },
-      done: () => collectors.forEach((c) => c.resolve(c.ids)),
+      done: () => collectors.forEach((c) => c.resolve(c.kept)),
       failed: (err) =>
         collectors.forEach((c) => {
           this.lists.delete(c.k);
@@ -73,38 +77,64 @@ export class SharedLists {
     const existing = this.lists.get(k);
     if (existing) {
       try {
-        return await existing;
+        return await this.joined(await existing, ref, partition);
       } catch {
         // The stream that was feeding it failed; fetch it ourselves below.
       }
     }
-    const fresh = this.fetch(def, path, ref);
+    const fresh = this.fetch(def, path, ref, partition);
     this.lists.set(k, fresh);
-    return fresh;
+    return this.joined(await fresh, ref, partition);
   }
 
-  private async fetch(def: ListDefinition, path: string, ref: ParentRef): Promise<string[]> {
+  /**
+   * Items kept under a `within` filter become ids when a consumer asks (after the lists' own streams ran),
+   * once the other list is known (fetched if it must be).
+   */
+  private async joined(kept: Kept[], ref: ParentRef, partition: Partition): Promise<string[]> {
+    if (!ref.within) return kept.map((x) => x.id);
+    const allowed = new Set(await this.ids(ref.within.list, partition));
+    return kept.filter((x) => x.join !== undefined && allowed.has(x.join)).map((x) => x.id);
+  }
+
+  private async fetch(def: ListDefinition, path: string, ref: ParentRef, partition: Partition): Promise<Kept[]> {
     const { requester, config } = this.deps;
-    const ids: string[] = [];
-    for await (const page of bookmarkPages(requester, { path, category: def.category, query: def.params?.(config) })) {
-      for (const item of page as Item[]) if (matches(item, ref)) this.keep(ids, item, def.name, path);
+    const kept: Kept[] = [];
+    const base = def.params?.(config);
+    // An id-batched list (promotions per ad group) is fetched per batch of its own parent list's ids.
+    let queries: Array<Record<string, string | number | boolean | undefined> | undefined> = [base];
+    if (def.ids) {
+      const batches = chunk(await this.ids(def.ids.from, partition), def.ids.batchSize);
+      queries = [
+        ...(def.ids.alsoUnfiltered ? [base] : []),
+        ...batches.map((ids) => ({ ...base, [def.ids!.param]: ids.join(',') })),
+      ];
     }
-    return ids;
+    for (const query of queries)
+      for await (const page of bookmarkPages(requester, { path, category: def.category, query }))
+        for (const item of page as Item[]) if (matches(item, ref)) this.keep(kept, item, ref, def.name, path);
+    return kept;
   }
 
   /** Adds an item's id, unless the list has outgrown what a read keeps in memory: then the read of it stops. */
-  private keep(ids: string[], item: Item, stream: string, path: string): void {
-    if (ids.length >= this.maxItems) {
+  private keep(kept: Kept[], item: Item, ref: ParentRef, stream: string, path: string): void {
+    if (kept.length >= this.maxItems) {
       throw new ConnectorError(
         `The ${stream} list at ${path} has more than ${this.maxItems} items, more than a read keeps in memory for the streams it feeds; the read stops rather than grow without bound.`,
         'system_error',
       );
     }
-    ids.push(String(item.id));
+    const join = ref.within ? item[ref.within.field] : undefined;
+    kept.push({ id: String(item.id), join: join === undefined || join === null ? undefined : String(join) });
   }
 }
 
-const whereKey = (ref: ParentRef) => JSON.stringify(Object.entries(ref.where ?? {}).sort());
-const listKey = (path: string, ref: ParentRef) => `${path}|${whereKey(ref)}`;
+/** An item's id, and the value of the field a `within` filter checks. */
+interface Kept {
+  id: string;
+  join?: string;
+}
+
+const listKey = (path: string, ref: ParentRef) => `${path}|${refKey(ref)}`;
 const matches = (item: Item, ref: ParentRef) =>
   Object.entries(ref.where ?? {}).every(([field, value]) => item[field] === value);

@@ -19,6 +19,8 @@ export const RECORD_BATCH = 500;
 export interface ParentRef {
   stream: string;
   where?: Record<string, string | number | boolean>;
+  /** Only the items whose `field` is an id of another list of the same partition (ad groups of shopping campaigns). */
+  within?: { field: string; list: ParentRef };
 }
 
 /** What one request is made for. */
@@ -165,5 +167,7 @@ export function parentsOf(def: StreamDefinition): ParentRef[] {
   const out: ParentRef[] = [];
   if (def.partition.by === 'parent') out.push(def.partition.parent);
   if (def.ids) out.push(def.ids.from);
+  // A list an item's field must belong to is drawn on too.
+  for (let i = 0; i < out.length; i++) if (out[i].within) out.push(out[i].within!.list);
   return out;
 }

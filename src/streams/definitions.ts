@@ -9,7 +9,13 @@ import type { ConnectorConfig } from '../config/schema';
 import { DEFAULT_COLUMNS } from '../config/schema';
 import { MAX_IDS_PER_REQUEST, MAX_TARGETING_TYPES_PER_REQUEST } from '../pinterest/limits';
 import enums from '../schemas/pinterest-enums.json';
-import type { AnalyticsDefinition, AnalyticsRequestParts, ListDefinition, StreamDefinition } from './definition';
+import type {
+  AnalyticsDefinition,
+  AnalyticsRequestParts,
+  ListDefinition,
+  ParentRef,
+  StreamDefinition,
+} from './definition';
 import { adsAnalyticsRecord, dailyMetricsRows, targetingRecord } from './transforms';
 
 const entityStatuses = (c: ConnectorConfig) => ({ entity_statuses: c.entity_statuses.join(',') });
@@ -33,7 +39,7 @@ export function adsAnalyticsParts(c: ConnectorConfig): Omit<AnalyticsRequestPart
 const list = (d: Omit<ListDefinition, 'kind'>): ListDefinition => ({ kind: 'list', ...d });
 
 /** Pinterest's ads reporting levels: where their rows live and which list their ids come from. */
-type AdsLevel = 'ad_account' | 'campaign' | 'ad_group' | 'ad';
+type AdsLevel = 'ad_account' | 'campaign' | 'ad_group' | 'ad' | 'product_group';
 const LEVELS: Record<
   AdsLevel,
   { base: string; idKey: string; reportLevel: string; entities?: { stream: string; param: string } }
@@ -56,6 +62,13 @@ const LEVELS: Record<
     idKey: 'ad_id',
     reportLevel: 'PIN_PROMOTION',
     entities: { stream: 'ads', param: 'ad_ids' },
+  },
+  // Product groups: the analytics endpoint takes the ids of the account's product group promotions.
+  product_group: {
+    base: '/ad_accounts/{ad_account_id}/product_groups',
+    idKey: 'product_group_id',
+    reportLevel: 'PRODUCT_GROUP',
+    entities: { stream: 'product_group_promotions', param: 'product_group_ids' },
   },
 };
 
@@ -131,6 +144,20 @@ const adsEntityList = (name: 'campaigns' | 'ad_groups' | 'ads'): ListDefinition 
   });
 
 const BOARDS = { stream: 'boards' };
+
+/** The ad groups that can carry product groups: those of shopping (CATALOG_SALES) campaigns, from the shared lists. */
+const SHOPPING_AD_GROUPS: ParentRef = {
+  stream: 'ad_groups',
+  within: { field: 'campaign_id', list: { stream: 'campaigns', where: { objective_type: 'CATALOG_SALES' } } },
+};
+
+/** Product group promotions: the endpoint wants one ad_group_id per request, so one request series per shopping ad group. */
+const productGroupPromotions = (): ListDefinition =>
+  adAccountList('product_group_promotions', ['id'], 'product_group_promotions', {
+    params: entityStatuses,
+    carry: { ad_account_id: 'ad_account_id', ad_group_id: 'ad_group_id' },
+    ids: { from: SHOPPING_AD_GROUPS, param: 'ad_group_id', batchSize: 1 },
+  });
 
 /** The built-in streams (fixed: a command's registry adds the config's custom reports, see registry.ts). */
 export const STREAMS: readonly StreamDefinition[] = Object.freeze([
@@ -244,6 +271,8 @@ export const STREAMS: readonly StreamDefinition[] = Object.freeze([
   catalogList('catalogs', '/catalogs'),
   catalogList('catalogs_feeds', '/catalogs/feeds'),
   catalogList('catalogs_product_groups', '/catalogs/product_groups'),
+  productGroupPromotions(),
+  adsAnalytics('product_group_analytics', 'product_group'),
 ]);
 
 /** The built-in streams by name. */

@@ -29,9 +29,13 @@ export class StreamRegistry {
   /** The filters under which other streams draw on the list of `stream` (one per distinct `where`). */
   consumersOf(stream: string): ParentRef[] {
     const refs = this.streams.flatMap(parentsOf).filter((ref) => ref.stream === stream);
-    return [...new Map(refs.map((ref) => [JSON.stringify(Object.entries(ref.where ?? {}).sort()), ref])).values()];
+    return [...new Map(refs.map((ref) => [refKey(ref), ref])).values()];
   }
 }
+
+/** What tells two draws on one list apart: the filters, not the stream. */
+export const refKey = (ref: ParentRef): string =>
+  JSON.stringify([Object.entries(ref.where ?? {}).sort(), ref.within ? [ref.within.field, ref.within.list] : null]);
 
 type CustomReportConfig = Parameters<typeof customStreams>[0];
 
