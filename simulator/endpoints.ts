@@ -282,6 +282,16 @@ export const ENDPOINTS: readonly Endpoint[] = [
     serve: (h, r) => h.lists.pins(r.q, r.scopes),
   },
   {
+    // Beta: up to 100 pins a request; the connector falls back to the per-pin row below where it is refused.
+    path: '/pins/analytics',
+    method: 'GET',
+    category: 'org_analytics',
+    scopes: PINS,
+    streams: ['pin_analytics'],
+    analytics: true,
+    serve: (h, r) => h.analytics.pinAnalyticsBulk(r.q),
+  },
+  {
     path: '/pins/{pin_id}/analytics',
     method: 'GET',
     category: 'org_analytics',

@@ -158,6 +158,8 @@ export interface SimulatorOptions {
   accountsWithoutBeta?: string[] | 'all';
   /** the refusal's message names the refused types (default true); false: a generic "Invalid … parameters." */
   refusedTargetingTypesNamed?: boolean;
+  /** GET /pins/analytics (beta, ≤ 100 pins a request) is served (default true); false: the app lacks the beta, 403 code 29 */
+  pinAnalyticsBeta?: boolean;
   /** reporting_timezone=AD_ACCOUNT_TIME_ZONE (closed beta) gets 400 */
   refuseReportingTimezone?: boolean;
   /** the simulated day advances by one when this many API requests have been answered (midnight during a read) */
