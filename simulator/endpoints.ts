@@ -76,6 +76,8 @@ export interface Endpoint {
   kind?: 'token' | 'reports';
   list?: ListSpec;
   truth?: TruthKind;
+  /** the per-item row (path) this row serves many items of at once: same streams, that row's ground truth */
+  batchOf?: string;
   serve?(h: Handlers, r: EndpointRequest): Answer;
 }
 
@@ -289,6 +291,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
     scopes: PINS,
     streams: ['pin_analytics'],
     analytics: true,
+    batchOf: '/pins/{pin_id}/analytics',
     serve: (h, r) => h.analytics.pinAnalyticsBulk(r.q),
   },
   {

@@ -189,13 +189,15 @@ async function* readPerStream(job: Job, partitions: Partition[], saved: CursorSt
   const windows = slice(resumeStart(range.start, cursor, ctx.config.lookback_days), range.end, ctx.config.window_days);
   logStarts(job, [{ label: 'the stream', cursor, from: windows[0]?.start }]);
   yield { kind: 'estimate', rows: partitions.length * windows.reduce((d, w) => d + windowLength(w), 0) };
-  const sources = partitions.map((p) => ({ label: partitionLabel(p), partition: p, source: new SyncWindowSource(job, p) }));
+  const sources = partitions.map((p) => ({
+    label: partitionLabel(p),
+    partition: p,
+    source: new SyncWindowSource(job, p),
+  }));
   const batched = job.def.batched && job.def.partition.by === 'parent' ? new BatchedReads(job) : undefined;
   for (const window of windows) {
     const open = sources.filter((p) => !progress.skipped.has(p.label));
-    const tasks = batched
-      ? batched.tasks(window, open)
-      : open.map((p) => () => p.source.read(window, undefined));
+    const tasks = batched ? batched.tasks(window, open) : open.map((p) => () => p.source.read(window, undefined));
     yield* mergeTasks(tasks, ctx.config.concurrency);
     cursor = cursor ? maxDay(cursor, window.end) : window.end;
     yield { kind: 'checkpoint', state: { date: cursor } };
@@ -233,7 +235,10 @@ class BatchedReads {
       async function* (this: BatchedReads): AsyncGenerator<StreamEvent> {
         if (!this.refused) {
           try {
-            yield* this.whole.read(window, group.map((p) => p.partition[this.as]!));
+            yield* this.whole.read(
+              window,
+              group.map((p) => p.partition[this.as]!),
+            );
             return;
           } catch (err) {
             // Refused before any row: an answer about the route, not about a partition.

@@ -11,7 +11,7 @@ import type { KeyCase } from '../streams/transforms';
 import { batches, chunk, mergeTasks } from '../util/async';
 import type { Day } from '../util/dates';
 import type { ReadContext, StreamEvent } from './context';
-import { fillPath } from './paths';
+import { checkId, fillPath } from './paths';
 import { isHistoryRefusal, recover } from './recovery';
 import { earliestDay, type Window } from './slicer';
 import type { TargetingTypes } from './targeting-types';
@@ -122,7 +122,7 @@ export class SyncWindowSource {
             progress.split++;
             ctx.log(
               'WARN',
-              `${def.name}: ${this.describe(outcome.window)} failed (${(err as ConnectorError).message}); splitting the window in two.`,
+              `${def.name}: ${this.describe(outcome.window, request)} failed (${(err as ConnectorError).message}); splitting the window in two.`,
             );
             pending.unshift(...action.halves.map((window) => ({ ...request, window })));
             break;
@@ -139,6 +139,7 @@ export class SyncWindowSource {
     const partition = this.partition;
     const batched = this.isBatched(request) ? def.batched : undefined;
     const path = batched ? batched.path : fillPath(def.path, partition);
+    if (batched && def.partition.by === 'parent') for (const id of request.batch!) checkId(path, def.partition.as, id);
     // Holding a slot from request to last record bounds the answers in progress, whatever the concurrency.
     const release = await ctx.responses.acquire();
     try {
@@ -165,9 +166,7 @@ export class SyncWindowSource {
         }
       } else {
         const body = await ctx.requester.json({ path, category: def.category, query });
-        const rows = batched
-          ? this.keyedRows(body, request.batch!, what)
-          : def.select!(body, partition, keys, what);
+        const rows = batched ? this.keyedRows(body, request.batch!, what) : def.select!(body, partition, keys, what);
         for (const data of batches(rows, RECORD_BATCH)) {
           this.countOutside(data, window, asked);
           outcome.emitted += data.length;

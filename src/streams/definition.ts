@@ -102,7 +102,12 @@ export interface AnalyticsDefinition extends BaseDefinition {
    * refuses the route itself (403 or 404: a beta the app lacks), the read goes on with one request per
    * partition on `path`, with one warning.
    */
-  batched?: { path: string; param: string; size: number; /** per-partition query parameters it does not take */ omit?: string[] };
+  batched?: {
+    path: string;
+    param: string;
+    size: number;
+    /** per-partition query parameters it does not take */ omit?: string[];
+  };
   /** Statuses of a partition that mean "this one cannot be read": skipped with a warning and counted. */
   skipPartitionOn?: number[];
   /** Record selector over a whole (small) answer; streams that set `stream` have none. */
