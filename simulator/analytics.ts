@@ -311,7 +311,8 @@ export class AnalyticsEndpoints {
    * GET /pins/analytics (beta): up to 100 pins, the answer keyed by pin id. Without the beta (knob
    * `pinAnalyticsBeta: false`) the route answers 403 code 29 (UNCONFIRMED: the shape of that refusal). A pin
    * whose analytics the per-pin endpoint refuses (not owned, unknown, refusing) is left out of the answer
-   * (UNCONFIRMED: the spec's answer has no place for a per-pin error).
+   * (UNCONFIRMED: the spec's answer has no place for a per-pin error); with `pinAnalyticsRefusal:
+   * 'refuse-batch'` the whole request is refused with the spec's 401 code 7 instead.
    */
   pinAnalyticsBulk(q: Query): Answer {
     if (this.opts.pinAnalyticsBeta === false) throw new ApiError(403, 29, MESSAGES.adAccountForbidden);
@@ -324,7 +325,10 @@ export class AnalyticsEndpoints {
     const out: Json = {};
     for (const id of new Set(pinIds)) {
       const pin = this.ds.pinById.get(id);
-      if (!pin || !pin.owned || pin.refuse) continue;
+      if (!pin || !pin.owned || pin.refuse) {
+        if (this.opts.pinAnalyticsRefusal === 'refuse-batch') throw new ApiError(401, 7, MESSAGES.pinForbidden);
+        continue;
+      }
       out[id] = this.pinBody(pin, d0, d1, types);
     }
     return json(200, out);

@@ -271,7 +271,14 @@ function pinAnalyticsRequests(opts: SimulatorOptions, pins: PinMeta[], windows: 
   if (opts.pinAnalyticsBeta === false) return 1 + perPin;
   const owned = pins.filter((p) => p.owned);
   const served = owned.filter((p) => !p.refuse);
-  return Math.ceil(owned.length / 100) + (windows - 1) * Math.ceil(served.length / 100);
+  let first = Math.ceil(owned.length / 100);
+  // A refused batch is read again per pin, which tells the refused pins apart.
+  if (opts.pinAnalyticsRefusal === 'refuse-batch')
+    for (let i = 0; i < owned.length; i += 100) {
+      const batch = owned.slice(i, i + 100);
+      if (batch.some((p) => p.refuse)) first += batch.length;
+    }
+  return first + (windows - 1) * Math.ceil(served.length / 100);
 }
 
 interface ListTruthInput {

@@ -7,6 +7,7 @@ import { SYNC_HISTORY_DAYS } from '../pinterest/limits';
 import type { AnalyticsDefinition, Partition } from '../streams/definition';
 import { KeyCase } from '../streams/transforms';
 import { ApiError } from '../http/errors';
+import { isPinRefusal } from '../http/pinterest-errors';
 import { chunk, mergeTasks } from '../util/async';
 import { maxDay, type Day } from '../util/dates';
 import type { ReadContext, StreamEvent } from './context';
@@ -241,13 +242,23 @@ class BatchedReads {
             );
             return;
           } catch (err) {
-            // Refused before any row: an answer about the route, not about a partition.
-            if (!(err instanceof ApiError) || (err.status !== 403 && err.status !== 404)) throw err;
-            this.refuse(err);
+            // Refused before any row: about a pin of the batch (read it per pin, which tells which), or about the route.
+            if (!(err instanceof ApiError) || ![401, 403, 404].includes(err.status)) throw err;
+            if (isPinRefusal(err.status, err.apiCode)) this.pinRefused(err);
+            else if (err.status === 401) throw err;
+            else this.refuse(err);
           }
         }
         yield* one(group);
       }.bind(this),
+    );
+  }
+
+  private pinRefused(err: ApiError): void {
+    const { def, ctx } = this.job;
+    ctx.log(
+      'DEBUG',
+      `${def.name}: Pinterest refused a batch of GET ${def.batched!.path} over a pin it will not report on (HTTP ${err.status}: ${err.apiMessage}); that batch is read per pin.`,
     );
   }
 

@@ -190,6 +190,29 @@ describe('pin_analytics without the batched beta', () => {
   });
 });
 
+describe('pin_analytics where Pinterest refuses a whole batch over one pin (401 code 7)', () => {
+  const strict = useSimulatedPinterest({ pinAnalyticsRefusal: 'refuse-batch' });
+  test('that batch is read per pin (no token refresh), later windows batched without the refused pins; the records equal the truth', async () => {
+    const { owned, served, refused } = ownedPins(strict);
+    const r = await strict.read(strict.config(), [{ name: 'pin_analytics', sync_mode: 'incremental' }]);
+    strict.expectCleanRead(r, ['pin_analytics']);
+    expect(strict.requestsTo('/oauth/token', 'POST')).toHaveLength(1);
+    expect(strict.lines(strict.requestsTo('/pins/analytics'))).toEqual(
+      [batchRequest(owned, ...WINDOWS[0]), ...WINDOWS.slice(1).map(([s, e]) => batchRequest(served, s, e))].sort(),
+    );
+    expect(strict.lines(strict.requestsTo(/^\/pins\/\d+\/analytics$/))).toEqual(
+      owned.map((pin) => pinRequest(pin, ...WINDOWS[0])).sort(),
+    );
+    expect(strict.requests.filter((q) => /analytics$/.test(q.path))).toHaveLength(
+      strict.truth({ startDate: '2026-05-01', windowDays: 30 }).minRequests.pin_analytics,
+    );
+    expectSameRecords(r.records('pin_analytics'), truthOf(strict, '2026-05-01').records.pin_analytics);
+    const warnings = r.logs('WARN').filter((w) => w.includes('pin_analytics'));
+    expect(warnings.filter((w) => /refused GET \/pins\/analytics/.test(w))).toEqual([]);
+    expect(warnings.filter((w) => w.includes(`skipped ${refused.length} `))).toHaveLength(1);
+  });
+});
+
 describe('pin_analytics where Pinterest answers 404 for the batched route', () => {
   const gone = useSimulatedPinterest({
     refusals: [{ path: '/pins/analytics', status: 404, code: 404, message: 'Not found.' }],
