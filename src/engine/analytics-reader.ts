@@ -210,8 +210,9 @@ type PartitionSource = { label: string; partition: Partition; source: SyncWindow
 
 /**
  * A window's partitions read through the stream's batched endpoint, `batched.size` at a time (pin_analytics:
- * ≤ 100 pins per GET /pins/analytics). When Pinterest refuses the route (403 or 404: the app lacks the beta),
- * the batch and every later one are read one request per partition, after one warning.
+ * ≤ 100 pins per GET /pins/analytics). A batch refused whole over one of its partitions (code 7 or 50) is read
+ * one request per partition, which tells the refused ones apart. When Pinterest refuses the route (403 or 404
+ * otherwise: the app lacks the beta), the batch and every later one are read per partition, after one warning.
  */
 class BatchedReads {
   private refused = false;
