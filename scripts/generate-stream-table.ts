@@ -25,6 +25,7 @@ function endpoint(def: StreamDefinition): string {
   const path = `\`${def.path}\``;
   if (def.kind === 'list' && def.setupAdAccounts) return `${path} (the read's set-up list, no request of its own)`;
   if (def.kind === 'list' && def.unpaged) return `${path} (not paged)`;
+  if (def.kind === 'analytics' && def.batched) return `\`${def.batched.path}\` (${path} where refused)`;
   return path;
 }
 
@@ -39,7 +40,10 @@ function partition(def: StreamDefinition): string {
           .map(([k, v]) => `${k}: ${String(v)}`)
           .join(', ')}`
       : '';
-    parts.push(`each ${entityOf[p.parent.stream] ?? p.parent.stream}${where}`);
+    const entity = entityOf[p.parent.stream] ?? p.parent.stream;
+    parts.push(
+      def.kind === 'analytics' && def.batched ? `≤${def.batched.size} ${entity}s${where}` : `each ${entity}${where}`,
+    );
   }
   if (def.ids) {
     const from = def.ids.from;

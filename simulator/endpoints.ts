@@ -84,6 +84,8 @@ export interface Endpoint {
   kind?: 'token' | 'reports';
   list?: ListSpec;
   truth?: TruthKind;
+  /** the per-item row (path) this row serves many items of at once: same streams, that row's ground truth */
+  batchOf?: string;
   serve?(h: Handlers, r: EndpointRequest): Answer;
 }
 
@@ -321,6 +323,17 @@ export const ENDPOINTS: readonly Endpoint[] = [
     streams: ['pins'],
     truth: 'pins',
     serve: (h, r) => h.lists.pins(r.q, r.scopes),
+  },
+  {
+    // Beta: up to 100 pins a request; the connector falls back to the per-pin row below where it is refused.
+    path: '/pins/analytics',
+    method: 'GET',
+    category: 'org_analytics',
+    scopes: PINS,
+    streams: ['pin_analytics'],
+    analytics: true,
+    batchOf: '/pins/{pin_id}/analytics',
+    serve: (h, r) => h.analytics.pinAnalyticsBulk(r.q),
   },
   {
     path: '/pins/{pin_id}/analytics',

@@ -158,6 +158,10 @@ export interface SimulatorOptions {
   accountsWithoutBeta?: string[] | 'all';
   /** the refusal's message names the refused types (default true); false: a generic "Invalid … parameters." */
   refusedTargetingTypesNamed?: boolean;
+  /** GET /pins/analytics (beta, ≤ 100 pins a request) is served (default true); false: the app lacks the beta, 403 code 29 */
+  pinAnalyticsBeta?: boolean;
+  /** how GET /pins/analytics shows a pin it refuses: left out of the answer ('omit', default) or the whole request refused with 401 code 7 ('refuse-batch'), as the spec's 401 example reads */
+  pinAnalyticsRefusal?: 'omit' | 'refuse-batch';
   /** reporting_timezone=AD_ACCOUNT_TIME_ZONE (closed beta) gets 400 */
   refuseReportingTimezone?: boolean;
   /** the simulated day advances by one when this many API requests have been answered (midnight during a read) */

@@ -5,7 +5,8 @@
  * - two ad accounts with different currencies (AD_USD: USD, AD_EUR: EUR);
  * - AD_USD has 260 campaigns (two list pages; two id batches of 250 + 10 in analytics), AD_EUR 2;
  *   ad groups and ads in both; entity statuses mixed (ACTIVE, PAUSED, one ARCHIVED);
- * - boards (3, two pages), pins (4, two pages: 3 owned — one of which answers 404 to analytics — 1 not owned),
+ * - boards (3, two pages), pins (4, two pages: 3 owned — one of which answers 404 to analytics — 1 not owned);
+ *   the batched GET /pins/analytics is refused (403, code 29: an app without that beta), so pin analytics are read per pin,
  *   followers, interests of the token's user;
  * - analytics answer one row per requested id and day of the requested window (and per targeting value),
  *   with deterministic values (`metricValue`), so tests compute the exact records they expect.
@@ -475,6 +476,8 @@ function createFakePinterest(opts: FixtureOptions = {}): FakePinterest {
     ),
     get('/boards', (url) => page('boards', data.boards, url)),
     get('/pins', (url) => page('pins', data.pins, url)),
+    // The fake's app lacks the batched beta: pin analytics go through the per-pin route below (the batched one is the simulator's).
+    get('/pins/analytics', () => error(403, 'You are not permitted to access that resource.', 29)),
     get('/pins/:pin_id/analytics', (url, params) => {
       const pin = data.pins.find((p) => p.id === params.pin_id);
       if (!pin || params.pin_id === PIN_ANALYTICS_404) return error(404, 'Pin not found.', 50);

@@ -137,11 +137,9 @@ test('beyond CAT: each stream makes exactly the fewest requests (docs/contract.m
   expect(made.get('set-up POST /oauth/token')).toBe(1);
   expect(made.get('set-up GET /user_account')).toBe(1);
   expect(made.get('set-up GET /ad_accounts')).toBe(truth.setupRequests.adAccountsList);
-  // Only the owned pins Pinterest refuses answer otherwise, each asked once.
-  const refused = h.sim.requestLog.filter((r) => r.status !== 200);
-  expect(refused.map((r) => `${r.status} ${r.path}`).sort()).toEqual(
-    truth.refusedPins.map((p) => `${p.status} /pins/${p.pinId}/analytics`).sort(),
-  );
+  // Every answer is a 200: pins Pinterest refuses are left out of the batched pin analytics answers.
+  expect(truth.refusedPins.length).toBeGreaterThan(0);
+  expect(h.sim.requestLog.filter((r) => r.status !== 200).map((r) => `${r.status} ${r.path}`)).toEqual([]);
 });
 
 test('a catalog with a stream that does not exist and sync_mode INVALID gives a TRACE ERROR and a non-zero exit', async () => {

@@ -46,6 +46,8 @@ describe('a tight per-category limit slows the read but loses nothing', () => {
       await pool(cases, 2, async (c) => {
         const sim = await startSimulator({
           today: TODAY,
+          // Per-pin analytics (an app without the batched beta): the many org_analytics requests the limit needs.
+          pinAnalyticsBeta: false,
           rateLimits: { ads_analytics: LIMIT, org_analytics: LIMIT },
           rateLimitHeaders: c.headers,
         });
@@ -240,6 +242,8 @@ describe('the older x-userendpoint-ratelimit-* headers', () => {
   beforeAll(async () => {
     const sim = await startSimulator({
       today: TODAY,
+      // Per-pin analytics (an app without the batched beta): the many org_analytics requests the limit needs.
+      pinAnalyticsBeta: false,
       rateLimits: { org_analytics: LIMIT },
       rateLimitHeaders: 'userendpoint',
     });

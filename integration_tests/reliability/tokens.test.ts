@@ -262,7 +262,13 @@ describe('tokens that expire again and again while requests are in flight', () =
   test.each([15, 4])(
     'tokens dead after %i requests, at concurrency 8: pin_analytics and user_account_analytics complete, one refresh per rejected token',
     async (uses) => {
-      const sim = await startSimulator({ today: TODAY, accessTokenMaxRequests: uses, latencyMs: 5 });
+      // Per-pin analytics (an app without the batched beta): enough requests for many dead tokens.
+      const sim = await startSimulator({
+        today: TODAY,
+        accessTokenMaxRequests: uses,
+        latencyMs: 5,
+        pinAnalyticsBeta: false,
+      });
       sims.push(sim);
       const streams = ['pin_analytics', 'user_account_analytics', 'boards'];
       const run = await spawnConnector(

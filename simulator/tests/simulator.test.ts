@@ -517,6 +517,22 @@ describe('Pinterest API simulator', () => {
       expect(Object.keys(two.all.daily_metrics[0].metrics).sort()).toEqual(['IMPRESSION', 'SAVE']);
     });
 
+    test('batched pin analytics: ≤ 100 pin_ids, keyed by pin id, the per-pin answers; refused pins left out', async () => {
+      const served = sim.data.pins.filter((p) => p.owned && !p.refuse);
+      const refusing = sim.data.pins.filter((p) => p.owned && p.refuse);
+      const repin = sim.data.pins.find((p) => !p.owned)!;
+      const q = { start_date: day(-3), end_date: day(0), metric_types: 'IMPRESSION,SAVE' };
+      const ids = [served[0].id, served[1].id, refusing[0].id, repin.id];
+      const bulk = await c.ok('/pins/analytics', { ...q, pin_ids: ids.join(',') });
+      expect(Object.keys(bulk).sort()).toEqual([served[0].id, served[1].id].sort());
+      for (const pin of served.slice(0, 2)) expect(bulk[pin.id]).toEqual(await c.ok(`/pins/${pin.id}/analytics`, q));
+      const many = Array.from({ length: 101 }, (_, i) => served[i % served.length].id);
+      const tooMany = await c.get('/pins/analytics', { ...q, pin_ids: many.join(',') });
+      expect([tooMany.status, tooMany.json.message]).toEqual([400, expect.stringMatching(/pin_ids.*at most 100/)]);
+      expect((await c.get('/pins/analytics', q)).status).toBe(400);
+      expect((await c.get('/pins/analytics', { ...q, pin_ids: ids[0], metric_types: undefined })).status).toBe(400);
+    });
+
     test('granularity TOTAL and MONTH are served; HOUR limits are checked', async () => {
       const total = await c.ok(an(), { ...base(), granularity: 'TOTAL' });
       expect(total.every((r: any) => r.DATE === undefined)).toBe(true);
@@ -1061,9 +1077,13 @@ describe('Pinterest API simulator', () => {
 
   describe('stream mapping', () => {
     test('every endpoint that serves a stream is a plain list or names its ground-truth computation', () => {
-      const loose = ENDPOINTS.filter((e) => e.streams.length > 0 && !e.list === !e.truth).map((e) => e.path);
+      const rows = ENDPOINTS.filter((e) => !e.batchOf);
+      const loose = rows.filter((e) => e.streams.length > 0 && !e.list === !e.truth).map((e) => e.path);
       expect(loose).toEqual([]);
-      expect(new Set(STREAM_NAMES).size).toBe(ENDPOINTS.flatMap((e) => e.streams).length);
+      expect(new Set(STREAM_NAMES).size).toBe(rows.flatMap((e) => e.streams).length);
+      // a batched row serves the streams of the per-item row it batches
+      for (const b of ENDPOINTS.filter((e) => e.batchOf))
+        expect(b.streams).toEqual(ENDPOINTS.find((e) => e.path === b.batchOf)!.streams);
     });
 
     test('streamForPath / streamOfRequest', () => {
@@ -1071,6 +1091,7 @@ describe('Pinterest API simulator', () => {
       expect(streamForPath('/v5/ad_accounts/1/ad_groups/targeting_analytics?x=1')).toBe('ad_group_targeting_analytics');
       expect(streamForPath('/users/bob/interests/follow')).toBe('user_interests');
       expect(streamForPath('/pins/123/analytics')).toBe('pin_analytics');
+      expect(streamForPath('/pins/analytics')).toBe('pin_analytics');
       expect(streamForPath('/ad_accounts')).toBeNull();
       expect(streamForPath('/ad_accounts/1')).toBeNull();
       expect(streamForPath('/user_account')).toBeNull();
@@ -1282,22 +1303,30 @@ describe('Pinterest API simulator', () => {
         'USER_FOLLOW',
         'PROFILE_VISIT',
       ];
+      // ≤ 100 owned pins per batched request; a pin left out of an answer is refused and not asked again
       const refused: string[] = [];
-      for (const pin of pins.filter((p) => p.is_owner)) {
-        for (const [s, e] of windowsOf(start, end, windowDays)) {
-          const r = await c.get(`/pins/${pin.id}/analytics`, {
+      let open = pins.filter((p) => p.is_owner).map((p) => p.id as string);
+      for (const [s, e] of windowsOf(start, end, windowDays)) {
+        const next: string[] = [];
+        for (let i = 0; i < open.length; i += 100) {
+          const group = open.slice(i, i + 100);
+          const r = await c.ok('/pins/analytics', {
             start_date: s,
             end_date: e,
             metric_types: pinTypes.join(','),
+            pin_ids: group.join(','),
           });
-          if (r.status === 403 || r.status === 404) {
-            refused.push(pin.id);
-            break;
+          for (const id of group) {
+            if (!r[id]) {
+              refused.push(id);
+              continue;
+            }
+            next.push(id);
+            for (const d of r[id].all.daily_metrics)
+              got.pin_analytics.push({ pin_id: id, date: d.date, data_status: d.data_status, ...lower(d.metrics) });
           }
-          expect(r.status).toBe(200);
-          for (const d of r.json.all.daily_metrics)
-            got.pin_analytics.push({ pin_id: pin.id, date: d.date, data_status: d.data_status, ...lower(d.metrics) });
         }
+        open = next;
       }
       for (const [s, e] of windowsOf(start, end, windowDays)) {
         const r = await c.ok('/user_account/analytics', { start_date: s, end_date: e });
@@ -1448,6 +1477,12 @@ describe('Pinterest API simulator', () => {
           metric_types: 'IMPRESSION,VIDEO_START,VIDEO_AVG_WATCH_TIME,QUARTILE_95_PERCENT_VIEW,TOTAL_COMMENTS,SAVE_RATE',
         });
       }
+      await cl.ok('/pins/analytics', {
+        start_date: day(-89),
+        end_date: day(0),
+        pin_ids: `${video.id},${fresh.id}`,
+        metric_types: 'IMPRESSION,VIDEO_START,VIDEO_AVG_WATCH_TIME,QUARTILE_95_PERCENT_VIEW,TOTAL_COMMENTS,SAVE_RATE',
+      });
       await cl.ok('/user_account/analytics', { start_date: day(-89), end_date: day(0) });
       await cl.ok(`/ad_accounts/${a}/analytics`, win);
       await cl.ok(`/ad_accounts/${a}/targeting_analytics`, {

@@ -6,11 +6,13 @@
 import { SYNC_HISTORY_DAYS } from '../pinterest/limits';
 import type { AnalyticsDefinition, Partition } from '../streams/definition';
 import { KeyCase } from '../streams/transforms';
-import { mergeTasks } from '../util/async';
+import { ApiError } from '../http/errors';
+import { isPinRefusal } from '../http/pinterest-errors';
+import { chunk, mergeTasks } from '../util/async';
 import { maxDay, type Day } from '../util/dates';
 import type { ReadContext, StreamEvent } from './context';
 import { resolvePartitions } from './partitions';
-import { resumeStart, slice, streamRange, windowLength } from './slicer';
+import { resumeStart, slice, streamRange, windowLength, type Window } from './slicer';
 import {
   advance,
   explainStart,
@@ -91,7 +93,7 @@ export async function* readAnalytics(
   if (progress.skipped.size > 0) {
     ctx.log(
       'WARN',
-      `${def.name}: skipped ${progress.skipped.size} partition(s) Pinterest refused to report on (HTTP ${def.skipPartitionOn?.join('/')}); their rows are not in this sync.`,
+      `${def.name}: skipped ${progress.skipped.size} partition(s) Pinterest refused to report on (HTTP ${def.skipPartitionOn?.join('/')}${def.batched ? `, or left out of the answer of GET ${def.batched.path}` : ''}: ${[...progress.skipped].slice(0, 5).join(', ')}${progress.skipped.size > 5 ? ', …' : ''}); their rows are not in this sync.`,
     );
   }
   if (progress.outside > 0) {
@@ -188,16 +190,88 @@ async function* readPerStream(job: Job, partitions: Partition[], saved: CursorSt
   const windows = slice(resumeStart(range.start, cursor, ctx.config.lookback_days), range.end, ctx.config.window_days);
   logStarts(job, [{ label: 'the stream', cursor, from: windows[0]?.start }]);
   yield { kind: 'estimate', rows: partitions.length * windows.reduce((d, w) => d + windowLength(w), 0) };
-  const sources = partitions.map((p) => ({ label: partitionLabel(p), source: new SyncWindowSource(job, p) }));
+  const sources = partitions.map((p) => ({
+    label: partitionLabel(p),
+    partition: p,
+    source: new SyncWindowSource(job, p),
+  }));
+  const batched = job.def.batched && job.def.partition.by === 'parent' ? new BatchedReads(job) : undefined;
   for (const window of windows) {
-    const tasks = sources
-      .filter((p) => !progress.skipped.has(p.label))
-      .map((p) => () => p.source.read(window, undefined));
+    const open = sources.filter((p) => !progress.skipped.has(p.label));
+    const tasks = batched ? batched.tasks(window, open) : open.map((p) => () => p.source.read(window, undefined));
     yield* mergeTasks(tasks, ctx.config.concurrency);
     cursor = cursor ? maxDay(cursor, window.end) : window.end;
     yield { kind: 'checkpoint', state: { date: cursor } };
   }
   yield { kind: 'checkpoint', state: cursor ? { date: cursor } : {} };
+}
+
+type PartitionSource = { label: string; partition: Partition; source: SyncWindowSource };
+
+/**
+ * A window's partitions read through the stream's batched endpoint, `batched.size` at a time (pin_analytics:
+ * ≤ 100 pins per GET /pins/analytics). A batch refused whole over one of its partitions (code 7 or 50) is read
+ * one request per partition, which tells the refused ones apart. When Pinterest refuses the route (403 or 404
+ * otherwise: the app lacks the beta), the batch and every later one are read per partition, after one warning.
+ */
+class BatchedReads {
+  private refused = false;
+  private readonly whole: SyncWindowSource;
+  private readonly as: string;
+
+  constructor(private readonly job: Job) {
+    const spec = job.def.partition as Extract<AnalyticsDefinition['partition'], { by: 'parent' }>;
+    this.as = spec.as;
+    this.whole = new SyncWindowSource(job, {});
+  }
+
+  tasks(window: Window, open: PartitionSource[]): Array<() => AsyncGenerator<StreamEvent>> {
+    const { def, ctx, progress } = this.job;
+    const one = (group: PartitionSource[]) =>
+      mergeTasks(
+        group.filter((p) => !progress.skipped.has(p.label)).map((p) => () => p.source.read(window, undefined)),
+        ctx.config.concurrency,
+      );
+    if (this.refused) return [() => one(open)];
+    return chunk(open, def.batched!.size).map((group) =>
+      async function* (this: BatchedReads): AsyncGenerator<StreamEvent> {
+        if (!this.refused) {
+          try {
+            yield* this.whole.read(
+              window,
+              group.map((p) => p.partition[this.as]!),
+            );
+            return;
+          } catch (err) {
+            // Refused before any row: about a pin of the batch (read it per pin, which tells which), or about the route.
+            if (!(err instanceof ApiError) || ![401, 403, 404].includes(err.status)) throw err;
+            if (isPinRefusal(err.status, err.apiCode)) this.pinRefused(err);
+            else if (err.status === 401) throw err;
+            else this.refuse(err);
+          }
+        }
+        yield* one(group);
+      }.bind(this),
+    );
+  }
+
+  private pinRefused(err: ApiError): void {
+    const { def, ctx } = this.job;
+    ctx.log(
+      'DEBUG',
+      `${def.name}: Pinterest refused a batch of GET ${def.batched!.path} over a pin it will not report on (HTTP ${err.status}: ${err.apiMessage}); that batch is read per pin.`,
+    );
+  }
+
+  private refuse(err: ApiError): void {
+    if (this.refused) return;
+    this.refused = true;
+    const { def, ctx } = this.job;
+    ctx.log(
+      'WARN',
+      `${def.name}: Pinterest refused GET ${def.batched!.path} (HTTP ${err.status}${err.apiCode !== undefined ? `, code ${err.apiCode}` : ''}: ${err.apiMessage}), a beta not every app has; reading one request per ${this.as.replace(/_id$/, '')} (GET ${def.path}) for the rest of this read.`,
+    );
+  }
 }
 
 /**

@@ -11,7 +11,7 @@ import type { KeyCase } from '../streams/transforms';
 import { batches, chunk, mergeTasks } from '../util/async';
 import type { Day } from '../util/dates';
 import type { ReadContext, StreamEvent } from './context';
-import { fillPath } from './paths';
+import { checkId, fillPath } from './paths';
 import { isHistoryRefusal, recover } from './recovery';
 import { earliestDay, type Window } from './slicer';
 import type { TargetingTypes } from './targeting-types';
@@ -65,7 +65,9 @@ export class SyncWindowSource {
       'DEBUG',
       `${def.name}: ${label}, window ${window.start}…${window.end}${ids ? `, ${ids.length} id(s)` : ''}`,
     );
-    const idBatches: Array<string[] | undefined> = ids ? chunk(ids, def.ids!.batchSize) : [undefined];
+    const idBatches: Array<string[] | undefined> = ids
+      ? chunk(ids, def.batched ? def.batched.size : def.ids!.batchSize)
+      : [undefined];
     const groups: Array<readonly string[] | undefined> = targeting ? targeting.groups(label) : [undefined];
     const requests = idBatches.flatMap((batch) => groups.map((types): Request => ({ window, batch, types })));
     yield* mergeTasks(
@@ -92,7 +94,8 @@ export class SyncWindowSource {
           window: outcome.window,
           types: request.types,
           emitted: outcome.emitted,
-          skipPartitionOn: def.skipPartitionOn,
+          // A batched request is for many partitions: its refusal is the caller's to judge (the route, not a pin).
+          skipPartitionOn: this.isBatched(request) ? undefined : def.skipPartitionOn,
           midnightPassed: isHistoryRefusal(err) && this.midnightPassed(outcome.window),
         });
         switch (action.kind) {
@@ -119,7 +122,7 @@ export class SyncWindowSource {
             progress.split++;
             ctx.log(
               'WARN',
-              `${def.name}: ${this.describe(outcome.window)} failed (${(err as ConnectorError).message}); splitting the window in two.`,
+              `${def.name}: ${this.describe(outcome.window, request)} failed (${(err as ConnectorError).message}); splitting the window in two.`,
             );
             pending.unshift(...action.halves.map((window) => ({ ...request, window })));
             break;
@@ -134,7 +137,9 @@ export class SyncWindowSource {
   private async *fetch(request: Request, outcome: Outcome): AsyncGenerator<StreamEvent> {
     const { def, ctx, keys } = this.job;
     const partition = this.partition;
-    const path = fillPath(def.path, partition);
+    const batched = this.isBatched(request) ? def.batched : undefined;
+    const path = batched ? batched.path : fillPath(def.path, partition);
+    if (batched && def.partition.by === 'parent') for (const id of request.batch!) checkId(path, def.partition.as, id);
     // Holding a slot from request to last record bounds the answers in progress, whatever the concurrency.
     const release = await ctx.responses.acquire();
     try {
@@ -142,11 +147,13 @@ export class SyncWindowSource {
       const window = this.servedPart(request.window);
       if (!window) return;
       outcome.window = window;
+      const idParam = batched?.param ?? def.ids?.param;
       const query = syncQuery(requestParts(def, ctx.config), window, {
-        ids: request.batch && def.ids ? { param: def.ids.param, values: request.batch } : undefined,
+        ids: request.batch && idParam ? { param: idParam, values: request.batch } : undefined,
         targetingTypes: request.types,
       });
-      const what = this.describe(window);
+      for (const name of batched?.omit ?? []) delete query[name];
+      const what = this.describe(window, request);
       const asked = request.batch ? new Set(request.batch) : undefined;
       if (def.stream) {
         // Rows are read as the answer arrives: a 30 MB answer is never held whole.
@@ -159,7 +166,8 @@ export class SyncWindowSource {
         }
       } else {
         const body = await ctx.requester.json({ path, category: def.category, query });
-        for (const data of batches(def.select!(body, partition, keys, what), RECORD_BATCH)) {
+        const rows = batched ? this.keyedRows(body, request.batch!, what) : def.select!(body, partition, keys, what);
+        for (const data of batches(rows, RECORD_BATCH)) {
           this.countOutside(data, window, asked);
           outcome.emitted += data.length;
           yield { kind: 'records', data };
@@ -170,8 +178,50 @@ export class SyncWindowSource {
     }
   }
 
-  private describe(window: Window): string {
-    return `GET ${fillPath(this.job.def.path, this.partition)} (${window.start}…${window.end})`;
+  private describe(window: Window, request?: Request): string {
+    const { def } = this.job;
+    const path = request && this.isBatched(request) ? def.batched!.path : fillPath(def.path, this.partition);
+    return `GET ${path} (${window.start}…${window.end})`;
+  }
+
+  /** A request for a batch of partitions on the stream's batched endpoint (pin_analytics: GET /pins/analytics). */
+  private isBatched(request: Request): boolean {
+    return request.batch !== undefined && this.job.def.batched !== undefined;
+  }
+
+  /**
+   * The rows of an answer keyed by partition id: each asked id's value read by the stream's selector. An
+   * asked id the answer leaves out is one Pinterest refused: skipped from now on and counted. A key that was
+   * not asked means the answer is not what it seems: no rows are taken from it.
+   */
+  private *keyedRows(body: unknown, asked: string[], what: string): Generator<Record<string, unknown>> {
+    const { def, ctx, keys, progress } = this.job;
+    const as = def.partition.by === 'parent' ? def.partition.as : 'id';
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw new ConnectorError(
+        `Pinterest answered ${what} with an unexpected shape (${Array.isArray(body) ? 'a list' : String(body)}); no records were taken from it.`,
+        'transient_error',
+      );
+    const answer = body as Record<string, unknown>;
+    const wanted = new Set(asked);
+    const stray = Object.keys(answer).find((k) => !wanted.has(k));
+    if (stray !== undefined)
+      throw new ConnectorError(
+        `Pinterest answered ${what} with an unexpected shape (a key "${stray.slice(0, 40)}" that is none of the ${as} values asked for); no records were taken from it.`,
+        'transient_error',
+      );
+    for (const id of asked) {
+      const part: Partition = { ...this.partition, [as]: id };
+      if (!Object.prototype.hasOwnProperty.call(answer, id)) {
+        const label = partitionLabel(part);
+        if (!progress.skipped.has(label)) {
+          progress.skipped.add(label);
+          ctx.log('DEBUG', `${def.name}: skipping ${label}: Pinterest left it out of ${what}.`);
+        }
+        continue;
+      }
+      yield* def.select!(answer[id], part, keys, what);
+    }
   }
 
   /** Pinterest refused the window's start as too old: true when that means UTC midnight has passed. */

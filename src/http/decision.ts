@@ -6,7 +6,7 @@
 import { ConnectorError, configError } from '../errors';
 import { ApiError } from './errors';
 import { MAX_JSON_DEPTH, jsonDepthExceeds, parseJsonExact } from './json-exact';
-import { isScopeRefusal, ScopeRefusedError } from './pinterest-errors';
+import { isPinRefusal, isScopeRefusal, ScopeRefusedError } from './pinterest-errors';
 import { maskedSnippet } from '../util/secrets';
 
 export type Attempt =
@@ -69,7 +69,7 @@ export function decide(
   if (isScopeRefusal(status, apiCode))
     return { kind: 'fail', error: new ScopeRefusedError(status, apiCode, apiMessage, what) };
   const error = new ApiError(status, apiCode, apiMessage, what, 'config_error');
-  if (status === 401) return { kind: 'unauthorized', error };
+  if (status === 401 && !isPinRefusal(status, apiCode)) return { kind: 'unauthorized', error };
   if (status === 400) {
     if (/only get data from the last 90 days/i.test(apiMessage)) return { kind: 'spurious400', error };
     const retryAfter = /retry after (\d+) seconds?/i.exec(apiMessage);

@@ -15,6 +15,16 @@ const SCOPE_REFUSAL_CODES_401 = new Set([3, 29]);
 /** The token endpoint's code for a refresh token that is invalid, expired or revoked. */
 const DEAD_GRANT_CODE = 283;
 
+/** Codes of an answer about a board or Pin (7: not yours to read; 50: not found), never about the token. */
+const PIN_REFUSAL_CODES = new Set([7, 50]);
+
+/** A refusal of the Pin or board asked for (GET /pins/analytics declares it as a 401 with code 7): refreshing the token does not help. */
+export function isPinRefusal(status: number, apiCode: number | undefined): boolean {
+  return (
+    (status === 401 || status === 403 || status === 404) && apiCode !== undefined && PIN_REFUSAL_CODES.has(apiCode)
+  );
+}
+
 export function isScopeRefusal(status: number, apiCode: number | undefined): boolean {
   return status === 401 && apiCode !== undefined && SCOPE_REFUSAL_CODES_401.has(apiCode);
 }

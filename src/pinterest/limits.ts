@@ -19,6 +19,8 @@ export const REPORT_LIMITS = {
 
 /** Entity ids (campaign_ids, ad_group_ids, ad_ids …) one request may carry. */
 export const MAX_IDS_PER_REQUEST = 250;
+/** Pins one GET /pins/analytics request may carry (`pin_ids` maxItems; the endpoint is a beta). */
+export const MAX_PINS_PER_ANALYTICS_REQUEST = 100;
 /** Targeting types one synchronous targeting-analytics request may carry. */
 export const MAX_TARGETING_TYPES_PER_REQUEST = 14;
 /** Targeting types one report may carry (TargetingTypeFilter.maxItems). */

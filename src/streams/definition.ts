@@ -97,6 +97,19 @@ export interface AnalyticsDefinition extends BaseDefinition {
   ids?: IdBatches;
   /** Targeting types for this level; sent at most `perRequest` at a time. */
   targeting?: { types: readonly string[]; perRequest: number };
+  /**
+   * An endpoint that serves many partitions of a `parent` partition in one request (pin_analytics: GET
+   * /pins/analytics, ≤ 100 pins), its answer an object keyed by the partition's id, each value what `select`
+   * reads. An id missing from the answer is skipped and counted like a refused partition. Where Pinterest
+   * refuses the route itself (403 or 404: a beta the app lacks), the read goes on with one request per
+   * partition on `path`, with one warning.
+   */
+  batched?: {
+    path: string;
+    param: string;
+    size: number;
+    /** per-partition query parameters it does not take */ omit?: string[];
+  };
   /** Statuses of a partition that mean "this one cannot be read": skipped with a warning and counted. */
   skipPartitionOn?: number[];
   /** Record selector over a whole (small) answer; streams that set `stream` have none. */

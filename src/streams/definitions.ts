@@ -7,7 +7,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConnectorConfig } from '../config/schema';
 import { DEFAULT_COLUMNS } from '../config/schema';
-import { MAX_IDS_PER_REQUEST, MAX_TARGETING_TYPES_PER_REQUEST } from '../pinterest/limits';
+import {
+  MAX_IDS_PER_REQUEST,
+  MAX_PINS_PER_ANALYTICS_REQUEST,
+  MAX_TARGETING_TYPES_PER_REQUEST,
+} from '../pinterest/limits';
 import enums from '../schemas/pinterest-enums.json';
 import type {
   AnalyticsDefinition,
@@ -193,6 +197,12 @@ export const STREAMS: readonly StreamDefinition[] = Object.freeze([
     cursorScope: 'stream',
     lastDay: 'today',
     rows: 'daily_metrics',
+    batched: {
+      path: '/pins/analytics',
+      param: 'pin_ids',
+      size: MAX_PINS_PER_ANALYTICS_REQUEST,
+      omit: ['split_field'],
+    },
     skipPartitionOn: [403, 404],
     request: () => ({
       syncOnly: { metric_types: enums.pin_standard_metric_types.join(','), app_types: 'ALL', split_field: 'NO_SPLIT' },

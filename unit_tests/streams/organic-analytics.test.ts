@@ -1,13 +1,19 @@
 /**
- * Organic analytics: pin_analytics (one request per owned pin per window) and user_account_analytics (one
- * per window) — read in-process against the simulator. Rows flattened from {all: {daily_metrics: [{date,
- * data_status, metrics}]}}; one `{date}` state for the stream after each window; pins Pinterest refuses to
- * report on (403 and 404) skipped with a counted warning.
+ * Organic analytics: pin_analytics (≤ 100 owned pins per GET /pins/analytics per window; one request per pin
+ * where Pinterest refuses that beta) and user_account_analytics (one per window) — read in-process against
+ * the simulator. Rows flattened from {all: {daily_metrics: [{date, data_status, metrics}]}}; one `{date}`
+ * state for the stream after each window; pins Pinterest refuses to report on skipped with a counted warning.
  */
 import enums from '../../src/schemas/pinterest-enums.json';
 import { TODAY, type Json } from '../../test_kit/constants';
 import { EARLIEST, expectSameRecords, streamStateInput, windowsOf } from '../../test_kit/read-checks';
-import { between, requestLine, useSimulatedPinterest } from '../../test_kit/simulated-read';
+import {
+  between,
+  requestLine,
+  UNIT_SIZE,
+  useSimulatedPinterest,
+  type SimulatedPinterest,
+} from '../../test_kit/simulated-read';
 
 const p = useSimulatedPinterest();
 
@@ -20,16 +26,28 @@ const WINDOWS = [
 ] as const;
 const TOKEN = 'POST /oauth/token';
 
-const truth = (startDate: string) => p.truth({ startDate, pinMetricTypes: PIN_METRICS, userMetricTypes: USER_METRICS });
-/** Listed owned pins: those Pinterest reports on, and those it refuses. */
-function ownedPins(): { served: string[]; refused: Array<{ pinId: string; status: number }> } {
-  const t = truth(TODAY);
+const truthOf = (sp: SimulatedPinterest, startDate: string) =>
+  sp.truth({ startDate, pinMetricTypes: PIN_METRICS, userMetricTypes: USER_METRICS });
+const truth = (startDate: string) => truthOf(p, startDate);
+/** Listed owned pins, in list order: all of them, those Pinterest reports on, and those it refuses. */
+function ownedPins(sp = p): { owned: string[]; served: string[]; refused: Array<{ pinId: string; status: number }> } {
+  const t = truthOf(sp, TODAY);
   const refused = t.refusedPins;
-  const served = t.records.pins
-    .filter((x) => x.is_owner && !refused.some((r) => r.pinId === x.id))
-    .map((x) => x.id as string);
-  return { served, refused };
+  const owned = t.records.pins.filter((x) => x.is_owner).map((x) => x.id as string);
+  const served = owned.filter((id) => !refused.some((r) => r.pinId === id));
+  return { owned, served, refused };
 }
+/** The pins in groups of at most 100, in list order, as the connector batches them. */
+const hundreds = (ids: string[]) =>
+  Array.from({ length: Math.ceil(ids.length / 100) }, (_, i) => ids.slice(i * 100, i * 100 + 100));
+const batchRequest = (pins: string[], start: string, end: string) =>
+  requestLine('GET', '/pins/analytics', {
+    app_types: 'ALL',
+    metric_types: PIN_METRICS.join(','),
+    pin_ids: pins.join(','),
+    start_date: start,
+    end_date: end,
+  });
 const pinRequest = (pin: string, start: string, end: string) =>
   requestLine('GET', `/pins/${pin}/analytics`, {
     app_types: 'ALL',
@@ -45,12 +63,12 @@ const userRequest = (start: string, end: string) =>
     start_date: start,
     end_date: end,
   });
-const pinAnalyticsRequests = () => p.requestsTo(/^\/pins\/\d+\/analytics$/);
 
 describe('pin_analytics', () => {
-  test('backfill: owned pins only, one request per pin per window; the refused pins (404 and 403) asked once, skipped with a counted warning; complete', async () => {
-    const { served, refused } = ownedPins();
+  test('backfill: owned pins in one GET /pins/analytics per window; the refused pins (left out of the answer) asked once, skipped with a counted warning; complete', async () => {
+    const { owned, served, refused } = ownedPins();
     expect(refused.map((x) => x.status).sort()).toEqual([403, 404]);
+    expect(owned.length).toBeLessThanOrEqual(100);
     const pages = await p.listRequests('/pins', { page_size: '250' });
     const r = await p.read(p.config(), [{ name: 'pin_analytics', sync_mode: 'incremental' }]);
     p.expectCleanRead(r, ['pin_analytics']);
@@ -58,18 +76,14 @@ describe('pin_analytics', () => {
       [
         TOKEN,
         ...pages,
-        ...WINDOWS.flatMap(([s, e]) => served.map((pin) => pinRequest(pin, s, e))),
+        batchRequest(owned, ...WINDOWS[0]),
         // A refused pin is asked once, then left out of the later windows.
-        ...refused.map((x) => pinRequest(x.pinId, '2026-05-01', '2026-05-30')),
+        ...WINDOWS.slice(1).map(([s, e]) => batchRequest(served, s, e)),
       ].sort(),
     );
-    // Saved pins of others (is_owner false) are never asked.
-    const asked = new Set(pinAnalyticsRequests().map((q) => q.path.split('/')[2]));
-    expect(
-      truth(TODAY)
-        .records.pins.filter((x) => !x.is_owner)
-        .some((x) => asked.has(x.id as string)),
-    ).toBe(false);
+    expect(p.requestsTo('/pins/analytics')).toHaveLength(
+      p.truth({ startDate: '2026-05-01', windowDays: 30 }).minRequests.pin_analytics,
+    );
 
     const expected = truth('2026-05-01').records.pin_analytics;
     expectSameRecords(r.records('pin_analytics'), expected);
@@ -78,9 +92,9 @@ describe('pin_analytics', () => {
     expect(records.some((x) => x.data_status === 'BEFORE_PIN_CREATED')).toBe(true);
     expect(records.some((x) => x.data_status === 'READY')).toBe(true);
     const warnings = r.logs('WARN').filter((w) => w.includes('pin_analytics'));
-    expect(warnings.filter((w) => /skipped 2 /.test(w))).toHaveLength(1);
-    for (const { pinId, status } of refused)
-      expect(warnings.filter((w) => w.includes(pinId) && w.includes(String(status)))).toHaveLength(1);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/skipped 2 .*left out of the answer of GET \/pins\/analytics/);
+    for (const { pinId } of refused) expect(warnings[0]).toContain(pinId);
     expect(r.states('pin_analytics').map((s) => s.stream.stream_state)).toEqual([
       { date: '2026-05-30' },
       { date: '2026-06-29' },
@@ -94,7 +108,7 @@ describe('pin_analytics', () => {
   });
 
   test('incremental: starts at cursor − lookback; the pins list is fetched once with the pins stream', async () => {
-    const { served, refused } = ownedPins();
+    const { owned } = ownedPins();
     const r = await p.read(
       p.config({ lookback_days: 2 }),
       [{ name: 'pin_analytics', sync_mode: 'incremental' }, 'pins'],
@@ -102,8 +116,8 @@ describe('pin_analytics', () => {
     );
     p.expectCleanRead(r, ['pin_analytics', 'pins']);
     expect(p.requestsTo('/pins')).toHaveLength(2);
-    expect(windowsOf(pinAnalyticsRequests())).toEqual(['2026-06-18..2026-06-30']);
-    expect(pinAnalyticsRequests()).toHaveLength(served.length + refused.length);
+    expect(p.lines(p.requestsTo('/pins/analytics'))).toEqual([batchRequest(owned, '2026-06-18', TODAY)]);
+    expect(p.requestsTo(/^\/pins\/\d+\/analytics$/)).toEqual([]);
     expectSameRecords(r.records('pin_analytics'), truth('2026-06-18').records.pin_analytics);
     expect(r.records('pins')).toEqual(truth(TODAY).records.pins);
   });
@@ -116,9 +130,98 @@ describe('pin_analytics', () => {
     );
     p.expectCleanRead(r, ['pin_analytics']);
     expect(r.records('pin_analytics')).toEqual([]);
-    expect(pinAnalyticsRequests()).toEqual([]);
+    expect(p.requestsTo(/^\/pins\/(\d+\/)?analytics$/)).toEqual([]);
     expect(r.states('pin_analytics').length).toBeGreaterThanOrEqual(1);
     expect(r.states('pin_analytics').every((s) => s.stream.stream_state.date === '3021-01-01')).toBe(true);
+  });
+});
+
+describe('pin_analytics with 230 owned pins: batches of at most 100', () => {
+  const many = useSimulatedPinterest({ size: { ...UNIT_SIZE, ownedPins: 230, repins: 30 } });
+  test('ceil(owned / 100) requests in the first window, ceil(served / 100) in the others; the records equal the truth', async () => {
+    const { owned, served, refused } = ownedPins(many);
+    // Pins on protected boards are not listed: three batches still.
+    expect(owned.length).toBeGreaterThan(200);
+    expect(refused.length).toBeGreaterThan(0);
+    const r = await many.read(many.config(), [{ name: 'pin_analytics', sync_mode: 'incremental' }]);
+    many.expectCleanRead(r, ['pin_analytics']);
+    expect(many.lines(many.requestsTo('/pins/analytics'))).toEqual(
+      [
+        ...hundreds(owned).map((group) => batchRequest(group, ...WINDOWS[0])),
+        ...WINDOWS.slice(1).flatMap(([s, e]) => hundreds(served).map((group) => batchRequest(group, s, e))),
+      ].sort(),
+    );
+    expect(many.requestsTo(/^\/pins\/\d+\/analytics$/)).toEqual([]);
+    expectSameRecords(r.records('pin_analytics'), truthOf(many, '2026-05-01').records.pin_analytics);
+    expect(r.logs('WARN').filter((w) => w.includes(`skipped ${refused.length} `))).toHaveLength(1);
+  });
+});
+
+describe('pin_analytics without the batched beta', () => {
+  const noBeta = useSimulatedPinterest({ pinAnalyticsBeta: false });
+  test('GET /pins/analytics refused (403): one warning, then one request per pin per window, the same records and state', async () => {
+    const { served, refused } = ownedPins(noBeta);
+    const r = await noBeta.read(noBeta.config(), [{ name: 'pin_analytics', sync_mode: 'incremental' }]);
+    noBeta.expectCleanRead(r, ['pin_analytics']);
+    // The owned pins fit one batch: one refused request, none after it.
+    expect(noBeta.requestsTo('/pins/analytics').map((q) => q.query.start_date)).toEqual(['2026-05-01']);
+    expect(
+      noBeta.sim.requestLog
+        .filter((q) => q.status !== 200)
+        .map((q) => q.status)
+        .sort(),
+    ).toEqual([403, ...refused.map((x) => x.status)].sort());
+    expect(noBeta.lines(noBeta.requestsTo(/^\/pins\/\d+\/analytics$/))).toEqual(
+      [
+        ...WINDOWS.flatMap(([s, e]) => served.map((pin) => pinRequest(pin, s, e))),
+        ...refused.map((x) => pinRequest(x.pinId, ...WINDOWS[0])),
+      ].sort(),
+    );
+    expectSameRecords(r.records('pin_analytics'), truthOf(noBeta, '2026-05-01').records.pin_analytics);
+    const warnings = r.logs('WARN').filter((w) => w.includes('pin_analytics'));
+    expect(warnings.filter((w) => /refused GET \/pins\/analytics \(HTTP 403, code 29/.test(w))).toHaveLength(1);
+    expect(warnings.filter((w) => /skipped 2 /.test(w))).toHaveLength(1);
+    expect(r.states('pin_analytics').map((s) => s.stream.stream_state)).toEqual([
+      { date: '2026-05-30' },
+      { date: '2026-06-29' },
+      { date: TODAY },
+      { date: TODAY },
+    ]);
+  });
+});
+
+describe('pin_analytics where Pinterest refuses a whole batch over one pin (401 code 7)', () => {
+  const strict = useSimulatedPinterest({ pinAnalyticsRefusal: 'refuse-batch' });
+  test('that batch is read per pin (no token refresh), later windows batched without the refused pins; the records equal the truth', async () => {
+    const { owned, served, refused } = ownedPins(strict);
+    const r = await strict.read(strict.config(), [{ name: 'pin_analytics', sync_mode: 'incremental' }]);
+    strict.expectCleanRead(r, ['pin_analytics']);
+    expect(strict.requestsTo('/oauth/token', 'POST')).toHaveLength(1);
+    expect(strict.lines(strict.requestsTo('/pins/analytics'))).toEqual(
+      [batchRequest(owned, ...WINDOWS[0]), ...WINDOWS.slice(1).map(([s, e]) => batchRequest(served, s, e))].sort(),
+    );
+    expect(strict.lines(strict.requestsTo(/^\/pins\/\d+\/analytics$/))).toEqual(
+      owned.map((pin) => pinRequest(pin, ...WINDOWS[0])).sort(),
+    );
+    expect(strict.requests.filter((q) => /analytics$/.test(q.path))).toHaveLength(
+      strict.truth({ startDate: '2026-05-01', windowDays: 30 }).minRequests.pin_analytics,
+    );
+    expectSameRecords(r.records('pin_analytics'), truthOf(strict, '2026-05-01').records.pin_analytics);
+    const warnings = r.logs('WARN').filter((w) => w.includes('pin_analytics'));
+    expect(warnings.filter((w) => /refused GET \/pins\/analytics/.test(w))).toEqual([]);
+    expect(warnings.filter((w) => w.includes(`skipped ${refused.length} `))).toHaveLength(1);
+  });
+});
+
+describe('pin_analytics where Pinterest answers 404 for the batched route', () => {
+  const gone = useSimulatedPinterest({
+    refusals: [{ path: '/pins/analytics', status: 404, code: 404, message: 'Not found.' }],
+  });
+  test('falls back to one request per pin with one warning; the records equal the truth', async () => {
+    const r = await gone.read(gone.config(), [{ name: 'pin_analytics', sync_mode: 'incremental' }]);
+    gone.expectCleanRead(r, ['pin_analytics']);
+    expect(r.logs('WARN').filter((w) => /refused GET \/pins\/analytics \(HTTP 404/.test(w))).toHaveLength(1);
+    expectSameRecords(r.records('pin_analytics'), truthOf(gone, '2026-05-01').records.pin_analytics);
   });
 });
 
