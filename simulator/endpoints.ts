@@ -10,6 +10,7 @@ import { adAccountOf, boolParam, enumParam, idList, type Query } from './params'
 import type { Dataset, Json, Level, RateCategory, StreamName } from './types';
 import { pinWithMetrics, visibleBoards, visiblePins } from './views';
 import { entitiesOf } from './dataset';
+import { serveAudienceInsight, serveTargetingOptions } from './lookups-data';
 
 /** The path parameter a partitioned list is read for: one request series per ad account, board or board section. */
 type Parent = 'ad_account' | 'board' | 'board_section';
@@ -40,7 +41,15 @@ export interface ListSpec {
 
 /** The ground-truth computation of an endpoint that is not a plain list (groundTruth.ts). */
 export type TruthKind =
-  'ad_accounts' | 'pins' | 'interests' | 'entities' | 'ads_analytics' | 'pin_analytics' | 'user_analytics';
+  | 'ad_accounts'
+  | 'pins'
+  | 'interests'
+  | 'entities'
+  | 'ads_analytics'
+  | 'pin_analytics'
+  | 'user_analytics'
+  | 'audience_insights'
+  | 'targeting_values';
 
 export interface Handlers {
   ds: Dataset;
@@ -426,6 +435,25 @@ export const ENDPOINTS: readonly Endpoint[] = [
   adsAnalytics('/campaigns', 'campaign', true, ['campaign_targeting_analytics']),
   adsAnalytics('/ad_groups', 'ad_group', true, ['ad_group_targeting_analytics']),
   adsAnalytics('/ads', 'ad', true, ['ad_targeting_analytics']),
+  // Lookups: answers that are not pages of items (lookups-data.ts).
+  {
+    path: '/ad_accounts/{ad_account_id}/audience_insights',
+    method: 'GET',
+    category: 'ads_read',
+    scopes: ADS,
+    streams: ['audience_insights'],
+    truth: 'audience_insights',
+    serve: (h, r) => json(200, serveAudienceInsight(h.ds, r.params.ad_account_id, r.q)),
+  },
+  {
+    path: '/resources/targeting/{targeting_type}',
+    method: 'GET',
+    category: 'ads_read',
+    scopes: ADS,
+    streams: ['targeting_values'],
+    truth: 'targeting_values',
+    serve: (h, r) => json(200, serveTargetingOptions(h.ds, r.params.targeting_type, r.q)),
+  },
 ];
 
 /** Every stream the simulator serves, in table order. */

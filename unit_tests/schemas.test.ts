@@ -21,7 +21,7 @@ const SCHEMAS_DIR = path.resolve(__dirname, '../src/schemas');
 const OPENAPI_PATH = process.env.OPENAPI_PATH || OPENAPI_FIXTURE;
 
 const STREAMS = DEFINITIONS.map((d) => d.name);
-const ENTITY = DEFINITIONS.filter((d) => d.kind === 'list').map((d) => d.name);
+const ENTITY = DEFINITIONS.filter((d) => d.kind === 'list' && !d.answer).map((d) => d.name);
 const ANALYTICS = DEFINITIONS.flatMap((d) => (d.kind === 'analytics' ? [d] : []));
 const ADS_ANALYTICS = ANALYTICS.filter((d) => d.rows === 'ads_columns' && !d.targeting).map((d) => d.name);
 const TARGETING = ANALYTICS.filter((d) => d.rows === 'ads_columns' && d.targeting).map((d) => d.name);
@@ -312,6 +312,19 @@ describe('2. entity streams cover the OpenAPI item schemas', () => {
     const expected = makeOpenApiReader(openapi).fields(item);
     expect(expected.size).toBeGreaterThan(0);
     expect(compareWithOpenApi(readSchema(stream), expected)).toEqual([]);
+  });
+
+  it('audience_insights declares every field of the categories, demographic values and snapshot', () => {
+    const props = Object.keys(readSchema('audience_insights').properties);
+    const fields = (name: string) => Object.keys(openapi.components.schemas[name].properties);
+    for (const f of [
+      ...fields('AudienceCategory'),
+      ...fields('AudienceDemographicValue'),
+      'size',
+      'size_is_upper_bound',
+      'date',
+    ])
+      if (f !== 'subcategories') expect([f, props.includes(f)]).toEqual([f, true]);
   });
 
   it('fails when a field is removed or narrowed in our JSON', () => {

@@ -45,10 +45,20 @@ async function* readPartition(
       ...batches.map((ids) => ({ ...base, [def.ids!.param]: ids.join(',') })),
     ];
   }
+  if (def.variants) {
+    const { param, values } = def.variants;
+    queries = queries.flatMap((q) => values.map((v) => ({ ...q, [param]: v })));
+  }
   const knownAnswers = def.routeGone;
   try {
     for (const query of queries) {
       const spec: RequestSpec = { path, category: def.category, query, knownAnswers };
+      if (def.answer) {
+        const records = def.answer.records(await ctx.requester.json<unknown>(spec), partition, query ?? {});
+        carry(def, partition, records);
+        if (records.length > 0) yield { kind: 'records', data: records };
+        continue;
+      }
       for await (const page of def.unpaged ? onePage(ctx, spec) : bookmarkPages(ctx.requester, spec)) {
         const items = page as Item[];
         for (const item of items) {
@@ -79,6 +89,13 @@ async function* readPartition(
     }
     throw err;
   }
+}
+
+/** Record fields the definition fills from the partition where the record lacks them. */
+function carry(def: ListDefinition, partition: Partition, records: Item[]): void {
+  for (const record of records)
+    for (const field in def.carry)
+      if (record[field] === undefined || record[field] === null) record[field] = partition[def.carry[field]];
 }
 
 /** An endpoint without paging: its one answer's `items`. */

@@ -11,6 +11,8 @@ import { MAX_IDS_PER_REQUEST, MAX_TARGETING_TYPES_PER_REQUEST } from '../pintere
 import enums from '../schemas/pinterest-enums.json';
 import type { AnalyticsDefinition, AnalyticsRequestParts, ListDefinition, StreamDefinition } from './definition';
 import { adsAnalyticsRecord, dailyMetricsRows, targetingRecord } from './transforms';
+import { AUDIENCE_INSIGHT_TYPES, TARGETING_LOOKUP_TYPES } from '../pinterest/lookups';
+import { audienceInsightRecords, targetingValueRecords } from './lookups';
 
 const entityStatuses = (c: ConnectorConfig) => ({ entity_statuses: c.entity_statuses.join(',') });
 
@@ -132,6 +134,27 @@ const adsEntityList = (name: 'campaigns' | 'ad_groups' | 'ads'): ListDefinition 
 
 const BOARDS = { stream: 'boards' };
 
+/** Lookups: audience insights per ad account × audience type, and the names of targeting codes per type. */
+const LOOKUP_STREAMS: readonly ListDefinition[] = [
+  adAccountList(
+    'audience_insights',
+    ['ad_account_id', 'audience_insight_type', 'category', 'id'],
+    'audience_insights',
+    {
+      variants: { param: 'audience_insight_type', values: AUDIENCE_INSIGHT_TYPES },
+      answer: { shape: 'audience_insights', records: audienceInsightRecords },
+    },
+  ),
+  list({
+    name: 'targeting_values',
+    primaryKey: ['targeting_type', 'id'],
+    category: 'ads_read',
+    path: '/resources/targeting/{targeting_type}',
+    partition: { by: 'values', values: TARGETING_LOOKUP_TYPES, as: 'targeting_type' },
+    answer: { shape: 'targeting_values', records: targetingValueRecords },
+  }),
+];
+
 /** The built-in streams (fixed: a command's registry adds the config's custom reports, see registry.ts). */
 export const STREAMS: readonly StreamDefinition[] = Object.freeze([
   list({ name: 'boards', primaryKey: ['id'], category: 'org_read', path: '/boards', partition: { by: 'none' } }),
@@ -244,6 +267,7 @@ export const STREAMS: readonly StreamDefinition[] = Object.freeze([
   catalogList('catalogs', '/catalogs'),
   catalogList('catalogs_feeds', '/catalogs/feeds'),
   catalogList('catalogs_product_groups', '/catalogs/product_groups'),
+  ...LOOKUP_STREAMS,
 ]);
 
 /** The built-in streams by name. */
