@@ -28,7 +28,7 @@ const TARGETING = ANALYTICS.filter((d) => d.rows === 'ads_columns' && d.targetin
 const INCREMENTAL = ANALYTICS.map((d) => d.name);
 const PRIMARY_KEYS: Record<string, string[]> = Object.fromEntries(DEFINITIONS.map((d) => [d.name, d.primaryKey]));
 const CURSOR_FIELDS: Record<string, string | undefined> = Object.fromEntries(
-  DEFINITIONS.map((d) => [d.name, d.kind === 'analytics' ? d.cursorField : undefined]),
+  DEFINITIONS.map((d) => [d.name, d.cursorField]),
 );
 const pathOf = (stream: string) => STREAMS_BY_NAME.get(stream)!.path;
 
@@ -523,7 +523,22 @@ describe('4. primary keys and cursors (the registry)', () => {
     expect(readSchema(stream).properties.date).toMatchObject({ type: ['null', 'string'], format: 'date' });
   });
 
-  it('entity streams have no cursor', () => {
-    for (const s of ENTITY) expect(CURSOR_FIELDS[s]).toBeUndefined();
+  it('entity streams have no cursor, or `updated_time` where the API item carries it (a nullable number)', () => {
+    for (const s of ENTITY) {
+      const cursor = CURSOR_FIELDS[s];
+      if (cursor === undefined) continue;
+      expect([s, cursor]).toEqual([s, 'updated_time']);
+      expect(readSchema(s).properties.updated_time.type).toEqual(expect.arrayContaining(['null']));
+      expect(readSchema(s).properties.updated_time.type.some((t: string) => t === 'integer' || t === 'number')).toBe(
+        true,
+      );
+    }
+    expect(ENTITY.filter((s) => CURSOR_FIELDS[s])).toEqual([
+      'campaigns',
+      'ad_groups',
+      'ads',
+      'ad_accounts',
+      'customer_lists',
+    ]);
   });
 });

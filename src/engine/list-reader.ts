@@ -13,25 +13,44 @@ import type { ReadContext, StreamEvent } from './context';
 import { bookmarkPages } from './paginator';
 import { resolvePartitions } from './partitions';
 import { fillPath } from './paths';
+import { UpdatedTimeCursor } from './updated-time';
 
 type Item = Record<string, unknown>;
 
-export async function* readList(def: ListDefinition, ctx: ReadContext): AsyncGenerator<StreamEvent> {
+/** How a list is read: whole (full refresh), or emitting only what changed since the saved `updated_time`. */
+interface ListReadOptions {
+  incremental?: boolean;
+  inputState?: Record<string, unknown>;
+}
+
+export async function* readList(
+  def: ListDefinition,
+  ctx: ReadContext,
+  opts: ListReadOptions = {},
+): AsyncGenerator<StreamEvent> {
+  const cursor =
+    opts.incremental && def.cursorField === 'updated_time'
+      ? new UpdatedTimeCursor(def.name, opts.inputState, def.partition.by === 'ad_account')
+      : undefined;
   if (def.setupAdAccounts) {
     // The set-up list of the read (configured accounts, or every readable one): no request of its own.
-    const items = (await ctx.accounts.listAdAccounts()).map((a) => ({ ...a.item }));
+    let items = (await ctx.accounts.listAdAccounts()).map((a) => ({ ...a.item }));
+    if (cursor) items = cursor.filter(items, undefined);
     if (items.length > 0) yield { kind: 'records', data: items };
-    return;
+  } else {
+    const partitions = await resolvePartitions(def.partition, ctx);
+    const tasks = partitions.map((p) => () => readPartition(def, ctx, p, cursor));
+    yield* mergeTasks(tasks, ctx.config.concurrency);
   }
-  const partitions = await resolvePartitions(def.partition, ctx);
-  const tasks = partitions.map((p) => () => readPartition(def, ctx, p));
-  yield* mergeTasks(tasks, ctx.config.concurrency);
+  // The whole list was read: the cursor moves to the newest change seen.
+  if (cursor) yield { kind: 'checkpoint', state: cursor.state() };
 }
 
 async function* readPartition(
   def: ListDefinition,
   ctx: ReadContext,
   partition: Partition,
+  cursor?: UpdatedTimeCursor,
 ): AsyncGenerator<StreamEvent> {
   const path = fillPath(def.path, partition);
   const feed = ctx.shared.feed(def.name, path);
@@ -61,12 +80,11 @@ async function* readPartition(
       }
       for await (const page of def.unpaged ? onePage(ctx, spec) : bookmarkPages(ctx.requester, spec)) {
         const items = page as Item[];
-        for (const item of items) {
-          feed.add(item);
-          for (const field in def.carry)
-            if (item[field] === undefined || item[field] === null) item[field] = partition[def.carry[field]];
-        }
-        if (items.length > 0) yield { kind: 'records', data: items };
+        for (const item of items) feed.add(item);
+        carry(def, partition, items);
+        // Other streams draw on the whole list; only the records are filtered.
+        const records = cursor ? cursor.filter(items, partition.key) : items;
+        if (records.length > 0) yield { kind: 'records', data: records };
       }
     }
     feed.done();

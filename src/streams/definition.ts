@@ -66,6 +66,8 @@ interface BaseDefinition {
 
 export interface ListDefinition extends BaseDefinition {
   kind: 'list';
+  /** Also incremental: the list is read whole and only items changed since the saved cursor are emitted. */
+  cursorField?: 'updated_time';
   /** Query parameters the config decides (beyond paging and ids). */
   params?: (config: ConnectorConfig) => Record<string, string | number | boolean | undefined>;
   /** Answers for the route itself that mean the endpoint is gone upstream: complete empty with a warning. */

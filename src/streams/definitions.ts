@@ -130,6 +130,7 @@ const adsEntityList = (name: 'campaigns' | 'ad_groups' | 'ads'): ListDefinition 
     path: `/ad_accounts/{ad_account_id}/${name}`,
     partition: { by: 'ad_account' },
     params: entityStatuses,
+    cursorField: 'updated_time',
   });
 
 const BOARDS = { stream: 'boards' };
@@ -223,6 +224,7 @@ export const STREAMS: readonly StreamDefinition[] = Object.freeze([
     path: '/ad_accounts',
     partition: { by: 'none' },
     setupAdAccounts: true,
+    cursorField: 'updated_time',
     // Pinterest added the account's time zone after API 5.23.
     extraFields: {
       time_zone: {
@@ -234,7 +236,7 @@ export const STREAMS: readonly StreamDefinition[] = Object.freeze([
   adsAnalytics('ad_account_analytics', 'ad_account'),
   adsAnalytics('ad_account_targeting_analytics', 'ad_account', { targeting: true }),
   adAccountList('audiences', ['id'], 'audiences'),
-  adAccountList('customer_lists', ['id'], 'customer_lists'),
+  adAccountList('customer_lists', ['id'], 'customer_lists', { cursorField: 'updated_time' }),
   adAccountList('conversion_tags', ['id'], 'conversion_tags', { unpaged: true }),
   // Keywords hang under ad groups (Ads Manager) or the account (no filter); campaign-level ones (negative only) are not read.
   adAccountList('keywords', ['id'], 'keywords', {
