@@ -93,4 +93,25 @@ describe('campaigns incremental on updated_time', () => {
     expect(errors[0].failure_type).toBe('config_error');
     expect(errors[0].message).toMatch(/ads.*'updated_time'.*"2026-06-01"/);
   });
+
+  test('a partition cursor that is not whole seconds is a config error naming the partition', async () => {
+    const state = { updated_time: 1, partitions: { [p.accounts[0]]: { updated_time: 1.5 } } };
+    const r = await p.read(p.config(), [incremental('campaigns')], asInput('campaigns', state));
+    const errors = r.traces();
+    expect(errors).toHaveLength(1);
+    expect(errors[0].failure_type).toBe('config_error');
+    expect(errors[0].message).toContain(`partition '${p.accounts[0]}'`);
+  });
+
+  test('a cursor in the future emits nothing and keeps the cursor', async () => {
+    const future = 33_166_368_000;
+    const r = await p.read(p.config(), [incremental('ad_groups')], asInput('ad_groups', { updated_time: future }));
+    p.expectCleanRead(r, ['ad_groups']);
+    expect(r.records('ad_groups')).toEqual([]);
+    const state = lastState(r, 'ad_groups');
+    expect(state.updated_time).toBe(future);
+    expect(
+      Object.values(state.partitions as Record<string, { updated_time: number }>).map((x) => x.updated_time),
+    ).toEqual(p.accounts.map(() => future));
+  });
 });
