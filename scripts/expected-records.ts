@@ -20,7 +20,7 @@ function configuredCatalog() {
   return {
     streams: STREAMS.map((d) => {
       const primary_key = d.primaryKey.map((k) => [k]);
-      const incremental = d.kind === 'analytics';
+      const incremental = d.cursorField !== undefined;
       return {
         stream: {
           name: d.name,
@@ -57,9 +57,13 @@ async function main() {
       JSON.stringify(configuredCatalog(), null, 2) + '\n',
     );
     // A state far in the future for every incremental stream: CAT's state_with_abnormally_large_values.
-    const abnormal = STREAMS.filter((d) => d.kind === 'analytics').map((d) => ({
+    const abnormal = STREAMS.filter((d) => d.cursorField !== undefined).map((d) => ({
       type: 'STREAM',
-      stream: { stream_descriptor: { name: d.name }, stream_state: { date: '3021-01-01' } },
+      stream: {
+        stream_descriptor: { name: d.name },
+        // 3021-01-01 as a date, or as Unix seconds
+        stream_state: d.cursorField === 'date' ? { date: '3021-01-01' } : { [d.cursorField!]: 33_166_368_000 },
+      },
     }));
     writeFileSync(
       join(__dirname, '..', 'integration_tests', 'abnormal_state.json'),

@@ -368,6 +368,7 @@ function rootSchema(properties: JsonObject, description?: string): JsonObject {
 
 /** A list stream's schema: the item of its list operation, plus the parent ids it carries and declared extras. */
 export function buildListSchema(doc: OpenApiDoc, def: ListDefinition): JsonObject {
+  if (def.answer) return buildLookupSchema(doc, def, def.answer.shape);
   const converted = convertSchema(doc, listItemSchema(doc, def.path));
   const props = (converted.properties ?? {}) as JsonObject;
   for (const field of Object.keys(def.carry ?? {})) {
@@ -382,6 +383,46 @@ export function buildListSchema(doc: OpenApiDoc, def: ListDefinition): JsonObjec
     const prop = (props[key] ?? {}) as JsonObject;
     props[key] = { ...prop, type: ['null', 'string'] };
   }
+  return rootSchema(sortKeys(props));
+}
+
+/** The rows a lookup stream makes of an answer that is not a page of items (src/streams/lookups.ts). */
+function buildLookupSchema(
+  doc: OpenApiDoc,
+  def: ListDefinition,
+  shape: 'audience_insights' | 'targeting_values',
+): JsonObject {
+  const text = (description: string) => withDescription(NULL_STRING, description);
+  const props: JsonObject = {};
+  if (shape === 'targeting_values') {
+    props.targeting_type = text('The targeting type the code belongs to (LOCATION, GEO, INTEREST …).');
+    props.id = text('The targeting value as Pinterest writes it in targeting specs and targeting analytics.');
+    props.name = text("The value's display name.");
+  } else {
+    const response = successSchema(doc, def.path);
+    const propsOf = (schema: OasSchema) => (convertSchema(doc, schema).properties ?? {}) as JsonObject;
+    const top = propsOf(response);
+    const category = deref(doc, findProperty(doc, response, 'categories')).items;
+    const demographic = deref(doc, findProperty(doc, response, 'demographics'));
+    Object.assign(props, propsOf(deref(doc, findProperty(doc, demographic, 'ages')).items), propsOf(category));
+    delete props.subcategories;
+    for (const k of ['size', 'size_is_upper_bound', 'date']) props[k] = top[k];
+    props.date = { ...(props.date as JsonObject), format: 'date', description: 'The day the insights were generated.' };
+    props.key = text("The value's key (the interest id, or the demographic key, e.g. 25-34, female, iphone, 501, us).");
+    props.name = text("The value's display name.");
+    props.ratio = withDescription(NULL_NUMBER, "The value's share of the audience (of its category's, for interests).");
+    props.index = withDescription(NULL_NUMBER, 'Interest affinity index (interests only).');
+    props.ad_account_id = text('Id of the ad account the insights are for.');
+    props.audience_insight_type = text(
+      'The audience: YOUR_TOTAL_AUDIENCE, YOUR_ENGAGED_AUDIENCE or PINTEREST_TOTAL_AUDIENCE.',
+    );
+    props.category = text(
+      'Which distribution the row belongs to: categories, subcategories (interests), ages, genders, devices, metros, countries.',
+    );
+    props.id = text('The value: the interest id for categories and subcategories, the demographic key otherwise.');
+    props.parent_id = text('For subcategories: the id of the interest (category) it belongs to.');
+  }
+  for (const key of def.primaryKey) props[key] = { ...((props[key] ?? {}) as JsonObject), type: ['null', 'string'] };
   return rootSchema(sortKeys(props));
 }
 

@@ -34,6 +34,8 @@ function partition(def: StreamDefinition): string {
   const parts: string[] = [];
   if (p.by === 'user') parts.push("the token's user");
   if (p.by === 'ad_account') parts.push('ad account');
+  if (p.by === 'values') parts.push(`${p.as.replace(/_/g, ' ')} (${p.values.join(', ')})`);
+  if (def.kind === 'list' && def.variants) parts.push(def.variants.param.replace(/_/g, ' '));
   if (p.by === 'parent') {
     const where = p.parent.where
       ? ` with ${Object.entries(p.parent.where)

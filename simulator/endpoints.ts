@@ -11,6 +11,7 @@ import type { Dataset, Json, Level, RateCategory, StreamName } from './types';
 import { pinWithMetrics, visibleBoards, visiblePins } from './views';
 import { entitiesOf } from './dataset';
 import { productGroupPromotions, shoppingAdGroups } from './product-groups';
+import { serveAudienceInsight, serveTargetingOptions } from './lookups-data';
 
 /** The path parameter a partitioned list is read for: one request series per ad account, board or board section. */
 type Parent = 'ad_account' | 'board' | 'board_section';
@@ -48,7 +49,9 @@ export type TruthKind =
   | 'ads_analytics'
   | 'pin_analytics'
   | 'user_analytics'
-  | 'product_group_analytics';
+  | 'product_group_analytics'
+  | 'audience_insights'
+  | 'targeting_values';
 
 export interface Handlers {
   ds: Dataset;
@@ -481,6 +484,25 @@ export const ENDPOINTS: readonly Endpoint[] = [
   adsAnalytics('/ad_groups', 'ad_group', true, ['ad_group_targeting_analytics']),
   adsAnalytics('/ads', 'ad', true, ['ad_targeting_analytics']),
   ...PRODUCT_GROUP_ENDPOINTS,
+  // Lookups: answers that are not pages of items (lookups-data.ts).
+  {
+    path: '/ad_accounts/{ad_account_id}/audience_insights',
+    method: 'GET',
+    category: 'ads_read',
+    scopes: ADS,
+    streams: ['audience_insights'],
+    truth: 'audience_insights',
+    serve: (h, r) => json(200, serveAudienceInsight(h.ds, r.params.ad_account_id, r.q)),
+  },
+  {
+    path: '/resources/targeting/{targeting_type}',
+    method: 'GET',
+    category: 'ads_read',
+    scopes: ADS,
+    streams: ['targeting_values'],
+    truth: 'targeting_values',
+    serve: (h, r) => json(200, serveTargetingOptions(h.ds, r.params.targeting_type, r.q)),
+  },
 ];
 
 /** Every stream the simulator serves, in table order. */

@@ -40,6 +40,8 @@ import type {
   StreamName,
 } from './types';
 import { pinWithMetrics, visibleBoards, visiblePins } from './views';
+import { AUDIENCE_INSIGHT_TYPES, TARGETING_LOOKUP_TYPES } from '../src/pinterest/lookups';
+import { audienceInsight, audienceInsightRecords, serveTargetingOptions, targetingValueRecords } from './lookups-data';
 
 const PAGE = 250;
 const REPORT_LEVEL_OF: Record<Level, string> = {
@@ -265,6 +267,8 @@ export function computeGroundTruth(ds: Dataset, opts: SimulatorOptions, cfg: Gro
     push(userAnalytics, r);
   }
 
+  lookupsTruth(ds, accounts, pushItems, minRequests);
+
   const sharedOk = ds.adAccounts.length;
   return {
     records,
@@ -355,5 +359,25 @@ function listTruth(
       pushItems(stream, carried(items, parentId));
       minRequests[stream] += spec.paged === false ? 1 : pages(items.length);
     }
+  }
+}
+
+/** The lookups: one request per ad account × audience type, and one per targeting type with code values. */
+function lookupsTruth(
+  ds: Dataset,
+  accounts: Dataset['adAccounts'],
+  pushItems: (s: StreamName, items: Json[]) => void,
+  minRequests: Record<StreamName, number>,
+): void {
+  const insights = streamOf('audience_insights');
+  for (const acc of accounts)
+    for (const type of AUDIENCE_INSIGHT_TYPES) {
+      pushItems(insights, audienceInsightRecords(acc.id, type, audienceInsight(ds, acc, type)));
+      minRequests[insights]++;
+    }
+  const values = streamOf('targeting_values');
+  for (const type of TARGETING_LOOKUP_TYPES) {
+    pushItems(values, targetingValueRecords(type, serveTargetingOptions(ds, type, new Query(new URLSearchParams()))));
+    minRequests[values]++;
   }
 }

@@ -86,6 +86,11 @@ export interface Simulator {
   advanceDay(days?: number): void;
   /** the simulated day now (today, plus the days the clock advanced) */
   currentDay(): string;
+  /**
+   * Changes entities (campaigns, ad groups, ads) as an advertiser's edit would: their `updated_time` becomes
+   * `at` (default: one hour after the newest updated_time of the dataset). The ground truth follows.
+   */
+  touchEntities(ids: readonly string[], at?: number): void;
   /** the report API: its download host's received Authorization headers and its counters */
   readonly reports: Pick<
     ReportApi,
@@ -131,8 +136,23 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     data: ds,
     advanceDay: (days) => srv.clock.advance(days),
     currentDay: () => formatDay(srv.clock.day),
+    touchEntities: (ids, at) => {
+      touchEntities(ds, ids, at);
+      srv.clearCache();
+    },
     reports: srv.reportApi,
   };
+}
+
+function touchEntities(ds: Dataset, ids: readonly string[], at?: number): void {
+  const entities = ids.map((id) => {
+    const e = ds.entityById.get(id);
+    if (!e) throw new Error(`touchEntities: no campaign, ad group or ad ${id}`);
+    return e;
+  });
+  const newest = Math.max(...[...ds.entityById.values()].map((e) => Number(e.item.updated_time) || 0));
+  // a new item object: the list pages cache each item's JSON by identity
+  for (const e of entities) e.item = { ...e.item, updated_time: at ?? newest + 3600 };
 }
 
 /** Ground truth without starting a server (same dataset as startSimulator with the same options). */

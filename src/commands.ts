@@ -146,7 +146,8 @@ export async function read(args: ReadArgs, io: CommandIO): Promise<number> {
     const states = parseInputState(args.state ? await readStateFile(args.state) : undefined);
     const streams = discoverCatalog(registry).streams;
     const incremental = streams.filter((s) => s.supported_sync_modes.includes('incremental')).map((s) => s.name);
-    for (const warning of stateWarnings(states, new Set(streams.map((s) => s.name)), new Set(incremental)))
+    const cursors = new Map(streams.map((s) => [s.name, s.default_cursor_field?.[0] ?? 'date']));
+    for (const warning of stateWarnings(states, new Set(streams.map((s) => s.name)), new Set(incremental), cursors))
       await io.writer.log('WARN', warning);
     const runtime = createRuntime({
       config,

@@ -534,7 +534,11 @@ function createFakePinterest(opts: FixtureOptions = {}): FakePinterest {
     const path = def.path.replace(/\{(\w+)\}/g, ':$1');
     if (modelled(path)) continue;
     fake.unmodelled.push(def.name);
-    const empty = def.kind === 'list' ? { items: [], bookmark: null } : def.stream?.key ? { [def.stream.key]: [] } : [];
+    const emptyList =
+      def.kind === 'list' && def.answer ? (def.answer.shape === 'targeting_values' ? [] : {}) : undefined;
+    const empty =
+      emptyList ??
+      (def.kind === 'list' ? { items: [], bookmark: null } : def.stream?.key ? { [def.stream.key]: [] } : []);
     handlers.push(get(path, () => HttpResponse.json(empty) as Response));
   }
   const server = setupServer(...handlers);

@@ -21,14 +21,14 @@ const SCHEMAS_DIR = path.resolve(__dirname, '../src/schemas');
 const OPENAPI_PATH = process.env.OPENAPI_PATH || OPENAPI_FIXTURE;
 
 const STREAMS = DEFINITIONS.map((d) => d.name);
-const ENTITY = DEFINITIONS.filter((d) => d.kind === 'list').map((d) => d.name);
+const ENTITY = DEFINITIONS.filter((d) => d.kind === 'list' && !d.answer).map((d) => d.name);
 const ANALYTICS = DEFINITIONS.flatMap((d) => (d.kind === 'analytics' ? [d] : []));
 const ADS_ANALYTICS = ANALYTICS.filter((d) => d.rows === 'ads_columns' && !d.targeting).map((d) => d.name);
 const TARGETING = ANALYTICS.filter((d) => d.rows === 'ads_columns' && d.targeting).map((d) => d.name);
 const INCREMENTAL = ANALYTICS.map((d) => d.name);
 const PRIMARY_KEYS: Record<string, string[]> = Object.fromEntries(DEFINITIONS.map((d) => [d.name, d.primaryKey]));
 const CURSOR_FIELDS: Record<string, string | undefined> = Object.fromEntries(
-  DEFINITIONS.map((d) => [d.name, d.kind === 'analytics' ? d.cursorField : undefined]),
+  DEFINITIONS.map((d) => [d.name, d.cursorField]),
 );
 const pathOf = (stream: string) => STREAMS_BY_NAME.get(stream)!.path;
 
@@ -314,6 +314,19 @@ describe('2. entity streams cover the OpenAPI item schemas', () => {
     expect(compareWithOpenApi(readSchema(stream), expected)).toEqual([]);
   });
 
+  it('audience_insights declares every field of the categories, demographic values and snapshot', () => {
+    const props = Object.keys(readSchema('audience_insights').properties);
+    const fields = (name: string) => Object.keys(openapi.components.schemas[name].properties);
+    for (const f of [
+      ...fields('AudienceCategory'),
+      ...fields('AudienceDemographicValue'),
+      'size',
+      'size_is_upper_bound',
+      'date',
+    ])
+      if (f !== 'subcategories') expect([f, props.includes(f)]).toEqual([f, true]);
+  });
+
   it('fails when a field is removed or narrowed in our JSON', () => {
     const item = listItemSchema(openapi, pathOf('pins'));
     const expected = makeOpenApiReader(openapi).fields(item);
@@ -510,7 +523,22 @@ describe('4. primary keys and cursors (the registry)', () => {
     expect(readSchema(stream).properties.date).toMatchObject({ type: ['null', 'string'], format: 'date' });
   });
 
-  it('entity streams have no cursor', () => {
-    for (const s of ENTITY) expect(CURSOR_FIELDS[s]).toBeUndefined();
+  it('entity streams have no cursor, or `updated_time` where the API item carries it (a nullable number)', () => {
+    for (const s of ENTITY) {
+      const cursor = CURSOR_FIELDS[s];
+      if (cursor === undefined) continue;
+      expect([s, cursor]).toEqual([s, 'updated_time']);
+      expect(readSchema(s).properties.updated_time.type).toEqual(expect.arrayContaining(['null']));
+      expect(readSchema(s).properties.updated_time.type.some((t: string) => t === 'integer' || t === 'number')).toBe(
+        true,
+      );
+    }
+    expect(ENTITY.filter((s) => CURSOR_FIELDS[s])).toEqual([
+      'campaigns',
+      'ad_groups',
+      'ads',
+      'ad_accounts',
+      'customer_lists',
+    ]);
   });
 });

@@ -30,6 +30,8 @@ import {
 } from '..';
 import { ByteWriter } from '../bytes';
 import { ENDPOINTS, matchRoute, type Endpoint } from '../endpoints';
+import { audienceInsightRecords, targetingValueRecords } from '../lookups-data';
+import { AUDIENCE_INSIGHT_TYPES, TARGETING_LOOKUP_TYPES, TARGETING_OPTION_TYPES } from '../../src/pinterest/lookups';
 import { OPENAPI_FIXTURE } from '../../reference';
 import { TODAY } from '../../test_kit/constants';
 import { canonical } from '../../test_kit/messages';
@@ -1075,6 +1077,23 @@ describe('Pinterest API simulator', () => {
     });
   });
 
+  describe('lookups', () => {
+    test('audience insights need an audience type of the enum; targeting options a type of the path enum', async () => {
+      const path = `/ad_accounts/${acc0}/audience_insights`;
+      expect((await c.get(path)).status).toBe(400);
+      expect((await c.get(path, { audience_insight_type: 'EVERYONE' })).status).toBe(400);
+      const one = await c.ok(path, { audience_insight_type: 'YOUR_ENGAGED_AUDIENCE' });
+      expect(one.type).toBe('YOUR_ENGAGED_AUDIENCE');
+      expect(
+        (await c.get('/ad_accounts/1/audience_insights', { audience_insight_type: 'YOUR_TOTAL_AUDIENCE' })).status,
+      ).toBe(403);
+      expect((await c.get('/resources/targeting/COUNTRY')).status).toBe(400);
+      expect((await c.get('/resources/targeting/AUDIENCE_INCLUDE')).status).toBe(400);
+      const locations = await c.ok('/resources/targeting/LOCATION');
+      expect(locations[0]['501']).toBe('U.S.: New York');
+    });
+  });
+
   describe('stream mapping', () => {
     test('every endpoint that serves a stream is a plain list or names its ground-truth computation', () => {
       const rows = ENDPOINTS.filter((e) => !e.batchOf);
@@ -1292,6 +1311,14 @@ describe('Pinterest API simulator', () => {
               got.product_group_analytics.push({ ...lower(r), ad_account_id: acc.id, currency: acc.currency });
           }
       }
+      // the lookups: one answer per ad account × audience type, and per targeting type with code values
+      for (const acc of accounts)
+        for (const type of AUDIENCE_INSIGHT_TYPES) {
+          const answer = await c.ok(`/ad_accounts/${acc.id}/audience_insights`, { audience_insight_type: type });
+          got.audience_insights.push(...audienceInsightRecords(acc.id, type, answer));
+        }
+      for (const type of TARGETING_LOOKUP_TYPES)
+        got.targeting_values.push(...targetingValueRecords(type, await c.ok(`/resources/targeting/${type}`)));
       const pinTypes = [
         'IMPRESSION',
         'OUTBOUND_CLICK',
@@ -1501,6 +1528,9 @@ describe('Pinterest API simulator', () => {
         const items = await cl.ok(fill(e.path, parent), e.list!.paged === false ? first : { ...first, page_size: 250 });
         expect([e.path, items.items.length > 0]).toEqual([e.path, true]);
       }
+      for (const type of AUDIENCE_INSIGHT_TYPES)
+        await cl.ok(`/ad_accounts/${acc0}/audience_insights`, { audience_insight_type: type });
+      for (const type of TARGETING_OPTION_TYPES) await cl.ok(`/resources/targeting/${type}`, { ad_account_id: acc0 });
       const missing = OPERATIONS.filter((op) => !v.covered.has(op));
       expect(missing).toEqual([]);
     });

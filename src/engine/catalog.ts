@@ -6,15 +6,14 @@ import type { StreamRegistry } from '../streams/registry';
 import { describeJson, HOW_TO_CATALOG } from './input-files';
 
 function airbyteStream(def: StreamDefinition): AirbyteStream {
-  const incremental = def.kind === 'analytics';
+  const cursorField = def.cursorField;
+  const incremental = cursorField !== undefined;
   return {
     name: def.name,
     json_schema: schemaOf(def),
     supported_sync_modes: incremental ? ['full_refresh', 'incremental'] : ['full_refresh'],
     source_defined_primary_key: def.primaryKey.map((k) => [k]),
-    ...(incremental
-      ? { source_defined_cursor: true, default_cursor_field: [def.cursorField], is_resumable: true }
-      : {}),
+    ...(incremental ? { source_defined_cursor: true, default_cursor_field: [cursorField], is_resumable: true } : {}),
   };
 }
 

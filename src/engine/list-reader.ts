@@ -13,25 +13,44 @@ import type { ReadContext, StreamEvent } from './context';
 import { bookmarkPages } from './paginator';
 import { resolvePartitions } from './partitions';
 import { fillPath } from './paths';
+import { UpdatedTimeCursor } from './updated-time';
 
 type Item = Record<string, unknown>;
 
-export async function* readList(def: ListDefinition, ctx: ReadContext): AsyncGenerator<StreamEvent> {
+/** How a list is read: whole (full refresh), or emitting only what changed since the saved `updated_time`. */
+interface ListReadOptions {
+  incremental?: boolean;
+  inputState?: Record<string, unknown>;
+}
+
+export async function* readList(
+  def: ListDefinition,
+  ctx: ReadContext,
+  opts: ListReadOptions = {},
+): AsyncGenerator<StreamEvent> {
+  const cursor =
+    opts.incremental && def.cursorField === 'updated_time'
+      ? new UpdatedTimeCursor(def.name, opts.inputState, def.partition.by === 'ad_account')
+      : undefined;
   if (def.setupAdAccounts) {
     // The set-up list of the read (configured accounts, or every readable one): no request of its own.
-    const items = (await ctx.accounts.listAdAccounts()).map((a) => ({ ...a.item }));
+    let items = (await ctx.accounts.listAdAccounts()).map((a) => ({ ...a.item }));
+    if (cursor) items = cursor.filter(items, undefined);
     if (items.length > 0) yield { kind: 'records', data: items };
-    return;
+  } else {
+    const partitions = await resolvePartitions(def.partition, ctx);
+    const tasks = partitions.map((p) => () => readPartition(def, ctx, p, cursor));
+    yield* mergeTasks(tasks, ctx.config.concurrency);
   }
-  const partitions = await resolvePartitions(def.partition, ctx);
-  const tasks = partitions.map((p) => () => readPartition(def, ctx, p));
-  yield* mergeTasks(tasks, ctx.config.concurrency);
+  // The whole list was read: the cursor moves to the newest change seen.
+  if (cursor) yield { kind: 'checkpoint', state: cursor.state() };
 }
 
 async function* readPartition(
   def: ListDefinition,
   ctx: ReadContext,
   partition: Partition,
+  cursor?: UpdatedTimeCursor,
 ): AsyncGenerator<StreamEvent> {
   const path = fillPath(def.path, partition);
   const feed = ctx.shared.feed(def.name, partition);
@@ -50,18 +69,27 @@ async function* readPartition(
       })),
     ];
   }
+  if (def.variants) {
+    const { param, values } = def.variants;
+    queries = queries.flatMap((q) => values.map((v) => ({ query: { ...q.query, [param]: v }, fields: q.fields })));
+  }
   const knownAnswers = def.routeGone;
   try {
     for (const { query, fields } of queries) {
       const spec: RequestSpec = { path, category: def.category, query, knownAnswers };
+      if (def.answer) {
+        const records = def.answer.records(await ctx.requester.json<unknown>(spec), partition, query ?? {});
+        carry(def, fields, records);
+        if (records.length > 0) yield { kind: 'records', data: records };
+        continue;
+      }
       for await (const page of def.unpaged ? onePage(ctx, spec) : bookmarkPages(ctx.requester, spec)) {
         const items = page as Item[];
-        for (const item of items) {
-          feed.add(item);
-          for (const field in def.carry)
-            if (item[field] === undefined || item[field] === null) item[field] = fields[def.carry[field]];
-        }
-        if (items.length > 0) yield { kind: 'records', data: items };
+        for (const item of items) feed.add(item);
+        carry(def, fields, items);
+        // Other streams draw on the whole list; only the records are filtered.
+        const records = cursor ? cursor.filter(items, partition.key) : items;
+        if (records.length > 0) yield { kind: 'records', data: records };
       }
     }
     feed.done();
@@ -84,6 +112,13 @@ async function* readPartition(
     }
     throw err;
   }
+}
+
+/** Record fields the definition fills from the partition (or the request's id batch) where the record lacks them. */
+function carry(def: ListDefinition, fields: Partition, records: Item[]): void {
+  for (const record of records)
+    for (const field in def.carry)
+      if (record[field] === undefined || record[field] === null) record[field] = fields[def.carry[field]];
 }
 
 /** An endpoint without paging: its one answer's `items`. */

@@ -19,6 +19,8 @@ export async function resolvePartitions(spec: PartitionSpec, ctx: ReadContext): 
         ad_account_id: a.id,
         currency: a.currency,
       }));
+    case 'values':
+      return spec.values.map((v): Partition => ({ [spec.as]: v }));
     case 'parent': {
       const parent = ctx.registry.get(spec.parent.stream);
       if (!parent) throw new Error(`partition parent ${spec.parent.stream} is not a stream`);

@@ -92,9 +92,12 @@ async function* runStream(
   yield [msg.streamStatus(name, 'STARTED')];
   let running = false;
   let sinceState = 0;
+  let checkpointed = false;
   try {
     const events =
-      def.kind === 'list' ? readList(def, ctx) : readAnalytics(def, ctx, { incremental, inputState, onUnknownField });
+      def.kind === 'list'
+        ? readList(def, ctx, { incremental, inputState })
+        : readAnalytics(def, ctx, { incremental, inputState, onUnknownField });
     for await (const event of events) {
       if (event.kind === 'records') {
         const out: AirbyteMessage[] = [];
@@ -112,6 +115,7 @@ async function* runStream(
       } else if (event.kind === 'checkpoint') {
         yield [msg.streamState(name, event.state, sinceState)];
         sinceState = 0;
+        checkpointed = true;
       } else if (event.kind === 'estimate') {
         yield [msg.estimate(name, event.rows)];
       } else if (event.kind === 'note') {
@@ -121,7 +125,7 @@ async function* runStream(
     const end: AirbyteMessage[] = [];
     if (!running) end.push(msg.streamStatus(name, 'RUNNING'));
     // Full-refresh lists have no cursor: one checkpoint at the end carries the count.
-    if (def.kind === 'list') end.push(msg.streamState(name, {}, sinceState));
+    if (def.kind === 'list' && !checkpointed) end.push(msg.streamState(name, {}, sinceState));
     end.push(msg.streamStatus(name, 'COMPLETE'));
     yield end;
   } catch (err) {

@@ -146,6 +146,7 @@ export function stateWarnings(
   states: StreamStates,
   known: ReadonlySet<string>,
   incremental: ReadonlySet<string>,
+  cursorFields: ReadonlyMap<string, string> = new Map(),
 ): string[] {
   const out: string[] = [];
   for (const [stream, state] of states) {
@@ -154,10 +155,11 @@ export function stateWarnings(
       continue;
     }
     if (!incremental.has(stream) || Object.keys(state).length === 0) continue;
-    const foreign = Object.keys(state).filter((key) => key !== 'date' && key !== 'partitions');
-    if (state.date === undefined && state.partitions === undefined) {
+    const cursor = cursorFields.get(stream) ?? 'date';
+    const foreign = Object.keys(state).filter((key) => key !== cursor && key !== 'partitions');
+    if (state[cursor] === undefined && state.partitions === undefined) {
       out.push(
-        `The input state of stream '${stream}' has neither 'date' nor 'partitions' (it has ${foreign.map((k) => `'${k}'`).join(', ')}); the stream is read from its start.`,
+        `The input state of stream '${stream}' has neither '${cursor}' nor 'partitions' (it has ${foreign.map((k) => `'${k}'`).join(', ')}); the stream is read from its start.`,
       );
     } else if (foreign.length) {
       out.push(

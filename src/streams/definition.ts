@@ -29,7 +29,9 @@ export type PartitionSpec =
   | { by: 'user' } // the token's user, by username or id (/users/{username}/…)
   | { by: 'ad_account' } // each ad account of the config (or every readable one)
   /** Each item of the parent stream (within each of the parent's own partitions), its id as path field `as`. */
-  | { by: 'parent'; parent: ParentRef; as: string };
+  | { by: 'parent'; parent: ParentRef; as: string }
+  /** One partition per fixed value, as path field `as` (the targeting types of /resources/targeting/{targeting_type}). */
+  | { by: 'values'; values: readonly string[]; as: string };
 
 /**
  * The values of one partition: path fields ({ad_account_id}, {board_id}, {section_id} …) and what records
@@ -66,6 +68,8 @@ interface BaseDefinition {
 
 export interface ListDefinition extends BaseDefinition {
   kind: 'list';
+  /** Also incremental: the list is read whole and only items changed since the saved cursor are emitted. */
+  cursorField?: 'updated_time';
   /** Query parameters the config decides (beyond paging and ids). */
   params?: (config: ConnectorConfig) => Record<string, string | number | boolean | undefined>;
   /** Answers for the route itself that mean the endpoint is gone upstream: complete empty with a warning. */
@@ -80,6 +84,16 @@ export interface ListDefinition extends BaseDefinition {
   setupAdAccounts?: boolean;
   /** Fields the items carry beyond the OpenAPI item schema (newer API versions), declared in the schema. */
   extraFields?: Record<string, Record<string, unknown>>;
+  /** One request per value of this query parameter (per partition), e.g. each audience type. */
+  variants?: { param: string; values: readonly string[] };
+  /**
+   * An answer that is not a page of items (one object, a map of codes to names): one unpaged request per
+   * partition and variant, and the records it becomes. `shape` names the schema the generator builds for them.
+   */
+  answer?: {
+    shape: 'audience_insights' | 'targeting_values';
+    records: (body: unknown, partition: Partition, query: Readonly<Record<string, unknown>>) => Row[];
+  };
 }
 
 export interface AnalyticsDefinition extends BaseDefinition {

@@ -21,6 +21,8 @@ import type {
   StreamDefinition,
 } from './definition';
 import { adsAnalyticsRecord, dailyMetricsRows, targetingRecord } from './transforms';
+import { AUDIENCE_INSIGHT_TYPES, TARGETING_LOOKUP_TYPES } from '../pinterest/lookups';
+import { audienceInsightRecords, targetingValueRecords } from './lookups';
 
 const entityStatuses = (c: ConnectorConfig) => ({ entity_statuses: c.entity_statuses.join(',') });
 
@@ -145,6 +147,7 @@ const adsEntityList = (name: 'campaigns' | 'ad_groups' | 'ads'): ListDefinition 
     path: `/ad_accounts/{ad_account_id}/${name}`,
     partition: { by: 'ad_account' },
     params: entityStatuses,
+    cursorField: 'updated_time',
   });
 
 const BOARDS = { stream: 'boards' };
@@ -162,6 +165,26 @@ const productGroupPromotions = (): ListDefinition =>
     carry: { ad_account_id: 'ad_account_id', ad_group_id: 'ad_group_id' },
     ids: { from: SHOPPING_AD_GROUPS, param: 'ad_group_id', batchSize: 1 },
   });
+/** Lookups: audience insights per ad account × audience type, and the names of targeting codes per type. */
+const LOOKUP_STREAMS: readonly ListDefinition[] = [
+  adAccountList(
+    'audience_insights',
+    ['ad_account_id', 'audience_insight_type', 'category', 'id'],
+    'audience_insights',
+    {
+      variants: { param: 'audience_insight_type', values: AUDIENCE_INSIGHT_TYPES },
+      answer: { shape: 'audience_insights', records: audienceInsightRecords },
+    },
+  ),
+  list({
+    name: 'targeting_values',
+    primaryKey: ['targeting_type', 'id'],
+    category: 'ads_read',
+    path: '/resources/targeting/{targeting_type}',
+    partition: { by: 'values', values: TARGETING_LOOKUP_TYPES, as: 'targeting_type' },
+    answer: { shape: 'targeting_values', records: targetingValueRecords },
+  }),
+];
 
 /** The built-in streams (fixed: a command's registry adds the config's custom reports, see registry.ts). */
 export const STREAMS: readonly StreamDefinition[] = Object.freeze([
@@ -237,6 +260,7 @@ export const STREAMS: readonly StreamDefinition[] = Object.freeze([
     path: '/ad_accounts',
     partition: { by: 'none' },
     setupAdAccounts: true,
+    cursorField: 'updated_time',
     // Pinterest added the account's time zone after API 5.23.
     extraFields: {
       time_zone: {
@@ -248,7 +272,7 @@ export const STREAMS: readonly StreamDefinition[] = Object.freeze([
   adsAnalytics('ad_account_analytics', 'ad_account'),
   adsAnalytics('ad_account_targeting_analytics', 'ad_account', { targeting: true }),
   adAccountList('audiences', ['id'], 'audiences'),
-  adAccountList('customer_lists', ['id'], 'customer_lists'),
+  adAccountList('customer_lists', ['id'], 'customer_lists', { cursorField: 'updated_time' }),
   adAccountList('conversion_tags', ['id'], 'conversion_tags', { unpaged: true }),
   // Keywords hang under ad groups (Ads Manager) or the account (no filter); campaign-level ones (negative only) are not read.
   adAccountList('keywords', ['id'], 'keywords', {
@@ -283,6 +307,7 @@ export const STREAMS: readonly StreamDefinition[] = Object.freeze([
   catalogList('catalogs_product_groups', '/catalogs/product_groups'),
   productGroupPromotions(),
   adsAnalytics('product_group_analytics', 'product_group'),
+  ...LOOKUP_STREAMS,
 ]);
 
 /** The built-in streams by name. */
