@@ -281,7 +281,10 @@ describe('log levels', () => {
 
 describe('writeRecords (a batch with the envelope serialised once)', () => {
   test('writes the lines write() would, masks secrets, counts records and fails a too-deep record clearly', async () => {
-    const rows = [{ id: '1', spend: 2, gone: undefined, note: 'a "quoted"\nline' }, { id: '2', nested: { a: [1] } }];
+    const rows = [
+      { id: '1', spend: 2, gone: undefined, note: 'a "quoted"\nline' },
+      { id: '2', nested: { a: [1] } },
+    ];
     const one = capture();
     const a = new MessageWriter(one.out, 'debug');
     for (const r of rows) a.write(msg.record('boards', r));

@@ -24,7 +24,6 @@ const OPEN_BRACE = 123,
 /** One item (row) longer than this is refused: a string that never ends stops here. */
 const MAX_ITEM_BYTES = 16 * 1024 * 1024;
 
-
 export class MalformedJsonError extends Error {
   /** true when the body stopped early (worth a retry); false when it is complete but not of the expected shape (or over a bound). */
   constructor(
