@@ -5,9 +5,12 @@
  * Prints a table per size; it asserts nothing about time (CI runs size S as a smoke of this script).
  * Report sections: `--history-size S` (default S; `none` skips) — a two-year backfill through asynchronous
  * reports and one DAY and one HOUR custom report; `--report-gb 1.1` — peak RSS with a report file above 1 GB.
+ * Per size, each stream family (derived from the registry: lists, synchronous analytics, targeting, organic) is
+ * also read on its own beside a floor of its own pages; `--families none` skips that. `--profile` runs the first
+ * connector of each size under `node --cpu-prof` and prints the top self-time functions.
  */
 import { execSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -29,6 +32,8 @@ const PAIRS = Number(arg('pairs', '2'));
 const RATE_LIMITED_SIZE = arg('rate-limited-size', 'M');
 const HISTORY_SIZE = arg('history-size', 'S');
 const REPORT_GB = Number(arg('report-gb', '0'));
+const FAMILIES = arg('families', 'all') !== 'none';
+const PROFILE = args.includes('--profile');
 const WORK = mkdtempSync(join(tmpdir(), 'source-pinterest-bench-'));
 
 interface Sim {
@@ -89,6 +94,14 @@ async function control(sim: Sim, op: string, body?: unknown): Promise<any> {
   });
   return res.json();
 }
+
+/** A stream's family, from its definition: a family's regression shows in its own row, whoever added the stream. */
+function familyOf(def: (typeof STREAMS)[number]): string {
+  if (def.category === 'org_read' || def.category === 'org_analytics') return 'organic';
+  if (def.kind === 'list') return 'lists';
+  return def.targeting ? 'targeting' : 'synchronous analytics';
+}
+const FAMILY_ORDER = ['lists', 'synchronous analytics', 'targeting', 'organic'];
 
 interface Measured {
   wall: number;
@@ -196,35 +209,21 @@ async function benchSize(size: string): Promise<void> {
       sim,
       'log',
     );
-    const paths = log
-      .filter((r) => r.method === 'GET')
-      .map((r) => {
-        const q = new URLSearchParams();
-        for (const [k, v] of Object.entries(r.query)) for (const x of [v].flat()) q.append(k, x);
-        return `${r.path}?${q}`;
-      });
     const made = new Map<string, number>();
     for (const r of log) {
       const s = streamOfRequest(r.method, r.path) ?? 'set-up';
       made.set(s, (made.get(s) ?? 0) + 1);
     }
     const truth = await control(sim, 'ground-truth', { today: TODAY, columns: DEFAULT_COLUMNS, countsOnly: true });
-    const plan = join(WORK, `plan-${size}.json`);
-    writeFileSync(
-      plan,
-      JSON.stringify({
-        url: sim.url,
-        clientId: sim.clientId,
-        clientSecret: sim.clientSecret,
-        refreshToken: sim.refreshToken,
-        paths,
-        concurrency: 8,
-      }),
-    );
-
+    const plan = writePlan(sim, `plan-${size}`, log);
     const pairs: Array<{ connector: Measured; floor: Measured }> = [];
     for (let i = 0; i < PAIRS; i++) {
-      const connector = await measure(connectorArgv, env);
+      const profileDir = PROFILE && i === 0 ? join(WORK, `profile-${size}`) : undefined;
+      const argv = profileDir
+        ? [process.execPath, '--cpu-prof', `--cpu-prof-dir=${profileDir}`, ...connectorArgv.slice(1)]
+        : connectorArgv;
+      const connector = await measure(argv, env);
+      if (profileDir) profiles.push({ size, dir: profileDir });
       const floor = await measure([process.execPath, join(ROOT, 'scripts/floor.js'), plan], {});
       pairs.push({ connector, floor });
     }
@@ -235,13 +234,13 @@ async function benchSize(size: string): Promise<void> {
 
     console.log(`\n## Size ${size}: ${fmt(total, 0)} records, ${fmt(best.connector.bytes / 1e6)} MB of output`);
     console.log(
-      '| run | wall s | records/s | output MB/s | CPU s | peak RSS MB | first record s | floor wall s | connector / floor |',
+      '| run | wall s | records/s | output MB/s | CPU s | CPU ms / 1,000 records | peak RSS MB | first record s | floor wall s | floor CPU s | connector / floor |',
     );
-    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     pairs.forEach((p, i) => {
       const c = p.connector;
       console.log(
-        `| ${i + 1} | ${fmt(c.wall, 2)} | ${fmt(total / c.wall, 0)} | ${fmt(c.bytes / 1e6 / c.wall)} | ${fmt(c.cpu, 2)} | ${fmt(c.rssMb, 0)} | ${c.firstRecordMs !== undefined ? fmt(c.firstRecordMs / 1000, 2) : '–'} | ${fmt(p.floor.wall, 2)} | ${fmt(c.wall / p.floor.wall, 2)} |`,
+        `| ${i + 1} | ${fmt(c.wall, 2)} | ${fmt(total / c.wall, 0)} | ${fmt(c.bytes / 1e6 / c.wall)} | ${fmt(c.cpu, 2)} | ${fmt((1e6 * c.cpu) / total, 0)} | ${fmt(c.rssMb, 0)} | ${c.firstRecordMs !== undefined ? fmt(c.firstRecordMs / 1000, 2) : '–'} | ${fmt(p.floor.wall, 2)} | ${fmt(p.floor.cpu, 2)} | ${fmt(c.wall / p.floor.wall, 2)} |`,
       );
     });
     console.log(
@@ -262,9 +261,98 @@ async function benchSize(size: string): Promise<void> {
       );
     }
     console.log(`(set-up requests: ${made.get('set-up') ?? 0}; * streams that share one endpoint, counted together)`);
+    if (FAMILIES) await benchFamilies(sim, size, files, env);
   } finally {
     await sim.stop();
   }
+}
+
+type LoggedRequest = { method: string; path: string; query: Record<string, string | string[]> };
+
+/** The floor's plan: the GET pages of a logged read (the token request is the floor's own). */
+function writePlan(sim: Sim, name: string, log: LoggedRequest[]): string {
+  const paths = log
+    .filter((r) => r.method === 'GET')
+    .map((r) => {
+      const q = new URLSearchParams();
+      for (const [k, v] of Object.entries(r.query)) for (const x of [v].flat()) q.append(k, x);
+      return `${r.path}?${q}`;
+    });
+  const plan = join(WORK, `${name}.json`);
+  writeFileSync(
+    plan,
+    JSON.stringify({
+      url: sim.url,
+      clientId: sim.clientId,
+      clientSecret: sim.clientSecret,
+      refreshToken: sim.refreshToken,
+      paths,
+      concurrency: 8,
+    }),
+  );
+  return plan;
+}
+
+/**
+ * Each family read on its own (its streams only; the lists its streams draw on are fetched as set-up) and a
+ * floor over the pages that read fetched: connector / floor and CPU per 1,000 records, family by family.
+ */
+async function benchFamilies(
+  sim: Sim,
+  size: string,
+  files: { config: string; catalog: string },
+  env: Record<string, string>,
+): Promise<void> {
+  const all = JSON.parse(readFileSync(files.catalog, 'utf8'));
+  const family = new Map(STREAMS.map((d) => [d.name, familyOf(d)]));
+  const names = [...new Set([...FAMILY_ORDER, ...family.values()])];
+  console.log(`\n### Size ${size} by stream family (each family read on its own, beside a floor of its own pages)`);
+  console.log(
+    '| family | streams | records | wall s | CPU s | CPU ms / 1,000 records | peak RSS MB | floor wall s | floor CPU s | connector / floor (wall) | connector / floor (CPU) |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const name of names) {
+    const streams = all.streams.filter((s: any) => family.get(s.stream.name) === name);
+    if (streams.length === 0) continue;
+    const catalog = join(WORK, `catalog-${name.replace(/\W/g, '_')}.json`);
+    writeFileSync(catalog, JSON.stringify({ streams }));
+    await control(sim, 'reset-log');
+    const c = await measure([process.execPath, MAIN, 'read', '--config', files.config, '--catalog', catalog], env);
+    const plan = writePlan(sim, `plan-${size}-${name.replace(/\W/g, '_')}`, await control(sim, 'log'));
+    const f = await measure([process.execPath, join(ROOT, 'scripts/floor.js'), plan], {});
+    const records = [...recordsFromTail(c.tail).values()].reduce((a, b) => a + b, 0);
+    console.log(
+      `| ${name} | ${streams.length} | ${fmt(records, 0)} | ${fmt(c.wall, 2)} | ${fmt(c.cpu, 2)} | ${fmt((1e6 * c.cpu) / Math.max(1, records), 0)} | ${fmt(c.rssMb, 0)} | ${fmt(f.wall, 2)} | ${fmt(f.cpu, 2)} | ${fmt(c.wall / f.wall, 2)} | ${fmt(c.cpu / f.cpu, 2)} |`,
+    );
+  }
+}
+
+const profiles: Array<{ size: string; dir: string }> = [];
+
+/** The top self-time functions of a V8 CPU profile (node --cpu-prof), as shares of the sampled time. */
+function printProfile(size: string, dir: string, top = 15): void {
+  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  if (!file) return;
+  const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
+    nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>;
+    samples: number[];
+    timeDeltas: number[];
+  };
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const cf = byId.get(id)!.callFrame;
+    const where = cf.url ? ` ${cf.url.split('/').slice(-2).join('/')}:${cf.lineNumber + 1}` : '';
+    const key = `${cf.functionName || '(anonymous)'}${where}`;
+    self.set(key, (self.get(key) ?? 0) + profile.timeDeltas[i]);
+    total += profile.timeDeltas[i];
+  });
+  console.log(`\n### CPU profile of the first read at size ${size}: top ${top} functions by self time`);
+  console.log('| function | self time % |');
+  console.log('|---|---:|');
+  for (const [key, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, top))
+    console.log(`| ${key.replace(/\|/g, '\\|')} | ${fmt((100 * us) / total, 1)} |`);
 }
 
 /**
@@ -399,11 +487,11 @@ async function benchHistory(size: string): Promise<void> {
       `\n## Two-year backfill (size ${size}): ${files.streams.length} ads-analytics streams from ${daysBefore(730)}, 640 days from reports`,
     );
     console.log(
-      '| reports made | minimum | polls per report | downloaded MB | download MB/s (over the run) | records | records/s | peak RSS MB | wall s | 90-day synchronous read: records/s |',
+      '| reports made | minimum | polls per report | downloaded MB | download MB/s (over the run) | records | records/s | CPU ms / 1,000 records | peak RSS MB | wall s | 90-day synchronous read: records/s | its CPU ms / 1,000 records |',
     );
-    console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     console.log(
-      `| ${made} | ${minimum} | ${fmt(polls / Math.max(1, made), 2)} | ${fmt(stats.reports.bytes / 1e6, 2)} | ${fmt(stats.reports.bytes / 1e6 / run.wall, 2)} | ${fmt(records, 0)} | ${fmt(records / run.wall, 0)} | ${fmt(run.rssMb, 0)} | ${fmt(run.wall, 2)} | ${fmt(syncRecords / sync.wall, 0)} |`,
+      `| ${made} | ${minimum} | ${fmt(polls / Math.max(1, made), 2)} | ${fmt(stats.reports.bytes / 1e6, 2)} | ${fmt(stats.reports.bytes / 1e6 / run.wall, 2)} | ${fmt(records, 0)} | ${fmt(records / run.wall, 0)} | ${fmt((1e6 * run.cpu) / records, 0)} | ${fmt(run.rssMb, 0)} | ${fmt(run.wall, 2)} | ${fmt(syncRecords / sync.wall, 0)} | ${fmt((1e6 * sync.cpu) / syncRecords, 0)} |`,
     );
   } finally {
     await sim.stop();
@@ -553,6 +641,7 @@ async function main(): Promise<void> {
     `Full-refresh read of all ${STREAMS.length} streams, default columns, window_days 90, today ${TODAY}; rate limits off; ${PAIRS} connector/floor pairs per size.`,
   );
   for (const size of SIZES) await benchSize(size);
+  for (const p of profiles) printProfile(p.size, p.dir);
   if (RATE_LIMITED_SIZE !== 'none') await benchRateLimited(RATE_LIMITED_SIZE);
   if (HISTORY_SIZE !== 'none') await benchHistory(HISTORY_SIZE);
   if (HISTORY_SIZE !== 'none') await benchCustom(HISTORY_SIZE);

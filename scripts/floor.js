@@ -36,6 +36,18 @@ function rows(body) {
   return [];
 }
 
+/** One page; a connection the server closed while idle (keep-alive race on a loaded machine) is tried again, as any client would. */
+async function get(path, token) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const res = await fetch(plan.url + path, { headers: { authorization: `Bearer ${token}` } });
+      return { status: res.status, text: await res.text() };
+    } catch (err) {
+      if (attempt >= 3) throw err;
+    }
+  }
+}
+
 async function main() {
   const basic = Buffer.from(`${plan.clientId}:${plan.clientSecret}`).toString('base64');
   const tokenRes = await fetch(`${plan.url}/oauth/token`, {
@@ -48,9 +60,9 @@ async function main() {
   const worker = async () => {
     while (paths.length) {
       const path = paths.shift();
-      const res = await fetch(plan.url + path, { headers: { authorization: `Bearer ${access_token}` } });
-      const body = JSON.parse(await res.text());
-      if (res.status !== 200) continue;
+      const { status, text } = await get(path, access_token);
+      const body = JSON.parse(text);
+      if (status !== 200) continue;
       for (const row of rows(body)) {
         const pending = emit(row);
         if (pending) await pending;

@@ -278,3 +278,36 @@ describe('log levels', () => {
     expect(lines(text()).map((x) => JSON.parse(x).type)).toEqual(['RECORD', 'STATE', 'TRACE']);
   });
 });
+
+describe('writeRecords (a batch with the envelope serialised once)', () => {
+  test('writes the lines write() would, masks secrets, counts records and fails a too-deep record clearly', async () => {
+    const rows = [
+      { id: '1', spend: 2, gone: undefined, note: 'a "quoted"\nline' },
+      { id: '2', nested: { a: [1] } },
+    ];
+    const one = capture();
+    const a = new MessageWriter(one.out, 'debug');
+    for (const r of rows) a.write(msg.record('boards', r));
+    await a.flush();
+    const batch = capture();
+    const b = new MessageWriter(batch.out, 'debug');
+    b.writeRecords('boards', rows);
+    await b.flush();
+    const strip = (t: string) => lines(t).map((l) => l.replace(/"emitted_at":\d+/, '"emitted_at":0'));
+    expect(strip(batch.text())).toEqual(strip(one.text()));
+    expect(b.counts).toEqual({ records: 2, messages: 2 });
+    for (const l of lines(batch.text())) parseAndValidate(l);
+
+    const SECRET = 'pinr.super-secret-refresh-token';
+    const masked = capture();
+    const m = new MessageWriter(masked.out, 'debug');
+    m.addSecret(SECRET);
+    m.writeRecords('boards', [{ description: `contains ${SECRET}` }]);
+    await m.flush();
+    expect(JSON.parse(lines(masked.text())[0]).record.data.description).toBe('contains ****');
+
+    let deep: Record<string, unknown> = {};
+    for (let i = 0; i < 20_000; i++) deep = { d: deep };
+    expect(() => b.writeRecords('boards', [deep])).toThrow(/boards is nested too deeply/);
+  });
+});

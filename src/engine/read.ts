@@ -6,7 +6,7 @@
 import { ConnectorError, QuotaExhaustedError, failureTypeOf, messageOf } from '../errors';
 import * as msg from '../protocol/messages';
 import type { AirbyteMessage } from '../protocol/messages';
-import type { MessageWriter } from '../protocol/output';
+import type { MessageWriter, RecordBatch } from '../protocol/output';
 import { mergeTasks } from '../util/async';
 import { readAnalytics } from './analytics-reader';
 import type { SelectedStream } from './catalog';
@@ -59,7 +59,8 @@ export async function runRead(
       const tasks = phase.map((s) => () => runStream(s, ctx, states.get(s.def.name), summaries.get(s.def.name)!));
       for await (const messages of mergeTasks(tasks, phase.length)) {
         for (const message of messages) {
-          const pending = writer.write(message);
+          const pending =
+            message.type === 'RECORDS' ? writer.writeRecords(message.stream, message.data) : writer.write(message);
           if (pending) await pending;
         }
       }
@@ -75,7 +76,7 @@ async function* runStream(
   ctx: ReadContext,
   inputState: Record<string, unknown> | undefined,
   summary: StreamSummary,
-): AsyncGenerator<AirbyteMessage[]> {
+): AsyncGenerator<Array<AirbyteMessage | RecordBatch>> {
   const { def, incremental } = selection;
   const name = def.name;
   const known = new Set(Object.keys((schemaOf(def).properties as Record<string, unknown>) ?? {}));
@@ -100,18 +101,15 @@ async function* runStream(
         : readAnalytics(def, ctx, { incremental, inputState, onUnknownField });
     for await (const event of events) {
       if (event.kind === 'records') {
-        const out: AirbyteMessage[] = [];
         if (!running) {
           running = true;
-          out.push(msg.streamStatus(name, 'RUNNING'));
+          yield [msg.streamStatus(name, 'RUNNING')];
         }
-        for (const data of event.data) {
-          if (def.kind === 'list') for (const k in data) if (!known.has(k)) onUnknownField(k);
-          out.push(msg.record(name, data));
-        }
+        if (def.kind === 'list')
+          for (const data of event.data) for (const k in data) if (!known.has(k)) onUnknownField(k);
         sinceState += event.data.length;
         summary.records += event.data.length;
-        yield out;
+        yield [{ type: 'RECORDS', stream: name, data: event.data }];
       } else if (event.kind === 'checkpoint') {
         yield [msg.streamState(name, event.state, sinceState)];
         sinceState = 0;

@@ -24,13 +24,6 @@ const OPEN_BRACE = 123,
 /** One item (row) longer than this is refused: a string that never ends stops here. */
 const MAX_ITEM_BYTES = 16 * 1024 * 1024;
 
-/** Index of the next quote or backslash at or after `from` (−1 when none): a string's plain run is skipped in one search. */
-function nextStringStop(chunk: Buffer, from: number): number {
-  const q = chunk.indexOf(QUOTE, from);
-  const b = chunk.indexOf(BACKSLASH, from);
-  return q < 0 ? b : b < 0 ? q : Math.min(q, b);
-}
-
 export class MalformedJsonError extends Error {
   /** true when the body stopped early (worth a retry); false when it is complete but not of the expected shape (or over a bound). */
   constructor(
@@ -124,6 +117,9 @@ export class JsonStreamTokenizer {
     const n = chunk.length;
     if (this.itemStart === -2) this.itemStart = 0;
     if (this.keyStart === -2) this.keyStart = 0;
+    // The chunk's next backslash, searched again only once passed (n: none left): most chunks have none, and
+    // searching for it from every string would scan the rest of the chunk once per string.
+    let backslashAt = -1;
     for (let i = 0; i < n; i++) {
       const c = chunk[i];
       if (this.inString) {
@@ -137,12 +133,12 @@ export class JsonStreamTokenizer {
         }
         if (c !== QUOTE) {
           // Jump to the next quote or backslash: strings are most of the bytes.
-          const next = nextStringStop(chunk, i);
-          if (next < 0) {
-            i = n - 1;
-            continue;
+          if (backslashAt < i) {
+            backslashAt = chunk.indexOf(BACKSLASH, i);
+            if (backslashAt < 0) backslashAt = n;
           }
-          i = next - 1;
+          const quoteAt = chunk.indexOf(QUOTE, i);
+          i = (quoteAt < 0 ? Math.min(n, backslashAt) : Math.min(quoteAt, backslashAt)) - 1;
           continue;
         }
         this.inString = false;

@@ -28,6 +28,7 @@ export class MessageWriter {
   private buffer: string[] = [];
   private bufferedBytes = 0;
   private readonly secrets = new SecretMask();
+  private readonly recordPrefixes = new Map<string, string>();
   private readonly minLevel: number;
   private pending: Promise<void> = Promise.resolve();
   private drained?: Promise<void>;
@@ -54,18 +55,7 @@ export class MessageWriter {
   /** Queues a message; resolves once it is buffered or, when the buffer flushed, once the pipe took it. */
   write(message: AirbyteMessage): Promise<void> | void {
     if (this.stopped) return this.stopped;
-    let line = serialize(message);
-    // The plain line first (the common case holds no secret); only a line that does is built again, masked.
-    if (message.type !== 'CONTROL' && this.secrets.size > 0 && this.secrets.occursIn(line)) {
-      try {
-        line = JSON.stringify(message, (_key, value: unknown) =>
-          typeof value === 'string' ? this.secrets.mask(value) : value,
-        );
-      } catch {
-        // A replacer costs stack per level: a row nested near the limit is masked in its text instead.
-        line = this.secrets.mask(line);
-      }
-    }
+    const line = this.masked(serialize(message), message);
     this.counts.messages++;
     if (message.type === 'RECORD') this.counts.records++;
     this.buffer.push(line);
@@ -77,6 +67,45 @@ export class MessageWriter {
       message.type === 'CONTROL'
     ) {
       return this.flush();
+    }
+  }
+
+  /**
+   * Queues one RECORD message per row of a batch, the same lines `write` makes: the envelope is serialised once
+   * per stream and batch, so each record costs one JSON.stringify of its data and no message object.
+   */
+  writeRecords(stream: string, rows: readonly Record<string, unknown>[]): Promise<void> | void {
+    if (this.stopped) return this.stopped;
+    let prefix = this.recordPrefixes.get(stream);
+    if (prefix === undefined) {
+      prefix = `{"type":"RECORD","record":{"stream":${JSON.stringify(stream)},"data":`;
+      this.recordPrefixes.set(stream, prefix);
+    }
+    const emittedAt = Date.now();
+    const suffix = `,"emitted_at":${emittedAt}}}`;
+    const masking = this.secrets.size > 0;
+    for (const data of rows) {
+      let line = prefix + serializeData(stream, data) + suffix;
+      if (masking && this.secrets.occursIn(line))
+        line = this.masked(line, { type: 'RECORD', record: { stream, data, emitted_at: emittedAt } });
+      this.buffer.push(line);
+      this.bufferedBytes += line.length + 1;
+    }
+    this.counts.messages += rows.length;
+    this.counts.records += rows.length;
+    if (this.bufferedBytes >= FLUSH_BYTES) return this.flush();
+  }
+
+  /** The plain line first (the common case holds no secret); only a line that does is built again, masked. */
+  private masked(line: string, message: AirbyteMessage): string {
+    if (message.type === 'CONTROL' || this.secrets.size === 0 || !this.secrets.occursIn(line)) return line;
+    try {
+      return JSON.stringify(message, (_key, value: unknown) =>
+        typeof value === 'string' ? this.secrets.mask(value) : value,
+      );
+    } catch {
+      // A replacer costs stack per level: a row nested near the limit is masked in its text instead.
+      return this.secrets.mask(line);
     }
   }
 
@@ -126,15 +155,34 @@ export class MessageWriter {
   }
 }
 
+/** A batch of one stream's records, written by `writeRecords` (the engine's hand-off to the writer). */
+export interface RecordBatch {
+  type: 'RECORDS';
+  stream: string;
+  data: Array<Record<string, unknown>>;
+}
+
 /** A record too deep for JSON.stringify's stack fails its stream with a clear error, not the whole read. */
 function serialize(message: AirbyteMessage): string {
   try {
     return JSON.stringify(message);
   } catch (err) {
     if (message.type !== 'RECORD' || !(err instanceof RangeError)) throw err;
-    throw new ConnectorError(
-      `A record of ${message.record.stream} is nested too deeply to be written; the read of this stream stops.`,
-      'transient_error',
-    );
+    throw tooDeep(message.record.stream);
   }
 }
+
+function serializeData(stream: string, data: Record<string, unknown>): string {
+  try {
+    return JSON.stringify(data);
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    throw tooDeep(stream);
+  }
+}
+
+const tooDeep = (stream: string) =>
+  new ConnectorError(
+    `A record of ${stream} is nested too deeply to be written; the read of this stream stops.`,
+    'transient_error',
+  );

@@ -1,7 +1,7 @@
 /**
  * Record selectors and transforms: pure functions from a Pinterest response body to records.
  * Analytics keys are lower-cased (SPEND_IN_MICRO_DOLLAR → spend_in_micro_dollar) through a per-stream
- * cache, so the hot path does one Map lookup per key.
+ * cache of fields (record key, id or not), so the hot path does one Map lookup per key and nothing else.
  */
 import { ConnectorError } from '../errors';
 
@@ -14,16 +14,29 @@ export interface TransformContext {
   user_id?: string;
 }
 
+/** What an API key becomes in a record, decided once per stream and key. */
+interface Field {
+  key: string;
+  /** A Pinterest id: written as a string. */
+  id: boolean;
+  /** `__proto__`: defined as a field, not handed to the setter. */
+  proto: boolean;
+}
+
 /** Upper-case API key → record key; `onNewKey` sees every key once (the engine warns about unknown ones). */
 export class KeyCase {
-  private readonly cache = new Map<string, string>();
+  private readonly cache = new Map<string, Field>();
   constructor(private readonly onNewKey?: (key: string) => void) {}
   lower(key: string): string {
-    let out = this.cache.get(key);
+    return this.field(key).key;
+  }
+  field(apiKey: string): Field {
+    let out = this.cache.get(apiKey);
     if (out === undefined) {
-      out = key.toLowerCase();
-      this.cache.set(key, out);
-      this.onNewKey?.(out);
+      const key = apiKey.toLowerCase();
+      out = { key, id: ID_KEYS.has(key), proto: key === '__proto__' };
+      this.cache.set(apiKey, out);
+      this.onNewKey?.(key);
     }
     return out;
   }
@@ -55,9 +68,11 @@ function shapeError(what: string, body: unknown): ConnectorError {
 
 function lowerRow(source: Row, keys: KeyCase, into: Row): Row {
   for (const k in source) {
-    const key = keys.lower(k);
+    const f = keys.field(k);
     const v = source[k];
-    setKey(into, key, ID_KEYS.has(key) && v !== null && v !== undefined ? String(v) : v);
+    const value = f.id && v !== null && v !== undefined ? String(v) : v;
+    if (f.proto) setKey(into, f.key, value);
+    else into[f.key] = value;
   }
   return into;
 }
