@@ -6,6 +6,7 @@ import type { AnalyticsEndpoints } from './analytics';
 import { ApiError, bad, json, type Answer } from './answers';
 import type { ListEndpoints } from './lists';
 import type { MetricsContext } from './metrics';
+import type { MetricsReadyState } from './metrics-ready';
 import { adAccountOf, boolParam, enumParam, idList, type Query } from './params';
 import type { Dataset, Json, Level, RateCategory, StreamName } from './types';
 import { pinWithMetrics, visibleBoards, visiblePins } from './views';
@@ -47,6 +48,7 @@ export interface Handlers {
   ctx: MetricsContext;
   lists: ListEndpoints;
   analytics: AnalyticsEndpoints;
+  metricsReady: MetricsReadyState;
 }
 
 interface EndpointRequest {
@@ -426,6 +428,16 @@ export const ENDPOINTS: readonly Endpoint[] = [
   adsAnalytics('/campaigns', 'campaign', true, ['campaign_targeting_analytics']),
   adsAnalytics('/ad_groups', 'ad_group', true, ['ad_group_targeting_analytics']),
   adsAnalytics('/ads', 'ad', true, ['ad_targeting_analytics']),
+  // Asked once per read for every ads-analytics stream (data_ready and the cursor): set-up, not a stream's.
+  {
+    path: '/resources/metrics_ready_state',
+    method: 'GET',
+    category: 'ads_analytics',
+    scopes: ADS,
+    streams: [],
+    setup: true,
+    serve: (h, r) => h.metricsReady.answer(r.q),
+  },
 ];
 
 /** Every stream the simulator serves, in table order. */

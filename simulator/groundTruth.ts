@@ -24,6 +24,7 @@ import {
   USER_METRIC_TYPES,
   zoneSub,
 } from './metrics';
+import { lastReadyDay, readyStateRequests } from './metrics-ready';
 import { Query } from './params';
 import { formatDay, parseDay } from './rng';
 import { REPORT_UNSUPPORTED_COLUMNS, reportAcceptsType } from './reports';
@@ -84,6 +85,7 @@ export function computeGroundTruth(ds: Dataset, opts: SimulatorOptions, cfg: Gro
   const adsStart = Math.max(todayDay - (HISTORY_DAYS - 1), sd);
   const end = Math.min(todayDay, ed);
   const dailyEnd = Math.min(end, todayDay - 1);
+  const lastReady = lastReadyDay(todayDay, opts.metricsReady);
   const span = (a: number, b: number) => Math.max(0, b - a + 1);
   const windows = (a: number, b: number) => Math.ceil(span(a, b) / windowDays);
 
@@ -179,6 +181,7 @@ export function computeGroundTruth(ds: Dataset, opts: SimulatorOptions, cfg: Gro
         }
         r.ad_account_id = acc.id;
         r.currency = acc.currency;
+        r.data_ready = d <= lastReady;
         return r;
       };
       for (const e of ents) {
@@ -245,6 +248,7 @@ export function computeGroundTruth(ds: Dataset, opts: SimulatorOptions, cfg: Gro
       adAccountGets: cfg.adAccountIds ? cfg.adAccountIds.length : 0,
       entityLists: { campaign: entityLists.campaign, ad_group: entityLists.ad_group, ad: entityLists.ad },
       pinsList: pages(pins.length),
+      metricsReady: readyStateRequests(end, todayDay, opts.metricsReady),
     },
     dateRange: {
       start: formatDay(start),
@@ -255,6 +259,7 @@ export function computeGroundTruth(ds: Dataset, opts: SimulatorOptions, cfg: Gro
     },
     adAccountIds: accounts.map((a) => a.id),
     refusedPins,
+    lastReadyDay: formatDay(lastReady),
   };
 }
 
