@@ -491,7 +491,7 @@ const NULL_NUMBER: JsonObject = { type: ['null', 'number'] };
 const NULL_ANY: JsonObject = { type: ['null', 'string', 'number', 'boolean'] };
 /** Every ads-analytics row (built-in streams and custom reports alike: src/streams/custom-reports.ts). */
 const DATA_READY: JsonObject = {
-  type: 'boolean',
+  type: ['null', 'boolean'],
   description:
     "Whether Pinterest called the day's conversion and non-conversion metrics final (GET /resources/metrics_ready_state) when the row was read.",
 };

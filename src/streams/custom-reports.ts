@@ -46,7 +46,7 @@ function customSchema(report: CustomReport): Record<string, unknown> {
       description: "The ad account's currency code: *_DOLLAR and *_MICRO_DOLLAR amounts are in this currency.",
     },
     data_ready: {
-      type: 'boolean',
+      type: ['null', 'boolean'],
       description:
         report.granularity === 'WEEK' || report.granularity === 'MONTH'
           ? `Whether Pinterest called the metrics of every day of the ${report.granularity.toLowerCase()} final (GET /resources/metrics_ready_state) when the row was read.`
