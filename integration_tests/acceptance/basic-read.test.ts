@@ -137,6 +137,8 @@ test('beyond CAT: each stream makes exactly the fewest requests (docs/contract.m
   expect(made.get('set-up POST /oauth/token')).toBe(1);
   expect(made.get('set-up GET /user_account')).toBe(1);
   expect(made.get('set-up GET /ad_accounts')).toBe(truth.setupRequests.adAccountsList);
+  // Which days are final: asked once per read for every ads-analytics stream, newest day first.
+  expect(made.get('set-up GET /resources/metrics_ready_state')).toBe(truth.setupRequests.metricsReady);
   // Only the owned pins Pinterest refuses answer otherwise, each asked once.
   const refused = h.sim.requestLog.filter((r) => r.status !== 200);
   expect(refused.map((r) => `${r.status} ${r.path}`).sort()).toEqual(
