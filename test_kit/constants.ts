@@ -18,7 +18,11 @@ export function addDays(day: string, n: number): string {
  * whose metrics Pinterest calls final when that is earlier (the simulator's `metricsReady` knobs; by default
  * today − 3). Tests that expect a cursor ask this rather than write the day.
  */
-export function expectedCursor(lastDay: string = TODAY, metricsReady?: MetricsReadyKnobs, today: string = TODAY): string {
+export function expectedCursor(
+  lastDay: string = TODAY,
+  metricsReady?: MetricsReadyKnobs,
+  today: string = TODAY,
+): string {
   const ready = formatDay(lastReadyDay(parseDay(today), metricsReady));
   return lastDay <= ready ? lastDay : ready;
 }

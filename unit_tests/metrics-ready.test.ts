@@ -50,7 +50,12 @@ describe('cappedCursor: never past the last ready day while Pinterest answered',
     ['window ends after the last ready day', '2026-06-30', { lastReady: '2026-06-27', capsCursor: true }, '2026-06-27'],
     ['window ends on it', '2026-06-27', { lastReady: '2026-06-27', capsCursor: true }, '2026-06-27'],
     ['window ends before it', '2026-05-30', { lastReady: '2026-06-27', capsCursor: true }, '2026-05-30'],
-    ['the endpoint failed: the lookback rule alone', '2026-06-30', { lastReady: '2026-06-27', capsCursor: false }, '2026-06-30'],
+    [
+      'the endpoint failed: the lookback rule alone',
+      '2026-06-30',
+      { lastReady: '2026-06-27', capsCursor: false },
+      '2026-06-30',
+    ],
     ['no readiness (organic streams)', '2026-06-30', undefined, '2026-06-30'],
   ])('%s', (_name, end, readiness, cursor) => {
     expect(cappedCursor(end, readiness)).toBe(cursor);

@@ -10,7 +10,16 @@ import { parse } from 'yaml';
 type Json = any;
 
 /** Path prefixes of every operation the connector, its simulator or its tests may call. */
-const OPENAPI_PATH_PREFIXES = ['/oauth/', '/user_account', '/users/', '/ad_accounts', '/boards', '/pins', '/catalogs', '/resources/metrics_ready_state'];
+const OPENAPI_PATH_PREFIXES = [
+  '/oauth/',
+  '/user_account',
+  '/users/',
+  '/ad_accounts',
+  '/boards',
+  '/pins',
+  '/catalogs',
+  '/resources/metrics_ready_state',
+];
 
 /** The subset of an OpenAPI document: the operations under the prefixes and the components they reach. */
 export function openApiSubset(yamlText: string): Json {

@@ -6,7 +6,10 @@
 import { startSimulator, type Simulator } from '..';
 
 const TODAY = '2026-06-30';
-const BASE = { today: TODAY, size: { adAccounts: 2, sharedAdAccounts: 1, campaignsPerAccount: 8, flightDaysMin: 5, flightDaysMax: 40 } };
+const BASE = {
+  today: TODAY,
+  size: { adAccounts: 2, sharedAdAccounts: 1, campaignsPerAccount: 8, flightDaysMin: 5, flightDaysMax: 40 },
+};
 let sim: Simulator;
 
 beforeAll(async () => {
@@ -38,7 +41,7 @@ test('by default today and yesterday are provisional, and conversions of the day
   expect(truth.setupRequests.metricsReady).toBe(4);
   const rows = [...truth.records.ad_analytics, ...truth.records.campaign_targeting_analytics];
   expect(rows.length).toBeGreaterThan(0);
-  expect(rows.every((r) => r.data_ready === (String(r.date) <= '2026-06-27'))).toBe(true);
+  expect(rows.every((r) => r.data_ready === String(r.date) <= '2026-06-27')).toBe(true);
   expect(rows.some((r) => r.data_ready === false)).toBe(true);
 });
 

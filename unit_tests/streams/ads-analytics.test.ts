@@ -607,7 +607,9 @@ describe('a failing ad account', () => {
       const states = r.states('ad_group_analytics');
       expect(states.length).toBeGreaterThanOrEqual(3);
       // the refused account never got an entry: no top date claims it was read
-      expect(states[states.length - 1].stream.stream_state).toEqual({ partitions: { [USD]: { date: expectedCursor() } } });
+      expect(states[states.length - 1].stream.stream_state).toEqual({
+        partitions: { [USD]: { date: expectedCursor() } },
+      });
       expect(stateCountProblems(r, 'ad_group_analytics').problems).toEqual([]);
       expectSameRecords(r.records('ad_analytics'), [
         ...expectedRecords('ad_analytics', USD, '2026-05-01', TODAY),
