@@ -4,16 +4,8 @@
 // become final `conversionLagDays` later (UNCONFIRMED in simulator/README.md).
 import { ApiError, bad, json, type Answer } from './answers';
 import type { Query } from './params';
+import type { MetricsReadyKnobs } from './types';
 import { parseDay } from './rng';
-
-export interface MetricsReadyKnobs {
-  /** the newest days, today included, whose non-conversion metrics are not final (default 2) */
-  notReadyDays?: number;
-  /** conversion metrics become final this many days after the non-conversion ones (default 1) */
-  conversionLagDays?: number;
-  /** the endpoint answers this status instead (500: a server error, retried; 403: not permitted) */
-  failWith?: 500 | 403;
-}
 
 const DEFAULT_NOT_READY = 2;
 const DEFAULT_CONVERSION_LAG = 1;
@@ -22,10 +14,10 @@ const DEFAULT_CONVERSION_LAG = 1;
  * The connector's guess when the endpoint fails: days from today − 2 on are provisional (Pinterest's ~37
  * hours of processing, and conversions one day later). The ground truth's data_ready follows it then.
  */
-export const FALLBACK_PROVISIONAL_DAYS = 3;
+const FALLBACK_PROVISIONAL_DAYS = 3;
 
 /** The answer for `day` (days since epoch) on the simulated `today`. */
-export function readyState(day: number, today: number, k: MetricsReadyKnobs = {}) {
+function readyState(day: number, today: number, k: MetricsReadyKnobs = {}) {
   const notReady = k.notReadyDays ?? DEFAULT_NOT_READY;
   const lag = k.conversionLagDays ?? DEFAULT_CONVERSION_LAG;
   return {

@@ -11,7 +11,7 @@ import { ConsentFlow } from './consent';
 import type { Dataset } from './types';
 import { FaultInjector, serverErrorAnswer } from './faults';
 import { ListEndpoints } from './lists';
-import { lastReadyDay, MetricsReadyState, type MetricsReadyKnobs } from './metrics-ready';
+import { lastReadyDay, MetricsReadyState } from './metrics-ready';
 import { metricsContext, type MetricsContext } from './metrics';
 import { refusalFor } from './overrides';
 import { adAccountOf, Query } from './params';
@@ -20,7 +20,15 @@ import { SimClock } from './api-quirks';
 import { ReportApi } from './reports';
 import { Lru } from './response-cache';
 import { matchRoute, serveList, type Handlers, type Route } from './endpoints';
-import type { Credentials, FaultKind, GroundTruth, GroundTruthConfig, LoggedRequest, SimulatorOptions } from './types';
+import type {
+  Credentials,
+  FaultKind,
+  GroundTruth,
+  GroundTruthConfig,
+  LoggedRequest,
+  MetricsReadyKnobs,
+  SimulatorOptions,
+} from './types';
 
 export interface SimulatorStats {
   requests: number;

@@ -1,7 +1,4 @@
 // Public types of the Pinterest API simulator.
-import type { MetricsReadyKnobs } from './metrics-ready';
-
-export type { MetricsReadyKnobs };
 
 /** What the consent page (GET /oauth/) does: see consent.ts. */
 export type ConsentMode = 'allow' | 'deny' | 'wrong_state' | 'invalid_code';
@@ -363,6 +360,16 @@ export interface AccountLists {
   feeds: Json[];
   feedCatalog: Map<string, string>;
   productGroups: Json[];
+}
+
+/** GET /resources/metrics_ready_state's knobs (metrics-ready.ts). */
+export interface MetricsReadyKnobs {
+  /** the newest days, today included, whose non-conversion metrics are not final (default 2) */
+  notReadyDays?: number;
+  /** conversion metrics become final this many days after the non-conversion ones (default 1) */
+  conversionLagDays?: number;
+  /** the endpoint answers this status instead (500: a server error, retried; 403: not permitted) */
+  failWith?: 500 | 403;
 }
 
 /** Asynchronous reports' knobs (reports.ts). */

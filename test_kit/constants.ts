@@ -1,4 +1,5 @@
-import { lastReadyDay, type MetricsReadyKnobs } from '../simulator/metrics-ready';
+import { lastReadyDay } from '../simulator/metrics-ready';
+import type { MetricsReadyKnobs } from '../simulator/types';
 import { formatDay, parseDay } from '../simulator/rng';
 import { TODAY } from '../simulator/test-day';
 

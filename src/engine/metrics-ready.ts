@@ -19,9 +19,9 @@ export const MAX_DAYS_ASKED = 14;
  * Without an answer, rows of the newest days (today − 2 on) are called provisional: Pinterest's ~37 hours of
  * processing, and conversions about a day later.
  */
-export const FALLBACK_PROVISIONAL_DAYS = 3;
+const FALLBACK_PROVISIONAL_DAYS = 3;
 
-export type ReadyStep =
+type ReadyStep =
   | { kind: 'ask'; day: Day }
   | { kind: 'ready'; lastReady: Day }
   /** none of the newest MAX_DAYS_ASKED days is ready */
