@@ -530,6 +530,12 @@ export function extractEnums(doc: OpenApiDoc): PinterestEnums {
 const NULL_STRING: JsonObject = { type: ['null', 'string'] };
 const NULL_NUMBER: JsonObject = { type: ['null', 'number'] };
 const NULL_ANY: JsonObject = { type: ['null', 'string', 'number', 'boolean'] };
+/** Every ads-analytics row (built-in streams and custom reports alike: src/streams/custom-reports.ts). */
+const DATA_READY: JsonObject = {
+  type: ['null', 'boolean'],
+  description:
+    "Whether Pinterest called the day's conversion and non-conversion metrics final (GET /resources/metrics_ready_state) when the row was read.",
+};
 const DATE: JsonObject = { type: ['null', 'string'], format: 'date', description: 'Day of the row (UTC), YYYY-MM-DD.' };
 
 function withDescription(base: JsonObject, description: string): JsonObject {
@@ -555,6 +561,7 @@ function adsAnalyticsProperties(enums: PinterestEnums, idKey: string, targeting:
     NULL_STRING,
     "The ad account's currency code: *_DOLLAR and *_MICRO_DOLLAR amounts are in this currency.",
   );
+  props.data_ready = { ...DATA_READY };
   for (const column of enums.columns) {
     const key = column.toLowerCase();
     if (key in props) continue; // e.g. campaign_id / ad_account_id: already declared as strings

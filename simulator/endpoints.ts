@@ -6,6 +6,7 @@ import type { AnalyticsEndpoints } from './analytics';
 import { ApiError, bad, json, type Answer } from './answers';
 import type { ListEndpoints } from './lists';
 import type { MetricsContext } from './metrics';
+import type { MetricsReadyState } from './metrics-ready';
 import { adAccountOf, boolParam, enumParam, idList, type Query } from './params';
 import type { Dataset, Json, Level, RateCategory, StreamName } from './types';
 import { pinWithMetrics, visibleBoards, visiblePins } from './views';
@@ -58,6 +59,7 @@ export interface Handlers {
   ctx: MetricsContext;
   lists: ListEndpoints;
   analytics: AnalyticsEndpoints;
+  metricsReady: MetricsReadyState;
 }
 
 interface EndpointRequest {
@@ -502,6 +504,16 @@ export const ENDPOINTS: readonly Endpoint[] = [
     streams: ['targeting_values'],
     truth: 'targeting_values',
     serve: (h, r) => json(200, serveTargetingOptions(h.ds, r.params.targeting_type, r.q)),
+  },
+  // Asked once per read for every ads-analytics stream (data_ready and the cursor): set-up, not a stream's.
+  {
+    path: '/resources/metrics_ready_state',
+    method: 'GET',
+    category: 'ads_analytics',
+    scopes: ADS,
+    streams: [],
+    setup: true,
+    serve: (h, r) => h.metricsReady.answer(r.q),
   },
 ];
 

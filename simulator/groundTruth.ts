@@ -24,6 +24,7 @@ import {
   USER_METRIC_TYPES,
   zoneSub,
 } from './metrics';
+import { lastReadyDay, readyStateRequests } from './metrics-ready';
 import { Query } from './params';
 import { listedProductGroups, productGroupColumns } from './product-groups';
 import { formatDay, parseDay } from './rng';
@@ -88,6 +89,7 @@ export function computeGroundTruth(ds: Dataset, opts: SimulatorOptions, cfg: Gro
   const adsStart = Math.max(todayDay - (HISTORY_DAYS - 1), sd);
   const end = Math.min(todayDay, ed);
   const dailyEnd = Math.min(end, todayDay - 1);
+  const lastReady = lastReadyDay(todayDay, opts.metricsReady);
   const span = (a: number, b: number) => Math.max(0, b - a + 1);
   const windows = (a: number, b: number) => Math.ceil(span(a, b) / windowDays);
 
@@ -183,6 +185,7 @@ export function computeGroundTruth(ds: Dataset, opts: SimulatorOptions, cfg: Gro
         }
         r.ad_account_id = acc.id;
         r.currency = acc.currency;
+        r.data_ready = d <= lastReady;
         return r;
       };
       for (const e of ents) {
@@ -282,6 +285,7 @@ export function computeGroundTruth(ds: Dataset, opts: SimulatorOptions, cfg: Gro
       adAccountGets: cfg.adAccountIds ? cfg.adAccountIds.length : 0,
       entityLists: { campaign: entityLists.campaign, ad_group: entityLists.ad_group, ad: entityLists.ad },
       pinsList: pages(pins.length),
+      metricsReady: readyStateRequests(end, todayDay, opts.metricsReady),
     },
     dateRange: {
       start: formatDay(start),
@@ -292,6 +296,7 @@ export function computeGroundTruth(ds: Dataset, opts: SimulatorOptions, cfg: Gro
     },
     adAccountIds: accounts.map((a) => a.id),
     refusedPins,
+    lastReadyDay: formatDay(lastReady),
   };
 }
 

@@ -15,6 +15,7 @@ import type {
   GroundTruth,
   GroundTruthConfig,
   LoggedRequest,
+  MetricsReadyKnobs,
   SimulatorOptions,
   SizeKnobs,
 } from './types';
@@ -82,6 +83,8 @@ export interface Simulator {
   stats(): SimulatorStats;
   /** the generated dataset (read-only) */
   readonly data: Dataset;
+  /** new knobs for GET /resources/metrics_ready_state from now on (the ground truth follows them) */
+  setMetricsReady(knobs: MetricsReadyKnobs): void;
   /** move the simulated calendar (date limits, Date header) forward: midnight during a read */
   advanceDay(days?: number): void;
   /** the simulated day now (today, plus the days the clock advanced) */
@@ -110,7 +113,10 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const creds: Required<Credentials> = { ...DEFAULT_CREDENTIALS, ...(opts.credentials ?? {}) } as Required<Credentials>;
   const ds = generateDataset(seed, todayDay, sizes, opts.unknownFields !== false);
   addExtraItemFields(ds, opts.extraItemFields);
-  const srv = new SimServer(ds, { ...opts, seed }, creds, (cfg) => computeGroundTruth(ds, { ...opts, seed }, cfg));
+  // The ground truth follows the metrics-ready knobs as they are now (setMetricsReady changes them).
+  const truth = (cfg: GroundTruthConfig) =>
+    computeGroundTruth(ds, { ...opts, seed, metricsReady: srv.metricsReady.knobs }, cfg);
+  const srv: SimServer = new SimServer(ds, { ...opts, seed }, creds, truth);
   await srv.listen(opts.port ?? 0, opts.host ?? '127.0.0.1');
   const port = Number(new URL(srv.url).port);
   return {
@@ -131,7 +137,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     expireAccessTokens: () => srv.expireAccessTokens(),
     currentRefreshToken: () => srv.currentRefreshToken(),
     resetRateLimits: () => srv.resetRateLimits(),
-    groundTruth: (cfg) => computeGroundTruth(ds, { ...opts, seed }, cfg),
+    groundTruth: truth,
+    setMetricsReady: (knobs) => srv.setMetricsReady(knobs),
     stats: () => srv.stats(),
     data: ds,
     advanceDay: (days) => srv.clock.advance(days),

@@ -22,6 +22,7 @@ import {
 } from './metrics';
 import { ApiError } from './answers';
 import { refuseReportingTimezone } from './api-quirks';
+import { lastReadyDay, periodEnd } from './metrics-ready';
 import { formatDay, hash, parseDay, strHash } from './rng';
 import { REACH_COLUMNS } from '../src/pinterest/limits';
 import { refuseTargetingTypes } from './api-quirks';
@@ -184,6 +185,8 @@ interface ReportApiStats {
 }
 
 export class ReportApi {
+  /** The last day whose metrics are final (metrics-ready.ts): custom-report truth's data_ready. The server follows its live knobs. */
+  lastReadyDay: () => number;
   /** Every Authorization header the download server received (should stay empty). */
   readonly authorizationHeaders: string[] = [];
   /** The JSON body of every report creation that parsed, in order (what a test inspects of report requests). */
@@ -205,6 +208,7 @@ export class ReportApi {
     /** the options the report endpoint's refusals read (beta targeting types per account) */
     private readonly quirks: SimulatorOptions = {},
   ) {
+    this.lastReadyDay = () => lastReadyDay(ds.todayDay, quirks.metricsReady);
     this.server = http.createServer((req, res) => {
       try {
         this.download(req, res);
@@ -637,6 +641,7 @@ export class ReportApi {
         };
         for (const [k, v] of Object.entries(cells)) r[k.toLowerCase()] = v;
         if (r.targeting_value !== undefined) r.targeting_value = String(r.targeting_value);
+        r.data_ready = periodEnd(parseDay(r.date as string), req.granularity) <= this.lastReadyDay();
         for (const k of [
           'campaign_id',
           'ad_group_id',

@@ -11,6 +11,7 @@ import { ConsentFlow } from './consent';
 import type { Dataset } from './types';
 import { FaultInjector, serverErrorAnswer } from './faults';
 import { ListEndpoints } from './lists';
+import { lastReadyDay, MetricsReadyState } from './metrics-ready';
 import { metricsContext, type MetricsContext } from './metrics';
 import { refusalFor } from './overrides';
 import { adAccountOf, Query } from './params';
@@ -19,7 +20,15 @@ import { SimClock } from './api-quirks';
 import { ReportApi } from './reports';
 import { Lru } from './response-cache';
 import { matchRoute, serveList, type Handlers, type Route } from './endpoints';
-import type { Credentials, FaultKind, GroundTruth, GroundTruthConfig, LoggedRequest, SimulatorOptions } from './types';
+import type {
+  Credentials,
+  FaultKind,
+  GroundTruth,
+  GroundTruthConfig,
+  LoggedRequest,
+  MetricsReadyKnobs,
+  SimulatorOptions,
+} from './types';
 
 export interface SimulatorStats {
   requests: number;
@@ -51,6 +60,7 @@ export class SimServer {
   private started = Date.now();
   private cpuStart = process.cpuUsage();
   readonly clock: SimClock;
+  readonly metricsReady: MetricsReadyState;
   private statsData = {
     requests: 0,
     byStatus: {} as Record<string, number>,
@@ -75,6 +85,8 @@ export class SimServer {
       opts.seed ?? 1,
       opts,
     );
+    this.metricsReady = new MetricsReadyState(this.clock, opts.metricsReady);
+    this.reportApi.lastReadyDay = () => lastReadyDay(ds.todayDay, this.metricsReady.knobs);
     this.consent = new ConsentFlow(creds.clientId, () => grantedScopes(opts), opts.consent, opts.redirectUris);
     this.auth = new TokenAuthority(creds, opts, this.consent);
     this.rateLimiter = new RateLimiter(opts);
@@ -85,6 +97,7 @@ export class SimServer {
       ctx: this.ctx,
       lists: new ListEndpoints(ds, this.ctx, opts),
       analytics: new AnalyticsEndpoints(ds, this.ctx, opts, this.clock),
+      metricsReady: this.metricsReady,
     };
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch((err) => {
@@ -148,6 +161,11 @@ export class SimServer {
   resetRateLimits(): void {
     this.rateLimiter.reset();
   }
+  /** New knobs for GET /resources/metrics_ready_state (metrics become ready between reads); cached answers go. */
+  setMetricsReady(knobs: MetricsReadyKnobs): void {
+    this.metricsReady.knobs = knobs;
+    this.cache.clear();
+  }
   clearCache(): void {
     this.cache.clear();
   }
@@ -167,7 +185,8 @@ export class SimServer {
   /**
    * Control API for simulators run as a separate process (cli.ts), outside /v5 and not logged:
    * GET stats | log | refresh-token; POST fail-next {kind,count?,pathIncludes?} | revoke-refresh-token |
-   * expire-access-tokens | reset-log | reset-rate-limits | ground-truth (body: GroundTruthConfig).
+   * expire-access-tokens | reset-log | reset-rate-limits | metrics-ready (body: MetricsReadyKnobs) |
+   * ground-truth (body: GroundTruthConfig).
    */
   private control(method: string, op: string, body: string): Answer {
     try {
@@ -185,6 +204,7 @@ export class SimServer {
       else if (method === 'POST' && op === 'reset-log') this.log.length = 0;
       else if (method === 'POST' && op === 'reset-rate-limits') this.resetRateLimits();
       else if (method === 'POST' && op === 'advance-day') this.clock.advance(arg.days ?? 1);
+      else if (method === 'POST' && op === 'metrics-ready') this.setMetricsReady(arg);
       else if (method === 'POST' && op === 'ground-truth' && this.groundTruth) return json(200, this.groundTruth(arg));
       else return json(404, { code: 404, message: `unknown control operation ${method} /__sim/${op}` });
       return json(200, { ok: true });

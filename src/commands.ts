@@ -10,6 +10,7 @@ import { ConnectorError, failureTypeOf, messageOf } from './errors';
 import { discoverCatalog, selectStreams } from './engine/catalog';
 import type { ReadContext } from './engine/context';
 import { AccountLookups } from './engine/accounts';
+import { MetricsReadiness } from './engine/metrics-ready';
 import { runRead } from './engine/read';
 import { createRuntime, type RuntimeOptions } from './runtime';
 import { SharedLists } from './engine/shared-lists';
@@ -158,6 +159,9 @@ export async function read(args: ReadArgs, io: CommandIO): Promise<number> {
       ...io.runtime,
     });
     try {
+      const log = (level: msg.LogLevel, message: string) => {
+        void io.writer.log(level, message);
+      };
       const ctx: ReadContext = {
         config,
         registry,
@@ -166,9 +170,8 @@ export async function read(args: ReadArgs, io: CommandIO): Promise<number> {
         clock: runtime.clock,
         accounts: new AccountLookups(runtime.requester, config.ad_account_ids),
         shared: new SharedLists({ config, requester: runtime.requester, registry }),
-        log: (level, message) => {
-          void io.writer.log(level, message);
-        },
+        log,
+        readiness: new MetricsReadiness(runtime.requester, runtime.today, log),
         responses: new Semaphore(config.concurrency),
       };
       // Credentials first: a bad secret is one clear error, not one per stream. A fixed access token is

@@ -519,6 +519,10 @@ function createFakePinterest(opts: FixtureOptions = {}): FakePinterest {
         })),
       );
     }),
+    // Every day final: the fake's rows carry data_ready true and cursors reach the window's end.
+    get('/resources/metrics_ready_state', () =>
+      HttpResponse.json({ conversion_metrics_ready: true, non_conversion_metrics_ready: true }),
+    ),
     adsAnalytics('campaigns', 'campaign_ids', false),
     adsAnalytics('ad_groups', 'ad_group_ids', false),
     adsAnalytics('ads', 'ad_ids', false),

@@ -391,7 +391,8 @@ describe('CsvSplitter', () => {
 });
 
 describe('report rows as records', () => {
-  const ctx = { ad_account_id: ACCOUNT, currency: 'EUR' };
+  // Rows dated on or before ready_through carry data_ready true.
+  const ctx = { ad_account_id: ACCOUNT, currency: 'EUR', ready_through: '2025-01-01' };
   const def = STREAMS.find((s) => s.name === 'campaign_targeting_analytics') as AnalyticsDefinition;
   const shape = shapeFromSchema(schemaOf(def), 'campaign_id');
   test('JSON: lower-case keys, ids and targeting values as strings, account and currency, id from the key', () => {
@@ -411,12 +412,14 @@ describe('report rows as records', () => {
       targeting_type: 'LOCATION',
       targeting_value: '500',
       spend_in_dollar: 1.5,
+      data_ready: true,
     });
   });
   test('JSON: a BY_DATE key is the date', () => {
     expect(jsonReportRecord('{"CAMPAIGN_ID":1}', '2025-02-03', ctx, new KeyCase(), shape, 'x')).toMatchObject({
       campaign_id: '1',
       date: '2025-02-03',
+      data_ready: false,
     });
   });
   test('CSV: numbers typed by the schema, ids stay strings, empty cells absent', () => {
@@ -431,6 +434,7 @@ describe('report rows as records', () => {
       date: '2025-01-01',
       spend_in_dollar: 1.25,
       targeting_value: '500',
+      data_ready: true,
     });
     expect(() => csvReportRecord(header, ['1'], ctx, shape, 'x')).toThrow(/1 fields where the header has 5/);
     expect(() => csvReportRecord(header, ['1', '2025-01-01', 'abc', '', ''], ctx, shape, 'x')).toThrow(/not a number/);

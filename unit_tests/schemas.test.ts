@@ -435,6 +435,7 @@ describe('3. analytics streams', () => {
     expect(props.ad_account_id.type).toEqual(['null', 'string']);
     expect(props.currency.type).toEqual(['null', 'string']);
     expect(props.date).toMatchObject({ type: ['null', 'string'], format: 'date' });
+    expect(props.data_ready.type).toEqual(['null', 'boolean']);
     const extra = TARGETING.includes(stream) ? ['targeting_type', 'targeting_value'] : [];
     for (const k of extra) expect(props[k].type).toEqual(['null', 'string']);
     const allowed = new Set([
@@ -442,6 +443,7 @@ describe('3. analytics streams', () => {
       'date',
       'ad_account_id',
       'currency',
+      'data_ready',
       ...extra,
       ...enums.columns.map((c: string) => c.toLowerCase()),
     ]);

@@ -6,7 +6,8 @@
 import { ConnectorError } from '../src/errors';
 import { adsAnalyticsRows, dailyMetricsRows, KeyCase, targetingRows, type Row } from '../src/streams/transforms';
 
-const CTX = { ad_account_id: '549755885175', currency: 'EUR' };
+// Rows dated on or before ready_through carry data_ready true.
+const CTX = { ad_account_id: '549755885175', currency: 'EUR', ready_through: '2026-06-01' };
 const WHAT = 'GET /ad_accounts/549755885175/campaigns/analytics';
 
 function shapeError(run: () => unknown): ConnectorError {
@@ -49,6 +50,7 @@ describe('adsAnalyticsRows', () => {
         spend_in_dollar: 1.25,
         total_impression: 0,
         ctr: null,
+        data_ready: true,
       },
       {
         ad_account_id: '549755885175',
@@ -56,13 +58,14 @@ describe('adsAnalyticsRows', () => {
         campaign_id: '626744128983',
         date: '2026-06-02',
         spend_in_micro_dollar: 0,
+        data_ready: false,
       },
     ]);
   });
 
   test('a column the API leaves out of a row stays out of the record (never invented)', () => {
     const [row] = [...adsAnalyticsRows([{ AD_ID: 1, DATE: '2026-06-01', CTR: 0.5 }], CTX, new KeyCase(), WHAT)];
-    expect(Object.keys(row).sort()).toEqual(['ad_account_id', 'ad_id', 'ctr', 'currency', 'date']);
+    expect(Object.keys(row).sort()).toEqual(['ad_account_id', 'ad_id', 'ctr', 'currency', 'data_ready', 'date']);
     expect('spend_in_dollar' in row).toBe(false);
   });
 
@@ -159,6 +162,7 @@ describe('targetingRows', () => {
         impression_1: 10,
         targeting_type: 'AGE_BUCKET',
         targeting_value: '25-34',
+        data_ready: true,
       },
       {
         ad_account_id: '549755885175',
@@ -168,6 +172,7 @@ describe('targetingRows', () => {
         spend_in_dollar: 1,
         targeting_type: 'LOCATION',
         targeting_value: '840',
+        data_ready: true,
       },
       {
         ad_account_id: '549755885175',
@@ -176,6 +181,7 @@ describe('targetingRows', () => {
         date: '2026-06-02',
         targeting_type: 'KEYWORD',
         targeting_value: '0',
+        data_ready: false,
       },
     ]);
     for (const r of rows) expect(typeof r.targeting_value).toBe('string');

@@ -140,6 +140,8 @@ test('beyond CAT: each stream makes exactly the fewest requests (docs/contract.m
   // Every answer is a 200: pins Pinterest refuses are left out of the batched pin analytics answers.
   expect(truth.refusedPins.length).toBeGreaterThan(0);
   expect(h.sim.requestLog.filter((r) => r.status !== 200).map((r) => `${r.status} ${r.path}`)).toEqual([]);
+  // Which days are final: asked once per read for every ads-analytics stream, newest day first.
+  expect(made.get('set-up GET /resources/metrics_ready_state')).toBe(truth.setupRequests.metricsReady);
 });
 
 test('a catalog with a stream that does not exist and sync_mode INVALID gives a TRACE ERROR and a non-zero exit', async () => {

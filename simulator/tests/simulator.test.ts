@@ -1366,6 +1366,18 @@ describe('Pinterest API simulator', () => {
           });
       }
 
+      // Which days are final: the newest day first, back to the first ready one (older days count as ready).
+      let back = 0;
+      for (;;) {
+        const r = await c.ok('/resources/metrics_ready_state', { date: day(-back) });
+        if (r.conversion_metrics_ready && r.non_conversion_metrics_ready) break;
+        back++;
+      }
+      const lastReady = day(-back);
+      expect(lastReady).toBe(gt.lastReadyDay);
+      for (const e of ENDPOINTS.filter((row) => row.truth === 'ads_analytics'))
+        for (const name of e.streams) for (const r of got[name]) r.data_ready = String(r.date) <= lastReady;
+
       // the lists come in the order the API serves them
       for (const name of ENDPOINTS.filter((e) => !e.analytics).flatMap((e) => e.streams)) {
         expect([name, got[name]]).toEqual([name, gt.records[name]]);
@@ -1394,7 +1406,9 @@ describe('Pinterest API simulator', () => {
       expect(byStream.get('ad_analytics|ad_analytics_daily')).toBe(
         gt.minRequests.ad_analytics + gt.minRequests.ad_analytics_daily,
       );
-      expect(byStream.get('setup')).toBe(gt.setupRequests.userAccount + gt.setupRequests.adAccountsList);
+      expect(byStream.get('setup')).toBe(
+        gt.setupRequests.userAccount + gt.setupRequests.adAccountsList + gt.setupRequests.metricsReady,
+      );
       expect(gt.minRequests.campaign_targeting_analytics).toBe(2 * gt.minRequests.campaign_analytics); // 15 types → 2 groups
       expect(sim.requestLog.every((r) => r.status === 200 || streamForPath(r.path) === 'pin_analytics')).toBe(true);
     });
@@ -1531,6 +1545,8 @@ describe('Pinterest API simulator', () => {
       for (const type of AUDIENCE_INSIGHT_TYPES)
         await cl.ok(`/ad_accounts/${acc0}/audience_insights`, { audience_insight_type: type });
       for (const type of TARGETING_OPTION_TYPES) await cl.ok(`/resources/targeting/${type}`, { ad_account_id: acc0 });
+      await cl.ok('/resources/metrics_ready_state', { date: day(-1) });
+      await cl.ok('/resources/metrics_ready_state', { date: day(-30) });
       const missing = OPERATIONS.filter((op) => !v.covered.has(op));
       expect(missing).toEqual([]);
     });

@@ -11,6 +11,7 @@ import { isPinRefusal } from '../http/pinterest-errors';
 import { chunk, mergeTasks } from '../util/async';
 import { maxDay, type Day } from '../util/dates';
 import type { ReadContext, StreamEvent } from './context';
+import { cappedCursor, readyThrough, type Readiness } from './metrics-ready';
 import { resolvePartitions } from './partitions';
 import { resumeStart, slice, streamRange, windowLength, type Window } from './slicer';
 import {
@@ -36,6 +37,8 @@ interface AnalyticsReadOptions {
 /** What every part of one stream's analytics read shares. */
 interface Job extends SyncReadJob {
   range: { start: Day; end: Day };
+  /** Ads-analytics streams: which days Pinterest calls final (data_ready, and where cursors stop). */
+  readiness?: Readiness;
 }
 
 export async function* readAnalytics(
@@ -65,12 +68,19 @@ export async function* readAnalytics(
     );
   }
   const saved: CursorState = opts.incremental ? parseCursorState(def.name, opts.inputState) : {};
-  const partitions = await resolvePartitions(def.partition, ctx);
+  let partitions = await resolvePartitions(def.partition, ctx);
+  // Ads-analytics rows say whether Pinterest called their day final: asked once per read, for its newest day.
+  const readiness =
+    def.rows === 'ads_columns' && range.start <= range.end ? await ctx.readiness.readiness(range.end) : undefined;
+  if (readiness) {
+    const ready_through = readyThrough(readiness.lastReady, def.request(config).granularity);
+    partitions = partitions.map((p) => ({ ...p, ready_through }));
+  }
   const keys = new KeyCase(opts.onUnknownField);
   const progress: ReadProgress = { skipped: new Set(), split: 0, outside: 0 };
   warnFutureCursors(def.name, saved, range.end, ctx);
 
-  const job: Job = { def, ctx, range, keys, progress };
+  const job: Job = { def, ctx, range, keys, progress, readiness };
   if (def.targeting) {
     const chosen = config.targeting_types;
     const types = chosen ? def.targeting.types.filter((t) => chosen.includes(t)) : def.targeting.types;
@@ -165,7 +175,8 @@ async function* readPerPartition(job: Job, partitions: Partition[], saved: Curso
         try {
           for (const window of plan.windows) {
             yield* sources.read(window, plan.ids);
-            cursor = cursor ? maxDay(cursor, window.end) : window.end;
+            const end = cappedCursor(window.end, job.readiness);
+            cursor = cursor ? maxDay(cursor, end) : end;
             yield { kind: 'advance', partition: plan.partition.key!, date: cursor };
           }
         } finally {
@@ -200,7 +211,8 @@ async function* readPerStream(job: Job, partitions: Partition[], saved: CursorSt
     const open = sources.filter((p) => !progress.skipped.has(p.label));
     const tasks = batched ? batched.tasks(window, open) : open.map((p) => () => p.source.read(window, undefined));
     yield* mergeTasks(tasks, ctx.config.concurrency);
-    cursor = cursor ? maxDay(cursor, window.end) : window.end;
+    const end = cappedCursor(window.end, job.readiness);
+    cursor = cursor ? maxDay(cursor, end) : end;
     yield { kind: 'checkpoint', state: { date: cursor } };
   }
   yield { kind: 'checkpoint', state: cursor ? { date: cursor } : {} };

@@ -6,6 +6,7 @@ import type { Semaphore } from '../util/async';
 import type { Day } from '../util/dates';
 import type { AccountLookups } from './accounts';
 import type { DayClock } from './clock';
+import type { MetricsReadiness } from './metrics-ready';
 import type { SharedLists } from './shared-lists';
 
 /** Everything one read shares: config, the streams it knows, the one requester, the account lookups and the shared lists. */
@@ -21,6 +22,8 @@ export interface ReadContext {
   accounts: AccountLookups;
   shared: SharedLists;
   log: (level: LogLevel, message: string) => void;
+  /** Which days Pinterest calls final (data_ready, cursors), asked once per read. */
+  readiness: MetricsReadiness;
   /** Bounds the analytics answers held in memory at once (fetched, not yet emitted). */
   responses: Semaphore;
 }

@@ -4,7 +4,7 @@
  * Pure functions; the column types for CSV cells come from the stream's JSON schema.
  */
 import { ConnectorError } from '../errors';
-import { ID_KEYS, type KeyCase, type Row, type TransformContext } from '../streams/transforms';
+import { dataReady, ID_KEYS, type KeyCase, type Row, type TransformContext } from '../streams/transforms';
 import { parseJsonExact } from '../http/json-exact';
 import { normalizeHeader } from './parse';
 
@@ -43,7 +43,7 @@ function newRecord(ctx: TransformContext): Row {
   return out;
 }
 
-function finish(out: Row, key: string | undefined, shape: RowShape): Row {
+function finish(out: Row, key: string | undefined, shape: RowShape, ctx: TransformContext): Row {
   if (
     shape.idKey &&
     (out[shape.idKey] === undefined || out[shape.idKey] === null) &&
@@ -63,6 +63,7 @@ function finish(out: Row, key: string | undefined, shape: RowShape): Row {
   if (typeof out.hour === 'string' && /^\d{1,2}$/.test(out.hour)) out.hour = Number(out.hour);
   if ('targeting_type' in out && out.targeting_type !== null) out.targeting_type = String(out.targeting_type);
   if ('targeting_value' in out && out.targeting_value !== null) out.targeting_value = String(out.targeting_value);
+  out.data_ready = dataReady(out.date, ctx);
   return out;
 }
 
@@ -94,7 +95,7 @@ export function jsonReportRecord(
     const v = src[k];
     out[name] = ID_KEYS.has(name) && v !== null && v !== undefined ? String(v) : v;
   }
-  return finish(out, key, shape);
+  return finish(out, key, shape, ctx);
 }
 
 /** The record keys of a CSV header. */
@@ -135,5 +136,5 @@ export function csvReportRecord(
       out[name] = text;
     }
   }
-  return finish(out, undefined, shape);
+  return finish(out, undefined, shape, ctx);
 }

@@ -45,6 +45,13 @@ function customSchema(report: CustomReport): Record<string, unknown> {
       type: ['null', 'string'],
       description: "The ad account's currency code: *_DOLLAR and *_MICRO_DOLLAR amounts are in this currency.",
     },
+    data_ready: {
+      type: ['null', 'boolean'],
+      description:
+        report.granularity === 'WEEK' || report.granularity === 'MONTH'
+          ? `Whether Pinterest called the metrics of every day of the ${report.granularity.toLowerCase()} final (GET /resources/metrics_ready_state) when the row was read.`
+          : "Whether Pinterest called the day's conversion and non-conversion metrics final (GET /resources/metrics_ready_state) when the row was read.",
+    },
     date: {
       type: ['null', 'string'],
       format: 'date',

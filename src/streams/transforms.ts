@@ -12,6 +12,8 @@ export interface TransformContext {
   currency?: string;
   pin_id?: string;
   user_id?: string;
+  /** Ads-analytics rows dated on or before it carry data_ready true (the engine sets it per read). */
+  ready_through?: string;
 }
 
 /** What an API key becomes in a record, decided once per stream and key. */
@@ -91,10 +93,18 @@ function arrayOf(body: unknown, what: string, key?: string): Iterable<unknown> {
   return rows;
 }
 
+/** Whether Pinterest called the day of a row (`YYYY-MM-DD`, or with a time) final: on or before `ready_through`. */
+export const dataReady = (date: unknown, ctx: TransformContext): boolean =>
+  typeof date === 'string' && ctx.ready_through !== undefined && date.slice(0, 10) <= ctx.ready_through;
+
 /** One ads-analytics row (flat, upper-case keys) as a record. */
 export function adsAnalyticsRecord(row: unknown, ctx: TransformContext, keys: KeyCase, what: string): Row {
   if (typeof row !== 'object' || row === null || Array.isArray(row)) throw shapeError(what, row);
-  return lowerRow(row as Row, keys, { ad_account_id: ctx.ad_account_id, currency: ctx.currency });
+  return lowerRow(row as Row, keys, {
+    ad_account_id: ctx.ad_account_id,
+    currency: ctx.currency,
+    data_ready: dataReady((row as Row).DATE, ctx),
+  });
 }
 
 /** One targeting item ({targeting_type, targeting_value, metrics}) as a record. */
@@ -102,7 +112,11 @@ export function targetingRecord(item: unknown, ctx: TransformContext, keys: KeyC
   const it = item as Record<string, unknown> | null;
   if (typeof it !== 'object' || it === null || typeof it.metrics !== 'object' || it.metrics === null)
     throw shapeError(what, item);
-  const out: Row = { ad_account_id: ctx.ad_account_id, currency: ctx.currency };
+  const out: Row = {
+    ad_account_id: ctx.ad_account_id,
+    currency: ctx.currency,
+    data_ready: dataReady((it.metrics as Row).DATE, ctx),
+  };
   lowerRow(it.metrics as Row, keys, out);
   out.targeting_type = it.targeting_type === undefined || it.targeting_type === null ? null : String(it.targeting_type);
   out.targeting_value =

@@ -5,7 +5,7 @@
  * per-partition state `{date, partitions: {<id>: {date}}}` emitted after each finished window.
  */
 import type { RunResult } from '../../test_kit/in-process';
-import { TODAY, type Json } from '../../test_kit/constants';
+import { expectedCursor, TODAY, type Json } from '../../test_kit/constants';
 import { canonical } from '../../test_kit/messages';
 import {
   EARLIEST,
@@ -147,7 +147,10 @@ describe('campaign_analytics', () => {
     expect(p.requestsTo('/ad_accounts')).toHaveLength(1);
     expect(p.requestsTo(`/ad_accounts/${USD}/campaigns`)).toHaveLength(2);
     expect(p.requestsTo(`/ad_accounts/${EUR}/campaigns`)).toHaveLength(1);
-    expect(p.requests).toHaveLength(1 + 1 + 3 + 3 * 3);
+    // …and the days Pinterest calls final, asked newest first once per read (set-up, as the ground truth counts it).
+    const readyStates = p.truth().setupRequests.metricsReady;
+    expect(p.requestsTo('/resources/metrics_ready_state')).toHaveLength(readyStates);
+    expect(p.requests).toHaveLength(1 + 1 + 3 + 3 * 3 + readyStates);
 
     const expected = {
       [USD]: expectedRecords('campaign_analytics', USD, '2026-05-01', TODAY),
@@ -169,7 +172,10 @@ describe('campaign_analytics', () => {
     expect(states).toHaveLength(3 * 2 + 1);
     for (const account of [USD, EUR]) {
       const dates = partitionDates(r, 'campaign_analytics', account);
-      expect([...new Set(dates.filter(Boolean))]).toEqual(['2026-05-30', '2026-06-29', '2026-06-30']);
+      // each window's end, up to the last day whose metrics are final
+      expect([...new Set(dates.filter(Boolean))]).toEqual([
+        ...new Set(['2026-05-30', '2026-06-29', '2026-06-30'].map((d) => expectedCursor(d))),
+      ]);
       expect(dates.filter(Boolean)).toEqual([...dates.filter(Boolean)].sort()); // never goes back
     }
     for (const s of states) {
@@ -179,8 +185,8 @@ describe('campaign_analytics', () => {
       expect(s.stream.stream_state.date).toBe(partitions[USD] && partitions[EUR] ? [...parts].sort()[0] : undefined);
     }
     expect(states[states.length - 1].stream.stream_state).toEqual({
-      date: TODAY,
-      partitions: { [USD]: { date: TODAY }, [EUR]: { date: TODAY } },
+      date: expectedCursor(),
+      partitions: { [USD]: { date: expectedCursor() }, [EUR]: { date: expectedCursor() } },
     });
     expect(checkpointProblems(r, 'campaign_analytics', expected)).toEqual([]);
   });
@@ -208,8 +214,8 @@ describe('campaign_analytics', () => {
     const states = r.states('campaign_analytics');
     expect(states[0].stream.stream_state.partitions[USD].date >= '2026-06-20').toBe(true);
     expect(states[states.length - 1].stream.stream_state).toEqual({
-      date: TODAY,
-      partitions: { [USD]: { date: TODAY }, [EUR]: { date: TODAY } },
+      date: expectedCursor(),
+      partitions: { [USD]: { date: expectedCursor() }, [EUR]: { date: expectedCursor() } },
     });
   });
 
@@ -426,12 +432,12 @@ describe('ad_analytics and ad_analytics_daily', () => {
     expectSameRecords(r.records('ad_analytics_daily'), daily);
     const last = (s: string) => r.states(s)[r.states(s).length - 1].stream.stream_state;
     expect(last('ad_analytics')).toEqual({
-      date: TODAY,
-      partitions: { [USD]: { date: TODAY }, [EUR]: { date: TODAY } },
+      date: expectedCursor(),
+      partitions: { [USD]: { date: expectedCursor() }, [EUR]: { date: expectedCursor() } },
     });
     expect(last('ad_analytics_daily')).toEqual({
-      date: '2026-06-29',
-      partitions: { [USD]: { date: '2026-06-29' }, [EUR]: { date: '2026-06-29' } },
+      date: expectedCursor('2026-06-29'),
+      partitions: { [USD]: { date: expectedCursor('2026-06-29') }, [EUR]: { date: expectedCursor('2026-06-29') } },
     });
   });
 
@@ -601,7 +607,9 @@ describe('a failing ad account', () => {
       const states = r.states('ad_group_analytics');
       expect(states.length).toBeGreaterThanOrEqual(3);
       // the refused account never got an entry: no top date claims it was read
-      expect(states[states.length - 1].stream.stream_state).toEqual({ partitions: { [USD]: { date: TODAY } } });
+      expect(states[states.length - 1].stream.stream_state).toEqual({
+        partitions: { [USD]: { date: expectedCursor() } },
+      });
       expect(stateCountProblems(r, 'ad_group_analytics').problems).toEqual([]);
       expectSameRecords(r.records('ad_analytics'), [
         ...expectedRecords('ad_analytics', USD, '2026-05-01', TODAY),
@@ -632,8 +640,8 @@ describe('a failing ad account', () => {
       );
       expect(r.states('ad_group_analytics').map((s) => s.stream.stream_state)).toEqual([
         { partitions: { [USD]: { date: '2026-05-30' } } },
-        { partitions: { [USD]: { date: '2026-06-29' } } },
-        { partitions: { [USD]: { date: TODAY } } },
+        { partitions: { [USD]: { date: expectedCursor('2026-06-29') } } },
+        { partitions: { [USD]: { date: expectedCursor() } } },
       ]);
       expect(stateCountProblems(r, 'ad_group_analytics').problems).toEqual([]);
     });

@@ -36,6 +36,7 @@ test('ads analytics: ids are strings even when the API sends numbers; a column P
       date: '2026-06-29',
       spend_in_micro_dollar: 5,
       brand_new_metric: 9,
+      data_ready: true, // the msw fake calls every day final
     },
     {
       ad_account_id: AD_EUR,
@@ -44,6 +45,7 @@ test('ads analytics: ids are strings even when the API sends numbers; a column P
       date: TODAY,
       spend_in_micro_dollar: null,
       brand_new_metric: 9,
+      data_ready: true,
     },
   ]);
   const warnings = r.logs('WARN').filter((w) => w.includes('brand_new_metric'));

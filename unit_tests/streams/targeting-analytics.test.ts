@@ -5,7 +5,7 @@
  * sends LOCATION values as numbers), the entity id as a string (Pinterest sends a number), ad_account_id and currency.
  */
 import enums from '../../src/schemas/pinterest-enums.json';
-import { TODAY, type Json } from '../../test_kit/constants';
+import { expectedCursor, TODAY, type Json } from '../../test_kit/constants';
 import { expectSameRecords, streamStateInput, windowsOf } from '../../test_kit/read-checks';
 import {
   accountsOf,
@@ -126,9 +126,9 @@ describe('campaign_targeting_analytics', () => {
     expectSameRecords(r.records(stream), expected);
     expect(r.states(stream).map((s) => s.stream.stream_state)).toEqual([
       { date: '2026-05-30', partitions: { [EUR]: { date: '2026-05-30' } } },
-      { date: '2026-06-29', partitions: { [EUR]: { date: '2026-06-29' } } },
-      { date: TODAY, partitions: { [EUR]: { date: TODAY } } },
-      { date: TODAY, partitions: { [EUR]: { date: TODAY } } },
+      { date: expectedCursor('2026-06-29'), partitions: { [EUR]: { date: expectedCursor('2026-06-29') } } },
+      { date: expectedCursor(), partitions: { [EUR]: { date: expectedCursor() } } },
+      { date: expectedCursor(), partitions: { [EUR]: { date: expectedCursor() } } },
     ]);
     expect(r.states(stream).map((s) => s.sourceStats.recordCount)).toEqual([
       ...BACKFILL_WINDOWS.map(([s, e]) => between(expected, s, e).length),
@@ -181,8 +181,8 @@ describe.each(['ad_group_targeting_analytics', 'ad_targeting_analytics'])('%s', 
     expect(r.records(stream).some((x) => x.targeting_type === own)).toBe(true);
     expect(r.states(stream)).toHaveLength(3 * 2 + 1);
     expect(r.states(stream)[r.states(stream).length - 1].stream.stream_state).toEqual({
-      date: TODAY,
-      partitions: { [USD]: { date: TODAY }, [EUR]: { date: TODAY } },
+      date: expectedCursor(),
+      partitions: { [USD]: { date: expectedCursor() }, [EUR]: { date: expectedCursor() } },
     });
   });
 
