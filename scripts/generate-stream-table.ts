@@ -25,6 +25,8 @@ function endpoint(def: StreamDefinition): string {
   const path = `\`${def.path}\``;
   if (def.kind === 'list' && def.setupAdAccounts) return `${path} (the read's set-up list, no request of its own)`;
   if (def.kind === 'list' && def.unpaged) return `${path} (not paged)`;
+  if (def.kind === 'analytics' && def.report && def.report.reportsOnly && def.level)
+    return `reports only (level ${def.level.targeting ? `${def.level.name}_TARGETING` : def.level.name}; POST, then GET ${path})`;
   return path;
 }
 
@@ -55,7 +57,12 @@ function partition(def: StreamDefinition): string {
 function daysBack(def: StreamDefinition): string {
   if (def.kind !== 'analytics') return '–';
   const days = reportHistoryDays(def);
-  const reach = days ? `${days} (older than ${SYNCHRONOUS_DAYS} from reports)` : String(SYNCHRONOUS_DAYS);
+  const reportsOnly = def.report && def.report.reportsOnly;
+  const reach = !days
+    ? String(SYNCHRONOUS_DAYS)
+    : reportsOnly
+      ? `${days} (every day from reports, ≤ ${def.report && def.report.maxDays} per report)`
+      : `${days} (older than ${SYNCHRONOUS_DAYS} from reports)`;
   return def.lastDay === 'yesterday' ? `${reach}; ends yesterday` : reach;
 }
 

@@ -10,6 +10,7 @@ import { adAccountOf, boolParam, enumParam, idList, type Query } from './params'
 import type { Dataset, Json, Level, RateCategory, StreamName } from './types';
 import { pinWithMetrics, visibleBoards, visiblePins } from './views';
 import { entitiesOf } from './dataset';
+import { REPORT_ONLY_STREAMS } from './reports';
 
 /** The path parameter a partitioned list is read for: one request series per ad account, board or board section. */
 type Parent = 'ad_account' | 'board' | 'board_section';
@@ -40,7 +41,14 @@ export interface ListSpec {
 
 /** The ground-truth computation of an endpoint that is not a plain list (groundTruth.ts). */
 export type TruthKind =
-  'ad_accounts' | 'pins' | 'interests' | 'entities' | 'ads_analytics' | 'pin_analytics' | 'user_analytics';
+  | 'ad_accounts'
+  | 'pins'
+  | 'interests'
+  | 'entities'
+  | 'ads_analytics'
+  | 'pin_analytics'
+  | 'user_analytics'
+  | 'reports';
 
 export interface Handlers {
   ds: Dataset;
@@ -413,8 +421,10 @@ export const ENDPOINTS: readonly Endpoint[] = [
     method: 'GET',
     category: 'ads_analytics',
     scopes: ADS,
-    streams: [],
+    // The streams read only through reports; every report-reading stream (custom reports, older days) uses it too.
+    streams: REPORT_ONLY_STREAMS.map((r) => r.stream),
     kind: 'reports',
+    truth: 'reports',
   },
   entityList('campaigns', 'campaign'),
   entityList('ad_groups', 'ad_group'),
@@ -477,6 +487,8 @@ export function streamForPath(path: string): StreamOfPath {
   if (p.length > 1 && p.endsWith('/')) p = p.slice(0, -1);
   const route = matchRoute(p);
   if (!route || route.endpoint.setup || route.endpoint.streams.length === 0) return null;
+  // Every report-reading stream creates and polls reports at the same path: its requests are no one stream's.
+  if (route.endpoint.kind === 'reports') return null;
   return route.endpoint.streams.join('|');
 }
 

@@ -26,7 +26,7 @@ import {
 } from './metrics';
 import { Query } from './params';
 import { formatDay, parseDay } from './rng';
-import { REPORT_UNSUPPORTED_COLUMNS, reportAcceptsType } from './reports';
+import { REPORT_UNSUPPORTED_COLUMNS, ReportApi, reportAcceptsType, reportOnlyTruth } from './reports';
 import type {
   Dataset,
   EntityMeta,
@@ -230,6 +230,23 @@ export function computeGroundTruth(ds: Dataset, opts: SimulatorOptions, cfg: Gro
     const r: Record<string, unknown> = { user_id: ds.user.id, date: dm.date, data_status: dm.data_status };
     for (const [k, v] of Object.entries(dm.metrics)) r[k.toLowerCase()] = v;
     push(userAnalytics, r);
+  }
+
+  // ---- report-only ads analytics (keyword, product group targeting, product item) ---------
+  if (ENDPOINTS.some((e) => e.truth === 'reports')) {
+    const api = new ReportApi(ds, ctx, opts.reports ?? {}, opts.seed ?? 1);
+    const byStream = reportOnlyTruth(api, {
+      today: todayDay,
+      start: sd,
+      end,
+      columns: cfg.columns,
+      adAccountIds: accounts.map((a) => a.id),
+      reportingTimezone: cfg.reportingTimezone,
+    });
+    for (const [s, t] of Object.entries(byStream)) {
+      pushItems(s, t.records as Json[]);
+      minReports[s] += t.reports;
+    }
   }
 
   const sharedOk = ds.adAccounts.length;

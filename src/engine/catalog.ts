@@ -6,7 +6,7 @@ import type { StreamRegistry } from '../streams/registry';
 import { describeJson, HOW_TO_CATALOG } from './input-files';
 
 function airbyteStream(def: StreamDefinition): AirbyteStream {
-  const incremental = def.kind === 'analytics';
+  const incremental = def.kind === 'analytics' && !def.fullRefreshOnly;
   return {
     name: def.name,
     json_schema: schemaOf(def),
