@@ -41,14 +41,7 @@ export interface ListSpec {
 
 /** The ground-truth computation of an endpoint that is not a plain list (groundTruth.ts). */
 export type TruthKind =
-  | 'ad_accounts'
-  | 'pins'
-  | 'interests'
-  | 'entities'
-  | 'ads_analytics'
-  | 'pin_analytics'
-  | 'user_analytics'
-  | 'reports';
+  'ad_accounts' | 'pins' | 'interests' | 'entities' | 'ads_analytics' | 'pin_analytics' | 'user_analytics' | 'reports';
 
 export interface Handlers {
   ds: Dataset;

@@ -509,7 +509,9 @@ export class ReportApi {
     let out = this.entityCache.get(key);
     if (out) return out;
     const simLevel = SIM_LEVEL[base];
-    const parents = hasKeywordAndShoppingCampaigns(this.ds, base, accountId) ? entitiesOf(this.ds, simLevel, accountId) : [];
+    const parents = hasKeywordAndShoppingCampaigns(this.ds, base, accountId)
+      ? entitiesOf(this.ds, simLevel, accountId)
+      : [];
     const child = (p: EntityMeta, salt: number, j: number): EntityMeta => ({
       ...p,
       id: String(9_000_000_000_000 + ((hash(this.seed, p.key, salt, j) >>> 0) % 999_999_999) * 1000 + j),
@@ -714,7 +716,14 @@ export const REPORT_ONLY_STREAMS = [
  */
 export function reportOnlyTruth(
   api: ReportApi,
-  cfg: { today: number; start: number; end: number; columns: string[]; adAccountIds: string[]; reportingTimezone?: string },
+  cfg: {
+    today: number;
+    start: number;
+    end: number;
+    columns: string[];
+    adAccountIds: string[];
+    reportingTimezone?: string;
+  },
 ): Record<string, { records: Array<Record<string, unknown>>; reports: number }> {
   const out: Record<string, { records: Array<Record<string, unknown>>; reports: number }> = {};
   for (const s of REPORT_ONLY_STREAMS) {

@@ -174,7 +174,7 @@ const CustomReportSchema = z
     granularity: z.enum(GRANULARITIES).default('DAY').meta({
       title: 'Granularity',
       description:
-        'DAY, WEEK or MONTH (rows dated the first day of the period), HOUR (rows add `hour`), or TOTAL (one row per entity over each report\'s range, with start_date and end_date; full refresh only).',
+        "DAY, WEEK or MONTH (rows dated the first day of the period), HOUR (rows add `hour`), or TOTAL (one row per entity over each report's range, with start_date and end_date; full refresh only).",
       order: 2,
     }),
     columns: z.array(z.string()).min(1, 'must list at least one column').meta({

@@ -142,7 +142,7 @@ const BOARDS = { stream: 'boards' };
 // ---- report-only ads analytics: levels Pinterest serves through asynchronous reports alone ----
 
 /** The path every report is created and polled at; these streams have no synchronous endpoint. */
-export const REPORTS_PATH = '/ad_accounts/{ad_account_id}/reports';
+const REPORTS_PATH = '/ad_accounts/{ad_account_id}/reports';
 
 /**
  * An ads-analytics stream read only through reports (every window a report window, the level's own limits):
