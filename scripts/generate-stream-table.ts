@@ -26,7 +26,7 @@ function endpoint(def: StreamDefinition): string {
   if (def.kind === 'list' && def.setupAdAccounts) return `${path} (the read's set-up list, no request of its own)`;
   if (def.kind === 'list' && def.unpaged) return `${path} (not paged)`;
   if (def.kind === 'analytics' && def.report && def.report.reportsOnly && def.level)
-    return `reports only (level ${def.level.targeting ? `${def.level.name}_TARGETING` : def.level.name}; POST, then GET ${path})`;
+    return `${path} (reports only, level ${def.level.targeting ? `${def.level.name}_TARGETING` : def.level.name}: POST, then GET ?token=)`;
   return path;
 }
 
