@@ -56,6 +56,8 @@ const MAX_REF_RECURSION = 4;
 export const definitions = (): readonly StreamDefinition[] => STREAMS;
 const adsAnalyticsStreams = () =>
   STREAMS.filter((d): d is AnalyticsDefinition => d.kind === 'analytics' && d.rows === 'ads_columns');
+/** Ads-analytics streams with a synchronous endpoint (the enums are read from its parameters); report-only ones have none. */
+const syncAdsAnalyticsStreams = () => adsAnalyticsStreams().filter((d) => !(d.report && d.report.reportsOnly));
 const dailyMetricsStreams = () =>
   STREAMS.filter((d): d is AnalyticsDefinition => d.kind === 'analytics' && d.rows === 'daily_metrics');
 
@@ -460,7 +462,7 @@ function uniqueInOrder(values: string[]): string[] {
 
 export function extractEnums(doc: OpenApiDoc): PinterestEnums {
   // columns: the `columns` query parameter of the ads analytics operations (components.parameters.query_columns).
-  const adsPaths = adsAnalyticsStreams().map((d) => d.path);
+  const adsPaths = syncAdsAnalyticsStreams().map((d) => d.path);
   if (adsPaths.length === 0) fail('no ads analytics stream in the registry');
   const columnsParam = getQueryParameter(doc, adsPaths[0], 'columns');
   const columns = enumOf(doc, columnsParam.schema?.items, 'columns parameter items');
@@ -471,7 +473,7 @@ export function extractEnums(doc: OpenApiDoc): PinterestEnums {
   }
 
   const targeting_types: Record<string, string[]> = {};
-  for (const def of adsAnalyticsStreams().filter((d) => d.targeting)) {
+  for (const def of syncAdsAnalyticsStreams().filter((d) => d.targeting)) {
     const param = getQueryParameter(doc, def.path, 'targeting_types');
     targeting_types[targetingLevel(def.path)] = enumOf(doc, param.schema?.items, `${def.path} targeting_types`);
   }

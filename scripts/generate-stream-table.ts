@@ -26,6 +26,8 @@ function endpoint(def: StreamDefinition): string {
   if (def.kind === 'list' && def.setupAdAccounts) return `${path} (the read's set-up list, no request of its own)`;
   if (def.kind === 'list' && def.unpaged) return `${path} (not paged)`;
   if (def.kind === 'analytics' && def.batched) return `\`${def.batched.path}\` (${path} where refused)`;
+  if (def.kind === 'analytics' && def.report && def.report.reportsOnly && def.level)
+    return `${path} (reports only, level ${def.level.targeting ? `${def.level.name}_TARGETING` : def.level.name}: POST, then GET ?token=)`;
   return path;
 }
 
@@ -70,7 +72,12 @@ function partition(def: StreamDefinition): string {
 function daysBack(def: StreamDefinition): string {
   if (def.kind !== 'analytics') return '–';
   const days = reportHistoryDays(def);
-  const reach = days ? `${days} (older than ${SYNCHRONOUS_DAYS} from reports)` : String(SYNCHRONOUS_DAYS);
+  const reportsOnly = def.report && def.report.reportsOnly;
+  const reach = !days
+    ? String(SYNCHRONOUS_DAYS)
+    : reportsOnly
+      ? `${days} (every day from reports, ≤ ${def.report && def.report.maxDays} per report)`
+      : `${days} (older than ${SYNCHRONOUS_DAYS} from reports)`;
   return def.lastDay === 'yesterday' ? `${reach}; ends yesterday` : reach;
 }
 

@@ -31,6 +31,8 @@ const ads = STREAMS.filter(
   (s): s is AnalyticsDefinition => s.kind === 'analytics' && reportLevel(s.level) !== undefined,
 );
 
+const reportOnly = ads.filter((s) => s.report && s.report.reportsOnly).map((s) => s.name);
+
 /** Entities of a level, named by its id key (campaign_id …) or its list (campaigns …). */
 function entities(level: string, nAds: number): number {
   if (level === 'campaign_id' || level === 'campaigns') return ceil(nAds / 20);
@@ -44,6 +46,15 @@ function analyticsRequests(nAds: number, syncDays: number, reportDays: number): 
   let sync = 0;
   let reports = 0;
   for (const def of ads) {
+    const settings = def.report || undefined;
+    if (settings?.reportsOnly) {
+      // Every day from reports, as far back as the level reaches, in windows of its length.
+      const days = Math.min(syncDays + reportDays, settings.historyDays ?? REPORT_LIMITS.default.historyDays);
+      const maxDays = settings.maxDays ?? REPORT_LIMITS.default.maxDays;
+      const groups = def.targeting ? ceil(def.targeting.types.length / TARGETING_TYPES_PER_REPORT) : 1;
+      reports += ceil(days / maxDays) * groups;
+      continue;
+    }
     const ids = entities(def.primaryKey[0], nAds);
     const syncGroups = def.targeting ? ceil(def.targeting.types.length / MAX_TARGETING_TYPES_PER_REQUEST) : 1;
     sync += ceil(ids / MAX_IDS_PER_REQUEST) * ceil(syncDays / WINDOW_DAYS) * syncGroups;
@@ -75,7 +86,7 @@ for (const accounts of [1, 10, 100, 500]) {
     const daily = analyticsRequests(nAds, LOOKBACK_DAYS + 1, 0);
     const lists = listRequests(nAds) * accounts;
     const backAnalytics = accounts * (back.sync + back.reports * (1 + POLLS_PER_REPORT));
-    const dailyAnalytics = accounts * daily.sync;
+    const dailyAnalytics = accounts * (daily.sync + daily.reports * (1 + POLLS_PER_REPORT));
     const least = (analytics: number) =>
       Math.max(analytics / BUDGET_PER_MIN.ads_analytics, lists / BUDGET_PER_MIN.ads_read);
     rows.push(
@@ -85,7 +96,7 @@ for (const accounts of [1, 10, 100, 500]) {
 }
 
 console.log(
-  `Computed by \`npm run sizing\` for the ${ads.length} ads-analytics streams: a two-year backfill (${BACKFILL_DAYS} days: ${BACKFILL_DAYS - SYNC_DAYS} from reports in ≤ ${REPORT_LIMITS.default.maxDays}-day windows, ≤ ${TARGETING_TYPES_PER_REPORT} targeting types each, ${POLLS_PER_REPORT} polls per report; ${SYNC_DAYS} synchronous) and a daily sync (${LOOKBACK_DAYS}-day lookback). An account of N ads has N/20 campaigns and N/5 ad groups. Requests count ads_analytics (reports, polls, synchronous windows) and ads_read (entity lists); the least wall time is what Pinterest's Standard budgets allow (ads_analytics ${BUDGET_PER_MIN.ads_analytics}/min, ads_read ${BUDGET_PER_MIN.ads_read}/min, per user and app), before report preparation and download time.`,
+  `Computed by \`npm run sizing\` for the ${ads.length} ads-analytics streams: a two-year backfill (${BACKFILL_DAYS} days: ${BACKFILL_DAYS - SYNC_DAYS} from reports in ≤ ${REPORT_LIMITS.default.maxDays}-day windows, ≤ ${TARGETING_TYPES_PER_REPORT} targeting types each, ${POLLS_PER_REPORT} polls per report; ${SYNC_DAYS} synchronous) and a daily sync (${LOOKBACK_DAYS}-day lookback); ${reportOnly.join(', ')} read every day from reports (product items ${REPORT_LIMITS.productItem.historyDays} days back in ${REPORT_LIMITS.productItem.maxDays}-day windows), the daily sync too. An account of N ads has N/20 campaigns and N/5 ad groups. Requests count ads_analytics (reports, polls, synchronous windows) and ads_read (entity lists); the least wall time is what Pinterest's Standard budgets allow (ads_analytics ${BUDGET_PER_MIN.ads_analytics}/min, ads_read ${BUDGET_PER_MIN.ads_read}/min, per user and app), before report preparation and download time.`,
 );
 console.log('');
 console.log(

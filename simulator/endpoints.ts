@@ -13,6 +13,7 @@ import { pinWithMetrics, visibleBoards, visiblePins } from './views';
 import { entitiesOf } from './dataset';
 import { productGroupPromotions, shoppingAdGroups } from './product-groups';
 import { serveAudienceInsight, serveTargetingOptions } from './lookups-data';
+import { REPORT_ONLY_STREAMS } from './reports';
 
 /** The path parameter a partitioned list is read for: one request series per ad account, board or board section. */
 type Parent = 'ad_account' | 'board' | 'board_section';
@@ -52,7 +53,8 @@ export type TruthKind =
   | 'user_analytics'
   | 'product_group_analytics'
   | 'audience_insights'
-  | 'targeting_values';
+  | 'targeting_values'
+  | 'reports';
 
 export interface Handlers {
   ds: Dataset;
@@ -472,8 +474,10 @@ export const ENDPOINTS: readonly Endpoint[] = [
     method: 'GET',
     category: 'ads_analytics',
     scopes: ADS,
-    streams: [],
+    // The streams read only through reports; every report-reading stream (custom reports, older days) uses it too.
+    streams: REPORT_ONLY_STREAMS.map((r) => r.stream),
     kind: 'reports',
+    truth: 'reports',
   },
   entityList('campaigns', 'campaign'),
   entityList('ad_groups', 'ad_group'),
@@ -566,6 +570,8 @@ export function streamForPath(path: string): StreamOfPath {
   if (p.length > 1 && p.endsWith('/')) p = p.slice(0, -1);
   const route = matchRoute(p);
   if (!route || route.endpoint.setup || route.endpoint.streams.length === 0) return null;
+  // Every report-reading stream creates and polls reports at the same path: its requests are no one stream's.
+  if (route.endpoint.kind === 'reports') return null;
   return route.endpoint.streams.join('|');
 }
 

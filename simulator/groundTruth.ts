@@ -28,7 +28,7 @@ import { lastReadyDay, readyStateRequests } from './metrics-ready';
 import { Query } from './params';
 import { listedProductGroups, productGroupColumns } from './product-groups';
 import { formatDay, parseDay } from './rng';
-import { REPORT_UNSUPPORTED_COLUMNS, reportAcceptsType } from './reports';
+import { REPORT_UNSUPPORTED_COLUMNS, ReportApi, reportAcceptsType, reportOnlyTruth } from './reports';
 import type {
   Dataset,
   EntityMeta,
@@ -271,6 +271,22 @@ export function computeGroundTruth(ds: Dataset, opts: SimulatorOptions, cfg: Gro
   }
 
   lookupsTruth(ds, accounts, pushItems, minRequests);
+  // ---- report-only ads analytics (keyword, product group targeting, product item) ---------
+  if (ENDPOINTS.some((e) => e.truth === 'reports')) {
+    const api = new ReportApi(ds, ctx, opts.reports ?? {}, opts.seed ?? 1);
+    const byStream = reportOnlyTruth(api, {
+      today: todayDay,
+      start: sd,
+      end,
+      columns: cfg.columns,
+      adAccountIds: accounts.map((a) => a.id),
+      reportingTimezone: cfg.reportingTimezone,
+    });
+    for (const [s, t] of Object.entries(byStream)) {
+      pushItems(s, t.records as Json[]);
+      minReports[s] += t.reports;
+    }
+  }
 
   const sharedOk = ds.adAccounts.length;
   return {

@@ -298,7 +298,6 @@ export class ReportApi {
       throw bad(`Invalid parameter level: '${level}' is not one of ${REPORT_LEVELS.join(', ')}`);
     const gran = String(b.granularity);
     if (!GRANULARITIES.includes(gran)) throw bad(`Invalid parameter granularity: '${gran}'`);
-    if (gran === 'TOTAL') throw bad(`granularity ${gran} is not supported by this simulator's reports`);
     if (!Array.isArray(b.columns) || b.columns.length === 0)
       throw bad('Invalid parameter columns: at least 1 item is required');
     const columns = (b.columns as unknown[]).map(String);
@@ -516,7 +515,9 @@ export class ReportApi {
     let out = this.entityCache.get(key);
     if (out) return out;
     const simLevel = SIM_LEVEL[base];
-    const parents = entitiesOf(this.ds, simLevel, accountId);
+    const parents = hasKeywordAndShoppingCampaigns(this.ds, base, accountId)
+      ? entitiesOf(this.ds, simLevel, accountId)
+      : [];
     const child = (p: EntityMeta, salt: number, j: number): EntityMeta => ({
       ...p,
       id: String(9_000_000_000_000 + ((hash(this.seed, p.key, salt, j) >>> 0) % 999_999_999) * 1000 + j),
@@ -551,12 +552,12 @@ export class ReportApi {
       if (req.statuses && !req.statuses.has(e.status)) continue;
       const days = entityDays(this.ctx, e, req.start, req.end);
       if (days.length === 0) continue;
-      const put = (d: number, sub: number, extra: Record<string, unknown>) => {
+      const put = (d: number, sub: number, extra: Record<string, unknown>, undated = false) => {
         fillRow(this.ctx, e, d, sub + req.zone, specs, raw);
         const cells: Record<string, unknown> = idCol ? { [idCol]: e.id } : {};
         if (req.base === 'PRODUCT_ITEM') cells.PRODUCT_ITEM_ID = e.id;
         if (aliasCol) cells[aliasCol] = e.id;
-        cells.DATE = formatDay(d);
+        if (!undated) cells.DATE = formatDay(d);
         Object.assign(cells, extra);
         for (let i = 0; i < specs.length; i++) {
           const v = cellValue(specs[i], e, raw[i]);
@@ -565,7 +566,7 @@ export class ReportApi {
         out.push({ ent: e, cells });
       };
       // Periods (or hours) with data: a period has a row when one of its days has one.
-      const slots: Array<{ day: number; sub: number; extra: Record<string, unknown> }> = [];
+      const slots: Array<{ day: number; sub: number; extra: Record<string, unknown>; undated?: boolean }> = [];
       if (req.granularity === 'WEEK' || req.granularity === 'MONTH') {
         const seen = new Set<number>();
         for (const d of days) {
@@ -580,19 +581,27 @@ export class ReportApi {
           for (let h = 0; h < 24; h++)
             if (hash(this.seed, e.key, d, h, 0xb0) / 4294967296 < 0.25)
               slots.push({ day: d, sub: 0x10000 * (h + 1), extra: { HOUR: h } });
+      } else if (req.granularity === 'TOTAL') {
+        // One row over the whole range, without DATE (UNCONFIRMED: how Pinterest dates a TOTAL row).
+        slots.push({ day: req.start, sub: 0x40000 + (req.end - req.start), extra: {}, undated: true });
       } else for (const d of days) slots.push({ day: d, sub: 0, extra: {} });
       if (!req.targeting) {
-        for (const sl of slots) put(sl.day, sl.sub, sl.extra);
+        for (const sl of slots) put(sl.day, sl.sub, sl.extra, sl.undated);
         continue;
       }
       for (const cell of entityTargeting(this.ctx, e, req.types)) {
         for (const sl of slots) {
-          if (!targetingRowExists(this.ctx, e, sl.day, cell)) continue;
-          put(sl.day, sl.sub + targetingSub(cell.typeIdx, cell.valueIdx), {
-            ...sl.extra,
-            TARGETING_TYPE: cell.type,
-            TARGETING_VALUE: cell.value,
-          });
+          // A TOTAL row exists when one of the range's days has one.
+          const exists = sl.undated
+            ? days.some((d) => targetingRowExists(this.ctx, e, d, cell))
+            : targetingRowExists(this.ctx, e, sl.day, cell);
+          if (!exists) continue;
+          put(
+            sl.day,
+            sl.sub + targetingSub(cell.typeIdx, cell.valueIdx),
+            { ...sl.extra, TARGETING_TYPE: cell.type, TARGETING_VALUE: cell.value },
+            sl.undated,
+          );
         }
       }
     }
@@ -641,7 +650,12 @@ export class ReportApi {
         };
         for (const [k, v] of Object.entries(cells)) r[k.toLowerCase()] = v;
         if (r.targeting_value !== undefined) r.targeting_value = String(r.targeting_value);
-        r.data_ready = periodEnd(parseDay(r.date as string), req.granularity) <= this.lastReadyDay();
+        // A TOTAL row is dated by the report's range (one report: the caller's start … end).
+        if (req.granularity === 'TOTAL') Object.assign(r, { start_date: cfg.start, end_date: cfg.end });
+        r.data_ready =
+          req.granularity === 'TOTAL'
+            ? parseDay(cfg.end) <= this.lastReadyDay()
+            : periodEnd(parseDay(r.date as string), req.granularity) <= this.lastReadyDay();
         for (const k of [
           'campaign_id',
           'ad_group_id',
@@ -668,7 +682,7 @@ export class ReportApi {
       for (const h of [
         ...(idCol ? [idCol] : []),
         ...(this.knobs.aliasIdColumns && ALIAS_ID_COLUMN[r.req.base] ? [ALIAS_ID_COLUMN[r.req.base]] : []),
-        'DATE',
+        ...(r.req.granularity === 'TOTAL' ? [] : ['DATE']),
         ...(r.req.granularity === 'HOUR' ? ['HOUR'] : []),
         ...(r.req.targeting ? ['TARGETING_TYPE', 'TARGETING_VALUE'] : []),
         ...planColumns(r.req.columns, r.req.simLevel).map((s) => s.name),
@@ -694,6 +708,70 @@ export class ReportApi {
     for (const [id, list] of byId) parts.push(`${JSON.stringify(id)}:[${list.join(',')}]`);
     return Buffer.from(`{${parts.join(',')}}`);
   }
+}
+
+// ---- report-only streams: the connector's streams at levels only reports serve --------------
+
+/** The connector's streams read only through reports: their level, and Pinterest's limits there. */
+export const REPORT_ONLY_STREAMS = [
+  { stream: 'keyword_analytics', level: 'KEYWORD', historyDays: 914, maxDays: 186 },
+  { stream: 'product_group_targeting_analytics', level: 'PRODUCT_GROUP_TARGETING', historyDays: 914, maxDays: 186 },
+  { stream: 'product_item_analytics', level: 'PRODUCT_ITEM', historyDays: 92, maxDays: 31 },
+] as const;
+
+/**
+ * The records and fewest reports of each report-only stream: every day from start (clamped to the level's
+ * reach) to end, the configured columns the level takes; per ad account one report per window of at most
+ * `maxDays` and per group of ≤ 5 targeting types (every type the level takes), whether or not it has rows.
+ */
+export function reportOnlyTruth(
+  api: ReportApi,
+  cfg: {
+    today: number;
+    start: number;
+    end: number;
+    columns: string[];
+    adAccountIds: string[];
+    reportingTimezone?: string;
+  },
+): Record<string, { records: Array<Record<string, unknown>>; reports: number }> {
+  const out: Record<string, { records: Array<Record<string, unknown>>; reports: number }> = {};
+  for (const s of REPORT_ONLY_STREAMS) {
+    const start = Math.max(cfg.today - (s.historyDays - 1), cfg.start);
+    const span = Math.max(0, cfg.end - start + 1);
+    const targeting = s.level.endsWith('_TARGETING');
+    const base = s.level.replace(/_TARGETING$/, '');
+    const types = targeting ? REPORT_TARGETING_TYPES.filter((t) => reportAcceptsType(s.level, t)) : [];
+    const columns = cfg.columns.filter(
+      (c) =>
+        columnAllowedAt(base, c) && !REPORT_UNSUPPORTED_COLUMNS.has(c) && !(targeting && REACH_COLUMNS.includes(c)),
+    );
+    const records =
+      span === 0
+        ? []
+        : api.customTruth({
+            level: s.level,
+            columns,
+            targetingTypes: types,
+            start: formatDay(start),
+            end: formatDay(cfg.end),
+            adAccountIds: cfg.adAccountIds,
+            reportingTimezone: cfg.reportingTimezone,
+          });
+    const groups = targeting ? Math.ceil(types.length / 5) : 1;
+    out[s.stream] = { records, reports: cfg.adAccountIds.length * Math.ceil(span / s.maxDays) * groups };
+  }
+  return out;
+}
+
+/**
+ * Keyword and product levels report on search and shopping campaigns; every third ad account (idx 2, 5 …)
+ * runs none, so its KEYWORD and PRODUCT_* reports are empty (a valid report with no rows).
+ */
+function hasKeywordAndShoppingCampaigns(ds: Dataset, base: string, accountId: string): boolean {
+  if (base !== 'KEYWORD' && !base.startsWith('PRODUCT_')) return true;
+  const acc = ds.adAccountById.get(accountId);
+  return !acc || acc.idx % 3 !== 2;
 }
 
 /** `reporting_timezone` of a report body, checked as the synchronous endpoints check it; the row salt of its days. */

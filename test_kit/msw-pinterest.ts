@@ -309,7 +309,10 @@ function createFakePinterest(opts: FixtureOptions = {}): FakePinterest {
       );
     },
     openApiProblems() {
-      return fake.requests.flatMap((r) => checkRequestAgainstOpenApi(r.method, r.url));
+      // A report file's host is not the API's.
+      return fake.requests
+        .filter((r) => r.url.startsWith(API))
+        .flatMap((r) => checkRequestAgainstOpenApi(r.method, r.url));
     },
     failOn(failure) {
       failures.push({ ...failure });
@@ -536,6 +539,10 @@ function createFakePinterest(opts: FixtureOptions = {}): FakePinterest {
   const modelled = (path: string) => handlers.some((h) => (h.info as { path?: unknown }).path === `${API}${path}`);
   for (const def of STREAMS) {
     const path = def.path.replace(/\{(\w+)\}/g, ':$1');
+    if (def.kind === 'analytics' && def.report && def.report.reportsOnly) {
+      fake.unmodelled.push(def.name); // read only through reports: a finished, empty report (below)
+      continue;
+    }
     if (modelled(path)) continue;
     fake.unmodelled.push(def.name);
     const emptyList =
@@ -545,6 +552,16 @@ function createFakePinterest(opts: FixtureOptions = {}): FakePinterest {
       (def.kind === 'list' ? { items: [], bookmark: null } : def.stream?.key ? { [def.stream.key]: [] } : []);
     handlers.push(get(path, () => HttpResponse.json(empty) as Response));
   }
+  const reportFile = 'https://reports.fake.test/report.json';
+  handlers.push(
+    http.post(`${API}/ad_accounts/:ad_account_id/reports`, () =>
+      HttpResponse.json({ report_status: 'IN_PROGRESS', token: 'fake-report', message: null }),
+    ),
+    http.get(`${API}/ad_accounts/:ad_account_id/reports`, () =>
+      HttpResponse.json({ report_status: 'FINISHED', url: reportFile, size: 2 }),
+    ),
+    http.get(reportFile, () => HttpResponse.json({})),
+  );
   const server = setupServer(...handlers);
   server.events.on('request:start', ({ request }) => {
     const url = new URL(request.url);

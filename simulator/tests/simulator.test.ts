@@ -29,6 +29,7 @@ import {
   type Level,
 } from '..';
 import { ByteWriter } from '../bytes';
+import { REPORT_ONLY_STREAMS, REPORT_TARGETING_TYPES, reportAcceptsType } from '../reports';
 import { ENDPOINTS, matchRoute, type Endpoint } from '../endpoints';
 import { audienceInsightRecords, targetingValueRecords } from '../lookups-data';
 import { AUDIENCE_INSIGHT_TYPES, TARGETING_LOOKUP_TYPES, TARGETING_OPTION_TYPES } from '../../src/pinterest/lookups';
@@ -38,6 +39,66 @@ import { canonical } from '../../test_kit/messages';
 
 const DAY = 86_400_000;
 const day = (offset: number) => new Date(Date.parse(`${TODAY}T00:00:00Z`) + offset * DAY).toISOString().slice(0, 10);
+
+/**
+ * The report-only streams of the last 90 days read as the connector reads them: per ad account one report
+ * per window of the level's length and per ≤ 5 targeting types, polled until FINISHED, the file downloaded
+ * and its rows made records. Gives the number of reports created.
+ */
+async function readReportOnlyStreams(
+  sim: Simulator,
+  token: string,
+  accounts: Array<{ id: string; currency: string }>,
+  columns: string[],
+  got: Record<string, Record<string, unknown>[]>,
+): Promise<number> {
+  const auth = { authorization: `Bearer ${token}` };
+  const ID_KEY: Record<string, string> = {
+    KEYWORD: 'keyword_id',
+    PRODUCT_GROUP_TARGETING: 'product_group_id',
+    PRODUCT_ITEM: 'product_item_id',
+  };
+  let made = 0;
+  for (const s of REPORT_ONLY_STREAMS) {
+    const types = REPORT_TARGETING_TYPES.filter((t) => s.level.endsWith('_TARGETING') && reportAcceptsType(s.level, t));
+    const groups = types.length ? chunks(types, 5) : [undefined];
+    for (const acc of accounts)
+      for (let w = -89; w <= 0; w += s.maxDays)
+        for (const group of groups) {
+          const body = {
+            start_date: day(w),
+            end_date: day(Math.min(0, w + s.maxDays - 1)),
+            granularity: 'DAY',
+            level: s.level,
+            columns,
+            ...(group ? { targeting_types: group } : {}),
+          };
+          const path = `${sim.url}/ad_accounts/${acc.id}/reports`;
+          const created = await request(path, {
+            method: 'POST',
+            headers: { ...auth, 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          });
+          expect([created.status, created.json.report_status]).toEqual([200, 'IN_PROGRESS']);
+          made++;
+          let url: string | undefined;
+          for (let i = 0; i < 5 && !url; i++) {
+            const polled = await request(`${path}?token=${created.json.token}`, { headers: auth });
+            if (polled.json.report_status === 'FINISHED') url = polled.json.url;
+          }
+          const file = (await request(url!)).json as Record<string, Array<Record<string, unknown>>>;
+          for (const [id, rows] of Object.entries(file))
+            for (const row of rows) {
+              // The id is the file's key: a 19-digit product item id in a row is a JSON number a double rounds.
+              const r: Record<string, unknown> = { ad_account_id: acc.id, currency: acc.currency, ...lower(row) };
+              r[ID_KEY[s.level]] = id;
+              if (r.targeting_value !== undefined) r.targeting_value = String(r.targeting_value);
+              got[s.stream].push(r);
+            }
+        }
+  }
+  return made;
+}
 
 // ---- tiny HTTP client (node:http, no keep-alive) ----------------------------------------------
 
@@ -1378,11 +1439,14 @@ describe('Pinterest API simulator', () => {
       for (const e of ENDPOINTS.filter((row) => row.truth === 'ads_analytics'))
         for (const name of e.streams) for (const r of got[name]) r.data_ready = String(r.date) <= lastReady;
 
+      // Streams only reports serve are read last (below): their requests are no one stream's.
+      const reportOnly = new Set(ENDPOINTS.filter((e) => e.kind === 'reports').flatMap((e) => e.streams));
       // the lists come in the order the API serves them
-      for (const name of ENDPOINTS.filter((e) => !e.analytics).flatMap((e) => e.streams)) {
+      for (const name of ENDPOINTS.filter((e) => !e.analytics && e.kind !== 'reports').flatMap((e) => e.streams)) {
         expect([name, got[name]]).toEqual([name, gt.records[name]]);
       }
       for (const name of STREAM_NAMES) {
+        if (reportOnly.has(name)) continue;
         expect([name, got[name].length]).toEqual([name, gt.counts[name]]);
         expect([name, canon(got[name])]).toEqual([name, canon(gt.records[name])]);
         expect(gt.records[name].length).toBeGreaterThan(0);
@@ -1411,6 +1475,17 @@ describe('Pinterest API simulator', () => {
       );
       expect(gt.minRequests.campaign_targeting_analytics).toBe(2 * gt.minRequests.campaign_analytics); // 15 types → 2 groups
       expect(sim.requestLog.every((r) => r.status === 200 || streamForPath(r.path) === 'pin_analytics')).toBe(true);
+
+      const reports = await readReportOnlyStreams(sim, c.token, accounts, columns, got);
+      for (const name of reportOnly) {
+        expect([name, canon(got[name])]).toEqual([name, canon(gt.records[name])]);
+        expect([name, gt.minRequests[name]]).toEqual([name, 0]);
+      }
+      expect(reports).toBe([...reportOnly].reduce((n, name) => n + gt.minReports[name], 0));
+      // An ad account without keyword or shopping campaigns has none of their rows.
+      const accountsWithRows = new Set([...reportOnly].flatMap((n) => gt.records[n].map((r) => r.ad_account_id)));
+      expect(accountsWithRows.size).toBeGreaterThan(0);
+      expect(accountsWithRows.size).toBeLessThan(accounts.length);
     });
 
     test('ground truth honours start/end dates, ad accounts and statuses', () => {

@@ -22,7 +22,7 @@ const CUSTOM_LEVELS = [
   'PRODUCT_GROUP_TARGETING',
   'PRODUCT_ITEM',
 ] as const;
-const GRANULARITIES = ['DAY', 'WEEK', 'MONTH', 'HOUR'] as const;
+const GRANULARITIES = ['DAY', 'WEEK', 'MONTH', 'HOUR', 'TOTAL'] as const;
 const REPORT_COLUMNS: ReadonlySet<string> = new Set(reportEnums.columns);
 const TARGETING_ENUM: ReadonlySet<string> = new Set(reportEnums.targeting_types);
 const MAX_TYPES = reportEnums.targeting_types_max;
@@ -173,7 +173,8 @@ const CustomReportSchema = z
       .meta({ title: 'Level', description: 'Pinterest reporting level.', order: 1 }),
     granularity: z.enum(GRANULARITIES).default('DAY').meta({
       title: 'Granularity',
-      description: 'DAY, WEEK or MONTH (rows dated the first day of the period), or HOUR (rows add `hour`).',
+      description:
+        "DAY, WEEK or MONTH (rows dated the first day of the period), HOUR (rows add `hour`), or TOTAL (one row per entity over each report's range, with start_date and end_date; full refresh only).",
       order: 2,
     }),
     columns: z.array(z.string()).min(1, 'must list at least one column').meta({

@@ -7,7 +7,7 @@ import { describeJson, HOW_TO_CATALOG } from './input-files';
 
 function airbyteStream(def: StreamDefinition): AirbyteStream {
   const cursorField = def.cursorField;
-  const incremental = cursorField !== undefined;
+  const incremental = cursorField !== undefined && !(def.kind === 'analytics' && def.fullRefreshOnly);
   return {
     name: def.name,
     json_schema: schemaOf(def),

@@ -11,7 +11,7 @@ import type { LogLevel } from '../protocol/messages';
 import { RECORD_BATCH, type AnalyticsDefinition, type Partition } from '../streams/definition';
 import { schemaOf } from '../streams/definitions';
 import { reportBodies, reportLevel, requestParts } from '../streams/request-parts';
-import type { KeyCase, Row } from '../streams/transforms';
+import { dataReady, type KeyCase, type Row } from '../streams/transforms';
 import { chunk } from '../util/async';
 import type { Day } from '../util/dates';
 import { ReportRunner, type ReportSpec } from './report-runner';
@@ -70,6 +70,8 @@ export class PartitionReports {
   private readonly shape: RowShape;
   private readonly idKey: string;
   private readonly level: string;
+  /** TOTAL rows are totals over their report's range: dated by start_date and end_date, not date. */
+  private readonly total: boolean;
   private closed = false;
   /** Columns Pinterest refused in this partition's reports (left out of the ones asked from now on). */
   private readonly refusedColumns = new Set<string>();
@@ -88,6 +90,7 @@ export class PartitionReports {
     this.level = reportLevel(def.level)!;
     this.idKey = def.primaryKey[0];
     this.shape = shapeFromSchema(schemaOf(def), this.idKey);
+    this.total = requestParts(def, deps.config).granularity === 'TOTAL';
   }
 
   /** The groups of targeting types a window's reports ask for now (one `undefined` for a stream without targeting). */
@@ -117,7 +120,10 @@ export class PartitionReports {
       for await (const part of this.runner.rows(spec, prepared[n])) {
         if (part.kind === 'json') {
           for (const r of part.rows) {
-            const record = jsonReportRecord(r.text, r.key, this.partition, this.keys, this.shape, spec.label);
+            const record = this.dated(
+              jsonReportRecord(r.text, r.key, this.partition, this.keys, this.shape, spec.label),
+              window,
+            );
             this.requireId(record, spec.label);
             if (keep && !keep.has(record[this.idKey] as string)) continue;
             batch.push(record);
@@ -125,7 +131,7 @@ export class PartitionReports {
         } else {
           const header = csvHeader(part.header, this.keys);
           for (const fields of part.records) {
-            const record = csvReportRecord(header, fields, this.partition, this.shape, spec.label);
+            const record = this.dated(csvReportRecord(header, fields, this.partition, this.shape, spec.label), window);
             this.requireId(record, spec.label);
             if (keep && !keep.has(record[this.idKey] as string)) continue;
             batch.push(record);
@@ -146,13 +152,24 @@ export class PartitionReports {
     this.units.get(key(window))?.delete(groupKey(types));
   }
 
+  /** A TOTAL row carries its report's range (whatever date Pinterest puts on it); other rows are as read. */
+  private dated(record: Row, window: ReportWindow): Row {
+    if (!this.total) return record;
+    delete record.date;
+    record.start_date = window.start;
+    record.end_date = window.end;
+    // Totals over the range are final when its last day is.
+    record.data_ready = dataReady(window.end, this.partition);
+    return record;
+  }
+
   /**
    * A row that names no entity (or no day) cannot be keyed, and a targeting row without its type or value
    * would fold every breakdown into one key: the read stops rather than emit it.
    */
   private requireId(record: Row, label: string): void {
     const empty = (k: string) => record[k] === undefined || record[k] === null || record[k] === '';
-    const missing = [this.idKey, 'date'].filter(empty);
+    const missing = [this.idKey, this.total ? 'start_date' : 'date'].filter(empty);
     if (missing.length)
       throw new ConnectorError(
         `${label}: a report row has no ${missing.join(' or ')}; the read stops rather than emit a record without its key.`,

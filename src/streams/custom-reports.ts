@@ -33,7 +33,8 @@ export function columnType(column: string): 'number' | 'string' | 'boolean' {
 function customPrimaryKey(report: Pick<CustomReport, 'level' | 'granularity'>): string[] {
   const key = [LEVEL_ID_KEY[baseLevel(report.level)]];
   if (isTargetingLevel(report.level)) key.push('targeting_type', 'targeting_value');
-  key.push('date');
+  if (report.granularity === 'TOTAL') key.push('start_date', 'end_date');
+  else key.push('date');
   if (report.granularity === 'HOUR') key.push('hour');
   return key;
 }
@@ -52,15 +53,27 @@ function customSchema(report: CustomReport): Record<string, unknown> {
           ? `Whether Pinterest called the metrics of every day of the ${report.granularity.toLowerCase()} final (GET /resources/metrics_ready_state) when the row was read.`
           : "Whether Pinterest called the day's conversion and non-conversion metrics final (GET /resources/metrics_ready_state) when the row was read.",
     },
-    date: {
+  };
+  if (report.granularity === 'TOTAL') {
+    properties.start_date = {
+      type: ['null', 'string'],
+      format: 'date',
+      description: "First day of the report's range, YYYY-MM-DD: the row's metrics are totals over the range.",
+    };
+    properties.end_date = {
+      type: ['null', 'string'],
+      format: 'date',
+      description: "Last day of the report's range, YYYY-MM-DD.",
+    };
+  } else
+    properties.date = {
       type: ['null', 'string'],
       format: 'date',
       description:
         report.granularity === 'WEEK' || report.granularity === 'MONTH'
           ? `First day of the ${report.granularity.toLowerCase()} (UTC), YYYY-MM-DD.`
           : 'Day of the row (UTC), YYYY-MM-DD.',
-    },
-  };
+    };
   const idKey = LEVEL_ID_KEY[baseLevel(report.level)];
   properties[idKey] = {
     type: ['null', 'string'],
@@ -142,6 +155,8 @@ export function customStreams(
         attributionTypes: r.attribution_types ?? config.attribution_types,
         statusFilters: statusFilters(r),
       }),
+      // Totals over a range cannot be summed or resumed by day: no cursor to continue from.
+      fullRefreshOnly: r.granularity === 'TOTAL' || undefined,
       report: {
         historyDays: limits.historyDays,
         maxDays: limits.maxDays,

@@ -138,6 +138,8 @@ export interface AnalyticsDefinition extends BaseDefinition {
    * asynchronous reports (src/reports); these settings are for custom reports. `false` keeps a stream at 90 days.
    */
   report?: ReportSettings | false;
+  /** Rows that cannot be resumed by day (TOTAL: metrics over a report's whole range): discover offers full_refresh only. */
+  fullRefreshOnly?: boolean;
 }
 
 /** How a custom report's days are read from asynchronous reports. */
@@ -159,7 +161,7 @@ export interface ReportingLevel {
   targeting: boolean;
 }
 
-type Granularity = 'DAY' | 'WEEK' | 'MONTH' | 'HOUR';
+type Granularity = 'DAY' | 'WEEK' | 'MONTH' | 'HOUR' | 'TOTAL';
 
 /**
  * The structured parts of an analytics request: the synchronous query string and the asynchronous report

@@ -11,7 +11,11 @@ import {
   MAX_IDS_PER_REQUEST,
   MAX_PINS_PER_ANALYTICS_REQUEST,
   MAX_TARGETING_TYPES_PER_REQUEST,
+  REPORT_LIMITS,
+  REPORT_TARGETING_TYPES,
+  TARGETING_TYPES_PER_REPORT,
 } from '../pinterest/limits';
+import { columnAllowedAt } from '../config/custom-reports';
 import enums from '../schemas/pinterest-enums.json';
 import type {
   AnalyticsDefinition,
@@ -186,6 +190,61 @@ const LOOKUP_STREAMS: readonly ListDefinition[] = [
   }),
 ];
 
+// ---- report-only ads analytics: levels Pinterest serves through asynchronous reports alone ----
+
+/** The path every report is created and polled at; these streams have no synchronous endpoint. */
+const REPORTS_PATH = '/ad_accounts/{ad_account_id}/reports';
+
+/**
+ * An ads-analytics stream read only through reports (every window a report window, the level's own limits):
+ * the ads-analytics settings (attribution, time zone, currency, state, lookback), the configured columns
+ * that the level takes.
+ */
+const reportOnlyAnalytics = (
+  name: string,
+  level: 'KEYWORD' | 'PRODUCT_GROUP' | 'PRODUCT_ITEM',
+  idKey: string,
+  opts: { targeting?: boolean; limits?: { historyDays: number; maxDays: number } } = {},
+): AnalyticsDefinition => {
+  const limits = opts.limits ?? REPORT_LIMITS.default;
+  const reportLevel = opts.targeting ? `${level}_TARGETING` : level;
+  return {
+    kind: 'analytics',
+    name,
+    primaryKey: opts.targeting ? [idKey, 'targeting_type', 'targeting_value', 'date'] : [idKey, 'date'],
+    category: 'ads_analytics',
+    path: REPORTS_PATH,
+    partition: { by: 'ad_account' },
+    cursorField: 'date',
+    cursorScope: 'partition',
+    lastDay: 'today',
+    rows: 'ads_columns',
+    level: { name: level, targeting: !!opts.targeting },
+    request: (c) => {
+      const parts = adsAnalyticsParts(c);
+      // Entity columns of other levels (AD_ID, PIN_ID …) would make Pinterest refuse the whole report.
+      return { ...parts, columns: parts.columns?.filter((col) => columnAllowedAt(reportLevel, col)) };
+    },
+    ...(opts.targeting
+      ? {
+          targeting: {
+            types: REPORT_TARGETING_TYPES[reportLevel] ?? [],
+            perRequest: TARGETING_TYPES_PER_REPORT,
+          },
+        }
+      : {}),
+    report: { historyDays: limits.historyDays, maxDays: limits.maxDays, reportsOnly: true },
+  };
+};
+
+const REPORT_ONLY_STREAMS: readonly StreamDefinition[] = [
+  reportOnlyAnalytics('keyword_analytics', 'KEYWORD', 'keyword_id'),
+  reportOnlyAnalytics('product_group_targeting_analytics', 'PRODUCT_GROUP', 'product_group_id', { targeting: true }),
+  reportOnlyAnalytics('product_item_analytics', 'PRODUCT_ITEM', 'product_item_id', {
+    limits: REPORT_LIMITS.productItem,
+  }),
+];
+
 /** The built-in streams (fixed: a command's registry adds the config's custom reports, see registry.ts). */
 export const STREAMS: readonly StreamDefinition[] = Object.freeze([
   list({ name: 'boards', primaryKey: ['id'], category: 'org_read', path: '/boards', partition: { by: 'none' } }),
@@ -308,6 +367,7 @@ export const STREAMS: readonly StreamDefinition[] = Object.freeze([
   productGroupPromotions(),
   adsAnalytics('product_group_analytics', 'product_group'),
   ...LOOKUP_STREAMS,
+  ...REPORT_ONLY_STREAMS,
 ]);
 
 /** The built-in streams by name. */
