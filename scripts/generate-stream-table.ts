@@ -25,6 +25,7 @@ function endpoint(def: StreamDefinition): string {
   const path = `\`${def.path}\``;
   if (def.kind === 'list' && def.setupAdAccounts) return `${path} (the read's set-up list, no request of its own)`;
   if (def.kind === 'list' && def.unpaged) return `${path} (not paged)`;
+  if (def.kind === 'snapshot' && !def.queries) return `${path} (the read's set-up request, no request of its own)`;
   return path;
 }
 
@@ -41,7 +42,8 @@ function partition(def: StreamDefinition): string {
       : '';
     parts.push(`each ${entityOf[p.parent.stream] ?? p.parent.stream}${where}`);
   }
-  if (def.ids) {
+  if (def.kind === 'snapshot' && def.queries) parts.push('sort metric');
+  if (def.kind !== 'snapshot' && def.ids) {
     const batch = `≤${def.ids.batchSize} ${def.ids.from.stream.replace(/_/g, ' ')}`;
     parts.push(def.kind === 'list' && def.ids.alsoUnfiltered ? `${batch} (plus one request without ids)` : batch);
   }

@@ -3,6 +3,8 @@
 // (server.ts), the stream of a logged request, the ground truth (groundTruth.ts) and the simulator's own
 // conformance tests all iterate this one table: a new list endpoint is one row here.
 import type { AnalyticsEndpoints } from './analytics';
+import type { SimClock } from './api-quirks';
+import { profileOn } from './organic-profile';
 import { ApiError, bad, json, type Answer } from './answers';
 import type { ListEndpoints } from './lists';
 import type { MetricsContext } from './metrics';
@@ -40,13 +42,22 @@ export interface ListSpec {
 
 /** The ground-truth computation of an endpoint that is not a plain list (groundTruth.ts). */
 export type TruthKind =
-  'ad_accounts' | 'pins' | 'interests' | 'entities' | 'ads_analytics' | 'pin_analytics' | 'user_analytics';
+  | 'ad_accounts'
+  | 'pins'
+  | 'interests'
+  | 'entities'
+  | 'ads_analytics'
+  | 'pin_analytics'
+  | 'user_analytics'
+  | 'top_pins'
+  | 'profile';
 
 export interface Handlers {
   ds: Dataset;
   ctx: MetricsContext;
   lists: ListEndpoints;
   analytics: AnalyticsEndpoints;
+  clock: SimClock;
 }
 
 interface EndpointRequest {
@@ -116,6 +127,18 @@ const adsAnalytics = (prefix: string, level: Level, targeting: boolean, streams:
   serve: (h, r) => h.analytics.adsAnalytics(level, r.params.ad_account_id, r.q, targeting),
 });
 
+/** The user's top Pins (or top video Pins) by one sort metric over a period: one request per metric. */
+const topPinsRow = (name: 'top_pins' | 'top_video_pins'): Endpoint => ({
+  path: `/user_account/analytics/${name}`,
+  method: 'GET',
+  category: 'org_analytics',
+  scopes: [...PINS, ...USER],
+  streams: [name],
+  analytics: true,
+  truth: 'top_pins',
+  serve: (h, r) => h.analytics.topPins(r.q, name === 'top_video_pins'),
+});
+
 export const ENDPOINTS: readonly Endpoint[] = [
   { path: '/oauth/token', method: 'POST', category: 'org_read', scopes: [], streams: [], kind: 'token' },
   {
@@ -123,9 +146,11 @@ export const ENDPOINTS: readonly Endpoint[] = [
     method: 'GET',
     category: 'org_read',
     scopes: USER,
-    streams: [],
+    // set-up (fetched once per read); the user_account stream's record is that answer
+    streams: ['user_account'],
     setup: true,
-    serve: (h) => json(200, h.ds.user),
+    truth: 'profile',
+    serve: (h) => json(200, profileOn(h.ds, h.clock.day)),
   },
   {
     path: '/user_account/analytics',
@@ -426,6 +451,9 @@ export const ENDPOINTS: readonly Endpoint[] = [
   adsAnalytics('/campaigns', 'campaign', true, ['campaign_targeting_analytics']),
   adsAnalytics('/ad_groups', 'ad_group', true, ['ad_group_targeting_analytics']),
   adsAnalytics('/ads', 'ad', true, ['ad_targeting_analytics']),
+  // ---- organic: top pins ----
+  topPinsRow('top_pins'),
+  topPinsRow('top_video_pins'),
 ];
 
 /** Every stream the simulator serves, in table order. */

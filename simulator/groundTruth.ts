@@ -38,6 +38,9 @@ import type {
   StreamName,
 } from './types';
 import { pinWithMetrics, visibleBoards, visiblePins } from './views';
+import { filterShare, organicGroups } from './organic-filters';
+import { profileOn } from './organic-profile';
+import { topPins } from './organic-top-pins';
 
 const PAGE = 250;
 const REPORT_LEVEL_OF: Record<Level, string> = {
@@ -225,12 +228,19 @@ export function computeGroundTruth(ds: Dataset, opts: SimulatorOptions, cfg: Gro
     }
   }
   minRequests[userAnalytics] = windows(start, end);
-  for (const d of organicDays) {
-    const dm = userDay(ctx, ds.userKey, d, userTypes, formatDay(d));
-    const r: Record<string, unknown> = { user_id: ds.user.id, date: dm.date, data_status: dm.data_status };
-    for (const [k, v] of Object.entries(dm.metrics)) r[k.toLowerCase()] = v;
-    push(userAnalytics, r);
+  const split = cfg.splitField === 'NO_SPLIT' ? undefined : cfg.splitField;
+  for (const g of organicGroups({ filters: cfg.organicFilters ?? {}, split })) {
+    for (const d of organicDays) {
+      const dm = userDay(ctx, ds.userKey, d, userTypes, formatDay(d), g.share);
+      const r: Record<string, unknown> = { user_id: ds.user.id, date: dm.date, data_status: dm.data_status };
+      if (split) Object.assign(r, { split_field: split, split_value: g.key });
+      for (const [k, v] of Object.entries(dm.metrics)) r[k.toLowerCase()] = v;
+      push(userAnalytics, r);
+    }
   }
+
+  // ---- organic: top pins and the profile snapshot ------------------------------------------
+  organicTruth({ ds, ctx, cfg, todayDay, start, end }, push, minRequests);
 
   const sharedOk = ds.adAccounts.length;
   return {
@@ -256,6 +266,37 @@ export function computeGroundTruth(ds: Dataset, opts: SimulatorOptions, cfg: Gro
     adAccountIds: accounts.map((a) => a.id),
     refusedPins,
   };
+}
+
+/** top_pins and top_video_pins (one request per sort metric over the period) and the user_account snapshot (set-up). */
+function organicTruth(
+  t: { ds: Dataset; ctx: ReturnType<typeof metricsContext>; cfg: GroundTruthConfig; todayDay: number; start: number; end: number },
+  push: (s: StreamName, r: Record<string, unknown>) => void,
+  minRequests: Record<StreamName, number>,
+): void {
+  const { ds, ctx, cfg, todayDay, start, end } = t;
+  const share = filterShare(cfg.organicFilters ?? {});
+  for (const video of [false, true]) {
+    const stream = ENDPOINTS.find((e) => e.truth === 'top_pins' && e.path.endsWith(video ? '/top_video_pins' : '/top_pins'))!
+      .streams[0];
+    if (start > end) continue;
+    const sorts = [...new Set((video ? cfg.topVideoPinsSortBy : cfg.topPinsSortBy) ?? ['IMPRESSION'])];
+    for (const sortBy of sorts) {
+      minRequests[stream]++;
+      for (const pin of topPins(ds, ctx, { video, d0: start, d1: end, sortBy, numOfPins: 50, share }, todayDay)) {
+        const r: Record<string, unknown> = {
+          pin_id: pin.pin_id,
+          sort_by: sortBy,
+          start_date: formatDay(start),
+          end_date: formatDay(end),
+          data_status: pin.data_status,
+        };
+        for (const [k, v] of Object.entries(pin.metrics as Record<string, number>)) r[k.toLowerCase()] = v;
+        push(stream, r);
+      }
+    }
+  }
+  push(streamOf('profile'), { ...profileOn(ds, todayDay), snapshot_date: formatDay(todayDay) });
 }
 
 interface ListTruthInput {

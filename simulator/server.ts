@@ -85,6 +85,7 @@ export class SimServer {
       ctx: this.ctx,
       lists: new ListEndpoints(ds, this.ctx, opts),
       analytics: new AnalyticsEndpoints(ds, this.ctx, opts, this.clock),
+      clock: this.clock,
     };
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch((err) => {

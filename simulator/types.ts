@@ -222,6 +222,13 @@ export interface GroundTruthConfig {
   countsOnly?: boolean;
   /** the config's reporting_timezone: AD_ACCOUNT_TIME_ZONE gives the account's days (default UTC days) */
   reportingTimezone?: string;
+  /** the config's organic filters (content_type, app_types, source, pin_format, from_claimed_content) */
+  organicFilters?: Record<string, string>;
+  /** the config's split_field (user_account_analytics rows per group) */
+  splitField?: string;
+  /** the config's top_pins_sort_by / top_video_pins_sort_by (default IMPRESSION) */
+  topPinsSortBy?: string[];
+  topVideoPinsSortBy?: string[];
 }
 
 interface SetupRequests {

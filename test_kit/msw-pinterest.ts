@@ -531,7 +531,14 @@ function createFakePinterest(opts: FixtureOptions = {}): FakePinterest {
     const path = def.path.replace(/\{(\w+)\}/g, ':$1');
     if (modelled(path)) continue;
     fake.unmodelled.push(def.name);
-    const empty = def.kind === 'list' ? { items: [], bookmark: null } : def.stream?.key ? { [def.stream.key]: [] } : [];
+    const empty =
+      def.kind === 'list'
+        ? { items: [], bookmark: null }
+        : def.kind === 'snapshot'
+          ? { pins: [] }
+          : def.stream?.key
+            ? { [def.stream.key]: [] }
+            : [];
     handlers.push(get(path, () => HttpResponse.json(empty) as Response));
   }
   const server = setupServer(...handlers);

@@ -10,6 +10,8 @@ import { bookmarkPages } from './paginator';
 interface UserAccount {
   id: string;
   username: string;
+  /** Pinterest's whole answer (the user_account stream's record). */
+  item: Record<string, unknown>;
 }
 /** An ad account of the read: its id, its currency, and Pinterest's whole item (the ad_accounts stream's record). */
 interface AdAccount {
@@ -37,6 +39,7 @@ export class AccountLookups {
       return {
         id: body.id === undefined || body.id === null ? body.username : String(body.id),
         username: body.username,
+        item: body,
       };
     })();
     return this.user;

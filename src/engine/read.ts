@@ -12,8 +12,9 @@ import { readAnalytics } from './analytics-reader';
 import type { SelectedStream } from './catalog';
 import type { ReadContext } from './context';
 import { readList } from './list-reader';
+import { readSnapshot } from './snapshot-reader';
 import type { StreamStates } from './state';
-import { parentsOf, type StreamDefinition } from '../streams/definition';
+import { cursorOf, parentsOf, type StreamDefinition } from '../streams/definition';
 import { schemaOf } from '../streams/definitions';
 import type { StreamRegistry } from '../streams/registry';
 
@@ -94,7 +95,11 @@ async function* runStream(
   let sinceState = 0;
   try {
     const events =
-      def.kind === 'list' ? readList(def, ctx) : readAnalytics(def, ctx, { incremental, inputState, onUnknownField });
+      def.kind === 'list'
+        ? readList(def, ctx)
+        : def.kind === 'snapshot'
+          ? readSnapshot(def, ctx, { incremental, inputState })
+          : readAnalytics(def, ctx, { incremental, inputState, onUnknownField });
     for await (const event of events) {
       if (event.kind === 'records') {
         const out: AirbyteMessage[] = [];
@@ -103,7 +108,7 @@ async function* runStream(
           out.push(msg.streamStatus(name, 'RUNNING'));
         }
         for (const data of event.data) {
-          if (def.kind === 'list') for (const k in data) if (!known.has(k)) onUnknownField(k);
+          if (def.kind !== 'analytics') for (const k in data) if (!known.has(k)) onUnknownField(k);
           out.push(msg.record(name, data));
         }
         sinceState += event.data.length;
@@ -121,7 +126,7 @@ async function* runStream(
     const end: AirbyteMessage[] = [];
     if (!running) end.push(msg.streamStatus(name, 'RUNNING'));
     // Full-refresh lists have no cursor: one checkpoint at the end carries the count.
-    if (def.kind === 'list') end.push(msg.streamState(name, {}, sinceState));
+    if (cursorOf(def) === undefined) end.push(msg.streamState(name, {}, sinceState));
     end.push(msg.streamStatus(name, 'COMPLETE'));
     yield end;
   } catch (err) {

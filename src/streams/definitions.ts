@@ -10,6 +10,7 @@ import { DEFAULT_COLUMNS } from '../config/schema';
 import { MAX_IDS_PER_REQUEST, MAX_TARGETING_TYPES_PER_REQUEST } from '../pinterest/limits';
 import enums from '../schemas/pinterest-enums.json';
 import type { AnalyticsDefinition, AnalyticsRequestParts, ListDefinition, StreamDefinition } from './definition';
+import { topPins, userAccountAnalytics, userAccountSnapshot } from './organic';
 import { adsAnalyticsRecord, dailyMetricsRows, targetingRecord } from './transforms';
 
 const entityStatuses = (c: ConnectorConfig) => ({ entity_statuses: c.entity_statuses.join(',') });
@@ -172,20 +173,7 @@ export const STREAMS: readonly StreamDefinition[] = Object.freeze([
     }),
     select: (body, p, keys, what) => dailyMetricsRows(body, 'pin_id', p.pin_id!, keys, what),
   },
-  {
-    kind: 'analytics',
-    name: 'user_account_analytics',
-    primaryKey: ['user_id', 'date'],
-    category: 'org_analytics',
-    path: '/user_account/analytics',
-    partition: { by: 'user' },
-    cursorField: 'date',
-    cursorScope: 'stream',
-    lastDay: 'today',
-    rows: 'daily_metrics',
-    request: () => ({ syncOnly: { metric_types: enums.user_account_metric_types.join(','), split_field: 'NO_SPLIT' } }),
-    select: (body, p, keys, what) => dailyMetricsRows(body, 'user_id', p.user_id!, keys, what),
-  },
+  userAccountAnalytics(),
   adsAnalytics('campaign_analytics', 'campaign'),
   adsAnalytics('ad_group_analytics', 'ad_group'),
   adsAnalytics('ad_analytics', 'ad'),
@@ -244,6 +232,10 @@ export const STREAMS: readonly StreamDefinition[] = Object.freeze([
   catalogList('catalogs', '/catalogs'),
   catalogList('catalogs_feeds', '/catalogs/feeds'),
   catalogList('catalogs_product_groups', '/catalogs/product_groups'),
+  // Organic: top pins and the daily profile snapshot.
+  topPins('top_pins'),
+  topPins('top_video_pins'),
+  userAccountSnapshot(),
 ]);
 
 /** The built-in streams by name. */

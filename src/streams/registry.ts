@@ -2,6 +2,7 @@
  * The streams one command knows: the built-in ones and the config's custom reports. Built once per
  * command and handed to the engine, which reads no module-global list.
  */
+import type { ConnectorConfig } from '../config/schema';
 import { customStreams } from './custom-reports';
 import { parentsOf, type ParentRef, type StreamDefinition } from './definition';
 import { STREAMS } from './definitions';
@@ -33,9 +34,8 @@ export class StreamRegistry {
   }
 }
 
-type CustomReportConfig = Parameters<typeof customStreams>[0];
-
 /** The built-in streams, then one `custom_<name>` per custom report of the config (none without a config). */
-export function streamRegistry(config?: CustomReportConfig): StreamRegistry {
-  return new StreamRegistry([...STREAMS, ...(config ? customStreams(config) : [])]);
+export function streamRegistry(config?: ConnectorConfig): StreamRegistry {
+  const builtIn = STREAMS.map((def) => (config && def.forConfig ? def.forConfig(config) : def));
+  return new StreamRegistry([...builtIn, ...(config ? customStreams(config) : [])]);
 }
