@@ -594,7 +594,10 @@ export function buildAnalyticsSchema(doc: OpenApiDoc, enums: PinterestEnums, def
 /** user_account_analytics rows split by a dimension (config split_field) carry it and their group's value. */
 function withSplitFields(schema: JsonObject): JsonObject {
   const props = schema.properties as JsonObject;
-  props.split_field = withDescription(NULL_STRING, 'The dimension the rows are split by (config split_field), when set.');
+  props.split_field = withDescription(
+    NULL_STRING,
+    'The dimension the rows are split by (config split_field), when set.',
+  );
   props.split_value = withDescription(
     NULL_STRING,
     "The row's value of that dimension (e.g. MOBILE for APP_TYPE); part of the primary key when set.",
@@ -619,7 +622,11 @@ function buildSnapshotSchema(doc: OpenApiDoc, def: SnapshotDefinition): JsonObje
     end_date: withDescription(DATE, 'Last day (UTC) of the period ranked.'),
   };
   for (const [k, v] of Object.entries(item)) if (k !== 'metrics' && !(k in props)) props[k] = v;
-  const metrics = enumOf(doc, getQueryParameter(doc, def.path, 'metric_types').schema?.items, `${def.path} metric_types`);
+  const metrics = enumOf(
+    doc,
+    getQueryParameter(doc, def.path, 'metric_types').schema?.items,
+    `${def.path} metric_types`,
+  );
   for (const m of metrics) props[m.toLowerCase()] ??= { ...NULL_NUMBER };
   return rootSchema(props);
 }

@@ -270,15 +270,23 @@ export function computeGroundTruth(ds: Dataset, opts: SimulatorOptions, cfg: Gro
 
 /** top_pins and top_video_pins (one request per sort metric over the period) and the user_account snapshot (set-up). */
 function organicTruth(
-  t: { ds: Dataset; ctx: ReturnType<typeof metricsContext>; cfg: GroundTruthConfig; todayDay: number; start: number; end: number },
+  t: {
+    ds: Dataset;
+    ctx: ReturnType<typeof metricsContext>;
+    cfg: GroundTruthConfig;
+    todayDay: number;
+    start: number;
+    end: number;
+  },
   push: (s: StreamName, r: Record<string, unknown>) => void,
   minRequests: Record<StreamName, number>,
 ): void {
   const { ds, ctx, cfg, todayDay, start, end } = t;
   const share = filterShare(cfg.organicFilters ?? {});
   for (const video of [false, true]) {
-    const stream = ENDPOINTS.find((e) => e.truth === 'top_pins' && e.path.endsWith(video ? '/top_video_pins' : '/top_pins'))!
-      .streams[0];
+    const stream = ENDPOINTS.find(
+      (e) => e.truth === 'top_pins' && e.path.endsWith(video ? '/top_video_pins' : '/top_pins'),
+    )!.streams[0];
     if (start > end) continue;
     const sorts = [...new Set((video ? cfg.topVideoPinsSortBy : cfg.topPinsSortBy) ?? ['IMPRESSION'])];
     for (const sortBy of sorts) {

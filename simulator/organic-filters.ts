@@ -30,17 +30,17 @@ const SPLIT_DIMENSION: Record<string, string> = {
   SOURCE: 'source',
   PIN_FORMAT: 'pin_format',
 };
-export const SPLIT_FIELDS = ['NO_SPLIT', ...Object.keys(SPLIT_DIMENSION)];
-export const ORGANIC_FILTERS = Object.keys(SHARES);
+const SPLIT_FIELDS = ['NO_SPLIT', ...Object.keys(SPLIT_DIMENSION)];
+const ORGANIC_FILTERS = Object.keys(SHARES);
 
 /** The filters of a request (unset ones absent) and its split_field. */
-export interface OrganicFilters {
+interface OrganicFilters {
   filters: Record<string, string>;
   split?: string;
 }
 
 /** A group of the answer: its key ('all' without a split) and the share of activity it holds. */
-export interface OrganicGroup {
+interface OrganicGroup {
   key: string;
   share: number;
 }

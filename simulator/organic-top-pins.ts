@@ -8,8 +8,8 @@ import { enumParam, type Query } from './params';
 import { formatDay } from './rng';
 import type { Dataset, Json, PinMeta } from './types';
 
-export const TOP_PINS_SORT_BY = ['ENGAGEMENT', 'IMPRESSION', 'OUTBOUND_CLICK', 'PIN_CLICK', 'SAVE'];
-export const TOP_VIDEO_PINS_SORT_BY = [
+const TOP_PINS_SORT_BY = ['ENGAGEMENT', 'IMPRESSION', 'OUTBOUND_CLICK', 'PIN_CLICK', 'SAVE'];
+const TOP_VIDEO_PINS_SORT_BY = [
   'IMPRESSION',
   'SAVE',
   'OUTBOUND_CLICK',
@@ -43,9 +43,15 @@ const TOP_VIDEO_PINS_METRICS = [
   'OUTBOUND_CLICK',
 ];
 const COUNTS = ['IMPRESSION', 'OUTBOUND_CLICK', 'PIN_CLICK', 'SAVE'];
-const VIDEO_COUNTS = ['VIDEO_MRC_VIEW', 'VIDEO_V50_WATCH_TIME', 'QUARTILE_95_PERCENT_VIEW', 'VIDEO_10S_VIEW', 'VIDEO_START'];
+const VIDEO_COUNTS = [
+  'VIDEO_MRC_VIEW',
+  'VIDEO_V50_WATCH_TIME',
+  'QUARTILE_95_PERCENT_VIEW',
+  'VIDEO_10S_VIEW',
+  'VIDEO_START',
+];
 
-export interface TopPinsRequest {
+interface TopPinsRequest {
   video: boolean;
   d0: number;
   d1: number;
@@ -84,7 +90,8 @@ function pinTotals(ctx: MetricsContext, pin: PinMeta, r: TopPinsRequest, today: 
   }
   const out: Record<string, number> = {};
   for (const t of types) out[t] = Math.floor((sums[t] ?? 0) * r.share);
-  if (r.video) out.VIDEO_AVG_WATCH_TIME = days ? Math.round(((sums.VIDEO_AVG_WATCH_TIME ?? 0) / days) * 1000) / 1000 : 0;
+  if (r.video)
+    out.VIDEO_AVG_WATCH_TIME = days ? Math.round(((sums.VIDEO_AVG_WATCH_TIME ?? 0) / days) * 1000) / 1000 : 0;
   out.ENGAGEMENT = out.PIN_CLICK + out.SAVE + out.OUTBOUND_CLICK;
   const rate = (n: number) => (out.IMPRESSION ? Math.round((n / out.IMPRESSION) * 1e6) / 1e6 : 0);
   out.ENGAGEMENT_RATE = rate(out.ENGAGEMENT);

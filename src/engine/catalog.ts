@@ -13,9 +13,7 @@ function airbyteStream(def: StreamDefinition): AirbyteStream {
     json_schema: schemaOf(def),
     supported_sync_modes: incremental ? ['full_refresh', 'incremental'] : ['full_refresh'],
     source_defined_primary_key: def.primaryKey.map((k) => [k]),
-    ...(incremental
-      ? { source_defined_cursor: true, default_cursor_field: [cursor], is_resumable: true }
-      : {}),
+    ...(incremental ? { source_defined_cursor: true, default_cursor_field: [cursor], is_resumable: true } : {}),
   };
 }
 

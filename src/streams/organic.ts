@@ -44,7 +44,7 @@ function userAccountAnalyticsFor(config?: ConnectorConfig): AnalyticsDefinition 
 export const userAccountAnalytics = (): AnalyticsDefinition => userAccountAnalyticsFor();
 
 /** The period of the top-pins streams: the configured one within the 90 days the endpoints reach; null when none is left. */
-export function topPinsPeriod(c: ConnectorConfig, today: string): { start_date: string; end_date: string } | null {
+function topPinsPeriod(c: ConnectorConfig, today: string): { start_date: string; end_date: string } | null {
   const earliest = addDays(today, -(SYNC_HISTORY_DAYS - 1));
   const start = maxDay(c.start_date ?? earliest, earliest);
   const end = minDay(c.end_date ?? today, today);
