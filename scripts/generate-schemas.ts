@@ -44,6 +44,7 @@ import type {
   StreamDefinition,
 } from '../src/streams/definition';
 import { STREAMS } from '../src/streams/definitions';
+import { BOARD_SNAPSHOT_FIELDS } from '../src/streams/organic';
 
 // ---------------------------------------------------------------------------------------------
 // Constants
@@ -607,6 +608,15 @@ function withSplitFields(schema: JsonObject): JsonObject {
 
 /** Top pins (the answer's pin item, metrics flattened, with the sort metric and period) or the profile snapshot. */
 function buildSnapshotSchema(doc: OpenApiDoc, def: SnapshotDefinition): JsonObject {
+  if (def.rows === 'board') {
+    const board = (convertSchema(doc, listItemSchema(doc, def.path)).properties ?? {}) as JsonObject;
+    const props: JsonObject = {
+      board_id: withDescription(NULL_STRING, 'Board id.'),
+      snapshot_date: withDescription(DATE, 'The day (UTC) the snapshot was taken: the day of the sync.'),
+    };
+    for (const f of BOARD_SNAPSHOT_FIELDS) if (board[f]) props[f] = board[f];
+    return rootSchema(props);
+  }
   const answer = successSchema(doc, def.path);
   if (def.rows === 'profile') {
     const props = (convertSchema(doc, answer).properties ?? {}) as JsonObject;

@@ -50,7 +50,8 @@ export type TruthKind =
   | 'pin_analytics'
   | 'user_analytics'
   | 'top_pins'
-  | 'profile';
+  | 'profile'
+  | 'board_snapshots';
 
 export interface Handlers {
   ds: Dataset;
@@ -454,6 +455,16 @@ export const ENDPOINTS: readonly Endpoint[] = [
   // ---- organic: top pins ----
   topPinsRow('top_pins'),
   topPinsRow('top_video_pins'),
+  // board_snapshots makes no request of its own: its records are the /boards items the read shares (the row
+  // above serves and counts them). Listed for the stream table and the ground truth, never routed.
+  {
+    path: '/boards',
+    method: 'GET',
+    category: 'org_read',
+    scopes: BOARDS,
+    streams: ['board_snapshots'],
+    truth: 'board_snapshots',
+  },
 ];
 
 /** Every stream the simulator serves, in table order. */

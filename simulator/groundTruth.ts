@@ -240,7 +240,7 @@ export function computeGroundTruth(ds: Dataset, opts: SimulatorOptions, cfg: Gro
   }
 
   // ---- organic: top pins and the profile snapshot ------------------------------------------
-  organicTruth({ ds, ctx, cfg, todayDay, start, end }, push, minRequests);
+  organicTruth({ ds, ctx, cfg, todayDay, start, end, scopes }, push, minRequests);
 
   const sharedOk = ds.adAccounts.length;
   return {
@@ -277,6 +277,7 @@ function organicTruth(
     todayDay: number;
     start: number;
     end: number;
+    scopes: string[];
   },
   push: (s: StreamName, r: Record<string, unknown>) => void,
   minRequests: Record<StreamName, number>,
@@ -305,6 +306,16 @@ function organicTruth(
     }
   }
   push(streamOf('profile'), { ...profileOn(ds, todayDay), snapshot_date: formatDay(todayDay) });
+  if (t.scopes.includes('boards:read'))
+    for (const b of visibleBoards(ds, t.scopes)) push(streamOf('board_snapshots'), boardSnapshot(b, todayDay));
+}
+
+/** A board's snapshot record: its id, the day, and the fields that change over time. */
+function boardSnapshot(b: Json, day: number): Record<string, unknown> {
+  const out: Record<string, unknown> = { board_id: String(b.id), snapshot_date: formatDay(day) };
+  for (const f of ['name', 'privacy', 'pin_count', 'follower_count', 'collaborator_count', 'board_pins_modified_at'])
+    if (b[f] !== undefined) out[f] = b[f];
+  return out;
 }
 
 interface ListTruthInput {

@@ -11,7 +11,7 @@ import { canonical } from '../../test_kit/messages';
 import { spawnedRunsTimeout } from '../../test_kit/timeouts';
 import { streamOfRequest, type GroundTruthConfig } from '../../simulator';
 
-jest.setTimeout(spawnedRunsTimeout(3));
+jest.setTimeout(spawnedRunsTimeout(4));
 
 const ORGANIC_STREAMS = ['user_account_analytics', 'top_pins', 'top_video_pins'];
 
@@ -143,5 +143,29 @@ describe('user_account: one snapshot a day', () => {
     expect(second.run.states('user_account').at(-1)!.stream.stream_state).toEqual({ snapshot_date: tomorrow });
     // The profile is the read's set-up answer: no request of the stream's own.
     expect(h.sim.requestLog.filter((r) => streamOfRequest(r.method, r.path) === 'user_account')).toHaveLength(0);
+  });
+});
+
+describe('board_snapshots', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(() => h?.close());
+
+  test('read with boards: the same list, no request of its own; alone: the boards list once, records equal', async () => {
+    const truth = truthOf(h, {});
+    h.sim.resetLog();
+    const both = await readStreams(h, ['boards', 'board_snapshots'], { mode: 'incremental' });
+    expect(both.run.exitCode).toBe(0);
+    expectTruth(both.run, 'board_snapshots', truth.records.board_snapshots);
+    expect(requestsOf(h, 'boards')).toHaveLength(truth.minRequests.boards);
+    expect(both.run.states('board_snapshots').at(-1)!.stream.stream_state).toEqual({ snapshot_date: TODAY });
+
+    h.sim.resetLog();
+    const alone = await readStreams(h, ['board_snapshots'], { mode: 'incremental' });
+    expect(alone.run.exitCode).toBe(0);
+    expectTruth(alone.run, 'board_snapshots', truth.records.board_snapshots);
+    expect(requestsOf(h, 'boards')).toHaveLength(truth.minRequests.boards);
   });
 });

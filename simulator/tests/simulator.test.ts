@@ -1256,6 +1256,20 @@ describe('Pinterest API simulator', () => {
           }
         }
       }
+      // board snapshots: the boards' counts on the day, from the same list (no request of their own)
+      const snapshotFields = [
+        'name',
+        'privacy',
+        'pin_count',
+        'follower_count',
+        'collaborator_count',
+        'board_pins_modified_at',
+      ];
+      got.board_snapshots = got.boards.map((b) => ({
+        board_id: String(b.id),
+        snapshot_date: TODAY,
+        ...Object.fromEntries(snapshotFields.filter((f) => b[f] !== undefined).map((f) => [f, b[f]])),
+      }));
       const pinTypes = [
         'IMPRESSION',
         'OUTBOUND_CLICK',

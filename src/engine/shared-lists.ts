@@ -26,7 +26,8 @@ interface SharedListsDeps {
 }
 
 export class SharedLists {
-  private readonly lists = new Map<string, Promise<string[]>>();
+  /** Ids, or whole items for a ref that asks for them. */
+  private readonly lists = new Map<string, Promise<unknown[]>>();
   private readonly maxItems: number;
 
   constructor(private readonly deps: SharedListsDeps) {
@@ -39,10 +40,10 @@ export class SharedLists {
    */
   feed(stream: string, path: string): { add(item: Item): void; done(): void; failed(err: unknown): void } {
     const collectors = this.deps.registry.consumersOf(stream).map((ref) => {
-      const ids: string[] = [];
-      let resolve!: (ids: string[]) => void;
+      const ids: unknown[] = [];
+      let resolve!: (ids: unknown[]) => void;
       let reject!: (err: unknown) => void;
-      const promise = new Promise<string[]>((res, rej) => {
+      const promise = new Promise<unknown[]>((res, rej) => {
         resolve = res;
         reject = rej;
       });
@@ -53,7 +54,7 @@ export class SharedLists {
     });
     return {
       add: (item) => {
-        for (const c of collectors) if (matches(item, c.ref)) this.keep(c.ids, item, stream, path);
+        for (const c of collectors) if (matches(item, c.ref)) this.keep(c.ids, item, c.ref, stream, path);
       },
       done: () => collectors.forEach((c) => c.resolve(c.ids)),
       failed: (err) =>
@@ -66,6 +67,15 @@ export class SharedLists {
 
   /** The ids of a parent's list within one of the parent's partitions. */
   async ids(ref: ParentRef, partition: Partition): Promise<string[]> {
+    return (await this.list({ ...ref, items: undefined }, partition)) as string[];
+  }
+
+  /** The whole items of a parent's list within one of the parent's partitions. */
+  async items(ref: ParentRef, partition: Partition): Promise<Item[]> {
+    return (await this.list({ ...ref, items: true }, partition)) as Item[];
+  }
+
+  private async list(ref: ParentRef, partition: Partition): Promise<unknown[]> {
     const def = this.deps.registry.get(ref.stream) as ListDefinition | undefined;
     if (!def || def.kind !== 'list') throw new Error(`stream ${ref.stream} is not a list another stream can draw from`);
     const path = fillPath(def.path, partition);
@@ -83,28 +93,28 @@ export class SharedLists {
     return fresh;
   }
 
-  private async fetch(def: ListDefinition, path: string, ref: ParentRef): Promise<string[]> {
+  private async fetch(def: ListDefinition, path: string, ref: ParentRef): Promise<unknown[]> {
     const { requester, config } = this.deps;
-    const ids: string[] = [];
+    const ids: unknown[] = [];
     for await (const page of bookmarkPages(requester, { path, category: def.category, query: def.params?.(config) })) {
-      for (const item of page as Item[]) if (matches(item, ref)) this.keep(ids, item, def.name, path);
+      for (const item of page as Item[]) if (matches(item, ref)) this.keep(ids, item, ref, def.name, path);
     }
     return ids;
   }
 
   /** Adds an item's id, unless the list has outgrown what a read keeps in memory: then the read of it stops. */
-  private keep(ids: string[], item: Item, stream: string, path: string): void {
+  private keep(ids: unknown[], item: Item, ref: ParentRef, stream: string, path: string): void {
     if (ids.length >= this.maxItems) {
       throw new ConnectorError(
         `The ${stream} list at ${path} has more than ${this.maxItems} items, more than a read keeps in memory for the streams it feeds; the read stops rather than grow without bound.`,
         'system_error',
       );
     }
-    ids.push(String(item.id));
+    ids.push(ref.items ? { ...item } : String(item.id));
   }
 }
 
 const whereKey = (ref: ParentRef) => JSON.stringify(Object.entries(ref.where ?? {}).sort());
-const listKey = (path: string, ref: ParentRef) => `${path}|${whereKey(ref)}`;
+const listKey = (path: string, ref: ParentRef) => `${path}|${whereKey(ref)}${ref.items ? '|items' : ''}`;
 const matches = (item: Item, ref: ParentRef) =>
   Object.entries(ref.where ?? {}).every(([field, value]) => item[field] === value);

@@ -27,7 +27,11 @@ export async function* readSnapshot(
     return;
   }
   const keys = new KeyCase();
-  if (!def.queries) {
+  if (def.parentItems) {
+    const items = await ctx.shared.items(def.parentItems, {});
+    const rows = items.flatMap((item) => def.records(item, { snapshot_date: today }, keys, def.parentItems!.stream));
+    if (rows.length > 0) yield { kind: 'records', data: rows };
+  } else if (!def.queries) {
     const user = await ctx.accounts.userAccount();
     yield { kind: 'records', data: def.records(user.item, { snapshot_date: today }, keys, 'GET /user_account') };
   } else {

@@ -19,6 +19,8 @@ export const RECORD_BATCH = 500;
 export interface ParentRef {
   stream: string;
   where?: Record<string, string | number | boolean>;
+  /** The whole items, not only their ids (a snapshot of the parent's items). */
+  items?: true;
 }
 
 /** What one request is made for. */
@@ -169,8 +171,10 @@ export interface SnapshotDefinition extends BaseDefinition {
   kind: 'snapshot';
   cursorField?: 'snapshot_date';
   /** What the records are, for the schema: the top pins of a sort metric, or the user account profile. */
-  rows: 'top_pins' | 'top_video_pins' | 'profile';
-  /** The queries of one read (each answered whole); absent: the record comes from the set-up GET /user_account. */
+  rows: 'top_pins' | 'top_video_pins' | 'profile' | 'board';
+  /** The records come from this list's items, shared with its own stream (no request when it is read too). */
+  parentItems?: ParentRef;
+  /** The queries of one read (each answered whole); absent: the records come from `parentItems`, else the set-up GET /user_account. */
   queries?: (config: ConnectorConfig, today: string) => Array<Record<string, string | number>>;
   records: (body: unknown, query: Record<string, string | number>, keys: KeyCase, what: string) => Row[];
 }
@@ -187,5 +191,6 @@ export function parentsOf(def: StreamDefinition): ParentRef[] {
   const out: ParentRef[] = [];
   if (def.partition.by === 'parent') out.push(def.partition.parent);
   if (def.kind !== 'snapshot' && def.ids) out.push(def.ids.from);
+  if (def.kind === 'snapshot' && def.parentItems) out.push(def.parentItems);
   return out;
 }

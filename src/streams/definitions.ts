@@ -10,7 +10,7 @@ import { DEFAULT_COLUMNS } from '../config/schema';
 import { MAX_IDS_PER_REQUEST, MAX_TARGETING_TYPES_PER_REQUEST } from '../pinterest/limits';
 import enums from '../schemas/pinterest-enums.json';
 import type { AnalyticsDefinition, AnalyticsRequestParts, ListDefinition, StreamDefinition } from './definition';
-import { topPins, userAccountAnalytics, userAccountSnapshot } from './organic';
+import { boardSnapshots, topPins, userAccountAnalytics, userAccountSnapshot } from './organic';
 import { adsAnalyticsRecord, dailyMetricsRows, targetingRecord } from './transforms';
 
 const entityStatuses = (c: ConnectorConfig) => ({ entity_statuses: c.entity_statuses.join(',') });
@@ -236,6 +236,7 @@ export const STREAMS: readonly StreamDefinition[] = Object.freeze([
   topPins('top_pins'),
   topPins('top_video_pins'),
   userAccountSnapshot(),
+  boardSnapshots(),
 ]);
 
 /** The built-in streams by name. */

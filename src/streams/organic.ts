@@ -86,3 +86,32 @@ export const userAccountSnapshot = (): SnapshotDefinition => ({
   rows: 'profile',
   records: (body, query) => [{ ...(body as Record<string, unknown>), snapshot_date: query.snapshot_date }],
 });
+
+/** The board fields a board snapshot keeps: what changes over time, and the name to read it by. */
+export const BOARD_SNAPSHOT_FIELDS = [
+  'name',
+  'privacy',
+  'pin_count',
+  'follower_count',
+  'collaborator_count',
+  'board_pins_modified_at',
+] as const;
+
+/** board_snapshots: each board's counts today, from the boards list the read shares (no request of its own when boards is read). */
+export const boardSnapshots = (): SnapshotDefinition => ({
+  kind: 'snapshot',
+  name: 'board_snapshots',
+  primaryKey: ['board_id', 'snapshot_date'],
+  category: 'org_read',
+  path: '/boards',
+  partition: { by: 'none' },
+  cursorField: 'snapshot_date',
+  rows: 'board',
+  parentItems: { stream: 'boards', items: true },
+  records: (body, query) => {
+    const board = body as Record<string, unknown>;
+    const out: Record<string, unknown> = { board_id: String(board.id), snapshot_date: query.snapshot_date };
+    for (const f of BOARD_SNAPSHOT_FIELDS) if (board[f] !== undefined) out[f] = board[f];
+    return [out];
+  },
+});

@@ -27,10 +27,11 @@ export class StreamRegistry {
     return [...this.byName.keys()];
   }
 
-  /** The filters under which other streams draw on the list of `stream` (one per distinct `where`). */
+  /** The filters under which other streams draw on the list of `stream` (one per distinct `where`, ids or whole items). */
   consumersOf(stream: string): ParentRef[] {
     const refs = this.streams.flatMap(parentsOf).filter((ref) => ref.stream === stream);
-    return [...new Map(refs.map((ref) => [JSON.stringify(Object.entries(ref.where ?? {}).sort()), ref])).values()];
+    const key = (ref: ParentRef) => JSON.stringify([Object.entries(ref.where ?? {}).sort(), !!ref.items]);
+    return [...new Map(refs.map((ref) => [key(ref), ref])).values()];
   }
 }
 
