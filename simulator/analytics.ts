@@ -37,6 +37,7 @@ import {
   unsettle,
 } from './api-quirks';
 import { formatDay, parseDay } from './rng';
+import { clientUserKey, organicOwner } from './organic-access';
 import { filterShare, filtersOf, organicGroups } from './organic-filters';
 import { topPins, topPinsParams } from './organic-top-pins';
 import type { Level, SimulatorOptions } from './types';
@@ -325,14 +326,12 @@ export class AnalyticsEndpoints {
       if (!USER_METRIC_TYPES.includes(t))
         throw bad(`Invalid parameter metric_types: '${t}' is not a valid metric type`);
     const groups = organicGroups(filtersOf(q, true));
-    const adAcc = q.one('ad_account_id');
-    if (adAcc !== undefined) adAccountOf(this.ds, adAcc);
+    const client = organicOwner(this.ds, q, this.opts.businessAccessRole);
+    const userKey = client ? clientUserKey(this.ds, client) : this.ds.userKey;
     const uniq = Array.from(new Set(types));
     const body: Record<string, Json> = {};
     for (const g of groups) {
-      const daily = this.organicDays(d0, d1).map((d) =>
-        userDay(this.ctx, this.ds.userKey, d, uniq, formatDay(d), g.share),
-      );
+      const daily = this.organicDays(d0, d1).map((d) => userDay(this.ctx, userKey, d, uniq, formatDay(d), g.share));
       body[g.key] = { daily_metrics: daily as unknown as Json, summary_metrics: summarise(daily) };
     }
     return json(200, body);

@@ -4,6 +4,7 @@
 // conformance tests all iterate this one table: a new list endpoint is one row here.
 import type { AnalyticsEndpoints } from './analytics';
 import type { SimClock } from './api-quirks';
+import { clientProfile, organicOwner } from './organic-access';
 import { profileOn } from './organic-profile';
 import { ApiError, bad, json, type Answer } from './answers';
 import type { ListEndpoints } from './lists';
@@ -151,7 +152,10 @@ export const ENDPOINTS: readonly Endpoint[] = [
     streams: ['user_account'],
     setup: true,
     truth: 'profile',
-    serve: (h) => json(200, profileOn(h.ds, h.clock.day)),
+    serve: (h, r) => {
+      const client = organicOwner(h.ds, r.q, undefined);
+      return json(200, client ? clientProfile(h.ds, client, h.clock.day) : profileOn(h.ds, h.clock.day));
+    },
   },
   {
     path: '/user_account/analytics',

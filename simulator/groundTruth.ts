@@ -39,6 +39,7 @@ import type {
 } from './types';
 import { pinWithMetrics, visibleBoards, visiblePins } from './views';
 import { filterShare, organicGroups } from './organic-filters';
+import { clientProfile, clientUserKey } from './organic-access';
 import { profileOn } from './organic-profile';
 import { topPins } from './organic-top-pins';
 
@@ -229,10 +230,15 @@ export function computeGroundTruth(ds: Dataset, opts: SimulatorOptions, cfg: Gro
   }
   minRequests[userAnalytics] = windows(start, end);
   const split = cfg.splitField === 'NO_SPLIT' ? undefined : cfg.splitField;
+  // With organic_ad_account_id of a shared account, the organic user is that account's owner (a client).
+  const client = cfg.organicAdAccountId ? ds.adAccountById.get(cfg.organicAdAccountId) : undefined;
+  const organicClient = client?.shared ? client : undefined;
+  const organicUser = organicClient ? clientProfile(ds, organicClient, todayDay) : ds.user;
+  const organicKey = organicClient ? clientUserKey(ds, organicClient) : ds.userKey;
   for (const g of organicGroups({ filters: cfg.organicFilters ?? {}, split })) {
     for (const d of organicDays) {
-      const dm = userDay(ctx, ds.userKey, d, userTypes, formatDay(d), g.share);
-      const r: Record<string, unknown> = { user_id: ds.user.id, date: dm.date, data_status: dm.data_status };
+      const dm = userDay(ctx, organicKey, d, userTypes, formatDay(d), g.share);
+      const r: Record<string, unknown> = { user_id: organicUser.id, date: dm.date, data_status: dm.data_status };
       if (split) Object.assign(r, { split_field: split, split_value: g.key });
       for (const [k, v] of Object.entries(dm.metrics)) r[k.toLowerCase()] = v;
       push(userAnalytics, r);
@@ -305,7 +311,9 @@ function organicTruth(
       }
     }
   }
-  push(streamOf('profile'), { ...profileOn(ds, todayDay), snapshot_date: formatDay(todayDay) });
+  const client = cfg.organicAdAccountId ? ds.adAccountById.get(cfg.organicAdAccountId) : undefined;
+  const profile = client?.shared ? clientProfile(ds, client, todayDay) : profileOn(ds, todayDay);
+  push(streamOf('profile'), { ...profile, snapshot_date: formatDay(todayDay) });
   if (t.scopes.includes('boards:read'))
     for (const b of visibleBoards(ds, t.scopes)) push(streamOf('board_snapshots'), boardSnapshot(b, todayDay));
 }

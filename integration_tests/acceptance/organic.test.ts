@@ -169,3 +169,48 @@ describe('board_snapshots', () => {
     expect(requestsOf(h, 'boards')).toHaveLength(truth.minRequests.boards);
   });
 });
+
+describe('organic_ad_account_id (Business Access)', () => {
+  let analyst: Harness;
+  let none: Harness;
+  let client: string;
+  beforeAll(async () => {
+    analyst = await startHarness({ businessAccessRole: 'ANALYST' });
+    client = analyst.sim.data.adAccounts.find((a) => a.shared)!.id;
+    analyst.config.organic_ad_account_id = client;
+    analyst.configPath = analyst.write('config-client.json', analyst.config);
+    none = await startHarness({ businessAccessRole: 'NONE' }, { organic_ad_account_id: client });
+  });
+  afterAll(async () => {
+    await analyst?.close();
+    await none?.close();
+  });
+
+  test("with the Analyst role, check succeeds and the organic streams read the client's profile, every organic request with its ad_account_id", async () => {
+    const check = await analyst.run(['check', '--config', analyst.configPath]);
+    expect(check.ofType('CONNECTION_STATUS')[0].connectionStatus.status).toBe('SUCCEEDED');
+    analyst.sim.resetLog();
+    const streams = ['user_account', 'user_account_analytics', 'top_pins', 'boards', 'board_pins'];
+    const { run } = await readStreams(analyst, streams);
+    expect(run.exitCode).toBe(0);
+    const truth = truthOf(analyst, { organicAdAccountId: client });
+    for (const s of streams) expectTruth(run, s, truth.records[s]);
+    const profile = run.records('user_account')[0].data;
+    expect(profile.username).toBe(truth.records.user_account[0].username);
+    expect(profile.username).not.toBe(analyst.sim.data.user.username);
+    expect(new Set(run.records('user_account_analytics').map((r) => r.data.user_id))).toEqual(new Set([profile.id]));
+    const organic = analyst.sim.requestLog.filter((r) => r.method === 'GET' && r.category.startsWith('org_'));
+    expect(organic.length).toBeGreaterThan(0);
+    for (const r of organic) expect([r.path, r.query.ad_account_id]).toEqual([r.path, client]);
+  });
+
+  test('without a role that allows it, check fails and names the role needed', async () => {
+    const check = await none.run(['check', '--config', none.configPath]);
+    expect(check.exitCode).toBe(0);
+    const status = check.ofType('CONNECTION_STATUS')[0].connectionStatus;
+    expect(status.status).toBe('FAILED');
+    expect(status.message).toContain('ANALYST');
+    expect(status.message).toContain('organic_ad_account_id');
+    expect(status.message).toContain(client);
+  });
+});

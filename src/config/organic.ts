@@ -59,7 +59,23 @@ export const organicConfigFields = {
     'The metrics top_video_pins ranks by: one request (up to 50 Pins) per metric. Default: IMPRESSION.',
     26,
   ),
+  organic_ad_account_id: z
+    .string()
+    .regex(/^\d{1,18}$/, 'must be a numeric ad account id (digits only, at most 18)')
+    .optional()
+    .meta({
+      title: 'Organic Ad Account ID (Business Access)',
+      description:
+        "Read the organic data (profile, boards, pins, user-account analytics, top pins) of the owner of this ad account instead of the token's user, through Business Access: the token's user needs the Admin or Analyst role on it. check says which role is missing.",
+      order: 27,
+      examples: ['549755885175'],
+    }),
 };
+
+/** `ad_account_id` for organic requests with Business Access (organic_ad_account_id), else nothing. */
+export function organicAccountParams(c: { organic_ad_account_id?: string }): Record<string, string> {
+  return c.organic_ad_account_id ? { ad_account_id: c.organic_ad_account_id } : {};
+}
 
 /** The filter query parameters the config sets (unset ones are not sent); split_field apart. */
 export function organicFilterParams(c: Partial<Record<keyof typeof FILTERS, string>>): Record<string, string> {

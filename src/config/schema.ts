@@ -278,7 +278,7 @@ export const ConfigSchema = z
       order: 14,
     }),
     custom_reports: CustomReportsSchema,
-    // Organic analytics filters and top pins.
+    // Organic analytics filters, top pins and Business Access.
     ...organicConfigFields,
   })
   .meta({ title: 'Pinterest Source Spec' });

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConnectorConfig } from '../config/schema';
 import { DEFAULT_COLUMNS } from '../config/schema';
+import { organicAccountParams } from '../config/organic';
 import { MAX_IDS_PER_REQUEST, MAX_TARGETING_TYPES_PER_REQUEST } from '../pinterest/limits';
 import enums from '../schemas/pinterest-enums.json';
 import type { AnalyticsDefinition, AnalyticsRequestParts, ListDefinition, StreamDefinition } from './definition';
@@ -135,8 +136,23 @@ const BOARDS = { stream: 'boards' };
 
 /** The built-in streams (fixed: a command's registry adds the config's custom reports, see registry.ts). */
 export const STREAMS: readonly StreamDefinition[] = Object.freeze([
-  list({ name: 'boards', primaryKey: ['id'], category: 'org_read', path: '/boards', partition: { by: 'none' } }),
-  list({ name: 'pins', primaryKey: ['id'], category: 'org_read', path: '/pins', partition: { by: 'none' } }),
+  // Organic lists take organic_ad_account_id (Business Access) as ad_account_id.
+  list({
+    name: 'boards',
+    primaryKey: ['id'],
+    category: 'org_read',
+    path: '/boards',
+    partition: { by: 'none' },
+    params: organicAccountParams,
+  }),
+  list({
+    name: 'pins',
+    primaryKey: ['id'],
+    category: 'org_read',
+    path: '/pins',
+    partition: { by: 'none' },
+    params: organicAccountParams,
+  }),
   list({
     name: 'followers',
     primaryKey: ['username'],
@@ -212,6 +228,7 @@ export const STREAMS: readonly StreamDefinition[] = Object.freeze([
     path: '/boards/{board_id}/sections',
     partition: { by: 'parent', parent: BOARDS, as: 'board_id' },
     carry: { board_id: 'board_id' },
+    params: organicAccountParams,
   }),
   list({
     name: 'board_pins',
@@ -220,6 +237,7 @@ export const STREAMS: readonly StreamDefinition[] = Object.freeze([
     path: '/boards/{board_id}/pins',
     partition: { by: 'parent', parent: BOARDS, as: 'board_id' },
     carry: { board_id: 'board_id' },
+    params: organicAccountParams,
   }),
   list({
     name: 'board_section_pins',
@@ -228,6 +246,7 @@ export const STREAMS: readonly StreamDefinition[] = Object.freeze([
     path: '/boards/{board_id}/sections/{section_id}/pins',
     partition: { by: 'parent', parent: { stream: 'board_sections' }, as: 'section_id' },
     carry: { board_section_id: 'section_id' },
+    params: organicAccountParams,
   }),
   catalogList('catalogs', '/catalogs'),
   catalogList('catalogs_feeds', '/catalogs/feeds'),

@@ -4,7 +4,7 @@
  * and the daily profile snapshot.
  */
 import type { ConnectorConfig } from '../config/schema';
-import { organicFilterParams } from '../config/organic';
+import { organicAccountParams, organicFilterParams } from '../config/organic';
 import { SYNC_HISTORY_DAYS, TOP_PINS_MAX } from '../pinterest/limits';
 import enums from '../schemas/pinterest-enums.json';
 import { addDays, maxDay, minDay } from '../util/dates';
@@ -31,6 +31,7 @@ function userAccountAnalyticsFor(config?: ConnectorConfig): AnalyticsDefinition 
         metric_types: enums.user_account_metric_types.join(','),
         ...organicFilterParams(c),
         split_field: c.split_field ?? 'NO_SPLIT',
+        ...organicAccountParams(c),
       },
     }),
     select: split
@@ -69,6 +70,7 @@ export const topPins = (name: 'top_pins' | 'top_video_pins'): SnapshotDefinition
       sort_by,
       num_of_pins: TOP_PINS_MAX,
       ...organicFilterParams(c),
+      ...organicAccountParams(c),
     }));
   },
   records: topPinsRows,
