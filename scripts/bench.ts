@@ -99,9 +99,11 @@ async function control(sim: Sim, op: string, body?: unknown): Promise<any> {
 function familyOf(def: (typeof STREAMS)[number]): string {
   if (def.category === 'org_read' || def.category === 'org_analytics') return 'organic';
   if (def.kind === 'list') return 'lists';
+  if (def.kind === 'snapshot') return 'organic';
+  if (def.report && def.report.reportsOnly) return 'report rows';
   return def.targeting ? 'targeting' : 'synchronous analytics';
 }
-const FAMILY_ORDER = ['lists', 'synchronous analytics', 'targeting', 'organic'];
+const FAMILY_ORDER = ['lists', 'synchronous analytics', 'targeting', 'report rows', 'organic'];
 
 interface Measured {
   wall: number;

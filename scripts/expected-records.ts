@@ -11,6 +11,7 @@ import { DEFAULT_COLUMNS } from '../src/config/schema';
 import { startSimulator } from '../simulator';
 import { ACCEPTANCE_CONFIG } from './lib/acceptance-config';
 import { TODAY } from '../simulator/test-day';
+import { cursorOf } from '../src/streams/definition';
 import { STREAMS } from '../src/streams/definitions';
 
 const PER_STREAM = 3;
@@ -20,18 +21,19 @@ function configuredCatalog() {
   return {
     streams: STREAMS.map((d) => {
       const primary_key = d.primaryKey.map((k) => [k]);
-      const incremental = d.cursorField !== undefined;
+      const cursor = cursorOf(d);
+      const incremental = cursor !== undefined;
       return {
         stream: {
           name: d.name,
           json_schema: {},
           supported_sync_modes: incremental ? ['full_refresh', 'incremental'] : ['full_refresh'],
-          ...(incremental ? { source_defined_cursor: true, default_cursor_field: [d.cursorField] } : {}),
+          ...(incremental ? { source_defined_cursor: true, default_cursor_field: [cursor] } : {}),
           source_defined_primary_key: primary_key,
         },
         sync_mode: incremental ? 'incremental' : 'full_refresh',
         destination_sync_mode: incremental ? 'append_dedup' : 'overwrite',
-        ...(incremental ? { cursor_field: [d.cursorField] } : {}),
+        ...(incremental ? { cursor_field: [cursor] } : {}),
         primary_key,
       };
     }),
@@ -57,12 +59,12 @@ async function main() {
       JSON.stringify(configuredCatalog(), null, 2) + '\n',
     );
     // A state far in the future for every incremental stream: CAT's state_with_abnormally_large_values.
-    const abnormal = STREAMS.filter((d) => d.cursorField !== undefined).map((d) => ({
+    const abnormal = STREAMS.filter((d) => cursorOf(d) !== undefined).map((d) => ({
       type: 'STREAM',
       stream: {
         stream_descriptor: { name: d.name },
         // 3021-01-01 as a date, or as Unix seconds
-        stream_state: d.cursorField === 'date' ? { date: '3021-01-01' } : { [d.cursorField!]: 33_166_368_000 },
+        stream_state: d.cursorField === 'updated_time' ? { updated_time: 33_166_368_000 } : { [cursorOf(d)!]: '3021-01-01' },
       },
     }));
     writeFileSync(

@@ -37,8 +37,14 @@ import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
 import { existsSync } from 'fs';
 import { FULL_OPENAPI, OPENAPI_FIXTURE } from '../reference';
-import type { AnalyticsDefinition, ListDefinition, StreamDefinition } from '../src/streams/definition';
+import type {
+  AnalyticsDefinition,
+  ListDefinition,
+  SnapshotDefinition,
+  StreamDefinition,
+} from '../src/streams/definition';
 import { STREAMS } from '../src/streams/definitions';
+import { BOARD_SNAPSHOT_FIELDS } from '../src/streams/organic';
 
 // ---------------------------------------------------------------------------------------------
 // Constants
@@ -81,7 +87,22 @@ export interface PinterestEnums {
   data_status: string[];
   currencies: string[];
   column_types: Record<string, ColumnType>;
+  /** Filters and split of GET /user_account/analytics (also taken by the top-pins endpoints). */
+  user_account_filters: Record<UserAccountFilter, string[]>;
+  top_pins_sort_by: string[];
+  top_video_pins_sort_by: string[];
+  top_video_pins_metric_types: string[];
 }
+
+export const USER_ACCOUNT_FILTERS = [
+  'content_type',
+  'app_types',
+  'source',
+  'pin_format',
+  'from_claimed_content',
+  'split_field',
+] as const;
+type UserAccountFilter = (typeof USER_ACCOUNT_FILTERS)[number];
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type JsonObject = { [k: string]: Json };
@@ -523,8 +544,32 @@ export function extractEnums(doc: OpenApiDoc): PinterestEnums {
     data_status,
     currencies,
     column_types,
+    ...organicEnums(doc, USER_ACCOUNT_ANALYTICS_PATH),
   };
 }
+
+/** The user-account analytics filters and the top-pins sort metrics, from their operations' parameters. */
+function organicEnums(
+  doc: OpenApiDoc,
+  userPath: string,
+): Pick<
+  PinterestEnums,
+  'user_account_filters' | 'top_pins_sort_by' | 'top_video_pins_sort_by' | 'top_video_pins_metric_types'
+> {
+  const param = (path: string, name: string) => getQueryParameter(doc, path, name).schema;
+  const user_account_filters = Object.fromEntries(
+    USER_ACCOUNT_FILTERS.map((f) => [f, enumOf(doc, param(userPath, f), `${userPath} ${f}`)]),
+  ) as Record<UserAccountFilter, string[]>;
+  return {
+    user_account_filters,
+    top_pins_sort_by: enumOf(doc, param(TOP_PINS_PATH, 'sort_by'), `${TOP_PINS_PATH} sort_by`),
+    top_video_pins_sort_by: enumOf(doc, param(TOP_VIDEO_PINS_PATH, 'sort_by'), `${TOP_VIDEO_PINS_PATH} sort_by`),
+    top_video_pins_metric_types: enumOf(doc, param(TOP_VIDEO_PINS_PATH, 'metric_types')?.items, 'video metric_types'),
+  };
+}
+
+const TOP_PINS_PATH = '/user_account/analytics/top_pins';
+const TOP_VIDEO_PINS_PATH = '/user_account/analytics/top_video_pins';
 
 // ---------------------------------------------------------------------------------------------
 // Analytics schemas
@@ -597,9 +642,60 @@ export function buildAnalyticsSchema(doc: OpenApiDoc, enums: PinterestEnums, def
   return rootSchema(organicAnalyticsProperties(idKey, description, metrics));
 }
 
+/** user_account_analytics rows split by a dimension (config split_field) carry it and their group's value. */
+function withSplitFields(schema: JsonObject): JsonObject {
+  const props = schema.properties as JsonObject;
+  props.split_field = withDescription(
+    NULL_STRING,
+    'The dimension the rows are split by (config split_field), when set.',
+  );
+  props.split_value = withDescription(
+    NULL_STRING,
+    "The row's value of that dimension (e.g. MOBILE for APP_TYPE); part of the primary key when set.",
+  );
+  return schema;
+}
+
+/** Top pins (the answer's pin item, metrics flattened, with the sort metric and period) or the profile snapshot. */
+function buildSnapshotSchema(doc: OpenApiDoc, def: SnapshotDefinition): JsonObject {
+  if (def.rows === 'board') {
+    const board = (convertSchema(doc, listItemSchema(doc, def.path)).properties ?? {}) as JsonObject;
+    const props: JsonObject = {
+      board_id: withDescription(NULL_STRING, 'Board id.'),
+      snapshot_date: withDescription(DATE, 'The day (UTC) the snapshot was taken: the day of the sync.'),
+    };
+    for (const f of BOARD_SNAPSHOT_FIELDS) if (board[f]) props[f] = board[f];
+    return rootSchema(props);
+  }
+  const answer = successSchema(doc, def.path);
+  if (def.rows === 'profile') {
+    const props = (convertSchema(doc, answer).properties ?? {}) as JsonObject;
+    props.snapshot_date = withDescription(DATE, 'The day (UTC) the snapshot was taken: the day of the sync.');
+    return rootSchema(sortKeys(props));
+  }
+  const pinItem = deref(doc, findProperty(doc, answer, 'pins'))?.items;
+  const item = (convertSchema(doc, pinItem).properties ?? {}) as JsonObject;
+  const props: JsonObject = {
+    pin_id: withDescription(NULL_STRING, 'Pin id.'),
+    sort_by: withDescription(NULL_STRING, 'The metric the Pins were ranked by.'),
+    start_date: withDescription(DATE, 'First day (UTC) of the period ranked.'),
+    end_date: withDescription(DATE, 'Last day (UTC) of the period ranked.'),
+  };
+  for (const [k, v] of Object.entries(item)) if (k !== 'metrics' && !(k in props)) props[k] = v;
+  const metrics = enumOf(
+    doc,
+    getQueryParameter(doc, def.path, 'metric_types').schema?.items,
+    `${def.path} metric_types`,
+  );
+  for (const m of metrics) props[m.toLowerCase()] ??= { ...NULL_NUMBER };
+  return rootSchema(props);
+}
+
 /** One stream's schema, from the OpenAPI document and the stream's definition. */
 export function buildStreamSchema(doc: OpenApiDoc, enums: PinterestEnums, def: StreamDefinition): JsonObject {
-  return def.kind === 'list' ? buildListSchema(doc, def) : buildAnalyticsSchema(doc, enums, def);
+  if (def.kind === 'snapshot') return buildSnapshotSchema(doc, def);
+  const schema = def.kind === 'list' ? buildListSchema(doc, def) : buildAnalyticsSchema(doc, enums, def);
+  return def.name === 'user_account_analytics' ? withSplitFields(schema) : schema;
 }
 
 // ---------------------------------------------------------------------------------------------

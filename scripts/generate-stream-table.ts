@@ -28,6 +28,7 @@ function endpoint(def: StreamDefinition): string {
   if (def.kind === 'analytics' && def.batched) return `\`${def.batched.path}\` (${path} where refused)`;
   if (def.kind === 'analytics' && def.report && def.report.reportsOnly && def.level)
     return `${path} (reports only, level ${def.level.targeting ? `${def.level.name}_TARGETING` : def.level.name}: POST, then GET ?token=)`;
+  if (def.kind === 'snapshot' && !def.queries) return `${path} (the read's set-up request, no request of its own)`;
   return path;
 }
 
@@ -49,7 +50,8 @@ function partition(def: StreamDefinition): string {
       def.kind === 'analytics' && def.batched ? `≤${def.batched.size} ${entity}s${where}` : `each ${entity}${where}`,
     );
   }
-  if (def.ids) {
+  if (def.kind === 'snapshot' && def.queries) parts.push('sort metric');
+  if (def.kind !== 'snapshot' && def.ids) {
     const from = def.ids.from;
     const within = from.within
       ? ` of ${from.within.list.stream.replace(/_/g, ' ')} with ${Object.entries(from.within.list.where ?? {})

@@ -37,6 +37,9 @@ import {
   unsettle,
 } from './api-quirks';
 import { formatDay, parseDay } from './rng';
+import { clientUserKey, organicOwner } from './organic-access';
+import { filterShare, filtersOf, organicGroups } from './organic-filters';
+import { topPins, topPinsParams } from './organic-top-pins';
 import type { Level, SimulatorOptions } from './types';
 import { productGroupColumns, productGroupEntities } from './product-groups';
 
@@ -378,25 +381,30 @@ export class AnalyticsEndpoints {
     for (const t of types)
       if (!USER_METRIC_TYPES.includes(t))
         throw bad(`Invalid parameter metric_types: '${t}' is not a valid metric type`);
-    enumParam(q, 'from_claimed_content', ['OTHER', 'CLAIMED', 'BOTH']);
-    enumParam(q, 'pin_format', [
-      'ALL',
-      'ORGANIC_IMAGE',
-      'ORGANIC_PRODUCT',
-      'ORGANIC_VIDEO',
-      'ADS_STANDARD',
-      'ADS_PRODUCT',
-      'ADS_VIDEO',
-      'ADS_IDEA',
-    ]);
-    enumParam(q, 'app_types', ['ALL', 'MOBILE', 'TABLET', 'WEB']);
-    enumParam(q, 'content_type', ['ALL', 'PAID', 'ORGANIC']);
-    enumParam(q, 'source', ['ALL', 'YOUR_PINS', 'OTHER_PINS']);
-    enumParam(q, 'split_field', ['NO_SPLIT', 'APP_TYPE', 'OWNED_CONTENT', 'SOURCE', 'PIN_FORMAT']);
+    const groups = organicGroups(filtersOf(q, true));
+    const client = organicOwner(this.ds, q, this.opts.businessAccessRole);
+    const userKey = client ? clientUserKey(this.ds, client) : this.ds.userKey;
+    const uniq = Array.from(new Set(types));
+    const body: Record<string, Json> = {};
+    for (const g of groups) {
+      const daily = this.organicDays(d0, d1).map((d) => userDay(this.ctx, userKey, d, uniq, formatDay(d), g.share));
+      body[g.key] = { daily_metrics: daily as unknown as Json, summary_metrics: summarise(daily) };
+    }
+    return json(200, body);
+  }
+
+  /** GET /user_account/analytics/top_pins and /top_video_pins. */
+  topPins(q: Query, video: boolean): Answer {
+    const [d0, d1] = this.dates(q);
+    const params = topPinsParams(q, video);
+    const { filters } = filtersOf(q, false);
     const adAcc = q.one('ad_account_id');
     if (adAcc !== undefined) adAccountOf(this.ds, adAcc);
-    const uniq = Array.from(new Set(types));
-    const daily = this.organicDays(d0, d1).map((d) => userDay(this.ctx, this.ds.userKey, d, uniq, formatDay(d)));
-    return json(200, { all: { daily_metrics: daily, summary_metrics: summarise(daily) } });
+    const pins = topPins(this.ds, this.ctx, { ...params, d0, d1, share: filterShare(filters) }, this.clock.day);
+    return json(200, {
+      date_availability: { is_realtime: false, latest_available_timestamp: (this.clock.day + 1) * 86_400_000 - 1 },
+      pins,
+      sort_by: params.sortBy,
+    });
   }
 }

@@ -3,6 +3,9 @@
 // (server.ts), the stream of a logged request, the ground truth (groundTruth.ts) and the simulator's own
 // conformance tests all iterate this one table: a new list endpoint is one row here.
 import type { AnalyticsEndpoints } from './analytics';
+import type { SimClock } from './api-quirks';
+import { clientProfile, organicOwner } from './organic-access';
+import { profileOn } from './organic-profile';
 import { ApiError, bad, json, type Answer } from './answers';
 import type { ListEndpoints } from './lists';
 import type { MetricsContext } from './metrics';
@@ -54,7 +57,10 @@ export type TruthKind =
   | 'product_group_analytics'
   | 'audience_insights'
   | 'targeting_values'
-  | 'reports';
+  | 'reports'
+  | 'top_pins'
+  | 'profile'
+  | 'board_snapshots';
 
 export interface Handlers {
   ds: Dataset;
@@ -62,6 +68,7 @@ export interface Handlers {
   lists: ListEndpoints;
   analytics: AnalyticsEndpoints;
   metricsReady: MetricsReadyState;
+  clock: SimClock;
 }
 
 interface EndpointRequest {
@@ -165,6 +172,17 @@ const PRODUCT_GROUP_ENDPOINTS: Endpoint[] = [
     serve: (h, r) => h.analytics.productGroupAnalytics(r.params.ad_account_id, r.q),
   },
 ];
+/** The user's top Pins (or top video Pins) by one sort metric over a period: one request per metric. */
+const topPinsRow = (name: 'top_pins' | 'top_video_pins'): Endpoint => ({
+  path: `/user_account/analytics/${name}`,
+  method: 'GET',
+  category: 'org_analytics',
+  scopes: [...PINS, ...USER],
+  streams: [name],
+  analytics: true,
+  truth: 'top_pins',
+  serve: (h, r) => h.analytics.topPins(r.q, name === 'top_video_pins'),
+});
 
 export const ENDPOINTS: readonly Endpoint[] = [
   { path: '/oauth/token', method: 'POST', category: 'org_read', scopes: [], streams: [], kind: 'token' },
@@ -173,9 +191,14 @@ export const ENDPOINTS: readonly Endpoint[] = [
     method: 'GET',
     category: 'org_read',
     scopes: USER,
-    streams: [],
+    // set-up (fetched once per read); the user_account stream's record is that answer
+    streams: ['user_account'],
     setup: true,
-    serve: (h) => json(200, h.ds.user),
+    truth: 'profile',
+    serve: (h, r) => {
+      const client = organicOwner(h.ds, r.q, undefined);
+      return json(200, client ? clientProfile(h.ds, client, h.clock.day) : profileOn(h.ds, h.clock.day));
+    },
   },
   {
     path: '/user_account/analytics',
@@ -518,6 +541,19 @@ export const ENDPOINTS: readonly Endpoint[] = [
     streams: [],
     setup: true,
     serve: (h, r) => h.metricsReady.answer(r.q),
+  },
+  // ---- organic: top pins ----
+  topPinsRow('top_pins'),
+  topPinsRow('top_video_pins'),
+  // board_snapshots makes no request of its own: its records are the /boards items the read shares (the row
+  // above serves and counts them). Listed for the stream table and the ground truth, never routed.
+  {
+    path: '/boards',
+    method: 'GET',
+    category: 'org_read',
+    scopes: BOARDS,
+    streams: ['board_snapshots'],
+    truth: 'board_snapshots',
   },
 ];
 

@@ -43,6 +43,10 @@ import type {
 import { pinWithMetrics, visibleBoards, visiblePins } from './views';
 import { AUDIENCE_INSIGHT_TYPES, TARGETING_LOOKUP_TYPES } from '../src/pinterest/lookups';
 import { audienceInsight, audienceInsightRecords, serveTargetingOptions, targetingValueRecords } from './lookups-data';
+import { filterShare, organicGroups } from './organic-filters';
+import { clientProfile, clientUserKey } from './organic-access';
+import { profileOn } from './organic-profile';
+import { topPins } from './organic-top-pins';
 
 const PAGE = 250;
 const REPORT_LEVEL_OF: Record<Level, string> = {
@@ -263,11 +267,20 @@ export function computeGroundTruth(ds: Dataset, opts: SimulatorOptions, cfg: Gro
   }
   minRequests[pinAnalytics] = pinAnalyticsRequests(opts, pins, windows(start, end), perPin);
   minRequests[userAnalytics] = windows(start, end);
-  for (const d of organicDays) {
-    const dm = userDay(ctx, ds.userKey, d, userTypes, formatDay(d));
-    const r: Record<string, unknown> = { user_id: ds.user.id, date: dm.date, data_status: dm.data_status };
-    for (const [k, v] of Object.entries(dm.metrics)) r[k.toLowerCase()] = v;
-    push(userAnalytics, r);
+  const split = cfg.splitField === 'NO_SPLIT' ? undefined : cfg.splitField;
+  // With organic_ad_account_id of a shared account, the organic user is that account's owner (a client).
+  const client = cfg.organicAdAccountId ? ds.adAccountById.get(cfg.organicAdAccountId) : undefined;
+  const organicClient = client?.shared ? client : undefined;
+  const organicUser = organicClient ? clientProfile(ds, organicClient, todayDay) : ds.user;
+  const organicKey = organicClient ? clientUserKey(ds, organicClient) : ds.userKey;
+  for (const g of organicGroups({ filters: cfg.organicFilters ?? {}, split })) {
+    for (const d of organicDays) {
+      const dm = userDay(ctx, organicKey, d, userTypes, formatDay(d), g.share);
+      const r: Record<string, unknown> = { user_id: organicUser.id, date: dm.date, data_status: dm.data_status };
+      if (split) Object.assign(r, { split_field: split, split_value: g.key });
+      for (const [k, v] of Object.entries(dm.metrics)) r[k.toLowerCase()] = v;
+      push(userAnalytics, r);
+    }
   }
 
   lookupsTruth(ds, accounts, pushItems, minRequests);
@@ -287,6 +300,8 @@ export function computeGroundTruth(ds: Dataset, opts: SimulatorOptions, cfg: Gro
       minReports[s] += t.reports;
     }
   }
+  // ---- organic: top pins and the profile snapshot ------------------------------------------
+  organicTruth({ ds, ctx, cfg, todayDay, start, end, scopes }, push, minRequests);
 
   const sharedOk = ds.adAccounts.length;
   return {
@@ -334,6 +349,58 @@ function pinAnalyticsRequests(opts: SimulatorOptions, pins: PinMeta[], windows: 
       if (batch.some((p) => p.refuse)) first += batch.length;
     }
   return first + (windows - 1) * Math.ceil(served.length / 100);
+}
+
+/** top_pins and top_video_pins (one request per sort metric over the period) and the user_account snapshot (set-up). */
+function organicTruth(
+  t: {
+    ds: Dataset;
+    ctx: ReturnType<typeof metricsContext>;
+    cfg: GroundTruthConfig;
+    todayDay: number;
+    start: number;
+    end: number;
+    scopes: string[];
+  },
+  push: (s: StreamName, r: Record<string, unknown>) => void,
+  minRequests: Record<StreamName, number>,
+): void {
+  const { ds, ctx, cfg, todayDay, start, end } = t;
+  const share = filterShare(cfg.organicFilters ?? {});
+  for (const video of [false, true]) {
+    const stream = ENDPOINTS.find(
+      (e) => e.truth === 'top_pins' && e.path.endsWith(video ? '/top_video_pins' : '/top_pins'),
+    )!.streams[0];
+    if (start > end) continue;
+    const sorts = [...new Set((video ? cfg.topVideoPinsSortBy : cfg.topPinsSortBy) ?? ['IMPRESSION'])];
+    for (const sortBy of sorts) {
+      minRequests[stream]++;
+      for (const pin of topPins(ds, ctx, { video, d0: start, d1: end, sortBy, numOfPins: 50, share }, todayDay)) {
+        const r: Record<string, unknown> = {
+          pin_id: pin.pin_id,
+          sort_by: sortBy,
+          start_date: formatDay(start),
+          end_date: formatDay(end),
+          data_status: pin.data_status,
+        };
+        for (const [k, v] of Object.entries(pin.metrics as Record<string, number>)) r[k.toLowerCase()] = v;
+        push(stream, r);
+      }
+    }
+  }
+  const client = cfg.organicAdAccountId ? ds.adAccountById.get(cfg.organicAdAccountId) : undefined;
+  const profile = client?.shared ? clientProfile(ds, client, todayDay) : profileOn(ds, todayDay);
+  push(streamOf('profile'), { ...profile, snapshot_date: formatDay(todayDay) });
+  if (t.scopes.includes('boards:read'))
+    for (const b of visibleBoards(ds, t.scopes)) push(streamOf('board_snapshots'), boardSnapshot(b, todayDay));
+}
+
+/** A board's snapshot record: its id, the day, and the fields that change over time. */
+function boardSnapshot(b: Json, day: number): Record<string, unknown> {
+  const out: Record<string, unknown> = { board_id: String(b.id), snapshot_date: formatDay(day) };
+  for (const f of ['name', 'privacy', 'pin_count', 'follower_count', 'collaborator_count', 'board_pins_modified_at'])
+    if (b[f] !== undefined) out[f] = b[f];
+  return out;
 }
 
 interface ListTruthInput {

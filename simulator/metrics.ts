@@ -499,9 +499,11 @@ export function userDay(
   day: number,
   types: string[],
   date: string,
+  /** the share of the account's activity a filter or split group keeps (organic-filters.ts) */
+  share = 1,
 ): DailyMetrics {
   const rowHash = hash(ctx.seed, userKey, day, 0, 0x77);
-  const f = 0.6 + 0.8 * ((rowHash & 0xffff) / 65536);
+  const f = (0.6 + 0.8 * ((rowHash & 0xffff) / 65536)) * share;
   const v = (name: string, mag: number) => Math.floor(mag * f * (0.5 + mix32(rowHash ^ hashName(name)) / 4294967296));
   const imp = v('IMPRESSION', 20000);
   const base: Record<string, number> = {

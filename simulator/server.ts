@@ -4,6 +4,7 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
+import { organicOwner } from './organic-access';
 import { AnalyticsEndpoints } from './analytics';
 import { ApiError, bodyLength, errorAnswer, json, MESSAGES, type Answer } from './answers';
 import { grantedScopes, TokenAuthority, type TokenInfo } from './auth';
@@ -98,6 +99,7 @@ export class SimServer {
       lists: new ListEndpoints(ds, this.ctx, opts),
       analytics: new AnalyticsEndpoints(ds, this.ctx, opts, this.clock),
       metricsReady: this.metricsReady,
+      clock: this.clock,
     };
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch((err) => {
@@ -358,6 +360,8 @@ export class SimServer {
         );
         return { ...json(a.status, a.body), headers: rl.headers };
       }
+      // Business Access: an organic request for a client's ad account needs a role that allows it.
+      if (route.endpoint.category.startsWith('org_')) organicOwner(this.ds, q, this.opts.businessAccessRole);
       const cacheKey = `${this.clock.day}|${tok.scopes.length}|${tok.scopes.includes('boards:read_secret') ? 1 : 0}${tok.scopes.includes('pins:read_secret') ? 1 : 0}|${url.pathname}${url.search}`;
       const cached = this.cache.get(cacheKey);
       if (cached) return { status: 200, body: cached, headers: rl.headers };

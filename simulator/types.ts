@@ -96,6 +96,12 @@ export type ExtraItemFields = Partial<
 >;
 
 export interface SimulatorOptions {
+  /**
+   * The token user's Business Access role on the shared ad accounts, for organic requests with their
+   * `ad_account_id` (ADMIN, ANALYST, CAMPAIGN_MANAGER, AUDIENCE_MANAGER, FINANCE_MANAGER, NONE; default ADMIN):
+   * only ADMIN and ANALYST may read the client's profile (UNCONFIRMED which roles Pinterest allows).
+   */
+  businessAccessRole?: string;
   /** default 1; all data deterministic from seed + sizes + today */
   seed?: number;
   /** 'YYYY-MM-DD' UTC; the day the simulator takes as today (default: real UTC today) */
@@ -228,6 +234,15 @@ export interface GroundTruthConfig {
   countsOnly?: boolean;
   /** the config's reporting_timezone: AD_ACCOUNT_TIME_ZONE gives the account's days (default UTC days) */
   reportingTimezone?: string;
+  /** the config's organic filters (content_type, app_types, source, pin_format, from_claimed_content) */
+  organicFilters?: Record<string, string>;
+  /** the config's split_field (user_account_analytics rows per group) */
+  splitField?: string;
+  /** the config's top_pins_sort_by / top_video_pins_sort_by (default IMPRESSION) */
+  topPinsSortBy?: string[];
+  topVideoPinsSortBy?: string[];
+  /** the config's organic_ad_account_id: profile and user-account analytics are its owner's */
+  organicAdAccountId?: string;
 }
 
 interface SetupRequests {

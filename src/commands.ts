@@ -73,7 +73,7 @@ export async function check(args: { config: string; writeConfig?: boolean }, io:
       configPathToUpdate: args.writeConfig ? args.config : undefined,
       ...io.runtime,
     });
-    const accounts = new AccountLookups(runtime.requester, config.ad_account_ids);
+    const accounts = new AccountLookups(runtime.requester, config.ad_account_ids, config.organic_ad_account_id);
     const user = await accounts.userAccount();
     const tokens = runtime.tokens;
     // Only what the data needs is required; a missing optional scope is named in the SUCCEEDED message.
@@ -168,7 +168,7 @@ export async function read(args: ReadArgs, io: CommandIO): Promise<number> {
         requester: runtime.requester,
         today: runtime.today,
         clock: runtime.clock,
-        accounts: new AccountLookups(runtime.requester, config.ad_account_ids),
+        accounts: new AccountLookups(runtime.requester, config.ad_account_ids, config.organic_ad_account_id),
         shared: new SharedLists({ config, requester: runtime.requester, registry }),
         log,
         readiness: new MetricsReadiness(runtime.requester, runtime.today, log),

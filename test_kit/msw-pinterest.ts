@@ -549,7 +549,13 @@ function createFakePinterest(opts: FixtureOptions = {}): FakePinterest {
       def.kind === 'list' && def.answer ? (def.answer.shape === 'targeting_values' ? [] : {}) : undefined;
     const empty =
       emptyList ??
-      (def.kind === 'list' ? { items: [], bookmark: null } : def.stream?.key ? { [def.stream.key]: [] } : []);
+      (def.kind === 'list'
+        ? { items: [], bookmark: null }
+        : def.kind === 'snapshot'
+          ? { pins: [] }
+          : def.stream?.key
+            ? { [def.stream.key]: [] }
+            : []);
     handlers.push(get(path, () => HttpResponse.json(empty) as Response));
   }
   const reportFile = 'https://reports.fake.test/report.json';

@@ -49,6 +49,8 @@ describe('defaults', () => {
       conversion_report_time: 'TIME_OF_AD_ACTION',
       concurrency: 8,
       request_timeout_seconds: 120,
+      top_pins_sort_by: ['IMPRESSION'],
+      top_video_pins_sort_by: ['IMPRESSION'],
     });
     // Optional fields whose default depends on today or the token stay unset.
     expect(c.start_date).toBeUndefined();
@@ -163,6 +165,10 @@ describe('every field is validated with a message naming it', () => {
       'credentials.access_token',
       /string/,
     ],
+    ['content_type not one of Pinterest values', { content_type: 'ORGANICS' }, 'content_type', /ORGANIC/],
+    ['split_field CONTENT_TYPE (not a split of the endpoint)', { split_field: 'CONTENT_TYPE' }, 'split_field', null],
+    ['top_pins_sort_by a video metric', { top_pins_sort_by: ['VIDEO_START'] }, 'top_pins_sort_by.0', null],
+    ['top_video_pins_sort_by empty', { top_video_pins_sort_by: [] }, 'top_video_pins_sort_by', /at least one/],
   ];
   test.each(cases)('%s', (_name, extra, field, detail) => {
     const err = rejection(base(extra));

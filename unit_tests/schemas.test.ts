@@ -465,7 +465,12 @@ describe('3. analytics streams', () => {
     expect(props.data_status.type).toEqual(['null', 'string']);
     for (const m of enums.user_account_metric_types as string[])
       expect(props[m.toLowerCase()]).toEqual({ type: ['null', 'number'] });
-    expect(Object.keys(props)).toHaveLength(3 + enums.user_account_metric_types.length);
+    // the split dimension and value of rows split by the config's split_field
+    expect([props.split_field.type, props.split_value.type]).toEqual([
+      ['null', 'string'],
+      ['null', 'string'],
+    ]);
+    expect(Object.keys(props)).toHaveLength(5 + enums.user_account_metric_types.length);
   });
 
   it('validates typical records (ajv, strict integer, formats)', () => {

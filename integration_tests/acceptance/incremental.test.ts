@@ -9,13 +9,14 @@ import { ROOT } from '../../test_kit/spawn';
 import { type CatRun, startHarness, type Harness } from '../../test_kit/acceptance';
 import { configureCatalog } from '../../test_kit/catalog';
 import { canonical } from '../../test_kit/messages';
+import { cursorOf as cursorFieldOf } from '../../src/streams/definition';
 import { STREAMS } from '../../src/streams/definitions';
 import { spawnedRunsTimeout } from '../../test_kit/timeouts';
 
 // Every test spawns a read or two (the re-read test up to five per incremental stream, set below).
 jest.setTimeout(spawnedRunsTimeout(2));
 const SAMPLES_PER_STREAM = 5;
-const INCREMENTAL_STREAMS = STREAMS.filter((d) => d.cursorField).length;
+const INCREMENTAL_STREAMS = STREAMS.filter((d) => cursorFieldOf(d) !== undefined).length;
 
 let h: Harness;
 let streams: Array<Record<string, any>>;
@@ -47,7 +48,7 @@ afterAll(async () => {
 });
 
 test('every incremental stream of the registry, each keyed by its cursor field in the state', () => {
-  expect(streams.map((s) => s.name)).toEqual(STREAMS.filter((d) => d.cursorField).map((d) => d.name));
+  expect(streams.map((s) => s.name)).toEqual(STREAMS.filter((d) => cursorFieldOf(d) !== undefined).map((d) => d.name));
   expect(first.exitCode).toBe(0);
   for (const s of streams) {
     const states = first.states(s.name);

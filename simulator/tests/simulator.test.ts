@@ -1201,6 +1201,7 @@ describe('Pinterest API simulator', () => {
       expect([start, end, gt.dateRange.dailyEnd]).toEqual([day(-89), day(0), day(-1)]);
 
       const user = await c.ok('/user_account');
+      got.user_account = [{ ...user, snapshot_date: TODAY }];
       const pins = await c.all('/pins');
       got.pins = pins;
       got.user_interests = await c.all(`/users/${encodeURIComponent(user.username)}/interests/follow`);
@@ -1380,6 +1381,20 @@ describe('Pinterest API simulator', () => {
         }
       for (const type of TARGETING_LOOKUP_TYPES)
         got.targeting_values.push(...targetingValueRecords(type, await c.ok(`/resources/targeting/${type}`)));
+      // board snapshots: the boards' counts on the day, from the same list (no request of their own)
+      const snapshotFields = [
+        'name',
+        'privacy',
+        'pin_count',
+        'follower_count',
+        'collaborator_count',
+        'board_pins_modified_at',
+      ];
+      got.board_snapshots = got.boards.map((b) => ({
+        board_id: String(b.id),
+        snapshot_date: TODAY,
+        ...Object.fromEntries(snapshotFields.filter((f) => b[f] !== undefined).map((f) => [f, b[f]])),
+      }));
       const pinTypes = [
         'IMPRESSION',
         'OUTBOUND_CLICK',
@@ -1441,6 +1456,25 @@ describe('Pinterest API simulator', () => {
 
       // Streams only reports serve are read last (below): their requests are no one stream's.
       const reportOnly = new Set(ENDPOINTS.filter((e) => e.kind === 'reports').flatMap((e) => e.streams));
+      // top pins: one request per sort metric (IMPRESSION by default) over the whole period
+      for (const name of ['top_pins', 'top_video_pins']) {
+        const r = await c.ok(`/user_account/analytics/${name}`, {
+          start_date: start,
+          end_date: end,
+          sort_by: 'IMPRESSION',
+          num_of_pins: 50,
+        });
+        for (const p of r.pins)
+          got[name].push({
+            pin_id: p.pin_id,
+            sort_by: 'IMPRESSION',
+            start_date: start,
+            end_date: end,
+            data_status: p.data_status,
+            ...lower(p.metrics),
+          });
+      }
+
       // the lists come in the order the API serves them
       for (const name of ENDPOINTS.filter((e) => !e.analytics && e.kind !== 'reports').flatMap((e) => e.streams)) {
         expect([name, got[name]]).toEqual([name, gt.records[name]]);
@@ -1600,6 +1634,20 @@ describe('Pinterest API simulator', () => {
         metric_types: 'IMPRESSION,VIDEO_START,VIDEO_AVG_WATCH_TIME,QUARTILE_95_PERCENT_VIEW,TOTAL_COMMENTS,SAVE_RATE',
       });
       await cl.ok('/user_account/analytics', { start_date: day(-89), end_date: day(0) });
+      await cl.ok('/user_account/analytics', {
+        start_date: day(-9),
+        end_date: day(0),
+        content_type: 'ORGANIC',
+        split_field: 'APP_TYPE',
+      });
+      await cl.ok('/user_account/analytics/top_pins', { start_date: day(-89), end_date: day(0), sort_by: 'SAVE' });
+      await cl.ok('/user_account/analytics/top_video_pins', {
+        start_date: day(-89),
+        end_date: day(0),
+        sort_by: 'VIDEO_START',
+        num_of_pins: 50,
+        content_type: 'PAID',
+      });
       await cl.ok(`/ad_accounts/${a}/analytics`, win);
       await cl.ok(`/ad_accounts/${a}/targeting_analytics`, {
         ...win,

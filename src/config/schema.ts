@@ -7,6 +7,7 @@ import { z } from 'zod';
 import enums from '../schemas/pinterest-enums.json';
 import { MAX_SYNC_WINDOW_DAYS, SYNC_HISTORY_DAYS } from '../pinterest/limits';
 import { CustomReportsSchema, attributionTypesField } from './custom-reports';
+import { organicConfigFields } from './organic';
 import { MIN_CREDENTIAL_LENGTH } from '../util/secrets';
 import { nearestKey } from '../util/nearest';
 
@@ -277,6 +278,8 @@ export const ConfigSchema = z
       order: 14,
     }),
     custom_reports: CustomReportsSchema,
+    // Organic analytics filters, top pins and Business Access.
+    ...organicConfigFields,
   })
   .meta({ title: 'Pinterest Source Spec' });
 

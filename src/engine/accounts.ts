@@ -10,6 +10,8 @@ import { bookmarkPages } from './paginator';
 interface UserAccount {
   id: string;
   username: string;
+  /** Pinterest's whole answer (the user_account stream's record). */
+  item: Record<string, unknown>;
 }
 /** An ad account of the read: its id, its currency, and Pinterest's whole item (the ad_accounts stream's record). */
 interface AdAccount {
@@ -26,20 +28,42 @@ export class AccountLookups {
   constructor(
     private readonly requester: Requester,
     private readonly configuredAdAccounts: string[] | undefined,
+    /** organic_ad_account_id: the profile is that ad account's owner's (Business Access). */
+    private readonly organicAdAccountId?: string,
   ) {}
 
   userAccount(): Promise<UserAccount> {
     this.user ??= (async () => {
-      const body = await this.requester.json<Record<string, unknown>>({ path: '/user_account', category: 'org_read' });
+      const body = await this.profile();
       if (typeof body?.username !== 'string' || body.username === '') {
         throw configError("Pinterest returned no username for the token's user account (GET /user_account).");
       }
       return {
         id: body.id === undefined || body.id === null ? body.username : String(body.id),
         username: body.username,
+        item: body,
       };
     })();
     return this.user;
+  }
+
+  private async profile(): Promise<Record<string, unknown>> {
+    const id = this.organicAdAccountId;
+    try {
+      return await this.requester.json<Record<string, unknown>>({
+        path: '/user_account',
+        category: 'org_read',
+        query: id ? { ad_account_id: id } : undefined,
+      });
+    } catch (err) {
+      if (id && err instanceof ApiError && (err.status === 403 || err.status === 404)) {
+        // UNCONFIRMED which Business Access roles allow organic data; Pinterest's descriptions name none.
+        throw configError(
+          `The token's user cannot read the profile that owns ad account ${id} ('organic_ad_account_id') through Business Access (HTTP ${err.status}: ${err.apiMessage}). Its organic data needs the ANALYST role (or ADMIN) on that ad account: ask the account's owner to grant it in Business Access, or remove 'organic_ad_account_id'.`,
+        );
+      }
+      throw err;
+    }
   }
 
   listAdAccounts(): Promise<AdAccount[]> {

@@ -1,19 +1,19 @@
 import { configError } from '../errors';
 import type { AirbyteStream, ConfiguredAirbyteCatalog, ConfiguredAirbyteStream } from '../protocol/messages';
-import type { StreamDefinition } from '../streams/definition';
+import { cursorOf, type StreamDefinition } from '../streams/definition';
 import { schemaOf } from '../streams/definitions';
 import type { StreamRegistry } from '../streams/registry';
 import { describeJson, HOW_TO_CATALOG } from './input-files';
 
 function airbyteStream(def: StreamDefinition): AirbyteStream {
-  const cursorField = def.cursorField;
-  const incremental = cursorField !== undefined && !(def.kind === 'analytics' && def.fullRefreshOnly);
+  const cursor = cursorOf(def);
+  const incremental = cursor !== undefined && !(def.kind === 'analytics' && def.fullRefreshOnly);
   return {
     name: def.name,
     json_schema: schemaOf(def),
     supported_sync_modes: incremental ? ['full_refresh', 'incremental'] : ['full_refresh'],
     source_defined_primary_key: def.primaryKey.map((k) => [k]),
-    ...(incremental ? { source_defined_cursor: true, default_cursor_field: [cursorField], is_resumable: true } : {}),
+    ...(incremental ? { source_defined_cursor: true, default_cursor_field: [cursor], is_resumable: true } : {}),
   };
 }
 

@@ -12,8 +12,9 @@ import { readAnalytics } from './analytics-reader';
 import type { SelectedStream } from './catalog';
 import type { ReadContext } from './context';
 import { readList } from './list-reader';
+import { readSnapshot } from './snapshot-reader';
 import type { StreamStates } from './state';
-import { parentsOf, type StreamDefinition } from '../streams/definition';
+import { cursorOf, parentsOf, type StreamDefinition } from '../streams/definition';
 import { schemaOf } from '../streams/definitions';
 import type { StreamRegistry } from '../streams/registry';
 
@@ -98,14 +99,16 @@ async function* runStream(
     const events =
       def.kind === 'list'
         ? readList(def, ctx, { incremental, inputState })
-        : readAnalytics(def, ctx, { incremental, inputState, onUnknownField });
+        : def.kind === 'snapshot'
+          ? readSnapshot(def, ctx, { incremental, inputState })
+          : readAnalytics(def, ctx, { incremental, inputState, onUnknownField });
     for await (const event of events) {
       if (event.kind === 'records') {
         if (!running) {
           running = true;
           yield [msg.streamStatus(name, 'RUNNING')];
         }
-        if (def.kind === 'list')
+        if (def.kind !== 'analytics')
           for (const data of event.data) for (const k in data) if (!known.has(k)) onUnknownField(k);
         sinceState += event.data.length;
         summary.records += event.data.length;
@@ -123,7 +126,7 @@ async function* runStream(
     const end: AirbyteMessage[] = [];
     if (!running) end.push(msg.streamStatus(name, 'RUNNING'));
     // Full-refresh lists have no cursor: one checkpoint at the end carries the count.
-    if (def.kind === 'list' && !checkpointed) end.push(msg.streamState(name, {}, sinceState));
+    if (def.kind !== 'analytics' && !checkpointed) end.push(msg.streamState(name, {}, sinceState));
     end.push(msg.streamStatus(name, 'COMPLETE'));
     yield end;
   } catch (err) {

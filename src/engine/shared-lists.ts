@@ -28,6 +28,7 @@ interface SharedListsDeps {
 }
 
 export class SharedLists {
+  /** Ids (or whole items, for a ref that asks for them) with the field a `within` filter checks. */
   private readonly lists = new Map<string, Promise<Kept[]>>();
   private readonly maxItems: number;
 
@@ -70,6 +71,15 @@ export class SharedLists {
 
   /** The ids of a parent's list within one of the parent's partitions. */
   async ids(ref: ParentRef, partition: Partition): Promise<string[]> {
+    return (await this.list({ ...ref, items: undefined }, partition)) as string[];
+  }
+
+  /** The whole items of a parent's list within one of the parent's partitions. */
+  async items(ref: ParentRef, partition: Partition): Promise<Item[]> {
+    return (await this.list({ ...ref, items: true }, partition)) as Item[];
+  }
+
+  private async list(ref: ParentRef, partition: Partition): Promise<unknown[]> {
     const def = this.deps.registry.get(ref.stream) as ListDefinition | undefined;
     if (!def || def.kind !== 'list') throw new Error(`stream ${ref.stream} is not a list another stream can draw from`);
     const path = fillPath(def.path, partition);
@@ -91,10 +101,13 @@ export class SharedLists {
    * Items kept under a `within` filter become ids when a consumer asks (after the lists' own streams ran),
    * once the other list is known (fetched if it must be).
    */
-  private async joined(kept: Kept[], ref: ParentRef, partition: Partition): Promise<string[]> {
-    if (!ref.within) return kept.map((x) => x.id);
-    const allowed = new Set(await this.ids(ref.within.list, partition));
-    return kept.filter((x) => x.join !== undefined && allowed.has(x.join)).map((x) => x.id);
+  private async joined(kept: Kept[], ref: ParentRef, partition: Partition): Promise<unknown[]> {
+    let out = kept;
+    if (ref.within) {
+      const allowed = new Set(await this.ids(ref.within.list, partition));
+      out = kept.filter((x) => x.join !== undefined && allowed.has(x.join));
+    }
+    return out.map((x) => (ref.items ? x.item : x.id));
   }
 
   private async fetch(def: ListDefinition, path: string, ref: ParentRef, partition: Partition): Promise<Kept[]> {
@@ -125,14 +138,19 @@ export class SharedLists {
       );
     }
     const join = ref.within ? item[ref.within.field] : undefined;
-    kept.push({ id: String(item.id), join: join === undefined || join === null ? undefined : String(join) });
+    kept.push({
+      id: String(item.id),
+      join: join === undefined || join === null ? undefined : String(join),
+      ...(ref.items ? { item: { ...item } } : {}),
+    });
   }
 }
 
-/** An item's id, and the value of the field a `within` filter checks. */
+/** An item's id (the whole item too for a ref that asks for it), and the value of the field a `within` filter checks. */
 interface Kept {
   id: string;
   join?: string;
+  item?: Item;
 }
 
 const listKey = (path: string, ref: ParentRef) => `${path}|${refKey(ref)}`;

@@ -91,3 +91,6 @@ export const COLUMN_REFUSAL = /\bcolumns?\b.*\bnot (available|supported)/i;
 export function columnsRefusedAtLevel(level: string, columns: readonly string[]): string[] {
   return level.endsWith('_TARGETING') ? columns.filter((c) => REACH_COLUMNS.includes(c)) : [];
 }
+
+/** Pins one top-pins request returns at most (num_of_pins, GET /user_account/analytics/top_pins and top_video_pins). */
+export const TOP_PINS_MAX = 50;

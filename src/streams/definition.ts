@@ -21,6 +21,8 @@ export interface ParentRef {
   where?: Record<string, string | number | boolean>;
   /** Only the items whose `field` is an id of another list of the same partition (ad groups of shopping campaigns). */
   within?: { field: string; list: ParentRef };
+  /** The whole items, not only their ids (a snapshot of the parent's items). */
+  items?: true;
 }
 
 /** What one request is made for. */
@@ -64,6 +66,8 @@ interface BaseDefinition {
   partition: PartitionSpec;
   /** OAuth scopes beyond the common ones: a 403 names them, and the stream fails alone. */
   scopes?: string[];
+  /** The definition a config makes of this stream, where its key or requests follow the config. */
+  forConfig?: (config: ConnectorConfig) => StreamDefinition;
 }
 
 export interface ListDefinition extends BaseDefinition {
@@ -189,13 +193,36 @@ export interface AnalyticsRequestParts {
   syncOnly?: Record<string, string>;
 }
 
-export type StreamDefinition = ListDefinition | AnalyticsDefinition;
+/**
+ * A stream read whole on every sync, not paged and not by date window: one answer per query (the top-pins
+ * streams), or the read's set-up profile (`queries` absent). With `cursorField`, each record carries the
+ * day of the read as `snapshot_date` and the stream is incremental on it (one snapshot a day, appended).
+ */
+export interface SnapshotDefinition extends BaseDefinition {
+  kind: 'snapshot';
+  cursorField?: 'snapshot_date';
+  /** What the records are, for the schema: the top pins of a sort metric, or the user account profile. */
+  rows: 'top_pins' | 'top_video_pins' | 'profile' | 'board';
+  /** The records come from this list's items, shared with its own stream (no request when it is read too). */
+  parentItems?: ParentRef;
+  /** The queries of one read (each answered whole); absent: the records come from `parentItems`, else the set-up GET /user_account. */
+  queries?: (config: ConnectorConfig, today: string) => Array<Record<string, string | number>>;
+  records: (body: unknown, query: Record<string, string | number>, keys: KeyCase, what: string) => Row[];
+}
+
+export type StreamDefinition = ListDefinition | AnalyticsDefinition | SnapshotDefinition;
+
+/** Streams with a cursor: analytics (by date) and daily snapshots (by snapshot_date). */
+export function cursorOf(def: StreamDefinition): string | undefined {
+  return def.cursorField;
+}
 
 /** The parent lists a stream draws from (its partition's parent, its id batches). */
 export function parentsOf(def: StreamDefinition): ParentRef[] {
   const out: ParentRef[] = [];
   if (def.partition.by === 'parent') out.push(def.partition.parent);
-  if (def.ids) out.push(def.ids.from);
+  if (def.kind !== 'snapshot' && def.ids) out.push(def.ids.from);
+  if (def.kind === 'snapshot' && def.parentItems) out.push(def.parentItems);
   // A list an item's field must belong to is drawn on too.
   for (let i = 0; i < out.length; i++) if (out[i].within) out.push(out[i].within!.list);
   return out;

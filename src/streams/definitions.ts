@@ -16,6 +16,7 @@ import {
   TARGETING_TYPES_PER_REPORT,
 } from '../pinterest/limits';
 import { columnAllowedAt } from '../config/custom-reports';
+import { organicAccountParams } from '../config/organic';
 import enums from '../schemas/pinterest-enums.json';
 import type {
   AnalyticsDefinition,
@@ -24,6 +25,7 @@ import type {
   ParentRef,
   StreamDefinition,
 } from './definition';
+import { boardSnapshots, topPins, userAccountAnalytics, userAccountSnapshot } from './organic';
 import { adsAnalyticsRecord, dailyMetricsRows, targetingRecord } from './transforms';
 import { AUDIENCE_INSIGHT_TYPES, TARGETING_LOOKUP_TYPES } from '../pinterest/lookups';
 import { audienceInsightRecords, targetingValueRecords } from './lookups';
@@ -247,8 +249,23 @@ const REPORT_ONLY_STREAMS: readonly StreamDefinition[] = [
 
 /** The built-in streams (fixed: a command's registry adds the config's custom reports, see registry.ts). */
 export const STREAMS: readonly StreamDefinition[] = Object.freeze([
-  list({ name: 'boards', primaryKey: ['id'], category: 'org_read', path: '/boards', partition: { by: 'none' } }),
-  list({ name: 'pins', primaryKey: ['id'], category: 'org_read', path: '/pins', partition: { by: 'none' } }),
+  // Organic lists take organic_ad_account_id (Business Access) as ad_account_id.
+  list({
+    name: 'boards',
+    primaryKey: ['id'],
+    category: 'org_read',
+    path: '/boards',
+    partition: { by: 'none' },
+    params: organicAccountParams,
+  }),
+  list({
+    name: 'pins',
+    primaryKey: ['id'],
+    category: 'org_read',
+    path: '/pins',
+    partition: { by: 'none' },
+    params: organicAccountParams,
+  }),
   list({
     name: 'followers',
     primaryKey: ['username'],
@@ -291,20 +308,7 @@ export const STREAMS: readonly StreamDefinition[] = Object.freeze([
     }),
     select: (body, p, keys, what) => dailyMetricsRows(body, 'pin_id', p.pin_id!, keys, what),
   },
-  {
-    kind: 'analytics',
-    name: 'user_account_analytics',
-    primaryKey: ['user_id', 'date'],
-    category: 'org_analytics',
-    path: '/user_account/analytics',
-    partition: { by: 'user' },
-    cursorField: 'date',
-    cursorScope: 'stream',
-    lastDay: 'today',
-    rows: 'daily_metrics',
-    request: () => ({ syncOnly: { metric_types: enums.user_account_metric_types.join(','), split_field: 'NO_SPLIT' } }),
-    select: (body, p, keys, what) => dailyMetricsRows(body, 'user_id', p.user_id!, keys, what),
-  },
+  userAccountAnalytics(),
   adsAnalytics('campaign_analytics', 'campaign'),
   adsAnalytics('ad_group_analytics', 'ad_group'),
   adsAnalytics('ad_analytics', 'ad'),
@@ -344,6 +348,7 @@ export const STREAMS: readonly StreamDefinition[] = Object.freeze([
     path: '/boards/{board_id}/sections',
     partition: { by: 'parent', parent: BOARDS, as: 'board_id' },
     carry: { board_id: 'board_id' },
+    params: organicAccountParams,
   }),
   list({
     name: 'board_pins',
@@ -352,6 +357,7 @@ export const STREAMS: readonly StreamDefinition[] = Object.freeze([
     path: '/boards/{board_id}/pins',
     partition: { by: 'parent', parent: BOARDS, as: 'board_id' },
     carry: { board_id: 'board_id' },
+    params: organicAccountParams,
   }),
   list({
     name: 'board_section_pins',
@@ -360,6 +366,7 @@ export const STREAMS: readonly StreamDefinition[] = Object.freeze([
     path: '/boards/{board_id}/sections/{section_id}/pins',
     partition: { by: 'parent', parent: { stream: 'board_sections' }, as: 'section_id' },
     carry: { board_section_id: 'section_id' },
+    params: organicAccountParams,
   }),
   catalogList('catalogs', '/catalogs'),
   catalogList('catalogs_feeds', '/catalogs/feeds'),
@@ -368,6 +375,11 @@ export const STREAMS: readonly StreamDefinition[] = Object.freeze([
   adsAnalytics('product_group_analytics', 'product_group'),
   ...LOOKUP_STREAMS,
   ...REPORT_ONLY_STREAMS,
+  // Organic: top pins and the daily profile snapshot.
+  topPins('top_pins'),
+  topPins('top_video_pins'),
+  userAccountSnapshot(),
+  boardSnapshots(),
 ]);
 
 /** The built-in streams by name. */

@@ -2,6 +2,7 @@
  * The streams one command knows: the built-in ones and the config's custom reports. Built once per
  * command and handed to the engine, which reads no module-global list.
  */
+import type { ConnectorConfig } from '../config/schema';
 import { customStreams } from './custom-reports';
 import { parentsOf, type ParentRef, type StreamDefinition } from './definition';
 import { STREAMS } from './definitions';
@@ -26,7 +27,7 @@ export class StreamRegistry {
     return [...this.byName.keys()];
   }
 
-  /** The filters under which other streams draw on the list of `stream` (one per distinct `where`). */
+  /** The filters under which other streams draw on the list of `stream` (one per distinct `where`, ids or whole items). */
   consumersOf(stream: string): ParentRef[] {
     const refs = this.streams.flatMap(parentsOf).filter((ref) => ref.stream === stream);
     return [...new Map(refs.map((ref) => [refKey(ref), ref])).values()];
@@ -35,11 +36,16 @@ export class StreamRegistry {
 
 /** What tells two draws on one list apart: the filters, not the stream. */
 export const refKey = (ref: ParentRef): string =>
-  JSON.stringify([Object.entries(ref.where ?? {}).sort(), ref.within ? [ref.within.field, ref.within.list] : null]);
+  JSON.stringify([
+    Object.entries(ref.where ?? {}).sort(),
+    ref.within ? [ref.within.field, ref.within.list] : null,
+    !!ref.items,
+  ]);
 
 type CustomReportConfig = Parameters<typeof customStreams>[0];
 
 /** The built-in streams, then one `custom_<name>` per custom report of the config (none without a config). */
-export function streamRegistry(config?: CustomReportConfig): StreamRegistry {
-  return new StreamRegistry([...STREAMS, ...(config ? customStreams(config) : [])]);
+export function streamRegistry(config?: ConnectorConfig): StreamRegistry {
+  const builtIn = STREAMS.map((def) => (config && def.forConfig ? def.forConfig(config) : def));
+  return new StreamRegistry([...builtIn, ...(config ? customStreams(config) : [])]);
 }

@@ -158,3 +158,43 @@ export function* dailyMetricsRows(
     yield out;
   }
 }
+
+/**
+ * User-account analytics split by a dimension: {<split value>: {daily_metrics: [...]}, ...}; each row carries
+ * the dimension (`split_field`) and the group's key (`split_value`).
+ */
+export function* splitMetricsRows(
+  body: unknown,
+  idField: 'user_id',
+  id: string,
+  splitField: string,
+  keys: KeyCase,
+  what: string,
+): Generator<Row> {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw shapeError(what, body);
+  for (const [value, group] of Object.entries(body as Record<string, unknown>)) {
+    for (const row of dailyMetricsRows({ all: group }, idField, id, keys, what))
+      yield { [idField]: row[idField], split_field: splitField, split_value: value, ...row };
+  }
+}
+
+/** One top-pins answer ({pins: [{pin_id, metrics, data_status}], sort_by}) as records of the period asked. */
+export function topPinsRows(body: unknown, query: Record<string, string | number>, keys: KeyCase, what: string): Row[] {
+  const pins = (body as { pins?: unknown } | null)?.pins;
+  if (!Array.isArray(pins)) throw shapeError(what, body);
+  return pins.map((p: unknown) => {
+    const pin = p as Record<string, unknown> | null;
+    if (!pin || typeof pin !== 'object' || pin.pin_id === undefined || pin.pin_id === null) throw shapeError(what, p);
+    const out: Row = {
+      pin_id: String(pin.pin_id),
+      sort_by: query.sort_by,
+      start_date: query.start_date,
+      end_date: query.end_date,
+    };
+    for (const k in pin) if (k !== 'pin_id' && k !== 'metrics') setKey(out, k, pin[k]);
+    const metrics = pin.metrics;
+    if (metrics && typeof metrics === 'object')
+      for (const k in metrics as Row) setKey(out, keys.lower(k), (metrics as Row)[k]);
+    return out;
+  });
+}

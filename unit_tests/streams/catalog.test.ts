@@ -5,16 +5,13 @@
 import { BASE_CONFIG, useFakePinterest } from '../../test_kit/msw-pinterest';
 import { OAUTH_CONFIG, runConnector, tempFiles } from '../../test_kit/in-process';
 import { STREAMS } from '../../src/streams/definitions';
+import { cursorOf } from '../../src/streams/definition';
 import { read } from '../../test_kit/read-checks';
 
 const fake = useFakePinterest();
 
 /** The registry, as stream → [primary key, cursor or undefined]: discover must show exactly this. */
-const REGISTRY: Array<[string, string[], string | undefined]> = STREAMS.map((d) => [
-  d.name,
-  d.primaryKey,
-  d.cursorField,
-]);
+const REGISTRY: Array<[string, string[], string | undefined]> = STREAMS.map((d) => [d.name, d.primaryKey, cursorOf(d)]);
 
 describe('discover', () => {
   test('every stream of the registry with its primary key, cursor and sync modes', async () => {
