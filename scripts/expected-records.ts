@@ -64,7 +64,8 @@ async function main() {
       stream: {
         stream_descriptor: { name: d.name },
         // 3021-01-01 as a date, or as Unix seconds
-        stream_state: d.cursorField === 'updated_time' ? { updated_time: 33_166_368_000 } : { [cursorOf(d)!]: '3021-01-01' },
+        stream_state:
+          d.cursorField === 'updated_time' ? { updated_time: 33_166_368_000 } : { [cursorOf(d)!]: '3021-01-01' },
       },
     }));
     writeFileSync(
