@@ -237,6 +237,7 @@ export function computeGroundTruth(ds: Dataset, opts: SimulatorOptions, cfg: Gro
           }
           r.ad_account_id = acc.id;
           r.currency = acc.currency;
+          r.data_ready = d <= lastReady;
           push(stream, r);
         }
       }

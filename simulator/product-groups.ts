@@ -15,6 +15,15 @@ const PROMOTION_STATUSES = ['ACTIVE', 'PAUSED', 'ARCHIVED', 'DRAFT', 'DELETED_DR
 
 const cache = new WeakMap<Dataset, Map<string, EntityMeta[]>>();
 
+/**
+ * Every third ad account (idx 2, 5 …) runs neither keyword nor shopping ads: its campaigns may still carry the
+ * objective, but nothing is promoted, so its KEYWORD and PRODUCT_* reports and its promotions are empty.
+ */
+export const runsKeywordAndShoppingAds = (ds: Dataset, accountId: string): boolean => {
+  const acc = ds.adAccountById.get(accountId);
+  return !acc || acc.idx % 3 !== 2;
+};
+
 const isShopping = (ds: Dataset, g: EntityMeta) =>
   ds.entityById.get(g.campaignId)?.attrs.CAMPAIGN_OBJECTIVE_TYPE === SHOPPING_OBJECTIVE;
 
@@ -30,7 +39,7 @@ export function productGroupEntities(ds: Dataset, accountId: string): EntityMeta
   if (known) return known;
   const out: EntityMeta[] = [];
   const seed = ds.seed;
-  for (const g of entitiesOf(ds, 'ad_group', accountId)) {
+  for (const g of runsKeywordAndShoppingAds(ds, accountId) ? entitiesOf(ds, 'ad_group', accountId) : []) {
     if (!isShopping(ds, g)) continue;
     const campaign = ds.entityById.get(g.campaignId)!;
     const ran = campaign.flightStart !== null;

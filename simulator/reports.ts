@@ -6,7 +6,7 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 import { entitiesOf } from './dataset';
-import { productGroupEntities } from './product-groups';
+import { productGroupEntities, runsKeywordAndShoppingAds } from './product-groups';
 import type { Dataset, EntityMeta } from './types';
 import {
   cellValue,
@@ -770,8 +770,7 @@ export function reportOnlyTruth(
  */
 function hasKeywordAndShoppingCampaigns(ds: Dataset, base: string, accountId: string): boolean {
   if (base !== 'KEYWORD' && !base.startsWith('PRODUCT_')) return true;
-  const acc = ds.adAccountById.get(accountId);
-  return !acc || acc.idx % 3 !== 2;
+  return runsKeywordAndShoppingAds(ds, accountId);
 }
 
 /** `reporting_timezone` of a report body, checked as the synchronous endpoints check it; the row salt of its days. */

@@ -10,7 +10,7 @@ import { streamOfRequest } from '../../simulator';
 import { REPORT_ENV, expectEqualsTruth } from '../../test_kit/reports';
 import { ACCEPTANCE_CONFIG, type CatRun, startHarness, type Harness } from '../../test_kit/acceptance';
 import { fullCatalog } from '../../test_kit/catalog';
-import { TODAY } from '../../test_kit/constants';
+import { expectedCursor, TODAY } from '../../test_kit/constants';
 import { canonical } from '../../test_kit/messages';
 
 const STREAMS = ['product_group_promotions', 'product_group_analytics'];
@@ -101,12 +101,12 @@ describe('the last 90 days', () => {
     expectEqualsTruth(first, truth.records as any, [ANALYTICS]);
     const last = first.states(ANALYTICS).at(-1)!;
     const state = last.stream.stream_state;
-    expect(state.date).toBe(TODAY);
+    expect(state.date).toBe(expectedCursor());
     const withRows = new Set((truth.records as any)[ANALYTICS].map((r: any) => r.ad_account_id));
-    for (const id of withRows) expect(state.partitions[id as string]).toEqual({ date: TODAY });
+    for (const id of withRows) expect(state.partitions[id as string]).toEqual({ date: expectedCursor() });
 
     // From that state, the next read starts lookback_days before the cursor: the same records for those days.
-    const from = addDays(TODAY, -ACCEPTANCE_CONFIG.lookback_days);
+    const from = addDays(expectedCursor(), -ACCEPTANCE_CONFIG.lookback_days);
     const second = await h.run([
       'read',
       '--config',
