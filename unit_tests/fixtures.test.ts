@@ -52,12 +52,7 @@ describe('the OpenAPI subset keeps what the tests rely on', () => {
       expect(paths).toContain(p);
     }
     expect(
-      paths.filter(
-        (p) =>
-          !/^\/(oauth|user_account|users|ad_accounts|boards|pins|catalogs|resources)(\/|$)/.test(
-            p,
-          ),
-      ),
+      paths.filter((p) => !/^\/(oauth|user_account|users|ad_accounts|boards|pins|catalogs|resources)(\/|$)/.test(p)),
     ).toEqual([]);
   });
 });

@@ -1451,7 +1451,9 @@ describe('Pinterest API simulator', () => {
       }
       const lastReady = day(-back);
       expect(lastReady).toBe(gt.lastReadyDay);
-      for (const e of ENDPOINTS.filter((row) => row.truth === 'ads_analytics' || row.truth === 'product_group_analytics'))
+      for (const e of ENDPOINTS.filter(
+        (row) => row.truth === 'ads_analytics' || row.truth === 'product_group_analytics',
+      ))
         for (const name of e.streams) for (const r of got[name]) r.data_ready = String(r.date) <= lastReady;
 
       // Streams only reports serve are read last (below): their requests are no one stream's.
