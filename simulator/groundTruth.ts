@@ -179,19 +179,8 @@ export function computeGroundTruth(ds: Dataset, opts: SimulatorOptions, cfg: Gro
         if (dailyStream) minReports[dailyStream] += historyWindows;
       }
 
-      const row = (e: EntityMeta, d: number, sub: number, idValue: string): Record<string, unknown> => {
-        fillRow(ctx, e, d, sub + zone, specs, raw);
-        const r: Record<string, unknown> = { [idKey]: idValue, date: formatDay(d) };
-        for (let i = 0; i < specs.length; i++) {
-          if (d < earliest && REPORT_UNSUPPORTED_COLUMNS.has(specs[i].name)) continue;
-          const v = cellValue(specs[i], e, raw[i]);
-          if (v !== undefined) r[lowerNames[i]] = v;
-        }
-        r.ad_account_id = acc.id;
-        r.currency = acc.currency;
-        r.data_ready = d <= lastReady;
-        return r;
-      };
+      const row = (e: EntityMeta, d: number, sub: number, idValue: string): Record<string, unknown> =>
+        analyticsRow({ ctx, specs, raw, lowerNames, earliest, lastReady }, acc, e, d, sub + zone, idKey, idValue);
       for (const e of ents) {
         const days = entityDays(ctx, e, adsStart, end);
         for (const d of days) {
@@ -227,19 +216,19 @@ export function computeGroundTruth(ds: Dataset, opts: SimulatorOptions, cfg: Gro
       minRequests[stream] += batches * windows(start, end);
       if (batches > 0) minReports[stream] += historyWindows;
       for (const e of ents) {
-        for (const d of entityDays(ctx, e, adsStart, end)) {
-          fillRow(ctx, e, d, zone, specs, raw);
-          const r: Record<string, unknown> = { product_group_id: e.id, date: formatDay(d) };
-          for (let i = 0; i < specs.length; i++) {
-            if (d < earliest && REPORT_UNSUPPORTED_COLUMNS.has(specs[i].name)) continue;
-            const v = cellValue(specs[i], e, raw[i]);
-            if (v !== undefined) r[lowerNames[i]] = v;
-          }
-          r.ad_account_id = acc.id;
-          r.currency = acc.currency;
-          r.data_ready = d <= lastReady;
-          push(stream, r);
-        }
+        for (const d of entityDays(ctx, e, adsStart, end))
+          push(
+            stream,
+            analyticsRow(
+              { ctx, specs, raw, lowerNames, earliest, lastReady },
+              acc,
+              e,
+              d,
+              zone,
+              'product_group_id',
+              e.id,
+            ),
+          );
       }
     }
   }
@@ -402,6 +391,39 @@ function boardSnapshot(b: Json, day: number): Record<string, unknown> {
   for (const f of ['name', 'privacy', 'pin_count', 'follower_count', 'collaborator_count', 'board_pins_modified_at'])
     if (b[f] !== undefined) out[f] = b[f];
   return out;
+}
+
+/**
+ * One ads-analytics record as the connector emits it: the entity's metrics of day `d` (salt `sub`), the columns
+ * reports do not carry left out of days older than `earliest`, the account's id and currency, `data_ready`.
+ */
+function analyticsRow(
+  t: {
+    ctx: ReturnType<typeof metricsContext>;
+    specs: ReturnType<typeof planColumns>;
+    raw: number[];
+    lowerNames: string[];
+    earliest: number;
+    lastReady: number;
+  },
+  acc: { id: string; currency: string },
+  e: EntityMeta,
+  d: number,
+  sub: number,
+  idKey: string,
+  idValue: string,
+): Record<string, unknown> {
+  fillRow(t.ctx, e, d, sub, t.specs, t.raw);
+  const r: Record<string, unknown> = { [idKey]: idValue, date: formatDay(d) };
+  for (let i = 0; i < t.specs.length; i++) {
+    if (d < t.earliest && REPORT_UNSUPPORTED_COLUMNS.has(t.specs[i].name)) continue;
+    const v = cellValue(t.specs[i], e, t.raw[i]);
+    if (v !== undefined) r[t.lowerNames[i]] = v;
+  }
+  r.ad_account_id = acc.id;
+  r.currency = acc.currency;
+  r.data_ready = d <= t.lastReady;
+  return r;
 }
 
 interface ListTruthInput {

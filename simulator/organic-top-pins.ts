@@ -4,6 +4,7 @@
 // both come from topPins().
 import { bad } from './answers';
 import { type MetricsContext, pinDay } from './metrics';
+import { USER_ACCOUNT_METRIC_TYPES } from './enums';
 import { enumParam, type Query } from './params';
 import { formatDay } from './rng';
 import type { Dataset, Json, PinMeta } from './types';
@@ -20,17 +21,8 @@ const TOP_VIDEO_PINS_SORT_BY = [
   'VIDEO_10S_VIEW',
   'VIDEO_START',
 ];
-const TOP_PINS_METRICS = [
-  'ENGAGEMENT',
-  'ENGAGEMENT_RATE',
-  'IMPRESSION',
-  'OUTBOUND_CLICK',
-  'OUTBOUND_CLICK_RATE',
-  'PIN_CLICK',
-  'PIN_CLICK_RATE',
-  'SAVE',
-  'SAVE_RATE',
-];
+/** The metrics top pins rank by: those of /user_account/analytics. */
+const TOP_PINS_METRICS: readonly string[] = USER_ACCOUNT_METRIC_TYPES;
 const TOP_VIDEO_PINS_METRICS = [
   'IMPRESSION',
   'SAVE',
