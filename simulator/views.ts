@@ -41,7 +41,11 @@ export function pinWithMetrics(ctx: MetricsContext, p: PinMeta): Json {
   for (let d = Math.max(ctx.todayDay - 89, p.createdDay); d <= ctx.todayDay; d++)
     last90.push(pinDay(ctx, p, d, ['IMPRESSION', 'OUTBOUND_CLICK', 'PIN_CLICK'], formatDay(d)));
   const sums = summarise(last90);
-  const d90 = { pin_click: sums.PIN_CLICK ?? 0, impression: sums.IMPRESSION ?? 0, clickthrough: sums.OUTBOUND_CLICK ?? 0 };
+  const d90 = {
+    pin_click: sums.PIN_CLICK ?? 0,
+    impression: sums.IMPRESSION ?? 0,
+    clickthrough: sums.OUTBOUND_CLICK ?? 0,
+  };
   const totals = pinLifetime(ctx, p);
   // Lifetime: the 90 days plus what the pin gathered before them (a deterministic share of its age).
   const older = Math.max(0, ctx.todayDay - 89 - p.createdDay) / 90;

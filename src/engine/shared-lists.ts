@@ -81,7 +81,10 @@ export class SharedLists {
    * The query a list is read with (its own and the config's parameters, plus those of a stream it also serves
    * in this read) and the item fields its own records leave out.
    */
-  queryOf(def: ListDefinition): { query: Record<string, string | number | boolean | undefined>; omit: readonly string[] } {
+  queryOf(def: ListDefinition): {
+    query: Record<string, string | number | boolean | undefined>;
+    omit: readonly string[];
+  } {
     const query = { ...def.params?.(this.deps.config) };
     const also = def.servesAlso;
     if (!also || !this.deps.selected?.has(also.stream)) return { query, omit: [] };
