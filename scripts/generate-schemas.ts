@@ -44,7 +44,7 @@ import type {
   StreamDefinition,
 } from '../src/streams/definition';
 import { STREAMS } from '../src/streams/definitions';
-import { BOARD_SNAPSHOT_FIELDS } from '../src/streams/organic';
+import { BOARD_SNAPSHOT_FIELDS, PIN_METRICS_INTERVALS, PIN_METRICS_KEYS } from '../src/streams/organic';
 
 // ---------------------------------------------------------------------------------------------
 // Constants
@@ -656,6 +656,21 @@ function withSplitFields(schema: JsonObject): JsonObject {
   return schema;
 }
 
+/** pin_metrics: the pin, the day, and the metrics of the Pin schema's `pin_metrics` example, flattened per interval. */
+function pinMetricsProperties(): JsonObject {
+  const props: JsonObject = {
+    pin_id: withDescription(NULL_STRING, 'Pin id.'),
+    snapshot_date: withDescription(DATE, 'The day (UTC) the snapshot was taken: the day of the sync.'),
+  };
+  for (const [interval, prefix] of Object.entries(PIN_METRICS_INTERVALS))
+    for (const m of PIN_METRICS_KEYS[interval as keyof typeof PIN_METRICS_KEYS])
+      props[`${prefix}_${m}`] = withDescription(
+        NULL_NUMBER,
+        `${m} over ${interval === '90d' ? 'the last 90 days' : "the pin's lifetime"} (pin_metrics.${interval}.${m}).`,
+      );
+  return props;
+}
+
 /** Top pins (the answer's pin item, metrics flattened, with the sort metric and period) or the profile snapshot. */
 function buildSnapshotSchema(doc: OpenApiDoc, def: SnapshotDefinition): JsonObject {
   if (def.rows === 'board') {
@@ -667,6 +682,7 @@ function buildSnapshotSchema(doc: OpenApiDoc, def: SnapshotDefinition): JsonObje
     for (const f of BOARD_SNAPSHOT_FIELDS) if (board[f]) props[f] = board[f];
     return rootSchema(props);
   }
+  if (def.rows === 'pin_metrics') return rootSchema(pinMetricsProperties());
   const answer = successSchema(doc, def.path);
   if (def.rows === 'profile') {
     const props = (convertSchema(doc, answer).properties ?? {}) as JsonObject;

@@ -28,6 +28,8 @@ function endpoint(def: StreamDefinition): string {
   if (def.kind === 'analytics' && def.batched) return `\`${def.batched.path}\` (${path} where refused)`;
   if (def.kind === 'analytics' && def.report && def.report.reportsOnly && def.level)
     return `${path} (reports only, level ${def.level.targeting ? `${def.level.name}_TARGETING` : def.level.name}: POST, then GET ?token=)`;
+  if (def.kind === 'snapshot' && def.parentItems)
+    return `${path} (the ${def.parentItems.stream} list's request, no request of its own)`;
   if (def.kind === 'snapshot' && !def.queries) return `${path} (the read's set-up request, no request of its own)`;
   return path;
 }

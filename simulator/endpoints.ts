@@ -60,7 +60,8 @@ export type TruthKind =
   | 'reports'
   | 'top_pins'
   | 'profile'
-  | 'board_snapshots';
+  | 'board_snapshots'
+  | 'pin_metrics';
 
 export interface Handlers {
   ds: Dataset;
@@ -554,6 +555,16 @@ export const ENDPOINTS: readonly Endpoint[] = [
     scopes: BOARDS,
     streams: ['board_snapshots'],
     truth: 'board_snapshots',
+  },
+  // pin_metrics makes no request of its own either: its records are the /pins items of a read that lists pins
+  // with pin_metrics=true (the pins row above serves and counts that request). Never routed.
+  {
+    path: '/pins',
+    method: 'GET',
+    category: 'org_read',
+    scopes: PINS,
+    streams: ['pin_metrics'],
+    truth: 'pin_metrics',
   },
 ];
 

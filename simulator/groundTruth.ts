@@ -127,11 +127,13 @@ export function computeGroundTruth(ds: Dataset, opts: SimulatorOptions, cfg: Gro
   );
   const pins = visiblePins(ds, scopes, cfg.includeProtectedPins ?? false);
   const pinsStream = streamOf('pins');
+  // pins' records are the same whether the list is read with pin_metrics=true or not.
   pushItems(
     pinsStream,
-    pins.map((p) => (cfg.pinMetrics ? pinWithMetrics(ctx, p) : p.item)),
+    pins.map((p) => p.item),
   );
   minRequests[pinsStream] = pages(pins.length);
+  pinMetricsTruth(ctx, pins, todayDay, push);
   const interests = opts.interestsGone ? [] : ds.interests;
   const interestsStream = streamOf('interests');
   pushItems(interestsStream, interests);
@@ -383,6 +385,28 @@ function organicTruth(
   push(streamOf('profile'), { ...profile, snapshot_date: formatDay(todayDay) });
   if (t.scopes.includes('boards:read'))
     for (const b of visibleBoards(ds, t.scopes)) push(streamOf('board_snapshots'), boardSnapshot(b, todayDay));
+}
+
+/**
+ * pin_metrics: one record per listed pin that has metrics (the owned ones) for the day, `90d` keys as
+ * `last_90d_<metric>` and `lifetime_metrics` keys as `lifetime_<metric>`. No request of its own: the pins list.
+ */
+function pinMetricsTruth(
+  ctx: ReturnType<typeof metricsContext>,
+  pins: PinMeta[],
+  todayDay: number,
+  push: (s: StreamName, r: Record<string, unknown>) => void,
+): void {
+  const stream = streamOf('pin_metrics');
+  // The lists answer from the dataset's day (the simulator's clock moves the snapshot day only).
+  for (const p of pins) {
+    const m = pinWithMetrics(ctx, p).pin_metrics as Record<string, Record<string, number>> | null;
+    if (!m) continue;
+    const r: Record<string, unknown> = { pin_id: String(p.item.id), snapshot_date: formatDay(todayDay) };
+    for (const [k, v] of Object.entries(m['90d'] ?? {})) r[`last_90d_${k}`] = v;
+    for (const [k, v] of Object.entries(m.lifetime_metrics ?? {})) r[`lifetime_${k}`] = v;
+    push(stream, r);
+  }
 }
 
 /** A board's snapshot record: its id, the day, and the fields that change over time. */

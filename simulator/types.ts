@@ -228,8 +228,6 @@ export interface GroundTruthConfig {
   targetingTypes?: Partial<Record<Level, string[]>>;
   /** the connector lists pins with include_protected_pins=true (default false) */
   includeProtectedPins?: boolean;
-  /** the connector lists pins with pin_metrics=true (default false) */
-  pinMetrics?: boolean;
   /** only count records, leave `records` arrays empty (for big presets) */
   countsOnly?: boolean;
   /** the config's reporting_timezone: AD_ACCOUNT_TIME_ZONE gives the account's days (default UTC days) */

@@ -169,7 +169,12 @@ export async function read(args: ReadArgs, io: CommandIO): Promise<number> {
         today: runtime.today,
         clock: runtime.clock,
         accounts: new AccountLookups(runtime.requester, config.ad_account_ids, config.organic_ad_account_id),
-        shared: new SharedLists({ config, requester: runtime.requester, registry }),
+        shared: new SharedLists({
+          config,
+          requester: runtime.requester,
+          registry,
+          selected: new Set(selected.map((s) => s.def.name)),
+        }),
         log,
         readiness: new MetricsReadiness(runtime.requester, runtime.today, log),
         responses: new Semaphore(config.concurrency),

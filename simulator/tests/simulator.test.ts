@@ -1202,8 +1202,20 @@ describe('Pinterest API simulator', () => {
 
       const user = await c.ok('/user_account');
       got.user_account = [{ ...user, snapshot_date: TODAY }];
-      const pins = await c.all('/pins');
+      // One /pins read with pin_metrics=true serves pins (without the field) and pin_metrics (flattened).
+      const listed = await c.all('/pins', { pin_metrics: 'true' });
+      const pins = listed.map(({ pin_metrics: _, ...pin }) => pin);
       got.pins = pins;
+      for (const p of listed) {
+        const m = p.pin_metrics as Record<string, Record<string, number>> | null;
+        if (!m) continue;
+        got.pin_metrics.push({
+          pin_id: String(p.id),
+          snapshot_date: TODAY,
+          ...Object.fromEntries(Object.entries(m['90d']).map(([k, v]) => [`last_90d_${k}`, v])),
+          ...Object.fromEntries(Object.entries(m.lifetime_metrics).map(([k, v]) => [`lifetime_${k}`, v])),
+        });
+      }
       got.user_interests = await c.all(`/users/${encodeURIComponent(user.username)}/interests/follow`);
       const accounts = await c.all('/ad_accounts');
       // The ads-analytics endpoints of each level, their streams from the endpoint table.

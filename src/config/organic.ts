@@ -66,7 +66,7 @@ export const organicConfigFields = {
     .meta({
       title: 'Organic Ad Account ID (Business Access)',
       description:
-        "Read the organic data (profile, boards, pins, user-account analytics, top pins) of the owner of this ad account instead of the token's user, through Business Access: the token's user needs the Admin or Analyst role on it. check says which role is missing.",
+        "Read the organic data (profile, boards, pins, pin analytics and metrics, user-account analytics, top pins) of the owner of this ad account instead of the token's user, through Business Access: the token's user needs the Admin or Analyst role on it. check says which role is missing.",
       order: 27,
       examples: ['549755885175'],
     }),

@@ -54,7 +54,7 @@ async function* readPartition(
 ): AsyncGenerator<StreamEvent> {
   const path = fillPath(def.path, partition);
   const feed = ctx.shared.feed(def.name, partition);
-  const base = { ...def.params?.(ctx.config) };
+  const { query: base, omit } = ctx.shared.queryOf(def);
   // Id-batched lists: one request sequence per batch (plus one without ids for the items above them). A batch's
   // ids (one ad group id per promotions request) are a field the items can carry, as the partition's are.
   let queries: Array<{ query: RequestSpec['query']; fields: Partition }> = [{ query: base, fields: partition }];
@@ -87,8 +87,9 @@ async function* readPartition(
         const items = page as Item[];
         for (const item of items) feed.add(item);
         carry(def, fields, items);
-        // Other streams draw on the whole list; only the records are filtered.
-        const records = cursor ? cursor.filter(items, partition.key) : items;
+        // Other streams draw on the whole list; only the records are filtered (and leave out what only they asked for).
+        const own = omit.length > 0 ? items.map((item) => without(item, omit)) : items;
+        const records = cursor ? cursor.filter(own, partition.key) : own;
         if (records.length > 0) yield { kind: 'records', data: records };
       }
     }
@@ -119,6 +120,12 @@ function carry(def: ListDefinition, fields: Partition, records: Item[]): void {
   for (const record of records)
     for (const field in def.carry)
       if (record[field] === undefined || record[field] === null) record[field] = fields[def.carry[field]];
+}
+
+function without(item: Item, fields: readonly string[]): Item {
+  const out = { ...item };
+  for (const f of fields) delete out[f];
+  return out;
 }
 
 /** An endpoint without paging: its one answer's `items`. */

@@ -25,6 +25,8 @@ interface SharedListsDeps {
   registry: StreamRegistry;
   /** Ids one list may hold (the limit of Pinterest's facts; tests pass a small one). */
   maxItems?: number;
+  /** The streams of the read (a list also serves another stream's fields only when that one is read). */
+  selected?: ReadonlySet<string>;
 }
 
 export class SharedLists {
@@ -40,10 +42,16 @@ export class SharedLists {
    * Called by a list stream for one partition before it reads: returns a collector to call with each item and
    * a `done`/`failed` pair. Consumers of the list wait for it instead of fetching it.
    */
-  feed(stream: string, partition: Partition): { add(item: Item): void; done(): void; failed(err: unknown): void } {
+  feed(
+    stream: string,
+    partition: Partition,
+    also?: ParentRef,
+  ): { add(item: Item): void; done(): void; failed(err: unknown): void } {
     const def = this.deps.registry.get(stream);
     const path = def ? fillPath(def.path, partition) : stream;
-    const collectors = this.deps.registry.consumersOf(stream).map((ref) => {
+    const refs = this.deps.registry.consumersOf(stream);
+    if (also && !refs.some((r) => refKey(r) === refKey(also))) refs.push(also);
+    const collectors = refs.map((ref) => {
       const kept: Kept[] = [];
       let resolve!: (kept: Kept[]) => void;
       let reject!: (err: unknown) => void;
@@ -69,6 +77,20 @@ export class SharedLists {
     };
   }
 
+  /**
+   * The query a list is read with (its own and the config's parameters, plus those of a stream it also serves
+   * in this read) and the item fields its own records leave out.
+   */
+  queryOf(def: ListDefinition): {
+    query: Record<string, string | number | boolean | undefined>;
+    omit: readonly string[];
+  } {
+    const query = { ...def.params?.(this.deps.config) };
+    const also = def.servesAlso;
+    if (!also || !this.deps.selected?.has(also.stream)) return { query, omit: [] };
+    return { query: { ...query, ...also.query }, omit: also.fields };
+  }
+
   /** The ids of a parent's list within one of the parent's partitions. */
   async ids(ref: ParentRef, partition: Partition): Promise<string[]> {
     return (await this.list({ ...ref, items: undefined }, partition)) as string[];
@@ -92,9 +114,8 @@ export class SharedLists {
         // The stream that was feeding it failed; fetch it ourselves below.
       }
     }
-    const fresh = this.fetch(def, path, ref, partition);
-    this.lists.set(k, fresh);
-    return this.joined(await fresh, ref, partition);
+    await this.fetch(def, partition, ref);
+    return this.joined(await this.lists.get(k)!, ref, partition);
   }
 
   /**
@@ -110,10 +131,12 @@ export class SharedLists {
     return out.map((x) => (ref.items ? x.item : x.id));
   }
 
-  private async fetch(def: ListDefinition, path: string, ref: ParentRef, partition: Partition): Promise<Kept[]> {
-    const { requester, config } = this.deps;
-    const kept: Kept[] = [];
-    const base = def.params?.(config);
+  /** Reads a list whose stream is not part of the read: once, for every stream that draws on it (and `ref`). */
+  private async fetch(def: ListDefinition, partition: Partition, ref: ParentRef): Promise<void> {
+    const { requester } = this.deps;
+    const path = fillPath(def.path, partition);
+    const feed = this.feed(def.name, partition, ref);
+    const base = this.queryOf(def).query;
     // An id-batched list (promotions per ad group) is fetched per batch of its own parent list's ids.
     let queries: Array<Record<string, string | number | boolean | undefined> | undefined> = [base];
     if (def.ids) {
@@ -123,10 +146,15 @@ export class SharedLists {
         ...batches.map((ids) => ({ ...base, [def.ids!.param]: ids.join(',') })),
       ];
     }
-    for (const query of queries)
-      for await (const page of bookmarkPages(requester, { path, category: def.category, query }))
-        for (const item of page as Item[]) if (matches(item, ref)) this.keep(kept, item, ref, def.name, path);
-    return kept;
+    try {
+      for (const query of queries)
+        for await (const page of bookmarkPages(requester, { path, category: def.category, query }))
+          for (const item of page as Item[]) feed.add(item);
+    } catch (err) {
+      feed.failed(err);
+      throw err;
+    }
+    feed.done();
   }
 
   /** Adds an item's id, unless the list has outgrown what a read keeps in memory: then the read of it stops. */

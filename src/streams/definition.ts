@@ -76,6 +76,11 @@ export interface ListDefinition extends BaseDefinition {
   cursorField?: 'updated_time';
   /** Query parameters the config decides (beyond paging and ids). */
   params?: (config: ConnectorConfig) => Record<string, string | number | boolean | undefined>;
+  /**
+   * When `stream` is part of the read, the list is read with `query` too (one request series serves both): the
+   * `fields` it adds to the items feed that stream, and this stream's own records leave them out.
+   */
+  servesAlso?: { stream: string; query: Record<string, string | number | boolean>; fields: readonly string[] };
   /** Answers for the route itself that mean the endpoint is gone upstream: complete empty with a warning. */
   routeGone?: KnownAnswer[];
   /** One request per partition without page_size or bookmark (the endpoint has no paging). */
@@ -202,7 +207,7 @@ export interface SnapshotDefinition extends BaseDefinition {
   kind: 'snapshot';
   cursorField?: 'snapshot_date';
   /** What the records are, for the schema: the top pins of a sort metric, or the user account profile. */
-  rows: 'top_pins' | 'top_video_pins' | 'profile' | 'board';
+  rows: 'top_pins' | 'top_video_pins' | 'profile' | 'board' | 'pin_metrics';
   /** The records come from this list's items, shared with its own stream (no request when it is read too). */
   parentItems?: ParentRef;
   /** The queries of one read (each answered whole); absent: the records come from `parentItems`, else the set-up GET /user_account. */

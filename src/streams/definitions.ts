@@ -25,7 +25,7 @@ import type {
   ParentRef,
   StreamDefinition,
 } from './definition';
-import { boardSnapshots, topPins, userAccountAnalytics, userAccountSnapshot } from './organic';
+import { boardSnapshots, pinMetrics, topPins, userAccountAnalytics, userAccountSnapshot } from './organic';
 import { adsAnalyticsRecord, dailyMetricsRows, targetingRecord } from './transforms';
 import { AUDIENCE_INSIGHT_TYPES, TARGETING_LOOKUP_TYPES } from '../pinterest/lookups';
 import { audienceInsightRecords, targetingValueRecords } from './lookups';
@@ -265,6 +265,8 @@ export const STREAMS: readonly StreamDefinition[] = Object.freeze([
     path: '/pins',
     partition: { by: 'none' },
     params: organicAccountParams,
+    // One /pins read serves pin_metrics too: its records keep the pins as they are without the parameter.
+    servesAlso: { stream: 'pin_metrics', query: { pin_metrics: true }, fields: ['pin_metrics'] },
   }),
   list({
     name: 'followers',
@@ -303,8 +305,13 @@ export const STREAMS: readonly StreamDefinition[] = Object.freeze([
       omit: ['split_field'],
     },
     skipPartitionOn: [403, 404],
-    request: () => ({
-      syncOnly: { metric_types: enums.pin_standard_metric_types.join(','), app_types: 'ALL', split_field: 'NO_SPLIT' },
+    request: (c) => ({
+      syncOnly: {
+        metric_types: enums.pin_standard_metric_types.join(','),
+        app_types: 'ALL',
+        split_field: 'NO_SPLIT',
+        ...organicAccountParams(c),
+      },
     }),
     select: (body, p, keys, what) => dailyMetricsRows(body, 'pin_id', p.pin_id!, keys, what),
   },
@@ -380,6 +387,7 @@ export const STREAMS: readonly StreamDefinition[] = Object.freeze([
   topPins('top_video_pins'),
   userAccountSnapshot(),
   boardSnapshots(),
+  pinMetrics(),
 ]);
 
 /** The built-in streams by name. */

@@ -117,3 +117,40 @@ export const boardSnapshots = (): SnapshotDefinition => ({
     return [out];
   },
 });
+
+/** How pin_metrics flattens `pin_metrics`: each interval object's metrics become `<prefix>_<metric>`. */
+export const PIN_METRICS_INTERVALS = { '90d': 'last_90d', lifetime_metrics: 'lifetime' } as const;
+
+/** The metrics the OpenAPI example shows per interval (the schema declares these; others pass through). */
+export const PIN_METRICS_KEYS = {
+  '90d': ['pin_click', 'impression', 'clickthrough'],
+  lifetime_metrics: ['pin_click', 'impression', 'clickthrough', 'reaction', 'comment'],
+} as const;
+
+/**
+ * pin_metrics: each pin's 90-day and lifetime totals today, from the pins list read with pin_metrics=true (the
+ * one /pins read of the sync also serves pins and pin_analytics). Pins without metrics (not the user's) give none.
+ */
+export const pinMetrics = (): SnapshotDefinition => ({
+  kind: 'snapshot',
+  name: 'pin_metrics',
+  primaryKey: ['pin_id', 'snapshot_date'],
+  category: 'org_read',
+  path: '/pins',
+  partition: { by: 'none' },
+  cursorField: 'snapshot_date',
+  rows: 'pin_metrics',
+  parentItems: { stream: 'pins', items: true },
+  records: (body, query) => {
+    const pin = body as Record<string, unknown>;
+    const metrics = pin.pin_metrics;
+    if (metrics === null || typeof metrics !== 'object') return [];
+    const out: Record<string, unknown> = { pin_id: String(pin.id), snapshot_date: query.snapshot_date };
+    for (const [interval, values] of Object.entries(metrics as Record<string, unknown>)) {
+      if (values === null || typeof values !== 'object') continue;
+      const prefix = PIN_METRICS_INTERVALS[interval as keyof typeof PIN_METRICS_INTERVALS] ?? interval;
+      for (const [k, v] of Object.entries(values as Record<string, unknown>)) out[`${prefix}_${k.toLowerCase()}`] = v;
+    }
+    return [out];
+  },
+});
