@@ -18,7 +18,7 @@ import { runConnector, tempFiles, type RunResult } from '../test_kit/in-process'
 import { checkRequestAgainstOpenApi } from '../test_kit/openapi';
 import { catalogFor } from '../test_kit/catalog';
 import { recordDiff } from '../test_kit/read-checks';
-import { TODAY } from '../test_kit/constants';
+import { expectedCursor, TODAY } from '../test_kit/constants';
 
 type Json = Record<string, any>;
 
@@ -251,9 +251,9 @@ describe('beta targeting types Pinterest refuses (item 2)', () => {
         expect(final).toContain(
           `ad_group_targeting_analytics=${truth.counts.ad_group_targeting_analytics} (without AGE_BUCKET_AND_GENDER for ${accounts} ad account(s), CREATIVE_ENHANCEMENTS for ${accounts} ad account(s))`,
         );
-        // State is as for a complete read: every account at the last day.
+        // State is as for a complete read: every account at the last final day.
         const last = run.states('campaign_targeting_analytics').at(-1)!.stream.stream_state;
-        expect(Object.values(last.partitions)).toEqual(truth.adAccountIds.map(() => ({ date: TODAY })));
+        expect(Object.values(last.partitions)).toEqual(truth.adAccountIds.map(() => ({ date: expectedCursor() })));
         // Once refused, a type is not asked again for that account; every request conforms to the OpenAPI file.
         const refusals = sim.requestLog.filter((r) => r.status === 400);
         // Named: one refusal per account and stream; unnamed: the halving of a 14-type group, a few per account and stream.
@@ -384,8 +384,11 @@ describe('midnight during a read (item 3)', () => {
           'campaign_analytics: a new UTC day began during the read; Pinterest now serves analytics from 2026-04-03',
         ),
       );
+      // The cursor stops at the last day Pinterest calls final, counted from the new day.
       const last = run.states('campaign_analytics').at(-1)!.stream.stream_state;
-      expect(Object.values(last.partitions)).toEqual(truth.adAccountIds.map(() => ({ date: TODAY })));
+      expect(Object.values(last.partitions)).toEqual(
+        truth.adAccountIds.map(() => ({ date: expectedCursor(TODAY, undefined, NEXT) })),
+      );
       expect(sim.requestLog.flatMap((r) => checkRequestAgainstOpenApi(r.method, urlOf(sim, r)))).toEqual([]);
     });
   });
@@ -461,6 +464,10 @@ describe('late conversions (item 8): the default lookback re-reads a day until i
     return runConnector(args, { env: { PINTEREST_API_URL: sim.url, PINTEREST_TODAY: today } });
   }
 
+  /** The rows of the first sync's days as the second sync sees them: numbers settled, and every day final by then. */
+  const settledTruth = (sim: Simulator) =>
+    sim.groundTruth({ today: TODAY, columns: CONV }).records[STREAM].map((r) => ({ ...r, data_ready: true }));
+
   /** Two syncs 40 days apart; the destination keeps the latest record per (campaign_id, date). */
   async function twoSyncs(sim: Simulator, extra: Json): Promise<Json[]> {
     const first = await incremental(sim, extra, TODAY);
@@ -476,15 +483,16 @@ describe('late conversions (item 8): the default lookback re-reads a day until i
 
   test('with the default lookback (longest window + 2) the synced rows end equal to the settled ground truth; with a shorter one they do not', async () => {
     await withSim({ lateConversions: true, size: MANY_CAMPAIGNS }, async (sim) => {
-      const truth = sim.groundTruth({ today: TODAY, columns: CONV }).records[STREAM];
+      const truth = settledTruth(sim);
       const synced = await twoSyncs(sim, {});
       expect(recordDiff(synced, truth)).toEqual({ missing: [], unexpected: [], counts: [truth.length, truth.length] });
     });
     await withSim({ lateConversions: true, size: MANY_CAMPAIGNS }, async (sim) => {
-      const truth = sim.groundTruth({ today: TODAY, columns: CONV }).records[STREAM];
-      // Days after 05-29 had not settled at the first sync (younger than 30 + 2 days); the former default of
-      // 30 days re-reads only from 05-31 on, so 05-30 keeps its early, too small conversions.
-      const synced = await twoSyncs(sim, { lookback_days: 30 });
+      const truth = settledTruth(sim);
+      // Days after 05-29 had not settled at the first sync (younger than 30 + 2 days). Its cursor stopped at the
+      // last final day (06-27); a lookback of 27 days re-reads only from 05-31 on, so 05-30 keeps its early, too
+      // small conversions.
+      const synced = await twoSyncs(sim, { lookback_days: 27 });
       const stale = recordDiff(synced, truth).unexpected.map((k) => /"date","(\d{4}-\d{2}-\d{2})"/.exec(k)![1]);
       expect(stale.length).toBeGreaterThan(0);
       expect(new Set(stale)).toEqual(new Set(['2026-05-30']));
