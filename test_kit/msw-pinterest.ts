@@ -478,7 +478,30 @@ function createFakePinterest(opts: FixtureOptions = {}): FakePinterest {
       params.username === USER.username ? page('interests', data.interests, url) : error(404, 'User not found.'),
     ),
     get('/boards', (url) => page('boards', data.boards, url)),
-    get('/pins', (url) => page('pins', data.pins, url)),
+    // pin_metrics=true adds each owned pin's 90-day and lifetime totals, as the OpenAPI example shows them.
+    get('/pins', (url) =>
+      page(
+        'pins',
+        url.searchParams.get('pin_metrics') === 'true'
+          ? data.pins.map((p, i) => ({
+              ...p,
+              pin_metrics: p.is_owner
+                ? {
+                    '90d': { pin_click: 7 + i, impression: 100 + i, clickthrough: 3 },
+                    lifetime_metrics: {
+                      pin_click: 70 + i,
+                      impression: 1000 + i,
+                      clickthrough: 30,
+                      reaction: 2,
+                      comment: 1,
+                    },
+                  }
+                : null,
+            }))
+          : data.pins,
+        url,
+      ),
+    ),
     // The fake's app lacks the batched beta: pin analytics go through the per-pin route below (the batched one is the simulator's).
     get('/pins/analytics', () => error(403, 'You are not permitted to access that resource.', 29)),
     get('/pins/:pin_id/analytics', (url, params) => {
