@@ -14,7 +14,7 @@ import type { ReadContext } from './context';
 import { readList } from './list-reader';
 import { readSnapshot } from './snapshot-reader';
 import type { StreamStates } from './state';
-import { cursorOf, parentsOf, type StreamDefinition } from '../streams/definition';
+import { parentsOf, type StreamDefinition } from '../streams/definition';
 import { schemaOf } from '../streams/definitions';
 import type { StreamRegistry } from '../streams/registry';
 

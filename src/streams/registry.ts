@@ -42,8 +42,6 @@ export const refKey = (ref: ParentRef): string =>
     !!ref.items,
   ]);
 
-type CustomReportConfig = Parameters<typeof customStreams>[0];
-
 /** The built-in streams, then one `custom_<name>` per custom report of the config (none without a config). */
 export function streamRegistry(config?: ConnectorConfig): StreamRegistry {
   const builtIn = STREAMS.map((def) => (config && def.forConfig ? def.forConfig(config) : def));

@@ -17,7 +17,7 @@ export interface TransformContext {
 }
 
 /** What an API key becomes in a record, decided once per stream and key. */
-export interface Field {
+interface Field {
   key: string;
   /** A Pinterest id: written as a string. */
   id: boolean;
