@@ -8,6 +8,9 @@
  * Per size, each stream family (derived from the registry: lists, synchronous analytics, targeting, organic) is
  * also read on its own beside a floor of its own pages; `--families none` skips that. `--profile` runs the first
  * connector of each size under `node --cpu-prof` and prints the top self-time functions.
+ * `--counts-size S` (default S; `none` skips): the organic streams read with and without Pinterest's
+ * GET /pins/analytics beta (requests made / minimum, org_analytics requests and the minutes they take under
+ * the connector's org_analytics budget), and each report-only stream read on its own (reports made / minimum).
  */
 import { execSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,6 +22,7 @@ import { streamOfRequest } from '../simulator';
 import { MAIN, ROOT } from './lib/connector-process';
 import { TODAY } from '../simulator/test-day';
 import { STREAMS } from '../src/streams/definitions';
+import { STANDARD_BUDGETS } from '../src/http/rate-limiter';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {
@@ -34,6 +38,7 @@ const HISTORY_SIZE = arg('history-size', 'S');
 const REPORT_GB = Number(arg('report-gb', '0'));
 const FAMILIES = arg('families', 'all') !== 'none';
 const PROFILE = args.includes('--profile');
+const COUNTS_SIZE = arg('counts-size', 'S');
 const WORK = mkdtempSync(join(tmpdir(), 'source-pinterest-bench-'));
 
 interface Sim {
@@ -262,7 +267,12 @@ async function benchSize(size: string): Promise<void> {
         `| ${stream} | ${fmt(count, 0)} | ${m}${shared ? '*' : ''} | ${want}${shared ? '*' : ''} | ${want === 0 && m === 0 ? '–' : fmt(m / want, 2)} |`,
       );
     }
-    console.log(`(set-up requests: ${made.get('set-up') ?? 0}; * streams that share one endpoint, counted together)`);
+    const reports = log.filter((r) => r.path.endsWith('/reports'));
+    const created = reports.filter((r) => r.method === 'POST').length;
+    const minReports = Object.values(truth.minReports as Record<string, number>).reduce((a, b) => a + b, 0);
+    console.log(
+      `(set-up requests: ${(made.get('set-up') ?? 0) - reports.length}; reports: ${created} created (minimum ${minReports}; per stream in "Report-only streams"), ${reports.length - created} polls; * streams that share one endpoint, counted together)`,
+    );
     if (FAMILIES) await benchFamilies(sim, size, files, env);
   } finally {
     await sim.stop();
@@ -326,6 +336,101 @@ async function benchFamilies(
     console.log(
       `| ${name} | ${streams.length} | ${fmt(records, 0)} | ${fmt(c.wall, 2)} | ${fmt(c.cpu, 2)} | ${fmt((1e6 * c.cpu) / Math.max(1, records), 0)} | ${fmt(c.rssMb, 0)} | ${fmt(f.wall, 2)} | ${fmt(f.cpu, 2)} | ${fmt(c.wall / f.wall, 2)} | ${fmt(c.cpu / f.cpu, 2)} |`,
     );
+  }
+}
+
+type CountedRequest = LoggedRequest & { category: string };
+
+/** Requests made per stream of one logged read (streams that share an endpoint keyed "a|b"). */
+function madePerStream(log: CountedRequest[]): Map<string, number> {
+  const made = new Map<string, number>();
+  for (const r of log) {
+    const s = streamOfRequest(r.method, r.path) ?? 'set-up';
+    made.set(s, (made.get(s) ?? 0) + 1);
+  }
+  return made;
+}
+
+/**
+ * The organic streams with and without the GET /pins/analytics beta (simulator knob): pin_analytics one pin a
+ * request before, ≤ 100 pins a request after; the org_analytics requests in minutes of the connector's budget.
+ */
+async function benchOrganic(size: string): Promise<void> {
+  const organic = STREAMS.filter((d) => familyOf(d) === 'organic').map((d) => d.name);
+  const budget = STANDARD_BUDGETS.org_analytics!;
+  const minutes = (n: number) => (n / budget.limit) * (budget.windowMs / 60_000);
+  const runs: Array<{ made: Map<string, number>; min: Record<string, number>; org: number; records: number }> = [];
+  for (const extra of [['--no-pin-analytics-beta'], []]) {
+    const sim = await startSim(size, extra);
+    try {
+      const files = connectorFiles(sim);
+      const all = JSON.parse(readFileSync(files.catalog, 'utf8'));
+      const catalog = join(WORK, 'catalog-organic-counts.json');
+      writeFileSync(
+        catalog,
+        JSON.stringify({ streams: all.streams.filter((s: any) => organic.includes(s.stream.name)) }),
+      );
+      await control(sim, 'reset-log');
+      const env = { PINTEREST_API_URL: sim.url, PINTEREST_TODAY: TODAY, PINTEREST_RATE_LIMITS: 'off' };
+      const run = await measure([process.execPath, MAIN, 'read', '--config', files.config, '--catalog', catalog], env);
+      if (run.exit !== 0) throw new Error(`the organic read failed at size ${size} (${extra.join(' ') || 'beta'})`);
+      const log: CountedRequest[] = await control(sim, 'log');
+      const truth = await control(sim, 'ground-truth', { today: TODAY, columns: DEFAULT_COLUMNS, countsOnly: true });
+      const records = [...recordsFromTail(run.tail).values()].reduce((a, b) => a + b, 0);
+      const org = log.filter((r) => r.category === 'org_analytics').length;
+      runs.push({ made: madePerStream(log), min: truth.minRequests, org, records });
+    } finally {
+      await sim.stop();
+    }
+  }
+  const [before, after] = runs;
+  console.log(
+    `\n## Organic requests (size ${size}): pin_analytics per pin (no /pins/analytics beta) before, batched after`,
+  );
+  console.log('| stream | before: made | minimum | after: made | minimum |');
+  console.log('|---|---:|---:|---:|---:|');
+  for (const name of organic) {
+    const cell = (r: (typeof runs)[number]) => `${r.made.get(name) ?? 0} | ${r.min[name] ?? 0}`;
+    console.log(`| ${name} | ${cell(before)} | ${cell(after)} |`);
+  }
+  console.log(
+    `org_analytics requests: ${before.org} before, ${after.org} after; at the connector's budget of ${budget.limit} per ${budget.windowMs / 60_000} min that is ${fmt(minutes(before.org))} min before and ${fmt(minutes(after.org))} min after: **${fmt(minutes(before.org) - minutes(after.org))} min saved** (records ${fmt(before.records, 0)} and ${fmt(after.records, 0)})`,
+  );
+}
+
+/** Each report-only stream read on its own (full refresh, default start): reports created against the minimum. */
+async function benchReportOnly(size: string): Promise<void> {
+  const sim = await startSim(size, ['--reports', JSON.stringify({ pollsUntilReady: 2 })]);
+  try {
+    const files = connectorFiles(sim);
+    const all = JSON.parse(readFileSync(files.catalog, 'utf8'));
+    const env = {
+      PINTEREST_API_URL: sim.url,
+      PINTEREST_TODAY: TODAY,
+      PINTEREST_RATE_LIMITS: 'off',
+      PINTEREST_REPORT_POLL_MS: '500',
+    };
+    const truth = await control(sim, 'ground-truth', { today: TODAY, columns: DEFAULT_COLUMNS, countsOnly: true });
+    console.log(`\n## Report-only streams (size ${size}), each read on its own`);
+    console.log('| stream | records | reports made | minimum | made / minimum | polls per report | other requests |');
+    console.log('|---|---:|---:|---:|---:|---:|---:|');
+    for (const def of STREAMS.filter((d) => familyOf(d) === 'report rows')) {
+      const catalog = join(WORK, `catalog-report-only-${def.name}.json`);
+      writeFileSync(catalog, JSON.stringify({ streams: all.streams.filter((s: any) => s.stream.name === def.name) }));
+      await control(sim, 'reset-log');
+      const run = await measure([process.execPath, MAIN, 'read', '--config', files.config, '--catalog', catalog], env);
+      if (run.exit !== 0) throw new Error(`the read of ${def.name} failed at size ${size}`);
+      const log: CountedRequest[] = await control(sim, 'log');
+      const reports = log.filter((r) => r.path.endsWith('/reports'));
+      const made = reports.filter((r) => r.method === 'POST').length;
+      const want: number = truth.minReports[def.name] ?? 0;
+      const records = recordsFromTail(run.tail).get(def.name) ?? 0;
+      console.log(
+        `| ${def.name} | ${fmt(records, 0)} | ${made} | ${want} | ${want === 0 && made === 0 ? '–' : fmt(made / want, 2)} | ${fmt((reports.length - made) / Math.max(1, made), 2)} | ${log.length - reports.length} |`,
+      );
+    }
+  } finally {
+    await sim.stop();
   }
 }
 
@@ -644,6 +749,8 @@ async function main(): Promise<void> {
   );
   for (const size of SIZES) await benchSize(size);
   for (const p of profiles) printProfile(p.size, p.dir);
+  if (COUNTS_SIZE !== 'none') await benchOrganic(COUNTS_SIZE);
+  if (COUNTS_SIZE !== 'none') await benchReportOnly(COUNTS_SIZE);
   if (RATE_LIMITED_SIZE !== 'none') await benchRateLimited(RATE_LIMITED_SIZE);
   if (HISTORY_SIZE !== 'none') await benchHistory(HISTORY_SIZE);
   if (HISTORY_SIZE !== 'none') await benchCustom(HISTORY_SIZE);

@@ -28,6 +28,7 @@
  *   --no-unknown-fields           (default: AdAccount.time_zone from API 5.28 is sent)
  *   --no-request-log              keep no request log (long benchmarks)
  *   --cache-mb N                  byte budget of the response cache in MiB (default 256; benchmarks of L want more)
+ *   --no-pin-analytics-beta       the app lacks the GET /pins/analytics beta (pin_analytics per pin: the "before")
  *   --reports JSON                report knobs (reports.ts), e.g. '{"pollsUntilReady":2,"failRate":0.2,"repeat":200}'
  *   --stats-file FILE             write the final stats JSON there on exit
  *   --ground-truth-config FILE --ground-truth-out FILE   write groundTruth(cfg) (then keep serving)
@@ -130,6 +131,7 @@ async function main(): Promise<void> {
     logRequests: !args.has('no-request-log'),
     cacheMaxBytes: str(args, 'cache-mb') ? Number(str(args, 'cache-mb')) * 1024 * 1024 : undefined,
     reports: str(args, 'reports') ? JSON.parse(str(args, 'reports')!) : undefined,
+    ...(args.has('no-pin-analytics-beta') ? { pinAnalyticsBeta: false } : {}),
   };
   const sim = await startSimulator(opts);
   const gtCfg = str(args, 'ground-truth-config');

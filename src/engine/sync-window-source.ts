@@ -7,6 +7,7 @@ import { parseJsonExact } from '../http/json-exact';
 import { SYNC_HISTORY_DAYS } from '../pinterest/limits';
 import { RECORD_BATCH, type AnalyticsDefinition, type Partition } from '../streams/definition';
 import { requestParts, syncQuery } from '../streams/request-parts';
+import { recordFromText } from '../streams/row-text';
 import type { KeyCase } from '../streams/transforms';
 import { batches, chunk, mergeTasks } from '../util/async';
 import type { Day } from '../util/dates';
@@ -158,8 +159,11 @@ export class SyncWindowSource {
       if (def.stream) {
         // Rows are read as the answer arrives: a 30 MB answer is never held whole.
         const { key, record } = def.stream;
+        const fromText = recordFromText(record);
         for await (const texts of ctx.requester.arrayStream({ path, category: def.category, query }, key)) {
-          const data = texts.map((text) => record(parseElement(text, what), partition, keys, what));
+          const data = texts.map(
+            (text) => fromText?.(text, partition, keys) ?? record(parseElement(text, what), partition, keys, what),
+          );
           this.countOutside(data, window, asked);
           outcome.emitted += data.length;
           yield { kind: 'records', data };

@@ -3,6 +3,7 @@ import { ConnectorError } from '../errors';
 import type { AirbyteMessage, LogLevel } from './messages';
 import { log as logMessage } from './messages';
 import { processSecrets, SecretMask } from '../util/secrets';
+import { RECORD_JSON, type WithRecordJson } from './record-json';
 
 const FLUSH_BYTES = 64 * 1024;
 const LEVELS: Record<string, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -84,10 +85,14 @@ export class MessageWriter {
     const emittedAt = Date.now();
     const suffix = `,"emitted_at":${emittedAt}}}`;
     const masking = this.secrets.size > 0;
-    for (const data of rows) {
-      let line = prefix + serializeData(stream, data) + suffix;
-      if (masking && this.secrets.occursIn(line))
-        line = this.masked(line, { type: 'RECORD', record: { stream, data, emitted_at: emittedAt } });
+    for (const data of rows as readonly WithRecordJson[]) {
+      const json = data[RECORD_JSON];
+      let line = prefix + (json ?? serializeData(stream, data)) + suffix;
+      if (masking && this.secrets.occursIn(line)) {
+        // A record written from its text is whole only in that text (exact: long integers are strings there).
+        const whole = json === undefined ? data : (JSON.parse(json) as Record<string, unknown>);
+        line = this.masked(line, { type: 'RECORD', record: { stream, data: whole, emitted_at: emittedAt } });
+      }
       this.buffer.push(line);
       this.bufferedBytes += line.length + 1;
     }

@@ -23,11 +23,20 @@ interface Field {
   id: boolean;
   /** `__proto__`: defined as a field, not handed to the setter. */
   proto: boolean;
+  /** `"key":`, as JSON.stringify writes it (the text-level writer of rows, row-text.ts). */
+  member: string;
+  /** The API key needs no escape and its record key keeps its place in an object (not an array index, not `__proto__`). */
+  plain: boolean;
+  /** Shared by every API key that becomes this record key: the last row that set it (duplicates in a row). */
+  slot: { row: number };
 }
 
 /** Upper-case API key → record key; `onNewKey` sees every key once (the engine warns about unknown ones). */
 export class KeyCase {
   private readonly cache = new Map<string, Field>();
+  private readonly slots = new Map<string, { row: number }>();
+  /** A counter of rows written from their text (row-text.ts), matched against `Field.slot`. */
+  row = 0;
   constructor(private readonly onNewKey?: (key: string) => void) {}
   lower(key: string): string {
     return this.field(key).key;
@@ -36,7 +45,16 @@ export class KeyCase {
     let out = this.cache.get(apiKey);
     if (out === undefined) {
       const key = apiKey.toLowerCase();
-      out = { key, id: ID_KEYS.has(key), proto: key === '__proto__' };
+      let slot = this.slots.get(key);
+      if (slot === undefined) this.slots.set(key, (slot = { row: -1 }));
+      out = {
+        key,
+        id: ID_KEYS.has(key),
+        proto: key === '__proto__',
+        member: `${JSON.stringify(key)}:`,
+        plain: !/[\\"\u0000-\u001f]/.test(apiKey) && !/^\d+$/.test(key) && key !== '__proto__',
+        slot,
+      };
       this.cache.set(apiKey, out);
       this.onNewKey?.(key);
     }

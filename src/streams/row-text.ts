@@ -1,0 +1,241 @@
+/**
+ * Analytics rows written from their text: a strict scanner of flat rows that copies each member with its key
+ * lower-cased (from the stream's KeyCase) and ids quoted, into exactly the line that JSON.parse,
+ * adsAnalyticsRecord / targetingRecord and JSON.stringify would write — without building either object.
+ * Anything it is not sure of (an escape, nesting, a duplicate key, a number JSON.stringify would write
+ * otherwise, a key that changes place in an object) gives undefined, and the row takes the parser's path.
+ * The record object it returns holds the row's strings and ids (what the engine reads: date, the key);
+ * the line is under RECORD_JSON.
+ */
+import { RECORD_JSON, type WithRecordJson } from '../protocol/record-json';
+import {
+  adsAnalyticsRecord,
+  dataReady,
+  targetingRecord,
+  type KeyCase,
+  type Row,
+  type TransformContext,
+} from './transforms';
+
+/** The members every analytics record starts with, in order; a row's own member of that name takes the place. */
+const LEADING = ['ad_account_id', 'currency', 'data_ready'] as const;
+
+interface Scan {
+  /** Members after the leading ones, comma-separated. */
+  body: string;
+  /** A row's own values of the leading members (text). */
+  lead: [string | undefined, string | undefined, string | undefined];
+  /** The row's DATE, when a string (for data_ready). */
+  date: unknown;
+  out: WithRecordJson;
+}
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+function skipSpace(text: string, i: number): number {
+  let c = text.charCodeAt(i);
+  while (c === 32 || c === 10 || c === 13 || c === 9) c = text.charCodeAt(++i);
+  return i;
+}
+
+/** The end of a plain string starting at `i` (a quote): -1 when it holds an escape or a control character. */
+function stringEnd(text: string, i: number): number {
+  const e = text.indexOf('"', i + 1);
+  if (e < 0) return -1;
+  for (let k = i + 1; k < e; k++) {
+    const c = text.charCodeAt(k);
+    if (c < 32 || c === 92) return -1;
+  }
+  return e + 1;
+}
+
+/** The end of a number starting at `i`. */
+function numberEnd(text: string, i: number): number {
+  let c = text.charCodeAt(i);
+  while (isDigit(c) || c === 45 || c === 43 || c === 46 || c === 101 || c === 69) c = text.charCodeAt(++i);
+  return i;
+}
+
+/** An integer as JSON writes one: `-?(0|[1-9][0-9]*)`, not `-0`. */
+function isCanonicalInteger(n: string): boolean {
+  const s = n.charCodeAt(0) === 45 ? 1 : 0;
+  if (s === n.length) return false;
+  for (let k = s; k < n.length; k++) if (!isDigit(n.charCodeAt(k))) return false;
+  if (n.charCodeAt(s) === 48) return n.length === s + 1 && s === 0;
+  return true;
+}
+
+/**
+ * A value's text as the record writes it (ids as strings, long integers as their digits), or undefined to
+ * fall back. `end[0]` receives the index after the value; `js[0]` its value when a string or an id.
+ */
+function valueText(text: string, i: number, id: boolean, end: number[], js: unknown[]): string | undefined {
+  const c = text.charCodeAt(i);
+  js[0] = undefined;
+  if (c === 34) {
+    const e = stringEnd(text, i);
+    if (e < 0) return undefined;
+    end[0] = e;
+    js[0] = text.slice(i + 1, e - 1);
+    return text.slice(i, e);
+  }
+  if (c === 110 && text.startsWith('null', i)) {
+    end[0] = i + 4;
+    js[0] = null;
+    return 'null';
+  }
+  if (c === 116 && text.startsWith('true', i)) {
+    end[0] = i + 4;
+    return id ? undefined : 'true';
+  }
+  if (c === 102 && text.startsWith('false', i)) {
+    end[0] = i + 5;
+    return id ? undefined : 'false';
+  }
+  if (c !== 45 && !isDigit(c)) return undefined;
+  const e = numberEnd(text, i);
+  const n = text.slice(i, e);
+  end[0] = e;
+  if (isCanonicalInteger(n)) {
+    // Integers past 2^53 are kept as their digits, as parseJsonExact does.
+    const long = n.length >= 16 && !Number.isSafeInteger(Number(n));
+    if (id || long) {
+      js[0] = n;
+      return `"${n}"`;
+    }
+    return n;
+  }
+  if (id || String(Number(n)) !== n) return undefined;
+  return n;
+}
+
+/** Scans the flat object at `i` (a brace) into `scan`: the index after it, or -1 to fall back. */
+function scanFlat(text: string, i: number, keys: KeyCase, scan: Scan, row: number, noClash?: string): number {
+  const end = [0];
+  const js: unknown[] = [undefined];
+  i = skipSpace(text, i + 1);
+  if (text.charCodeAt(i) === 125) return i + 1;
+  for (;;) {
+    if (text.charCodeAt(i) !== 34) return -1;
+    const ke = text.indexOf('"', i + 1);
+    if (ke < 0) return -1;
+    const apiKey = text.slice(i + 1, ke);
+    const f = keys.field(apiKey);
+    if (!f.plain || f.slot.row === row || f.key === noClash || f.key === 'targeting_value') return -1;
+    f.slot.row = row;
+    i = skipSpace(text, ke + 1);
+    if (text.charCodeAt(i) !== 58) return -1;
+    const v = valueText(text, skipSpace(text, i + 1), f.id, end, js);
+    if (v === undefined) return -1;
+    const lead = LEADING.indexOf(f.key as (typeof LEADING)[number]);
+    if (lead >= 0) scan.lead[lead] = v;
+    else scan.body += scan.body === '' ? f.member + v : `,${f.member}${v}`;
+    if (js[0] !== undefined) scan.out[f.key] = js[0];
+    if (apiKey === 'DATE') scan.date = js[0];
+    i = skipSpace(text, end[0]);
+    const c = text.charCodeAt(i);
+    if (c === 125) return i + 1;
+    if (c !== 44) return -1;
+    i = skipSpace(text, i + 1);
+  }
+}
+
+/** The record's line: the leading members (the row's own value, else the context's; absent when neither), then the rest. */
+function finish(scan: Scan, ctx: TransformContext, tail: string): WithRecordJson {
+  const { out, lead } = scan;
+  const ready = dataReady(scan.date, ctx);
+  const account = lead[0] ?? (ctx.ad_account_id === undefined ? undefined : JSON.stringify(ctx.ad_account_id));
+  const currency = lead[1] ?? (ctx.currency === undefined ? undefined : JSON.stringify(ctx.currency));
+  let json = '{';
+  if (account !== undefined) json += `"ad_account_id":${account}`;
+  if (currency !== undefined) json += `${json === '{' ? '' : ','}"currency":${currency}`;
+  json += `${json === '{' ? '' : ','}"data_ready":${lead[2] ?? String(ready)}`;
+  if (scan.body !== '') json += `,${scan.body}`;
+  json += `${tail}}`;
+  if (lead[0] === undefined) out.ad_account_id = ctx.ad_account_id;
+  if (lead[1] === undefined) out.currency = ctx.currency;
+  if (lead[2] === undefined) out.data_ready = ready;
+  out[RECORD_JSON] = json;
+  return out;
+}
+
+const newScan = (): Scan => ({ body: '', lead: [undefined, undefined, undefined], date: undefined, out: {} });
+
+/** One ads-analytics row from its text, or undefined for the parser's path. */
+function adsAnalyticsText(text: string, ctx: TransformContext, keys: KeyCase): Row | undefined {
+  const i = skipSpace(text, 0);
+  if (text.charCodeAt(i) !== 123) return undefined;
+  const scan = newScan();
+  const e = scanFlat(text, i, keys, scan, ++keys.row, 'targeting_type');
+  if (e < 0 || skipSpace(text, e) !== text.length) return undefined;
+  return finish(scan, ctx, '');
+}
+
+/** One targeting item ({targeting_type, targeting_value, metrics}) from its text, or undefined. */
+function targetingText(text: string, ctx: TransformContext, keys: KeyCase): Row | undefined {
+  let i = skipSpace(text, 0);
+  if (text.charCodeAt(i) !== 123) return undefined;
+  const scan = newScan();
+  const row = ++keys.row;
+  const end = [0];
+  const js: unknown[] = [undefined];
+  let type: string | undefined;
+  let value: string | undefined;
+  let typeJs: unknown = null;
+  let valueJs: unknown = null;
+  let metrics = false;
+  i = skipSpace(text, i + 1);
+  if (text.charCodeAt(i) === 125) return undefined;
+  for (;;) {
+    if (text.charCodeAt(i) !== 34) return undefined;
+    const ke = text.indexOf('"', i + 1);
+    if (ke < 0) return undefined;
+    const key = text.slice(i + 1, ke);
+    i = skipSpace(text, ke + 1);
+    if (text.charCodeAt(i) !== 58) return undefined;
+    i = skipSpace(text, i + 1);
+    if (key === 'metrics' && !metrics) {
+      if (text.charCodeAt(i) !== 123) return undefined;
+      metrics = true;
+      const e = scanFlat(text, i, keys, scan, row, 'targeting_type');
+      if (e < 0) return undefined;
+      i = e;
+    } else if (key === 'targeting_type' && type === undefined) {
+      // As targetingRecord: String of the value, null when null (an id's rules).
+      type = valueText(text, i, true, end, js);
+      if (type === undefined) return undefined;
+      typeJs = js[0];
+      i = end[0];
+    } else if (key === 'targeting_value' && value === undefined) {
+      value = valueText(text, i, true, end, js);
+      if (value === undefined) return undefined;
+      valueJs = js[0];
+      i = end[0];
+    } else return undefined;
+    i = skipSpace(text, i);
+    const c = text.charCodeAt(i);
+    if (c === 125) break;
+    if (c !== 44) return undefined;
+    i = skipSpace(text, i + 1);
+  }
+  if (!metrics || skipSpace(text, i + 1) !== text.length) return undefined;
+  const tail = `,"targeting_type":${type ?? 'null'},"targeting_value":${value ?? 'null'}`;
+  const out = finish(scan, ctx, tail);
+  out.targeting_type = typeJs;
+  out.targeting_value = valueJs;
+  return out;
+}
+
+type RecordFromText = (text: string, ctx: TransformContext, keys: KeyCase) => Row | undefined;
+
+const FROM_TEXT = new Map<unknown, RecordFromText>([
+  [adsAnalyticsRecord, adsAnalyticsText],
+  [targetingRecord, targetingText],
+]);
+
+/** The text-level writer of a stream's row transform, if it has one. */
+export function recordFromText<C extends TransformContext>(
+  record: (element: unknown, ctx: C, keys: KeyCase, what: string) => Row,
+): ((text: string, ctx: C, keys: KeyCase) => Row | undefined) | undefined {
+  return FROM_TEXT.get(record);
+}

@@ -1,0 +1,94 @@
+import { parseJsonExact } from '../../src/http/json-exact';
+import { RECORD_JSON } from '../../src/protocol/record-json';
+import { recordFromText } from '../../src/streams/row-text';
+import { adsAnalyticsRecord, KeyCase, targetingRecord, type TransformContext } from '../../src/streams/transforms';
+
+// The line the parser's path writes: JSON.parse (exact), the row transform, JSON.stringify.
+function parsed(record: typeof adsAnalyticsRecord, text: string, ctx: TransformContext): string {
+  return JSON.stringify(record(parseJsonExact(text), ctx, new KeyCase(), 'test'));
+}
+
+function fromText(record: typeof adsAnalyticsRecord, text: string, ctx: TransformContext): string | undefined {
+  const row = recordFromText(record)!(text, ctx, new KeyCase());
+  return row === undefined ? undefined : (row as { [RECORD_JSON]?: string })[RECORD_JSON];
+}
+
+const CTX: TransformContext = { ad_account_id: '549755885175', currency: 'USD', ready_through: '2026-06-28' };
+
+// Rows the text path writes itself: the same line as the parser's path, byte for byte.
+const PLAIN = [
+  '{"CAMPAIGN_ID":626744046220,"DATE":"2026-06-28","SPEND_IN_MICRO_DOLLAR":12345,"CTR":0.012345678901234568}',
+  '{"AD_ID":"687194767361","DATE":"2026-06-29","TOTAL_CLICKTHROUGH":0,"ECPC_IN_DOLLAR":null,"X":true,"Y":false}',
+  ' { "AD_ACCOUNT_ID" : 549755885175 , "DATE" : "2026-06-01" , "IMPRESSION_1" : -3 } ',
+  '{"PIN_PROMOTION_ID":12345678901234567890,"BIG":12345678901234567890,"NEG":-98765432109876543210,"SAFE":9007199254740991}',
+  '{"CURRENCY":"EUR","DATA_READY":"maybe","DATE":"2026-06-30","Ü_WIDE":"naïve – ok \u2028"}',
+  '{}',
+  '{"DATE":17,"SPEND":1e-7,"V":0.5,"W":-0.25}'.replace('1e-7', '2.5'),
+];
+
+// Rows it leaves to the parser (an escape, nesting, duplicates, numbers JSON.stringify writes otherwise…).
+const OTHERS = [
+  '{"DATE":"2026-06-28","NAME":"a\\"b"}',
+  '{"DATE":"2026-06-28","NESTED":{"A":1}}',
+  '{"DATE":"2026-06-28","LIST":[1,2]}',
+  '{"DATE":"2026-06-28","DATE":"2026-06-29"}',
+  '{"DATE":"2026-06-28","date":"2026-06-29"}',
+  '{"SPEND":1.0}',
+  '{"SPEND":1e5}',
+  '{"SPEND":-0}',
+  '{"SPEND":0.10}',
+  '{"__PROTO__":1}',
+  '{"123":1,"A":2}',
+  '{"CAMPAIGN_ID":1.5}',
+  '{"CAMPAIGN_ID":true}',
+  '[1]',
+  '{"A":1} x',
+];
+
+describe('analytics rows written from their text', () => {
+  it.each(PLAIN)('writes %s as the parser path does', (text) => {
+    for (const ctx of [CTX, {}, { ad_account_id: '1' }]) {
+      expect(fromText(adsAnalyticsRecord, text, ctx)).toBe(parsed(adsAnalyticsRecord, text, ctx));
+    }
+  });
+
+  it.each(OTHERS)('leaves %s to the parser', (text) => {
+    expect(fromText(adsAnalyticsRecord, text, CTX)).toBeUndefined();
+  });
+
+  it('keeps the strings and ids the engine reads on the record object', () => {
+    const row = recordFromText(adsAnalyticsRecord)!(
+      '{"CAMPAIGN_ID":626744046220,"DATE":"2026-06-28","SPEND_IN_MICRO_DOLLAR":12345}',
+      CTX,
+      new KeyCase(),
+    );
+    expect(JSON.parse(JSON.stringify(row))).toEqual({
+      campaign_id: '626744046220',
+      date: '2026-06-28',
+      ad_account_id: CTX.ad_account_id,
+      currency: CTX.currency,
+      data_ready: true,
+    });
+  });
+
+  const TARGETING = [
+    '{"targeting_type":"AGE_BUCKET","targeting_value":"25-34","metrics":{"AD_GROUP_ID":2680059592705,"DATE":"2026-06-28","CLICKTHROUGH_1":4}}',
+    '{"metrics":{"DATE":"2026-06-29","SPEND_IN_DOLLAR":1.25},"targeting_value":12345678901234567890,"targeting_type":"LOCATION"}',
+    '{"targeting_type":null,"metrics":{}}',
+    '{"targeting_type":"KEYWORD","targeting_value":7,"metrics":{"AD_ACCOUNT_ID":"549755885175","DATE":"2026-06-30"}}',
+  ];
+  it.each(TARGETING)('writes the targeting item %s as the parser path does', (text) => {
+    expect(fromText(targetingRecord, text, CTX)).toBe(parsed(targetingRecord, text, CTX));
+  });
+
+  it.each([
+    '{"targeting_type":"A","metrics":null}',
+    '{"targeting_type":"A"}',
+    '{"targeting_type":"A","targeting_value":true,"metrics":{}}',
+    '{"targeting_type":"A","other":1,"metrics":{}}',
+    '{"targeting_type":"A","targeting_type":"B","metrics":{}}',
+    '{"targeting_type":"A","metrics":{"TARGETING_TYPE":"B"}}',
+  ])('leaves the targeting item %s to the parser', (text) => {
+    expect(fromText(targetingRecord, text, CTX)).toBeUndefined();
+  });
+});
