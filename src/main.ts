@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The connector's one entrypoint: `node dist/main.js spec|check|discover|read …`. */
 import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { join } from 'node:path';
 import yargs, { type Argv } from 'yargs';
 import { check, discover, read, spec, type CommandIO } from './commands';
@@ -253,7 +254,17 @@ function withConfig<T>(y: Argv<T>) {
  */
 const STOP_TIMEOUT_MS = 8000;
 
+/**
+ * V8 settings for a long read, measured with `npm run bench` (docs/performance.md), set before the first
+ * connection: the HTTP parser (undici's llhttp, WebAssembly) compiled by the baseline compiler only, whose
+ * optimising pass alone raised peak RSS by ~35 MB; and an old generation that grows by half of what survives
+ * a full collection instead of up to four times: peak RSS at size M ~270 → ~180 MB for a few percent of CPU.
+ * The young generation's size can only be set at start (bin/entrypoint.sh does, for the image).
+ */
+const V8_FLAGS = ['--liftoff-only', '--heap-growing-percent=50'];
+
 if (require.main === module) {
+  for (const flag of V8_FLAGS) setFlagsFromString(flag);
   const writer = new MessageWriter(process.stdout);
   const finish = async (code: number) => {
     await writer.flush();

@@ -6,6 +6,7 @@ import { PassThrough, Writable } from 'node:stream';
 import * as msg from '../src/protocol/messages';
 import type { AirbyteMessage } from '../src/protocol/messages';
 import { MessageWriter } from '../src/protocol/output';
+import { RECORD_JSON } from '../src/protocol/record-json';
 import { parseAndValidate } from '../test_kit/protocol';
 
 /** A stdout that takes a chunk every `delayMs`, with a tiny buffer: write() returns false almost at once. */
@@ -309,5 +310,28 @@ describe('writeRecords (a batch with the envelope serialised once)', () => {
     let deep: Record<string, unknown> = {};
     for (let i = 0; i < 20_000; i++) deep = { d: deep };
     expect(() => b.writeRecords('boards', [deep])).toThrow(/boards is nested too deeply/);
+  });
+
+  test('secrets are searched a chunk at a time: record lines masked (text rows too, long ids exact), CONTROL kept, other lines untouched', async () => {
+    const SECRET = 'pinr.super-secret-refresh-token';
+    const { out, text } = capture();
+    const w = new MessageWriter(out, 'debug');
+    w.addSecret(SECRET);
+    const fromText = {
+      id: '9223372036854775808',
+      [RECORD_JSON]: `{"id":"9223372036854775808","note":"has ${SECRET}"}`,
+    };
+    const many = Array.from({ length: 3000 }, (_, i) => ({ id: String(i), pad: 'x'.repeat(40) }));
+    w.writeRecords('pins', [{ id: '1', note: 'clean' }, fromText, ...many]);
+    await w.write(msg.controlConfig({ credentials: { refresh_token: SECRET } }));
+    w.writeRecords('pins', [{ id: '2', note: `again ${SECRET}` }]);
+    await w.flush();
+    const got = parseAndValidate(text());
+    expect(got).toHaveLength(3004);
+    expect(got[0].record.data).toEqual({ id: '1', note: 'clean' });
+    expect(got[1].record.data).toEqual({ id: '9223372036854775808', note: 'has ****' });
+    expect(got.slice(2, 3002).map((m) => m.record.data)).toEqual(many);
+    expect(got[3002].control.connectorConfig.config.credentials.refresh_token).toBe(SECRET);
+    expect(got[3003].record.data.note).toBe('again ****');
   });
 });

@@ -6,6 +6,7 @@ import { processSecrets, SecretMask } from '../util/secrets';
 import { RECORD_JSON, type WithRecordJson } from './record-json';
 
 const FLUSH_BYTES = 64 * 1024;
+const RECORD_LINE = '{"type":"RECORD"';
 const LEVELS: Record<string, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 /** LOG_LEVEL's problem, if it names no level (the writer then logs at info, and the command refuses to run). */
@@ -59,7 +60,7 @@ export class MessageWriter {
     const line = this.masked(serialize(message), message);
     this.counts.messages++;
     if (message.type === 'RECORD') this.counts.records++;
-    this.buffer.push(line);
+    this.buffer.push(line, '\n');
     this.bufferedBytes += line.length + 1;
     if (
       this.bufferedBytes >= FLUSH_BYTES ||
@@ -82,23 +83,19 @@ export class MessageWriter {
       prefix = `{"type":"RECORD","record":{"stream":${JSON.stringify(stream)},"data":`;
       this.recordPrefixes.set(stream, prefix);
     }
-    const emittedAt = Date.now();
-    const suffix = `,"emitted_at":${emittedAt}}}`;
-    const masking = this.secrets.size > 0;
+    // The line's three parts go to the buffer as they are: the chunk's join copies each once, with no line between.
+    const suffix = `,"emitted_at":${Date.now()}}}\n`;
+    let flushed: Promise<void> | undefined;
     for (const data of rows as readonly WithRecordJson[]) {
-      const json = data[RECORD_JSON];
-      let line = prefix + (json ?? serializeData(stream, data)) + suffix;
-      if (masking && this.secrets.occursIn(line)) {
-        // A record written from its text is whole only in that text (exact: long integers are strings there).
-        const whole = json === undefined ? data : (JSON.parse(json) as Record<string, unknown>);
-        line = this.masked(line, { type: 'RECORD', record: { stream, data: whole, emitted_at: emittedAt } });
-      }
-      this.buffer.push(line);
-      this.bufferedBytes += line.length + 1;
+      const json = data[RECORD_JSON] ?? serializeData(stream, data);
+      this.buffer.push(prefix, json, suffix);
+      this.bufferedBytes += prefix.length + json.length + suffix.length;
+      // A batch becomes many chunks near FLUSH_BYTES, not one long string (V8 keeps those apart, freed late).
+      if (this.bufferedBytes >= FLUSH_BYTES) flushed = this.flush();
     }
     this.counts.messages += rows.length;
     this.counts.records += rows.length;
-    if (this.bufferedBytes >= FLUSH_BYTES) return this.flush();
+    return flushed;
   }
 
   /** The plain line first (the common case holds no secret); only a line that does is built again, masked. */
@@ -112,6 +109,16 @@ export class MessageWriter {
       // A replacer costs stack per level: a row nested near the limit is masked in its text instead.
       return this.secrets.mask(line);
     }
+  }
+
+  /**
+   * A record line from `writeRecords` with every secret masked in its string values (other lines were masked
+   * when written; CONTROL lines keep theirs). A record written from its text is whole only in that text
+   * (exact: long integers are strings there), so the line is parsed back rather than its object reused.
+   */
+  private maskedRecord(line: string): string {
+    if (!line.startsWith(RECORD_LINE) || !this.secrets.occursIn(line)) return line;
+    return this.masked(line, JSON.parse(line) as AirbyteMessage);
   }
 
   log(level: LogLevel, message: string): Promise<void> | void {
@@ -135,7 +142,14 @@ export class MessageWriter {
   /** Writes what is buffered; waits for 'drain' when the stream asks for it. */
   flush(): Promise<void> {
     if (this.buffer.length > 0) {
-      const chunk = this.buffer.join('\n') + '\n';
+      let chunk = this.buffer.join('');
+      // Records are tested for secrets a chunk at a time (one search of the joined text, not one per line);
+      // only a chunk that holds one is built again, each record line that does masked.
+      if (this.secrets.size > 0 && this.secrets.occursIn(chunk))
+        chunk = chunk
+          .split('\n')
+          .map((line) => this.maskedRecord(line))
+          .join('\n');
       this.buffer = [];
       this.bufferedBytes = 0;
       const ok = this.out.write(chunk);

@@ -11,6 +11,7 @@ import type { LogLevel } from '../protocol/messages';
 import { RECORD_BATCH, type AnalyticsDefinition, type Partition } from '../streams/definition';
 import { schemaOf } from '../streams/definitions';
 import { reportBodies, reportLevel, requestParts } from '../streams/request-parts';
+import { reportRowText } from '../streams/row-text';
 import { dataReady, type KeyCase, type Row } from '../streams/transforms';
 import { chunk } from '../util/async';
 import type { Day } from '../util/dates';
@@ -120,10 +121,10 @@ export class PartitionReports {
       for await (const part of this.runner.rows(spec, prepared[n])) {
         if (part.kind === 'json') {
           for (const r of part.rows) {
-            const record = this.dated(
-              jsonReportRecord(r.text, r.key, this.partition, this.keys, this.shape, spec.label),
-              window,
-            );
+            // Written from its text where the scanner is sure (not TOTAL rows, which are dated by their range).
+            const record =
+              (this.total ? undefined : reportRowText(r.text, r.key, this.partition, this.keys, this.shape.idKey)) ??
+              this.dated(jsonReportRecord(r.text, r.key, this.partition, this.keys, this.shape, spec.label), window);
             this.requireId(record, spec.label);
             if (keep && !keep.has(record[this.idKey] as string)) continue;
             batch.push(record);

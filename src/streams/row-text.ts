@@ -12,6 +12,7 @@ import {
   adsAnalyticsRecord,
   dataReady,
   targetingRecord,
+  type Field,
   type KeyCase,
   type Row,
   type TransformContext,
@@ -21,14 +22,19 @@ import {
 const LEADING = ['ad_account_id', 'currency', 'data_ready'] as const;
 
 interface Scan {
-  /** Members after the leading ones, comma-separated. */
-  body: string;
   /** A row's own values of the leading members (text). */
   lead: [string | undefined, string | undefined, string | undefined];
   /** The row's DATE, when a string (for data_ready). */
   date: unknown;
   out: WithRecordJson;
 }
+
+/**
+ * The pieces of the line being written: slot 0 for the leading members, then `,` member value … (one row at
+ * a time, reused). Joined once, the line is one flat string: no chain of concatenations per member for the
+ * collector to walk, nor slices keeping the row's text alive while the line waits for the writer.
+ */
+const PIECES: string[] = [];
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 
@@ -110,28 +116,44 @@ function valueText(text: string, i: number, id: boolean, end: number[], js: unkn
 }
 
 /** Scans the flat object at `i` (a brace) into `scan`: the index after it, or -1 to fall back. */
-function scanFlat(text: string, i: number, keys: KeyCase, scan: Scan, row: number, noClash?: string): number {
+/** Record keys a row may hold and how (per path): `refused` send the row to the parser, `asId` are written as ids. */
+interface Rules {
+  refused: ReadonlySet<string>;
+  asId?: ReadonlySet<string>;
+}
+
+/** Synchronous rows: a targeting type or value among the metrics would clash with the item's own. */
+const SYNC_RULES: Rules = { refused: new Set(['targeting_type', 'targeting_value']) };
+
+function scanFlat(text: string, i: number, keys: KeyCase, scan: Scan, row: number, rules: Rules): number {
   const end = [0];
   const js: unknown[] = [undefined];
+  let member = 0;
   i = skipSpace(text, i + 1);
   if (text.charCodeAt(i) === 125) return i + 1;
   for (;;) {
     if (text.charCodeAt(i) !== 34) return -1;
-    const ke = text.indexOf('"', i + 1);
-    if (ke < 0) return -1;
-    const apiKey = text.slice(i + 1, ke);
-    const f = keys.field(apiKey);
-    if (!f.plain || f.slot.row === row || f.key === noClash || f.key === 'targeting_value') return -1;
+    // Rows of one answer name their members in one order: the key at this position is compared in place
+    // with the last row's, and only a new one is cut out and looked up.
+    let f: Field | undefined = keys.order[member];
+    let ke = f === undefined ? -1 : i + 1 + f.api.length;
+    if (f === undefined || text.charCodeAt(ke) !== 34 || !text.startsWith(f.api, i + 1)) {
+      ke = text.indexOf('"', i + 1);
+      if (ke < 0) return -1;
+      f = keys.order[member] = keys.field(text.slice(i + 1, ke));
+    }
+    member++;
+    if (!f.plain || f.slot.row === row || rules.refused.has(f.key)) return -1;
     f.slot.row = row;
     i = skipSpace(text, ke + 1);
     if (text.charCodeAt(i) !== 58) return -1;
-    const v = valueText(text, skipSpace(text, i + 1), f.id, end, js);
+    const v = valueText(text, skipSpace(text, i + 1), f.id || rules.asId?.has(f.key) === true, end, js);
     if (v === undefined) return -1;
     const lead = LEADING.indexOf(f.key as (typeof LEADING)[number]);
     if (lead >= 0) scan.lead[lead] = v;
-    else scan.body += scan.body === '' ? f.member + v : `,${f.member}${v}`;
+    else PIECES.push(',', f.member, v);
     if (js[0] !== undefined) scan.out[f.key] = js[0];
-    if (apiKey === 'DATE') scan.date = js[0];
+    if (f.api === 'DATE') scan.date = js[0];
     i = skipSpace(text, end[0]);
     const c = text.charCodeAt(i);
     if (c === 125) return i + 1;
@@ -146,12 +168,12 @@ function finish(scan: Scan, ctx: TransformContext, tail: string): WithRecordJson
   const ready = dataReady(scan.date, ctx);
   const account = lead[0] ?? (ctx.ad_account_id === undefined ? undefined : JSON.stringify(ctx.ad_account_id));
   const currency = lead[1] ?? (ctx.currency === undefined ? undefined : JSON.stringify(ctx.currency));
-  let json = '{';
-  if (account !== undefined) json += `"ad_account_id":${account}`;
-  if (currency !== undefined) json += `${json === '{' ? '' : ','}"currency":${currency}`;
-  json += `${json === '{' ? '' : ','}"data_ready":${lead[2] ?? String(ready)}`;
-  if (scan.body !== '') json += `,${scan.body}`;
-  json += `${tail}}`;
+  let head = '{';
+  if (account !== undefined) head += `"ad_account_id":${account}`;
+  if (currency !== undefined) head += `${head === '{' ? '' : ','}"currency":${currency}`;
+  PIECES[0] = `${head}${head === '{' ? '' : ','}"data_ready":${lead[2] ?? String(ready)}`;
+  PIECES.push(tail, '}');
+  const json = PIECES.join('');
   if (lead[0] === undefined) out.ad_account_id = ctx.ad_account_id;
   if (lead[1] === undefined) out.currency = ctx.currency;
   if (lead[2] === undefined) out.data_ready = ready;
@@ -159,14 +181,17 @@ function finish(scan: Scan, ctx: TransformContext, tail: string): WithRecordJson
   return out;
 }
 
-const newScan = (): Scan => ({ body: '', lead: [undefined, undefined, undefined], date: undefined, out: {} });
+const newScan = (): Scan => {
+  PIECES.length = 1;
+  return { lead: [undefined, undefined, undefined], date: undefined, out: {} };
+};
 
 /** One ads-analytics row from its text, or undefined for the parser's path. */
 function adsAnalyticsText(text: string, ctx: TransformContext, keys: KeyCase): Row | undefined {
   const i = skipSpace(text, 0);
   if (text.charCodeAt(i) !== 123) return undefined;
   const scan = newScan();
-  const e = scanFlat(text, i, keys, scan, ++keys.row, 'targeting_type');
+  const e = scanFlat(text, i, keys, scan, ++keys.row, SYNC_RULES);
   if (e < 0 || skipSpace(text, e) !== text.length) return undefined;
   return finish(scan, ctx, '');
 }
@@ -197,7 +222,7 @@ function targetingText(text: string, ctx: TransformContext, keys: KeyCase): Row 
     if (key === 'metrics' && !metrics) {
       if (text.charCodeAt(i) !== 123) return undefined;
       metrics = true;
-      const e = scanFlat(text, i, keys, scan, row, 'targeting_type');
+      const e = scanFlat(text, i, keys, scan, row, SYNC_RULES);
       if (e < 0) return undefined;
       i = e;
     } else if (key === 'targeting_type' && type === undefined) {
@@ -223,6 +248,64 @@ function targetingText(text: string, ctx: TransformContext, keys: KeyCase): Row 
   const out = finish(scan, ctx, tail);
   out.targeting_type = typeJs;
   out.targeting_value = valueJs;
+  return out;
+}
+
+/** Report rows: an HOUR (or a DATA_READY) column is the parser's to write; targeting types and values are strings. */
+const REPORT_RULES: Rules = {
+  refused: new Set(['data_ready', 'hour']),
+  asId: new Set(['targeting_type', 'targeting_value']),
+};
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * One JSON row of a report file from its text: the line jsonReportRecord (reports/records.ts) and
+ * JSON.stringify would write — the account's id and currency first, the row's members, then what the file's
+ * key fills in (the entity's id, or the day) and data_ready — or undefined for the parser's path (anything
+ * the scanner is not sure of, an id column that is null, a DATE with a time). Not for TOTAL rows.
+ */
+export function reportRowText(
+  text: string,
+  fileKey: string | undefined,
+  ctx: TransformContext,
+  keys: KeyCase,
+  idKey: string | undefined,
+): Row | undefined {
+  const i = skipSpace(text, 0);
+  if (text.charCodeAt(i) !== 123) return undefined;
+  const scan = newScan();
+  const e = scanFlat(text, i, keys, scan, ++keys.row, REPORT_RULES);
+  if (e < 0 || skipSpace(text, e) !== text.length) return undefined;
+  const { out, lead } = scan;
+  const row = keys.row;
+  let tail = '';
+  if (idKey !== undefined && !keys.holds(idKey, row)) {
+    if (fileKey !== undefined && !DAY.test(fileKey)) {
+      out[idKey] = fileKey;
+      tail += `,${JSON.stringify(idKey)}:${JSON.stringify(fileKey)}`;
+    }
+  } else if (idKey !== undefined && out[idKey] === null) return undefined;
+  if (!keys.holds('date', row)) {
+    if (fileKey !== undefined && DAY.test(fileKey)) {
+      out.date = fileKey;
+      tail += `,"date":"${fileKey}"`;
+    }
+  } else if (!('date' in out) || (typeof out.date === 'string' && out.date.length > 10)) return undefined;
+  const ready = dataReady(out.date, ctx);
+  out.data_ready = ready;
+  const account = lead[0] ?? (ctx.ad_account_id === undefined ? undefined : JSON.stringify(ctx.ad_account_id));
+  const currency = lead[1] ?? (ctx.currency === undefined ? undefined : JSON.stringify(ctx.currency));
+  if (lead[0] === undefined) out.ad_account_id = ctx.ad_account_id;
+  if (lead[1] === undefined) out.currency = ctx.currency;
+  let head = '{';
+  if (account !== undefined) head += `"ad_account_id":${account}`;
+  if (currency !== undefined) head += `${head === '{' ? '' : ','}"currency":${currency}`;
+  PIECES[0] = head;
+  PIECES.push(tail, `,"data_ready":${ready}}`);
+  const json = PIECES.join('');
+  // Without either leading member, the first member after them loses its comma.
+  out[RECORD_JSON] = json.charCodeAt(1) === 44 ? `{${json.slice(2)}` : json;
   return out;
 }
 

@@ -17,7 +17,9 @@ export interface TransformContext {
 }
 
 /** What an API key becomes in a record, decided once per stream and key. */
-interface Field {
+export interface Field {
+  /** The API key, as the answer spells it. */
+  api: string;
   key: string;
   /** A Pinterest id: written as a string. */
   id: boolean;
@@ -37,7 +39,13 @@ export class KeyCase {
   private readonly slots = new Map<string, { row: number }>();
   /** A counter of rows written from their text (row-text.ts), matched against `Field.slot`. */
   row = 0;
+  /** The fields of the last row written from its text, by member position: the next row's keys are compared in place. */
+  readonly order: Field[] = [];
   constructor(private readonly onNewKey?: (key: string) => void) {}
+  /** Whether row `row` (a counter value of rows written from their text) held a member of this record key. */
+  holds(key: string, row: number): boolean {
+    return this.slots.get(key)?.row === row;
+  }
   lower(key: string): string {
     return this.field(key).key;
   }
@@ -48,6 +56,7 @@ export class KeyCase {
       let slot = this.slots.get(key);
       if (slot === undefined) this.slots.set(key, (slot = { row: -1 }));
       out = {
+        api: apiKey,
         key,
         id: ID_KEYS.has(key),
         proto: key === '__proto__',

@@ -1,6 +1,7 @@
 import { parseJsonExact } from '../../src/http/json-exact';
 import { RECORD_JSON } from '../../src/protocol/record-json';
-import { recordFromText } from '../../src/streams/row-text';
+import { jsonReportRecord, type RowShape } from '../../src/reports/records';
+import { recordFromText, reportRowText } from '../../src/streams/row-text';
 import { adsAnalyticsRecord, KeyCase, targetingRecord, type TransformContext } from '../../src/streams/transforms';
 
 // The line the parser's path writes: JSON.parse (exact), the row transform, JSON.stringify.
@@ -90,5 +91,54 @@ describe('analytics rows written from their text', () => {
     '{"targeting_type":"A","metrics":{"TARGETING_TYPE":"B"}}',
   ])('leaves the targeting item %s to the parser', (text) => {
     expect(fromText(targetingRecord, text, CTX)).toBeUndefined();
+  });
+});
+
+describe('report rows written from their text', () => {
+  const SHAPE: RowShape = { idKey: 'keyword_id', numeric: new Set(), boolean: new Set() };
+  const viaParser = (text: string, key: string | undefined, ctx: TransformContext) =>
+    jsonReportRecord(text, key, ctx, new KeyCase(), SHAPE, 'test');
+  const viaText = (text: string, key: string | undefined, ctx: TransformContext) =>
+    reportRowText(text, key, ctx, new KeyCase(), SHAPE.idKey) as
+      ({ [RECORD_JSON]?: string } & Record<string, unknown>) | undefined;
+
+  // [row, the file's key]: the file files rows under an entity id or a day.
+  const ROWS: Array<[string, string | undefined]> = [
+    [
+      '{"KEYWORD_ID":9223372036854775807123,"DATE":"2026-06-28","SPEND_IN_MICRO_DOLLAR":12345,"CTR":0.5}',
+      '9223372036854775807123',
+    ],
+    ['{"DATE":"2026-06-28","IMPRESSION_1":3}', '5497558851'],
+    ['{"KEYWORD_ID":"5","IMPRESSION_1":3}', '2026-06-29'],
+    ['{"IMPRESSION_1":3}', '2026-06-29'],
+    ['{"IMPRESSION_1":3}', undefined],
+    ['{"AD_ACCOUNT_ID":549755885175,"CURRENCY":"EUR","KEYWORD_ID":7,"DATE":null}', '7'],
+    ['{"KEYWORD_ID":7,"DATE":"2026-06-30","TARGETING_TYPE":"AGE_BUCKET","TARGETING_VALUE":2534}', '7'],
+    ['{"KEYWORD_ID":7,"DATE":"2026-06-30","TARGETING_VALUE":"25-34","TARGETING_TYPE":null}', '7'],
+    ['{}', '2026-06-30'],
+    ['{}', undefined],
+  ];
+  it.each(ROWS)('writes %s (filed under %s) as the parser path does', (text, key) => {
+    for (const ctx of [CTX, {}, { ad_account_id: '1' }, { currency: 'USD' }]) {
+      const record = viaText(text, key, ctx);
+      const parsedRecord = viaParser(text, key, ctx);
+      expect(record?.[RECORD_JSON]).toBe(JSON.stringify(parsedRecord));
+      // What the engine reads: the entity's id, the day, targeting, data_ready.
+      for (const k of ['keyword_id', 'date', 'targeting_type', 'targeting_value', 'data_ready', 'ad_account_id'])
+        expect(record![k]).toEqual(parsedRecord[k]);
+    }
+  });
+
+  it.each([
+    '{"KEYWORD_ID":null,"IMPRESSION_1":3}',
+    '{"KEYWORD_ID":7,"DATE":"2026-06-28 13:00:00"}',
+    '{"KEYWORD_ID":7,"DATE":17}',
+    '{"KEYWORD_ID":7,"HOUR":"13"}',
+    '{"KEYWORD_ID":7,"DATA_READY":false}',
+    '{"KEYWORD_ID":7,"TARGETING_VALUE":true}',
+    '{"KEYWORD_ID":7,"NAME":"a\\"b"}',
+    '{"KEYWORD_ID":7,"SPEND":1.0}',
+  ])('leaves the report row %s to the parser', (text) => {
+    expect(viaText(text, '7', CTX)).toBeUndefined();
   });
 });
