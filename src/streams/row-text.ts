@@ -72,6 +72,12 @@ function isCanonicalInteger(n: string): boolean {
 }
 
 /**
+ * A copy of a piece of the row's text: V8 makes a longer substring a view of its whole text, and a record
+ * keeping its id (what the engine reads) would keep the row's text alive until the record is written.
+ */
+const detached = (s: string): string => (s.length < 13 ? s : ` ${s}`.slice(1));
+
+/**
  * A value's text as the record writes it (ids as strings, long integers as their digits), or undefined to
  * fall back. `end[0]` receives the index after the value; `js[0]` its value when a string or an id.
  */
@@ -82,7 +88,7 @@ function valueText(text: string, i: number, id: boolean, end: number[], js: unkn
     const e = stringEnd(text, i);
     if (e < 0) return undefined;
     end[0] = e;
-    js[0] = text.slice(i + 1, e - 1);
+    js[0] = detached(text.slice(i + 1, e - 1));
     return text.slice(i, e);
   }
   if (c === 110 && text.startsWith('null', i)) {
@@ -106,7 +112,7 @@ function valueText(text: string, i: number, id: boolean, end: number[], js: unkn
     // Integers past 2^53 are kept as their digits, as parseJsonExact does.
     const long = n.length >= 16 && !Number.isSafeInteger(Number(n));
     if (id || long) {
-      js[0] = n;
+      js[0] = detached(n);
       return `"${n}"`;
     }
     return n;
