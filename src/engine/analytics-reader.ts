@@ -228,6 +228,8 @@ type PartitionSource = { label: string; partition: Partition; source: SyncWindow
  */
 class BatchedReads {
   private refused = false;
+  /** Settled once the read's first batched request has answered (or failed). */
+  private probe?: Promise<void>;
   private readonly whole: SyncWindowSource;
   private readonly as: string;
 
@@ -247,12 +249,21 @@ class BatchedReads {
     if (this.refused) return [() => one(open)];
     return chunk(open, def.batched!.size).map((group) =>
       async function* (this: BatchedReads): AsyncGenerator<StreamEvent> {
+        // The read's first batched request goes alone: a route refused (no beta) costs one request, not one per
+        // batch already in flight. The others wait for its first answer.
+        const first = this.probe === undefined;
+        let settle = () => {};
+        if (first) this.probe = new Promise<void>((resolve) => (settle = resolve));
+        else await this.probe;
         if (!this.refused) {
           try {
-            yield* this.whole.read(
+            for await (const event of this.whole.read(
               window,
               group.map((p) => p.partition[this.as]!),
-            );
+            )) {
+              settle();
+              yield event;
+            }
             return;
           } catch (err) {
             // Refused before any row: about a pin of the batch (read it per pin, which tells which), or about the route.
@@ -260,8 +271,11 @@ class BatchedReads {
             if (isPinRefusal(err.status, err.apiCode)) this.pinRefused(err);
             else if (err.status === 401) throw err;
             else this.refuse(err);
+          } finally {
+            settle();
           }
         }
+        settle();
         yield* one(group);
       }.bind(this),
     );
