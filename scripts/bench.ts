@@ -100,6 +100,27 @@ async function control(sim: Sim, op: string, body?: unknown): Promise<any> {
   return res.json();
 }
 
+/**
+ * Waits until the simulator has gone idle (under 5 % of a core over 200 ms, at most 3 s): on a 2-core machine
+ * it shares the cores with what is measured, and the work left from the run before (its collector after a
+ * few hundred MB served) would otherwise be counted against the next run's start. Pinterest does not share
+ * our CPU.
+ */
+async function settle(sim: Sim): Promise<void> {
+  const cpu = async () => {
+    const s = await control(sim, 'stats');
+    return s.cpuUserMicros + s.cpuSystemMicros;
+  };
+  const until = Date.now() + 3000;
+  let before = await cpu();
+  while (Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 200));
+    const now = await cpu();
+    if (now - before < 0.05 * 200_000) return;
+    before = now;
+  }
+}
+
 /** A stream's family, from its definition: a family's regression shows in its own row, whoever added the stream. */
 function familyOf(def: (typeof STREAMS)[number]): string {
   if (def.category === 'org_read' || def.category === 'org_analytics') return 'organic';
@@ -229,8 +250,10 @@ async function benchSize(size: string): Promise<void> {
       const argv = profileDir
         ? [process.execPath, '--cpu-prof', `--cpu-prof-dir=${profileDir}`, ...connectorArgv.slice(1)]
         : connectorArgv;
+      await settle(sim);
       const connector = await measure(argv, env);
       if (profileDir) profiles.push({ size, dir: profileDir });
+      await settle(sim);
       const floor = await measure([process.execPath, join(ROOT, 'scripts/floor.js'), plan], {});
       pairs.push({ connector, floor });
     }
@@ -329,8 +352,10 @@ async function benchFamilies(
     const catalog = join(WORK, `catalog-${name.replace(/\W/g, '_')}.json`);
     writeFileSync(catalog, JSON.stringify({ streams }));
     await control(sim, 'reset-log');
+    await settle(sim);
     const c = await measure([process.execPath, MAIN, 'read', '--config', files.config, '--catalog', catalog], env);
     const plan = writePlan(sim, `plan-${size}-${name.replace(/\W/g, '_')}`, await control(sim, 'log'));
+    await settle(sim);
     const f = await measure([process.execPath, join(ROOT, 'scripts/floor.js'), plan], {});
     const records = [...recordsFromTail(c.tail).values()].reduce((a, b) => a + b, 0);
     console.log(
