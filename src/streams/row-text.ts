@@ -121,7 +121,6 @@ function valueText(text: string, i: number, id: boolean, end: number[], js: unkn
   return n;
 }
 
-/** Scans the flat object at `i` (a brace) into `scan`: the index after it, or -1 to fall back. */
 /** Record keys a row may hold and how (per path): `refused` send the row to the parser, `asId` are written as ids. */
 interface Rules {
   refused: ReadonlySet<string>;
@@ -131,6 +130,7 @@ interface Rules {
 /** Synchronous rows: a targeting type or value among the metrics would clash with the item's own. */
 const SYNC_RULES: Rules = { refused: new Set(['targeting_type', 'targeting_value']) };
 
+/** Scans the flat object at `i` (a brace) into `scan`: the index after it, or -1 to fall back. */
 function scanFlat(text: string, i: number, keys: KeyCase, scan: Scan, row: number, rules: Rules): number {
   const end = [0];
   const js: unknown[] = [undefined];
@@ -168,15 +168,21 @@ function scanFlat(text: string, i: number, keys: KeyCase, scan: Scan, row: numbe
   }
 }
 
-/** The record's line: the leading members (the row's own value, else the context's; absent when neither), then the rest. */
-function finish(scan: Scan, ctx: TransformContext, tail: string): WithRecordJson {
-  const { out, lead } = scan;
-  const ready = dataReady(scan.date, ctx);
+/** `{` and the account's id and currency (the row's own values, else the context's; absent when neither). */
+function leadingMembers({ lead }: Scan, ctx: TransformContext): string {
   const account = lead[0] ?? (ctx.ad_account_id === undefined ? undefined : JSON.stringify(ctx.ad_account_id));
   const currency = lead[1] ?? (ctx.currency === undefined ? undefined : JSON.stringify(ctx.currency));
   let head = '{';
   if (account !== undefined) head += `"ad_account_id":${account}`;
   if (currency !== undefined) head += `${head === '{' ? '' : ','}"currency":${currency}`;
+  return head;
+}
+
+/** The record's line: the leading members (the row's own value, else the context's; absent when neither), then the rest. */
+function finish(scan: Scan, ctx: TransformContext, tail: string): WithRecordJson {
+  const { out, lead } = scan;
+  const ready = dataReady(scan.date, ctx);
+  const head = leadingMembers(scan, ctx);
   PIECES[0] = `${head}${head === '{' ? '' : ','}"data_ready":${lead[2] ?? String(ready)}`;
   PIECES.push(tail, '}');
   const json = PIECES.join('');
@@ -300,13 +306,9 @@ export function reportRowText(
   } else if (!('date' in out) || (typeof out.date === 'string' && out.date.length > 10)) return undefined;
   const ready = dataReady(out.date, ctx);
   out.data_ready = ready;
-  const account = lead[0] ?? (ctx.ad_account_id === undefined ? undefined : JSON.stringify(ctx.ad_account_id));
-  const currency = lead[1] ?? (ctx.currency === undefined ? undefined : JSON.stringify(ctx.currency));
+  const head = leadingMembers(scan, ctx);
   if (lead[0] === undefined) out.ad_account_id = ctx.ad_account_id;
   if (lead[1] === undefined) out.currency = ctx.currency;
-  let head = '{';
-  if (account !== undefined) head += `"ad_account_id":${account}`;
-  if (currency !== undefined) head += `${head === '{' ? '' : ','}"currency":${currency}`;
   PIECES[0] = head;
   PIECES.push(tail, `,"data_ready":${ready}}`);
   const json = PIECES.join('');
