@@ -275,7 +275,6 @@ class BatchedReads {
             settle();
           }
         }
-        settle();
         yield* one(group);
       }.bind(this),
     );

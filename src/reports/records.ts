@@ -7,8 +7,7 @@ import { ConnectorError } from '../errors';
 import { dataReady, ID_KEYS, type KeyCase, type Row, type TransformContext } from '../streams/transforms';
 import { parseJsonExact } from '../http/json-exact';
 import { normalizeHeader } from './parse';
-
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
+import { DAY_SHAPE as DAY } from '../util/dates';
 
 export interface RowShape {
   /** The record key of the level's id column (campaign_id …), filled from the file's key when a row lacks it. */

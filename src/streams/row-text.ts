@@ -17,6 +17,7 @@ import {
   type Row,
   type TransformContext,
 } from './transforms';
+import { DAY_SHAPE as DAY } from '../util/dates';
 
 /** The members every analytics record starts with, in order; a row's own member of that name takes the place. */
 const LEADING = ['ad_account_id', 'currency', 'data_ready'] as const;
@@ -268,8 +269,6 @@ const REPORT_RULES: Rules = {
   refused: new Set(['data_ready', 'hour']),
   asId: new Set(['targeting_type', 'targeting_value']),
 };
-
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
  * One JSON row of a report file from its text: the line jsonReportRecord (reports/records.ts) and

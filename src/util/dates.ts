@@ -8,6 +8,9 @@ import { configError } from '../errors';
 export type Day = string;
 const FORMAT = 'yyyy-MM-dd';
 
+/** A day's shape, YYYY-MM-DD (a calendar check is `isDay`'s). */
+export const DAY_SHAPE = /^\d{4}-\d{2}-\d{2}$/;
+
 function parseDay(day: Day): DateTime {
   const dt = DateTime.fromFormat(day, FORMAT, { zone: 'utc' });
   if (!dt.isValid) throw new Error(`not a date: ${day}`);
@@ -15,9 +18,7 @@ function parseDay(day: Day): DateTime {
 }
 
 export const isDay = (value: unknown): value is Day =>
-  typeof value === 'string' &&
-  /^\d{4}-\d{2}-\d{2}$/.test(value) &&
-  DateTime.fromFormat(value, FORMAT, { zone: 'utc' }).isValid;
+  typeof value === 'string' && DAY_SHAPE.test(value) && DateTime.fromFormat(value, FORMAT, { zone: 'utc' }).isValid;
 
 export const addDays = (day: Day, n: number): Day => parseDay(day).plus({ days: n }).toFormat(FORMAT);
 
