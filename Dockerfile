@@ -7,33 +7,28 @@
 # stand-in carrying the same Node major (scripts/verify-docker.sh). Node 24 is an LTS line.
 ARG BASE_IMAGE=node:24-bookworm-slim
 
-# ---- build: dev dependencies, TypeScript compile, then drop the dev dependencies ----
+# ---- build: dev dependencies, type-check, then one bundled dist/main.js (scripts/bundle.js) ----
 FROM ${BASE_IMAGE} AS build
 WORKDIR /build
 ENV NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false
 COPY package.json package-lock.json ./
 RUN npm ci
 COPY tsconfig.json ./
+COPY scripts/bundle.js ./scripts/bundle.js
 COPY src ./src
-# Compile, keep production dependencies only, and strip the test suites and TypeScript sources that some
-# dependencies ship inside their packages (never loaded at run time).
-RUN npm run build \
- && npm prune --omit=dev \
- && find node_modules \( -type d \( -name test -o -name tests -o -name __tests__ \) \) -prune -exec rm -rf {} + \
- && find node_modules -type f \( -name '*.test.*' -o -name '*.spec.*' -o -name 'test.ts' \) -exec rm -f {} + \
- && find node_modules -mindepth 1 -type d -empty -delete \
- && rm -f node_modules/.package-lock.json
+# dist/ holds the whole program: main.js with every dependency inside, its source map and the dependencies'
+# licences. The runtime stage needs no node_modules.
+RUN npm run build
 COPY bin/entrypoint.sh ./bin/entrypoint.sh
 RUN chmod 0755 ./bin/entrypoint.sh
 
-# ---- runtime: production node_modules, dist/, spec.json and package.json only ----
+# ---- runtime: dist/, spec.json and package.json only ----
 FROM ${BASE_IMAGE}
 ENV NODE_ENV=production
 WORKDIR /airbyte/integration_code
-COPY --from=build /build/node_modules ./node_modules
 COPY --from=build /build/dist ./dist
 COPY --from=build /build/bin/entrypoint.sh ./bin/entrypoint.sh
-# dist/commands.js reads spec.json from join(__dirname, '..', 'spec.json').
+# dist/main.js reads spec.json and package.json from join(__dirname, '..').
 COPY package.json spec.json ./
 
 ENV AIRBYTE_ENTRYPOINT="/airbyte/integration_code/bin/entrypoint.sh"

@@ -3,7 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { join } from 'node:path';
-import yargs, { type Argv } from 'yargs';
+// yargs/yargs: the factory alone; the package's index also builds (and reads package.json for) a singleton.
+import yargs from 'yargs/yargs';
+import type { Argv } from 'yargs';
 import { check, discover, read, spec, type CommandIO } from './commands';
 import { authorize, DEFAULT_TIMEOUT_SECONDS } from './authorize/command';
 import { DEFAULT_PORT } from './authorize/consent';

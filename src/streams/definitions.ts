@@ -3,8 +3,6 @@
  * engine, the schema generator, the tests, the demo and the simulator's ground truth all derive names, keys,
  * cursors and parents from this list. Adding a stream: README "Adding a stream".
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ConnectorConfig } from '../config/schema';
 import { DEFAULT_COLUMNS } from '../config/schema';
 import {
@@ -393,17 +391,13 @@ export const STREAMS: readonly StreamDefinition[] = Object.freeze([
 /** The built-in streams by name. */
 export const STREAMS_BY_NAME: ReadonlyMap<string, StreamDefinition> = new Map(STREAMS.map((s) => [s.name, s]));
 
-const loadedSchemas = new Map<string, Record<string, unknown>>();
-/** A stream's JSON schema: its own, or the generated src/schemas/<name>.json (read once). */
+/**
+ * A stream's JSON schema: its own, or the generated src/schemas/<name>.json (loaded once, when first asked).
+ * A template `require`: Node resolves it at run time, and the bundler (scripts/bundle.js) packs every file
+ * of src/schemas into dist/main.js, evaluating only those asked for.
+ */
 export function schemaOf(def: StreamDefinition): Record<string, unknown> {
   if (def.schema) return def.schema;
-  let schema = loadedSchemas.get(def.name);
-  if (!schema) {
-    schema = JSON.parse(readFileSync(join(__dirname, '..', 'schemas', `${def.name}.json`), 'utf8')) as Record<
-      string,
-      unknown
-    >;
-    loadedSchemas.set(def.name, schema);
-  }
-  return schema;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(`../schemas/${def.name}.json`) as Record<string, unknown>;
 }
