@@ -149,12 +149,15 @@ describe('a revoked refresh token', () => {
     const live = await startSimulator({ today: TODAY });
     try {
       let failedAt = -1;
+      let revoked = false;
       const run = await spawnConnector(
         ['read', '--config', write('live.json', oauthConfig(live)), '--catalog', catalog],
         {
           env: connectorEnv(live),
           onMessage: (m, n) => {
-            if (n === 2000) {
+            // At the first record: streams start together, so later the read may have made every request.
+            if (!revoked && m.type === 'RECORD') {
+              revoked = true;
               live.revokeRefreshToken();
               live.expireAccessTokens();
             }

@@ -7,7 +7,7 @@ import { ConnectorError, QuotaExhaustedError, failureTypeOf, messageOf } from '.
 import * as msg from '../protocol/messages';
 import type { AirbyteMessage } from '../protocol/messages';
 import type { MessageWriter, RecordBatch } from '../protocol/output';
-import { mergeTasks } from '../util/async';
+import { deferred, mergeTasks } from '../util/async';
 import { readAnalytics } from './analytics-reader';
 import type { SelectedStream } from './catalog';
 import type { ReadContext } from './context';
@@ -51,19 +51,29 @@ export async function runRead(
   progress.unref();
 
   try {
-    // Lists first, parents before the streams they feed (boards before board pins, sections before their
-    // pins), then analytics: each shared list is fetched once.
-    const depths = selected.map((s) => (s.def.kind === 'analytics' ? Infinity : listDepth(s.def, ctx.registry)));
-    const phases = [...new Set(depths)].sort((a, b) => a - b).map((d) => selected.filter((_, i) => depths[i] === d));
-    for (const phase of phases) {
-      if (phase.length === 0) continue;
-      const tasks = phase.map((s) => () => runStream(s, ctx, states.get(s.def.name), summaries.get(s.def.name)!));
-      for await (const messages of mergeTasks(tasks, phase.length)) {
-        for (const message of messages) {
-          const pending =
-            message.type === 'RECORDS' ? writer.writeRecords(message.stream, message.data) : writer.write(message);
-          if (pending) await pending;
+    // A stream starts once the selected lists it draws on (directly or through other lists) are read:
+    // boards before board pins, campaigns before their analytics, so each shared list is fetched once.
+    // Streams that draw on none start at once: reports are requested first, and Pinterest builds them while
+    // the lists are read; and no stream waits for a report it does not need.
+    const finished = new Map(selected.map((s) => [s.def.name, deferred()]));
+    const tasks = selected.map((s) => {
+      const after = listsDrawnOn(s.def, ctx.registry)
+        .map((name) => finished.get(name)?.promise)
+        .filter((p): p is Promise<void> => p !== undefined);
+      return async function* () {
+        try {
+          await Promise.all(after);
+          yield* runStream(s, ctx, states.get(s.def.name), summaries.get(s.def.name)!);
+        } finally {
+          finished.get(s.def.name)!.resolve();
         }
+      };
+    });
+    for await (const messages of mergeTasks(tasks, Math.max(1, tasks.length))) {
+      for (const message of messages) {
+        const pending =
+          message.type === 'RECORDS' ? writer.writeRecords(message.stream, message.data) : writer.write(message);
+        if (pending) await pending;
       }
     }
   } finally {
@@ -154,10 +164,14 @@ async function* runStream(
 }
 
 /** How many lists stand above a list stream (0 for one that draws on none). */
-function listDepth(def: StreamDefinition, registry: StreamRegistry, seen: string[] = []): number {
+/** The names of the lists a stream draws on, directly or through other lists (a cycle is a definition error). */
+function listsDrawnOn(def: StreamDefinition, registry: StreamRegistry, seen: string[] = []): string[] {
   if (seen.includes(def.name)) throw new Error(`stream parents form a cycle: ${[...seen, def.name].join(' → ')}`);
-  const parents = parentsOf(def)
-    .map((ref) => registry.get(ref.stream))
-    .filter((p): p is StreamDefinition => p !== undefined);
-  return parents.reduce((depth, p) => Math.max(depth, 1 + listDepth(p, registry, [...seen, def.name])), 0);
+  const out: string[] = [];
+  for (const ref of parentsOf(def)) {
+    const parent = registry.get(ref.stream);
+    if (!parent) continue;
+    out.push(parent.name, ...listsDrawnOn(parent, registry, [...seen, def.name]));
+  }
+  return [...new Set(out)];
 }

@@ -13,7 +13,7 @@ import type { Requester } from '../http/requester';
 import { MAX_SHARED_LIST_ITEMS } from '../pinterest/limits';
 import type { ListDefinition, ParentRef, Partition } from '../streams/definition';
 import { refKey, type StreamRegistry } from '../streams/registry';
-import { chunk } from '../util/async';
+import { chunk, deferred } from '../util/async';
 import { bookmarkPages } from './paginator';
 import { fillPath } from './paths';
 
@@ -53,12 +53,7 @@ export class SharedLists {
     if (also && !refs.some((r) => refKey(r) === refKey(also))) refs.push(also);
     const collectors = refs.map((ref) => {
       const kept: Kept[] = [];
-      let resolve!: (kept: Kept[]) => void;
-      let reject!: (err: unknown) => void;
-      const promise = new Promise<Kept[]>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
+      const { promise, resolve, reject } = deferred<Kept[]>();
       promise.catch(() => undefined);
       const k = listKey(path, ref);
       this.lists.set(k, promise);

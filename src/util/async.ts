@@ -1,5 +1,20 @@
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
+/** A promise and the functions that settle it (Promise.withResolvers, which Node 20 lacks). */
+export function deferred<T = void>(): {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
+  reject: (err: unknown) => void;
+} {
+  let resolve!: (value: T) => void;
+  let reject!: (err: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
 /**
  * Runs `tasks` with at most `concurrency` at once and yields what each task yields, interleaved as it
  * arrives. Hand-off is a rendezvous: a task resumes only once the consumer has taken its item and asked for
