@@ -151,9 +151,9 @@ podman rm "$cid" >/dev/null
 grep -E '^airbyte/integration_code(/|$)' "$WORK/image-files.txt" | sed 's|^airbyte/integration_code/\{0,1\}||' | grep -v '^$' > "$WORK/app-files.txt" || true
 top=$(cut -d/ -f1 "$WORK/app-files.txt" | sort -u | tr '\n' ' ')
 log "top level: $top($(wc -l < "$WORK/app-files.txt") entries)"
-# dist/main.js is the whole program (scripts/bundle.js): no node_modules beside it.
+# dist/connector.js is the whole program (scripts/bundle.js), dist/main.js its loader: no node_modules beside it.
 [[ $top == "bin dist package.json spec.json " ]] || fail "unexpected top-level entries in /airbyte/integration_code: '$top' (want bin dist package.json spec.json)"
-for f in dist/main.js dist/THIRD_PARTY_LICENSES.txt spec.json package.json bin/entrypoint.sh; do
+for f in dist/main.js dist/connector.js dist/THIRD_PARTY_LICENSES.txt spec.json package.json bin/entrypoint.sh; do
   grep -qx "$f" "$WORK/app-files.txt" || fail "$f is missing from the image"
 done
 bad=$(grep -E '(^|/)(unit_tests|integration_tests|__tests__|tests?|coverage|secrets|\.git)(/|$)|\.(test|spec)\.[^/]*$|(^|/)jest\.config\.|(^|/)test\.ts$|^[^/]*\.env$' "$WORK/app-files.txt" | head -n 20 || true)
@@ -161,9 +161,13 @@ bad=$(grep -E '(^|/)(unit_tests|integration_tests|__tests__|tests?|coverage|secr
 bad=$(grep -E '^dist/.*\.test\.|^src(/|$)' "$WORK/app-files.txt" || true)
 [[ -z $bad ]] || fail "sources or compiled tests in the image: $(tr '\n' ' ' <<< "$bad")"
 grep -qE '(^|/)secrets(/|$)' "$WORK/image-files.txt" && fail "a secrets directory exists in the image: $(grep -E '(^|/)secrets(/|$)' "$WORK/image-files.txt" | head -n 3 | tr '\n' ' ')"
-bundled=$(timeout "$RUN_TIMEOUT" podman run --rm --network=none --entrypoint sh "$IMAGE" -c \
-  'grep -E "^[a-z@][^ ]*@[0-9][^ ]* [(]" dist/THIRD_PARTY_LICENSES.txt') || fail "dist/THIRD_PARTY_LICENSES.txt names no package"
-bundled=$(cut -d' ' -f1 <<< "$bundled" | tr '\n' ' ')
+# The bundle's licence file names each package inside it ("name@version (licence)").
+bundled=$(timeout "$RUN_TIMEOUT" podman run --rm --network=none --entrypoint node "$IMAGE" -e '
+  const text = require("fs").readFileSync("dist/THIRD_PARTY_LICENSES.txt", "utf8");
+  const names = text.split("\n").filter((l) => /^[a-z@][^ ]*@[0-9][^ ]* [(]/.test(l)).map((l) => l.split(" ")[0]);
+  if (!names.some((n) => n.startsWith("undici@")) || !names.some((n) => n.startsWith("zod@"))) process.exit(1);
+  console.log(names.join(" "));
+') || fail "dist/THIRD_PARTY_LICENSES.txt does not name the bundled packages"
 log "bundled packages: $bundled"
 pass "no tests, sources, secrets or dependencies beside the bundle in the image"
 
