@@ -55,6 +55,7 @@ async function startSim(size: string, extra: string[] = []): Promise<Sim> {
   const child = spawn(
     process.execPath,
     [
+      '--expose-gc',
       '--import',
       'tsx',
       join(ROOT, 'simulator/cli.ts'),
@@ -101,12 +102,14 @@ async function control(sim: Sim, op: string, body?: unknown): Promise<any> {
 }
 
 /**
- * Waits until the simulator has gone idle (under 5 % of a core over 200 ms, at most 3 s): on a 2-core machine
- * it shares the cores with what is measured, and the work left from the run before (its collector after a
- * few hundred MB served) would otherwise be counted against the next run's start. Pinterest does not share
- * our CPU.
+ * Has the simulator collect its garbage, then waits until it has gone idle (under 5 % of a core over 200 ms,
+ * at most 3 s): on a 2-core machine it shares the cores with what is measured, and the work left from the run
+ * before (a collection of its heap of cached pages, gigabytes at L, after a few hundred MB served) would
+ * otherwise be counted against the next run: a pause in its first answers, or CPU taken from it. Pinterest
+ * does not share our CPU.
  */
 async function settle(sim: Sim): Promise<void> {
+  await control(sim, 'collect', {});
   const cpu = async () => {
     const s = await control(sim, 'stats');
     return s.cpuUserMicros + s.cpuSystemMicros;

@@ -204,6 +204,8 @@ export class SimServer {
       else if (method === 'POST' && op === 'revoke-refresh-token') this.revokeRefreshToken();
       else if (method === 'POST' && op === 'expire-access-tokens') this.expireAccessTokens();
       else if (method === 'POST' && op === 'reset-log') this.log.length = 0;
+      // A full collection now (a benchmark, between measured runs), when Node runs with --expose-gc.
+      else if (method === 'POST' && op === 'collect') (globalThis as { gc?: () => void }).gc?.();
       else if (method === 'POST' && op === 'reset-rate-limits') this.resetRateLimits();
       else if (method === 'POST' && op === 'advance-day') this.clock.advance(arg.days ?? 1);
       else if (method === 'POST' && op === 'metrics-ready') this.setMetricsReady(arg);
