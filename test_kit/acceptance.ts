@@ -15,6 +15,7 @@ import { ofType, records, states, statuses } from './messages';
 import { connectorEnv, oauthConfig } from './simulator-run';
 import { startSimulator, type Simulator, type SimulatorOptions, type GroundTruth } from '../simulator';
 import { protocolErrors } from './protocol';
+import { configureCatalog } from './catalog';
 import { ACCEPTANCE_CONFIG } from '../scripts/lib/acceptance-config';
 
 export { ACCEPTANCE_CONFIG };
@@ -27,6 +28,12 @@ export interface Harness {
   configPath: string;
   write(name: string, content: unknown): string;
   run(args: string[], opts?: SpawnOptions): Promise<CatRun>;
+  /** Discovers, then reads the streams `keep` accepts in one sync mode (the simulator's log reset before the read). */
+  readStreams(
+    keep: (name: string) => boolean,
+    mode: 'full_refresh' | 'incremental',
+    opts?: SpawnOptions,
+  ): Promise<CatRun>;
   truth(): GroundTruth;
   close(): Promise<void>;
 }
@@ -46,6 +53,8 @@ export async function startHarness(
   };
   const env = connectorEnv(sim, { PINTEREST_RETRY_BASE_MS: '5' });
   const configPath = write('config.json', config);
+  const run = async (args: string[], opts?: SpawnOptions) =>
+    new CatRun(await spawnConnector(args, { ...opts, env: { ...env, ...opts?.env } }));
   return {
     sim,
     dir,
@@ -53,7 +62,14 @@ export async function startHarness(
     config,
     configPath,
     write,
-    run: async (args, opts) => new CatRun(await spawnConnector(args, { ...opts, env: { ...env, ...opts?.env } })),
+    run,
+    readStreams: async (keep, mode, opts) => {
+      const discover = await run(['discover', '--config', configPath]);
+      const streams = discover.ofType('CATALOG')[0].catalog.streams.filter((s: { name: string }) => keep(s.name));
+      const catalog = write(`catalog-${mode}.json`, configureCatalog(streams, mode));
+      sim.resetLog();
+      return run(['read', '--config', configPath, '--catalog', catalog], opts);
+    },
     truth: () =>
       sim.groundTruth({ today: TODAY, columns: [...DEFAULT_COLUMNS], windowDays: ACCEPTANCE_CONFIG.window_days }),
     close: () => sim.close(),

@@ -138,19 +138,7 @@ describe('keyword_analytics backfilled from today − 913', () => {
 
   beforeAll(async () => {
     h = await startHarness({}, { start_date: start });
-    const discover = await h.run(['discover', '--config', h.configPath]);
-    const catalog = discover.ofType('CATALOG')[0].catalog.streams.filter((s: any) => s.name === 'keyword_analytics');
-    h.sim.resetLog();
-    run = await h.run(
-      [
-        'read',
-        '--config',
-        h.configPath,
-        '--catalog',
-        h.write('catalog.json', configureCatalog(catalog, 'incremental')),
-      ],
-      { env: REPORT_ENV },
-    );
+    run = await h.readStreams((name) => name === 'keyword_analytics', 'incremental', { env: REPORT_ENV });
   }, 600_000);
   afterAll(async () => {
     await h?.close();

@@ -5,7 +5,6 @@
  */
 import { REPORT_ENV } from '../../test_kit/reports';
 import { type CatRun, startHarness, type Harness } from '../../test_kit/acceptance';
-import { configureCatalog } from '../../test_kit/catalog';
 
 const STREAMS = ['campaigns', 'campaign_analytics', 'keyword_analytics'];
 
@@ -27,19 +26,7 @@ describe('stream start order', () => {
 
   beforeAll(async () => {
     h = await startHarness();
-    const discover = await h.run(['discover', '--config', h.configPath]);
-    const catalog = discover.ofType('CATALOG')[0].catalog.streams.filter((s: any) => STREAMS.includes(s.name));
-    h.sim.resetLog();
-    run = await h.run(
-      [
-        'read',
-        '--config',
-        h.configPath,
-        '--catalog',
-        h.write('catalog.json', configureCatalog(catalog, 'full_refresh')),
-      ],
-      { env: REPORT_ENV },
-    );
+    run = await h.readStreams((name) => STREAMS.includes(name), 'full_refresh', { env: REPORT_ENV });
     log = h.sim.requestLog;
   }, 300_000);
   afterAll(async () => {

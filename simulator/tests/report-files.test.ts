@@ -4,6 +4,7 @@
  * and a request that differs in anything the rows depend on (here the status filter) gets its own file.
  */
 import { startSimulator, type Simulator } from '..';
+import { reportClient } from './report-client';
 
 const BASE = {
   today: '2026-06-30',
@@ -18,30 +19,18 @@ beforeAll(async () => {
 });
 afterAll(() => sim.close());
 
-const headers = () => ({ authorization: `Bearer ${sim.credentials.staticAccessToken}` });
+const { create, fileText } = reportClient(() => sim);
 
-/** Creates a CAMPAIGN report, polls it until finished and downloads it. */
+/** Creates a CAMPAIGN report of June, polls it until finished and downloads it. */
 async function reportFile(body: Record<string, unknown>): Promise<string> {
-  const created = await fetch(`${sim.url}/ad_accounts/${account}/reports`, {
-    method: 'POST',
-    headers: { ...headers(), 'content-type': 'application/json' },
-    body: JSON.stringify({
-      start_date: '2026-06-01',
-      end_date: '2026-06-30',
-      granularity: 'DAY',
-      level: 'CAMPAIGN',
-      columns: ['SPEND_IN_DOLLAR', 'TOTAL_IMPRESSION'],
-      ...body,
-    }),
+  const created = await create(account, {
+    start_date: '2026-06-01',
+    end_date: '2026-06-30',
+    level: 'CAMPAIGN',
+    ...body,
   });
   expect(created.status).toBe(200);
-  const { token } = (await created.json()) as { token: string };
-  for (let i = 0; i < 10; i++) {
-    const res = await fetch(`${sim.url}/ad_accounts/${account}/reports?token=${token}`, { headers: headers() });
-    const answer = (await res.json()) as Record<string, any>;
-    if (answer.report_status === 'FINISHED') return (await fetch(answer.url)).text();
-  }
-  throw new Error('the report never finished');
+  return fileText(account, created.body.token);
 }
 
 test('the same report asked twice is built once and served the same bytes', async () => {

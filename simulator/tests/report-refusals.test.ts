@@ -4,6 +4,7 @@
  * columns on targeting levels; and `targeting_types` on a level that is not a targeting level, ignored.
  */
 import { groundTruthFor, startSimulator, type Simulator } from '..';
+import { reportClient } from './report-client';
 
 const BASE = {
   today: '2026-06-30',
@@ -17,29 +18,9 @@ beforeAll(async () => {
 });
 afterAll(() => sim.close());
 
-const headers = () => ({ authorization: `Bearer ${sim.credentials.staticAccessToken}` });
-const create = async (account: string, body: Record<string, unknown>) => {
-  const res = await fetch(`${sim.url}/ad_accounts/${account}/reports`, {
-    method: 'POST',
-    headers: { ...headers(), 'content-type': 'application/json' },
-    body: JSON.stringify({
-      start_date: '2026-01-01',
-      end_date: '2026-01-31',
-      granularity: 'DAY',
-      columns: ['SPEND_IN_DOLLAR', 'TOTAL_IMPRESSION'],
-      ...body,
-    }),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, any> };
-};
-const fileOf = async (account: string, token: string): Promise<Record<string, any[]>> => {
-  for (let i = 0; i < 10; i++) {
-    const res = await fetch(`${sim.url}/ad_accounts/${account}/reports?token=${token}`, { headers: headers() });
-    const answer = (await res.json()) as Record<string, any>;
-    if (answer.report_status === 'FINISHED') return (await fetch(answer.url)).json() as never;
-  }
-  throw new Error('the report never finished');
-};
+const { headers, create, fileText } = reportClient(() => sim);
+const fileOf = async (account: string, token: string): Promise<Record<string, any[]>> =>
+  JSON.parse(await fileText(account, token));
 
 test('an account without the beta refuses the beta types, by name, in reports and synchronous requests; another account does not', async () => {
   const body = { level: 'CAMPAIGN_TARGETING', targeting_types: ['GENDER', 'AGE_BUCKET_AND_GENDER'] };
