@@ -163,7 +163,6 @@ async function* runStream(
   }
 }
 
-/** How many lists stand above a list stream (0 for one that draws on none). */
 /** The names of the lists a stream draws on, directly or through other lists (a cycle is a definition error). */
 function listsDrawnOn(def: StreamDefinition, registry: StreamRegistry, seen: string[] = []): string[] {
   if (seen.includes(def.name)) throw new Error(`stream parents form a cycle: ${[...seen, def.name].join(' → ')}`);

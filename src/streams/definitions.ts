@@ -394,7 +394,7 @@ export const STREAMS_BY_NAME: ReadonlyMap<string, StreamDefinition> = new Map(ST
 /**
  * A stream's JSON schema: its own, or the generated src/schemas/<name>.json (loaded once, when first asked).
  * A template `require`: Node resolves it at run time, and the bundler (scripts/bundle.js) packs every file
- * of src/schemas into dist/main.js, evaluating only those asked for.
+ * of src/schemas into dist/connector.js, evaluating only those asked for.
  */
 export function schemaOf(def: StreamDefinition): Record<string, unknown> {
   if (def.schema) return def.schema;
