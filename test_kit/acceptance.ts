@@ -28,11 +28,11 @@ export interface Harness {
   configPath: string;
   write(name: string, content: unknown): string;
   run(args: string[], opts?: SpawnOptions): Promise<CatRun>;
-  /** Discovers, then reads the streams `keep` accepts in one sync mode (the simulator's log reset before the read). */
+  /** Discovers, then reads the streams `keep` accepts in one sync mode, from `opts.state` if given (the simulator's log reset before the read). */
   readStreams(
     keep: (name: string) => boolean,
     mode: 'full_refresh' | 'incremental',
-    opts?: SpawnOptions,
+    opts?: SpawnOptions & { state?: unknown },
   ): Promise<CatRun>;
   truth(): GroundTruth;
   close(): Promise<void>;
@@ -66,9 +66,17 @@ export async function startHarness(
     readStreams: async (keep, mode, opts) => {
       const discover = await run(['discover', '--config', configPath]);
       const streams = discover.ofType('CATALOG')[0].catalog.streams.filter((s: { name: string }) => keep(s.name));
-      const catalog = write(`catalog-${mode}.json`, configureCatalog(streams, mode));
+      const args = [
+        'read',
+        '--config',
+        configPath,
+        '--catalog',
+        write(`catalog-${mode}.json`, configureCatalog(streams, mode)),
+      ];
+      const { state, ...spawnOpts } = opts ?? {};
+      if (state) args.push('--state', write('state.json', state));
       sim.resetLog();
-      return run(['read', '--config', configPath, '--catalog', catalog], opts);
+      return run(args, spawnOpts);
     },
     truth: () =>
       sim.groundTruth({ today: TODAY, columns: [...DEFAULT_COLUMNS], windowDays: ACCEPTANCE_CONFIG.window_days }),

@@ -22,19 +22,8 @@ const KEYS: Record<string, string[]> = {
 
 const posts = (h: Harness) => h.sim.requestLog.filter((r) => r.method === 'POST' && r.path.endsWith('/reports'));
 
-async function readStreams(h: Harness, mode: 'full_refresh' | 'incremental', state?: unknown): Promise<CatRun> {
-  const discover = await h.run(['discover', '--config', h.configPath]);
-  const catalog = discover.ofType('CATALOG')[0].catalog.streams.filter((s: any) => STREAMS.includes(s.name));
-  const args = [
-    'read',
-    '--config',
-    h.configPath,
-    '--catalog',
-    h.write(`catalog-${mode}.json`, configureCatalog(catalog, mode)),
-  ];
-  if (state) args.push('--state', h.write('state.json', state));
-  return h.run(args, { env: REPORT_ENV });
-}
+const readStreams = (h: Harness, mode: 'full_refresh' | 'incremental', state?: unknown): Promise<CatRun> =>
+  h.readStreams((name) => STREAMS.includes(name), mode, { env: REPORT_ENV, state });
 
 describe('report-only streams over the last 90 days', () => {
   let h: Harness;
