@@ -69,7 +69,7 @@ export async function runRead(
         }
       };
     });
-    for await (const messages of mergeTasks(tasks, Math.max(1, tasks.length))) {
+    for await (const messages of mergeTasks(tasks, tasks.length)) {
       for (const message of messages) {
         const pending =
           message.type === 'RECORDS' ? writer.writeRecords(message.stream, message.data) : writer.write(message);

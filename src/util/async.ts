@@ -23,6 +23,8 @@ export function deferred<T = void>(): {
  * the number of failed tasks), so that the work of the healthy ones is not lost.
  */
 export async function* mergeTasks<T>(tasks: Iterable<() => AsyncIterable<T>>, concurrency: number): AsyncGenerator<T> {
+  // At least one at a time: with none, a non-empty list would never start and an empty one never end.
+  const limit = Math.max(1, concurrency);
   const iterator = tasks[Symbol.iterator]();
   const ready: Array<{ item: T; resume: () => void }> = [];
   const errors: unknown[] = [];
@@ -56,7 +58,7 @@ export async function* mergeTasks<T>(tasks: Iterable<() => AsyncIterable<T>>, co
         errors.push(err);
       } finally {
         running--;
-        while (running < concurrency && startNext()) {
+        while (running < limit && startNext()) {
           /* fill free slots */
         }
         notify();
@@ -65,7 +67,7 @@ export async function* mergeTasks<T>(tasks: Iterable<() => AsyncIterable<T>>, co
     return true;
   };
 
-  while (running < concurrency && startNext()) {
+  while (running < limit && startNext()) {
     /* start the first batch */
   }
   while (true) {
