@@ -110,10 +110,7 @@ async function control(sim: Sim, op: string, body?: unknown): Promise<any> {
  */
 async function settle(sim: Sim): Promise<void> {
   await control(sim, 'collect', {});
-  const cpu = async () => {
-    const s = await control(sim, 'stats');
-    return s.cpuUserMicros + s.cpuSystemMicros;
-  };
+  const cpu = () => simCpuMicros(sim);
   const until = Date.now() + 3000;
   let before = await cpu();
   while (Date.now() < until) {
@@ -122,6 +119,18 @@ async function settle(sim: Sim): Promise<void> {
     if (now - before < 0.05 * 200_000) return;
     before = now;
   }
+}
+
+async function simCpuMicros(sim: Sim): Promise<number> {
+  const s = await control(sim, 'stats');
+  return s.cpuUserMicros + s.cpuSystemMicros;
+}
+
+/** Runs one measured read and the simulator's CPU over it: on 2 cores, what the simulator does takes from the run. */
+async function measureBeside(sim: Sim, argv: string[], env: Record<string, string>): Promise<Measured> {
+  const before = await simCpuMicros(sim);
+  const m = await measure(argv, env);
+  return { ...m, simCpu: ((await simCpuMicros(sim)) - before) / 1e6 };
 }
 
 /** A stream's family, from its definition: a family's regression shows in its own row, whoever added the stream. */
@@ -142,6 +151,8 @@ interface Measured {
   firstRecordMs?: number;
   tail: string;
   exit: number;
+  /** The simulator's CPU seconds over the run (measureBeside). */
+  simCpu?: number;
 }
 
 /** Runs a command under GNU time, draining stdout as a pipe (as Airbyte does), counting bytes. */
@@ -254,10 +265,10 @@ async function benchSize(size: string): Promise<void> {
         ? [process.execPath, '--cpu-prof', `--cpu-prof-dir=${profileDir}`, ...connectorArgv.slice(1)]
         : connectorArgv;
       await settle(sim);
-      const connector = await measure(argv, env);
+      const connector = await measureBeside(sim, argv, env);
       if (profileDir) profiles.push({ size, dir: profileDir });
       await settle(sim);
-      const floor = await measure([process.execPath, join(ROOT, 'scripts/floor.js'), plan], {});
+      const floor = await measureBeside(sim, [process.execPath, join(ROOT, 'scripts/floor.js'), plan], {});
       pairs.push({ connector, floor });
     }
     const simStats = await control(sim, 'stats');
@@ -267,13 +278,13 @@ async function benchSize(size: string): Promise<void> {
 
     console.log(`\n## Size ${size}: ${fmt(total, 0)} records, ${fmt(best.connector.bytes / 1e6)} MB of output`);
     console.log(
-      '| run | wall s | records/s | output MB/s | CPU s | CPU ms / 1,000 records | peak RSS MB | first record s | floor wall s | floor CPU s | connector / floor |',
+      '| run | wall s | records/s | output MB/s | CPU s | CPU ms / 1,000 records | peak RSS MB | first record s | simulator CPU s | floor wall s | floor CPU s | simulator CPU s (floor) | connector / floor |',
     );
-    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     pairs.forEach((p, i) => {
       const c = p.connector;
       console.log(
-        `| ${i + 1} | ${fmt(c.wall, 2)} | ${fmt(total / c.wall, 0)} | ${fmt(c.bytes / 1e6 / c.wall)} | ${fmt(c.cpu, 2)} | ${fmt((1e6 * c.cpu) / total, 0)} | ${fmt(c.rssMb, 0)} | ${c.firstRecordMs !== undefined ? fmt(c.firstRecordMs / 1000, 2) : '–'} | ${fmt(p.floor.wall, 2)} | ${fmt(p.floor.cpu, 2)} | ${fmt(c.wall / p.floor.wall, 2)} |`,
+        `| ${i + 1} | ${fmt(c.wall, 2)} | ${fmt(total / c.wall, 0)} | ${fmt(c.bytes / 1e6 / c.wall)} | ${fmt(c.cpu, 2)} | ${fmt((1e6 * c.cpu) / total, 0)} | ${fmt(c.rssMb, 0)} | ${c.firstRecordMs !== undefined ? fmt(c.firstRecordMs / 1000, 2) : '–'} | ${fmt(c.simCpu!, 2)} | ${fmt(p.floor.wall, 2)} | ${fmt(p.floor.cpu, 2)} | ${fmt(p.floor.simCpu!, 2)} | ${fmt(c.wall / p.floor.wall, 2)} |`,
       );
     });
     console.log(
