@@ -31,7 +31,7 @@ interface Scan {
 }
 
 /**
- * The pieces of the line being written: slot 0 for the leading members, then `,` member value … (one row at
+ * The pieces of the line being written: slot 0 for the leading members, then `,"key":` and value … (one row at
  * a time, reused). Joined once, the line is one flat string: no chain of concatenations per member for the
  * collector to walk, nor slices keeping the row's text alive while the line waits for the writer.
  */
@@ -63,13 +63,29 @@ function numberEnd(text: string, i: number): number {
   return i;
 }
 
-/** An integer as JSON writes one: `-?(0|[1-9][0-9]*)`, not `-0`. */
-function isCanonicalInteger(n: string): boolean {
-  const s = n.charCodeAt(0) === 45 ? 1 : 0;
-  if (s === n.length) return false;
-  for (let k = s; k < n.length; k++) if (!isDigit(n.charCodeAt(k))) return false;
-  if (n.charCodeAt(s) === 48) return n.length === s + 1 && s === 0;
-  return true;
+/**
+ * Whether a number's text is what JSON.stringify writes for its value, decided from its digits alone:
+ * `-?(0|[1-9][0-9]*).[0-9]*[1-9]` with at most 15 significant digits (which a double holds exactly, so no
+ * shorter text names the same value) and at least 1e-6 (smaller ones are written with an exponent). False
+ * means not known: the caller makes the round trip.
+ */
+export function isShortestDecimal(n: string): boolean {
+  let k = n.charCodeAt(0) === 45 ? 1 : 0;
+  const start = k;
+  while (isDigit(n.charCodeAt(k))) k++;
+  const intDigits = k - start;
+  if (intDigits === 0 || (intDigits > 1 && n.charCodeAt(start) === 48) || n.charCodeAt(k) !== 46) return false;
+  const point = k++;
+  while (isDigit(n.charCodeAt(k))) k++;
+  if (k !== n.length || k === point + 1 || n.charCodeAt(k - 1) === 48) return false;
+  let significant = k - point - 1;
+  if (intDigits === 1 && n.charCodeAt(start) === 48) {
+    let zeros = 0;
+    while (n.charCodeAt(point + 1 + zeros) === 48) zeros++;
+    if (zeros > 5) return false;
+    significant -= zeros;
+  } else significant += intDigits;
+  return significant <= 15;
 }
 
 /**
@@ -106,10 +122,15 @@ function valueText(text: string, i: number, id: boolean, end: number[], js: unkn
     return id ? undefined : 'false';
   }
   if (c !== 45 && !isDigit(c)) return undefined;
-  const e = numberEnd(text, i);
+  // The integer's digits in one pass; a fraction or an exponent is read on by numberEnd.
+  const d = c === 45 ? i + 1 : i;
+  let k = d;
+  while (isDigit(text.charCodeAt(k))) k++;
+  const e = numberEnd(text, k);
   const n = text.slice(i, e);
   end[0] = e;
-  if (isCanonicalInteger(n)) {
+  // An integer as JSON writes one: `-?(0|[1-9][0-9]*)`, not `-0`.
+  if (e === k && k > d && (text.charCodeAt(d) !== 48 || (k === d + 1 && d === i))) {
     // Integers past 2^53 are kept as their digits, as parseJsonExact does.
     const long = n.length >= 16 && !Number.isSafeInteger(Number(n));
     if (id || long) {
@@ -118,7 +139,7 @@ function valueText(text: string, i: number, id: boolean, end: number[], js: unkn
     }
     return n;
   }
-  if (id || String(Number(n)) !== n) return undefined;
+  if (id || !(isShortestDecimal(n) || String(Number(n)) === n)) return undefined;
   return n;
 }
 
@@ -131,25 +152,45 @@ interface Rules {
 /** Synchronous rows: a targeting type or value among the metrics would clash with the item's own. */
 const SYNC_RULES: Rules = { refused: new Set(['targeting_type', 'targeting_value']) };
 
+/** Whether `text` holds `key` at `i`; compared from the end, where keys of one length differ (IMPRESSION_1, _2). */
+function keyAt(text: string, i: number, key: string): boolean {
+  for (let k = key.length - 1; k >= 0; k--) if (text.charCodeAt(i + k) !== key.charCodeAt(k)) return false;
+  return true;
+}
+
+/** How many of the stream's keys after the last member are compared in place: columns left out of a row. */
+const LOOK_AHEAD = 8;
+
 /** Scans the flat object at `i` (a brace) into `scan`: the index after it, or -1 to fall back. */
 function scanFlat(text: string, i: number, keys: KeyCase, scan: Scan, row: number, rules: Rules): number {
   const end = [0];
   const js: unknown[] = [undefined];
-  let member = 0;
+  const { seq } = keys;
+  let next = 0;
   i = skipSpace(text, i + 1);
   if (text.charCodeAt(i) === 125) return i + 1;
   for (;;) {
     if (text.charCodeAt(i) !== 34) return -1;
-    // Rows of one answer name their members in one order: the key at this position is compared in place
-    // with the last row's, and only a new one is cut out and looked up.
-    let f: Field | undefined = keys.order[member];
-    let ke = f === undefined ? -1 : i + 1 + f.api.length;
-    if (f === undefined || text.charCodeAt(ke) !== 34 || !text.startsWith(f.api, i + 1)) {
+    // The stream's keys are compared in place from the one after the last member on (KeyCase.seq); only a
+    // key not among them is cut out and looked up.
+    let f: Field | undefined;
+    let ke = -1;
+    for (let p = next, last = Math.min(next + LOOK_AHEAD, seq.length); p < last; p++) {
+      const g = seq[p];
+      const e = i + 1 + g.api.length;
+      if (text.charCodeAt(e) === 34 && keyAt(text, i + 1, g.api)) {
+        f = g;
+        ke = e;
+        break;
+      }
+    }
+    if (f === undefined) {
       ke = text.indexOf('"', i + 1);
       if (ke < 0) return -1;
-      f = keys.order[member] = keys.field(text.slice(i + 1, ke));
+      f = keys.field(text.slice(i + 1, ke));
+      keys.place(f, next);
     }
-    member++;
+    next = f.seq + 1;
     if (!f.plain || f.slot.row === row || rules.refused.has(f.key)) return -1;
     f.slot.row = row;
     i = skipSpace(text, ke + 1);
@@ -158,7 +199,7 @@ function scanFlat(text: string, i: number, keys: KeyCase, scan: Scan, row: numbe
     if (v === undefined) return -1;
     const lead = LEADING.indexOf(f.key as (typeof LEADING)[number]);
     if (lead >= 0) scan.lead[lead] = v;
-    else PIECES.push(',', f.member, v);
+    else PIECES.push(f.member, v);
     if (js[0] !== undefined) scan.out[f.key] = js[0];
     if (f.api === 'DATE') scan.date = js[0];
     i = skipSpace(text, end[0]);

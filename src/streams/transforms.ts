@@ -25,8 +25,10 @@ export interface Field {
   id: boolean;
   /** `__proto__`: defined as a field, not handed to the setter. */
   proto: boolean;
-  /** `"key":`, as JSON.stringify writes it (the text-level writer of rows, row-text.ts). */
+  /** `,"key":`, as JSON.stringify writes a member after the first (the text-level writer of rows, row-text.ts). */
   member: string;
+  /** Its place in `KeyCase.seq`: the keys of a stream's rows in the order they first came. */
+  seq: number;
   /** The API key needs no escape and its record key keeps its place in an object (not an array index, not `__proto__`). */
   plain: boolean;
   /** Shared by every API key that becomes this record key: the last row that set it (duplicates in a row). */
@@ -39,9 +41,24 @@ export class KeyCase {
   private readonly slots = new Map<string, { row: number }>();
   /** A counter of rows written from their text (row-text.ts), matched against `Field.slot`. */
   row = 0;
-  /** The fields of the last row written from its text, by member position: the next row's keys are compared in place. */
-  readonly order: Field[] = [];
+  /**
+   * Every field in the order rows first named them. Pinterest writes a row's columns in one order and leaves
+   * out the empty ones, so the key after a member is most often the next one here, or one a few places on:
+   * row-text.ts compares those in place before cutting the key out and looking it up, and moves a key it had
+   * to look up to where the row named it (the first rows teach the order).
+   */
+  readonly seq: Field[] = [];
   constructor(private readonly onNewKey?: (key: string) => void) {}
+  /** Moves `f` to place `at` of `seq`, where a row named it: the next rows find it in place. */
+  place(f: Field, at: number): void {
+    const { seq } = this;
+    const from = f.seq;
+    const to = from < at ? at - 1 : at;
+    if (from === to) return;
+    seq.splice(from, 1);
+    seq.splice(to, 0, f);
+    for (let k = Math.min(from, to); k <= Math.max(from, to); k++) seq[k].seq = k;
+  }
   /** Whether row `row` (a counter value of rows written from their text) held a member of this record key. */
   holds(key: string, row: number): boolean {
     return this.slots.get(key)?.row === row;
@@ -60,11 +77,13 @@ export class KeyCase {
         key,
         id: ID_KEYS.has(key),
         proto: key === '__proto__',
-        member: `${JSON.stringify(key)}:`,
+        member: `,${JSON.stringify(key)}:`,
+        seq: this.seq.length,
         plain: !/[\\"\u0000-\u001f]/.test(apiKey) && !/^\d+$/.test(key) && key !== '__proto__',
         slot,
       };
       this.cache.set(apiKey, out);
+      this.seq.push(out);
       this.onNewKey?.(key);
     }
     return out;

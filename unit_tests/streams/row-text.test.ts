@@ -1,7 +1,8 @@
 import { parseJsonExact } from '../../src/http/json-exact';
 import { RECORD_JSON } from '../../src/protocol/record-json';
 import { jsonReportRecord, type RowShape } from '../../src/reports/records';
-import { recordFromText, reportRowText } from '../../src/streams/row-text';
+import { isShortestDecimal, recordFromText, reportRowText } from '../../src/streams/row-text';
+import { prng } from '../../test_kit/prng';
 import { adsAnalyticsRecord, KeyCase, targetingRecord, type TransformContext } from '../../src/streams/transforms';
 
 // The line the parser's path writes: JSON.parse (exact), the row transform, JSON.stringify.
@@ -92,6 +93,115 @@ describe('analytics rows written from their text', () => {
   ])('leaves the targeting item %s to the parser', (text) => {
     expect(fromText(targetingRecord, text, CTX)).toBeUndefined();
   });
+});
+
+describe('rows of one stream, read with one KeyCase', () => {
+  // Look-alike keys (one length, one prefix) and an id among them, as Pinterest names its columns.
+  const COLUMNS = [
+    'CAMPAIGN_ID',
+    'DATE',
+    'SPEND_IN_MICRO_DOLLAR',
+    'SPEND_IN_DOLLAR',
+    'IMPRESSION_1',
+    'IMPRESSION_2',
+    'CLICKTHROUGH_1',
+    'CLICKTHROUGH_2',
+    'CTR',
+    'ECTR',
+    'TOTAL_CHECKOUT',
+    'TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR',
+    'TOTAL_CLICK_CHECKOUT',
+    'REPIN_1',
+    'SAVES_1',
+    'VIDEO_1',
+    'PIN_PROMOTION_ID',
+    ...Array.from({ length: 20 }, (_, i) => `METRIC_${i}`),
+  ];
+  const value = (r: () => number, column: string) =>
+    column === 'DATE'
+      ? '"2026-06-2' + Math.floor(r() * 10) + '"'
+      : column.endsWith('_ID')
+        ? String(1e12 + Math.floor(r() * 1e9))
+        : r() < 0.5
+          ? String(Math.floor(r() * 1e7))
+          : String(Math.round(r() * 1e6) / 1e4);
+
+  it.each([1, 2, 3, 4])(
+    'writes every row as the parser path does, whatever columns each leaves out or moves (seed %i)',
+    (seed) => {
+      const r = prng(seed);
+      for (const record of [adsAnalyticsRecord, targetingRecord]) {
+        const keys = new KeyCase();
+        for (let n = 0; n < 400; n++) {
+          // Most rows leave out some columns; some leave out a long run; a few name two columns swapped.
+          const gap = r() < 0.05 ? Math.floor(r() * 15) : 0;
+          const at = Math.floor(r() * COLUMNS.length);
+          let columns = COLUMNS.filter((_, i) => r() < 0.8 && (i < at || i >= at + gap));
+          if (r() < 0.05 && columns.length > 2) {
+            const k = Math.floor(r() * (columns.length - 1));
+            columns = [...columns.slice(0, k), columns[k + 1], columns[k], ...columns.slice(k + 2)];
+          }
+          const flat = `{${columns.map((c) => `"${c}":${value(r, c)}`).join(',')}}`;
+          const text =
+            record === targetingRecord
+              ? `{"targeting_type":"KEYWORD","targeting_value":"k${n}","metrics":${flat}}`
+              : flat;
+          const row = recordFromText(record)!(text, CTX, keys) as { [RECORD_JSON]?: string } | undefined;
+          expect(row?.[RECORD_JSON]).toBe(parsed(record, text, CTX));
+        }
+      }
+    },
+  );
+
+  it('learns the order of the columns: once each was seen in place, none is looked up again', () => {
+    const keys = new KeyCase();
+    const lookups: string[] = [];
+    const field = keys.field.bind(keys);
+    keys.field = (apiKey: string) => {
+      lookups.push(apiKey);
+      return field(apiKey);
+    };
+    const r = prng(9);
+    const row = (columns: string[]) => `{${columns.map((c) => `"${c}":${value(r, c)}`).join(',')}}`;
+    // The first row leaves out half the columns; the rest are met later, each after its predecessor.
+    recordFromText(adsAnalyticsRecord)!(row(COLUMNS.filter((_, i) => i % 2 === 0)), CTX, keys);
+    recordFromText(adsAnalyticsRecord)!(row(COLUMNS), CTX, keys);
+    expect(lookups.sort()).toEqual([...COLUMNS].sort());
+    expect(keys.seq.map((f) => f.api)).toEqual(COLUMNS);
+    lookups.length = 0;
+    for (let n = 0; n < 50; n++) recordFromText(adsAnalyticsRecord)!(row(COLUMNS.filter(() => r() < 0.7)), CTX, keys);
+    expect(lookups).toEqual([]);
+  });
+});
+
+describe('isShortestDecimal', () => {
+  it('says true only of a text JSON.stringify writes for its own value', () => {
+    const r = prng(3);
+    const digits = (n: number) => Array.from({ length: n }, () => Math.floor(r() * 10)).join('');
+    let yes = 0;
+    for (let n = 0; n < 20_000; n++) {
+      const int = r() < 0.4 ? '0' : String(1 + Math.floor(r() * 9)) + digits(Math.floor(r() * 12));
+      const text = `${r() < 0.2 ? '-' : ''}${int}.${'0'.repeat(r() < 0.3 ? Math.floor(r() * 9) : 0)}${digits(1 + Math.floor(r() * 14))}`;
+      const claims = isShortestDecimal(text);
+      if (claims) yes++;
+      if (claims) expect(JSON.stringify(Number(text))).toBe(text);
+      // What it says no to is only unknown: a text with a trailing zero, or that a double cannot hold, is not its own.
+      else if (JSON.stringify(Number(text)) === text)
+        expect(text.replace(/^-?0?\.?0*|\./g, '').length > 15 || /0\.0{6}/.test(text)).toBe(true);
+    }
+    expect(yes).toBeGreaterThan(5_000);
+  });
+
+  it.each(['1.5', '-0.25', '0.000001', '123456789.123456', '44.56'])('knows %s', (text) => {
+    expect(isShortestDecimal(text)).toBe(true);
+  });
+
+  it.each(['1.0', '0.0000001', '1234567890.1234567', '01.5', '.5', '1.', '-', '1e5', '1.5e3', '12', '-0.0', '0.10'])(
+    'leaves %s to the round trip',
+    (text) => {
+      expect(isShortestDecimal(text)).toBe(false);
+    },
+  );
 });
 
 describe('report rows written from their text', () => {
