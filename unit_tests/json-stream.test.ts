@@ -27,7 +27,10 @@ const tricky = (r: () => number, i: number) => ({
     'brackets ] } [ {',
     'unicode 日本語 ✓ émoji 🎯',
     'comma, colon: "x"',
-  ][Math.floor(r() * 5)],
+    // Past the bytes looked through one by one: the end is searched for.
+    'a description that runs on well past forty-eight bytes, then "quotes", a \\ backslash and ] } [ {',
+    'a plain description that runs on well past forty-eight bytes and ends with nothing to escape at all',
+  ][Math.floor(r() * 7)],
   NESTED: { a: [1, { b: 'c]' }], empty: {} },
   SPEND: r() * 1e6,
   NULLISH: null,
