@@ -27,13 +27,16 @@ export interface Field {
   proto: boolean;
   /** `,"key":`, as JSON.stringify writes a member after the first (the text-level writer of rows, row-text.ts). */
   member: string;
-  /** Its place in `KeyCase.seq`: the keys of a stream's rows in the order they first came. */
+  /** Its place in `KeyCase.seq`: the keys of a stream's rows in the order rows name them. */
   seq: number;
   /** The API key needs no escape and its record key keeps its place in an object (not an array index, not `__proto__`). */
   plain: boolean;
   /** Shared by every API key that becomes this record key: the last row that set it (duplicates in a row). */
   slot: { row: number };
 }
+
+/** The farthest KeyCase.place moves a key in `seq` (a stream has a few dozen columns; an answer may have any). */
+const MAX_MOVE = 256;
 
 /** Upper-case API key → record key; `onNewKey` sees every key once (the engine warns about unknown ones). */
 export class KeyCase {
@@ -42,19 +45,22 @@ export class KeyCase {
   /** A counter of rows written from their text (row-text.ts), matched against `Field.slot`. */
   row = 0;
   /**
-   * Every field in the order rows first named them. Pinterest writes a row's columns in one order and leaves
+   * Every field, in the order rows name them. Pinterest writes a row's columns in one order and leaves
    * out the empty ones, so the key after a member is most often the next one here, or one a few places on:
    * row-text.ts compares those in place before cutting the key out and looking it up, and moves a key it had
    * to look up to where the row named it (the first rows teach the order).
    */
   readonly seq: Field[] = [];
   constructor(private readonly onNewKey?: (key: string) => void) {}
-  /** Moves `f` to place `at` of `seq`, where a row named it: the next rows find it in place. */
+  /**
+   * Moves `f` to place `at` of `seq`, where a row named it: the next rows find it in place. A move is bounded
+   * (MAX_MOVE places): rows whose keys keep no order cost a lookup a key, not a walk over every key.
+   */
   place(f: Field, at: number): void {
     const { seq } = this;
     const from = f.seq;
     const to = from < at ? at - 1 : at;
-    if (from === to) return;
+    if (from === to || Math.abs(to - from) > MAX_MOVE) return;
     seq.splice(from, 1);
     seq.splice(to, 0, f);
     for (let k = Math.min(from, to); k <= Math.max(from, to); k++) seq[k].seq = k;

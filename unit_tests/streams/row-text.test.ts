@@ -174,6 +174,36 @@ describe('rows of one stream, read with one KeyCase', () => {
   });
 });
 
+describe('rows whose keys keep no order', () => {
+  const rowOf = (keys: string[]) => `{${keys.map((k, i) => `"${k}":${i}`).join(',')}}`;
+
+  it('are written as the parser path does', () => {
+    const r = prng(5);
+    const keys = new KeyCase();
+    const names = Array.from({ length: 400 }, (_, i) => `K_${i}`);
+    for (let n = 0; n < 100; n++) {
+      const row = rowOf(names.filter(() => r() < 0.2).sort(() => r() - 0.5));
+      const written = recordFromText(adsAnalyticsRecord)!(row, CTX, keys) as { [RECORD_JSON]?: string };
+      expect(written[RECORD_JSON]).toBe(parsed(adsAnalyticsRecord, row, CTX));
+    }
+  });
+
+  it('move a key at most 256 places in the learnt order', () => {
+    const keys = new KeyCase();
+    const names = Array.from({ length: 300 }, (_, i) => `K_${i}`);
+    recordFromText(adsAnalyticsRecord)!(rowOf(names), CTX, keys);
+    // K_299 named first: 299 places away, it stays; K_100 named first: moved to the front.
+    for (const first of ['K_299', 'K_100']) {
+      const row = rowOf([first, 'K_0']);
+      const written = recordFromText(adsAnalyticsRecord)!(row, CTX, keys) as { [RECORD_JSON]?: string };
+      expect(written[RECORD_JSON]).toBe(parsed(adsAnalyticsRecord, row, CTX));
+    }
+    expect(keys.seq[299].api).toBe('K_299');
+    expect(keys.seq[0].api).toBe('K_100');
+    expect(keys.seq.every((f, i) => f.seq === i)).toBe(true);
+  });
+});
+
 describe('isShortestDecimal', () => {
   it('says true only of a text JSON.stringify writes for its own value', () => {
     const r = prng(3);
