@@ -110,12 +110,11 @@ async function control(sim: Sim, op: string, body?: unknown): Promise<any> {
  */
 async function settle(sim: Sim): Promise<void> {
   await control(sim, 'collect', {});
-  const cpu = () => simCpuMicros(sim);
   const until = Date.now() + 3000;
-  let before = await cpu();
+  let before = await simCpuMicros(sim);
   while (Date.now() < until) {
     await new Promise((r) => setTimeout(r, 200));
-    const now = await cpu();
+    const now = await simCpuMicros(sim);
     if (now - before < 0.05 * 200_000) return;
     before = now;
   }

@@ -167,7 +167,7 @@ export class JsonStreamTokenizer {
         continue;
       }
       if (c <= 32) continue;
-      // A byte of a number or literal inside an item (most bytes outside strings): nothing to track.
+      // A byte of a scalar element, or of a number or literal outside the list being split: nothing to track.
       if (
         c !== QUOTE &&
         c !== COMMA &&
